@@ -1,0 +1,45 @@
+"""parkflow — optimise by-product exchange between the enterprises of an industrial park.
+
+>>> import parkflow as pf
+>>> sc = pf.load_scenario(pf.bundled_scenario_path("leshan-wutongqiao"))  # doctest: +SKIP
+>>> res = pf.solve(sc, objective="cost")                                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it; imported on first use so that `parkflow --help` is fast
+_EXPORTS = {
+    "Scenario": "parkflow.models.scenario",
+    "Target": "parkflow.models.scenario",
+    "Catalogue": "parkflow.models.scenario",
+    "Result": "parkflow.models.result",
+    "SolveStatus": "parkflow.models.result",
+    "ScenarioError": "parkflow.errors",
+    "InfeasibleError": "parkflow.errors",
+    "SolverUnavailableError": "parkflow.errors",
+    "ParkflowWarning": "parkflow.errors",
+    "load_scenario": "parkflow.io",
+    "save_scenario": "parkflow.io",
+    "scenario_from_frames": "parkflow.io",
+    "validate": "parkflow.io",
+    "load_catalogue": "parkflow.catalogue",
+    "bundled_scenarios": "parkflow.bundled",
+    "bundled_scenario_path": "parkflow.bundled",
+    "candidate_links": "parkflow.network",
+    "solve": "parkflow.solvers.solve",
+    "available_solvers": "parkflow.solvers.backends",
+    "render_map": "parkflow.maps",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'parkflow' has no attribute {name!r}")

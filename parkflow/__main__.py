@@ -1,0 +1,5 @@
+"""``python -m parkflow``."""
+
+from parkflow.cli import main_entry
+
+main_entry()

@@ -1,0 +1,84 @@
+"""The ``parkflow`` command line: argument parsing and exit codes, no logic.
+
+Each sub-command lives in ``parkflow/commands/<name>.py`` with ``HELP``, ``add_arguments(parser)``
+and ``run(args) -> int``. Exit codes (SPEC §5): 0 solved or done, 2 bad input, 3 no solution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from parkflow.errors import OutputError, ScenarioError, SolverUnavailableError
+
+COMMANDS = (
+    "run",
+    "validate",
+    "solve",
+    "report",
+    "map",
+    "compare",
+    "pareto",
+    "sweep",
+    "generate",
+    "scenarios",
+    "catalogue",
+    "solvers",
+)
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_NO_SOLUTION = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, one sub-parser per command."""
+    from parkflow import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="parkflow",
+        description="Optimise by-product exchange between the enterprises of an industrial park.",
+    )
+    parser.add_argument("--version", action="version", version=f"parkflow {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"parkflow.commands.{name}")
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (tests call this directly)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(args._run(args))
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OutputError, SolverUnavailableError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    main_entry()

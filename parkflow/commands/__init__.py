@@ -1,0 +1,1 @@
+"""Sub-commands of the parkflow CLI, one module each."""

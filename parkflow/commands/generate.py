@@ -1,0 +1,18 @@
+"""`parkflow generate` — not yet implemented."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "generate (not yet implemented)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    print("parkflow generate: not implemented yet", file=sys.stderr)
+    return 1

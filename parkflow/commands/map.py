@@ -1,0 +1,18 @@
+"""`parkflow map` — not yet implemented."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "map (not yet implemented)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    print("parkflow map: not implemented yet", file=sys.stderr)
+    return 1

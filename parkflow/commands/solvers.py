@@ -1,0 +1,18 @@
+"""`parkflow solvers` — not yet implemented."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "solvers (not yet implemented)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    print("parkflow solvers: not implemented yet", file=sys.stderr)
+    return 1

@@ -1,0 +1,1 @@
+"""Pure data: table schemas, Scenario, Result."""

@@ -1,0 +1,163 @@
+"""The in-memory scenario: pure data, no file formats, no solver.
+
+A :class:`Scenario` is what :func:`parkflow.load_scenario` returns and what every later step reads.
+After loading it is trusted: ids are unique, references resolve, quantities are finite, non-negative
+and in canonical units (t/a for solids and hydrogen, GJ/a for heat), coordinates are WGS-84.
+
+Tables (PyPSA-style component tables, each indexed by a string id):
+
+* ``enterprises`` — GeoDataFrame, index ``enterprise_id``; columns ``name, park, sector, lon, lat,
+  city, geometry`` (points, EPSG:4326).
+* ``supplies`` — index ``supply_id``; ``enterprise, material, quantity, unit, temperature_c, purity``.
+* ``uses`` — index ``use_id``; ``enterprise, route, capacity, unit, min_temperature_c, min_purity,
+  value``.
+* ``stockpiles`` — index ``stockpile_id``; ``enterprise, material, quantity, unit, max_draw``
+  (``max_draw`` filled: never NaN after loading, at most ``quantity``).
+* ``links`` — index ``link_id``; ``from, to, material, route, mode, existing, fixed_cost,
+  distance_km``.
+* ``parks`` — GeoDataFrame, index ``park_id``; ``name, level, city, geometry`` (polygons, or None
+  when the scenario has no parks.geojson: then one row per park named in enterprises).
+
+Extra input columns are kept (after the declared ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+BULK_GROUP = "bulk_solid_waste"
+
+OBJECTIVES = ("cost", "utilisation", "co2")
+SCOPE_KINDS = ("all", "each_park", "park", "city")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One utilisation target: ``utilised ≥ rate × (generated + drawn)`` over a scope.
+
+    Attributes
+    ----------
+    id : str
+        Target id, e.g. ``"bulk-2025"``.
+    materials : tuple of str
+        Material ids the target covers, groups already expanded and ``exclude`` already removed.
+    rate : float
+        Required rate, 0-1 (0.78 = 78 %).
+    scope : str
+        ``"all"``, ``"each_park"``, ``"park:<id>"`` or ``"city:<name>"``.
+    exclude : tuple of str
+        What the scenario said to exclude (material or category ids), kept for reporting.
+    spec : str
+        The ``materials`` entry as written (a group id or a comma list), kept for saving.
+    """
+
+    id: str
+    materials: tuple[str, ...]
+    rate: float
+    scope: str = "all"
+    exclude: tuple[str, ...] = ()
+    spec: str = BULK_GROUP
+
+
+def default_targets() -> tuple[Target, ...]:
+    """The Sichuan 2025 target: bulk industrial solid waste, tailings excluded, 78 %."""
+    # materials are filled against the catalogue by the loader; this is the declaration.
+    return (Target(id="bulk-2025", materials=(), rate=0.78, scope="all", exclude=("tailings",)),)
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """Back-end choice and stopping rules."""
+
+    name: str = "highs"
+    time_limit_s: float = 60.0
+    gap: float = 0.001
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything in scenario.yaml except the tables, targets and mode overrides."""
+
+    description: str = ""
+    year: int | None = None
+    coordinates: str = "wgs84"  # always "wgs84" after loading; the input frame is converted
+    operating_hours: float = 8000.0
+    candidates: str = "auto"  # "auto" | "links_only"
+    objective: str = "cost"
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown keys, kept and saved back
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Materials, statistics categories, use routes and transport modes (built-in + overrides).
+
+    * ``materials`` — index ``material_id``; ``name_zh, name_en, group, category, kind
+      (solid|heat|hydrogen), canonical_unit, is_tailings, env_tax_cny_per_t (disposal cost per
+      canonical unit), density_kg_per_nm3, source``.
+    * ``categories`` — index ``category_id``; ``name_zh, name_en, group, kind, source``.
+    * ``routes`` — index ``route_id``; ``name_zh, name_en, accepts (tuple of material ids),
+      value_cny_per_unit, co2_avoided_t_per_unit, displaces_zh, displaces_en, min_temperature_c,
+      delta_t_c, min_purity, purification_cny_per_unit, quality_rule, source``.
+    * ``modes`` — index ``mode_id``; ``name_zh, name_en, carries (tuple of kinds), cost_cny_per_tkm,
+      handling_cny_per_t, fixed_cny_per_a, fixed_cny_per_km_a, co2_t_per_tkm, reach_km, detour,
+      loss_per_km, source``. Per-unit columns are per canonical unit (t, or GJ for heat).
+    """
+
+    materials: pd.DataFrame
+    categories: pd.DataFrame
+    routes: pd.DataFrame
+    modes: pd.DataFrame
+
+    def group_members(self, group_or_ids: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Expand a group id, a category id or material ids into material ids."""
+        items = [group_or_ids] if isinstance(group_or_ids, str) else list(group_or_ids)
+        out: list[str] = []
+        m = self.materials
+        for item in items:
+            if item in m.index:
+                out.append(item)
+            else:
+                out.extend(m.index[(m["group"] == item) | (m["category"] == item)].tolist())
+        return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A park (or a province) ready to optimise. See the module docstring for the tables."""
+
+    name: str
+    enterprises: gpd.GeoDataFrame
+    supplies: pd.DataFrame
+    uses: pd.DataFrame
+    stockpiles: pd.DataFrame
+    links: pd.DataFrame
+    parks: gpd.GeoDataFrame
+    catalogue: Catalogue
+    targets: tuple[Target, ...]
+    settings: Settings = field(default_factory=Settings)
+    mode_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a copy with some fields changed (tables are not copied)."""
+        return replace(self, **changes)
+
+    def equals(self, other: Scenario, check_source: bool = False) -> bool:
+        """True when both scenarios hold the same data (the round-trip notion of equality)."""
+        from parkflow.models.compare import scenarios_equal
+
+        return scenarios_equal(self, other, check_source=check_source)
+
+    def __repr__(self) -> str:
+        return (
+            f"Scenario({self.name!r}: {len(self.enterprises)} enterprises, "
+            f"{len(self.supplies)} supplies, {len(self.uses)} uses, "
+            f"{len(self.stockpiles)} stockpiles, {len(self.links)} links, "
+            f"{len(self.parks)} parks)"
+        )

@@ -1,0 +1,1 @@
+"""The MILP: formulation, OR-Tools back-ends, solve()."""
