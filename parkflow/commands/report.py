@@ -1,18 +1,66 @@
-"""`parkflow report` — not yet implemented."""
+"""`parkflow report DIR` — the filing tables of a solve's output folder, in Chinese or English."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import Any
 
-HELP = "report (not yet implemented)"
+from parkflow.errors import ScenarioError
+
+HELP = "write the utilisation-rate filing tables (md, html, xlsx, csv) into a solve's output folder"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("dir", metavar="DIR", help="output folder of `parkflow solve`")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the tables (default: zh, the official terms)")
+    parser.add_argument("--format", dest="formats", action="append",
+                        choices=("md", "html", "xlsx", "csv"),
+                        help="format to write; repeat for several (default: all four)")
+
+
+def _scenario_from_summary(folder: Path) -> Any:
+    """The solved scenario, when summary.json names a path that still loads; else None."""
+    summary = folder / "summary.json"
+    if not summary.is_file():
+        return None
+    try:
+        path = json.loads(summary.read_text(encoding="utf-8")).get("scenario_path")
+    except (OSError, ValueError):
+        return None
+    if not path or not Path(path).exists():
+        if path:
+            print(f"note: the scenario {path} is no longer there; the report shows ids "
+                  "instead of names", file=sys.stderr)
+        return None
+    from parkflow.io import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        print(f"note: the scenario {path} no longer loads ({len(exc.problems)} problems); "
+              "the report shows ids instead of names", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow report: not implemented yet", file=sys.stderr)
-    return 1
+    """Read DIR, build the report and write it into DIR (exit 0; 2 when DIR is not a solve)."""
+    folder = Path(args.dir)
+    if not (folder / "summary.json").is_file():
+        print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
+              "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+        return 2
+    from parkflow.report import FORMATS, write_reports
+    from parkflow.solvers.summary import read_solution
+
+    result = read_solution(folder)
+    scenario = _scenario_from_summary(folder)
+    formats = tuple(args.formats) if args.formats else FORMATS
+    paths = write_reports(scenario, result, folder, lang=args.lang, formats=formats)
+    for p in paths:
+        print(p)
+    return 0
