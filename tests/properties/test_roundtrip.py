@@ -1,0 +1,47 @@
+"""Properties of loading and saving: generated scenarios are valid and survive a round trip."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from parkflow.io import load_scenario, save_scenario
+from parkflow.models.compare import scenario_differences
+from strategies import scenarios
+
+_SETTINGS = settings(max_examples=25, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(scenarios())
+def test_generated_scenarios_are_trusted(sc):
+    for table in (sc.supplies, sc.uses, sc.stockpiles):
+        assert table.index.is_unique
+    assert (sc.supplies["quantity"] >= 0).all() and (sc.uses["capacity"] >= 0).all()
+    assert set(sc.supplies["unit"]) <= {"t/a", "GJ/a"}
+    assert sc.supplies["enterprise"].isin(sc.enterprises.index).all()
+    assert (sc.stockpiles["max_draw"] <= sc.stockpiles["quantity"]).all()
+    assert not sc.stockpiles["max_draw"].isna().any()
+    assert np.all(np.abs(sc.enterprises["lat"] - 30.6) < 0.1)
+
+
+@_SETTINGS
+@given(scenarios())
+def test_save_then_load_folder_gives_the_same_scenario(sc):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sc"
+        save_scenario(sc, out)
+        assert scenario_differences(sc, load_scenario(out)) == []
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_enterprises=4))
+def test_save_then_load_workbook_gives_the_same_scenario(sc):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sc.xlsx"
+        save_scenario(sc, out)
+        assert scenario_differences(sc, load_scenario(out)) == []
