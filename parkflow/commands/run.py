@@ -1,18 +1,79 @@
-"""`parkflow run` — not yet implemented."""
+"""`parkflow run` — solve the bundled default scenario end to end, with a progress display."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 
-HELP = "run (not yet implemented)"
+HELP = "solve the bundled default scenario and write its results into ./parkflow-out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("--out", default="parkflow-out", metavar="DIR",
+                        help="output folder (default: ./parkflow-out)")
+    parser.add_argument("--scenario", default=None, metavar="NAME",
+                        help="bundled scenario name (default: leshan-wutongqiao)")
+    parser.add_argument("--solver", choices=("highs", "scip"), default=None,
+                        help="back-end (default: the scenario's)")
+
+
+def _table(result):  # noqa: ANN001, ANN202
+    from rich.table import Table
+
+    t = Table(title=f"{result.scenario_name} — {result.status.value}")
+    t.add_column("indicator")
+    t.add_column("value", justify="right")
+    if result.status.has_solution:
+        obj = result.objective
+        t.add_row("net cost (CNY/a)", f"{obj['total_cny_per_a']:,.0f}")
+        t.add_row("  transport + handling", f"{obj['transport_cny_per_a']:,.0f}")
+        t.add_row("  fixed (annualised)", f"{obj['fixed_cny_per_a']:,.0f}")
+        t.add_row("  purification", f"{obj['purification_cny_per_a']:,.0f}")
+        t.add_row("  value of products displaced", f"{-obj['value_cny_per_a']:,.0f}")
+        t.add_row("  disposal cost avoided", f"{-obj['disposal_avoided_cny_per_a']:,.0f}")
+        t.add_row("CO2 avoided (t/a)", f"{result.co2_avoided_t_per_a:,.0f}")
+        t.add_row("links built", f"{len(result.flows)}")
+        for r in result.targets.itertuples():
+            state = "met" if r.met else f"short {r.shortfall:,.0f} {r.unit}"
+            t.add_row(f"target {r.id} ({r.scope}) {r.target:.0%}", f"{r.rate:.1%} {state}")
+        b = result.baseline
+        if b is not None and b.status.has_solution:
+            for r in b.targets.itertuples():
+                t.add_row(f"today (existing links) {r.id}", f"{r.rate:.1%}")
+    return t
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow run: not implemented yet", file=sys.stderr)
-    return 1
+    """Load the default scenario, solve, write the folder, print a summary table."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from parkflow.bundled import DEFAULT_SCENARIO, bundled_scenario_path
+    from parkflow.io import load_scenario
+    from parkflow.output import check_not_input, output_dir
+    from parkflow.solvers.solve import solve
+    from parkflow.solvers.summary import write_solution_files
+
+    console = Console(stderr=True)
+    path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)
+    out = Path(args.out)
+    check_not_input(out, [path])
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(f"loading {path.name}", total=None)
+        scenario = load_scenario(path)
+
+        def say(message: str) -> None:
+            progress.update(task, description=message)
+
+        result = solve(scenario, solver=args.solver, progress=say)
+        say(f"writing {out}")
+        with output_dir(out, inputs=[path]) as tmp:
+            write_solution_files(scenario, result, tmp)
+            # --- LEAD: report and map writing go here (into `tmp`) ---
+    Console().print(_table(result))
+    if result.message:
+        Console().print(result.message)
+    Console().print(f"written to {out}")
+    return 0 if result.status.has_solution else 3

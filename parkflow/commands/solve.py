@@ -1,18 +1,78 @@
-"""`parkflow solve` — not yet implemented."""
+"""`parkflow solve SCENARIO --out DIR` — optimise a scenario and write its solution folder."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
-HELP = "solve (not yet implemented)"
+HELP = "optimise a scenario and write summary.json, flows.csv, utilisation.csv... into --out"
+
+EXIT_OK = 0
+EXIT_NO_SOLUTION = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario folder or .xlsx workbook")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (outside the scenario; replaced whole)")
+    parser.add_argument("--objective", choices=("cost", "utilisation", "co2"), default=None,
+                        help="what to optimise (default: the scenario's objective)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+                        help="solver time limit in seconds (default: the scenario's)")
+    parser.add_argument("--gap", type=float, default=None, metavar="G",
+                        help="relative MIP gap at which to stop (default: the scenario's)")
+    parser.add_argument("--solver", choices=("highs", "scip"), default=None,
+                        help="back-end (default: the scenario's, else highs)")
+    parser.add_argument("--json", action="store_true",
+                        help="print summary.json to stdout instead of a text summary")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the existing-links-only baseline solve")
+
+
+def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: ANN001
+    """A short plain-text summary of a result (status, cost, CO2, targets)."""
+    file = file or sys.stdout
+    print(f"{result.scenario_name}: {result.status.value}", file=file)
+    if result.status.has_solution:
+        obj = result.objective
+        print(f"  net cost {obj['total_cny_per_a']:,.0f} CNY/a "
+              f"(transport {obj['transport_cny_per_a']:,.0f}, fixed {obj['fixed_cny_per_a']:,.0f},"
+              f" value {obj['value_cny_per_a']:,.0f}, disposal avoided "
+              f"{obj['disposal_avoided_cny_per_a']:,.0f})", file=file)
+        print(f"  CO2 avoided {result.co2_avoided_t_per_a:,.0f} t/a; "
+              f"{len(result.flows)} links built", file=file)
+        for t in result.targets.itertuples():
+            mark = "met" if t.met else f"NOT met, short {t.shortfall:,.0f} {t.unit}"
+            print(f"  target {t.id} ({t.scope}): rate {t.rate:.1%} vs {t.target:.0%} — {mark}",
+                  file=file)
+    if result.message:
+        print(f"  {result.message}", file=file)
+    if out is not None:
+        print(f"  written to {out}", file=file)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow solve: not implemented yet", file=sys.stderr)
-    return 1
+    """Load, solve, write (exit 0 solved — also with unreachable targets —, 2 bad input, 3 none)."""
+    from parkflow.io import load_scenario
+    from parkflow.output import check_not_input, output_dir
+    from parkflow.solvers.solve import solve
+    from parkflow.solvers.summary import summary_dict, write_solution_files
+
+    path = Path(args.scenario)
+    out = Path(args.out)
+    check_not_input(out, [path])  # fail before a long solve, not after
+    scenario = load_scenario(path)
+    result = solve(scenario, objective=args.objective, solver=args.solver,
+                   time_limit_s=args.time_limit, gap=args.gap, baseline=not args.no_baseline)
+    with output_dir(out, inputs=[path]) as tmp:
+        write_solution_files(scenario, result, tmp)
+        # --- LEAD: report and map writing go here (into `tmp`, so all files land together) ---
+    if args.json:
+        print(json.dumps(summary_dict(result, scenario_path=path.resolve()), ensure_ascii=False,
+                         indent=2))
+    else:
+        print_summary(result, out)
+    return EXIT_OK if result.status.has_solution else EXIT_NO_SOLUTION

@@ -1,0 +1,251 @@
+"""Thin adapter: :class:`~parkflow.solvers.formulation.SparseModel` → OR-Tools MathOpt.
+
+The model is written straight into a MathOpt ``ModelProto`` from the CSR arrays (repeated proto
+fields filled from numpy arrays — no per-variable or per-term Python call) and handed to the
+MathOpt core solver; the primal solution is read back from the result proto as a numpy vector.
+Back-ends: ``highs`` (HiGHS, the default) and ``scip`` (GSCIP). CP-SAT is *not* offered: MathOpt's
+CP-SAT returns wrong "optimal" answers on models with continuous variables.
+
+Do not import PuLP in a process that uses this module: it loads another HiGHS library globally and
+every OR-Tools HiGHS path then crashes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+import numpy as np
+
+from parkflow.errors import SolverUnavailableError
+from parkflow.solvers.formulation import SparseModel
+
+__all__ = ["SOLVERS", "BackendResult", "available_solvers", "check_solver", "solve_model",
+           "to_proto"]
+
+#: Our solver names → MathOpt SolverType member names.
+SOLVERS: dict[str, str] = {"highs": "HIGHS", "scip": "GSCIP"}
+_ALIASES = {"gscip": "scip", "HiGHS": "highs", "SCIP": "scip"}
+
+
+@dataclass
+class BackendResult:
+    """What a back-end returns: status, values, bounds, time.
+
+    ``status`` is ``optimal`` | ``feasible`` (a limit stopped it with a solution) | ``infeasible``
+    | ``unbounded`` | ``no_solution`` (a limit stopped it without one) | ``error``.
+    """
+
+    status: str
+    x: np.ndarray | None
+    objective: float
+    bound: float
+    gap: float
+    time_s: float
+    termination: str
+    solver: str
+
+
+def canonical_name(name: str | None) -> str:
+    """Normalise a solver name (``None`` → ``highs``)."""
+    if not name:
+        return "highs"
+    name = str(name).strip()
+    return _ALIASES.get(name, name.lower())
+
+
+def to_proto(model: SparseModel):  # noqa: ANN201 - protobuf type
+    """The MathOpt ``ModelProto`` of a sparse model (vectorised field filling)."""
+    from ortools.math_opt import model_pb2
+
+    proto = model_pb2.ModelProto(name="parkflow")
+    n = model.n_variables
+    m = model.n_constraints
+    v = proto.variables
+    v.ids.extend(range(n))
+    v.lower_bounds.extend(model.col_lower.tolist())
+    v.upper_bounds.extend(model.col_upper.tolist())
+    v.integers.extend(model.integer.tolist())
+    v.names.extend(model.col_names.tolist())
+    c = proto.linear_constraints
+    c.ids.extend(range(m))
+    c.lower_bounds.extend(model.row_lower.tolist())
+    c.upper_bounds.extend(model.row_upper.tolist())
+    c.names.extend(model.row_names.tolist())
+    A = model.A.tocoo()  # from a CSR with sorted indices: row-major order, as MathOpt needs
+    mat = proto.linear_constraint_matrix
+    mat.row_ids.extend(A.row.tolist())
+    mat.column_ids.extend(A.col.tolist())
+    mat.coefficients.extend(A.data.tolist())
+    obj = proto.objective
+    obj.maximize = bool(model.maximise)
+    obj.offset = float(model.offset)
+    nz = np.flatnonzero(model.c)
+    obj.linear_coefficients.ids.extend(nz.tolist())
+    obj.linear_coefficients.values.extend(model.c[nz].tolist())
+    return proto
+
+
+def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
+                 gap: float | None):  # noqa: ANN202
+    from ortools.math_opt.core.python import solver as core_solver
+    from ortools.math_opt.python import (
+        callback,
+        init_arguments,
+        model_parameters,
+        parameters,
+    )
+
+    params = parameters.SolveParameters(enable_output=False, random_seed=1)
+    if time_limit_s is not None and np.isfinite(time_limit_s):
+        params.time_limit = timedelta(seconds=max(0.01, float(time_limit_s)))
+    if gap is not None:
+        params.relative_gap_limit = float(gap)
+        params.absolute_gap_limit = 1e-6
+    solver_type = getattr(parameters.SolverType, SOLVERS[solver])
+    return core_solver.solve(
+        proto, solver_type.value, init_arguments.StreamableSolverInitArguments().to_proto(),
+        params.to_proto(), model_parameters.ModelSolveParameters().to_proto(), None,
+        callback.CallbackRegistration().to_proto(), None, None)
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Send what the native solver prints on file descriptor 1 to stderr (keeps --json clean)."""
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        os.dup2(sys.stderr.fileno() if _has_fileno(sys.stderr) else os.open(os.devnull, os.O_WRONLY),
+                fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _has_fileno(stream: object) -> bool:
+    try:
+        stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def available_solvers() -> list[str]:
+    """Back-ends that solve a tiny MILP correctly here (``highs``, ``scip``).
+
+    >>> "highs" in available_solvers()
+    True
+    """
+    import scipy.sparse as sp
+
+    tiny = SparseModel(
+        A=sp.csr_matrix(np.array([[1.0, 1.0]])), row_names=np.array(["r"], dtype=object),
+        row_lower=np.array([-np.inf]), row_upper=np.array([1.5]),
+        col_names=np.array(["x", "y"], dtype=object), col_lower=np.zeros(2),
+        col_upper=np.array([1.0, np.inf]), integer=np.array([True, False]),
+        c=np.array([2.0, 1.0]), maximise=True)
+    works = []
+    for name in SOLVERS:
+        try:
+            res = solve_model(tiny, name, time_limit_s=10, gap=0.0, check=False)
+        except Exception:  # noqa: BLE001 - any failure means "does not work here"
+            continue
+        if res.status == "optimal" and abs(res.objective - 2.5) < 1e-6:
+            works.append(name)
+    return works
+
+
+def check_solver(name: str | None) -> str:
+    """Return the canonical name of a working back-end, else raise SolverUnavailableError."""
+    name = canonical_name(name)
+    works = available_solvers()
+    if name not in works:
+        known = ", ".join(works) or "none"
+        extra = " (CP-SAT is not offered: it returns wrong optima on this model)" \
+            if name in ("cpsat", "cp-sat", "cp_sat") else ""
+        raise SolverUnavailableError(
+            f"solver {name!r} is not available{extra}; solvers that work here: {known}")
+    return name
+
+
+_TERMINATION = {1: "optimal", 2: "infeasible", 3: "unbounded", 4: "infeasible_or_unbounded",
+                5: "imprecise", 6: "no_solution_found", 7: "numerical_error", 8: "other_error",
+                9: "feasible"}
+
+
+def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: float | None = None,
+                gap: float | None = None, check: bool = True) -> BackendResult:
+    """Solve a sparse model with MathOpt.
+
+    Parameters
+    ----------
+    model : SparseModel
+    solver : {"highs", "scip"}
+    time_limit_s : float, optional
+        Wall-clock limit (s); at the limit the best solution found is returned as ``feasible``.
+    gap : float, optional
+        Relative MIP gap at which to stop.
+    check : bool
+        Check first that the back-end works (raises :class:`SolverUnavailableError`).
+
+    Returns
+    -------
+    BackendResult
+    """
+    name = check_solver(solver) if check else canonical_name(solver)
+    t0 = time.perf_counter()
+    proto = to_proto(model)
+    try:
+        with _quiet_stdout():
+            res = _solve_proto(proto, name, time_limit_s, gap)
+    except Exception as exc:  # noqa: BLE001 - solver failures become an error status
+        return BackendResult("error", None, float("nan"), float("nan"), float("nan"),
+                             time.perf_counter() - t0, f"error: {exc}", name)
+    elapsed = time.perf_counter() - t0
+    reason = int(res.termination.reason)
+    term = _TERMINATION.get(reason, str(reason))
+    x = None
+    if len(res.solutions) and res.solutions[0].HasField("primal_solution"):
+        ps = res.solutions[0].primal_solution
+        if int(ps.feasibility_status) == 2:  # SOLUTION_STATUS_FEASIBLE
+            x = np.zeros(model.n_variables)
+            ids = np.asarray(ps.variable_values.ids, dtype=np.int64)
+            x[ids] = np.asarray(ps.variable_values.values, dtype=float)
+    bounds = res.termination.objective_bounds
+    primal = float(bounds.primal_bound)
+    dual = float(bounds.dual_bound)
+    if x is not None:
+        obj = float(model.c @ x + model.offset)
+    else:
+        obj = float("nan")
+    denom = max(abs(obj), 1e-9) if np.isfinite(obj) else float("nan")
+    g = abs(primal - dual) / denom if np.isfinite(primal) and np.isfinite(dual) else float("nan")
+    if term == "optimal":
+        status = "optimal"
+        g = 0.0 if not np.isfinite(g) else g
+    elif term in ("infeasible",):
+        status = "infeasible"
+    elif term == "unbounded":
+        status = "unbounded"
+    elif term == "infeasible_or_unbounded":
+        status = "infeasible"
+    elif x is not None:
+        status = "feasible"
+    elif term == "no_solution_found":
+        status = "no_solution"
+    else:
+        status = "error"
+    return BackendResult(status, x, obj, dual, g, elapsed, term, name)

@@ -1,0 +1,513 @@
+r"""The mixed-integer linear programme of parkflow (SPEC §4), as one solver-neutral sparse model.
+
+Sets
+----
+* :math:`S` — sources (``network.sources``): a solid material pooled per enterprise, or one heat /
+  hydrogen supply row;
+* :math:`U` — uses (``network.sinks``), each an enterprise's capacity on one route;
+* :math:`K` — stockpiles (``network.stock``), :math:`K(s)` those attached to source :math:`s`;
+* :math:`L` — candidate links (``network.links``); :math:`L^{out}(s)`, :math:`L^{in}(u)` the links
+  leaving source :math:`s` and arriving at use :math:`u`; :math:`L^{ex} \subseteq L` the existing ones;
+* :math:`E` — target entries (a target with scope ``each_park`` gives one entry per park);
+  :math:`S(e)` the sources of entry :math:`e`'s materials inside its scope.
+
+Parameters (per year; canonical units: t for solids and hydrogen, GJ for heat)
+------------------------------------------------------------------------------
+* :math:`G_s` generated (unit/a); :math:`D_k` most that may be drawn from stockpile :math:`k` (t/a);
+* :math:`C_u` capacity of use :math:`u` (unit/a, delivered);
+* :math:`\eta_l = \max(0, 1 - \lambda_{m(l)} d_l)` delivered fraction, :math:`d_l` distance (km),
+  :math:`\lambda` the mode's loss per km;
+* :math:`t_l` transport (CNY/unit: cost per t·km × :math:`d_l` + handling), :math:`p_l`
+  purification (CNY/unit), :math:`v_l` value of the route (CNY per *delivered* unit),
+  :math:`w_l` disposal cost avoided (CNY/unit sent), :math:`F_l` fixed cost (CNY/a);
+* :math:`B_l = \min(G_{s(l)} + \sum_{k \in K(s(l))} D_k,\ C_{u(l)} / \eta_l)` — the tight big-M;
+* :math:`q_l` minimum economic flow of a built link (unit/a, optional, ``min(q, B_l)``);
+* :math:`\rho_e` target rate of entry :math:`e` (0–1); :math:`P` the penalty of target slack
+  (CNY per t short, default :data:`DEFAULT_PENALTY_CNY_PER_T`).
+
+Variables
+---------
+* :math:`f_l \ge 0` ``flow[l]`` — unit/a leaving the source on link :math:`l`;
+* :math:`b_l \in \{0, 1\}` ``build[l]`` — link :math:`l` is built (open);
+* :math:`r_k \ge 0` ``draw[k]`` — t/a drawn from stockpile :math:`k`;
+* :math:`\sigma_e \ge 0` ``slack[e]`` — t/a by which target entry :math:`e` is missed (elastic).
+
+Objective ``cost`` (CNY/a, minimised; exactly SPEC §4 plus the slack penalty)
+-----------------------------------------------------------------------------
+.. math::
+
+    \min \sum_l f_l (t_l + p_l - \eta_l v_l - w_l) + \sum_l F_l b_l + P \sum_e \sigma_e
+
+Constraint families (one function each, same name in rows ``family[id]``, docs and tests)
+-----------------------------------------------------------------------------------------
+* ``supply_limit[s]``:      :math:`\sum_{l \in L^{out}(s)} f_l - \sum_{k \in K(s)} r_k \le G_s`
+* ``use_capacity[u]``:      :math:`\sum_{l \in L^{in}(u)} \eta_l f_l \le C_u`
+* ``link_activation[l]``:   :math:`f_l - B_l b_l \le 0`
+* ``min_flow[l]``:          :math:`f_l - \min(q, B_l) b_l \ge 0` (only when :math:`q > 0`)
+* ``stock_draw_limit[k]``:  :math:`r_k \le D_k`
+* ``existing_links[l]``:    :math:`b_l \ge 1,\ l \in L^{ex}`
+* ``target_rate[e]``:       :math:`\sum_{s \in S(e)} \sum_{l \in L^{out}(s)} f_l
+  - \rho_e \sum_{s \in S(e)} \sum_{k \in K(s)} r_k + \sigma_e \ge \rho_e \sum_{s \in S(e)} G_s`
+
+which is the official 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量) ≥ ρ with the
+utilised amount counted where it leaves the source.
+
+The alternative objectives (``utilisation``, ``co2``) reuse this model with another objective
+vector (:func:`objective_vectors`) and one extra row (:func:`with_row`); see
+:mod:`parkflow.solvers.solve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from parkflow.models.scenario import Target
+
+if TYPE_CHECKING:
+    from parkflow.network import CandidateNetwork
+
+__all__ = [
+    "Block",
+    "SparseModel",
+    "build",
+    "supply_limit",
+    "use_capacity",
+    "link_activation",
+    "min_flow",
+    "stock_draw_limit",
+    "existing_links",
+    "target_rate",
+    "target_entries",
+    "objective_vectors",
+    "with_row",
+    "with_objective",
+    "DEFAULT_PENALTY_CNY_PER_T",
+    "FAMILIES",
+]
+
+#: Penalty of one t/a of target shortfall in the ``cost`` objective (CNY per t). Larger than any
+#: per-t economics of bulk solids; a shortfall is confirmed by a second solve (see solve.py).
+DEFAULT_PENALTY_CNY_PER_T = 1.0e4
+
+FAMILIES = ("supply_limit", "use_capacity", "link_activation", "min_flow", "stock_draw_limit",
+            "existing_links", "target_rate")
+VARIABLES = ("flow", "build", "draw", "slack")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Positions of the variable families in the model's column vector."""
+
+    n_links: int
+    n_stock: int
+    n_slack: int
+
+    @property
+    def flow(self) -> int:
+        """Offset of ``flow``."""
+        return 0
+
+    @property
+    def build(self) -> int:
+        """Offset of ``build``."""
+        return self.n_links
+
+    @property
+    def draw(self) -> int:
+        """Offset of ``draw``."""
+        return 2 * self.n_links
+
+    @property
+    def slack(self) -> int:
+        """Offset of ``slack``."""
+        return 2 * self.n_links + self.n_stock
+
+    @property
+    def n(self) -> int:
+        """Number of columns."""
+        return 2 * self.n_links + self.n_stock + self.n_slack
+
+
+@dataclass
+class Block:
+    """Rows of one constraint family: ``lower ≤ A[rows, cols] · x ≤ upper``.
+
+    ``rows`` are positions in ``0..len(row_ids)-1``, ``cols`` global column positions.
+    """
+
+    name: str
+    row_ids: pd.Index
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return len(self.row_ids)
+
+    @property
+    def row_names(self) -> np.ndarray:
+        """``family[id]`` for each row."""
+        return (self.name + "[" + pd.Index(self.row_ids).astype(str) + "]").to_numpy(dtype=object)
+
+
+@dataclass
+class SparseModel:
+    """A solver-neutral MILP: ``min/max c·x + offset`` s.t. ``row_lower ≤ A x ≤ row_upper``,
+    ``col_lower ≤ x ≤ col_upper``, ``x[integer]`` integral."""
+
+    A: sp.csr_matrix
+    row_names: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_names: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    c: np.ndarray
+    offset: float = 0.0
+    maximise: bool = False
+    columns: Columns | None = None
+    families: dict[str, slice] = field(default_factory=dict)
+    entries: pd.DataFrame = field(default_factory=pd.DataFrame)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    members: sp.csr_matrix | None = None
+
+    @property
+    def n_variables(self) -> int:
+        """Number of columns."""
+        return int(self.A.shape[1])
+
+    @property
+    def n_constraints(self) -> int:
+        """Number of rows."""
+        return int(self.A.shape[0])
+
+    @property
+    def n_binaries(self) -> int:
+        """Number of integer columns."""
+        return int(self.integer.sum())
+
+    def rows_of(self, family: str) -> np.ndarray:
+        """Row names of one family."""
+        return self.row_names[self.families.get(family, slice(0, 0))]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+def _positions(keys: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
+    pos = index.get_indexer(pd.Index(np.asarray(keys, dtype=object)))
+    return pos.astype(np.int64)
+
+
+def _block(name: str, row_ids: Iterable[Any], rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+           lower: Any, upper: Any) -> Block:
+    ids = pd.Index(row_ids)
+    n = len(ids)
+    lo = np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy()
+    up = np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy()
+    return Block(name, ids, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
+                 np.asarray(vals, dtype=float), lo, up)
+
+
+# ---------------------------------------------------------------------------------------------
+# constraint families
+# ---------------------------------------------------------------------------------------------
+def supply_limit(network: CandidateNetwork, cols: Columns) -> Block:
+    r"""Outflow of each source stays within what it generates plus what it draws from stock.
+
+    .. math:: \sum_{l \in L^{out}(s)} f_l - \sum_{k \in K(s)} r_k \le G_s \qquad \forall s \in S
+    """
+    src = network.sources
+    lr = _positions(network.links["source_id"], src.index)
+    kr = _positions(network.stock["source_id"], src.index)
+    keep = kr >= 0
+    rows = np.concatenate([lr, kr[keep]])
+    cc = np.concatenate([cols.flow + np.arange(len(lr)), cols.draw + np.flatnonzero(keep)])
+    vals = np.concatenate([np.ones(len(lr)), -np.ones(int(keep.sum()))])
+    return _block("supply_limit", src.index, rows, cc, vals, -np.inf,
+                  src["generated"].to_numpy(dtype=float))
+
+
+def use_capacity(network: CandidateNetwork, cols: Columns) -> Block:
+    r"""What each use receives after losses stays within its capacity.
+
+    .. math:: \sum_{l \in L^{in}(u)} \eta_l f_l \le C_u \qquad \forall u \in U
+    """
+    snk = network.sinks
+    rows = _positions(network.links["use_id"], snk.index)
+    vals = network.links["efficiency"].to_numpy(dtype=float)
+    return _block("use_capacity", snk.index, rows, cols.flow + np.arange(len(rows)), vals,
+                  -np.inf, snk["capacity"].to_numpy(dtype=float))
+
+
+def link_activation(network: CandidateNetwork, cols: Columns) -> Block:
+    r"""Flow only on a built link, up to its tight bound.
+
+    .. math:: f_l - B_l b_l \le 0 \qquad \forall l \in L
+    """
+    links = network.links
+    n = len(links)
+    k = np.arange(n)
+    return _block("link_activation", links.index, np.concatenate([k, k]),
+                  np.concatenate([cols.flow + k, cols.build + k]),
+                  np.concatenate([np.ones(n), -links["bound"].to_numpy(dtype=float)]),
+                  -np.inf, 0.0)
+
+
+def min_flow(network: CandidateNetwork, cols: Columns, min_flow_per_a: float = 0.0) -> Block:
+    r"""A built link carries at least the minimum economic flow (capped at its bound).
+
+    .. math:: f_l - \min(q, B_l)\, b_l \ge 0 \qquad \forall l \in L \quad (q > 0)
+    """
+    links = network.links
+    if not min_flow_per_a or min_flow_per_a <= 0 or len(links) == 0:
+        return _block("min_flow", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
+    n = len(links)
+    k = np.arange(n)
+    q = np.minimum(float(min_flow_per_a), links["bound"].to_numpy(dtype=float))
+    return _block("min_flow", links.index, np.concatenate([k, k]),
+                  np.concatenate([cols.flow + k, cols.build + k]),
+                  np.concatenate([np.ones(n), -q]), 0.0, np.inf)
+
+
+def stock_draw_limit(network: CandidateNetwork, cols: Columns) -> Block:
+    r"""Each stockpile gives at most its yearly draw limit.
+
+    .. math:: r_k \le D_k \qquad \forall k \in K
+    """
+    stock = network.stock
+    k = np.arange(len(stock))
+    return _block("stock_draw_limit", stock.index, k, cols.draw + k, np.ones(len(stock)), 0.0,
+                  stock["max_draw"].to_numpy(dtype=float))
+
+
+def existing_links(network: CandidateNetwork, cols: Columns) -> Block:
+    r"""Links that exist already are open.
+
+    .. math:: b_l \ge 1 \qquad \forall l \in L^{ex}
+    """
+    links = network.links
+    pos = np.flatnonzero(links["existing"].to_numpy(dtype=bool))
+    return _block("existing_links", links.index[pos], np.arange(len(pos)), cols.build + pos,
+                  np.ones(len(pos)), 1.0, np.inf)
+
+
+def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iterable[str] = ()
+                   ) -> tuple[pd.DataFrame, sp.csr_matrix]:
+    """Expand targets into entries (``each_park`` → one per park) and their source membership.
+
+    Returns
+    -------
+    entries : DataFrame
+        One row per entry: ``entry_id, id, scope, target`` (rate 0-1), ``generated`` (unit/a).
+    members : csr_matrix
+        ``entries × sources`` 0/1: the sources whose material and place the entry covers.
+    """
+    rows: list[dict[str, Any]] = []
+    masks: list[np.ndarray] = []
+    park = sources["park"].astype(str).to_numpy()
+    city = sources["city"].astype(str).to_numpy()
+    material = sources["material"].astype(str)
+    known_parks = list(dict.fromkeys([*parks, *sorted(set(park) - {""})]))
+    for t in targets:
+        in_mat = material.isin(list(t.materials)).to_numpy()
+        scope = str(t.scope)
+        if scope == "each_park":
+            scoped = [(f"park:{p}", park == p) for p in known_parks]
+            scoped = [(s, m) for s, m in scoped if (m & in_mat).any()]
+        elif scope.startswith("park:"):
+            scoped = [(scope, park == scope.split(":", 1)[1])]
+        elif scope.startswith("city:"):
+            scoped = [(scope, city == scope.split(":", 1)[1])]
+        else:
+            scoped = [("all", np.ones(len(sources), dtype=bool))]
+        for s, m in scoped:
+            mask = m & in_mat
+            rows.append({"id": t.id, "scope": s, "target": float(t.rate)})
+            masks.append(mask)
+    entries = pd.DataFrame(rows, columns=["id", "scope", "target"])
+    entries.index = pd.Index([f"{r['id']}@{r['scope']}" for r in rows], name="entry_id")
+    if masks:
+        members = sp.csr_matrix(np.vstack(masks).astype(float))
+    else:
+        members = sp.csr_matrix((0, len(sources)))
+    entries["generated"] = members @ sources["generated"].to_numpy(dtype=float) if masks else []
+    return entries, members
+
+
+def _incidence(keys: pd.Series, index: pd.Index) -> sp.csr_matrix:
+    """``len(index) × len(keys)`` 0/1 matrix: which item belongs to which index entry."""
+    pos = _positions(keys, index)
+    ok = pos >= 0
+    return sp.csr_matrix((np.ones(int(ok.sum())), (pos[ok], np.flatnonzero(ok))),
+                         shape=(len(index), len(keys)))
+
+
+def target_rate(network: CandidateNetwork, cols: Columns, entries: pd.DataFrame,
+                members: sp.csr_matrix) -> Block:
+    r"""Each target entry: utilised ≥ rate × (generated + drawn), elastic.
+
+    .. math:: \sum_{s \in S(e)} \sum_{l \in L^{out}(s)} f_l - \rho_e \sum_{s \in S(e)}
+              \sum_{k \in K(s)} r_k + \sigma_e \ge \rho_e G_e \qquad \forall e \in E
+    """
+    n = len(entries)
+    if n == 0:
+        return _block("target_rate", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
+    rate = entries["target"].to_numpy(dtype=float)
+    src = network.sources
+    fl = (members @ _incidence(network.links["source_id"], src.index)).tocoo()
+    dr = (sp.diags(-rate) @ members @ _incidence(network.stock["source_id"], src.index)).tocoo()
+    k = np.arange(n)
+    rows = np.concatenate([fl.row, dr.row, k])
+    cc = np.concatenate([cols.flow + fl.col, cols.draw + dr.col, cols.slack + k])
+    vals = np.concatenate([fl.data, dr.data, np.ones(n)])
+    rhs = rate * entries["generated"].to_numpy(dtype=float)
+    return _block("target_rate", entries.index, rows, cc, vals, rhs, np.inf)
+
+
+# ---------------------------------------------------------------------------------------------
+# objective
+# ---------------------------------------------------------------------------------------------
+def objective_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
+    """Per-link coefficient vectors (length ``n_links``) of the objective parts.
+
+    ``transport, purification, value, disposal`` are CNY per unit of flow (value already × η),
+    ``fixed`` CNY/a per built link, ``co2`` net t CO₂ avoided per unit of flow (η × factor −
+    transport emissions).
+    """
+    lk = network.links
+    eff = lk["efficiency"].to_numpy(dtype=float)
+    return {
+        "transport": lk["transport_cny_per_unit"].to_numpy(dtype=float),
+        "purification": lk["purification_cny_per_unit"].to_numpy(dtype=float),
+        "value": eff * lk["value_cny_per_unit"].to_numpy(dtype=float),
+        "disposal": lk["disposal_cny_per_unit"].to_numpy(dtype=float),
+        "fixed": lk["fixed_cny_per_a"].to_numpy(dtype=float),
+        "co2": eff * lk["co2_avoided_t_per_unit"].to_numpy(dtype=float)
+        - lk["co2_transport_t_per_unit"].to_numpy(dtype=float),
+    }
+
+
+def cost_vector(vectors: dict[str, np.ndarray], cols: Columns, penalty: float) -> np.ndarray:
+    """The ``cost`` objective over all columns (CNY/a), slack penalised by ``penalty``."""
+    c = np.zeros(cols.n)
+    c[cols.flow:cols.flow + cols.n_links] = (vectors["transport"] + vectors["purification"]
+                                              - vectors["value"] - vectors["disposal"])
+    c[cols.build:cols.build + cols.n_links] = vectors["fixed"]
+    c[cols.slack:cols.slack + cols.n_slack] = penalty
+    return c
+
+
+def with_row(model: SparseModel, coefs: np.ndarray, lower: float, upper: float, name: str
+             ) -> SparseModel:
+    """A copy of ``model`` with one more dense-coefficient row ``lower ≤ coefs·x ≤ upper``."""
+    row = sp.csr_matrix(np.asarray(coefs, dtype=float).reshape(1, -1))
+    A = sp.vstack([model.A, row], format="csr")
+    fam = dict(model.families)
+    fam[name.split("[")[0]] = slice(model.n_constraints, model.n_constraints + 1)
+    return replace(model, A=A, row_names=np.append(model.row_names, name),
+                   row_lower=np.append(model.row_lower, lower),
+                   row_upper=np.append(model.row_upper, upper), families=fam)
+
+
+def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) -> SparseModel:
+    """A copy of ``model`` with another objective vector."""
+    return replace(model, c=np.asarray(c, dtype=float), maximise=maximise, offset=0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# build
+# ---------------------------------------------------------------------------------------------
+def build(network: CandidateNetwork, targets: Sequence[Target], objective: str = "cost",
+          penalty: float = DEFAULT_PENALTY_CNY_PER_T, min_flow_per_a: float = 0.0,
+          parks: Iterable[str] = ()) -> SparseModel:
+    """Stack the variables, every constraint family and the objective into one sparse model.
+
+    Parameters
+    ----------
+    network : CandidateNetwork
+        From :func:`parkflow.network.candidate_links`.
+    targets : sequence of Target
+        Utilisation targets (elastic rows ``target_rate``).
+    objective : {"cost", "co2"}
+        ``cost``: minimise CNY/a plus ``penalty`` × slack; ``co2``: maximise net t CO₂ avoided
+        per year. (``utilisation`` is a sequence of solves built on this model, see solve.py;
+        here it gives the cost model.)
+    penalty : float
+        CNY per t of target shortfall.
+    min_flow_per_a : float
+        Minimum economic flow of a built link (unit/a); 0 gives no ``min_flow`` rows.
+    parks : iterable of str
+        Park ids, in order, for ``each_park`` targets.
+
+    Returns
+    -------
+    SparseModel
+        Columns ``flow[l], build[l], draw[k], slack[e]``; rows in the order of :data:`FAMILIES`.
+    """
+    links = network.links
+    entries, members = target_entries(targets, network.sources, parks)
+    cols = Columns(len(links), len(network.stock), len(entries))
+    blocks = [
+        supply_limit(network, cols),
+        use_capacity(network, cols),
+        link_activation(network, cols),
+        min_flow(network, cols, min_flow_per_a),
+        stock_draw_limit(network, cols),
+        existing_links(network, cols),
+        target_rate(network, cols, entries, members),
+    ]
+    offset = 0
+    r_all, c_all, v_all, lo_all, up_all, names = [], [], [], [], [], []
+    families: dict[str, slice] = {}
+    for b in blocks:
+        ok = b.rows >= 0
+        r_all.append(b.rows[ok] + offset)
+        c_all.append(b.cols[ok])
+        v_all.append(b.vals[ok])
+        lo_all.append(b.lower)
+        up_all.append(b.upper)
+        names.append(b.row_names)
+        families[b.name] = slice(offset, offset + b.n_rows)
+        offset += b.n_rows
+    A = sp.csr_matrix((np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
+                      shape=(offset, cols.n))
+    A.sum_duplicates()
+    A.eliminate_zeros()
+    A.sort_indices()
+
+    lid = links.index.astype(str)
+    col_names = np.concatenate([
+        ("flow[" + lid + "]").to_numpy(dtype=object),
+        ("build[" + lid + "]").to_numpy(dtype=object),
+        ("draw[" + network.stock.index.astype(str) + "]").to_numpy(dtype=object),
+        ("slack[" + entries.index.astype(str) + "]").to_numpy(dtype=object)])
+    col_lower = np.zeros(cols.n)
+    col_upper = np.full(cols.n, np.inf)
+    col_upper[cols.build:cols.build + cols.n_links] = 1.0
+    integer = np.zeros(cols.n, dtype=bool)
+    integer[cols.build:cols.build + cols.n_links] = True
+
+    vectors = objective_vectors(network)
+    cost = cost_vector(vectors, cols, penalty)
+    model = SparseModel(A=A, row_names=np.concatenate(names), row_lower=np.concatenate(lo_all),
+                        row_upper=np.concatenate(up_all), col_names=col_names,
+                        col_lower=col_lower, col_upper=col_upper, integer=integer, c=cost,
+                        columns=cols, families=families, entries=entries,
+                        vectors={**vectors, "cost": cost}, members=members)
+    if objective == "co2":
+        c = np.zeros(cols.n)
+        c[:cols.n_links] = vectors["co2"]
+        model = with_objective(model, c, maximise=True)
+    return model

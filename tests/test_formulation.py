@@ -1,0 +1,142 @@
+"""The MILP on a tiny park solved by hand: one test per constraint family that makes it bind.
+
+Tiny park (tests/_solve_helpers.py): E1 fly ash 100 t/a + stock draw ≤ 20 t/a; L1 → E2 cement
+admixture, 10 km; L2 → E3 bricks, 20 km. Truck 0.5 CNY/t·km + 10 CNY/t; fly-ash disposal 25 CNY/t.
+Per t: L1 = 5 + 10 − 100 − 25 = −110 CNY; L2 = 10 + 10 − 20 − 25 = −25 CNY (+ fixed if built).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _solve_helpers import tiny_park
+
+from parkflow.network import candidate_links
+from parkflow.solvers.backends import solve_model
+from parkflow.solvers.formulation import FAMILIES, build
+from parkflow.solvers.solve import expand_targets, solve
+
+
+def _model(sc, **kw):
+    net = candidate_links(sc)
+    return net, build(net, expand_targets(sc.targets, sc), **kw)
+
+
+def _row(model, name):
+    k = list(model.row_names).index(name)
+    return model.A[k].toarray().ravel(), model.row_lower[k], model.row_upper[k]
+
+
+def test_rows_are_named_after_their_family():
+    _, m = _model(tiny_park())
+    assert list(m.families) == list(FAMILIES)
+    assert list(m.rows_of("supply_limit")) == ["supply_limit[E1:fly_ash]"]
+    assert list(m.rows_of("use_capacity")) == ["use_capacity[U1]", "use_capacity[U2]"]
+    assert list(m.rows_of("link_activation")) == ["link_activation[L1]", "link_activation[L2]"]
+    assert list(m.rows_of("stock_draw_limit")) == ["stock_draw_limit[K1]"]
+    assert list(m.col_names) == ["flow[L1]", "flow[L2]", "build[L1]", "build[L2]", "draw[K1]",
+                                 "slack[t@all]"]
+    assert m.n_binaries == 2
+
+
+def test_supply_limit_row_holds_flows_minus_draws():
+    _, m = _model(tiny_park())
+    coefs, lo, up = _row(m, "supply_limit[E1:fly_ash]")
+    assert coefs.tolist() == [1.0, 1.0, 0.0, 0.0, -1.0, 0.0]
+    assert up == 100.0 and lo == -np.inf
+
+
+def test_link_activation_uses_the_tight_bound():
+    _, m = _model(tiny_park(cap_e2=70.0))
+    coefs, _, up = _row(m, "link_activation[L1]")
+    # bound = min(generated + drawable, capacity / efficiency) = min(120, 70)
+    assert coefs.tolist() == [1.0, 0.0, -70.0, 0.0, 0.0, 0.0] and up == 0.0
+
+
+def test_cost_objective_is_exactly_spec():
+    _, m = _model(tiny_park())
+    assert m.c[:2].tolist() == [-110.0, -25.0]
+    assert m.c[2:4].tolist() == [0.0, 500.0]
+
+
+def test_supply_limit_and_stock_draw_limit_bind():
+    res = solve(tiny_park(), baseline=False)
+    # all 100 generated + 20 drawn go on L1: 120 × −110
+    assert res.objective["total_cny_per_a"] == pytest.approx(-13200.0)
+    assert res.links.loc["L1", "flow"] == pytest.approx(120.0)
+    assert res.draws.loc["K1", "drawn"] == pytest.approx(20.0)
+    assert res.links.loc["L2", "build"] == 0
+
+
+def test_use_capacity_binds():
+    res = solve(tiny_park(cap_e2=70.0), baseline=False)
+    # L1 full at 70 (−7700); the other 50 on L2: 50 × −25 + 500 fixed = −750
+    assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
+    assert res.links.loc["L1", "flow"] == pytest.approx(70.0)
+    assert res.links.loc["L2", "flow"] == pytest.approx(50.0)
+
+
+def test_link_activation_fixed_cost_keeps_a_link_closed():
+    res = solve(tiny_park(cap_e2=70.0, fixed_l2=2000.0), baseline=False)
+    # L2 would give 50 × −25 = −1250 < 2000 fixed: not built; no stock is drawn
+    assert res.objective["total_cny_per_a"] == pytest.approx(-7700.0)
+    assert res.links.loc["L2", "build"] == 0 and res.links.loc["L2", "flow"] == 0.0
+    assert res.draws.loc["K1", "drawn"] == pytest.approx(0.0)
+
+
+def test_existing_links_are_forced_open():
+    res = solve(tiny_park(cap_e2=70.0, fixed_l2=2000.0, l2_existing=True), baseline=False)
+    # fixed cost paid anyway, so L2 takes the rest: −7700 − 1250 + 2000
+    assert res.objective["total_cny_per_a"] == pytest.approx(-6950.0)
+    assert res.links.loc["L2", "build"] == 1
+
+
+def test_min_flow_binds():
+    net, m = _model(tiny_park(cap_e2=70.0), min_flow_per_a=60.0)
+    assert len(m.rows_of("min_flow")) == 2
+    r = solve_model(m, "highs", 10, 0.0)
+    # L2 could carry 50 at most (120 − 70) < 60: best is L1 at 70 only
+    assert r.objective == pytest.approx(-7700.0)
+    _, m0 = _model(tiny_park(cap_e2=70.0))
+    assert solve_model(m0, "highs", 10, 0.0).objective == pytest.approx(-8450.0)
+
+
+def test_target_rate_forces_a_costly_flow():
+    tg = [{"id": "t", "materials": "fly_ash", "rate": 0.78, "scope": "all"}]
+    res = solve(tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, targets=tg),
+                baseline=False)
+    # L2 = 10 + 10 + 50 − 25 = +45 per t; L1 = 5 + 10 + 200 − 25 = +190 per t; no draw
+    assert res.status.value == "optimal"
+    assert res.objective["total_cny_per_a"] == pytest.approx(78 * 45.0)
+    t = res.targets.iloc[0]
+    assert t["rate"] == pytest.approx(0.78) and bool(t["met"]) and t["shortfall"] == 0.0
+    assert res.draws.loc["K1", "drawn"] == 0.0
+
+
+def test_unreachable_target_reports_the_best_rate():
+    tg = [{"id": "t", "materials": "fly_ash", "rate": 0.78, "scope": "all"}]
+    res = solve(tiny_park(cap_e2=0.0, value_e3=-50.0, fixed_l2=0.0, cap_e3=60.0, targets=tg,
+                          stock=False), baseline=False)
+    assert res.status.value == "target_unreachable"
+    t = res.targets.iloc[0]
+    assert t["rate"] == pytest.approx(0.60)
+    assert t["shortfall"] == pytest.approx(18.0)
+    assert not bool(t["met"])
+    # least cost at the best rate: 60 × 45
+    assert res.objective["total_cny_per_a"] == pytest.approx(2700.0)
+    d = res.diagnosis
+    assert d["material"].tolist() == ["fly_ash"]
+    assert d["reason"].iloc[0] == "no capacity left within reach"
+    assert d["capacity_needed"].sum() == pytest.approx(18.0)
+    assert "bricks" in d["routes"].iloc[0]
+    assert "best reachable rate 0.6000" in res.message
+
+
+def test_expensive_but_reachable_target_is_met_not_penalised():
+    # meeting 50 t/a needs L2 at 1e6 CNY/a fixed, more than 50 t × the 1e4 CNY/t penalty: the
+    # follow-up solves still meet the target; once built, all 100 t go (−25 CNY/t each)
+    tg = [{"id": "t", "materials": "fly_ash", "rate": 0.5, "scope": "all"}]
+    res = solve(tiny_park(cap_e2=0.0, fixed_l2=1.0e6, targets=tg, stock=False), baseline=False)
+    assert res.status.value == "optimal"
+    assert res.targets.iloc[0]["rate"] == pytest.approx(1.0)
+    assert res.objective["total_cny_per_a"] == pytest.approx(1.0e6 - 100 * 25.0)

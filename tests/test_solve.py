@@ -1,0 +1,129 @@
+"""solve(): objectives, statuses, baseline, result tables, solution folder and every bundled scenario."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from _solve_helpers import tiny_park
+
+from parkflow.bundled import bundled_scenario_path, bundled_scenarios
+from parkflow.errors import SolverUnavailableError
+from parkflow.io import load_scenario
+from parkflow.solvers.backends import available_solvers
+from parkflow.solvers.solve import solve
+from parkflow.solvers.summary import read_solution, summary_dict, write_solution
+
+SOLVERS = [pytest.param(s, marks=pytest.mark.skipif(s not in available_solvers(),
+                                                     reason=f"{s} not available"))
+           for s in ("highs", "scip")]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_backends_agree_on_the_tiny_park(solver):
+    res = solve(tiny_park(cap_e2=70.0), solver=solver, baseline=False)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
+    assert res.solver["name"] == solver
+
+
+def test_missing_solver_raises_with_the_working_ones():
+    with pytest.raises(SolverUnavailableError, match="solvers that work here: highs"):
+        solve(tiny_park(), solver="cpsat")
+
+
+def test_objective_parts_add_up_and_co2():
+    res = solve(tiny_park(), baseline=False)
+    o = res.objective
+    assert o["total_cny_per_a"] == pytest.approx(
+        o["transport_cny_per_a"] + o["fixed_cny_per_a"] + o["purification_cny_per_a"]
+        - o["value_cny_per_a"] - o["disposal_avoided_cny_per_a"])
+    assert o["transport_cny_per_a"] == pytest.approx(120 * 15.0)
+    # cement admixture displaces clinker; minus 0.0001 t/t·km × 10 km of trucking
+    factor = tiny_park().catalogue.routes.loc["cement_admixture", "co2_avoided_t_per_unit"]
+    assert res.co2_avoided_t_per_a == pytest.approx(120 * (factor - 0.001))
+
+
+def test_utilisation_objective_maximises_the_rate_then_cost():
+    # both links lose money: the cost objective uses nothing, utilisation uses all it can
+    sc = tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, cap_e2=0.0, cap_e3=90.0,
+                   stock=True)
+    cost = solve(sc, objective="cost", baseline=False)
+    assert cost.objective["total_cny_per_a"] == pytest.approx(0.0)
+    best = solve(sc, objective="utilisation", baseline=False)
+    # drawing stock would lower the rate (90 < 100 + draw): 90 / 100, no draw
+    assert best.targets.iloc[0]["rate"] == pytest.approx(0.9)
+    assert best.draws["drawn"].sum() == pytest.approx(0.0)
+    assert best.objective["total_cny_per_a"] == pytest.approx(90 * 45.0)
+
+
+def test_utilisation_objective_draws_stock_when_it_raises_the_rate():
+    sc = tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, cap_e2=0.0, cap_e3=1000.0)
+    best = solve(sc, objective="utilisation", baseline=False)
+    assert best.targets.iloc[0]["rate"] == pytest.approx(1.0)
+    # least cost at rate 1: no need to draw (drawing costs 45 per t)
+    assert best.objective["total_cny_per_a"] == pytest.approx(100 * 45.0)
+
+
+def test_co2_objective_prefers_the_higher_factor():
+    sc = tiny_park(cap_e2=50.0, fixed_l2=0.0, value_e2=-500.0)
+    res = solve(sc, objective="co2", baseline=False)
+    # cement admixture avoids far more CO2 per t than bricks: fill it although it loses money
+    assert res.links.loc["L1", "flow"] == pytest.approx(50.0)
+
+
+def test_baseline_uses_existing_links_only():
+    res = solve(tiny_park(l2_existing=True))
+    assert res.baseline is not None
+    assert set(res.baseline.flows.index) == {"L2"}
+    # 120 t on L2 at −25 + 500 fixed
+    assert res.baseline.objective["total_cny_per_a"] == pytest.approx(-2500.0)
+
+
+def test_result_tables_are_consistent():
+    res = solve(tiny_park(cap_e2=70.0), baseline=False)
+    src = res.sources.loc["E1:fly_ash"]
+    assert src["utilised"] == pytest.approx(120.0) and src["drawn"] == pytest.approx(20.0)
+    assert src["left"] == pytest.approx(0.0)
+    u = res.utilisation
+    row = u[(u.scope_type == "all") & (u.category == "bulk_excl_tailings")].iloc[0]
+    assert row["rate"] == pytest.approx(1.0)
+    assert set(res.flows.index) == {"L1", "L2"}
+    assert {"n_variables", "n_constraints", "n_binaries", "build_s", "time_s", "gap"} <= set(
+        res.solver)
+
+
+def test_deterministic():
+    sc = load_scenario(bundled_scenario_path())
+    a = solve(sc, baseline=False)
+    b = solve(sc, baseline=False)
+    assert a.flows.index.tolist() == b.flows.index.tolist()
+    assert np.allclose(a.flows["flow"], b.flows["flow"])
+
+
+def test_solution_folder_round_trip(tmp_path):
+    sc = tiny_park(cap_e2=70.0, l2_existing=True)
+    res = solve(sc)
+    out = write_solution(sc, res, tmp_path / "out")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary == summary_dict(res)
+    assert summary["links_built"] == 2
+    assert summary["targets"][0]["id"] == "t"
+    assert summary["baseline"]["links_built"] == 1
+    back = read_solution(out)
+    assert back.status == res.status
+    assert back.flows.index.tolist() == res.flows.index.tolist()
+    assert np.allclose(back.flows["flow"], res.flows["flow"])
+    assert back.objective == pytest.approx(res.objective)
+    assert back.baseline is not None and back.baseline.flows.index.tolist() == ["L2"]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.slow) if "province" in n else n
+    for n in bundled_scenarios()])
+def test_bundled_scenarios_solve(name):
+    sc = load_scenario(bundled_scenario_path(name))
+    res = solve(sc, baseline=False)
+    assert res.status.has_solution, res.message
+    assert res.solver["time_s"] <= sc.settings.solver.time_limit_s * 1.5 + 5
+    assert ((res.targets["rate"] >= 0) & (res.targets["rate"] <= 1 + 1e-9)).all()
