@@ -1,18 +1,75 @@
-"""`parkflow map` — not yet implemented."""
+"""`parkflow map DIR` — the folium map of a solve's output folder, written to DIR/map.html."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
-HELP = "map (not yet implemented)"
+HELP = "write map.html (enterprises, built links, supply left unused) into a solve's output folder"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    from parkflow.maps import LANGS, TILES
+
+    parser.add_argument("dir", metavar="DIR", help="output folder of `parkflow solve`")
+    parser.add_argument("--lang", choices=LANGS, default="zh",
+                        help="language of the labels (default: zh)")
+    parser.add_argument("--tiles", choices=TILES, default="none",
+                        help="base map: none (default, works offline), osm, tianditu (needs "
+                             "--tianditu-key or TIANDITU_KEY) or gaode (GCJ-02, shifted for you)")
+    parser.add_argument("--tianditu-key", default=None, metavar="KEY",
+                        help="Tianditu (天地图) key for --tiles tianditu")
+
+
+def scenario_path_of(folder: Path) -> Path:
+    """The scenario a solve folder was made from (summary.json ``scenario_path``).
+
+    Raises
+    ------
+    FileNotFoundError
+        When summary.json names no scenario, or the scenario is no longer there (the map needs
+        the enterprises' coordinates).
+    """
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    path = summary.get("scenario_path")
+    if not path:
+        raise FileNotFoundError(f"{folder / 'summary.json'} names no scenario_path; the map needs "
+                                "the scenario's coordinates — solve again with `parkflow solve`")
+    p = Path(path)
+    if not p.is_absolute() and not p.exists():
+        p = folder / p
+    if not p.exists():
+        raise FileNotFoundError(f"the scenario {path} named in {folder / 'summary.json'} is no "
+                                "longer there; the map needs its coordinates")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow map: not implemented yet", file=sys.stderr)
-    return 1
+    """Read DIR and its scenario, write DIR/map.html (exit 0; 2 when DIR is not a solve)."""
+    folder = Path(args.dir)
+    if not (folder / "summary.json").is_file():
+        print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
+              "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+        return 2
+    from parkflow.io import load_scenario
+    from parkflow.maps import map_html, render_map
+    from parkflow.output import output_dir
+    from parkflow.solvers.summary import read_solution
+
+    result = read_solution(folder)
+    source = scenario_path_of(folder)
+    scenario = load_scenario(source)
+    try:
+        m = render_map(scenario, result, lang=args.lang, tiles=args.tiles,
+                       tianditu_key=args.tianditu_key)
+    except ValueError as exc:  # e.g. tianditu without a key
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    page = map_html(m, title=f"{scenario.name} — parkflow")
+    with output_dir(folder, [source], merge=True) as tmp:
+        (tmp / "map.html").write_text(page, encoding="utf-8")
+    print(folder / "map.html")
+    return 0

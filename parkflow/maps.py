@@ -1,0 +1,938 @@
+"""Maps of a solved scenario: enterprises, built links, supply left unused and park boundaries.
+
+:func:`render_map` draws one :class:`folium.Map` from a :class:`~parkflow.models.scenario.Scenario`
+and the :class:`~parkflow.models.result.Result` of its solve:
+
+* enterprises as circle markers coloured by sector, with a popup (name, what it generates and how
+  much of it is utilised, what it can absorb and what it receives);
+* built links as lines whose width grows with the flow (square root, within each unit) and whose
+  colour shows the material, with a popup (t/a or GJ/a, distance, money terms, CO₂ avoided).
+  Links bend slightly to the right of their direction of travel, so that A→B and B→A, or two
+  materials on the same pair, stay apart; existing links are dashed;
+* supply left unused (stored or disposed) as dashed rings at the generating enterprise, their area
+  proportional to the amount left;
+* park boundaries when the scenario's ``parks`` table has polygons;
+* one layer per material (its links) under a layer control, plus layers for enterprises, supply
+  left unused and parks; a legend; labels in Chinese or English; the view fitted to the data.
+
+Maps written by :func:`write_map` are self-contained: Leaflet's script and style (vendored in
+``parkflow/data/vendor/``) are inlined, and the CDN links folium adds by default (jQuery, Bootstrap,
+Font Awesome) are left out, so the file opens offline and on networks where public CDNs fail. Only
+base-map tiles (``tiles="osm" | "tianditu" | "gaode"``) need the network; the default
+``tiles="none"`` needs none.
+
+``python -m parkflow.maps --bundled maps/`` solves every bundled scenario and writes
+``maps/<name>.html``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Figure, MacroElement
+
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario
+
+LANGS = ("zh", "en")
+TILES = ("none", "osm", "tianditu", "gaode")
+VENDOR_DIR = Path(__file__).resolve().parent / "data" / "vendor"
+
+# ---------------------------------------------------------------------------------------------
+# labels and colours
+# ---------------------------------------------------------------------------------------------
+MAP_LABELS: dict[str, dict[str, str]] = {
+    "enterprises": {"zh": "企业", "en": "Enterprises"},
+    "unused": {"zh": "未利用量（贮存/处置）",
+               "en": "Supply left unused (stored or disposed)"},
+    "parks": {"zh": "园区边界", "en": "Park boundaries"},
+    "links": {"zh": "共生链接", "en": "Symbiosis links"},
+    "sector": {"zh": "行业", "en": "Sector"},
+    "park": {"zh": "园区", "en": "Park"},
+    "generates": {"zh": "产生", "en": "Generates"},
+    "absorbs": {"zh": "可利用", "en": "Can absorb"},
+    "material": {"zh": "物料", "en": "Material"},
+    "route": {"zh": "利用途径", "en": "Use route"},
+    "generated": {"zh": "产生量", "en": "Generated"},
+    "drawn": {"zh": "往年贮存利用", "en": "Drawn from stock"},
+    "utilised": {"zh": "综合利用量", "en": "Utilised"},
+    "left": {"zh": "未利用", "en": "Left"},
+    "rate": {"zh": "综合利用率", "en": "Utilisation"},
+    "capacity": {"zh": "利用能力", "en": "Capacity"},
+    "received": {"zh": "实际接收", "en": "Received"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "flow": {"zh": "流量", "en": "Flow"},
+    "delivered": {"zh": "到达量", "en": "Delivered"},
+    "distance": {"zh": "运距", "en": "Distance"},
+    "mode": {"zh": "运输方式", "en": "Mode"},
+    "transport": {"zh": "运输及装卸费", "en": "Transport and handling"},
+    "fixed": {"zh": "链接固定费", "en": "Link fixed cost"},
+    "purification": {"zh": "提纯费", "en": "Purification"},
+    "value": {"zh": "利用价值", "en": "Use value"},
+    "disposal": {"zh": "节省处置费", "en": "Disposal cost saved"},
+    "net_cost": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
+    "co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
+    "existing": {"zh": "现有链接", "en": "existing link"},
+    "proposed": {"zh": "新建链接", "en": "proposed link"},
+    "none": {"zh": "（无）", "en": "(none)"},
+    "legend_width": {"zh": "线宽 ∝ 流量；虚线 = 现有链接",
+                     "en": "Line width ∝ flow; dashed = existing"},
+    "legend_unused": {"zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
+                      "en": "Dashed ring = supply left unused (area ∝ amount)"},
+    "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
+    "legend_sectors": {"zh": "行业（企业颜色）", "en": "Sectors (enterprise colour)"},
+    "status": {"zh": "求解状态", "en": "Status"},
+    "links_built": {"zh": "建成链接", "en": "Links built"},
+    "target": {"zh": "目标", "en": "target"},
+    "money_unit": {"zh": "万元/a", "en": "CNY/a"},
+    "co2_unit": {"zh": "tCO₂/a", "en": "t CO₂/a"},
+}
+
+MATERIAL_COLOURS: dict[str, str] = {
+    "coal_gangue": "#8c564b",
+    "fly_ash": "#1f77b4",
+    "tailings": "#a6a61c",
+    "steel_slag": "#d62728",
+    "bf_slag": "#ff7f0e",
+    "vti_slag": "#e377c2",
+    "phosphogypsum": "#2ca02c",
+    "titanium_gypsum": "#00695c",
+    "fgd_gypsum": "#9467bd",
+    "red_mud": "#7f0000",
+    "carbide_slag": "#525252",
+    "waste_heat": "#c51b7d",
+    "hydrogen": "#17becf",
+}
+_EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
+                  "#31a354", "#756bb1", "#636363")
+SECTOR_COLOURS = ("#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6", "#ffffcc", "#e5d8bd",
+                  "#fddaec", "#b3e2cd", "#fdcdac", "#cbd5e8", "#f4cae4", "#e6f5c9", "#fff2ae",
+                  "#f1e2cc", "#cccccc")
+
+BACKGROUND = "#f2efe9"
+_FEW_POINTS = 13  # points per drawn link (a quadratic Bézier curve)
+
+
+def map_label(key: str, lang: str) -> str:
+    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``).
+
+    >>> map_label("enterprises", "en")
+    'Enterprises'
+    """
+    return MAP_LABELS[key][lang]
+
+
+def material_colour(material: str, order: Sequence[str] = ()) -> str:
+    """Colour of a material's links: fixed for catalogue materials, else from a spare palette.
+
+    >>> material_colour("fly_ash")
+    '#1f77b4'
+    """
+    if material in MATERIAL_COLOURS:
+        return MATERIAL_COLOURS[material]
+    others = [m for m in order if m not in MATERIAL_COLOURS]
+    i = others.index(material) if material in others else abs(hash(material))
+    return _EXTRA_COLOURS[i % len(_EXTRA_COLOURS)]
+
+
+def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
+    """Fill colour of each sector, assigned in sorted order (stable from map to map).
+
+    >>> sector_colours(["steel", "cement"])
+    {'cement': '#fbb4ae', 'steel': '#b3cde3'}
+    """
+    names = sorted({str(s) for s in sectors})
+    return {s: SECTOR_COLOURS[i % len(SECTOR_COLOURS)] for i, s in enumerate(names)}
+
+
+class _Names:
+    """Display names from the scenario's catalogue (falling back to :mod:`parkflow.labels`)."""
+
+    def __init__(self, scenario: Scenario, lang: str):
+        from parkflow.labels import label
+
+        self.lang = lang
+        self._label = label
+        self.catalogue = scenario.catalogue
+        ent = scenario.enterprises
+        self.enterprise = dict(zip(ent.index.astype(str), ent["name"].astype(str), strict=True))
+        parks = scenario.parks
+        self.park: dict[str, str] = {}
+        if parks is not None and len(parks) and "name" in parks.columns:
+            self.park = {str(k): str(v) for k, v in zip(parks.index, parks["name"], strict=True)
+                         if isinstance(v, str) and v}
+
+    def _cat(self, table: str, key: str, prefix: str) -> str:
+        frame = getattr(self.catalogue, table)
+        col = f"name_{self.lang}"
+        if key in frame.index and col in frame.columns:
+            value = frame.at[key, col]
+            if isinstance(value, str) and value:
+                return value
+        return self._label(f"{prefix}:{key}", self.lang, default=str(key))
+
+    def material(self, key: str) -> str:
+        return self._cat("materials", key, "mat")
+
+    def route(self, key: str) -> str:
+        return self._cat("routes", key, "route")
+
+    def mode(self, key: str) -> str:
+        return self._cat("modes", key, "mode")
+
+    def ent(self, key: str) -> str:
+        return self.enterprise.get(str(key), str(key))
+
+    def park_name(self, key: str) -> str:
+        return self.park.get(str(key), str(key))
+
+
+def _num(x: Any, decimals: int = 0) -> str:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    if not np.isfinite(value):
+        return "–"
+    return f"{value:,.{decimals}f}"
+
+
+def _pct(x: Any) -> str:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if not np.isfinite(value) else f"{100 * value:.1f} %"
+
+
+def _money(x: Any, lang: str) -> str:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    if lang == "zh":
+        return f"{_num(value / 1e4, 1)} 万元/a"
+    return f"{_num(value)} CNY/a"
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# geometry
+# ---------------------------------------------------------------------------------------------
+def _display_lonlat(lon: np.ndarray, lat: np.ndarray, tiles: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 → the datum of the base map: GCJ-02 for Gaode tiles, unchanged otherwise."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if tiles == "gaode":
+        from parkflow.geo import wgs84_to_gcj02
+
+        glon, glat = wgs84_to_gcj02(lon, lat)
+        return np.asarray(glon, dtype=float), np.asarray(glat, dtype=float)
+    return lon, lat
+
+
+def enterprise_positions(scenario: Scenario, tiles: str = "none") -> pd.DataFrame:
+    """Map position of each enterprise: index ``enterprise_id``, columns ``lon, lat`` (degrees).
+
+    WGS-84, or GCJ-02 when ``tiles="gaode"`` (Gaode's tiles are drawn in GCJ-02).
+    """
+    ent = scenario.enterprises
+    lon, lat = _display_lonlat(ent["lon"].to_numpy(float), ent["lat"].to_numpy(float), tiles)
+    return pd.DataFrame({"lon": lon, "lat": lat}, index=ent.index.astype(str))
+
+
+def link_curves(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                bend: np.ndarray, n_points: int = _FEW_POINTS) -> np.ndarray:
+    """Points of gently curved links (quadratic Bézier curves), all links at once.
+
+    Parameters
+    ----------
+    x0, y0, x1, y1 : arrays of float, shape (n,)
+        Ends of each link (lon, lat degrees).
+    bend : array of float, shape (n,)
+        Offset of the control point from the midpoint, as a fraction of the link's length, to
+        the right of the direction of travel (0: a straight line).
+    n_points : int
+        Points per curve.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n_points, 2)
+        ``[lat, lon]`` pairs, as Leaflet wants them.
+
+    Examples
+    --------
+    >>> pts = link_curves(np.array([0.0]), np.array([0.0]), np.array([1.0]), np.array([0.0]),
+    ...                   np.array([0.0]), n_points=3)
+    >>> pts[0].tolist()
+    [[0.0, 0.0], [0.0, 0.5], [0.0, 1.0]]
+    """
+    x0, y0, x1, y1, bend = (np.asarray(a, dtype=float) for a in (x0, y0, x1, y1, bend))
+    # local equirectangular frame, so that "to the right" is to the right on the screen
+    k = np.cos(np.radians((y0 + y1) / 2))
+    k = np.where(k > 1e-6, k, 1e-6)
+    dx, dy = (x1 - x0) * k, y1 - y0
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    cx = mx + bend * dy / k  # right-hand normal of (dx, dy) is (dy, -dx)
+    cy = my - bend * dx
+    t = np.linspace(0.0, 1.0, n_points)[None, :]
+    a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t**2
+    lon = a * x0[:, None] + b * cx[:, None] + c * x1[:, None]
+    lat = a * y0[:, None] + b * cy[:, None] + c * y1[:, None]
+    return np.stack([lat, lon], axis=-1)
+
+
+def _bends(flows: pd.DataFrame) -> np.ndarray:
+    """Bend of each link, to the right of its direction of travel.
+
+    A→B and B→A therefore fall on opposite sides; several links the same way (several
+    materials) fan out, each further than the one before.
+    """
+    if flows.empty:
+        return np.zeros(0)
+    pair = flows["from"].astype(str) + "\x00" + flows["to"].astype(str)
+    rank = pair.groupby(pair.to_numpy()).cumcount().to_numpy()
+    return 0.08 + 0.12 * rank
+
+
+def _scaled(values: pd.Series, units: pd.Series, low: float, high: float) -> np.ndarray:
+    """``low + (high − low) · sqrt(value / max value of the same unit)``; 0 → ``low``."""
+    v = pd.to_numeric(values, errors="coerce").fillna(0.0).clip(lower=0.0)
+    top = v.groupby(units.astype(str).to_numpy()).transform("max").to_numpy()
+    frac = np.divide(v.to_numpy(), top, out=np.zeros(len(v)), where=top > 0)
+    return low + (high - low) * np.sqrt(frac)
+
+
+# ---------------------------------------------------------------------------------------------
+# tables behind the popups (vectorised)
+# ---------------------------------------------------------------------------------------------
+def _column(frame: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index)
+
+
+def built_links(result: Result) -> pd.DataFrame:
+    """The built links of a result with positive flow, with the columns the map needs."""
+    flows = result.flows if result.flows is not None else pd.DataFrame()
+    if flows.empty or not {"from", "to", "material"} <= set(flows.columns):
+        return pd.DataFrame(columns=["from", "to", "material", "route", "flow", "delivered"])
+    flows = flows.copy()
+    flows["flow"] = pd.to_numeric(_column(flows, "flow", 0.0), errors="coerce").fillna(0.0)
+    if "build" in flows.columns:
+        flows = flows[pd.to_numeric(flows["build"], errors="coerce").fillna(0) > 0.5]
+    flows["delivered"] = pd.to_numeric(_column(flows, "delivered"), errors="coerce")
+    flows["delivered"] = flows["delivered"].fillna(flows["flow"])
+    for col in ("from", "to", "material", "route", "mode"):
+        flows[col] = _column(flows, col, "").astype(str)
+    flows["existing"] = _column(flows, "existing", False).fillna(False).astype(bool)
+    return flows
+
+
+def _units(scenario: Scenario, materials: pd.Series) -> pd.Series:
+    mats = scenario.catalogue.materials
+    unit = mats["canonical_unit"] if "canonical_unit" in mats.columns else pd.Series(dtype=str)
+    return materials.astype(str).map(unit).fillna("t/a").astype(str)
+
+
+def _sources(scenario: Scenario, result: Result) -> pd.DataFrame:
+    """Per (enterprise, material): generated, drawn, utilised, left, unit, rate."""
+    src = result.sources if result.sources is not None else pd.DataFrame()
+    if not src.empty and {"enterprise", "material"} <= set(src.columns):
+        out = pd.DataFrame({
+            "enterprise": src["enterprise"].astype(str), "material": src["material"].astype(str),
+            "generated": pd.to_numeric(_column(src, "generated", 0.0), errors="coerce"),
+            "drawn": pd.to_numeric(_column(src, "drawn", 0.0), errors="coerce"),
+            "utilised": pd.to_numeric(_column(src, "utilised", 0.0), errors="coerce"),
+        }).fillna({"generated": 0.0, "drawn": 0.0, "utilised": 0.0})
+        out = out.groupby(["enterprise", "material"], as_index=False, sort=True).sum()
+        if "left" in src.columns:
+            left = (src.assign(enterprise=src["enterprise"].astype(str),
+                               material=src["material"].astype(str))
+                    .groupby(["enterprise", "material"])["left"].sum())
+            out["left"] = pd.MultiIndex.from_frame(out[["enterprise", "material"]]).map(left)
+            out["left"] = pd.to_numeric(out["left"], errors="coerce")
+        else:
+            out["left"] = np.nan
+    else:  # no solution: everything generated is left
+        sup = scenario.supplies
+        out = (pd.DataFrame({"enterprise": sup["enterprise"].astype(str),
+                             "material": sup["material"].astype(str),
+                             "generated": sup["quantity"].astype(float)})
+               .groupby(["enterprise", "material"], as_index=False, sort=True).sum())
+        out["drawn"] = 0.0
+        out["utilised"] = 0.0
+        out["left"] = np.nan
+    out["left"] = out["left"].fillna(out["generated"] + out["drawn"] - out["utilised"])
+    out["left"] = out["left"].clip(lower=0.0)
+    out["unit"] = _units(scenario, out["material"]).to_numpy()
+    base = out["generated"] + out["drawn"]
+    out["rate"] = np.divide(out["utilised"].to_numpy(float), base.to_numpy(float),
+                            out=np.full(len(out), np.nan), where=base.to_numpy(float) > 0)
+    return out
+
+
+def _absorbs(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
+    """Per (enterprise, route): capacity and what it receives."""
+    uses = scenario.uses
+    cap = (pd.DataFrame({"enterprise": uses["enterprise"].astype(str),
+                         "route": uses["route"].astype(str),
+                         "capacity": uses["capacity"].astype(float),
+                         "unit": uses["unit"].astype(str)})
+           .groupby(["enterprise", "route"], as_index=False, sort=True)
+           .agg(capacity=("capacity", "sum"), unit=("unit", "first")))
+    if flows.empty:
+        cap["received"] = 0.0
+        return cap
+    got = flows.groupby(["to", "route"])["delivered"].sum()
+    cap["received"] = pd.MultiIndex.from_frame(cap[["enterprise", "route"]]).map(got)
+    cap["received"] = pd.to_numeric(cap["received"], errors="coerce").fillna(0.0)
+    return cap
+
+
+def _table(headers: list[str], rows: list[list[str]], lang: str) -> str:
+    if not rows:
+        return f"<i>{_esc(map_label('none', lang))}</i>"
+    head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="pf-t"><tr>{head}</tr>{body}</table>'
+
+
+def _enterprise_popups(scenario: Scenario, sources: pd.DataFrame, absorbs: pd.DataFrame,
+                       names: _Names, lang: str) -> dict[str, str]:
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    gen_rows: dict[str, list[list[str]]] = {}
+    for r in sources.itertuples(index=False):
+        gen_rows.setdefault(r.enterprise, []).append([
+            _esc(names.material(r.material)), _num(r.generated), _num(r.utilised),
+            _pct(r.rate), _esc(r.unit)])
+    abs_rows: dict[str, list[list[str]]] = {}
+    for r in absorbs.itertuples(index=False):
+        abs_rows.setdefault(r.enterprise, []).append([
+            _esc(names.route(r.route)), _num(r.capacity), _num(r.received), _esc(r.unit)])
+    ent = scenario.enterprises
+    popups: dict[str, str] = {}
+    for eid, name, sector, park in zip(ent.index.astype(str), ent["name"].astype(str),
+                                       ent["sector"].astype(str), ent["park"].astype(str),
+                                       strict=True):
+        popups[eid] = (
+            f'<div class="pf-pop"><b>{_esc(name)}</b> <span class="pf-id">{_esc(eid)}</span><br>'
+            f"{_esc(L('sector'))}: {_esc(sector)} · {_esc(L('park'))}: "
+            f"{_esc(names.park_name(park))}"
+            f"<h4>{_esc(L('generates'))}</h4>"
+            + _table([L("material"), L("generated"), L("utilised"), L("rate"), L("unit")],
+                     gen_rows.get(eid, []), lang)
+            + f"<h4>{_esc(L('absorbs'))}</h4>"
+            + _table([L("route"), L("capacity"), L("received"), L("unit")],
+                     abs_rows.get(eid, []), lang)
+            + "</div>")
+    return popups
+
+
+def _link_popup(r: Any, names: _Names, unit: str, lang: str) -> str:
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    kind = L("existing") if r.existing else L("proposed")
+    rows = [
+        (L("material"), _esc(names.material(r.material))),
+        (L("route"), _esc(names.route(r.route))),
+        (L("flow"), f"{_num(r.flow)} {_esc(unit)}"),
+        (L("delivered"), f"{_num(r.delivered)} {_esc(unit)}"),
+        (L("distance"), f"{_num(r.distance_km, 1)} km"),
+        (L("mode"), _esc(names.mode(r.mode)) if r.mode else "–"),
+        (L("transport"), _money(r.transport_cny_per_a, lang)),
+        (L("fixed"), _money(r.fixed_cny_per_a, lang)),
+        (L("purification"), _money(r.purification_cny_per_a, lang)),
+        (L("value"), _money(r.value_cny_per_a, lang)),
+        (L("disposal"), _money(r.disposal_avoided_cny_per_a, lang)),
+        (L("net_cost"), _money(r.total_cny_per_a, lang)),
+        (L("co2"), f"{_num(r.co2_avoided_t_per_a, 1)} {L('co2_unit')}"),
+    ]
+    body = "".join(f"<tr><th>{_esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return (f'<div class="pf-pop"><b>{_esc(names.ent(getattr(r, "from_")))} → '
+            f"{_esc(names.ent(r.to))}</b><br><i>{_esc(kind)}</i>"
+            f'<table class="pf-t">{body}</table></div>')
+
+
+# ---------------------------------------------------------------------------------------------
+# folium pieces
+# ---------------------------------------------------------------------------------------------
+_CSS = f"""
+.leaflet-container {{ background: {BACKGROUND}; }}
+.pf-pop {{ font: 12px/1.35 system-ui, "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+           sans-serif; }}
+.pf-pop h4 {{ margin: 6px 0 2px; font-size: 12px; }}
+.pf-id {{ color: #777; }}
+.pf-t {{ border-collapse: collapse; }}
+.pf-t th, .pf-t td {{ border-bottom: 1px solid #ddd; padding: 1px 6px 1px 0; text-align: left;
+                      white-space: nowrap; }}
+.pf-t td {{ text-align: right; }}
+.pf-box {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+           box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, "Microsoft YaHei",
+           "PingFang SC", "Noto Sans CJK SC", sans-serif; max-width: 300px; }}
+.pf-box h3 {{ margin: 0 0 3px; font-size: 14px; }}
+.pf-box .sw {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+               border: 1px solid #333; vertical-align: -2px; margin-right: 4px; }}
+.pf-box .ln {{ display: inline-block; width: 22px; height: 4px; vertical-align: 3px;
+               margin-right: 4px; }}
+"""
+
+
+class _BoxControl(MacroElement):
+    """A Leaflet control holding fixed HTML (the title or the legend), inside the map's frame."""
+
+    _template = folium.template.Template(
+        """
+        {% macro header(this, kwargs) %}
+            {% if this.css %}<style>{{ this.css }}</style>{% endif %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+            {{ this.get_name() }}.onAdd = function (map) {
+                var div = L.DomUtil.create("div", "pf-box {{ this.css_class }}");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str, css_class: str, css: str = ""):
+        super().__init__()
+        self._name = "BoxControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+        self.css = css
+
+
+class _Popup(MacroElement):
+    """A popup holding fixed HTML, bound with plain Leaflet (folium's Popup needs jQuery)."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
+                                                   {maxWidth: {{ this.max_width|int }}});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, max_width: int = 420):
+        super().__init__()
+        self._name = "Popup"
+        self.html = html_text
+        self.max_width = max_width
+
+
+def _tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None) -> None:
+    if tiles == "none":
+        return
+    if tiles == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
+        return
+    if tiles == "gaode":
+        folium.TileLayer(
+            tiles=("https://webrd0{s}.is.autonavi.com/appmaptile?"
+                   f"lang={'zh_cn' if lang == 'zh' else 'en'}&size=1&scale=1&style=8"
+                   "&x={x}&y={y}&z={z}"),
+            attr="© 高德地图 AutoNavi (GCJ-02)", name="Gaode", subdomains="1234", max_zoom=18,
+            control=False).add_to(m)
+        return
+    # tianditu: CGCS2000, which differs from WGS-84 by centimetres: no shift
+    key = tianditu_key or os.environ.get("TIANDITU_KEY", "")
+    if not key:
+        raise ValueError("tiles='tianditu' needs a Tianditu key (天地图 tk): pass "
+                         "tianditu_key=... (parkflow map --tianditu-key KEY) or set "
+                         "TIANDITU_KEY; or use tiles='none' (offline) or 'osm'")
+    for layer in ("vec", "cva" if lang == "zh" else "eva"):
+        folium.TileLayer(
+            tiles=(f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+                   f"&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                   f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"),
+            attr="© 天地图 Tianditu", name=f"Tianditu {layer}", subdomains="01234567",
+            max_zoom=18, overlay=layer != "vec", control=False).add_to(m)
+
+
+def _title_html(scenario: Scenario, result: Result, n_links: int, lang: str) -> str:
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    from parkflow.labels import label
+
+    status = getattr(result.status, "value", str(result.status))
+    parts = [f"<h3>{_esc(scenario.name)}</h3>",
+             f"{_esc(L('status'))}: {_esc(label(status, lang, default=status))} · "
+             f"{_esc(L('links_built'))}: {n_links}"]
+    targets = result.targets if result.targets is not None else pd.DataFrame()
+    if not targets.empty and {"id", "rate", "target"} <= set(targets.columns):
+        for r in targets.itertuples(index=False):
+            ok = "✔" if bool(getattr(r, "met", False)) else "✘"
+            parts.append(f"<br>{_esc(r.id)} ({_esc(getattr(r, 'scope', ''))}): "
+                         f"{_esc(L('rate'))} {_pct(r.rate)} / {_esc(L('target'))} "
+                         f"{_pct(r.target)} {ok}")
+    return "".join(parts)
+
+
+def _legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang: str) -> str:
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    parts = [f"<b>{_esc(L('legend_sectors'))}</b><br>"]
+    parts += [f'<span class="sw" style="background:{c}"></span>{_esc(s)}<br>'
+              for s, c in sectors.items()]
+    if materials:
+        parts.append(f"<b>{_esc(L('legend_materials'))}</b><br>")
+        parts += [f'<span class="ln" style="background:{c}"></span>{_esc(n)}<br>'
+                  for n, c in materials]
+    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_unused'))}</i>")
+    return "".join(parts)
+
+
+def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
+            tiles: str = "none", tianditu_key: str | None = None) -> dict[str, Any]:
+    """Draw a solved scenario onto an existing :class:`folium.Map` (used by the dual map).
+
+    Returns a dictionary of what was drawn: ``enterprises``, ``links`` and ``unused`` (counts),
+    ``layers`` (layer names) and ``bounds`` (``[[south, west], [north, east]]``).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if tiles not in TILES:
+        raise ValueError(f"tiles must be one of {TILES}, not {tiles!r}")
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    names = _Names(scenario, lang)
+    pos = enterprise_positions(scenario, tiles)
+    _tile_layers(m, tiles, lang, tianditu_key)
+    flows = built_links(result)
+    flows = flows[flows["from"].isin(pos.index) & flows["to"].isin(pos.index)]
+    sources = _sources(scenario, result)
+    absorbs = _absorbs(scenario, flows)
+    layers: list[str] = []
+
+    # park boundaries ---------------------------------------------------------------------
+    parks = scenario.parks
+    # the view fits the enterprises (a park polygon may reach beyond it)
+    bounds_pts = [pos[["lat", "lon"]].to_numpy(float)]
+    if parks is not None and len(parks) and "geometry" in parks.columns:
+        geoms = parks[parks.geometry.notna() & ~parks.geometry.is_empty] if len(parks) else parks
+        if len(geoms):
+            import shapely
+
+            def shift(xy: np.ndarray) -> np.ndarray:
+                x, y = _display_lonlat(xy[:, 0], xy[:, 1], tiles)
+                return np.column_stack([x, y])
+
+            group = folium.FeatureGroup(name=L("parks"), show=True)
+            for pid, name, geom in zip(geoms.index.astype(str), geoms["name"].astype(str),
+                                       geoms.geometry, strict=True):
+                shape = shapely.transform(geom, shift)
+                folium.GeoJson(
+                    shape.__geo_interface__, name=name,
+                    style_function=lambda _f: {"color": "#555555", "weight": 2,
+                                               "dashArray": "6 4", "fill": True,
+                                               "fillColor": "#999999", "fillOpacity": 0.06},
+                    tooltip=f"{name} ({pid})").add_to(group)
+            group.add_to(m)
+            layers.append(L("parks"))
+
+    # links, one layer per material -----------------------------------------------------------
+    mat_order = list(scenario.catalogue.materials.index.astype(str))
+    legend_materials: list[tuple[str, str]] = []
+    n_links = 0
+    if not flows.empty:
+        flows = flows.sort_values(["material", "from", "to", "route"], kind="stable")
+        frm = pos.loc[flows["from"]]
+        to = pos.loc[flows["to"]]
+        curves = link_curves(frm["lon"].to_numpy(), frm["lat"].to_numpy(), to["lon"].to_numpy(),
+                             to["lat"].to_numpy(), _bends(flows))
+        unit = _units(scenario, flows["material"])
+        weight = _scaled(flows["flow"], unit, 2.0, 12.0)
+        cols = ["transport_cny_per_a", "fixed_cny_per_a", "purification_cny_per_a",
+                "value_cny_per_a", "disposal_avoided_cny_per_a", "total_cny_per_a",
+                "co2_avoided_t_per_a", "distance_km"]
+        view = flows.assign(**{c: _column(flows, c) for c in cols}).rename(
+            columns={"from": "from_"})
+        groups: dict[str, folium.FeatureGroup] = {}
+        for i, r in enumerate(view.itertuples(index=False)):
+            mat = r.material
+            if mat not in groups:
+                colour = material_colour(mat, mat_order)
+                groups[mat] = folium.FeatureGroup(name=f"{L('links')}: {names.material(mat)}",
+                                                  show=True)
+                legend_materials.append((names.material(mat), colour))
+            colour = material_colour(mat, mat_order)
+            tip = (f"{names.ent(r.from_)} → {names.ent(r.to)}: {names.material(mat)} "
+                   f"{_num(r.flow)} {unit.iat[i]}")
+            folium.PolyLine(
+                curves[i].tolist(), color=colour, weight=float(round(weight[i], 2)), opacity=0.85,
+                dash_array="10 7" if r.existing else None, tooltip=tip,
+            ).add_child(_Popup(_link_popup(r, names, unit.iat[i], lang), 420)
+                        ).add_to(groups[mat])
+            n_links += 1
+        for mat in groups:
+            groups[mat].add_to(m)
+            layers.append(groups[mat].layer_name)
+
+    # supply left unused ------------------------------------------------------------------------
+    # small remainders (< 0.1 % of what the source had) are rounding, not supply left over
+    left = sources[(sources["left"] > 1e-3 * (sources["generated"] + sources["drawn"]))
+                   & (sources["left"] > 0) & sources["enterprise"].isin(pos.index)]
+    n_unused = 0
+    if len(left):
+        group = folium.FeatureGroup(name=L("unused"), show=True)
+        radius = _scaled(left["left"], left["unit"], 5.0, 26.0)
+        at = pos.loc[left["enterprise"]]
+        for i, r in enumerate(left.itertuples(index=False)):
+            colour = material_colour(r.material, mat_order)
+            text = (f"{names.ent(r.enterprise)}: {names.material(r.material)} — {L('left')} "
+                    f"{_num(r.left)} {r.unit} ({L('rate')} {_pct(r.rate)})")
+            folium.CircleMarker(
+                [float(at["lat"].iat[i]), float(at["lon"].iat[i])],
+                radius=float(round(radius[i], 2)), color=colour, weight=2, dash_array="4 3",
+                fill=True, fill_color=colour, fill_opacity=0.12, tooltip=text,
+                ).add_child(_Popup(f'<div class="pf-pop">{_esc(text)}</div>', 360)).add_to(group)
+            n_unused += 1
+            if all(n != names.material(r.material) for n, _ in legend_materials):
+                legend_materials.append((names.material(r.material), colour))
+        group.add_to(m)
+        layers.append(L("unused"))
+
+    # enterprises (drawn last: on top) -----------------------------------------------------------
+    ent = scenario.enterprises
+    colours = sector_colours(ent["sector"].astype(str).tolist())
+    popups = _enterprise_popups(scenario, sources, absorbs, names, lang)
+    group = folium.FeatureGroup(name=L("enterprises"), show=True)
+    for eid, name, sector, lat, lon in zip(pos.index, ent["name"].astype(str),
+                                           ent["sector"].astype(str), pos["lat"], pos["lon"],
+                                           strict=True):
+        folium.CircleMarker(
+            [float(lat), float(lon)], radius=7, color="#222222", weight=1.5, fill=True,
+            fill_color=colours[sector], fill_opacity=1.0, tooltip=f"{name} ({sector})",
+            ).add_child(_Popup(popups[eid], 460)).add_to(group)
+    group.add_to(m)
+    layers.append(L("enterprises"))
+
+    _BoxControl(_title_html(scenario, result, n_links, lang), "topright", "pf-title",
+                css=_CSS).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    _BoxControl(_legend_html(colours, legend_materials, lang), "bottomleft", "pf-legend").add_to(m)
+
+    pts = np.vstack(bounds_pts) if bounds_pts else np.zeros((0, 2))
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    bounds = ([[float(pts[:, 0].min()), float(pts[:, 1].min())],
+               [float(pts[:, 0].max()), float(pts[:, 1].max())]] if len(pts) else
+              [[26.0, 97.0], [34.5, 108.5]])  # Sichuan, when there is nothing to draw
+    return {"enterprises": len(ent), "links": n_links, "unused": n_unused, "layers": layers,
+            "bounds": bounds}
+
+
+def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str = "none",
+               tianditu_key: str | None = None) -> folium.Map:
+    """Draw a solved scenario as a :class:`folium.Map`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was solved (coordinates WGS-84, as loaded).
+    result : Result
+        Its solve (:func:`parkflow.solve` or :func:`parkflow.solvers.summary.read_solution`).
+    lang : {"zh", "en"}
+        Language of the labels, popups and legend.
+    tiles : {"none", "osm", "tianditu", "gaode"}
+        Base map. ``"none"`` needs no network (a plain background). ``"gaode"`` draws everything
+        shifted to GCJ-02, the datum of Gaode's tiles. ``"tianditu"`` needs a key.
+    tianditu_key : str, optional
+        Tianditu (天地图) key; default: the ``TIANDITU_KEY`` environment variable.
+
+    Returns
+    -------
+    folium.Map
+        Save it with :func:`write_map` (self-contained) or ``.save()`` (loads Leaflet from CDNs).
+
+    Examples
+    --------
+    >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
+    >>> write_map(sc, res, "map.html")              # doctest: +SKIP
+    """
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
+    drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
+    m.fit_bounds(drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40),
+                 max_zoom=15)
+    m.parkflow_drawn = drawn  # counts for callers and tests
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+# self-contained HTML
+# ---------------------------------------------------------------------------------------------
+VENDOR_FILES: dict[str, str] = {
+    "leaflet.js": "leaflet/leaflet.js",
+    "leaflet.css": "leaflet/leaflet.css",
+    "L.Map.Sync.js": "leaflet.sync/L.Map.Sync.js",
+    "L.Map.Sync.min.js": "leaflet.sync/L.Map.Sync.js",
+}
+# folium links these by default; the maps do not use them (no icons, no Bootstrap widgets)
+DROPPED = ("jquery", "bootstrap", "awesome-markers", "awesome_markers", "fontawesome",
+           "font-awesome", "glyphicons", "awesome.rotate")
+
+_SCRIPT_TAG = re.compile(r'<script\s+src="([^"]+)"\s*>\s*</script>\s*', re.IGNORECASE)
+_LINK_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>\s*', re.IGNORECASE)
+
+
+@cache
+def _vendor_text(name: str) -> str:
+    path = VENDOR_DIR / VENDOR_FILES[name]
+    text = path.read_text(encoding="utf-8")
+    if name.endswith(".css"):
+        def data_uri(match: re.Match[str]) -> str:
+            img = path.parent / match.group(1)
+            b64 = base64.b64encode(img.read_bytes()).decode("ascii")
+            return f"url(data:image/png;base64,{b64})"
+
+        text = re.sub(r"url\((images/[^)]+\.png)\)", data_uri, text)
+    return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
+
+
+def inline_assets(page: str) -> str:
+    """Replace the CDN ``<script>``/``<link>`` tags folium writes by the vendored files, inline.
+
+    Leaflet (and Leaflet.Sync) are inlined from ``parkflow/data/vendor/``; jQuery, Bootstrap and
+    Font Awesome, which parkflow's maps do not use, are dropped. Any other external script or style
+    is left as it is (and shows up in :func:`external_references`).
+    """
+    def basename(url: str) -> str:
+        return url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+    def script(match: re.Match[str]) -> str:
+        url = match.group(1)
+        name = basename(url)
+        if name in VENDOR_FILES:
+            return f"<script>/* {name} (vendored) */\n{_vendor_text(name)}\n</script>\n"
+        if any(d in url.lower() for d in DROPPED):
+            return ""
+        return match.group(0)
+
+    def style(match: re.Match[str]) -> str:
+        url = match.group(1)
+        name = basename(url)
+        if name in VENDOR_FILES:
+            return f"<style>/* {name} (vendored) */\n{_vendor_text(name)}\n</style>\n"
+        if any(d in url.lower() for d in DROPPED):
+            return ""
+        return match.group(0)
+
+    return _LINK_TAG.sub(style, _SCRIPT_TAG.sub(script, page))
+
+
+def external_references(page: str) -> list[str]:
+    """URLs of scripts and styles a page would load from the network (empty: self-contained).
+
+    >>> external_references('<script src="https://x.org/a.js"></script><p>hi</p>')
+    ['https://x.org/a.js']
+    """
+    refs = re.findall(r'<script[^>]*\bsrc="(https?:)?//([^"]+)"', page, flags=re.IGNORECASE)
+    refs += re.findall(r'<link[^>]*\bhref="(https?:)?//([^"]+)"', page, flags=re.IGNORECASE)
+    refs += re.findall(r"@import\s+url\([\"']?(https?:)?//([^\"')]+)", page, flags=re.IGNORECASE)
+    return [f"{scheme}//{rest}" for scheme, rest in refs]
+
+
+def map_html(m: folium.Map | Figure, title: str | None = None) -> str:
+    """The self-contained HTML text of a map (or a figure holding maps)."""
+    root = m if isinstance(m, Figure) else m.get_root()
+    if title is not None and isinstance(root, Figure):
+        root.title = title
+    return inline_assets(root.render())
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = "zh",
+              tiles: str = "none", tianditu_key: str | None = None) -> Path:
+    """Render the map and write it to ``path`` as one self-contained HTML file.
+
+    Parameters
+    ----------
+    scenario, result, lang, tiles, tianditu_key
+        As for :func:`render_map`.
+    path : path
+        The HTML file to write (its folder is created). Never an input of the scenario.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from parkflow.output import check_not_input
+
+    check_not_input(Path(path), [scenario.source])
+    m = render_map(scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
+    return write_text_atomic(path, map_html(m, title=f"{scenario.name} — parkflow"))
+
+
+# ---------------------------------------------------------------------------------------------
+# python -m parkflow.maps --bundled maps/
+# ---------------------------------------------------------------------------------------------
+def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "zh",
+                      tiles: str = "none") -> list[Path]:
+    """Solve bundled scenarios and write ``<out>/<name>.html`` for each (all when ``names`` empty).
+
+    Returns the paths written.
+    """
+    from parkflow.bundled import bundled_scenario_path, bundled_scenarios
+    from parkflow.io import load_scenario
+    from parkflow.solvers.solve import solve
+
+    written = []
+    for name in names or bundled_scenarios():
+        scenario = load_scenario(bundled_scenario_path(name))
+        result = solve(scenario)
+        written.append(write_map(scenario, result, Path(out) / f"{name}.html", lang=lang,
+                                 tiles=tiles))
+        print(f"{written[-1]}  ({result.status.value}, {len(built_links(result))} links)")
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of ``python -m parkflow.maps``."""
+    parser = argparse.ArgumentParser(prog="python -m parkflow.maps",
+                                     description="Write the maps of the bundled scenarios.")
+    parser.add_argument("--bundled", metavar="DIR", required=True,
+                        help="folder to write <scenario>.html into (e.g. maps/)")
+    parser.add_argument("names", nargs="*", help="bundled scenario names (default: all)")
+    parser.add_argument("--lang", choices=LANGS, default="zh")
+    parser.add_argument("--tiles", choices=TILES, default="none")
+    args = parser.parse_args(argv)
+    make_bundled_maps(args.bundled, args.names, lang=args.lang, tiles=args.tiles)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

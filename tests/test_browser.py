@@ -1,0 +1,114 @@
+"""Maps in a real browser: headless chromium, no network, a screenshot that shows the drawing.
+
+Skipped when chromium is not installed (``apt-get install chromium``; CI installs it). The
+browser gets a black-hole proxy, so any attempt to load something from the network fails — the
+maps must draw from what is inline in the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _maps_hand import hand_result, hand_scenario
+
+from parkflow.maps import BACKGROUND, MATERIAL_COLOURS, SECTOR_COLOURS, write_map
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium",
+                             shutil.which("chromium-browser"), shutil.which("google-chrome"))
+                 if p and Path(p).exists()), None)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="headless chromium not installed "
+                       "(apt-get install chromium); browser tests skipped"),
+]
+
+
+def screenshot(page: Path, png: Path, size: tuple[int, int] = (1200, 800)
+               ) -> tuple[np.ndarray, str]:
+    """Open ``page`` offline in headless chromium; return the RGB image (0-1) and the console."""
+    from matplotlib import image
+
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--proxy-server=http://127.0.0.1:9", "--enable-logging=stderr",
+           f"--user-data-dir={png.parent / 'chromium-profile'}", f"--screenshot={png}",
+           f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=5000",
+           page.resolve().as_uri()]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert png.is_file(), f"no screenshot; chromium said:\n{run.stderr[-2000:]}"
+    console = "\n".join(line for line in run.stderr.splitlines() if "CONSOLE" in line)
+    return image.imread(png)[:, :, :3], console
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0
+
+
+def pixels_near(img: np.ndarray, colour: np.ndarray, tol: float = 0.06) -> int:
+    """How many pixels lie within ``tol`` (per channel) of ``colour``."""
+    return int((np.abs(img - colour).max(axis=2) <= tol).sum())
+
+
+def over_background(hex_colour: str, opacity: float) -> np.ndarray:
+    return opacity * _rgb(hex_colour) + (1 - opacity) * _rgb(BACKGROUND)
+
+
+def test_hand_map_draws_links_markers_and_rings(tmp_path):
+    page = write_map(hand_scenario(), hand_result(), tmp_path / "map.html", lang="en")
+    img, console = screenshot(page, tmp_path / "map.png")
+    assert "Uncaught" not in console, console
+    # not a blank page: most pixels are the background, but far from all
+    background = pixels_near(img, _rgb(BACKGROUND), 0.02) / img.shape[0] / img.shape[1]
+    assert 0.3 < background < 0.97
+    # the fly-ash link (12 px wide, opacity 0.85) and the phosphogypsum link (7.8 px); the
+    # fly-ash one is dashed and partly over the park's light fill, hence the loose tolerance
+    assert pixels_near(img, over_background(MATERIAL_COLOURS["fly_ash"], 0.85), 0.08) > 800
+    assert pixels_near(img, over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85),
+                       0.08) > 800
+    # the four enterprise markers (radius 7 px) in their sector colours: cement, chemicals,
+    # power, steel are the first four of the palette
+    for colour in SECTOR_COLOURS[:4]:
+        assert pixels_near(img, _rgb(colour), 0.03) > 60, colour
+
+
+def test_compare_page_draws_both_maps(tmp_path):
+    from parkflow.compare import compare
+
+    cmp = compare(hand_scenario("A"), hand_scenario("B"), lang="en",
+                  result_a=hand_result(), result_b=hand_result())
+    page = cmp.write(tmp_path / "cmp")[0]
+    img, console = screenshot(page, tmp_path / "cmp.png", size=(1400, 1000))
+    assert "Uncaught" not in console, console
+    green = over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85)
+    half = img.shape[1] // 2
+    assert pixels_near(img[:, :half], green, 0.08) > 300  # map A
+    assert pixels_near(img[:, half:], green, 0.08) > 300  # map B, same links
+
+
+@pytest.mark.slow
+def test_bundled_map_in_the_browser(tmp_path):
+    pytest.importorskip("parkflow.solvers.solve")
+    base = ROOT / "scenarios" / "leshan-wutongqiao"
+    if not (base / "scenario.yaml").is_file():
+        pytest.skip("bundled scenario leshan-wutongqiao not present")
+    from parkflow.io import load_scenario
+    from parkflow.maps import built_links
+    from parkflow.solvers.solve import solve
+
+    sc = load_scenario(base)
+    res = solve(sc)
+    page = write_map(sc, res, tmp_path / "leshan.html", lang="zh")
+    img, console = screenshot(page, tmp_path / "leshan.png")
+    assert "Uncaught" not in console, console
+    flows = built_links(res)
+    assert len(flows) > 0
+    # every material that flows shows up in its colour
+    for material in sorted(set(flows["material"]) & set(MATERIAL_COLOURS)):
+        n = pixels_near(img, over_background(MATERIAL_COLOURS[material], 0.85), 0.1)
+        assert n > 30, material

@@ -1,0 +1,259 @@
+"""Maps: what is drawn (markers, links, rings, parks, layers), popups, tiles, offline HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import numpy as np
+import pandas as pd
+import pytest
+from _maps_hand import hand_result, hand_scenario, link_rows
+
+from parkflow.maps import (
+    _Popup,
+    MATERIAL_COLOURS,
+    enterprise_positions,
+    external_references,
+    inline_assets,
+    link_curves,
+    map_html,
+    render_map,
+    write_map,
+)
+from parkflow.models.result import Result, SolveStatus
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return hand_scenario()
+
+
+@pytest.fixture(scope="module")
+def result():
+    return hand_result()
+
+
+def _children(m: folium.Map, kind: type) -> list:
+    return [c for c in m._children.values() if isinstance(c, kind)]
+
+
+def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
+    groups = {g.layer_name: g for g in _children(m, folium.FeatureGroup)}
+    assert name in groups, sorted(groups)
+    return groups[name]
+
+
+def _of(group: folium.FeatureGroup, kind: type) -> list:
+    return [c for c in group._children.values() if isinstance(c, kind)]
+
+
+def test_one_marker_per_enterprise_and_one_line_per_built_link(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    assert len(_of(_group(m, "Enterprises"), folium.CircleMarker)) == 4
+    lines = [pl for g in _children(m, folium.FeatureGroup) for pl in _of(g, folium.PolyLine)]
+    assert len(lines) == 2  # L3 has build 0: not drawn
+    page = map_html(m)
+    assert page.count("L.polyline(") == 2
+    # 4 enterprises + 3 rings of supply left unused (fly ash at E1, gypsum at E3, slag at E4)
+    assert page.count("L.circleMarker(") == 7
+    assert m.parkflow_drawn["links"] == 2 and m.parkflow_drawn["unused"] == 3
+
+
+def test_one_layer_per_material_and_a_layer_control(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    names = [g.layer_name for g in _children(m, folium.FeatureGroup)]
+    assert names == ["Park boundaries", "Symbiosis links: fly ash",
+                     "Symbiosis links: phosphogypsum", "Supply left unused (stored or disposed)",
+                     "Enterprises"]
+    assert len(_children(m, folium.LayerControl)) == 1
+    fly = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)[0]
+    assert fly.options["color"] == MATERIAL_COLOURS["fly_ash"]
+    assert fly.options["dashArray"] == "10 7"  # existing link
+    gyp = _of(_group(m, "Symbiosis links: phosphogypsum"), folium.PolyLine)[0]
+    assert "dashArray" not in gyp.options or gyp.options["dashArray"] is None
+
+
+def test_line_width_grows_with_the_square_root_of_flow(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    fly = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)[0]
+    gyp = _of(_group(m, "Symbiosis links: phosphogypsum"), folium.PolyLine)[0]
+    # 60 000 t/a is the largest: 12 px; 20 000 t/a: 2 + 10·sqrt(1/3) = 7.77 px
+    assert fly.options["weight"] == pytest.approx(12.0)
+    assert gyp.options["weight"] == pytest.approx(2 + 10 * np.sqrt(1 / 3), abs=0.01)
+
+
+def test_unused_rings_are_sized_by_what_is_left(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    rings = _of(_group(m, "Supply left unused (stored or disposed)"), folium.CircleMarker)
+    radius = {tuple(r.location): r.options["radius"] for r in rings}
+    # left: E1 40 000 fly ash, E3 30 000 gypsum, E4 40 000 slag → 26, 5 + 21·sqrt(0.75), 26
+    assert radius[(29.40, 103.70)] == pytest.approx(26.0)
+    assert radius[(29.38, 103.80)] == pytest.approx(5 + 21 * np.sqrt(0.75), abs=0.01)
+    assert radius[(29.44, 103.84)] == pytest.approx(26.0)
+
+
+def _popups(m: folium.Map) -> str:
+    """Every popup's HTML (in the page they are JSON strings, non-ASCII escaped)."""
+    out, todo = [], [m]
+    while todo:
+        el = todo.pop()
+        todo.extend(el._children.values())
+        if isinstance(el, _Popup):
+            out.append(el.html)
+    return "\n".join(out)
+
+
+def test_popups_show_amounts_rates_distance_cost_and_co2(scenario, result):
+    page = _popups(render_map(scenario, result, lang="en"))
+    # E1: 100 000 fly ash generated, 60 000 utilised → 60.0 %
+    assert "60,000" in page and "60.0 %" in page
+    # L2: 12 km, net cost 400 000 + 100 000 − 1 000 000 − 500 000 = −1 000 000 CNY/a, 60 t CO2
+    assert "12.0 km" in page and "-1,000,000 CNY/a" in page and "60.0 t CO₂/a" in page
+    zh_map = render_map(scenario, result, lang="zh")
+    zh = _popups(zh_map)
+    assert "-100.0 万元/a" in zh  # −1 000 000 CNY = −100 万元
+    assert "五通桥园区" in zh and "粉煤灰" in zh and "综合利用率" in zh
+    page = map_html(zh_map)
+    # layer names are JSON strings in the page, non-ASCII escaped
+    assert json.dumps("企业")[1:-1] in page and "Enterprises" not in page
+
+
+def test_park_polygon_drawn_only_where_there_is_geometry(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    parks = _of(_group(m, "Park boundaries"), folium.GeoJson)
+    assert len(parks) == 1  # P2 has no polygon
+    no_polygons = scenario.replace(parks=scenario.parks.iloc[1:])
+    names = [g.layer_name for g in _children(render_map(no_polygons, result, "en"),
+                                             folium.FeatureGroup)]
+    assert "Park boundaries" not in names
+
+
+def test_view_fitted_to_enterprises(scenario, result):
+    m = render_map(scenario, result, lang="en")
+    assert m.parkflow_drawn["bounds"] == [[29.38, 103.70], [29.44, 103.84]]
+    assert "fitBounds" in map_html(m)
+
+
+def test_saved_map_is_self_contained_offline(scenario, result, tmp_path):
+    path = write_map(scenario, result, tmp_path / "map.html", lang="en")
+    page = path.read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", page)
+    assert "cdn.jsdelivr" not in page and "jquery" not in page.lower()
+    assert "Leaflet 1.9.4" in page  # the vendored library, inline
+    assert "data:image/png;base64," in page  # the layer-control icon, inline
+    assert "$(" not in page  # folium's jQuery popups are not used
+
+
+def test_inline_assets_replaces_known_cdns_and_keeps_unknown_ones():
+    page = ('<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
+            '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
+            '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/'
+            'leaflet.css"/><script src="https://example.org/other.js"></script>')
+    out = inline_assets(page)
+    assert external_references(out) == ["https://example.org/other.js"]
+    assert "Leaflet 1.9.4" in out and ".leaflet-pane" in out
+
+
+def test_osm_tiles_need_only_tiles_from_the_network(scenario, result):
+    page = map_html(render_map(scenario, result, tiles="osm"))
+    assert "tile.openstreetmap.org" in page
+    assert external_references(page) == []
+
+
+def test_gaode_shifts_everything_to_gcj02(scenario, result):
+    from parkflow.geo import wgs84_to_gcj02
+
+    pos = enterprise_positions(scenario, "gaode")
+    lon, lat = wgs84_to_gcj02(scenario.enterprises["lon"].to_numpy(),
+                              scenario.enterprises["lat"].to_numpy())
+    np.testing.assert_allclose(pos["lon"], lon)
+    np.testing.assert_allclose(pos["lat"], lat)
+    shift_m = np.hypot((pos["lon"] - scenario.enterprises["lon"].to_numpy()) * 97_000,
+                       (pos["lat"] - scenario.enterprises["lat"].to_numpy()) * 111_000)
+    assert ((shift_m > 200) & (shift_m < 800)).all()  # the GCJ-02 offset in Sichuan
+    m = render_map(scenario, result, tiles="gaode")
+    marker = _of(_group(m, "企业"), folium.CircleMarker)[0]
+    assert marker.location == pytest.approx([lat[0], lon[0]])
+    assert "autonavi.com" in map_html(m)
+
+
+def test_tianditu_needs_a_key(scenario, result, monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    with pytest.raises(ValueError, match="Tianditu key"):
+        render_map(scenario, result, tiles="tianditu")
+    page = map_html(render_map(scenario, result, tiles="tianditu", tianditu_key="abc123"))
+    assert "tianditu.gov.cn" in page and "tk=abc123" in page
+
+
+def test_bad_lang_or_tiles_are_refused(scenario, result):
+    with pytest.raises(ValueError, match="lang"):
+        render_map(scenario, result, lang="fr")
+    with pytest.raises(ValueError, match="tiles"):
+        render_map(scenario, result, tiles="google")
+
+
+def test_no_solution_shows_all_supply_as_unused(scenario):
+    empty = Result(scenario_name="x", status=SolveStatus.INFEASIBLE, objective_name="cost",
+                   links=pd.DataFrame(), flows=pd.DataFrame(), draws=pd.DataFrame(),
+                   sources=pd.DataFrame(), utilisation=pd.DataFrame(), targets=pd.DataFrame(),
+                   objective={}, co2_avoided_t_per_a=0.0, solver={})
+    m = render_map(scenario, empty, lang="en")
+    assert m.parkflow_drawn["links"] == 0
+    assert m.parkflow_drawn["unused"] == 3
+    assert len(_of(_group(m, "Enterprises"), folium.CircleMarker)) == 4
+
+
+def test_links_both_ways_bend_to_opposite_sides(scenario):
+    links = link_rows([
+        {"link_id": "A", "from": "E1", "to": "E2", "material": "fly_ash",
+         "route": "cement_admixture", "flow": 10.0},
+        {"link_id": "B", "from": "E2", "to": "E1", "material": "fly_ash",
+         "route": "cement_admixture", "flow": 10.0},
+    ])
+    m = render_map(scenario, hand_result(links), lang="en")
+    a, b = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)
+    mid_a, mid_b = np.array(a.locations[6]), np.array(b.locations[6])
+    assert np.linalg.norm(mid_a - mid_b) > 1e-3  # not drawn on top of each other
+    straight_mid = np.array([29.41, 103.72])
+    # each bends to the right of its own direction: opposite sides of the straight line
+    side = np.cross([0.02, 0.04], mid_a - straight_mid), np.cross([0.02, 0.04],
+                                                                mid_b - straight_mid)
+    assert side[0] * side[1] < 0
+
+
+def test_link_curves_run_from_source_to_target():
+    pts = link_curves(np.array([103.7]), np.array([29.4]), np.array([103.8]),
+                      np.array([29.5]), np.array([0.2]))
+    assert pts.shape == (1, 13, 2)
+    assert pts[0, 0].tolist() == [29.4, 103.7] and pts[0, -1].tolist() == [29.5, 103.8]
+
+
+# ---- command line ------------------------------------------------------------------------------
+def test_cli_map_needs_a_solve_folder(tmp_path, capsys):
+    from parkflow.cli import main
+
+    assert main(["map", str(tmp_path)]) == 2
+    assert "no summary.json" in capsys.readouterr().err
+    assert not (tmp_path / "map.html").exists()
+
+
+@pytest.mark.slow
+def test_cli_solve_then_map(tmp_path):
+    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.summary")
+    from pathlib import Path
+
+    from parkflow.cli import main
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "leshan-wutongqiao"
+    out = tmp_path / "solve"
+    assert main(["solve", str(base), "--out", str(out)]) == 0
+    assert main(["map", str(out), "--lang", "en"]) == 0
+    page = (out / "map.html").read_text(encoding="utf-8")
+    assert external_references(page) == []
+    flows = pd.read_csv(out / "flows.csv")
+    assert page.count("L.polyline(") == len(flows)
+    assert (out / "summary.json").is_file()  # the solve's files are kept (merge)
