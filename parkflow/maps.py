@@ -762,14 +762,15 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
     Returns
     -------
     folium.Map
-        Save it with :func:`write_map` (self-contained) or ``.save()`` (loads Leaflet from CDNs).
+        Its ``.save(path)`` writes one self-contained HTML file (Leaflet inlined, no CDN), as
+        :func:`write_map` does.
 
     Examples
     --------
     >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
     >>> write_map(sc, res, "map.html")              # doctest: +SKIP
     """
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
+    m = OfflineMap(tiles=None, control_scale=True, prefer_canvas=False)
     drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
     m.fit_bounds(drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40),
                  max_zoom=15)
@@ -872,6 +873,20 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+class OfflineMap(folium.Map):
+    """A :class:`folium.Map` whose ``save`` writes self-contained HTML (works with no network)."""
+
+    def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+        """Write the map with Leaflet inlined: to a path (whole or not at all) or a file object."""
+        html = map_html(self)
+        if hasattr(outfile, "write"):
+            outfile.write(html.encode("utf-8") if "b" in getattr(outfile, "mode", "") else html)
+            if close_file:
+                outfile.close()
+            return
+        write_text_atomic(outfile, html)
 
 
 def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = "zh",

@@ -14,6 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: ./parkflow-out)")
     parser.add_argument("--scenario", default=None, metavar="NAME",
                         help="bundled scenario name (default: leshan-wutongqiao)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of report.md, report.html and map.html (default zh)")
     parser.add_argument("--solver", choices=("highs", "scip"), default=None,
                         help="back-end (default: the scenario's)")
 
@@ -50,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from parkflow.bundled import DEFAULT_SCENARIO, bundled_scenario_path
+    from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.output import check_not_input, output_dir
     from parkflow.solvers.solve import solve
-    from parkflow.solvers.summary import write_solution_files
 
     console = Console(stderr=True)
     path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)
@@ -70,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
         result = solve(scenario, solver=args.solver, progress=say)
         say(f"writing {out}")
         with output_dir(out, inputs=[path]) as tmp:
-            write_solution_files(scenario, result, tmp)
-            # --- LEAD: report and map writing go here (into `tmp`) ---
+            write_solve_folder(scenario, result, tmp, lang=args.lang)
     Console().print(_table(result))
     if result.message:
         Console().print(result.message)

@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relative MIP gap at which to stop (default: the scenario's)")
     parser.add_argument("--solver", choices=("highs", "scip"), default=None,
                         help="back-end (default: the scenario's, else highs)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of report.md, report.html and map.html (default zh)")
     parser.add_argument("--json", action="store_true",
                         help="print summary.json to stdout instead of a text summary")
     parser.add_argument("--no-baseline", action="store_true",
@@ -56,10 +58,11 @@ def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: 
 
 def run(args: argparse.Namespace) -> int:
     """Load, solve, write (exit 0 solved — also with unreachable targets —, 2 bad input, 3 none)."""
+    from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.output import check_not_input, output_dir
     from parkflow.solvers.solve import solve
-    from parkflow.solvers.summary import summary_dict, write_solution_files
+    from parkflow.solvers.summary import summary_dict
 
     path = Path(args.scenario)
     out = Path(args.out)
@@ -68,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     result = solve(scenario, objective=args.objective, solver=args.solver,
                    time_limit_s=args.time_limit, gap=args.gap, baseline=not args.no_baseline)
     with output_dir(out, inputs=[path]) as tmp:
-        write_solution_files(scenario, result, tmp)
-        # --- LEAD: report and map writing go here (into `tmp`, so all files land together) ---
+        write_solve_folder(scenario, result, tmp, lang=args.lang)
     if args.json:
         print(json.dumps(summary_dict(result, scenario_path=path.resolve()), ensure_ascii=False,
                          indent=2))

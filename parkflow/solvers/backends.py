@@ -117,21 +117,29 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
-    """Send what the native solver prints on file descriptor 1 to stderr (keeps --json clean)."""
+    """Silence what the native solver prints on file descriptor 1 (keeps --json and tables clean).
+
+    HiGHS writes debug lines straight to fd 1. Set ``PARKFLOW_SOLVER_LOG=1`` to see them on stderr.
+    """
     try:
         sys.stdout.flush()
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):
         yield
         return
+    show = os.environ.get("PARKFLOW_SOLVER_LOG", "") not in ("", "0")
+    target = sys.stderr.fileno() if show and _has_fileno(sys.stderr) else None
+    devnull = os.open(os.devnull, os.O_WRONLY) if target is None else None
     saved = os.dup(fd)
     try:
-        os.dup2(sys.stderr.fileno() if _has_fileno(sys.stderr) else os.open(os.devnull, os.O_WRONLY),
-                fd)
+        os.dup2(target if target is not None else devnull, fd)
         yield
     finally:
+        sys.stdout.flush()
         os.dup2(saved, fd)
         os.close(saved)
+        if devnull is not None:
+            os.close(devnull)
 
 
 def _has_fileno(stream: object) -> bool:

@@ -1,0 +1,26 @@
+"""The solution folder that ``parkflow solve`` and ``parkflow run`` write, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario
+
+
+def write_solve_folder(scenario: Scenario, result: Result, folder: Path, lang: str = "zh"
+                       ) -> list[Path]:
+    """Write summary.json, the CSV tables, report.md, report.html and map.html into ``folder``.
+
+    ``folder`` is the temporary folder of a :func:`parkflow.output.output_dir` block, so all files
+    land together or not at all. The map is written only when there is a solution to draw.
+    """
+    from parkflow.maps import write_map
+    from parkflow.report import write_reports
+    from parkflow.solvers.summary import write_solution_files
+
+    written = list(write_solution_files(scenario, result, folder))
+    written += write_reports(scenario, result, folder, lang=lang, formats=("md", "html"))
+    if result.status.has_solution:
+        written.append(write_map(scenario, result, folder / "map.html", lang=lang))
+    return written
