@@ -1,18 +1,37 @@
-"""`parkflow generate` — not yet implemented."""
+"""`parkflow generate` — write a synthetic Sichuan scenario of any size (for tests and benchmarks)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 
-HELP = "generate (not yet implemented)"
+HELP = "write a synthetic but plausible Sichuan scenario (N enterprises in M parks) to a folder"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("out", metavar="OUT", help="scenario folder to write")
+    parser.add_argument("--enterprises", type=int, default=200, metavar="N",
+                        help="number of enterprises (default 200)")
+    parser.add_argument("--parks", type=int, default=10, metavar="M",
+                        help="number of parks (default 10)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow generate: not implemented yet", file=sys.stderr)
-    return 1
+    """Generate the scenario and save it through parkflow.output (whole or not at all)."""
+    from parkflow.cli import EXIT_BAD_INPUT, EXIT_OK
+    from parkflow.generate import generate_scenario
+    from parkflow.io import save_scenario
+    from parkflow.output import output_dir
+
+    if args.parks < 1 or args.enterprises < args.parks:
+        print(f"error: need 1 <= --parks <= --enterprises (got {args.parks} parks, "
+              f"{args.enterprises} enterprises)")
+        return EXIT_BAD_INPUT
+    scenario = generate_scenario(args.enterprises, args.parks, seed=args.seed)
+    out = Path(args.out)
+    with output_dir(out) as tmp:
+        save_scenario(scenario, tmp)
+    print(f"wrote {scenario!r} to {out}")
+    return EXIT_OK

@@ -1,18 +1,60 @@
-"""`parkflow pareto` — not yet implemented."""
+"""`parkflow pareto` — the ε-constraint front of annual cost against the utilisation rate."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 
-HELP = "pareto (not yet implemented)"
+HELP = "ε-constraint Pareto front of annual cost against the utilisation rate (csv, png, html)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario folder or .xlsx workbook")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--points", type=int, default=9,
+                        help="evenly spaced rates from today's to the best (default 9; "
+                             "78 %% and 82 %% are added when in range)")
+    parser.add_argument("--rates", default=None,
+                        help="comma-separated rates (0-1) to solve at instead, e.g. 0.7,0.78,0.82")
+    parser.add_argument("--solver", default=None, choices=["highs", "scip"])
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+                        help="time limit per solve, s")
+    parser.add_argument("--gap", type=float, default=None, help="relative MIP gap per solve")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("parkflow pareto: not implemented yet", file=sys.stderr)
-    return 1
+    """Solve the front and write pareto.csv, pareto.png and pareto.html."""
+    from rich.console import Console
+
+    from parkflow.cli import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK
+    from parkflow.io import load_scenario
+    from parkflow.output import output_dir
+    from parkflow.pareto import pareto_front, write_front
+
+    rates = None
+    if args.rates:
+        try:
+            rates = [float(x) for x in args.rates.split(",") if x.strip()]
+        except ValueError:
+            print(f"error: --rates must be numbers between 0 and 1, got {args.rates!r}")
+            return EXIT_BAD_INPUT
+        if not all(0.0 <= r <= 1.0 for r in rates):
+            print(f"error: --rates must lie between 0 and 1, got {args.rates!r}")
+            return EXIT_BAD_INPUT
+    scenario = load_scenario(args.scenario)
+    console = Console(stderr=True)
+    with console.status("solving the Pareto front") as status:
+        front = pareto_front(scenario, n_points=args.points, rates=rates, solver=args.solver,
+                             time_limit_s=args.time_limit, gap=args.gap,
+                             progress=lambda msg: status.update(f"Pareto front: {msg}"))
+    if front["cost_cny_per_a"].notna().sum() == 0:
+        print("error: no point of the front could be solved")
+        return EXIT_NO_SOLUTION
+    out = Path(args.out)
+    with output_dir(out, inputs=[Path(args.scenario)]) as tmp:
+        write_front(front, tmp)
+    a = front.attrs
+    print(f"rate today {a['rate_today']:.1%}, best reachable {a['rate_best']:.1%}; "
+          f"{len(front)} points written to {out}/pareto.csv, pareto.png, pareto.html")
+    return EXIT_OK

@@ -1,0 +1,226 @@
+"""Benchmark parkflow against a PuLP/CBC model and a greedy heuristic (a script, not a test).
+
+    python bench/bench.py                       # N = 200 and 1,000
+    python bench/bench.py --sizes 200,1000,5000 --gap 0.01 --time-limit 600
+
+For each N it generates a scenario (``generate_scenario(N, N // 25, seed)``) and, each in its own
+process so that peak memory is clean and pulp never meets OR-Tools' HiGHS in one process:
+
+* parkflow: candidate-network build, model build, solve to the gap, whole ``solve()``, peak RSS;
+  the neutral problem is exported for the others;
+* the greedy heuristic (bench/greedy.py) on the same problem: objective and rate reached;
+* PuLP/CBC (bench/pulp_baseline.py): the same model written one variable at a time.
+
+It prints one table per N with ratios against the baseline measured in the same run, and writes
+all numbers as JSON (``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
+    """Write the neutral problem (links, sources, uses, meta) that the baselines read.
+
+    Taken from parkflow's candidate network, so all three solve the same model: unit cost per
+    unit sent = transport + purification − value × efficiency − disposal (SPEC §4); the fixed
+    cost is the link's annualised fixed cost; the bound is the network's tight big-M.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from parkflow.solvers.formulation import DEFAULT_PENALTY_CNY_PER_T
+
+    lk, src, snk, stock = net.links, net.sources, net.sinks, net.stock
+    target = scenario.targets[0]
+    draw = stock.groupby("source_id")["max_draw"].sum() if len(stock) else pd.Series(dtype=float)
+    sources = pd.DataFrame({
+        "generated": src["generated"].to_numpy(float),
+        "max_draw": draw.reindex(src.index).fillna(0.0).to_numpy(float),
+        "in_target": src["material"].isin(list(target.materials)).to_numpy(),
+    })
+    eff = lk["efficiency"].to_numpy(float)
+    out = pd.DataFrame({
+        "link": np.arange(len(lk)),
+        "source": src.index.get_indexer(lk["source_id"]),
+        "use": snk.index.get_indexer(lk["use_id"]),
+        "unit_cost": (lk["transport_cny_per_unit"] + lk["purification_cny_per_unit"]
+                      - eff * lk["value_cny_per_unit"] - lk["disposal_cny_per_unit"]
+                      ).to_numpy(float),
+        "fixed_cost": lk["fixed_cny_per_a"].to_numpy(float),
+        "delivered_factor": eff,
+        "bound": lk["bound"].to_numpy(float),
+        "existing": lk["existing"].to_numpy(bool),
+        "in_target": lk["material"].isin(list(target.materials)).to_numpy(),
+    })
+    folder.mkdir(parents=True, exist_ok=True)
+    out.to_parquet(folder / "links.parquet")
+    sources.to_parquet(folder / "sources.parquet")
+    pd.DataFrame({"capacity": snk["capacity"].to_numpy(float)}).to_parquet(folder / "uses.parquet")
+    meta = {"rate": float(target.rate), "penalty_cny_per_unit": float(DEFAULT_PENALTY_CNY_PER_T)}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return {"n_links": len(out)}
+
+
+def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder: Path,
+                     decompose: bool) -> dict[str, Any]:
+    """Child process: time parkflow's steps, export the problem, run the greedy heuristic."""
+    import pandas as pd
+
+    sys.path.insert(0, str(HERE))
+    from greedy import greedy
+
+    from parkflow.generate import generate_scenario
+    from parkflow.pareto import total_cost
+    from parkflow.network import candidate_links
+    from parkflow.solvers.solve import solve
+
+    row: dict[str, Any] = {"n_enterprises": n}
+    t = time.perf_counter()
+    sc = generate_scenario(n, max(3, n // 25), seed=seed)
+    row["generate_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    net = candidate_links(sc)
+    row["network_s"] = time.perf_counter() - t
+    row["n_links"] = len(net.links)
+    t = time.perf_counter()
+    res = solve(sc, objective="cost", gap=gap, time_limit_s=time_limit_s, baseline=False)
+    row["whole_solve_s"] = time.perf_counter() - t
+    row["model_build_s"] = res.solver.get("build_s")
+    row["solver_s"] = res.solver.get("time_s")
+    row["gap"] = res.solver.get("gap")
+    row["status"] = res.status.value
+    row["objective"] = total_cost(res)
+    row["rate"] = float(res.targets["rate"].iloc[0]) if len(res.targets) else None
+    row["n_variables"] = res.solver.get("n_variables")
+    row["n_binaries"] = res.solver.get("n_binaries")
+    row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if decompose:
+        from parkflow.solvers.decompose import solve_decomposed
+
+        t = time.perf_counter()
+        dres = solve_decomposed(sc, gap=gap, time_limit_s=time_limit_s)
+        row["decomposed_s"] = time.perf_counter() - t
+        row["decomposed_objective"] = total_cost(dres)
+        row["decomposed_status"] = dres.status.value
+    export_problem(sc, net, folder)
+    links_p = pd.read_parquet(folder / "links.parquet")
+    t = time.perf_counter()
+    g = greedy(links_p, pd.read_parquet(folder / "sources.parquet"),
+               pd.read_parquet(folder / "uses.parquet"), sc.targets[0].rate)
+    row["greedy_s"] = time.perf_counter() - t
+    row.update({f"greedy_{k}": v for k, v in g.items()})
+    row["peak_rss_mb_end"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return row
+
+
+def _child(cmd: list[str], timeout_s: float) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout_s:.0f} s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(lines[-1])
+
+
+def _fmt(x: Any, spec: str = ".2f") -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "—"
+    return format(x, spec) if isinstance(x, (int, float)) else str(x)
+
+
+def report(row: dict[str, Any]) -> str:
+    """One N as a Markdown table with ratios against PuLP/CBC and greedy."""
+    p = row.get("pulp", {})
+    lines = [f"### N = {row['n_enterprises']:,} enterprises, {row.get('n_links', 0):,} candidate "
+             f"links", "", "| step | parkflow | PuLP/CBC | ratio (PuLP / parkflow) |",
+             "| --- | --- | --- | --- |"]
+
+    def ratio(a: Any, b: Any) -> str:
+        return _fmt(a / b, ".1f") + "×" if a and b else "—"
+
+    lines.append(f"| candidate network, s | {_fmt(row.get('network_s'))} | (shared) | |")
+    lines.append(f"| model build, s | {_fmt(row.get('model_build_s'))} | {_fmt(p.get('build_s'))}"
+                 f" | {ratio(p.get('build_s'), row.get('model_build_s'))} |")
+    lines.append(f"| solve to {row['gap_asked']:.0%} gap, s | {_fmt(row.get('solver_s'))} | "
+                 f"{_fmt(p.get('solve_s'))} | {ratio(p.get('solve_s'), row.get('solver_s'))} |")
+    pulp_total = (p.get("build_s") or 0) + (p.get("solve_s") or 0) if p.get("solve_s") else None
+    lines.append(f"| whole solve(), s | {_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
+                 f"{ratio(pulp_total, row.get('whole_solve_s'))} |")
+    lines.append(f"| peak memory, MB | {_fmt(row.get('peak_rss_mb'), '.0f')} | "
+                 f"{_fmt(p.get('peak_rss_mb'), '.0f')} (+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
+                 f" | |")
+    lines.append(f"| objective, CNY/a | {_fmt(row.get('objective'), ',.0f')} | "
+                 f"{_fmt(p.get('objective'), ',.0f')} | |")
+    lines.append(f"| status | {row.get('status')} (gap {_fmt(row.get('gap'), '.4f')}) | "
+                 f"{p.get('status', p.get('error'))} | |")
+    if "decomposed_s" in row:
+        lines.append(f"| decomposed solve, s | {_fmt(row['decomposed_s'])} "
+                     f"({_fmt(row.get('decomposed_objective'), ',.0f')} CNY/a) | | |")
+    lines.append(f"| greedy heuristic | {_fmt(row.get('greedy_s'))} s, "
+                 f"{_fmt(row.get('greedy_objective'), ',.0f')} CNY/a, rate "
+                 f"{_fmt(row.get('greedy_rate'), '.3f')} | | |")
+    if row.get("error"):
+        lines.append(f"\nparkflow error: {row['error']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with --child, one measurement)."""
+    parser = argparse.ArgumentParser(description="parkflow benchmark")
+    parser.add_argument("--sizes", default="200,1000", help="comma list of N (default 200,1000)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--gap", type=float, default=0.01)
+    parser.add_argument("--time-limit", type=float, default=600.0, help="per solve, s")
+    parser.add_argument("--skip-pulp", action="store_true")
+    parser.add_argument("--decompose", action="store_true",
+                        help="also time parkflow.solvers.decompose.solve_decomposed")
+    parser.add_argument("--json", type=Path, default=None, help="write all numbers here")
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child is not None:
+        row = measure_parkflow(args.child, args.seed, args.gap, args.time_limit, args.folder,
+                               args.decompose)
+        print(json.dumps(row, default=str))
+        return 0
+
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        with tempfile.TemporaryDirectory(prefix=f"parkflow-bench-{n}-") as tmp:
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed",
+                   str(args.seed), "--gap", str(args.gap), "--time-limit", str(args.time_limit),
+                   "--folder", tmp] + (["--decompose"] if args.decompose else [])
+            row = _child(cmd, timeout_s=4 * args.time_limit + 600)
+            row.setdefault("n_enterprises", n)
+            row["gap_asked"] = args.gap
+            if not args.skip_pulp and "error" not in row:
+                row["pulp"] = _child([sys.executable, str(HERE / "pulp_baseline.py"), tmp,
+                                      "--gap", str(args.gap), "--time-limit",
+                                      str(args.time_limit)], timeout_s=2 * args.time_limit + 600)
+        rows.append(row)
+        print(report(row), flush=True)
+        print(flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
