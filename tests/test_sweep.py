@@ -9,20 +9,7 @@ import pytest
 
 from parkflow.errors import ScenarioError
 from parkflow.sweep import plan_from_dict, run_id
-
-
-def tiny_frames():
-    """A 1,000 t/a fly-ash source, 600 t/a cement admixture nearby, 400 t/a bricks ~100 km away."""
-    enterprises = pd.DataFrame({
-        "id": ["E1", "E2", "E3"], "name": ["power", "cement", "bricks"],
-        "park": ["P1", "P1", "P1"], "sector": ["coal_power", "cement", "brick_works"],
-        "lon": [104.0, 104.0, 104.0], "lat": [30.0, 30.02, 30.9],
-    })
-    supplies = pd.DataFrame({"enterprise": ["E1"], "material": ["fly_ash"],
-                             "quantity": [1000.0], "unit": ["t/a"]})
-    uses = pd.DataFrame({"enterprise": ["E2", "E3"], "route": ["cement_admixture", "bricks"],
-                         "capacity": [600.0, 400.0], "unit": ["t/a", "t/a"]})
-    return enterprises, supplies, uses
+from _frames import tiny_frames
 
 
 def test_grid_is_the_cartesian_product():

@@ -24,3 +24,14 @@ def write_solve_folder(scenario: Scenario, result: Result, folder: Path, lang: s
     if result.status.has_solution:
         written.append(write_map(scenario, result, folder / "map.html", lang=lang))
     return written
+
+
+def is_solve_folder(folder: Path) -> bool:
+    """True when ``folder`` holds a ``parkflow solve`` output; else print why on stderr."""
+    import sys
+
+    if (folder / "summary.json").is_file():
+        return True
+    print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
+          "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+    return False

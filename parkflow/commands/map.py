@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from parkflow.commands._outputs import is_solve_folder
+
 HELP = "write map.html (enterprises, built links, supply left unused) into a solve's output folder"
 
 
@@ -50,9 +52,7 @@ def scenario_path_of(folder: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     """Read DIR and its scenario, write DIR/map.html (exit 0; 2 when DIR is not a solve)."""
     folder = Path(args.dir)
-    if not (folder / "summary.json").is_file():
-        print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
-              "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+    if not is_solve_folder(folder):
         return 2
     from parkflow.io import load_scenario
     from parkflow.maps import map_html, render_map

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from parkflow.commands._outputs import is_solve_folder
 from typing import Any
 
 from parkflow.errors import ScenarioError
@@ -50,9 +52,7 @@ def _scenario_from_summary(folder: Path) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Read DIR, build the report and write it into DIR (exit 0; 2 when DIR is not a solve)."""
     folder = Path(args.dir)
-    if not (folder / "summary.json").is_file():
-        print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
-              "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+    if not is_solve_folder(folder):
         return 2
     from parkflow.report import FORMATS, write_reports
     from parkflow.solvers.summary import read_solution
