@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -73,6 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `parkflow solve ... --json | head`
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("PARKFLOW_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in parkflow; set PARKFLOW_DEBUG=1 to see the traceback and please "
+              "report it.", file=sys.stderr)
+        return 1
 
 
 def main_entry() -> None:

@@ -27,3 +27,16 @@ def test_no_command_is_usage_error(capsys):
 def test_unknown_option_is_usage_error(capsys):
     assert main(["solve", "--no-such-option"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_internal_error_has_no_traceback(monkeypatch, capsys):
+    import parkflow.commands.scenarios as cmd
+
+    def boom(args):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cmd, "run", boom)
+    monkeypatch.delenv("PARKFLOW_DEBUG", raising=False)
+    assert main(["scenarios"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: kaput" in err and "Traceback" not in err
