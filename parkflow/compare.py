@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure, MacroElement
 
-from parkflow.maps import _CSS, built_links, draw_on, map_html, map_label
+from parkflow.maps import _CSS, built_links, draw_on, links_built_count, map_html, map_label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
@@ -198,7 +198,7 @@ def indicators(result_a: Result, result_b: Result, lang: str = "zh") -> pd.DataF
                  "a": float(result_a.co2_avoided_t_per_a),
                  "b": float(result_b.co2_avoided_t_per_a), "unit": "t CO2/a"})
     rows.append({"indicator": "links_built", "label": _l("links_built", lang),
-                 "a": float(len(built_links(result_a))), "b": float(len(built_links(result_b))),
+                 "a": float(links_built_count(result_a)), "b": float(links_built_count(result_b)),
                  "unit": "count"})
     out = pd.DataFrame(rows, columns=["indicator", "label", "a", "b", "unit"])
     out.insert(4, "change", out["b"] - out["a"])

@@ -146,6 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
     "enterprise": {"zh": "企业", "en": "Enterprise"},
     "enterprise_id": {"zh": "企业编号", "en": "Enterprise id"},
     "park": {"zh": "园区", "en": "Park"},
+    "sector": {"zh": "行业", "en": "Sector"},
     "as_generator_saved": {"zh": "作为产废方节省处置费", "en": "Disposal saved as generator"},
     "as_generator_paid": {"zh": "作为产废方承担运输及固定费用", "en": "Transport and fixed paid "
                                                                    "as generator"},

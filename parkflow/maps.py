@@ -46,6 +46,8 @@ from branca.element import Figure, MacroElement
 
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
+from parkflow.sectors import (family_name, sector_colours, sector_family,  # noqa: F401
+                              sector_name)
 
 LANGS = ("zh", "en")
 TILES = ("none", "osm", "tianditu", "gaode")
@@ -93,7 +95,11 @@ MAP_LABELS: dict[str, dict[str, str]] = {
     "legend_unused": {"zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
                       "en": "Dashed ring = supply left unused (area ∝ amount)"},
     "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
+    "legend": {"zh": "图例", "en": "Legend"},
     "legend_sectors": {"zh": "行业（企业颜色）", "en": "Sectors (enterprise colour)"},
+    "all_scope": {"zh": "全情景", "en": "whole scenario"},
+    "parks_met": {"zh": "{met}/{n} 个园区达标", "en": "{met}/{n} parks meet it"},
+    "lowest": {"zh": "最低", "en": "lowest"},
     "status": {"zh": "求解状态", "en": "Status"},
     "links_built": {"zh": "建成链接", "en": "Links built"},
     "target": {"zh": "目标", "en": "target"},
@@ -118,11 +124,9 @@ MATERIAL_COLOURS: dict[str, str] = {
 }
 _EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
                   "#31a354", "#756bb1", "#636363")
-SECTOR_COLOURS = ("#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6", "#ffffcc", "#e5d8bd",
-                  "#fddaec", "#b3e2cd", "#fdcdac", "#cbd5e8", "#f4cae4", "#e6f5c9", "#fff2ae",
-                  "#f1e2cc", "#cccccc")
-
 BACKGROUND = "#f2efe9"
+_FLAT_LEGEND = 8  # more sectors than this: the legend groups them by family
+_ONE_COLUMN = 12  # more sectors than this: the legend lists them in two columns
 _FEW_POINTS = 13  # points per drawn link (a quadratic Bézier curve)
 
 
@@ -146,16 +150,6 @@ def material_colour(material: str, order: Sequence[str] = ()) -> str:
     others = [m for m in order if m not in MATERIAL_COLOURS]
     i = others.index(material) if material in others else abs(hash(material))
     return _EXTRA_COLOURS[i % len(_EXTRA_COLOURS)]
-
-
-def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
-    """Fill colour of each sector, assigned in sorted order (stable from map to map).
-
-    >>> sector_colours(["steel", "cement"])
-    {'cement': '#fbb4ae', 'steel': '#b3cde3'}
-    """
-    names = sorted({str(s) for s in sectors})
-    return {s: SECTOR_COLOURS[i % len(SECTOR_COLOURS)] for i, s in enumerate(names)}
 
 
 class _Names:
@@ -433,7 +427,7 @@ def _enterprise_popups(scenario: Scenario, sources: pd.DataFrame, absorbs: pd.Da
                                        strict=True):
         popups[eid] = (
             f'<div class="pf-pop"><b>{_esc(name)}</b> <span class="pf-id">{_esc(eid)}</span><br>'
-            f"{_esc(L('sector'))}: {_esc(sector)} · {_esc(L('park'))}: "
+            f"{_esc(L('sector'))}: {_esc(sector_name(sector, lang))} · {_esc(L('park'))}: "
             f"{_esc(names.park_name(park))}"
             f"<h4>{_esc(L('generates'))}</h4>"
             + _table([L("material"), L("generated"), L("utilised"), L("rate"), L("unit")],
@@ -490,6 +484,17 @@ _CSS = f"""
                border: 1px solid #333; vertical-align: -2px; margin-right: 4px; }}
 .pf-box .ln {{ display: inline-block; width: 22px; height: 4px; vertical-align: 3px;
                margin-right: 4px; }}
+.pf-box summary {{ cursor: pointer; font-weight: bold; margin-bottom: 2px; }}
+.pf-box .pf-it {{ display: block; white-space: nowrap; overflow: hidden;
+                  text-overflow: ellipsis; }}
+.pf-box .pf-fam {{ display: block; color: #555; font-size: 11px; margin-top: 2px;
+                   break-after: avoid; }}
+.pf-box .pf-2col {{ column-count: 2; column-gap: 10px; }}
+.pf-legend {{ max-height: calc(100vh - 120px); overflow-y: auto; }}
+.pf-legend.pf-box {{ max-width: 360px; }}
+.pf-title.pf-box {{ max-width: 680px; }}
+.pf-title .pf-tg {{ border-collapse: collapse; margin-top: 2px; }}
+.pf-title .pf-tg td {{ padding: 0 6px 0 0; white-space: nowrap; }}
 """
 
 
@@ -572,35 +577,99 @@ def _tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None)
             max_zoom=18, overlay=layer != "vec", control=False).add_to(m)
 
 
-def _title_html(scenario: Scenario, result: Result, n_links: int, lang: str) -> str:
+def links_built_count(result: Result) -> int:
+    """Links built, as ``summary.json`` counts them (``result.summary["links_built"]``)."""
+    try:
+        return int(result.summary["links_built"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return len(built_links(result))
+
+
+def _scope_text(scope: str, names: _Names, lang: str) -> str:
+    kind, _, key = str(scope).partition(":")
+    if kind == "all" or not key:
+        return map_label("all_scope", lang)
+    return names.park_name(key) if kind == "park" else key
+
+
+def _title_html(scenario: Scenario, result: Result, names: _Names, lang: str) -> str:
+    """Scenario name, status, links built and one line per target.
+
+    A target with one row per park (scope ``each_park``) takes one line: how many parks meet
+    it and the lowest rate, so that a province-wide map keeps a small title.
+    """
     L = lambda k: map_label(k, lang)  # noqa: E731
     from parkflow.labels import label
 
     status = getattr(result.status, "value", str(result.status))
     parts = [f"<h3>{_esc(scenario.name)}</h3>",
              f"{_esc(L('status'))}: {_esc(label(status, lang, default=status))} · "
-             f"{_esc(L('links_built'))}: {n_links}"]
+             f"{_esc(L('links_built'))}: {links_built_count(result)}"]
     targets = result.targets if result.targets is not None else pd.DataFrame()
-    if not targets.empty and {"id", "rate", "target"} <= set(targets.columns):
-        for r in targets.itertuples(index=False):
-            ok = "✔" if bool(getattr(r, "met", False)) else "✘"
-            parts.append(f"<br>{_esc(r.id)} ({_esc(getattr(r, 'scope', ''))}): "
-                         f"{_esc(L('rate'))} {_pct(r.rate)} / {_esc(L('target'))} "
-                         f"{_pct(r.target)} {ok}")
+    if targets.empty or not {"id", "rate", "target"} <= set(targets.columns):
+        return "".join(parts)
+    t = targets.reset_index(drop=True).assign(
+        id=lambda d: d["id"].astype(str),
+        scope=lambda d: (d["scope"] if "scope" in d.columns else "all"),
+        met=lambda d: (d["met"] if "met" in d.columns else False))
+    t["met"] = t["met"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0", "yes"))
+    rows = []
+    for tid, group in t.groupby("id", sort=False):
+        lowest = group.loc[pd.to_numeric(group["rate"], errors="coerce").fillna(-1).idxmin()]
+        all_met = bool(group["met"].all())
+        if len(group) == 1:
+            where = _scope_text(lowest["scope"], names, lang)
+            rate = f"{_esc(L('rate'))} {_pct(lowest['rate'])}"
+        else:
+            where = L("parks_met").format(met=int(group["met"].sum()), n=len(group))
+            park = _scope_text(lowest["scope"], names, lang)
+            short = park if len(park) <= 14 else park[:13] + "…"
+            rate = (f"{_esc(L('lowest'))} {_pct(lowest['rate'])} "
+                    f'(<span title="{_esc(park)}">{_esc(short)}</span>)')
+        ok = '<span style="color:#1a7f37">✔</span>' if all_met else \
+            '<span style="color:#c62828">✘</span>'
+        rows.append(f"<tr><td><b>{_esc(tid)}</b></td><td>{_esc(where)}</td><td>{rate}</td>"
+                    f"<td>{_esc(L('target'))} {_pct(group['target'].iloc[0])} {ok}</td></tr>")
+    parts.append(f'<table class="pf-tg">{"".join(rows)}</table>')
     return "".join(parts)
 
 
 def _legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang: str) -> str:
+    """The legend: sectors (grouped by family when there are many), materials, line styles.
+
+    It sits in a ``<details>`` element, open at first, that a click on its heading folds away
+    (a legend can cover part of a province-wide map).
+    """
     L = lambda k: map_label(k, lang)  # noqa: E731
-    parts = [f"<b>{_esc(L('legend_sectors'))}</b><br>"]
-    parts += [f'<span class="sw" style="background:{c}"></span>{_esc(s)}<br>'
-              for s, c in sectors.items()]
+
+    def swatch(sector: str, colour: str) -> str:
+        return (f'<span class="pf-it"><span class="sw" style="background:{colour}"></span>'
+                f"{_esc(sector_name(sector, lang))}</span>")
+
+    parts = [f"<details open><summary>{_esc(L('legend'))}</summary>",
+             f"<b>{_esc(L('legend_sectors'))}</b>"]
+    grouped = len(sectors) > _FLAT_LEGEND
+    body: list[str] = []
+    family = None
+    for sector, colour in sectors.items():  # already ordered by family
+        if grouped and sector_family(sector) != family:
+            family = sector_family(sector)
+            body.append(f'<span class="pf-fam">{_esc(family_name(family, lang))}</span>')
+        body.append(swatch(sector, colour))
+    cols = " pf-2col" if len(sectors) > _ONE_COLUMN else ""
+    parts.append(f'<div class="pf-sectors{cols}">{"".join(body)}</div>')
     if materials:
-        parts.append(f"<b>{_esc(L('legend_materials'))}</b><br>")
-        parts += [f'<span class="ln" style="background:{c}"></span>{_esc(n)}<br>'
-                  for n, c in materials]
-    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_unused'))}</i>")
+        parts.append(f"<b>{_esc(L('legend_materials'))}</b><div>")
+        parts += [f'<span class="pf-it"><span class="ln" style="background:{c}"></span>'
+                  f"{_esc(_capital(n, lang))}</span>" for n, c in materials]
+        parts.append("</div>")
+    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_unused'))}</i></details>")
     return "".join(parts)
+
+
+def _capital(text: str, lang: str) -> str:
+    """First letter upper-case in English ("fly ash" → "Fly ash"); Chinese unchanged."""
+    return text[:1].upper() + text[1:] if lang == "en" else text
 
 
 def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
@@ -722,12 +791,13 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
                                            strict=True):
         folium.CircleMarker(
             [float(lat), float(lon)], radius=7, color="#222222", weight=1.5, fill=True,
-            fill_color=colours[sector], fill_opacity=1.0, tooltip=f"{name} ({sector})",
+            fill_color=colours[sector], fill_opacity=1.0,
+            tooltip=f"{name} ({sector_name(sector, lang)})",
             ).add_child(_Popup(popups[eid], 460)).add_to(group)
     group.add_to(m)
     layers.append(L("enterprises"))
 
-    _BoxControl(_title_html(scenario, result, n_links, lang), "topright", "pf-title",
+    _BoxControl(_title_html(scenario, result, names, lang), "topright", "pf-title",
                 css=_CSS).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _BoxControl(_legend_html(colours, legend_materials, lang), "bottomleft", "pf-legend").add_to(m)

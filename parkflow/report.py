@@ -32,6 +32,7 @@ import pandas as pd
 from parkflow.labels import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Catalogue, Scenario
+from parkflow.sectors import sector_name
 
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (DOMAIN §1, [M]).
 SICHUAN_TARGETS: dict[int, float] = {2025: 0.78, 2030: 0.82}
@@ -165,6 +166,7 @@ class _Names:
         self.lang = lang
         self.catalogue = catalogue
         self.enterprise: dict[str, str] = {}
+        self.enterprise_sector: dict[str, str] = {}
         self.enterprise_park: dict[str, str] = {}
         self.park: dict[str, str] = {}
         src = result.sources
@@ -177,6 +179,9 @@ class _Names:
             if "name" in ent.columns:
                 self.enterprise.update(zip(ent.index.astype(str), ent["name"].astype(str),
                                            strict=True))
+            if "sector" in ent.columns:
+                self.enterprise_sector.update(zip(ent.index.astype(str),
+                                                  ent["sector"].astype(str), strict=True))
             if "park" in ent.columns:
                 self.enterprise_park.update(zip(ent.index.astype(str), ent["park"].astype(str),
                                                 strict=True))
@@ -213,6 +218,11 @@ class _Names:
 
     def ent(self, key: str) -> str:
         return self.enterprise.get(str(key), str(key))
+
+    def sector(self, enterprise: str) -> str:
+        """The enterprise's sector by name (sectors.csv), or "" when the scenario is absent."""
+        sector = self.enterprise_sector.get(str(enterprise))
+        return sector_name(sector, self.lang) if sector else ""
 
     def scope(self, scope_type: str, scope_id: str) -> str:
         if scope_type == "all":
@@ -478,6 +488,27 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
                   titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates})
 
 
+def links_built(result: Result) -> int:
+    """Links built, the number ``summary.json`` gives (``result.summary["links_built"]``).
+
+    That is one per row of the flows table: an existing link is built (forced open) even when
+    it carries no flow.
+    """
+    try:
+        return int(result.summary["links_built"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return len(_flows_of(result))
+
+
+def _existing_built(result: Result) -> int:
+    """How many of the built links (rows of the flows table) exist already."""
+    flows = _flows_of(result)
+    if "existing" not in flows.columns:
+        return 0
+    return int(flows["existing"].map(
+        lambda v: str(v).strip().lower() in ("true", "1", "1.0", "yes")).sum())
+
+
 def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
               links: pd.DataFrame, result: Result, names: _Names) -> None:
     lang = b.lang
@@ -489,9 +520,10 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
         return float(row[col].iloc[0]) if len(row) else float("nan")
 
     base = result.baseline
-    n_opt = int((links["flow"] > 0).sum())
-    n_new = int(((links["flow"] > 0) & ~links["existing"]).sum())
-    n_base = int((links["flow_baseline"] > 0).sum()) if base is not None else float("nan")
+    # the count summary.json gives (every built link, also an existing one carrying no flow)
+    n_opt = links_built(result)
+    n_new = n_opt - _existing_built(result)
+    n_base = links_built(base) if base is not None else float("nan")
     rows = [
         ("rate", "u_pct", whole(base_util, "rate") * 100, whole(util, "rate") * 100),
         ("generated", "u_t", whole(base_util, "generated"), whole(util, "generated")),
@@ -764,14 +796,15 @@ def _economics_tables(b: _Builder, econ: pd.DataFrame, names: _Names) -> None:
     ent["enterprise_id"] = ent.index
     ent["enterprise"] = ent.index.map(names.ent)
     ent["park"] = ent.index.map(lambda i: names.scope("park", names.enterprise_park.get(i, "")))
+    ent["sector"] = ent.index.map(names.sector)
     money = ["as_generator_saved", "as_generator_paid", "as_user_value", "as_user_paid",
              "net_benefit"]
     total = pd.DataFrame([{**{c: ent[c].sum() for c in money},
                            "enterprise_id": label("total_row", b.lang), "enterprise": "",
-                           "park": ""}])
+                           "park": "", "sector": ""}])
     ent = pd.concat([ent.reset_index(drop=True), total], ignore_index=True)
     b.add("economics_enterprises", ent, [
-        ("enterprise_id", "text"), ("enterprise", "text"), ("park", "text"),
+        ("enterprise_id", "text"), ("enterprise", "text"), ("sector", "text"), ("park", "text"),
         *[(c, "cny") for c in money]])
 
 
@@ -891,6 +924,15 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def text_width(text: Any, font_px: float = 11.0) -> float:
+    """Rough width of a label in px: CJK and full-width characters 1 em, others 0.6 em.
+
+    >>> text_width("ab"), text_width("水泥")
+    (13.2, 22.0)
+    """
+    return round(sum(font_px if ord(c) >= 0x2E80 else 0.6 * font_px for c in str(text)), 3)
+
+
 def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = "") -> str:
     """An SVG Sankey diagram: generators → routes → users, band width ∝ flow.
 
@@ -905,8 +947,12 @@ def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = ""
             ("to_name", f.groupby("to_name")["flow"].sum())]
     n_max = max(len(s) for _, s in cols)
     height = max(240, 36 * n_max + 60)
-    pad, top, node_w = 10.0, 30.0, 14.0
-    xs = [150.0, width / 2 - node_w / 2, width - 150.0 - node_w]
+    pad, top, node_w = 14.0, 30.0, 14.0
+    # room for the longest generator (left) and user (right) names, so that none is cut off
+    left = max(150.0, max(text_width(n) for n in cols[0][1].index) + 12)
+    right = max(150.0, max(text_width(n) for n in cols[2][1].index) + 12)
+    width = int(max(width, left + right + 320))
+    xs = [left, (left + width - right) / 2 - node_w / 2, width - right - node_w]
     total = float(f["flow"].sum())
     usable = height - top - 20 - pad * (n_max - 1)
     k = usable / total if total > 0 else 0.0
@@ -944,15 +990,43 @@ def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = ""
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
                      f'fill="#555"><title>{_esc(name)}</title></rect>')
         parts.append(f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" font-size="11" '
-                     f'text-anchor="{anchor}">{_esc(name)}</text>')
+                     f'text-anchor="{anchor}" paint-order="stroke" stroke="#fff" '
+                     f'stroke-width="3" stroke-linejoin="round">{_esc(name)}</text>')
     lx = 10.0
     for mat, colour in materials.items():
         parts.append(f'<rect x="{lx:.0f}" y="8" width="10" height="10" fill="{colour}"/>'
                      f'<text x="{lx + 14:.0f}" y="17" font-size="11">{_esc(mat)}</text>')
-        lx += 24 + 12 * len(mat)
+        lx += 14 + text_width(mat) + 16
     parts.append(f'<text x="{width - 10}" y="17" font-size="11" text-anchor="end">'
                  f'{_esc(unit)}</text></svg>')
     return "\n".join(parts)
+
+
+def target_label_y(ys: Sequence[float], gap: float = 14.0) -> list[float]:
+    """Vertical positions of labels wanted at ``ys`` (px), moved apart to at least ``gap``.
+
+    Labels keep their order; a pair too close is spread evenly about its middle.
+
+    >>> target_label_y([100.0, 108.0])
+    [97.0, 111.0]
+    >>> target_label_y([50.0, 100.0])
+    [50.0, 100.0]
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    clusters: list[list[float]] = []  # [first y, number of labels, sum of wanted ys]
+    for i in order:
+        clusters.append([float(ys[i]), 1.0, float(ys[i])])
+        while len(clusters) > 1 and clusters[-2][0] + clusters[-2][1] * gap > clusters[-1][0]:
+            last = clusters.pop()
+            prev = clusters[-1]
+            prev[1] += last[1]
+            prev[2] += last[2]
+            prev[0] = prev[2] / prev[1] - gap * (prev[1] - 1) / 2
+    placed = [c[0] + k * gap for c in clusters for k in range(int(c[1]))]
+    out = [0.0] * len(ys)
+    for i, y in zip(order, placed, strict=True):
+        out[i] = round(y, 3)
+    return out
 
 
 def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
@@ -961,8 +1035,10 @@ def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
     if rates.empty:
         return ""
     n = len(rates)
-    height, left, bottom, top = 320, 60, 70, 20
-    plot_w, plot_h = width - left - 20, height - bottom - top
+    # the target labels sit in a right margin, one below the other, never on top of each other
+    height, left, bottom, top, right = 320, 60, 70, 20, 120
+    plot_w, plot_h = width - left - right, height - bottom - top
+    x_end = left + plot_w
     slot = plot_w / n
     bar = min(40.0, slot / 3)
 
@@ -974,7 +1050,7 @@ def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
              f'<title>{_esc(label("t_rate_chart", lang))}</title>']
     for tick in range(0, 101, 20):
         y = y_of(tick / 100)
-        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" '
+        parts.append(f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
                      f'text-anchor="end">{tick}%</text>')
     for i, row in enumerate(rates.itertuples(index=False)):
@@ -990,12 +1066,13 @@ def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
                          f'{value * 100:.1f}%</title></rect>')
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="11" '
                      f'text-anchor="middle">{_esc(row.scope)}</text>')
-    for year, target in targets.items():
+    for (year, target), ty in zip(targets.items(), target_label_y(
+            [y_of(t) for t in targets.values()]), strict=True):
         y = y_of(target)
-        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" '
+        parts.append(f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#e15759" stroke-dasharray="6,3" class="target-line"/>'
-                     f'<text x="{width - 22}" y="{y - 3:.1f}" font-size="11" fill="#e15759" '
-                     f'text-anchor="end">{_esc(label(f"rate_{year}", lang))} '
+                     f'<text x="{x_end + 6}" y="{ty + 4:.1f}" font-size="11" fill="#e15759" '
+                     f'class="target-label">{_esc(label(f"rate_{year}", lang))} '
                      f'{target * 100:.0f}%</text>')
     ly = height - 20
     for k, (colour, key) in enumerate((("#bab0ac", "baseline"), ("#4e79a7", "optimised"))):

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from _maps_hand import hand_result, hand_scenario
 
-from parkflow.maps import BACKGROUND, MATERIAL_COLOURS, SECTOR_COLOURS, write_map
+from parkflow.maps import BACKGROUND, MATERIAL_COLOURS, write_map
+from parkflow.sectors import sector_colours
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium",
@@ -74,9 +75,10 @@ def test_hand_map_draws_links_markers_and_rings(tmp_path):
     assert pixels_near(img, over_background(MATERIAL_COLOURS["fly_ash"], 0.85), 0.08) > 800
     assert pixels_near(img, over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85),
                        0.08) > 800
-    # the four enterprise markers (radius 7 px) in their sector colours: cement, chemicals,
-    # power, steel are the first four of the palette
-    for colour in SECTOR_COLOURS[:4]:
+    # the four enterprise markers (radius 7 px) in their sector colours from sectors.csv
+    colours = sector_colours(["power", "cement", "chemicals", "steel"])
+    assert len(set(colours.values())) == 4
+    for colour in colours.values():
         assert pixels_near(img, _rgb(colour), 0.03) > 60, colour
 
 

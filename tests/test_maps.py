@@ -257,3 +257,97 @@ def test_cli_solve_then_map(tmp_path):
     flows = pd.read_csv(out / "flows.csv")
     assert page.count("L.polyline(") == len(flows)
     assert (out / "summary.json").is_file()  # the solve's files are kept (merge)
+
+
+# ---- sectors, legend and title ---------------------------------------------------------------
+def _boxes(m: folium.Map) -> dict[str, str]:
+    """HTML of the title and legend boxes, by css class."""
+    from parkflow.maps import _BoxControl
+
+    return {c.css_class: c.html for c in m._children.values() if isinstance(c, _BoxControl)}
+
+
+def test_sectors_are_named_in_legend_popups_and_tooltips(scenario, result):
+    zh = render_map(scenario, result, lang="zh")
+    legend = _boxes(zh)["pf-legend"]
+    # hand park sectors: power, cement, chemicals, steel → names from sectors.csv
+    for name in ("电力", "水泥", "化工", "钢铁"):
+        assert f"</span>{name}</span>" in legend, name
+    assert "chemicals" not in legend and "steel" not in legend
+    assert "行业: 化工" in _popups(zh)
+    en = render_map(scenario, result, lang="en")
+    assert "Sector: Steel works" in _popups(en)
+    assert "Cement" in _boxes(en)["pf-legend"]
+    tips = [c.text for g in en._children.values() for c in g._children.values()
+            for c in c._children.values() if isinstance(c, folium.Tooltip)]
+    assert "钢厂 Steel (Steel works)" in tips
+
+
+def test_unknown_sector_gets_a_readable_name_and_its_own_colour(result):
+    from parkflow.sectors import sector_colours
+
+    sc = hand_scenario()
+    ent = sc.enterprises.copy()
+    ent["sector"] = ["power", "cement", "coke_oven_gas", "steel"]
+    sc = type(sc)(**{**sc.__dict__, "enterprises": ent})
+    en = render_map(sc, result, lang="en")
+    assert "Sector: Coke oven gas" in _popups(en)
+    zh_legend = _boxes(render_map(sc, result, lang="zh"))["pf-legend"]
+    assert "Coke oven gas" in zh_legend
+    colours = sector_colours(ent["sector"])
+    assert len(set(colours.values())) == 4
+
+
+def test_many_sectors_are_grouped_by_family_in_two_columns():
+    from parkflow.maps import _legend_html
+    from parkflow.sectors import sector_colours
+
+    few = _legend_html(sector_colours(["cement", "coal_power"]), [], "zh")
+    assert "pf-fam" not in few and "pf-2col" not in few
+    many = sector_colours(["cement", "brick_works", "coal_power", "orc_power", "coal_mine",
+                           "sintering", "steelmaking", "vanadium", "salt", "soda_ash",
+                           "phosphate", "ammonia", "hydrogen_station"])
+    legend = _legend_html(many, [("粉煤灰", "#1f77b4")], "zh")
+    assert "pf-2col" in legend and "<details open>" in legend
+    # families in order, each heading once, its sectors after it
+    heads = re.findall(r'class="pf-fam">([^<]+)<', legend)
+    assert heads == ["建材", "电力热力", "采矿", "钢铁", "钒钛及有色", "盐化工及硅材料", "磷化工",
+                     "天然气化工及石化", "氢能"]
+    assert legend.index("建材") < legend.index("水泥") < legend.index("电力热力")
+    en = _legend_html(many, [("fly ash", "#1f77b4")], "en")
+    assert "Fly ash" in en  # capitalised in English
+
+
+def test_title_counts_links_as_the_summary_and_folds_each_park_targets(scenario, result):
+    targets = pd.DataFrame({
+        "id": ["bulk-2025", "floor", "floor"], "scope": ["all", "park:P1", "park:P2"],
+        "target": [0.78, 0.6, 0.6], "rate": [0.8, 0.9, 0.55], "met": [True, True, False]})
+    res = Result(**{**result.__dict__, "targets": targets})
+    title = _boxes(render_map(scenario, res, lang="zh"))["pf-title"]
+    assert f"建成链接: {res.summary['links_built']}" in title
+    assert title.count("<tr>") == 2  # one line per target id
+    assert "1/2 个园区达标" in title and "最低 55.0 %" in title and "P2 park" in title
+    assert "全情景" in title and "(all)" not in title
+    en = _boxes(render_map(scenario, res, lang="en"))["pf-title"]
+    assert "1/2 parks meet it" in en and "whole scenario" in en
+
+
+def test_sector_table_covers_bundled_and_generated_sectors():
+    from pathlib import Path
+
+    from parkflow.generate import SECTORS
+    from parkflow.sectors import FAMILIES, sector_table
+
+    table = sector_table()
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    used = set(SECTORS)
+    for path in root.glob("**/enterprises.csv"):
+        used |= set(pd.read_csv(path, dtype=str)["sector"])
+    assert sorted(used - set(table.index)) == []
+    assert table["colour"].str.fullmatch(r"#[0-9a-f]{6}").all()
+    assert set(table["family"]) <= set(FAMILIES)
+    assert (table["name_zh"] != "").all() and (table["name_en"] != "").all()
+    # the sectors of one bundled park do not share a colour unless they are the same thing
+    leshan = pd.read_csv(root / "leshan-wutongqiao" / "enterprises.csv", dtype=str)["sector"]
+    names = {table.at[s, "name_en"] for s in set(leshan)}
+    assert len({table.at[s, "colour"] for s in set(leshan)}) == len(names)

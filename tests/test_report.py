@@ -34,6 +34,11 @@ from parkflow.report import (
     gap_to_target,
     grid_factors,
     link_effects,
+    rate_chart_svg,
+    sankey_svg,
+    target_label_y,
+    text_width,
+    to_markdown,
     utilisation_rate,
     utilisation_rows,
     write_reports,
@@ -428,6 +433,53 @@ def test_names_come_from_the_scenario(result):
     assert "未找到原情景文件" not in " ".join(rep.meta["notes"])
     ent_table = rep.table("economics_enterprises").set_index("企业编号")
     assert ent_table.loc["E3", "园区"] == "沙湾园区"
+    # sectors by name (sectors.csv), never the raw id
+    assert ent_table.loc["E1", "行业"] == "水泥"
+    assert ent_table.loc["E3", "行业"] == "钢铁"
+    en = build_report(sc, result, lang="en").table("economics_enterprises")
+    assert en.set_index("Enterprise id").loc["E2", "Sector"] == "Chemicals"
+
+
+def test_links_built_agrees_with_the_summary(result):
+    # an existing link is forced open: built, even when it carries nothing this year
+    flows = result.flows.copy()
+    flows.loc["L1", ["flow", "delivered"]] = 0.0
+    res = Result(**{**result.__dict__, "flows": flows})
+    assert res.summary["links_built"] == 3  # L1 (existing, no flow), L2, L3
+    for lang, row, col in (("en", "Links built", "After (optimised)"),
+                           ("zh", "建成链接数", "优化后")):
+        ov = build_report(None, res, lang=lang).table("overview").set_index(
+            "Indicator" if lang == "en" else "指标")
+        assert ov.loc[row, col] == res.summary["links_built"]
+    ov = build_report(None, res, lang="en").table("overview").set_index("Indicator")
+    assert ov.loc["of which proposed", "After (optimised)"] == 2
+    assert ov.loc["Links built", "Before (existing links only)"] == \
+        res.baseline.summary["links_built"] == 1
+    assert "| Links built | 1 | 3 | 2 | count |" in to_markdown(build_report(None, res, "en"))
+
+
+def test_target_labels_of_the_rate_chart_do_not_overlap(result):
+    # 78 % and 82 % lie 11 px apart on the 230 px plot: the labels are moved 14 px apart
+    svg = rate_chart_svg(pd.DataFrame({"scope": ["all"], "rate": [0.9],
+                                       "rate_baseline": [0.5]}),
+                         {2025: 0.78, 2030: 0.82}, "zh")
+    ys = sorted(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*'
+                                             r'class="target-label"', svg))
+    assert len(ys) == 2 and ys[1] - ys[0] >= 14 - 1e-6
+    # a cluster keeps its mean (105.667) and spreads 14 px apart
+    assert target_label_y([100.0, 108.0, 109.0]) == pytest.approx([91.667, 105.667, 119.667])
+    assert target_label_y([109.0, 100.0]) == [111.5, 97.5]  # the order of the input is kept
+    assert target_label_y([10.0, 60.0]) == [10.0, 60.0]
+
+
+def test_sankey_leaves_room_for_long_names():
+    long_name = "五通达化工(离子膜烧碱/草甘膦)有限公司"
+    flows = pd.DataFrame({"from_name": [long_name], "route_name": ["水泥缓凝剂"],
+                          "to_name": ["永祥水泥"], "material_name": ["磷石膏"], "flow": [1.0]})
+    svg = sankey_svg(flows, "t/a")
+    # the generator's label ends 4 px left of its node; the node leaves the label's width
+    x_node = float(re.search(r'<rect x="([\d.]+)" y="[\d.]+" width="14[.0]*"', svg).group(1))
+    assert x_node >= text_width(long_name) + 4
 
 
 def test_flows_read_back_from_csv_match_by_link_id(result):
