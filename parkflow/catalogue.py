@@ -75,6 +75,7 @@ CATALOGUE_COLUMNS: dict[str, dict[str, str]] = {
         "name_zh": "str",
         "name_en": "str",
         "accepts": "list",
+        "modes": "list",
         "value_cny_per_unit": "float64",
         "co2_avoided_t_per_unit": "float64",
         "displaces_zh": "str",
@@ -461,7 +462,7 @@ def _new_rows_frame(rows: dict[str, dict[str, Any]], table: str, file: str) -> p
                 record[column] = CANONICAL_UNITS.get(str(given.get("kind", "solid")), "t/a")
             elif column == "group":
                 record[column] = "other"
-            elif column == "accepts" or column == "carries":
+            elif dtype == "list":
                 record[column] = ()
             elif dtype == "str":
                 record[column] = ""
@@ -551,13 +552,13 @@ def _check_references(
 ) -> None:
     """Every item of the list column ``column`` in touched rows must be in ``known``."""
     known = list(known)
-    label = "route" if column == "accepts" else "mode"
+    label = "route" if column in ("accepts", "modes") else "mode"
     for ident in touched:
         if ident not in table.index:
             continue
         items = table.at[ident, column]
         row, col = locate(ident, column)
-        if not items:
+        if not items and column != "modes":  # an empty route mode list means "any mode"
             problems.append(
                 Problem(file=file, row=row, column=col,
                         message=f"{label} '{ident}': {column} is empty",
@@ -571,6 +572,35 @@ def _check_references(
                             f"'{item}'{suggest(item, known)}",
                             fix=f"use a {what} id from the catalogue, or add it to "
                             f"{'materials.csv' if what == 'material' else 'the catalogue'}")
+                )
+
+
+def _check_route_mode_kinds(
+    routes: pd.DataFrame,
+    modes: pd.DataFrame,
+    materials: pd.DataFrame,
+    touched: Mapping[str, int | None],
+    locate: Locator,
+    problems: list[Problem],
+) -> None:
+    """A route's allowed modes must each carry the kind of a material the route accepts."""
+    for ident in touched:
+        if ident not in routes.index:
+            continue
+        kinds = {str(materials.at[m, "kind"]) for m in routes.at[ident, "accepts"]
+                 if m in materials.index}
+        for mode in routes.at[ident, "modes"]:
+            if mode not in modes.index:
+                continue  # reported by _check_references
+            carries = set(modes.at[mode, "carries"])
+            if kinds and not kinds & carries:
+                row, col = locate(ident, "modes")
+                problems.append(
+                    Problem(file="routes.csv", row=row, column=col,
+                            message=f"route '{ident}': mode '{mode}' carries "
+                            f"{', '.join(sorted(carries))}, not {', '.join(sorted(kinds))}",
+                            fix="list modes that carry what the route accepts, or leave modes "
+                            "empty (any mode that carries it)")
                 )
 
 
@@ -645,7 +675,9 @@ def load_catalogue(
         ``category`` and ``kind``; an unknown category that is not a near-miss of a known one is
         added to ``categories``.
     routes : DataFrame, optional
-        Override rows for ``routes`` (a scenario's routes.csv). New routes need ``accepts``.
+        Override rows for ``routes`` (a scenario's routes.csv). New routes need ``accepts``;
+        ``modes`` (';'-separated mode ids) limits the transport modes a route may be served by
+        (empty: any mode that carries the material's kind).
     modes : DataFrame, optional
         Override rows for ``modes``. New modes need ``carries``, ``cost_cny_per_tkm``,
         ``reach_km``.
@@ -655,7 +687,8 @@ def load_catalogue(
     Returns
     -------
     Catalogue
-        Copies of the merged tables; list columns (``accepts``, ``carries``) hold tuples of str.
+        Copies of the merged tables; list columns (``accepts``, ``modes``, ``carries``) hold
+        tuples of str.
 
     Raises
     ------
@@ -663,7 +696,8 @@ def load_catalogue(
         With one :class:`~parkflow.errors.Problem` per bad value (file ``materials.csv``,
         ``routes.csv``, ``modes.csv`` or ``scenario.yaml``, its row and column): a value of the
         wrong type, a number out of range (negative cost, loss ≥ 1, detour < 1...), an unknown
-        kind, or a reference to an unknown material or kind (with the nearest known id).
+        kind, a reference to an unknown material, mode or kind (with the nearest known id), or
+        a route mode that does not carry what the route accepts.
 
     Examples
     --------
@@ -685,13 +719,16 @@ def load_catalogue(
                                          problems)
             cats = _check_materials(mats, cats, touched, "materials.csv", problems)
 
+    route_locate: Locator | None = None
+    route_touched: dict[str, int | None] = {}
     if routes is not None:
         frame = _frame_with_ids(routes, "routes", "routes.csv", problems)
         if frame is not None:
-            locate = _frame_locator(frame)
-            rts, touched = _merge_table(rts, frame, "routes", "routes.csv", locate, problems)
-            _check_references(rts, "accepts", mats.index, "material", touched, "routes.csv",
-                              locate, problems)
+            route_locate = _frame_locator(frame)
+            rts, route_touched = _merge_table(rts, frame, "routes", "routes.csv", route_locate,
+                                              problems)
+            _check_references(rts, "accepts", mats.index, "material", route_touched,
+                              "routes.csv", route_locate, problems)
 
     mode_sources: list[tuple[pd.DataFrame, str, Locator]] = []
     if modes is not None:
@@ -704,6 +741,11 @@ def load_catalogue(
     for frame, file, locate in mode_sources:
         mds, touched = _merge_table(mds, frame, "modes", file, locate, problems)
         _check_references(mds, "carries", KINDS, "kind", touched, file, locate, problems)
+
+    if routes is not None and route_locate is not None:
+        _check_references(rts, "modes", mds.index, "mode", route_touched, "routes.csv",
+                          route_locate, problems)
+        _check_route_mode_kinds(rts, mds, mats, route_touched, route_locate, problems)
 
     if problems:
         files = list(dict.fromkeys(p.file for p in problems))
@@ -719,7 +761,7 @@ _DISPLAY: dict[str, list[str]] = {
     "materials": ["name", "category", "group", "kind", "canonical_unit", "is_tailings",
                   "env_tax_cny_per_t"],
     "categories": ["name", "group", "kind"],
-    "routes": ["name", "accepts", "value_cny_per_unit", "co2_avoided_t_per_unit", "displaces",
+    "routes": ["name", "accepts", "modes", "value_cny_per_unit", "co2_avoided_t_per_unit", "displaces",
                "min_temperature_c", "delta_t_c", "min_purity", "purification_cny_per_unit"],
     "modes": ["name", "carries", "cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a",
               "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"],
@@ -738,6 +780,7 @@ HEADERS_ZH: dict[str, str] = {
     "is_tailings": "是否尾矿",
     "env_tax_cny_per_t": "环境保护税(元/单位)",
     "accepts": "可接收物料",
+    "modes": "允许运输方式",
     "value_cny_per_unit": "价值(元/单位)",
     "co2_avoided_t_per_unit": "减排CO2(t/单位)",
     "displaces": "替代产品",

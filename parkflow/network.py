@@ -17,13 +17,17 @@ Rules (SPEC §3): the route accepts the material; heat: source temperature ≥ t
 (the use's ``min_temperature_c``, else the route's) + the route's ΔT; hydrogen: purity ≥ the
 minimum (the use's ``min_purity``, else the route's), or — when the route has
 ``purification_cny_per_unit`` — allowed at that extra cost per unit; one candidate per mode that
-carries the material's kind and reaches: geodesic WGS-84 distance × the mode's detour ≤ its
-``reach_km``. A plant may also use its own by-product (distance 0). Links across parks are allowed.
-With ``candidates: links_only`` only the scenario's links table is used. Links-table rows keep their
-id, use their ``distance_km`` and ``fixed_cost`` overrides, and the cheapest carrying mode when no
-mode is given; an automatic candidate that duplicates a links-table row (same source, use and mode)
-is dropped. Automatic candidates get ids ``C00001, C00002, ...`` in a deterministic order (sorted by
-from, to, material, route, mode, source, use).
+carries the material's kind, that the route allows (the route's ``modes``; empty = any mode that
+carries the kind: process steam goes by steam pipe only, district heating by hot-water or steam
+pipe) and that reaches: geodesic WGS-84 distance × the mode's detour ≤ its ``reach_km``. A plant
+may also use its own by-product (distance 0). Links across parks are allowed.
+
+With ``candidates: links_only`` only the scenario's links table is used. Links-table rows keep
+their id, use their ``distance_km`` and ``fixed_cost`` overrides and their mode as written (or,
+when no mode is given, the cheapest mode that carries the material and that the route allows); an
+automatic candidate that duplicates a links-table row (same source, use and mode) is dropped.
+Automatic candidates get ids ``C00001, C00002, ...`` in a deterministic order (sorted by from, to,
+material, route, mode, source, use).
 
 Pairs are found with a KD-tree on unit-sphere (ECEF) coordinates — chord ≤ arc, so a query with
 the largest reach / detour finds every pair within reach — and measured with ``pyproj.Geod``
@@ -204,6 +208,20 @@ def _modes(scenario: Scenario) -> pd.DataFrame:
              ].reset_index(drop=True)
 
 
+def _route_mode_ok(df: pd.DataFrame, routes: pd.DataFrame) -> np.ndarray:
+    """Mask of rows whose ``mode`` the ``route`` allows (a route with no ``modes`` allows any)."""
+    if "modes" not in routes.columns or len(df) == 0:
+        return np.ones(len(df), dtype=bool)
+    allowed = routes["modes"].map(lambda m: tuple(m) if isinstance(m, (tuple, list)) else ())
+    restricted = allowed[allowed.map(len) > 0]
+    if restricted.empty:
+        return np.ones(len(df), dtype=bool)
+    pairs = {f"{r}|{m}" for r, ms in restricted.items() for m in ms}  # a few routes
+    route = df["route"].astype(str)
+    key = route + "|" + df["mode"].astype(str)
+    return (~route.isin(list(restricted.index)) | key.isin(list(pairs))).to_numpy(dtype=bool)
+
+
 def _accepts(scenario: Scenario) -> pd.DataFrame:
     r = scenario.catalogue.routes["accepts"]
     acc = pd.DataFrame({"route": r.index.astype(str), "material": r.to_numpy()}).explode("material")
@@ -362,7 +380,9 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
     df = df.drop_duplicates("order", keep="first")
     df = df.merge(modes, on="kind", how="inner")
     given = df["mode_given"] != ""
-    df = df[~given | (df["mode"] == df["mode_given"])].copy()
+    # a mode written in the table is kept as written; otherwise one the route allows
+    df = df[(given & (df["mode"] == df["mode_given"]))
+            | (~given & _route_mode_ok(df, routes))].copy()
     df["distance_km"] = df["distance_given"].where(df["distance_given"].notna(),
                                                    df["geodesic_km"] * df["detour"])
     df["_unit_cost"] = df["cost_cny_per_tkm"] * df["distance_km"] + df["handling_cny_per_t"]
@@ -428,6 +448,7 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
             ok, purification = _quality(df, scenario.catalogue.routes)
             df = df[ok].assign(purification_cny_per_unit=purification[ok])
             df = _with_modes(df, mk)
+            df = df[_route_mode_ok(df, scenario.catalogue.routes)]
             df["distance_km"] = df["geodesic_km"] * df["detour"]
             df = df[df["distance_km"] <= df["reach_km"]]
             autos.append(df)

@@ -334,3 +334,31 @@ def test_unknown_kind_is_an_error():
     materials = pd.DataFrame({"id": ["steam"], "category": ["waste_heat"], "kind": ["heats"]})
     with pytest.raises(ScenarioError, match="kind 'heats' is not one of.*did you mean 'heat'"):
         load_catalogue(materials=materials)
+
+
+def test_route_modes_are_tuples_and_can_be_overridden():
+    cat = builtin_catalogue()
+    assert cat.routes.loc["process_steam", "modes"] == ("steam_pipe",)
+    assert set(cat.routes.loc["district_heating", "modes"]) == {"hot_water_pipe", "steam_pipe"}
+    assert cat.routes.loc["bricks", "modes"] == ()
+    routes = pd.DataFrame({"id": ["bricks", "slag_wool"], "modes": ["rail", ""],
+                           "accepts": ["", "bf_slag"]})
+    got = load_catalogue(routes=routes).routes
+    assert got.loc["bricks", "modes"] == ("rail",)
+    assert got.loc["bricks", "accepts"] == cat.routes.loc["bricks", "accepts"]  # blank: kept
+    assert got.loc["slag_wool", "modes"] == ()  # new route without modes: any mode
+    # a route override does not disturb the scenario.yaml mode overrides
+    both = load_catalogue(routes=routes, mode_overrides={"rail": {"reach_km": 300}})
+    assert both.modes.loc["rail", "reach_km"] == 300.0
+    assert both.routes.loc["bricks", "modes"] == ("rail",)
+
+
+def test_route_modes_must_exist_and_carry_the_route_kind():
+    routes = pd.DataFrame({"id": ["bricks", "process_steam"], "modes": ["rial", "truck"]})
+    with pytest.raises(ScenarioError) as err:
+        load_catalogue(routes=routes)
+    problems = err.value.problems
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("routes.csv", 2, "modes"), ("routes.csv", 3, "modes")]
+    assert "unknown mode 'rial' (did you mean 'rail'?)" in problems[0].message
+    assert "mode 'truck' carries solid, not heat" in problems[1].message

@@ -8,6 +8,7 @@ Per t: L1 = 5 + 10 − 100 − 25 = −110 CNY; L2 = 10 + 10 − 20 − 25 = −
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from _solve_helpers import tiny_park
 
@@ -140,3 +141,59 @@ def test_expensive_but_reachable_target_is_met_not_penalised():
     assert res.status.value == "optimal"
     assert res.targets.iloc[0]["rate"] == pytest.approx(1.0)
     assert res.objective["total_cny_per_a"] == pytest.approx(1.0e6 - 100 * 25.0)
+
+
+def _two_parks(targets):
+    """F1 (park P1, Chengdu) and F2 (park P2, Deyang) each make 100 t/a fly ash; one cement plant
+    C1 in P1 takes it at a gate fee: per t, L1 = 0.5·10 + 10 + 50 − 25 = 40 CNY and
+    L2 = 0.5·20 + 10 + 50 − 25 = 45 CNY, so only targets make anything flow."""
+    from _solve_helpers import TRUCK
+
+    from parkflow.io import scenario_from_frames
+
+    ent = pd.DataFrame({"id": ["F1", "F2", "C1"], "name": ["f1", "f2", "c1"],
+                        "park": ["P1", "P2", "P1"], "sector": ["power", "power", "cement"],
+                        "lon": [104.0, 104.4, 104.05], "lat": [30.6, 31.1, 30.6],
+                        "city": ["Chengdu", "Deyang", "Chengdu"]})
+    sup = pd.DataFrame({"enterprise": ["F1", "F2"], "material": ["fly_ash"] * 2,
+                        "quantity": [100.0, 100.0], "unit": ["t/a"] * 2})
+    use = pd.DataFrame({"id": ["U1"], "enterprise": ["C1"], "route": ["cement_admixture"],
+                        "capacity": [1000.0], "unit": ["t/a"], "value": [-50.0]})
+    links = pd.DataFrame({"id": ["L1", "L2"], "from": ["F1", "F2"], "to": ["C1", "C1"],
+                          "material": ["fly_ash"] * 2, "route": ["cement_admixture"] * 2,
+                          "mode": ["truck"] * 2, "distance_km": [10.0, 20.0]})
+    return scenario_from_frames("scopes", ent, sup, use, links=links, targets=targets,
+                                candidates="links_only", modes={"truck": dict(TRUCK)})
+
+
+@pytest.mark.parametrize(("scope", "rate", "flows", "cost", "entries"), [
+    ("all", 0.5, (100.0, 0.0), 4000.0, ["all"]),  # 100 of 200 t, from the cheaper F1
+    ("each_park", 0.5, (50.0, 50.0), 50 * 40.0 + 50 * 45.0, ["park:P1", "park:P2"]),
+    ("park:P2", 0.6, (0.0, 60.0), 60 * 45.0, ["park:P2"]),
+    ("city:Chengdu", 0.3, (30.0, 0.0), 30 * 40.0, ["city:Chengdu"]),
+])
+def test_target_scopes(scope, rate, flows, cost, entries):
+    tg = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": scope}]
+    res = solve(_two_parks(tg), baseline=False, gap=0.0)
+    assert res.status.value == "optimal"
+    assert res.links.loc["L1", "flow"] == pytest.approx(flows[0])
+    assert res.links.loc["L2", "flow"] == pytest.approx(flows[1])
+    assert res.objective["total_cny_per_a"] == pytest.approx(cost)
+    assert res.targets["scope"].tolist() == entries
+    assert res.targets["rate"].to_numpy() == pytest.approx(rate)
+    assert res.targets["met"].all()
+
+
+def test_unreachable_park_target_names_the_park():
+    # park P2 at 100 %: F2 sends 100; raising P1 beyond its one link's reach is not possible
+    tg = [{"id": "t", "materials": "fly_ash", "rate": 0.9, "scope": "each_park"}]
+    sc = _two_parks(tg)
+    sc = sc.replace(links=sc.links.drop(index="L2"))
+    res = solve(sc, baseline=False)
+    assert res.status.value == "target_unreachable"
+    t = res.targets.set_index("scope")
+    assert bool(t.loc["park:P1", "met"]) and not bool(t.loc["park:P2", "met"])
+    assert t.loc["park:P2", "rate"] == 0.0 and t.loc["park:P2", "shortfall"] == pytest.approx(90)
+    d = res.diagnosis
+    assert d[["scope", "material", "park", "reason"]].values.tolist() == [
+        ["park:P2", "fly_ash", "P2", "no use within reach"]]

@@ -136,3 +136,39 @@ def test_kd_tree_pairs_match_brute_force():
     d = geodesic_km(*(g.ravel() for g in grid)) * 1.3
     assert len(truck) == int((d <= 150.0).sum())
     assert len(links[links["mode"] == "rail"]) == int((d / 1.3 * 1.4 <= 800.0).sum())
+
+
+def _heat_scenario(links=None):
+    ent = pd.DataFrame({"id": ["H1", "H2"], "name": ["boiler", "user"], "park": ["P1", "P2"],
+                        "sector": ["x", "y"], "lon": [104.0, 104.02], "lat": [30.6, 30.6]})
+    sup = pd.DataFrame({"enterprise": ["H1"], "material": ["waste_heat"], "quantity": [1000.0],
+                        "unit": ["GJ/a"], "temperature_c": [250.0]})
+    use = pd.DataFrame({"id": ["U1", "U2", "U3"], "enterprise": ["H2"] * 3,
+                        "route": ["process_steam", "district_heating", "orc_power"],
+                        "capacity": [500.0] * 3, "unit": ["GJ/a"] * 3})
+    return scenario_from_frames("heat", ent, sup, use, links=links)
+
+
+def test_route_modes_rule_keeps_hot_water_off_process_steam():
+    cat = _heat_scenario().catalogue
+    assert cat.routes.loc["process_steam", "modes"] == ("steam_pipe",)
+    assert cat.routes.loc["cement_admixture", "modes"] == ()  # empty: any mode carrying solids
+    links = candidate_links(_heat_scenario()).links
+    modes = links.groupby("route")["mode"].agg(lambda m: set(m)).to_dict()
+    # 250 °C qualifies for all three routes (≥ 180 + 20, 70 + 10, 90 + 10)
+    assert modes == {"process_steam": {"steam_pipe"},
+                     "district_heating": {"steam_pipe", "hot_water_pipe"},
+                     "orc_power": {"steam_pipe", "hot_water_pipe"}}
+    # across parks: H1 is in P1, H2 in P2
+    assert set(zip(links["from_park"], links["to_park"], strict=True)) == {("P1", "P2")}
+
+
+def test_route_modes_rule_picks_the_allowed_mode_for_a_table_link():
+    # hot water is the cheaper pipe (200,000 + 300,000/km < 300,000 + 400,000/km), but process
+    # steam allows steam only; a mode written in the table is kept as written
+    table = pd.DataFrame({"id": ["L1", "L2"], "from": ["H1", "H1"], "to": ["H2", "H2"],
+                          "material": ["waste_heat"] * 2,
+                          "route": ["process_steam", "district_heating"], "mode": ["", ""]})
+    links = candidate_links(_heat_scenario(links=table)).links
+    assert links.loc["L1", "mode"] == "steam_pipe"
+    assert links.loc["L2", "mode"] == "hot_water_pipe"

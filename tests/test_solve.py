@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from _solve_helpers import tiny_park
 
 from parkflow.bundled import bundled_scenario_path, bundled_scenarios
 from parkflow.errors import SolverUnavailableError
 from parkflow.io import load_scenario
-from parkflow.solvers.backends import available_solvers
+from parkflow.solvers.backends import available_solvers, solve_parameters
 from parkflow.solvers.solve import solve
 from parkflow.solvers.summary import read_solution, summary_dict, write_solution
 
@@ -127,3 +128,69 @@ def test_bundled_scenarios_solve(name):
     assert res.status.has_solution, res.message
     assert res.solver["time_s"] <= sc.settings.solver.time_limit_s * 1.5 + 5
     assert ((res.targets["rate"] >= 0) & (res.targets["rate"] <= 1 + 1e-9)).all()
+
+
+def test_idle_existing_link_counts_as_built(tmp_path):
+    # L1 (−110 CNY/t) takes all 120 t; the existing L2 stays open with no flow, fixed cost paid
+    sc = tiny_park(l2_existing=True)
+    res = solve(sc, baseline=False)
+    assert res.links.loc["L2", "flow"] == 0.0 and res.links.loc["L2", "build"] == 1
+    assert res.objective["total_cny_per_a"] == pytest.approx(-13200.0 + 500.0)
+    out = write_solution(sc, res, tmp_path / "o")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    flows = pd.read_csv(out / "flows.csv", encoding="utf-8-sig")
+    assert summary["links_built"] == len(flows) == 2
+    assert (summary["links_existing"], summary["links_new"]) == (1, 1)
+    assert (summary["links_used"], summary["links_idle"]) == (1, 1)
+    assert summary["links_used"] == int((flows["quantity"] > 0).sum())
+    assert flows["total_cny_per_a"].sum() == pytest.approx(summary["objective"]["total_cny_per_a"])
+
+
+def test_gap_and_time_limit_reach_the_solver():
+    # the MathOpt fields the back-end reads (a misspelt attribute used to be silently ignored)
+    p = solve_parameters(2.5, 0.01).to_proto()
+    assert p.relative_gap_tolerance == 0.01 and p.absolute_gap_tolerance == 1e-6
+    assert p.time_limit.seconds == 2 and p.time_limit.nanos == 500_000_000
+
+
+def test_tiny_time_limit_returns_the_best_solution_with_its_gap():
+    sc = load_scenario(bundled_scenario_path("sichuan-province"))
+    res = solve(sc, time_limit_s=0.05, gap=0.0, baseline=False)
+    assert res.solver["time_limit_s"] == 0.05
+    if res.status.value == "optimal":  # proven within the limit: nothing stopped it
+        assert res.solver["limit"] == "" and res.solver["gap"] == 0.0
+    else:
+        assert res.status.value == "feasible"
+        assert res.solver["limit"] == "time"
+        assert "stopped at the time limit" in res.message
+        assert res.solver["gap"] is None or np.isnan(res.solver["gap"]) or res.solver["gap"] >= 0
+        assert len(res.flows) and res.summary["status"] == "feasible"
+
+
+def test_a_limit_without_a_solution_returns_the_start(monkeypatch):
+    from ortools.math_opt import result_pb2
+
+    import parkflow.solvers.backends as be
+    from parkflow.network import candidate_links
+    from parkflow.solvers.formulation import build
+    from parkflow.solvers.solve import expand_targets, trivial_start
+
+    sc = tiny_park()
+    net = candidate_links(sc)
+    model = build(net, expand_targets(sc.targets, sc))
+    stopped = result_pb2.SolveResultProto()
+    stopped.termination.reason = result_pb2.TERMINATION_REASON_NO_SOLUTION_FOUND
+    stopped.termination.limit = result_pb2.LIMIT_TIME
+    stopped.termination.objective_bounds.primal_bound = float("inf")
+    stopped.termination.objective_bounds.dual_bound = -13200.0
+    monkeypatch.setattr(be, "_solve_proto", lambda *a, **k: stopped)
+    start = trivial_start(model, net)
+    res = be.solve_model(model, "highs", 1.0, 0.0, start=start)
+    assert (res.status, res.limit) == ("feasible", "time")
+    assert np.array_equal(res.x, start) and res.objective == 0.0
+    assert res.gap > 1.0  # |0 − (−13,200)| / |0|: far from proven
+    # without a (feasible) start there is nothing to return
+    assert be.solve_model(model, "highs", 1.0, 0.0).status == "no_solution"
+    bad = start.copy()
+    bad[0] = 1e9  # breaks supply_limit
+    assert be.solve_model(model, "highs", 1.0, 0.0, start=bad).x is None

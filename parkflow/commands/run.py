@@ -20,6 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="back-end (default: the scenario's)")
 
 
+def _links_text(result) -> str:  # noqa: ANN001
+    """``22 (3 existing, 19 new; 1 idle)`` — the counts of summary.json (see link_counts)."""
+    from parkflow.solvers.summary import link_counts
+
+    n = link_counts(result)
+    idle = f"; {n['links_idle']} idle" if n["links_idle"] else ""
+    return f"{n['links_built']} ({n['links_existing']} existing, {n['links_new']} new{idle})"
+
+
 def _table(result):  # noqa: ANN001, ANN202
     from rich.table import Table
 
@@ -35,7 +44,7 @@ def _table(result):  # noqa: ANN001, ANN202
         t.add_row("  value of products displaced", f"{-obj['value_cny_per_a']:,.0f}")
         t.add_row("  disposal cost avoided", f"{-obj['disposal_avoided_cny_per_a']:,.0f}")
         t.add_row("CO2 avoided (t/a)", f"{result.co2_avoided_t_per_a:,.0f}")
-        t.add_row("links built", f"{len(result.flows)}")
+        t.add_row("links built", _links_text(result))
         for r in result.targets.itertuples():
             state = "met" if r.met else f"short {r.shortfall:,.0f} {r.unit}"
             t.add_row(f"target {r.id} ({r.scope}) {r.target:.0%}", f"{r.rate:.1%} {state}")

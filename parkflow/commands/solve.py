@@ -44,8 +44,10 @@ def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: 
               f"(transport {obj['transport_cny_per_a']:,.0f}, fixed {obj['fixed_cny_per_a']:,.0f},"
               f" value {obj['value_cny_per_a']:,.0f}, disposal avoided "
               f"{obj['disposal_avoided_cny_per_a']:,.0f})", file=file)
+        from parkflow.commands.run import _links_text
+
         print(f"  CO2 avoided {result.co2_avoided_t_per_a:,.0f} t/a; "
-              f"{len(result.flows)} links built", file=file)
+              f"links built {_links_text(result)}", file=file)
         for t in result.targets.itertuples():
             mark = "met" if t.met else f"NOT met, short {t.shortfall:,.0f} {t.unit}"
             print(f"  target {t.id} ({t.scope}): rate {t.rate:.1%} vs {t.target:.0%} — {mark}",

@@ -102,6 +102,7 @@ class Catalogue:
       canonical unit), density_kg_per_nm3, source``.
     * ``categories`` — index ``category_id``; ``name_zh, name_en, group, kind, source``.
     * ``routes`` — index ``route_id``; ``name_zh, name_en, accepts (tuple of material ids),
+      modes (tuple of mode ids the route may be served by; empty = any carrying mode),
       value_cny_per_unit, co2_avoided_t_per_unit, displaces_zh, displaces_en, min_temperature_c,
       delta_t_c, min_purity, purification_cny_per_unit, quality_rule, source``.
     * ``modes`` — index ``mode_id``; ``name_zh, name_en, carries (tuple of kinds), cost_cny_per_tkm,

@@ -27,7 +27,7 @@ from parkflow.errors import SolverUnavailableError
 from parkflow.solvers.formulation import SparseModel
 
 __all__ = ["SOLVERS", "BackendResult", "available_solvers", "check_solver", "solve_model",
-           "to_proto"]
+           "solve_parameters", "is_feasible", "to_proto"]
 
 #: Our solver names → MathOpt SolverType member names.
 SOLVERS: dict[str, str] = {"highs": "HIGHS", "scip": "GSCIP"}
@@ -39,7 +39,8 @@ class BackendResult:
     """What a back-end returns: status, values, bounds, time.
 
     ``status`` is ``optimal`` | ``feasible`` (a limit stopped it with a solution) | ``infeasible``
-    | ``unbounded`` | ``no_solution`` (a limit stopped it without one) | ``error``.
+    | ``unbounded`` | ``no_solution`` (a limit stopped it without one) | ``error``. ``limit`` is
+    the limit that stopped the solver (``time``, ``node``, ``memory``..., "" when none did).
     """
 
     status: str
@@ -50,6 +51,7 @@ class BackendResult:
     time_s: float
     termination: str
     solver: str
+    limit: str = ""
 
 
 def canonical_name(name: str | None) -> str:
@@ -92,26 +94,74 @@ def to_proto(model: SparseModel):  # noqa: ANN201 - protobuf type
     return proto
 
 
+def solve_parameters(time_limit_s: float | None, gap: float | None):  # noqa: ANN201
+    """MathOpt ``SolveParameters`` for a wall-clock limit (s) and a relative MIP gap.
+
+    The gap goes into ``relative_gap_tolerance`` (HiGHS ``mip_rel_gap``, SCIP ``limits/gap``);
+    ``absolute_gap_tolerance`` is set to 1e-6 CNY so that only the relative gap decides. Output is
+    shown when ``PARKFLOW_SOLVER_LOG`` is set (see :func:`_quiet_stdout`).
+
+    >>> p = solve_parameters(5, 0.01)
+    >>> p.relative_gap_tolerance, p.time_limit.total_seconds()
+    (0.01, 5.0)
+    """
+    from ortools.math_opt.python import parameters
+
+    show = os.environ.get("PARKFLOW_SOLVER_LOG", "") not in ("", "0")
+    params = parameters.SolveParameters(enable_output=show, random_seed=1)
+    if time_limit_s is not None and np.isfinite(time_limit_s):
+        params.time_limit = timedelta(seconds=max(0.01, float(time_limit_s)))
+    if gap is not None:
+        params.relative_gap_tolerance = max(0.0, float(gap))
+        params.absolute_gap_tolerance = 1e-6
+    return params
+
+
+def is_feasible(model: SparseModel, x: np.ndarray, tol: float = 1e-6) -> bool:
+    """True when ``x`` meets every bound, row and integrality of ``model`` (relative ``tol``).
+
+    >>> import scipy.sparse as sp
+    >>> m = SparseModel(A=sp.csr_matrix(np.array([[1.0, 1.0]])), row_names=np.array(["r"]),
+    ...     row_lower=np.array([-np.inf]), row_upper=np.array([1.5]),
+    ...     col_names=np.array(["x", "y"]), col_lower=np.zeros(2), col_upper=np.array([1.0, 9]),
+    ...     integer=np.array([True, False]), c=np.zeros(2))
+    >>> is_feasible(m, np.array([1.0, 0.5])), is_feasible(m, np.array([0.5, 0.0]))
+    (True, False)
+    """
+    x = np.asarray(x, dtype=float)
+    if x.shape != (model.n_variables,) or not np.all(np.isfinite(x)):
+        return False
+    scale = tol * (1.0 + np.abs(x))
+    if np.any(x < model.col_lower - scale) or np.any(x > model.col_upper + scale):
+        return False
+    xi = x[model.integer]
+    if np.any(np.abs(xi - np.rint(xi)) > tol):
+        return False
+    ax = model.A @ x
+    rtol = tol * (1.0 + np.abs(ax))
+    return bool(np.all(ax >= model.row_lower - rtol) and np.all(ax <= model.row_upper + rtol))
+
+
 def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
-                 gap: float | None):  # noqa: ANN202
+                 gap: float | None, start: np.ndarray | None = None):  # noqa: ANN202
+    from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver as core_solver
     from ortools.math_opt.python import (
         callback,
         init_arguments,
-        model_parameters,
         parameters,
     )
 
-    params = parameters.SolveParameters(enable_output=False, random_seed=1)
-    if time_limit_s is not None and np.isfinite(time_limit_s):
-        params.time_limit = timedelta(seconds=max(0.01, float(time_limit_s)))
-    if gap is not None:
-        params.relative_gap_limit = float(gap)
-        params.absolute_gap_limit = 1e-6
+    params = solve_parameters(time_limit_s, gap)
     solver_type = getattr(parameters.SolverType, SOLVERS[solver])
+    model_params = model_parameters_pb2.ModelSolveParametersProto()
+    if start is not None:
+        hint = model_params.solution_hints.add()
+        hint.variable_values.ids.extend(range(len(start)))
+        hint.variable_values.values.extend(np.asarray(start, dtype=float).tolist())
     return core_solver.solve(
         proto, solver_type.value, init_arguments.StreamableSolverInitArguments().to_proto(),
-        params.to_proto(), model_parameters.ModelSolveParameters().to_proto(), None,
+        params.to_proto(), model_params, None,
         callback.CallbackRegistration().to_proto(), None, None)
 
 
@@ -192,10 +242,14 @@ def check_solver(name: str | None) -> str:
 _TERMINATION = {1: "optimal", 2: "infeasible", 3: "unbounded", 4: "infeasible_or_unbounded",
                 5: "imprecise", 6: "no_solution_found", 7: "numerical_error", 8: "other_error",
                 9: "feasible"}
+_LIMITS = {0: "", 1: "undetermined", 2: "iteration", 3: "time", 4: "node", 5: "solution",
+           6: "memory", 7: "objective", 8: "norm", 9: "interrupted", 10: "slow_progress",
+           11: "other", 12: "cutoff"}
 
 
 def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: float | None = None,
-                gap: float | None = None, check: bool = True) -> BackendResult:
+                gap: float | None = None, check: bool = True, start: np.ndarray | None = None
+                ) -> BackendResult:
     """Solve a sparse model with MathOpt.
 
     Parameters
@@ -208,6 +262,10 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
         Relative MIP gap at which to stop.
     check : bool
         Check first that the back-end works (raises :class:`SolverUnavailableError`).
+    start : ndarray, optional
+        A known solution (one value per column). When it is feasible it is passed to the solver
+        as a hint, and if a limit stops the solver before it finds anything better this start
+        comes back as the ``feasible`` answer, with the gap to the solver's bound.
 
     Returns
     -------
@@ -216,15 +274,19 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
     name = check_solver(solver) if check else canonical_name(solver)
     t0 = time.perf_counter()
     proto = to_proto(model)
+    if start is not None and not is_feasible(model, start):
+        start = None
     try:
         with _quiet_stdout():
-            res = _solve_proto(proto, name, time_limit_s, gap)
+            res = _solve_proto(proto, name, time_limit_s, gap, start)
     except Exception as exc:  # noqa: BLE001 - solver failures become an error status
         return BackendResult("error", None, float("nan"), float("nan"), float("nan"),
                              time.perf_counter() - t0, f"error: {exc}", name)
     elapsed = time.perf_counter() - t0
     reason = int(res.termination.reason)
     term = _TERMINATION.get(reason, str(reason))
+    limit = _LIMITS.get(int(res.termination.limit), "other") if term in (
+        "feasible", "no_solution_found") else ""
     x = None
     if len(res.solutions) and res.solutions[0].HasField("primal_solution"):
         ps = res.solutions[0].primal_solution
@@ -232,6 +294,8 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
             x = np.zeros(model.n_variables)
             ids = np.asarray(ps.variable_values.ids, dtype=np.int64)
             x[ids] = np.asarray(ps.variable_values.values, dtype=float)
+    if x is None and start is not None and term in ("feasible", "no_solution_found"):
+        x = np.asarray(start, dtype=float).copy()  # stopped by a limit: the start is the best known
     bounds = res.termination.objective_bounds
     primal = float(bounds.primal_bound)
     dual = float(bounds.dual_bound)
@@ -240,7 +304,8 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
     else:
         obj = float("nan")
     denom = max(abs(obj), 1e-9) if np.isfinite(obj) else float("nan")
-    g = abs(primal - dual) / denom if np.isfinite(primal) and np.isfinite(dual) else float("nan")
+    best = obj if np.isfinite(obj) else primal
+    g = abs(best - dual) / denom if np.isfinite(best) and np.isfinite(dual) else float("nan")
     if term == "optimal":
         status = "optimal"
         g = 0.0 if not np.isfinite(g) else g
@@ -256,4 +321,4 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
         status = "no_solution"
     else:
         status = "error"
-    return BackendResult(status, x, obj, dual, g, elapsed, term, name)
+    return BackendResult(status, x, obj, dual, g, elapsed, term, name, limit)

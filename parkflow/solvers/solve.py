@@ -35,7 +35,7 @@ from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import SparseModel, build, with_objective, with_row
 
-__all__ = ["solve", "solve_network", "expand_targets"]
+__all__ = ["solve", "solve_network", "expand_targets", "trivial_start"]
 
 _REL_TOL = 1e-7
 _ABS_TOL = 1e-4  # t/a: slack below this is round-off
@@ -132,10 +132,28 @@ def _entry_totals(model: SparseModel, network: CandidateNetwork, x: np.ndarray
               "shortfall", "unit"]].reset_index(drop=True)
 
 
+def trivial_start(model: SparseModel, network: CandidateNetwork) -> np.ndarray:
+    """The do-nothing-new solution: no flow, existing links open, no draw, slacks = the targets.
+
+    Feasible unless a minimum flow is imposed on an existing link; the solver gets it as a hint,
+    so that a time limit always leaves a solution to report (status ``feasible``).
+    """
+    cols = model.columns
+    assert cols is not None
+    x = np.zeros(cols.n)
+    x[cols.build:cols.build + cols.n_links] = network.links["existing"].to_numpy(dtype=float)
+    rows = model.families.get("target_rate", slice(0, 0))
+    x[cols.slack:cols.slack + cols.n_slack] = np.clip(model.row_lower[rows], 0.0, None)
+    return x
+
+
 def _cost_phase(model: SparseModel, network: CandidateNetwork, solver: str, clock: _Clock,
-                gap: float | None, runs: list[BackendResult]) -> tuple[BackendResult, str]:
+                gap: float | None, runs: list[BackendResult], start: np.ndarray | None = None
+                ) -> tuple[BackendResult, str]:
     """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
-    res = solve_model(model, solver, clock.left(), gap, check=False)
+    if start is None:
+        start = trivial_start(model, network)
+    res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
     runs.append(res)
     if res.x is None:
         return res, res.status
@@ -148,7 +166,8 @@ def _cost_phase(model: SparseModel, network: CandidateNetwork, solver: str, cloc
     # B: the least total slack (best reachable rates), independent of the penalty
     c = np.zeros(cols.n)
     c[cols.slack:cols.slack + cols.n_slack] = 1.0
-    res_b = solve_model(with_objective(model, c), solver, clock.left(), gap, check=False)
+    res_b = solve_model(with_objective(model, c), solver, clock.left(), gap, check=False,
+                        start=res.x)
     runs.append(res_b)
     if res_b.x is None:
         return res, "target_unreachable"
@@ -156,11 +175,15 @@ def _cost_phase(model: SparseModel, network: CandidateNetwork, solver: str, cloc
     # C: least cost with the slacks held at that minimum
     upper = model.col_upper.copy()
     upper[cols.slack:cols.slack + cols.n_slack] = best * (1 + 1e-9) + 0.5 * tol
-    res_c = solve_model(replace(model, col_upper=upper), solver, clock.left(), gap, check=False)
+    res_c = solve_model(replace(model, col_upper=upper), solver, clock.left(), gap, check=False,
+                        start=res_b.x)
     runs.append(res_c)
     chosen = res_c if res_c.x is not None else res_b
     if np.all(best <= tol):
         return chosen, chosen.status
+    if res_b.status != "optimal":
+        # a limit stopped the least-slack solve: the shortfall is not proven, only found
+        return chosen, "feasible"
     return chosen, "target_unreachable"
 
 
@@ -207,21 +230,23 @@ def _run_objective(objective: str, model: SparseModel, network: CandidateNetwork
         c = np.zeros(cols.n)
         c[:cols.n_links] = model.vectors["co2"]
         first = solve_model(with_objective(model, c, maximise=True), solver, clock.left(), gap,
-                            check=False)
+                            check=False, start=trivial_start(model, network))
         runs.append(first)
         if first.x is None:
             return first, first.status
-        best = float(c @ _clean(model, network, first.x))
+        x1 = _clean(model, network, first.x)
+        best = float(c @ x1)
         floor = best - max(abs(best), 1.0) * 1e-9
         return _cost_phase(with_row(model, c, floor, np.inf, "co2_floor[all]"), network, solver,
-                           clock, gap, runs)
+                           clock, gap, runs, start=x1)
     # utilisation: Dinkelbach on U / (G + D)
     a, d, g = _scope_vectors(model, network, targets, scenario)
     rate = 0.0
     best_x = None
     for _ in range(30):
         res = solve_model(with_objective(model, a - rate * d, maximise=True), solver,
-                          clock.left(), gap, check=False)
+                          clock.left(), gap, check=False,
+                          start=trivial_start(model, network) if best_x is None else best_x)
         runs.append(res)
         if res.x is None:
             if best_x is None:
@@ -238,7 +263,7 @@ def _run_objective(objective: str, model: SparseModel, network: CandidateNetwork
     held = rate * (1 - 1e-9)
     row_model = with_row(model, a - held * d, held * g - 1e-7, np.inf,
                          "rate_floor[objective]")
-    return _cost_phase(row_model, network, solver, clock, gap, runs)
+    return _cost_phase(row_model, network, solver, clock, gap, runs, start=best_x)
 
 
 def _diagnosis(network: CandidateNetwork, model: SparseModel, targets_df: pd.DataFrame,
@@ -355,13 +380,15 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
             "termination": res.termination, "build_s": build_s,
             "n_variables": model.n_variables, "n_constraints": model.n_constraints,
             "n_binaries": model.n_binaries, "n_solves": len(runs),
-            "time_limit_s": time_limit_s, "gap_limit": gap}
+            "time_limit_s": time_limit_s, "gap_limit": gap,
+            "limit": next((r.limit for r in runs if r.limit), "")}
     if res.x is None:
         status = {"infeasible": SolveStatus.INFEASIBLE, "unbounded": SolveStatus.ERROR}.get(
             status_word, SolveStatus.ERROR)
         msg = {"infeasible": "the model has no feasible solution (existing links or stock "
                "limits contradict each other)",
-               "no_solution": "no solution was found within the time limit"}.get(
+               "no_solution": f"no solution was found within the {info['limit'] or 'time'} "
+               "limit"}.get(
             status_word, f"the solver stopped: {res.termination}")
         return _empty_result(scenario, network, objective, status, info, msg)
     x = _clean(model, network, res.x)
@@ -369,7 +396,7 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
     targets_df = _entry_totals(model, network, x)
     if status_word == "target_unreachable":
         status = SolveStatus.TARGET_UNREACHABLE
-    elif any(r.status == "feasible" for r in runs):
+    elif status_word == "feasible" or any(r.status == "feasible" for r in runs):
         status = SolveStatus.FEASIBLE
     else:
         status = SolveStatus.OPTIMAL
@@ -382,7 +409,13 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
                             f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
                             for r in miss.itertuples())
     elif status == SolveStatus.FEASIBLE:
-        message = f"stopped at the time limit; relative gap {res.gap:.4g}"
+        word = info["limit"] or "time"
+        gap_text = f"{res.gap:.4g}" if np.isfinite(res.gap) else "unknown (no bound yet)"
+        message = f"stopped at the {word} limit; best solution found, relative gap {gap_text}"
+        miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+        if len(miss):
+            message += "; not met in this solution (unproven): " + ", ".join(
+                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples())
     return Result(scenario_name=scenario.name, status=status, objective_name=objective,
                   links=tables["links"], flows=tables["flows"], draws=tables["draws"],
                   sources=tables["sources"], utilisation=tables["utilisation"],

@@ -21,8 +21,8 @@ from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import Scenario
 from parkflow.output import output_dir
 
-__all__ = ["summary_dict", "write_solution", "write_solution_files", "read_solution",
-           "FLOW_COLUMNS", "SOLUTION_FILES"]
+__all__ = ["summary_dict", "link_counts", "write_solution", "write_solution_files",
+           "read_solution", "FLOW_COLUMNS", "SOLUTION_FILES"]
 
 SOLUTION_FILES = ("summary.json", "flows.csv", "utilisation.csv", "sources.csv", "draws.csv",
                   "targets.csv", "diagnosis.csv", "baseline_flows.csv")
@@ -62,13 +62,47 @@ def _targets_list(result: Result) -> list[dict[str, Any]]:
     return [_plain({c: r.get(c) for c in cols}) for r in t.to_dict(orient="records")]
 
 
-def _links_built(result: Result) -> int:
+def link_counts(result: Result) -> dict[str, int]:
+    """How many links the solution builds, by the one definition used everywhere.
+
+    A link is **built** when it is open in the solution (``build = 1``): it carries flow, or it
+    exists already (existing links are forced open and pay their fixed cost even when the optimum
+    sends nothing over them). ``flows.csv`` has one row per built link, so
+    ``links_built = len(flows.csv)``. The parts:
+
+    * ``links_existing`` — built links that exist already (all existing links);
+    * ``links_new`` — built links that do not exist yet (they all carry flow);
+    * ``links_used`` — built links that carry flow (> 0);
+    * ``links_idle`` — built links with no flow (existing links the optimum leaves unused).
+
+    ``links_built = links_existing + links_new = links_used + links_idle``.
+
+    >>> import pandas as pd
+    >>> from parkflow.models.result import Result, SolveStatus
+    >>> f = pd.DataFrame({"flow": [0.0, 5.0, 7.0], "existing": [True, True, False]})
+    >>> r = Result("x", SolveStatus.OPTIMAL, "cost", f, f, *[pd.DataFrame()] * 4, {}, 0.0, {})
+    >>> link_counts(r)
+    {'links_built': 3, 'links_existing': 2, 'links_new': 1, 'links_used': 2, 'links_idle': 1}
+    """
     f = result.flows
-    return int(len(f)) if f is not None else 0
+    if f is None or len(f) == 0:
+        return dict.fromkeys(("links_built", "links_existing", "links_new", "links_used",
+                              "links_idle"), 0)
+    flow = pd.to_numeric(f["flow"], errors="coerce").fillna(0.0) if "flow" in f.columns else \
+        pd.to_numeric(f.get("quantity", pd.Series(0.0, index=f.index)), errors="coerce").fillna(0.0)
+    existing = f["existing"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0")) \
+        if "existing" in f.columns else pd.Series(False, index=f.index)
+    used = int((flow > 0).sum())
+    n_existing = int(existing.sum())
+    return {"links_built": int(len(f)), "links_existing": n_existing,
+            "links_new": int(len(f)) - n_existing, "links_used": used,
+            "links_idle": int(len(f)) - used}
 
 
 def summary_dict(result: Result, scenario_path: str | Path | None = None) -> dict[str, Any]:
     """The ``summary.json`` dictionary (SPEC §5 keys, plus ``scenario_path`` and ``baseline``).
+
+    ``links_built`` and its parts are those of :func:`link_counts`.
 
     ``objective.total_cny_per_a = transport + fixed + purification − value − disposal_avoided``.
     """
@@ -82,10 +116,10 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None) -> dic
         "solver": {k: result.solver.get(k) for k in
                    ("name", "time_s", "gap", "termination", "build_s", "network_s",
                     "n_variables", "n_constraints", "n_binaries", "n_solves", "time_limit_s",
-                    "gap_limit") if k in result.solver},
+                    "gap_limit", "limit") if k in result.solver},
         "objective": {f"{k}_cny_per_a": obj.get(f"{k}_cny_per_a") for k in _OBJ_KEYS},
         "co2_avoided_t_per_a": result.co2_avoided_t_per_a,
-        "links_built": _links_built(result),
+        **link_counts(result),
         "targets": _targets_list(result),
     }
     b = result.baseline
@@ -95,7 +129,7 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None) -> dic
             "objective": {f"{k}_cny_per_a": (b.objective or {}).get(f"{k}_cny_per_a")
                           for k in _OBJ_KEYS},
             "co2_avoided_t_per_a": b.co2_avoided_t_per_a,
-            "links_built": _links_built(b),
+            **link_counts(b),
             "targets": _targets_list(b),
         }
     else:
