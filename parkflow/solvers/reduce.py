@@ -1,0 +1,214 @@
+"""Candidate-set reductions: fewer links, (nearly) the same optimum.
+
+:func:`reduce_links` takes a :class:`~parkflow.network.CandidateNetwork` and returns a smaller one
+(same ``sources``, ``sinks``, ``stock``; a subset of ``links``) with a :class:`Reduction` report of
+how many links each rule dropped. Existing links are never dropped. All rules are vectorised group
+operations on the links table.
+
+Rules, in the order they are applied
+------------------------------------
+1. ``dominated_mode`` — **exact** (the optimum is unchanged). Among the links of one
+   (source, use) pair, a link is dropped when another link of the pair has the same efficiency
+   (hence the same bound and the same use of capacity) and is no worse in unit cost and in fixed
+   cost — and, for the ``co2`` objective, in net CO₂ avoided per unit. Any flow on the dropped
+   link can move to the dominating one without breaking a constraint or worsening the objective.
+   (Example: a 20 km truck haul costs 0.585 · 20 + 15 CNY/t, a 20 km rail haul 0.21 · 20 + 25
+   CNY/t: the rail link is dominated for the cost objective; beyond ≈ 27 km the truck link is.)
+2. ``unprofitable`` — **exact for the ``cost`` objective only** (skipped otherwise). A link whose
+   net unit cost (transport + purification − efficiency × value − disposal avoided) is > 0 and
+   whose material is in no target never carries flow in a least-cost solution: removing its flow
+   lowers the cost, frees capacity, and touches no target row.
+3. ``k_cheapest`` — **heuristic** (near-exact). For each (source, route) the links are ranked by
+   cost per unit at full use (net unit cost + fixed cost / bound) and kept until the capacity of
+   the kept uses (in source units, ``capacity / efficiency``) covers ``cover`` × what the source
+   can send (generated + drawable), and at least ``min_keep`` of them. The far, expensive uses
+   dropped here could only matter when nearer uses are filled by *other* sources, which ``cover``
+   (default 10×) guards against but does not exclude. Set ``cover=None`` to skip this rule.
+
+The reduced optimum is an upper bound (a minimisation over fewer links); rules 1–2 keep it equal
+to the full optimum, rule 3 may make it slightly worse. :func:`parkflow.solvers.decompose
+.solve_decomposed` reports the gap against its own bound on the reduced network.
+
+Examples
+--------
+>>> from parkflow.generate import generate_scenario  # doctest: +SKIP
+>>> from parkflow.network import candidate_links  # doctest: +SKIP
+>>> net, rep = reduce_links(candidate_links(generate_scenario(200, 8)))  # doctest: +SKIP
+>>> rep.dropped  # doctest: +SKIP
+{'dominated_mode': ..., 'unprofitable': ..., 'k_cheapest': ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from parkflow.models.scenario import Target
+from parkflow.network import CandidateNetwork
+
+__all__ = ["Reduction", "reduce_links", "net_unit_cost"]
+
+_EFF_TOL = 1e-12
+
+
+@dataclass
+class Reduction:
+    """How many links each rule dropped (``dropped``), and the counts before and after."""
+
+    n_before: int
+    n_after: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    exact: bool = True
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{k} {v:,}" for k, v in self.dropped.items())
+        return (f"{self.n_before:,} → {self.n_after:,} candidate links ({parts}; "
+                f"{'exact' if self.exact else 'heuristic'})")
+
+
+def net_unit_cost(links: pd.DataFrame) -> np.ndarray:
+    """CNY per unit sent: transport + purification − efficiency × value − disposal (SPEC §4)."""
+    eff = links["efficiency"].to_numpy(dtype=float)
+    return (links["transport_cny_per_unit"].to_numpy(dtype=float)
+            + links["purification_cny_per_unit"].to_numpy(dtype=float)
+            - eff * links["value_cny_per_unit"].to_numpy(dtype=float)
+            - links["disposal_cny_per_unit"].to_numpy(dtype=float))
+
+
+def _co2_per_unit(links: pd.DataFrame) -> np.ndarray:
+    return (links["efficiency"].to_numpy(dtype=float)
+            * links["co2_avoided_t_per_unit"].to_numpy(dtype=float)
+            - links["co2_transport_t_per_unit"].to_numpy(dtype=float))
+
+
+def _dominated(links: pd.DataFrame, objective: str) -> np.ndarray:
+    """Boolean mask of links dominated by another mode of the same (source, use) pair."""
+    n = len(links)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    pair = links["source_id"].astype(str) + "|" + links["use_id"].astype(str)
+    multi = pair.duplicated(keep=False).to_numpy()
+    if not multi.any():
+        return np.zeros(n, dtype=bool)
+    pos = np.flatnonzero(multi)
+    d = pd.DataFrame({
+        "pos": pos, "pair": pair.to_numpy()[pos],
+        "eff": links["efficiency"].to_numpy(dtype=float)[pos],
+        "unit": net_unit_cost(links)[pos],
+        "fixed": links["fixed_cny_per_a"].to_numpy(dtype=float)[pos],
+        "co2": _co2_per_unit(links)[pos],
+        "existing": links["existing"].to_numpy(dtype=bool)[pos]})
+    # pairs are few (one row per mode): a self-merge within pairs stays small
+    m = d.merge(d, on="pair", suffixes=("", "_o"))
+    m = m[m["pos"] != m["pos_o"]]
+    no_worse = ((np.abs(m["eff"] - m["eff_o"]) <= _EFF_TOL) & (m["unit_o"] <= m["unit"])
+                & (m["fixed_o"] <= m["fixed"]))
+    if objective == "co2":
+        no_worse &= m["co2_o"] >= m["co2"]
+    strictly = (m["unit_o"] < m["unit"]) | (m["fixed_o"] < m["fixed"])
+    if objective == "co2":
+        strictly |= m["co2_o"] > m["co2"]
+    # ties: the later row (in link order) gives way to the earlier one
+    beats = no_worse & (strictly | (m["pos_o"] < m["pos"])) & ~m["existing"]
+    out = np.zeros(n, dtype=bool)
+    out[m.loc[beats, "pos"].to_numpy(dtype=np.int64)] = True
+    return out
+
+
+def _target_materials(targets: Iterable[Target]) -> set[str]:
+    mats: set[str] = set()
+    for t in targets:
+        mats.update(str(m) for m in t.materials)
+    return mats
+
+
+def _k_cheapest(links: pd.DataFrame, network: CandidateNetwork, cover: float, min_keep: int
+                ) -> np.ndarray:
+    """Boolean mask of links beyond the ``cover`` × supply cheapest uses of each (source, route)."""
+    n = len(links)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    src = network.sources
+    supply = (src["generated"] + src["drawable"]).astype(float)
+    bound = links["bound"].to_numpy(dtype=float)
+    eff = links["efficiency"].to_numpy(dtype=float)
+    cap = network.sinks["capacity"].reindex(links["use_id"]).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cap_src = np.where(eff > 0, cap / eff, 0.0)
+        score = net_unit_cost(links) + np.where(bound > 0, links["fixed_cny_per_a"].to_numpy(
+            dtype=float) / bound, np.inf)
+    d = pd.DataFrame({"source_id": links["source_id"].to_numpy(),
+                      "route": links["route"].to_numpy(), "score": score, "cap": cap_src,
+                      "pos": np.arange(n)})
+    d = d.sort_values(["source_id", "route", "score", "pos"], kind="stable")
+    g = d.groupby(["source_id", "route"], sort=False)
+    before = g["cap"].cumsum().to_numpy() - d["cap"].to_numpy()
+    rank = g.cumcount().to_numpy()
+    need = cover * supply.reindex(d["source_id"]).fillna(0.0).to_numpy()
+    keep = (before < need) | (rank < min_keep)
+    out = np.zeros(n, dtype=bool)
+    out[d["pos"].to_numpy()[~keep]] = True
+    return out
+
+
+def reduce_links(network: CandidateNetwork, targets: Sequence[Target] = (),
+                 objective: str = "cost", cover: float | None = 10.0, min_keep: int = 3
+                 ) -> tuple[CandidateNetwork, Reduction]:
+    """Drop candidate links that cannot (or almost surely do not) carry flow in an optimum.
+
+    Parameters
+    ----------
+    network : CandidateNetwork
+        From :func:`parkflow.network.candidate_links`.
+    targets : sequence of Target
+        The targets of the solve (with their material lists filled, see
+        :func:`parkflow.solvers.solve.expand_targets`); links of target materials are never
+        dropped as unprofitable.
+    objective : {"cost", "utilisation", "co2"}
+        The objective the reduced network will be solved for (rules 1–2 depend on it).
+    cover : float or None
+        Rule 3 keeps, per (source, route), the cheapest uses whose capacity covers ``cover`` ×
+        the source's generated + drawable amount; ``None`` skips this heuristic rule.
+    min_keep : int
+        Rule 3 keeps at least this many links per (source, route).
+
+    Returns
+    -------
+    network : CandidateNetwork
+        Same sources, sinks and stock; the kept links (original ids and order).
+    reduction : Reduction
+        Links dropped per rule; ``exact`` is False when rule 3 dropped any.
+    """
+    links = network.links
+    n0 = len(links)
+    existing = links["existing"].to_numpy(dtype=bool)
+    keep = np.ones(n0, dtype=bool)
+    dropped: dict[str, int] = {}
+
+    dom = _dominated(links, objective) & ~existing
+    dropped["dominated_mode"] = int(dom.sum())
+    keep &= ~dom
+
+    if objective == "cost":
+        mats = _target_materials(targets)
+        unprof = ((net_unit_cost(links) > 0) & ~links["material"].isin(list(mats)).to_numpy()
+                  & ~existing & keep)
+        dropped["unprofitable"] = int(unprof.sum())
+        keep &= ~unprof
+
+    exact = True
+    if cover is not None and keep.any():
+        pos = np.flatnonzero(keep)
+        far = _k_cheapest(links.iloc[pos], network, float(cover), int(min_keep))
+        far &= ~existing[pos]
+        dropped["k_cheapest"] = int(far.sum())
+        keep[pos[far]] = False
+        exact = not far.any()
+
+    kept = links[keep]
+    reduced = CandidateNetwork(sources=network.sources, sinks=network.sinks, stock=network.stock,
+                               links=kept, enterprises=network.enterprises)
+    return reduced, Reduction(n0, int(keep.sum()), dropped, exact)

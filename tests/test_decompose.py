@@ -1,0 +1,93 @@
+"""Decomposed solve (parkflow.solvers.decompose): same optimum as the plain solve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _solve_helpers import TRUCK, tiny_park
+
+from parkflow.generate import generate_scenario
+from parkflow.io import scenario_from_frames
+from parkflow.network import candidate_links
+from parkflow.solvers.decompose import component_labels, solve_decomposed
+from parkflow.solvers.solve import solve
+
+
+def two_clusters(rate: float = 0.5):
+    """Two independent pairs (no link between them), one scenario-wide fly-ash target.
+
+    Fly ash: E1 100 t/a → E2 (50 km, capacity 60 t/a), E3 100 t/a → E4 (90 km, capacity 1,000).
+    Value 0, disposal tax 25 CNY/t, truck 0.5 CNY/t·km + 10 CNY/t: net +10 CNY/t on A, +30 on B.
+    Target 50 % of 200 t → 100 t utilised: 60 t on A (600 CNY) + 40 t on B (1,200) = 1,800 CNY/a.
+    """
+    ent = pd.DataFrame({"id": ["E1", "E2", "E3", "E4"], "name": ["a", "b", "c", "d"],
+                        "park": ["P1", "P1", "P2", "P2"], "sector": ["power"] * 4,
+                        "lon": [104.0, 104.05, 105.0, 105.05], "lat": [30.6] * 4,
+                        "city": ["Chengdu"] * 4})
+    sup = pd.DataFrame({"id": ["S1", "S3"], "enterprise": ["E1", "E3"],
+                        "material": ["fly_ash", "fly_ash"], "quantity": [100.0, 100.0],
+                        "unit": ["t/a", "t/a"]})
+    use = pd.DataFrame({"id": ["U2", "U4"], "enterprise": ["E2", "E4"],
+                        "route": ["bricks", "bricks"], "capacity": [60.0, 1000.0],
+                        "unit": ["t/a", "t/a"], "value": [0.0, 0.0]})
+    links = pd.DataFrame({"id": ["LA", "LB"], "from": ["E1", "E3"], "to": ["E2", "E4"],
+                          "material": ["fly_ash", "fly_ash"], "route": ["bricks", "bricks"],
+                          "mode": ["truck", "truck"], "existing": [False, False],
+                          "fixed_cost": [float("nan"), float("nan")],
+                          "distance_km": [50.0, 90.0]})
+    targets = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": "all"}]
+    return scenario_from_frames("two", ent, sup, use, links=links, targets=targets,
+                                candidates="links_only", modes={"truck": dict(TRUCK)})
+
+
+def test_components_of_two_clusters() -> None:
+    net = candidate_links(two_clusters())
+    src_lab, sink_lab, n = component_labels(net)
+    assert n == 2
+    assert src_lab[net.sources.index.get_loc("E1:fly_ash")] == sink_lab[net.sinks.index.get_loc(
+        "U2")]
+    assert src_lab[0] != src_lab[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_lagrangian_meets_coupling_target_at_hand_checked_cost(jobs: int) -> None:
+    res = solve_decomposed(two_clusters(), gap=1e-4, time_limit_s=60, jobs=jobs)
+    assert res.status.value == "optimal"
+    flow = res.links["flow"]
+    assert flow["LA"] == pytest.approx(60.0, abs=1e-6)
+    assert flow["LB"] == pytest.approx(40.0, abs=1e-6)
+    assert res.objective["total_cny_per_a"] == pytest.approx(1800.0, abs=1e-3)
+    assert 1800.0 * (1 - 1e-4) <= res.solver["bound"] <= 1800.0 + 1e-6
+    assert res.solver["multiplier"] == pytest.approx(30.0, rel=1e-3)  # B's net cost, CNY/t
+    assert res.targets["met"].all()
+
+
+def test_unreachable_target_is_reported() -> None:
+    # 95 % of 200 t = 190 t, but A takes only 60 t and B 100 t: 160 t at most
+    res = solve_decomposed(two_clusters(rate=0.95), gap=1e-6, time_limit_s=60, jobs=1)
+    assert res.status.value == "target_unreachable"
+    assert res.links["flow"].sum() == pytest.approx(160.0, abs=1e-6)
+    assert "best reachable rate 0.8000" in res.message
+
+
+def test_tiny_park_same_as_plain_solve() -> None:
+    sc = tiny_park()
+    plain = solve(sc, gap=0.0, baseline=False)
+    dec = solve_decomposed(sc, gap=1e-9, jobs=1)
+    assert dec.status == plain.status
+    assert dec.objective["total_cny_per_a"] == pytest.approx(
+        plain.objective["total_cny_per_a"], abs=1e-6)
+    np.testing.assert_allclose(dec.links["flow"].to_numpy(), plain.links["flow"].to_numpy(),
+                               atol=1e-6)
+
+
+def test_generated_scenario_within_gap_of_plain_solve() -> None:
+    sc = generate_scenario(60, 3, seed=2)
+    plain = solve(sc, gap=1e-4, time_limit_s=60, baseline=False)
+    dec = solve_decomposed(sc, gap=1e-4, time_limit_s=60, jobs=1, cover=None)
+    assert dec.status.value == "optimal"
+    p, d = plain.objective["total_cny_per_a"], dec.objective["total_cny_per_a"]
+    assert abs(d - p) <= 2e-4 * abs(p)
+    assert dec.solver["bound"] <= min(p, d) + 1e-6 * abs(p)
+    assert dec.targets["met"].all() == plain.targets["met"].all()
