@@ -22,24 +22,68 @@ import pandas as pd
 
 from parkflow.models.scenario import BULK_GROUP, Catalogue
 
-__all__ = ["utilisation_table", "BULK_TOTAL", "BULK_EXCL_TAILINGS", "SCOPE_TYPES"]
+__all__ = ["utilisation_table", "tailings_materials", "is_tailings", "BULK_TOTAL",
+           "BULK_EXCL_TAILINGS", "SCOPE_TYPES", "TAILINGS"]
 
 BULK_TOTAL = "bulk_total"
 BULK_EXCL_TAILINGS = "bulk_excl_tailings"
 SCOPE_TYPES = ("enterprise", "park", "city", "all")
 COLUMNS = ["scope_type", "scope_id", "category", "generated", "utilised", "drawn", "rate", "unit"]
+#: The category id (and built-in material id) of tailings.
+TAILINGS = "tailings"
 _DEFAULT_BULK = {"coal_gangue", "fly_ash", "tailings", "steel_slag", "bf_slag", "vti_slag",
                  "phosphogypsum", "titanium_gypsum", "fgd_gypsum", "red_mud", "carbide_slag"}
+
+
+def is_tailings(materials: pd.DataFrame) -> pd.Series:
+    """Whether each material of a materials table counts as tailings — the one rule used everywhere.
+
+    A material is tailings when its ``is_tailings`` flag is true **or** its ``category`` is
+    ``"tailings"``. The Sichuan targets exclude tailings (SPEC §2); target expansion
+    (:func:`parkflow.solvers.solve.expand_targets`), the utilisation indicators
+    (``bulk_excl_tailings``) and the report all use this rule.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        ``Catalogue.materials`` (index material id; columns ``is_tailings`` and/or ``category``,
+        either may be missing).
+
+    Returns
+    -------
+    Series of bool
+        Indexed like ``materials``.
+
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"category": ["tailings", "fly_ash", "other"],
+    ...                   "is_tailings": [False, False, True]}, index=["a", "b", "c"])
+    >>> is_tailings(m).tolist()
+    [True, False, True]
+    """
+    flag = materials["is_tailings"] if "is_tailings" in materials.columns else \
+        pd.Series(False, index=materials.index)
+    flag = flag.map(lambda v: str(v).strip().lower() in ("true", "1", "1.0", "yes")) \
+        if flag.dtype != bool else flag
+    cat = materials["category"].astype(str) == TAILINGS if "category" in materials.columns else \
+        pd.Series(False, index=materials.index)
+    return (flag.astype(bool) | cat).astype(bool)
+
+
+def tailings_materials(catalogue: Catalogue | None) -> set[str]:
+    """Material ids that count as tailings (:func:`is_tailings`); ``{"tailings"}`` without a catalogue."""
+    if catalogue is None:
+        return {TAILINGS}
+    m = catalogue.materials
+    return set(m.index[is_tailings(m).to_numpy()].astype(str))
 
 
 def _bulk_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str]]:
     """(bulk material ids, tailings material ids)."""
     if catalogue is None:
-        return set(_DEFAULT_BULK), {"tailings"}
+        return set(_DEFAULT_BULK), {TAILINGS}
     m = catalogue.materials
     bulk = set(m.index[m["group"].astype(str) == BULK_GROUP].astype(str))
-    tail = set(m.index[m["is_tailings"].astype(bool)].astype(str))
-    return bulk, tail
+    return bulk, tailings_materials(catalogue)
 
 
 def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.DataFrame:

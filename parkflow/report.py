@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkflow.indicators import TAILINGS, is_tailings
 from parkflow.labels import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Catalogue, Scenario
@@ -272,9 +273,10 @@ def _bulk_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str], set[str
         bulk = set(cats.index[cats["group"].astype(str) == BULK_GROUP].astype(str))
         apart = set(cats.index[cats["kind"].astype(str) != "solid"].astype(str))
         mats = catalogue.materials
-        tail = set(mats.loc[mats["is_tailings"].astype(bool), "category"].astype(str))
-        return bulk, tail or {"tailings"}, apart
-    return set(FALLBACK_BULK_CATEGORIES), {"tailings"}, set(FALLBACK_APART_CATEGORIES)
+        # the one tailings rule (parkflow.indicators.is_tailings), at category level
+        tail = set(mats.loc[is_tailings(mats).to_numpy(), "category"].astype(str))
+        return bulk, tail | {TAILINGS}, apart
+    return set(FALLBACK_BULK_CATEGORIES), {TAILINGS}, set(FALLBACK_APART_CATEGORIES)
 
 
 def _material_units(catalogue: Catalogue | None) -> dict[str, str]:
@@ -527,8 +529,8 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
     rows = [
         ("rate", "u_pct", whole(base_util, "rate") * 100, whole(util, "rate") * 100),
         ("generated", "u_t", whole(base_util, "generated"), whole(util, "generated")),
-        ("drawn", "u_t", whole(base_util, "drawn"), whole(util, "drawn")),
         ("utilised", "u_t", whole(base_util, "utilised"), whole(util, "utilised")),
+        ("drawn", "u_t", whole(base_util, "drawn"), whole(util, "drawn")),
         ("stored_disposed", "u_t", whole(base_util, "stored_disposed"),
          whole(util, "stored_disposed")),
         ("links_built", "u_count", n_base, n_opt),
@@ -557,8 +559,9 @@ def _targets(b: _Builder, util: pd.DataFrame, names: _Names) -> None:
     t = util[(util["category"] == BULK_EXCL_TAILINGS) & util["scope_type"].isin(["all", "park"])]
     t = _scope_columns(t, names)
     t["rate"] = t["rate"] * 100
+    # 其中：综合利用往年贮存量 is a sub-item of 综合利用量: it comes right after it (official forms)
     spec: list[tuple[str, str]] = [("scope_type", "text"), ("scope", "text"), ("generated", "t"),
-                                   ("drawn", "t"), ("utilised", "t"), ("rate", "pct")]
+                                   ("utilised", "t"), ("drawn", "t"), ("rate", "pct")]
     for year, target in SICHUAN_TARGETS.items():
         gap_pp, gap_t = gap_to_target(t["utilised"], t["generated"], t["drawn"], target)
         t[f"rate_{year}"] = target * 100
@@ -590,7 +593,7 @@ def _scenario_targets(b: _Builder, result: Result, names: _Names) -> None:
     t["unit"] = t.get("unit", "t/a")
     b.add("scenario_targets", t, [
         ("target_id", "text"), ("scope_type", "text"), ("scope", "text"), ("generated", "q"),
-        ("drawn", "q"), ("utilised", "q"), ("rate", "pct"), ("target", "pct"),
+        ("utilised", "q"), ("drawn", "q"), ("rate", "pct"), ("target", "pct"),
         ("gap_pp", "pp"), ("shortfall", "q"), ("unit", "text"), ("met", "text")])
 
 

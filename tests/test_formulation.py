@@ -131,6 +131,8 @@ def test_unreachable_target_reports_the_best_rate():
     assert d["capacity_needed"].sum() == pytest.approx(18.0)
     assert "bricks" in d["routes"].iloc[0]
     assert "best reachable rate 0.6000" in res.message
+    # one entry: its rate is its own best, no trade-off note
+    assert "summed over all target entries" not in res.message
 
 
 def test_expensive_but_reachable_target_is_met_not_penalised():
@@ -197,3 +199,6 @@ def test_unreachable_park_target_names_the_park():
     d = res.diagnosis
     assert d[["scope", "material", "park", "reason"]].values.tolist() == [
         ["park:P2", "fly_ash", "P2", "no use within reach"]]
+    # several entries: the message says the best rates are one trade-off of the summed shortfall
+    assert res.message.startswith("t (park:P2): best reachable rate 0.0000 < 0.9000, short 90 t/a")
+    assert "minimise the total shortfall (t/a) summed over all target entries" in res.message

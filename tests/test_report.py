@@ -509,3 +509,68 @@ def test_utilisation_from_sources_when_the_table_is_missing(result):
     result.utilisation = pd.DataFrame()
     got = build_report(None, result, lang="en").table("targets")
     pd.testing.assert_frame_equal(got, expected)
+
+
+# ---- the sub-item 其中：综合利用往年贮存量 follows 综合利用量 ---------------------------------
+@pytest.mark.parametrize("key", ["targets", "scenario_targets", "solid_waste"])
+def test_drawn_comes_right_after_utilised(result, key):
+    cols = list(build_report(None, result, lang="zh").table(key).columns)
+    i = cols.index("综合利用量 (t/a)") if "综合利用量 (t/a)" in cols else cols.index("综合利用量")
+    assert cols[i + 1].startswith("其中：综合利用往年贮存量")
+    assert cols[i - 1].startswith("产生量")
+
+
+def test_overview_rows_put_drawn_under_utilised(result):
+    ind = build_report(None, result, lang="zh").table("overview")["指标"].tolist()
+    assert [s.split(" — ")[0] for s in ind[1:4]] == ["产生量", "综合利用量", "其中：综合利用往年贮存量"]
+
+
+# ---- the tailings rule (flag OR category) also at category level -----------------------------
+def test_report_excludes_a_flagged_category_from_the_bulk_total(result):
+    from dataclasses import replace
+
+    from parkflow.catalogue import builtin_catalogue
+
+    cat = builtin_catalogue()
+    mats = cat.materials.copy()
+    mats.loc["tailings", "is_tailings"] = False  # still tailings by its category
+    mats.loc["red_mud", "is_tailings"] = True  # flagged: its category red_mud counts as tailings
+    cat = replace(cat, materials=mats)
+    util = result.utilisation
+    util = util[~util["category"].isin([BULK_TOTAL, BULK_EXCL_TAILINGS])]
+    extra = util[util["category"] == "fly_ash"].assign(category="red_mud", utilised=0.0,
+                                                       drawn=0.0)
+    result.utilisation = pd.concat([util, extra], ignore_index=True)
+    rows = utilisation_rows(result, cat)
+    whole = rows[(rows.scope_type == "all") & (rows.category == BULK_EXCL_TAILINGS)].iloc[0]
+    # fly ash 100 000 + gypsum 200 000 + slag 300 000; tailings and red mud left out
+    assert whole["generated"] == pytest.approx(600_000)
+    assert whole["utilised"] == pytest.approx(480_000)
+
+
+# ---- a report from a saved folder has the before/after comparison --------------------------
+def test_report_from_a_folder_compares_before_and_after(tmp_path, capsys):
+    """Baseline (existing L2 only, capacity 60 t/a): 60 of 100 t = 60.0 %. Optimised: L1 takes
+    100 t + 20 t drawn, 120 of 120 t = 100.0 %."""
+    from _solve_helpers import tiny_park
+
+    from parkflow.cli import main
+    from parkflow.solvers.solve import solve
+    from parkflow.solvers.summary import read_solution, write_solution
+
+    sc = tiny_park(l2_existing=True, cap_e3=60.0)
+    out = write_solution(sc, solve(sc), tmp_path / "out")
+    assert {"baseline_utilisation.csv", "baseline_sources.csv"} <= {p.name for p in out.iterdir()}
+    back = read_solution(out)
+    assert back.baseline.targets["rate"].item() == pytest.approx(0.6)
+    assert back.baseline.sources.loc["E1:fly_ash", "utilised"] == pytest.approx(60.0)
+
+    assert main(["report", str(out), "--format", "md"]) == 0
+    capsys.readouterr()
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert label("t_before_after", "zh") in md
+    assert "| 全情景 | 全情景合计 | 60.0 | 100.0 | 40.0 | 60 | 120 | 60 |" in md
+    assert label("no_baseline_note", "zh") not in md
+    # the HTML chart's "before" bars get their values
+    rates = build_report(None, back, lang="zh").charts["rates"]
+    assert rates["rate_baseline"].to_numpy() == pytest.approx(0.6)

@@ -194,3 +194,77 @@ def test_a_limit_without_a_solution_returns_the_start(monkeypatch):
     bad = start.copy()
     bad[0] = 1e9  # breaks supply_limit
     assert be.solve_model(model, "highs", 1.0, 0.0, start=bad).x is None
+
+
+# ---- public assembly API (used by parkflow.solvers.decompose) -------------------------------
+def test_result_from_solution_gives_the_tables_of_a_solution_vector():
+    from parkflow.models.result import SolveStatus
+    from parkflow.network import candidate_links
+    from parkflow.solvers.backends import solve_model
+    from parkflow.solvers.formulation import build
+    from parkflow.solvers.solve import expand_targets, result_from_solution
+
+    sc = tiny_park(cap_e2=70.0)
+    net = candidate_links(sc)
+    model = build(net, expand_targets(sc.targets, sc), "cost")
+    x = solve_model(model, "highs", None, 0.0, check=False).x
+    before = x.copy()
+    res = result_from_solution(sc, net, model, x, SolveStatus.OPTIMAL, {"name": "highs"}, "ok")
+    # L1 fills E2: 70 t × (5 + 10 − 100 − 25) = −7,700; L2 takes the other 30 t + 20 t drawn:
+    # 50 × (10 + 10 − 20 − 25) + 500 fixed = −750 → −8,450 CNY/a, as solve() finds
+    assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
+    ref = solve(sc, baseline=False)
+    assert res.links["flow"].to_numpy() == pytest.approx(ref.links["flow"].to_numpy())
+    assert res.draws["drawn"].sum() == pytest.approx(20.0)
+    assert res.message == "ok" and res.status is SolveStatus.OPTIMAL
+    assert res.targets["utilised"].item() == pytest.approx(120.0)
+    assert np.array_equal(x, before)  # the caller's vector is not changed
+
+
+def test_empty_result_has_no_flows_and_keeps_the_message():
+    from parkflow.models.result import SolveStatus
+    from parkflow.network import candidate_links
+    from parkflow.solvers.solve import empty_result
+
+    sc = tiny_park()
+    net = candidate_links(sc)
+    res = empty_result(sc, net, "cost", SolveStatus.INFEASIBLE, {"name": "highs"}, "why")
+    assert res.flows.empty and len(res.links) == 2
+    assert res.message == "why" and not res.status.has_solution
+
+
+# ---- one tailings rule: flag OR category --------------------------------------------------------
+def _tailings_twisted(sc):
+    """The built-in catalogue with `tailings` not flagged (category tailings only) and coal gangue
+    flagged is_tailings (its category stays coal_gangue): both must count as tailings."""
+    from dataclasses import replace
+
+    mats = sc.catalogue.materials.copy()
+    mats.loc["tailings", "is_tailings"] = False
+    mats.loc["coal_gangue", "is_tailings"] = True
+    return sc.replace(catalogue=replace(sc.catalogue, materials=mats))
+
+
+def test_tailings_rule_is_the_same_for_targets_and_indicators():
+    from parkflow.indicators import BULK_EXCL_TAILINGS, tailings_materials, utilisation_table
+    from parkflow.models.scenario import Target
+    from parkflow.solvers.solve import expand_targets
+
+    sc = _tailings_twisted(tiny_park())
+    assert {"tailings", "coal_gangue"} <= tailings_materials(sc.catalogue)
+    assert "fly_ash" not in tailings_materials(sc.catalogue)
+    (t,) = expand_targets([Target(id="b", materials=(), rate=0.78, exclude=("tailings",))], sc)
+    assert "fly_ash" in t.materials and "steel_slag" in t.materials
+    assert "tailings" not in t.materials and "coal_gangue" not in t.materials
+    # the indicators count the same materials: 80 of fly ash only, out of 100
+    src = pd.DataFrame({"enterprise": ["E1"] * 3, "material": ["fly_ash", "tailings", "coal_gangue"],
+                        "category": ["fly_ash", "tailings", "coal_gangue"],
+                        "generated": [100.0, 50.0, 40.0], "drawn": [0.0] * 3,
+                        "utilised": [80.0, 5.0, 0.0], "unit": ["t/a"] * 3, "park": ["P1"] * 3,
+                        "city": ["C"] * 3})
+    u = utilisation_table(src, sc.catalogue)
+    row = u[(u.scope_type == "all") & (u.category == BULK_EXCL_TAILINGS)].iloc[0]
+    assert (row["generated"], row["utilised"], row["rate"]) == (100.0, 80.0, 0.8)
+    # and the members of the target are exactly the bulk materials the indicator keeps
+    bulk = set(sc.catalogue.materials.index[sc.catalogue.materials["group"] == "bulk_solid_waste"])
+    assert set(t.materials) == bulk - tailings_materials(sc.catalogue)

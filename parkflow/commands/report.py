@@ -6,10 +6,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-from parkflow.commands._outputs import is_solve_folder
 from typing import Any
 
+from parkflow.commands._outputs import is_solve_folder
 from parkflow.errors import ScenarioError
 
 HELP = "write the utilisation-rate filing tables (md, html, xlsx, csv) into a solve's output folder"
@@ -50,7 +49,12 @@ def _scenario_from_summary(folder: Path) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read DIR, build the report and write it into DIR (exit 0; 2 when DIR is not a solve)."""
+    """Read DIR, build the report and write it into DIR (exit 0; 2 when DIR is not a solve).
+
+    The before/after tables and the chart's "before" bars come from the baseline files of DIR
+    (``baseline_utilisation.csv``, ``baseline_sources.csv``, ``summary.json["baseline"]``); a
+    folder without a baseline (``--no-baseline``) gives a report that says so.
+    """
     folder = Path(args.dir)
     if not is_solve_folder(folder):
         return 2

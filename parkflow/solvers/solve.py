@@ -3,9 +3,10 @@
 Objectives (all deterministic; each phase gets what is left of the time limit):
 
 * ``cost`` — minimise the SPEC §4 cost plus a penalty on target slack. If a slack is used, two more
-  solves make the answer exact instead of penalty-dependent: minimise the total slack (the best
-  reachable rates), then minimise cost with the slacks held at that minimum. A slack left > 0 gives
-  status ``target_unreachable`` and a ``diagnosis`` table.
+  solves make the answer exact instead of penalty-dependent: minimise the total slack summed over
+  all target entries (the best reachable rates — with several entries one trade-off among many,
+  see docs/model.md "Unreachable targets"), then minimise cost with the slacks held at that
+  minimum. A slack left > 0 gives status ``target_unreachable`` and a ``diagnosis`` table.
 * ``utilisation`` — maximise the official rate of the first target's materials and scope
   (``each_park`` → the whole scenario): ``U(x) / (G + D(x))`` is linear-fractional once stock may be
   drawn, so it is maximised with Dinkelbach's method (a short sequence of MILPs
@@ -16,6 +17,11 @@ Solutions are cleaned before they are reported: a link counts as built when it c
 exists already (a zero-fixed-cost link the solver left "open" with no flow is not built), and the
 stock drawn is what the source sends beyond what it generates (generation is used first), which
 never changes the cost and never breaks a constraint.
+
+Public API besides :func:`solve`: :func:`solve_network` (a prepared network),
+:func:`expand_targets`, :func:`result_from_solution` (a :class:`Result` from any solution vector of
+the model, used by :mod:`parkflow.solvers.decompose`), :func:`empty_result` and
+:func:`trivial_start`.
 """
 
 from __future__ import annotations
@@ -28,21 +34,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkflow.indicators import utilisation_table
+from parkflow.indicators import TAILINGS, tailings_materials, utilisation_table
 from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import BULK_GROUP, OBJECTIVES, Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import SparseModel, build, with_objective, with_row
 
-__all__ = ["solve", "solve_network", "expand_targets", "trivial_start"]
+__all__ = ["solve", "solve_network", "expand_targets", "trivial_start",
+           "result_from_solution", "empty_result", "UNREACHABLE_NOTE"]
 
 _REL_TOL = 1e-7
 _ABS_TOL = 1e-4  # t/a: slack below this is round-off
 
 
 def expand_targets(targets: Sequence[Target], scenario: Scenario) -> list[Target]:
-    """Fill a target's material list from its ``spec`` and ``exclude`` when it is empty."""
+    """Fill a target's material list from its ``spec`` and ``exclude`` when it is empty.
+
+    ``spec`` and ``exclude`` name groups, categories or material ids
+    (:meth:`~parkflow.models.scenario.Catalogue.group_members`). Excluding ``"tailings"``
+    drops every material that counts as tailings by the one rule of
+    :func:`parkflow.indicators.is_tailings` (``is_tailings`` flag true or category
+    ``tailings``), the rule the indicators and the report use too. Targets that already list
+    their materials are returned as they are.
+
+    Parameters
+    ----------
+    targets : sequence of Target
+    scenario : Scenario
+        Its catalogue resolves the names.
+
+    Returns
+    -------
+    list of Target
+        One per target, in order, each with its ``materials`` filled.
+    """
     out = []
     cat = scenario.catalogue
     for t in targets:
@@ -52,6 +78,8 @@ def expand_targets(targets: Sequence[Target], scenario: Scenario) -> list[Target
         spec = t.spec or BULK_GROUP
         mats = cat.group_members([s.strip() for s in str(spec).split(",") if s.strip()])
         excl = set(cat.group_members(list(t.exclude))) if t.exclude else set()
+        if TAILINGS in t.exclude:
+            excl |= tailings_materials(cat)
         out.append(replace(t, materials=tuple(m for m in mats if m not in excl)))
     return out
 
@@ -200,7 +228,7 @@ def _scope_vectors(model: SparseModel, network: CandidateNetwork, targets: Seque
     else:
         cat = scenario.catalogue
         m = cat.materials
-        mats = set(m.index[(m["group"] == BULK_GROUP) & ~m["is_tailings"].astype(bool)])
+        mats = set(m.index[(m["group"] == BULK_GROUP)].astype(str)) - tailings_materials(cat)
         scope = "all"
     mask = src["material"].isin(list(mats)).to_numpy()
     if scope.startswith("park:"):
@@ -354,8 +382,29 @@ def _tables(scenario: Scenario, network: CandidateNetwork, model: SparseModel, x
             "objective": objective, "co2": float(links["co2_avoided_t_per_a"].sum())}
 
 
-def _empty_result(scenario: Scenario, network: CandidateNetwork, objective: str, status: SolveStatus,
-                  solver_info: dict[str, Any], message: str) -> Result:
+def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
+                 status: SolveStatus, solver_info: dict[str, Any], message: str) -> Result:
+    """The :class:`Result` of a solve that found no solution (``infeasible``, ``error``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        Its links become ``result.links`` (none built) and its sources ``result.sources``.
+    objective : str
+        The objective name reported.
+    status : SolveStatus
+        A status without a solution.
+    solver_info : dict
+        ``result.solver``.
+    message : str
+        Why there is no solution, in words for the user.
+
+    Returns
+    -------
+    Result
+        With empty flows, draws, utilisation and targets, and ``co2_avoided_t_per_a`` NaN.
+    """
     links = network.links.rename(columns={"fixed_cny_per_a": "fixed_cost_cny_per_a"}).copy()
     return Result(scenario_name=scenario.name, status=status, objective_name=objective,
                   links=links, flows=links.iloc[0:0], draws=pd.DataFrame(),
@@ -364,10 +413,113 @@ def _empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
                   solver=solver_info, message=message)
 
 
+_empty_result = empty_result  # the former private name, kept for callers not yet switched
+
+#: Appended to the message of a ``target_unreachable`` result (docs/model.md, "Unreachable targets").
+UNREACHABLE_NOTE = ("best reachable rates minimise the total shortfall (t/a) summed over all "
+                    "target entries, so with several entries (each_park) one entry's rate is one "
+                    "trade-off among many, not its own maximum")
+
+
+def _unreachable_message(targets_df: pd.DataFrame) -> str:
+    miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+    text = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
+                     f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
+                     for r in miss.itertuples())
+    if text and len(targets_df) > 1:
+        text += f" ({UNREACHABLE_NOTE})"
+    return text
+
+
+def result_from_solution(scenario: Scenario, network: CandidateNetwork, model: SparseModel,
+                         x: np.ndarray, status: SolveStatus, solver_info: dict[str, Any],
+                         message: str | None = None, objective: str = "cost") -> Result:
+    """The :class:`Result` of a solution vector of ``model`` (built from ``network``).
+
+    The public assembly step shared by :func:`solve_network` and the decomposed solve
+    (:mod:`parkflow.solvers.decompose`). ``x`` is cleaned first (module docstring: a link is
+    built when it carries flow or exists; stock drawn = what a source sends beyond its
+    generation), then the link, flow, draw, source, utilisation and target tables, the money
+    and CO₂ totals and, for ``target_unreachable``, the diagnosis are computed from it.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario solved (name, catalogue).
+    network : CandidateNetwork
+        The candidate network ``model`` was built from.
+    model : SparseModel
+        From :func:`parkflow.solvers.formulation.build` (its column layout and target entries).
+    x : ndarray
+        A solution, one value per column of ``model`` (not changed).
+    status : SolveStatus
+        A status with a solution (optimal, feasible, target_unreachable).
+    solver_info : dict
+        ``result.solver`` (name, time_s, gap, termination, ...).
+    message : str, optional
+        ``result.message``. For ``target_unreachable`` the message always names the unmet
+        entries, their best reachable rates and shortfalls (``message`` is the fallback when no
+        entry is unmet); ``None`` with ``feasible`` gives the "stopped at the limit" text made
+        from ``solver_info["limit"]`` and ``solver_info["gap"]``.
+    objective : str
+        The objective name reported (default ``"cost"``).
+
+    Returns
+    -------
+    Result
+        Without ``baseline``.
+    """
+    x = _clean(model, network, np.asarray(x, dtype=float))
+    tables = _tables(scenario, network, model, x)
+    targets_df = _entry_totals(model, network, x)
+    diagnosis = pd.DataFrame()
+    if status == SolveStatus.TARGET_UNREACHABLE:
+        diagnosis = _diagnosis(network, model, targets_df, tables["sources"], scenario)
+        message = _unreachable_message(targets_df) or (message or "")
+    elif message is None and status == SolveStatus.FEASIBLE:
+        word = solver_info.get("limit") or "time"
+        gap = float(solver_info.get("gap", np.nan))
+        gap_text = f"{gap:.4g}" if np.isfinite(gap) else "unknown (no bound yet)"
+        message = f"stopped at the {word} limit; best solution found, relative gap {gap_text}"
+        miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+        if len(miss):
+            message += "; not met in this solution (unproven): " + ", ".join(
+                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples())
+    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
+                  links=tables["links"], flows=tables["flows"], draws=tables["draws"],
+                  sources=tables["sources"], utilisation=tables["utilisation"],
+                  targets=targets_df, objective=tables["objective"],
+                  co2_avoided_t_per_a=tables["co2"], solver=solver_info, diagnosis=diagnosis,
+                  message=message or "")
+
+
 def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str, solver: str,
                   time_limit_s: float | None, gap: float | None, targets: Sequence[Target],
                   min_flow_per_a: float = 0.0) -> Result:
-    """Solve a prepared candidate network (the work of :func:`solve`, without the baseline)."""
+    """Solve a prepared candidate network (the work of :func:`solve`, without the baseline).
+
+    Public: the decomposed solve calls it for what it does not decompose.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        From :func:`parkflow.network.candidate_links` (possibly reduced or restricted).
+    objective : {"cost", "utilisation", "co2"}
+    solver : {"highs", "scip"}
+        A checked back-end name (:func:`parkflow.solvers.backends.check_solver`).
+    time_limit_s, gap : float or None
+        Wall-clock limit for all the phases together (s) and relative MIP gap.
+    targets : sequence of Target
+        Expanded targets (:func:`expand_targets`).
+    min_flow_per_a : float
+        Minimum flow of a built link (unit/a); 0 for none.
+
+    Returns
+    -------
+    Result
+        Without ``baseline``; :func:`result_from_solution` or :func:`empty_result`.
+    """
     t0 = time.perf_counter()
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
     model = build(network, targets, "cost", min_flow_per_a=min_flow_per_a, parks=parks)
@@ -390,38 +542,14 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
                "no_solution": f"no solution was found within the {info['limit'] or 'time'} "
                "limit"}.get(
             status_word, f"the solver stopped: {res.termination}")
-        return _empty_result(scenario, network, objective, status, info, msg)
-    x = _clean(model, network, res.x)
-    tables = _tables(scenario, network, model, x)
-    targets_df = _entry_totals(model, network, x)
+        return empty_result(scenario, network, objective, status, info, msg)
     if status_word == "target_unreachable":
         status = SolveStatus.TARGET_UNREACHABLE
     elif status_word == "feasible" or any(r.status == "feasible" for r in runs):
         status = SolveStatus.FEASIBLE
     else:
         status = SolveStatus.OPTIMAL
-    diagnosis = _diagnosis(network, model, targets_df, tables["sources"], scenario) \
-        if status == SolveStatus.TARGET_UNREACHABLE else pd.DataFrame()
-    message = ""
-    if status == SolveStatus.TARGET_UNREACHABLE:
-        miss = targets_df[~targets_df["met"]]
-        message = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
-                            f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
-                            for r in miss.itertuples())
-    elif status == SolveStatus.FEASIBLE:
-        word = info["limit"] or "time"
-        gap_text = f"{res.gap:.4g}" if np.isfinite(res.gap) else "unknown (no bound yet)"
-        message = f"stopped at the {word} limit; best solution found, relative gap {gap_text}"
-        miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
-        if len(miss):
-            message += "; not met in this solution (unproven): " + ", ".join(
-                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples())
-    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
-                  links=tables["links"], flows=tables["flows"], draws=tables["draws"],
-                  sources=tables["sources"], utilisation=tables["utilisation"],
-                  targets=targets_df, objective=tables["objective"],
-                  co2_avoided_t_per_a=tables["co2"], solver=info, diagnosis=diagnosis,
-                  message=message)
+    return result_from_solution(scenario, network, model, res.x, status, info, None, objective)
 
 
 def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,

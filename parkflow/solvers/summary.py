@@ -2,9 +2,13 @@
 
 Files: ``summary.json`` (status, solver, objective and its parts, CO₂, targets, baseline),
 ``flows.csv`` (one row per built link), ``utilisation.csv``, ``sources.csv``, ``draws.csv``,
-``targets.csv``, ``diagnosis.csv`` and ``baseline_flows.csv``. CSVs are UTF-8 with BOM (Excel in
-China opens them as they are). :func:`read_solution` is the inverse used by ``parkflow report DIR``
-and ``parkflow map DIR``; the result it gives holds the built links only.
+``targets.csv``, ``diagnosis.csv``, and the existing-links-only baseline's ``baseline_flows.csv``,
+``baseline_utilisation.csv`` and ``baseline_sources.csv`` (its targets are in
+``summary.json["baseline"]["targets"]``). CSVs are UTF-8 with BOM (Excel in China opens them as
+they are). :func:`read_solution` is the inverse used by ``parkflow report DIR`` and
+``parkflow map DIR``; the result it gives holds the built links only, and its ``baseline`` holds
+the baseline's flows, utilisation, sources and targets (so a report from a folder has the same
+before/after tables as one made right after the solve).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ __all__ = ["summary_dict", "link_counts", "write_solution", "write_solution_file
            "read_solution", "FLOW_COLUMNS", "SOLUTION_FILES"]
 
 SOLUTION_FILES = ("summary.json", "flows.csv", "utilisation.csv", "sources.csv", "draws.csv",
-                  "targets.csv", "diagnosis.csv", "baseline_flows.csv")
+                  "targets.csv", "diagnosis.csv", "baseline_flows.csv", "baseline_utilisation.csv",
+                  "baseline_sources.csv")
 FLOW_COLUMNS = ["link_id", "from", "to", "material", "route", "quantity", "unit", "distance_km",
                 "mode", "existing", "flow", "delivered", "efficiency", "transport_cny_per_a",
                 "fixed_cny_per_a", "purification_cny_per_a", "value_cny_per_a",
@@ -174,9 +179,13 @@ def write_solution_files(scenario: Scenario | None, result: Result, folder: str 
     _csv(dr, folder / "draws.csv", index=True)
     _csv(result.targets, folder / "targets.csv")
     _csv(result.diagnosis, folder / "diagnosis.csv")
-    base = _flows_frame(result.baseline) if result.baseline is not None else pd.DataFrame(
-        columns=FLOW_COLUMNS)
+    b = result.baseline
+    base = _flows_frame(b) if b is not None else pd.DataFrame(columns=FLOW_COLUMNS)
     _csv(base, folder / "baseline_flows.csv")
+    _csv(b.utilisation if b is not None else None, folder / "baseline_utilisation.csv")
+    bsrc = b.sources.copy() if b is not None and b.sources is not None else pd.DataFrame()
+    bsrc.index.name = "source_id"
+    _csv(bsrc, folder / "baseline_sources.csv", index=True)
     return [folder / n for n in SOLUTION_FILES]
 
 
@@ -267,6 +276,10 @@ def read_solution(out_dir: str | Path) -> Result:
     if base:
         bflows = _read_csv(folder / "baseline_flows.csv", "link_id")
         btargets = pd.DataFrame(base.get("targets") or [])
+        # folders written before baseline_utilisation/sources.csv existed read back without them
         res.baseline = _result_from({**base, "scenario": summary.get("scenario"),
-                                     "objective_name": "cost"}, bflows, targets=btargets)
+                                     "objective_name": "cost"}, bflows, targets=btargets,
+                                    utilisation=_read_csv(folder / "baseline_utilisation.csv"),
+                                    sources=_read_csv(folder / "baseline_sources.csv",
+                                                      "source_id"))
     return res

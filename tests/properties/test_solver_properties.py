@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +101,23 @@ def test_raising_a_target_never_lowers_the_cost(sc, r1, dr):
     if low.status.value == high.status.value == "optimal":
         lo, hi = low.objective["total_cny_per_a"], high.objective["total_cny_per_a"]
         assert hi >= lo - 1e-6 * (1 + abs(lo))
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(scenarios())
+def test_the_baseline_read_back_from_a_folder_gives_the_same_before_after(sc):
+    from parkflow.report import build_report
+    from parkflow.solvers.summary import read_solution
+
+    res = solve(sc, gap=0.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        back = read_solution(write_solution(sc, res, Path(tmp) / "o"))
+    live = build_report(sc, res, lang="en")
+    saved = build_report(sc, back, lang="en")
+    assert ("before_after" in live.tables) == ("before_after" in saved.tables)
+    if "before_after" in live.tables:
+        pd.testing.assert_frame_equal(live.tables["before_after"], saved.tables["before_after"],
+                                      check_dtype=False, atol=1e-6)
+    assert live.charts["rates"]["rate_baseline"].to_numpy() == pytest.approx(
+        saved.charts["rates"]["rate_baseline"].to_numpy(), nan_ok=True)
