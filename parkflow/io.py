@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -32,7 +33,7 @@ import shapely
 import yaml
 from shapely.geometry import mapping, shape
 
-from parkflow.errors import Problem, ScenarioError
+from parkflow.errors import ParkflowWarning, Problem, ScenarioError
 from parkflow.geo import gcj02_to_wgs84, in_china
 from parkflow.models.scenario import (
     BULK_GROUP,
@@ -446,6 +447,16 @@ def _settings(src: _Source, problems: _Problems) -> tuple[str, Settings, dict[st
                      fix="add a line `name: <scenario name>`")
         name = ""
     extra = {k: v for k, v in cfg.items() if k not in YAML_KEYS}
+    if "max_candidates_per_supply" in extra:
+        from parkflow.network import max_candidates
+
+        try:
+            max_candidates(SimpleNamespace(settings=SimpleNamespace(extra=extra)))
+        except ValueError:
+            problems.add(file, f"max_candidates_per_supply {extra['max_candidates_per_supply']!r}"
+                         " is not a whole number", column="max_candidates_per_supply",
+                         fix="write e.g. `max_candidates_per_supply: 50`, or `none` for no bound")
+            extra.pop("max_candidates_per_supply")
     coordinates = str(cfg.get("coordinates") or "wgs84").strip().lower()
     if coordinates not in COORDINATES:
         problems.add(file, f"coordinates '{coordinates}' is not wgs84 or gcj02"
@@ -741,6 +752,153 @@ def _finish_table(name: str, df: pd.DataFrame, ids: pd.Index, typed: dict[str, p
         else:
             out[column.name] = out[column.name].astype(str)
     return out
+
+
+def _check_links(built: dict[str, Any], catalogue: Catalogue, file: str, files: dict[str, str],
+                 tids: pd.Index, refs_ok: np.ndarray, problems: _Problems) -> None:
+    """The rules a links-table row must meet to become a candidate (SPEC §3).
+
+    ``from`` has a supply or stockpile of ``material``; ``to`` has a use on ``route``; some
+    (supply, use) pair of the row meets the quality rule (heat: temperature ≥ the use's minimum,
+    else the route's, + the route's ΔT; hydrogen: purity ≥ the minimum unless the route offers
+    purification); a written mode is one the route allows. Beyond the mode's reach with no
+    ``distance_km`` override is only a :class:`~parkflow.errors.ParkflowWarning` (with an
+    explicit distance the planner knows better).
+    """
+    links = built.get("links")
+    ent = built.get("enterprises")
+    sup = built.get("supplies")
+    uses = built.get("uses")
+    if links is None or ent is None or sup is None or uses is None or len(links) == 0:
+        return
+    ent = ent[~ent.index.duplicated()]  # duplicates are reported already
+    stk = built.get("stockpiles")
+    routes = catalogue.routes
+    mat_kind = catalogue.materials["kind"]
+    good = (refs_ok & links["from"].isin(ent.index).to_numpy()
+            & links["to"].isin(ent.index).to_numpy())
+    accepts = links["route"].map(routes["accepts"])
+    good &= np.array([m in (a if isinstance(a, tuple | list) else ())
+                      for m, a in zip(links["material"], accepts, strict=True)], dtype=bool)
+    frm, to = links["from"].astype(str), links["to"].astype(str)
+    material, route, mode = (links["material"].astype(str), links["route"].astype(str),
+                             links["mode"].astype(str))
+    kind = material.map(mat_kind).fillna("").astype(str)
+    sup_file = files.get("supplies", "supplies.csv")
+    use_file = files.get("uses", "uses.csv")
+
+    have = set(zip(sup["enterprise"].astype(str), sup["material"].astype(str), strict=True))
+    if stk is not None and len(stk):
+        have |= set(zip(stk["enterprise"].astype(str), stk["material"].astype(str), strict=True))
+    has_supply = np.array([(f, m) in have for f, m in zip(frm, material, strict=True)],
+                          dtype=bool)
+    for pos in np.flatnonzero(good & ~has_supply):
+        problems.add(file, f"link '{tids[pos]}': enterprise '{frm.iloc[pos]}' has no supply or "
+                     f"stockpile of {material.iloc[pos]}",
+                     fix=f"add the supply to {sup_file} (or a stockpile), or correct from or "
+                     "material", row=_row(pos), column="from")
+    used = set(zip(uses["enterprise"].astype(str), uses["route"].astype(str), strict=True))
+    has_use = np.array([(t, r) in used for t, r in zip(to, route, strict=True)], dtype=bool)
+    for pos in np.flatnonzero(good & ~has_use):
+        problems.add(file, f"link '{tids[pos]}': enterprise '{to.iloc[pos]}' has no use on "
+                     f"route '{route.iloc[pos]}'",
+                     fix=f"add the use to {use_file}, or correct to or route", row=_row(pos),
+                     column="to")
+
+    # quality: some (supply row, use row) pair of the link must pass
+    rows = pd.DataFrame({"pos": np.arange(len(links)), "frm": frm.to_numpy(),
+                         "to": to.to_numpy(), "material": material.to_numpy(),
+                         "route": route.to_numpy(), "kind": kind.to_numpy()})
+    rows = rows[good & has_supply & has_use & rows["kind"].isin(["heat", "hydrogen"]).to_numpy()]
+    if len(rows):
+        s = pd.DataFrame({"frm": sup["enterprise"].astype(str).to_numpy(),
+                          "material": sup["material"].astype(str).to_numpy(),
+                          "temperature_c": sup["temperature_c"].to_numpy(dtype=float),
+                          "purity": sup["purity"].to_numpy(dtype=float)})
+        u = pd.DataFrame({"to": uses["enterprise"].astype(str).to_numpy(),
+                          "route": uses["route"].astype(str).to_numpy(),
+                          "min_temperature_c": uses["min_temperature_c"].to_numpy(dtype=float),
+                          "min_purity": uses["min_purity"].to_numpy(dtype=float)})
+        pairs = rows.merge(s, on=["frm", "material"]).merge(u, on=["to", "route"])
+        need_t = pairs["min_temperature_c"].fillna(
+            pairs["route"].map(routes["min_temperature_c"]).astype(float)).to_numpy(dtype=float)
+        delta = pairs["route"].map(routes["delta_t_c"]).astype(float).fillna(0.0).to_numpy()
+        need_p = pairs["min_purity"].fillna(
+            pairs["route"].map(routes["min_purity"]).astype(float)).to_numpy(dtype=float)
+        can_purify = pairs["route"].map(routes["purification_cny_per_unit"]).notna().to_numpy()
+        temp = pairs["temperature_c"].to_numpy(dtype=float)
+        purity = pairs["purity"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            heat_ok = np.isnan(need_t) | (temp >= need_t + delta)
+            pure_ok = np.isnan(need_p) | (purity >= need_p - 1e-12) | can_purify
+        is_heat = (pairs["kind"] == "heat").to_numpy()
+        pairs["ok"] = np.where(is_heat, heat_ok, pure_ok)
+        pairs["need_t"], pairs["need_all_t"] = need_t, need_t + delta
+        pairs["need_p"] = need_p
+        best = pairs.sort_values("ok", ascending=False, kind="stable").drop_duplicates("pos")
+        for r in best[~best["ok"]].itertuples():
+            p = int(r.pos)
+            if r.kind == "heat":
+                have_t = "no temperature_c" if np.isnan(r.temperature_c) else \
+                    f"{r.temperature_c:g} °C"
+                msg = (f"link '{tids[p]}': the heat of '{r.frm}' ({have_t}) is too cool for "
+                       f"route '{r.route}' at '{r.to}': it needs ≥ {r.need_all_t:g} °C "
+                       f"(minimum {r.need_t:g} + ΔT {r.need_all_t - r.need_t:g})")
+                fix = (f"use a route with a lower minimum, correct temperature_c in {sup_file} "
+                       "or min_temperature_c in " + use_file)
+            else:
+                have_p = "no purity" if np.isnan(r.purity) else f"purity {r.purity:g}"
+                msg = (f"link '{tids[p]}': the hydrogen of '{r.frm}' ({have_p}) is below the "
+                       f"minimum purity {r.need_p:g} of route '{r.route}' at '{r.to}', which "
+                       "offers no purification")
+                fix = (f"correct purity in {sup_file} or min_purity in {use_file}, or use a "
+                       "route with purification_cny_per_unit")
+            problems.add(file, msg, fix=fix, row=_row(p), column="route")
+
+    # mode: the route must allow it (a route with no modes allows any that carries the kind)
+    allowed = route.map(routes["modes"]).map(
+        lambda m: tuple(m) if isinstance(m, tuple | list) else ())
+    carries = mode.map(catalogue.modes["carries"]).map(
+        lambda c: tuple(c) if isinstance(c, tuple | list) else ())
+    given = (mode != "").to_numpy()
+    for pos in np.flatnonzero(good & given):
+        ok_modes = allowed.iloc[pos]
+        if kind.iloc[pos] in carries.iloc[pos] and ok_modes and mode.iloc[pos] not in ok_modes:
+            problems.add(file, f"link '{tids[pos]}': route '{route.iloc[pos]}' does not allow "
+                         f"mode '{mode.iloc[pos]}'",
+                         fix=f"use one of {', '.join(ok_modes)}, or leave mode empty",
+                         row=_row(pos), column="mode")
+
+    # reach: a warning only, only without a distance_km override, only for a loadable scenario
+    if problems:
+        return
+    from parkflow.network import geodesic_km
+
+    blank_d = links["distance_km"].isna().to_numpy()
+    check = np.flatnonzero(good & blank_d)
+    if len(check) == 0:
+        return
+    geo = geodesic_km(ent["lon"].reindex(frm.iloc[check]).to_numpy(dtype=float),
+                      ent["lat"].reindex(frm.iloc[check]).to_numpy(dtype=float),
+                      ent["lon"].reindex(to.iloc[check]).to_numpy(dtype=float),
+                      ent["lat"].reindex(to.iloc[check]).to_numpy(dtype=float))
+    modes = catalogue.modes
+    for pos, g in zip(check, geo, strict=True):
+        if given[pos]:
+            names = [mode.iloc[pos]]
+        else:
+            names = [m for m in modes.index if kind.iloc[pos] in tuple(modes.at[m, "carries"])
+                     and (not allowed.iloc[pos] or m in allowed.iloc[pos])]
+        if not names:
+            continue
+        reach = {m: float(modes.at[m, "reach_km"]) for m in names}
+        dist = {m: g * float(modes.at[m, "detour"] or 1.0) for m in names}
+        if all(dist[m] > reach[m] for m in names):
+            m = min(names, key=lambda k: dist[k] - reach[k])
+            warnings.warn(
+                f"{file} row {_row(pos)}: link '{tids[pos]}' is {dist[m]:.1f} km by {m}, beyond "
+                f"its reach of {reach[m]:g} km; write distance_km to keep it on purpose",
+                ParkflowWarning, stacklevel=2)
 
 
 def _expand_materials(catalogue: Catalogue, spec: Any, exclude: Iterable[str]
@@ -1074,6 +1232,8 @@ def _build(src: _Source, problems: _Problems) -> Scenario | None:
                  "distance_km": _number_column("links", df, tids, "distance_km", file,
                                                problems, required=False, unit="km")}
         built["links"] = _finish_table("links", df, tids, typed)
+        _check_links(built, catalogue, file, files, tids,
+                     (m_ok & r_ok & mode_ok).to_numpy(dtype=bool), problems)
 
     cities = set()
     if ent_tab is not None:

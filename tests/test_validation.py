@@ -10,7 +10,7 @@ import pytest
 
 from conftest import TINY_FILES, write_scenario
 from parkflow.cli import main
-from parkflow.errors import ScenarioError
+from parkflow.errors import ParkflowWarning, ScenarioError
 from parkflow.io import load_scenario, save_scenario, scenario_from_frames, validate
 
 
@@ -277,3 +277,124 @@ def test_cli_validate_clean_scenario_prints_summary(tiny_scenario_dir, capsys):
     assert "3 enterprises" in out
     assert "fly_ash: 1 supplies, 20,000 t/a" in out
     assert "waste_heat: 1 supplies, 28,800 GJ/a" in out
+
+
+# links-table rows: the rules a hand link must meet (no row is dropped silently) -------------
+def test_existing_link_from_a_plant_without_that_supply(tmp_path):
+    path = edited(tmp_path, links_csv=replace("links.csv", "E1,E2,", "E3,E2,"))
+    check(path, "links.csv", 2, "from", "link 'L1': enterprise 'E3' has no supply or stockpile "
+          "of fly_ash")
+    with pytest.raises(ScenarioError, match="has no supply or stockpile"):
+        load_scenario(path)
+
+
+def test_a_stockpile_alone_is_a_supply_for_a_link(tmp_path):
+    supplies = replace("supplies.csv", "E1,fly_ash,2,万t/a,,\n", "")
+    scenario, problems = validate(edited(tmp_path, supplies_csv=supplies))
+    assert problems == []
+    assert scenario.links.loc["L1", "from"] == "E1"
+
+
+def test_link_to_a_plant_without_that_use(tmp_path):
+    path = edited(tmp_path, links_csv=replace("links.csv", "E1,E2,", "E1,E3,"))
+    check(path, "links.csv", 2, "to", "enterprise 'E3' has no use on route 'cement_admixture'")
+
+
+HEAT_LINK = "E1,E3,waste_heat,process_steam,{mode},false\n"
+
+
+def test_link_heat_too_cool_for_the_route(tmp_path):
+    # 180 °C < process steam's 180 °C minimum + 20 K approach
+    links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
+    p = check(edited(tmp_path, links_csv=links), "links.csv", 3, "route", "too cool")
+    assert "180 °C" in p.message and "needs ≥ 200 °C (minimum 180 + ΔT 20)" in p.message
+
+
+def test_link_heat_hot_enough_is_valid(tmp_path):
+    links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
+    supplies = replace("supplies.csv", "MW,180,", "MW,200,")
+    scenario, problems = validate(edited(tmp_path, links_csv=links, supplies_csv=supplies))
+    assert problems == []
+    assert list(scenario.links["route"]) == ["cement_admixture", "process_steam"]
+
+
+def test_link_heat_meets_the_use_own_lower_minimum(tmp_path):
+    links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
+    uses = TINY_FILES["uses.csv"].replace("enterprise,route,capacity,unit\n",
+                                          "enterprise,route,capacity,unit,min_temperature_c\n")
+    uses = uses.replace("t/a\n", "t/a,\n").replace("GJ/a\n", "GJ/a,150\n")
+    scenario, problems = validate(edited(tmp_path, links_csv=links, uses_csv=uses))
+    assert problems == []
+
+
+def test_link_hydrogen_below_purity_without_purification(tmp_path):
+    routes = ("id,accepts,value_cny_per_unit,co2_avoided_t_per_unit,min_purity\n"
+              "pure_h2,hydrogen,15000,9,0.9999\n")
+    uses = TINY_FILES["uses.csv"] + "E1,pure_h2,10,t/a\n"
+    links = TINY_FILES["links.csv"] + "E3,E1,hydrogen,pure_h2,tube_trailer,false\n"
+    path = edited(tmp_path, links_csv=links, uses_csv=uses, routes_csv=routes)
+    p = check(path, "links.csv", 3, "route", "below the minimum purity 0.9999")
+    assert "purity 0.999" in p.message
+
+
+def test_link_hydrogen_below_purity_with_purification_is_valid(tmp_path):
+    # hydrogen_feedstock wants 0.99 and offers purification: 0.9 purity is still a candidate
+    supplies = replace("supplies.csv", "Nm3/a,,0.999", "Nm3/a,,0.9")
+    uses = TINY_FILES["uses.csv"] + "E1,hydrogen_feedstock,10,t/a\n"
+    links = TINY_FILES["links.csv"] + "E3,E1,hydrogen,hydrogen_feedstock,tube_trailer,false\n"
+    scenario, problems = validate(edited(tmp_path, links_csv=links, supplies_csv=supplies,
+                                         uses_csv=uses))
+    assert problems == []
+
+
+def test_link_mode_the_route_does_not_allow(tmp_path):
+    # process steam goes by steam pipe only
+    links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="hot_water_pipe")
+    supplies = replace("supplies.csv", "MW,180,", "MW,250,")
+    p = check(edited(tmp_path, links_csv=links, supplies_csv=supplies), "links.csv", 3, "mode",
+              "route 'process_steam' does not allow mode 'hot_water_pipe'")
+    assert "steam_pipe" in p.fix
+
+
+FAR = "E4,远厂,P1,cement,106.00,30.60,Chengdu\n"  # ≈192 km east of E1: × 1.3 > truck's 150
+
+
+def test_link_beyond_reach_without_distance_warns(tmp_path):
+    ent = TINY_FILES["enterprises.csv"] + FAR
+    uses = TINY_FILES["uses.csv"] + "E4,cement_admixture,100,t/a\n"
+    links = TINY_FILES["links.csv"] + "E1,E4,fly_ash,cement_admixture,truck,false\n"
+    path = edited(tmp_path, enterprises_csv=ent, uses_csv=uses, links_csv=links)
+    with pytest.warns(ParkflowWarning, match=r"row 3: link 'L2' is 2\d\d\.\d km by truck, "
+                      r"beyond its reach of 150 km"):
+        scenario = load_scenario(path)
+    assert "L2" in scenario.links.index
+
+
+def test_link_beyond_reach_with_a_distance_is_kept_silently(tmp_path):
+    ent = TINY_FILES["enterprises.csv"] + FAR
+    uses = TINY_FILES["uses.csv"] + "E4,cement_admixture,100,t/a\n"
+    links = ("from,to,material,route,mode,existing,distance_km\n"
+             "E1,E2,fly_ash,cement_admixture,truck,true,\n"
+             "E1,E4,fly_ash,cement_admixture,truck,false,240\n")
+    scenario = load_scenario(edited(tmp_path, enterprises_csv=ent, uses_csv=uses,
+                                    links_csv=links))  # filterwarnings=error: no warning
+    assert scenario.links.loc["L2", "distance_km"] == 240.0
+
+
+def test_bundled_scenarios_validate_clean():
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    paths = [p for p in sorted(root.iterdir()) if (p / "scenario.yaml").exists()]
+    paths += sorted((root / "leshan-wutongqiao-variants").glob("*.yaml"))
+    assert len(paths) >= 5
+    for path in paths:
+        scenario, problems = validate(path)  # a warning would fail the test
+        assert problems == [], f"{path.name}: {problems}"
+
+
+def test_max_candidates_per_supply_must_be_a_whole_number(tmp_path):
+    yaml_text = TINY_FILES["scenario.yaml"] + "max_candidates_per_supply: many\n"
+    check(edited(tmp_path, scenario_yaml=yaml_text), "scenario.yaml", None,
+          "max_candidates_per_supply", "'many' is not a whole number")
+    ok = TINY_FILES["scenario.yaml"] + "max_candidates_per_supply: 30\n"
+    scenario, problems = validate(edited(tmp_path / "ok", scenario_yaml=ok))
+    assert problems == [] and scenario.settings.extra["max_candidates_per_supply"] == 30
