@@ -62,7 +62,8 @@ from scipy.spatial import cKDTree
 
 from parkflow.models.scenario import Scenario
 
-__all__ = ["CandidateNetwork", "candidate_links", "LINK_COLUMNS", "SOURCE_COLUMNS"]
+__all__ = ["CandidateNetwork", "candidate_links", "max_candidates", "DEFAULT_MAX_CANDIDATES",
+           "LINK_COLUMNS", "SOURCE_COLUMNS"]
 
 _GEOD = Geod(ellps="WGS84")
 #: Sphere radius used for the KD-tree search (km); the query radius is padded for the ellipsoid.
@@ -93,7 +94,7 @@ class CandidateNetwork:
 
     @property
     def graph(self) -> nx.MultiDiGraph:
-        """Enterprises as nodes, candidate links as edges keyed by ``link_id`` (built on first use)."""
+        """Enterprises as nodes, candidate links as edges keyed by ``link_id`` (built lazily)."""
         if self._graph is None:
             self._graph = _graph(self.enterprises, self.links)
         return self._graph
@@ -277,6 +278,77 @@ def _pairs(ent: pd.DataFrame, from_ids: np.ndarray, to_ids: np.ndarray, radius_k
     return out[out["geodesic_km"] <= radius_km].reset_index(drop=True)
 
 
+#: Default bound on automatic candidates per (source, route): the nearest uses kept.
+DEFAULT_MAX_CANDIDATES = 50
+
+
+def max_candidates(scenario: Scenario) -> int | None:
+    """The scenario's ``max_candidates_per_supply`` (``Settings.extra``); None = unbounded.
+
+    Default :data:`DEFAULT_MAX_CANDIDATES`; ``0``, ``none`` or ``all`` in scenario.yaml lift the
+    bound.
+
+    >>> from types import SimpleNamespace as NS
+    >>> max_candidates(NS(settings=NS(extra={"max_candidates_per_supply": 30})))
+    30
+    >>> max_candidates(NS(settings=NS(extra={"max_candidates_per_supply": "none"}))) is None
+    True
+    """
+    extra = scenario.settings.extra or {}
+    value = extra.get("max_candidates_per_supply", DEFAULT_MAX_CANDIDATES)
+    if value is None or str(value).strip().lower() in ("none", "all", "0", ""):
+        return None
+    try:
+        k = int(float(value))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"max_candidates_per_supply {value!r} is not a whole number") from exc
+    return k if k > 0 else None
+
+
+def _knn_pairs(ent: pd.DataFrame, ks: pd.DataFrame, ku: pd.DataFrame, accepts: pd.DataFrame,
+               radius_km: float, k: int) -> pd.DataFrame:
+    """Per route, each supplying enterprise's ``k`` nearest using enterprises within ``radius_km``.
+
+    A KD-tree ``k``-nearest query per route (a handful of routes; never all pairs): at most
+    ``k`` pairs per (enterprise, route). Columns ``from``, ``to``, ``route``, ``geodesic_km``.
+    """
+    lon = ent["lon"].astype(float)
+    lat = ent["lat"].astype(float)
+    chord = min(2.0, radius_km * _PAD / _EARTH_KM + 1e-9)
+    parts = []
+    for route, ru in ku.groupby("route", sort=True):
+        mats = accepts.loc[accepts["route"] == route, "material"]
+        rs = ks[ks["material"].isin(list(mats))]
+        if rs.empty:
+            continue
+        f_ids = np.asarray(pd.unique(rs["enterprise"].to_numpy()), dtype=object)
+        t_ids = np.asarray(pd.unique(ru["enterprise"].to_numpy()), dtype=object)
+        kk = min(k, len(t_ids))
+        a = _unit_xyz(lon.loc[f_ids].to_numpy(), lat.loc[f_ids].to_numpy())
+        b = _unit_xyz(lon.loc[t_ids].to_numpy(), lat.loc[t_ids].to_numpy())
+        _, j = cKDTree(b).query(a, k=kk, distance_upper_bound=chord)
+        j = np.asarray(j).reshape(len(f_ids), kk)
+        i = np.repeat(np.arange(len(f_ids)), kk)
+        j = j.ravel()
+        hit = j < len(t_ids)
+        fr, to = f_ids[i[hit]], t_ids[j[hit]]
+        parts.append(pd.DataFrame({"from": fr, "to": to, "route": str(route)}))
+    if not parts:
+        return pd.DataFrame({"from": [], "to": [], "route": [], "geodesic_km": []})
+    out = pd.concat(parts, ignore_index=True)
+    out["geodesic_km"] = geodesic_km(lon.loc[out["from"]].to_numpy(),
+                                     lat.loc[out["from"]].to_numpy(),
+                                     lon.loc[out["to"]].to_numpy(), lat.loc[out["to"]].to_numpy())
+    return out[out["geodesic_km"] <= radius_km].reset_index(drop=True)
+
+
+def _nearest_per_source(df: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Keep per (source, route) the ``k`` nearest (source, use) rows (ties: use id)."""
+    df = df.sort_values(["source_id", "route", "geodesic_km", "use_id"], kind="stable")
+    rank = df.groupby(["source_id", "route"], sort=False).cumcount().to_numpy()
+    return df[rank < k]
+
+
 # ---------------------------------------------------------------------------------------------
 # links
 # ---------------------------------------------------------------------------------------------
@@ -307,7 +379,7 @@ def _source_sink_pairs(src: pd.DataFrame, snk: pd.DataFrame, pairs: pd.DataFrame
     u = snk.reset_index()[["use_id", "enterprise", "route", "capacity", "value_cny_per_unit",
                            "min_temperature_c", "min_purity", "park"]]
     df = pairs.merge(s.rename(columns={"enterprise": "from", "park": "from_park"}), on="from")
-    df = df.merge(accepts, on="material")
+    df = df.merge(accepts, on=["material", "route"] if "route" in pairs else "material")
     df = df.merge(u.rename(columns={"enterprise": "to", "park": "to_park"}), on=["to", "route"])
     return df
 
@@ -430,6 +502,7 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
         parts.append(table)
 
     if scenario.settings.candidates != "links_only" and len(src) and len(snk):
+        k_max = max_candidates(scenario)
         autos = []
         for kind, mk in modes.groupby("kind", sort=True):
             ks = src[(src["kind"] == kind) & ((src["generated"] + src["drawable"]) > 0)]
@@ -437,14 +510,19 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
             if ks.empty or ku.empty:
                 continue
             radius = float((mk["reach_km"] / mk["detour"].where(mk["detour"] > 0, 1.0)).max())
-            f_ids = np.asarray(pd.unique(ks["enterprise"].to_numpy()), dtype=object)
-            t_ids = np.asarray(pd.unique(ku["enterprise"].to_numpy()), dtype=object)
-            pairs = _pairs(ent, f_ids, t_ids, radius)
+            if k_max is None:
+                f_ids = np.asarray(pd.unique(ks["enterprise"].to_numpy()), dtype=object)
+                t_ids = np.asarray(pd.unique(ku["enterprise"].to_numpy()), dtype=object)
+                pairs = _pairs(ent, f_ids, t_ids, radius)
+            else:
+                pairs = _knn_pairs(ent, ks, ku, accepts, radius, k_max)
             if pairs.empty:
                 continue
             df = _source_sink_pairs(ks, ku, pairs, accepts)
             if df.empty:
                 continue
+            if k_max is not None:
+                df = _nearest_per_source(df, k_max)
             ok, purification = _quality(df, scenario.catalogue.routes)
             df = df[ok].assign(purification_cny_per_unit=purification[ok])
             df = _with_modes(df, mk)

@@ -65,3 +65,37 @@ def test_run_solves_the_default_scenario(tmp_path, capsys):
     assert main(["run", "--out", str(out)]) == 0
     assert (out / "summary.json").is_file()
     assert "bulk-2025" in capsys.readouterr().out
+
+
+def test_solve_strategy_decompose_gives_the_same_optimum(tmp_path, capsys):
+    folder = save_scenario(tiny_park(cap_e2=70.0), tmp_path / "sc")
+    totals = {}
+    for strategy in ("full", "decompose"):
+        code = main(["solve", str(folder), "--out", str(tmp_path / strategy), "--json", "--gap",
+                     "0", "--strategy", strategy])
+        assert code == 0
+        summary = json.loads(capsys.readouterr().out)
+        totals[strategy] = summary["objective"]["total_cny_per_a"]
+        assert (tmp_path / strategy / "flows.csv").exists()
+    assert totals == {"full": -8450.0, "decompose": -8450.0}
+
+
+def test_strategy_choice():
+    import pytest
+
+    from parkflow.solvers.strategy import DECOMPOSE_MIN_LINKS, choose_strategy, solve_with_strategy
+
+    big = DECOMPOSE_MIN_LINKS + 1
+    assert choose_strategy(big, "cost", 1) == "decompose"
+    assert choose_strategy(DECOMPOSE_MIN_LINKS, "cost", 1) == "full"  # not large
+    assert choose_strategy(big, "co2", 1) == "full"  # only cost is decomposed
+    assert choose_strategy(big, "cost", 3) == "full"  # several coupling entries (each_park)
+    assert choose_strategy(10, "co2", 3, "decompose") == "decompose"  # forced
+    with pytest.raises(ValueError, match="unknown strategy 'fast'"):
+        choose_strategy(10, "cost", 1, "fast")
+    res = solve_with_strategy(tiny_park(cap_e2=70.0), baseline=False)  # small: full
+    assert res.solver["strategy"] == "full"
+    res = solve_with_strategy(tiny_park(cap_e2=70.0), "decompose", gap=0.0)
+    assert res.solver["strategy"] == "decompose" and res.solver["method"] == "decomposed"
+    assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
+    assert res.baseline is not None and res.baseline.status.has_solution

@@ -128,7 +128,7 @@ def test_kd_tree_pairs_match_brute_force():
                         "quantity": 10.0, "unit": "t/a"})
     use = pd.DataFrame({"enterprise": ent["id"][n // 2:], "route": "cement_admixture",
                         "capacity": 10.0, "unit": "t/a"})
-    sc = scenario_from_frames("kd", ent, sup, use)
+    sc = scenario_from_frames("kd", ent, sup, use, max_candidates_per_supply="none")
     links = candidate_links(sc).links
     truck = links[links["mode"] == "truck"]
     grid = np.broadcast_arrays(lon[: n // 2, None], lat[: n // 2, None], lon[None, n // 2:],
@@ -172,3 +172,49 @@ def test_route_modes_rule_picks_the_allowed_mode_for_a_table_link():
     links = candidate_links(_heat_scenario(links=table)).links
     assert links.loc["L1", "mode"] == "steam_pipe"
     assert links.loc["L2", "mode"] == "hot_water_pipe"
+
+
+def _many_uses(k=None, links=None):
+    """One fly-ash source at E0 and 12 cement plants 1, 2, ..., 12 km east of it."""
+    n = 12
+    lon = 104.0 + np.arange(n + 1) / (111.32 * np.cos(np.radians(30.6)))
+    ent = pd.DataFrame({"id": [f"E{i}" for i in range(n + 1)], "name": "p", "park": "P1",
+                        "sector": "x", "lon": lon, "lat": 30.6})
+    sup = pd.DataFrame({"enterprise": ["E0", "E0"], "material": ["fly_ash", "bf_slag"],
+                        "quantity": 10.0, "unit": "t/a"})
+    use = pd.DataFrame({"enterprise": ent["id"][1:].tolist() * 2,
+                        "route": ["cement_admixture"] * n + ["road_base"] * n,
+                        "capacity": 10.0, "unit": "t/a"})
+    extra = {} if k is None else {"max_candidates_per_supply": k}
+    return scenario_from_frames("many", ent, sup, use, links=links, **extra)
+
+
+def test_candidates_are_bounded_per_source_and_route_to_the_nearest_uses():
+    links = candidate_links(_many_uses(k=3)).links
+    per = links[links["mode"] == "truck"].groupby(["source_id", "route"])["to"].agg(sorted)
+    # each source keeps its 3 nearest plants on each route it can reach
+    assert per.to_dict() == {("E0:bf_slag", "cement_admixture"): ["E1", "E2", "E3"],
+                             ("E0:bf_slag", "road_base"): ["E1", "E2", "E3"],
+                             ("E0:fly_ash", "cement_admixture"): ["E1", "E2", "E3"],
+                             ("E0:fly_ash", "road_base"): ["E1", "E2", "E3"]}
+    assert set(links["mode"]) == {"truck", "rail"}  # both modes of each kept pair
+    assert len(links) == 4 * 3 * 2
+
+
+def test_candidate_bound_default_and_lifted():
+    from parkflow.network import DEFAULT_MAX_CANDIDATES
+
+    assert DEFAULT_MAX_CANDIDATES == 50
+    full = candidate_links(_many_uses()).links  # 12 uses < 50: all kept
+    assert len(full) == 4 * 12 * 2
+    assert len(candidate_links(_many_uses(k="none")).links) == len(full)
+    assert len(candidate_links(_many_uses(k=12)).links) == len(full)
+
+
+def test_candidate_bound_keeps_table_links():
+    links = pd.DataFrame({"from": ["E0"], "to": ["E12"], "material": ["fly_ash"],
+                          "route": ["cement_admixture"], "mode": ["truck"], "existing": [True]})
+    sc = _many_uses(k=1, links=links)
+    net = candidate_links(sc).links
+    assert "L1" in net.index and net.loc["L1", "to"] == "E12"
+    assert set(net.loc[net.index != "L1", "to"]) == {"E1"}

@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="language of report.md, report.html and map.html (default zh)")
     parser.add_argument("--solver", choices=("highs", "scip"), default=None,
                         help="back-end (default: the scenario's)")
+    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
+                        help="auto (default): decompose large cost models; full: one MILP; "
+                        "decompose: always (see parkflow solve)")
 
 
 def _links_text(result) -> str:  # noqa: ANN001
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.output import check_not_input, output_dir
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.strategy import solve_with_strategy
 
     console = Console(stderr=True)
     path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)
@@ -78,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         def say(message: str) -> None:
             progress.update(task, description=message)
 
-        result = solve(scenario, solver=args.solver, progress=say)
+        result = solve_with_strategy(scenario, strategy=args.strategy, solver=args.solver,
+                                     progress=say)
         say(f"writing {out}")
         with output_dir(out, inputs=[path]) as tmp:
             write_solve_folder(scenario, result, tmp, lang=args.lang)

@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relative MIP gap at which to stop (default: the scenario's)")
     parser.add_argument("--solver", choices=("highs", "scip"), default=None,
                         help="back-end (default: the scenario's, else highs)")
+    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
+                        help="auto (default): decompose large cost models (> 20,000 candidate "
+                        "links, one target) into independent blocks; full: one MILP; decompose: "
+                        "always (docs/performance.md)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="language of report.md, report.html and map.html (default zh)")
     parser.add_argument("--json", action="store_true",
@@ -59,19 +63,20 @@ def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: 
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load, solve, write (exit 0 solved — also with unreachable targets —, 2 bad input, 3 none)."""
+    """Load, solve, write (exit 0 solved, also with unreachable targets; 2 bad input; 3 none)."""
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.output import check_not_input, output_dir
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.strategy import solve_with_strategy
     from parkflow.solvers.summary import summary_dict
 
     path = Path(args.scenario)
     out = Path(args.out)
     check_not_input(out, [path])  # fail before a long solve, not after
     scenario = load_scenario(path)
-    result = solve(scenario, objective=args.objective, solver=args.solver,
-                   time_limit_s=args.time_limit, gap=args.gap, baseline=not args.no_baseline)
+    result = solve_with_strategy(scenario, strategy=args.strategy, objective=args.objective,
+                                 solver=args.solver, time_limit_s=args.time_limit, gap=args.gap,
+                                 baseline=not args.no_baseline)
     with output_dir(out, inputs=[path]) as tmp:
         write_solve_folder(scenario, result, tmp, lang=args.lang)
     if args.json:

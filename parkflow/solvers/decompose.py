@@ -53,10 +53,15 @@ from scipy.sparse.csgraph import connected_components
 from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import OBJECTIVES, Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
-from parkflow.solvers import solve as _solve_mod
 from parkflow.solvers.backends import check_solver, solve_model
 from parkflow.solvers.formulation import DEFAULT_PENALTY_CNY_PER_T, SparseModel, build
 from parkflow.solvers.reduce import reduce_links
+from parkflow.solvers.solve import (
+    empty_result,
+    expand_targets,
+    result_from_solution,
+    solve_network,
+)
 
 __all__ = ["solve_decomposed", "component_labels", "BlockSolution", "solve_block"]
 
@@ -215,23 +220,8 @@ class _Runner:
 
 def _assemble(scenario: Scenario, network: CandidateNetwork, model: SparseModel, x: np.ndarray,
               status: SolveStatus, info: dict[str, Any], message: str) -> Result:
-    """The Result of a full-model solution vector (uses solve.py's assembly helpers)."""
-    clean = _solve_mod._clean(model, network, x)
-    tables = _solve_mod._tables(scenario, network, model, clean)
-    targets_df = _solve_mod._entry_totals(model, network, clean)
-    diagnosis = pd.DataFrame()
-    if status == SolveStatus.TARGET_UNREACHABLE:
-        diagnosis = _solve_mod._diagnosis(network, model, targets_df, tables["sources"], scenario)
-        miss = targets_df[~targets_df["met"]]
-        message = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
-                            f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
-                            for r in miss.itertuples()) or message
-    return Result(scenario_name=scenario.name, status=status, objective_name="cost",
-                  links=tables["links"], flows=tables["flows"], draws=tables["draws"],
-                  sources=tables["sources"], utilisation=tables["utilisation"],
-                  targets=targets_df, objective=tables["objective"],
-                  co2_avoided_t_per_a=tables["co2"], solver=info, diagnosis=diagnosis,
-                  message=message)
+    """The Result of a full-model solution vector (see ``result_from_solution``)."""
+    return result_from_solution(scenario, network, model, x, status, info, message)
 
 
 def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: str | None = None,
@@ -286,7 +276,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
     gap = settings.solver.gap if gap is None else gap
     gap_goal = 1e-4 if gap is None else float(gap)
-    tg = _solve_mod.expand_targets(scenario.targets if targets is None else targets, scenario)
+    tg = expand_targets(scenario.targets if targets is None else targets, scenario)
     min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
 
@@ -307,8 +297,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
                             "time_limit_s": limit, "gap_limit": gap, "method": "decomposed"}
 
     if objective != "cost":
-        res = _solve_mod.solve_network(scenario, net, objective, solver_name, left(), gap, tg,
-                                       min_flow)
+        res = solve_network(scenario, net, objective, solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
         res.message = (res.message + "; " if res.message else "") + \
             f"objective {objective} is not decomposed: the reduced network was solved whole"
@@ -336,8 +325,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
 
     if len(coupling) > 1 or len(other_coupling):
         say("several coupling rows: solving the reduced network whole")
-        res = _solve_mod.solve_network(scenario, net, "cost", solver_name, left(), gap, tg,
-                                       min_flow)
+        res = solve_network(scenario, net, "cost", solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
         res.message = (res.message + "; " if res.message else "") + \
             f"{len(coupling)} target rows couple components: the reduced network was solved whole"
@@ -517,8 +505,8 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
                  "n_iterations": n_iter, "n_solves": n_iter * len(blocks), "wall_s": total_s,
                  "termination": stopped or "gap reached"})
     if best_x is None:
-        return _solve_mod._empty_result(scenario, net, "cost", SolveStatus.ERROR, info,
-                                        f"decomposed solve found no solution ({stopped})")
+        return empty_result(scenario, net, "cost", SolveStatus.ERROR, info,
+                            f"decomposed solve found no solution ({stopped})")
     short = rhs - float(a @ best_x) if s_col >= 0 else 0.0
     if short > _ABS_TOL + 1e-6 * abs(rhs):
         status = SolveStatus.TARGET_UNREACHABLE
