@@ -21,6 +21,7 @@ def test_solve_writes_report_and_map(tmp_path, capsys):
     html = (out / "map.html").read_text(encoding="utf-8")
     assert "leaflet" in html.lower() and "cdn.jsdelivr" not in html
     assert summary["scenario"] in (out / "report.md").read_text(encoding="utf-8")
+    assert summary["solver"]["strategy"] == "full"  # a small park is solved whole
     # the solver's native chatter stays out of what the user reads
     assert "HighsMipSolverData" not in capsys.readouterr().out
 
