@@ -51,14 +51,14 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from parkflow.models.result import Result, SolveStatus
-from parkflow.models.scenario import OBJECTIVES, Scenario, Target
+from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
-from parkflow.solvers.backends import check_solver, solve_model
+from parkflow.solvers.backends import solve_model
 from parkflow.solvers.formulation import DEFAULT_PENALTY_CNY_PER_T, SparseModel, build
 from parkflow.solvers.reduce import reduce_links
 from parkflow.solvers.solve import (
     empty_result,
-    expand_targets,
+    resolve_options,
     result_from_solution,
     solve_network,
 )
@@ -268,16 +268,9 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     """
     say = progress or (lambda message: None)
     t_start = time.perf_counter()
-    settings = scenario.settings
-    objective = objective or settings.objective or "cost"
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}")
-    solver_name = check_solver(solver or settings.solver.name)
-    limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
-    gap = settings.solver.gap if gap is None else gap
+    objective, solver_name, limit, gap, tg, min_flow = resolve_options(
+        scenario, objective, solver, time_limit_s, gap, targets)
     gap_goal = 1e-4 if gap is None else float(gap)
-    tg = expand_targets(scenario.targets if targets is None else targets, scenario)
-    min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
 
     def left() -> float | None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -552,6 +552,41 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
     return result_from_solution(scenario, network, model, res.x, status, info, None, objective)
 
 
+class SolveOptions(NamedTuple):
+    """The options of one solve, with the scenario's settings filled in."""
+
+    objective: str
+    solver: str
+    time_limit_s: float
+    gap: float
+    targets: list
+    min_flow: float
+
+
+def resolve_options(scenario: Scenario, objective: str | None = None, solver: str | None = None,
+                    time_limit_s: float | None = None, gap: float | None = None,
+                    targets: Sequence[Target] | None = None) -> SolveOptions:
+    """Fill the options a caller left as None from ``scenario.settings``, and check them.
+
+    Raises
+    ------
+    ValueError
+        For an unknown objective.
+    SolverUnavailableError
+        When the back-end does not work here.
+    """
+    settings = scenario.settings
+    objective = objective or settings.objective or "cost"
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}")
+    solver_name = check_solver(solver or settings.solver.name)
+    limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
+    gap = settings.solver.gap if gap is None else gap
+    tg = expand_targets(scenario.targets if targets is None else targets, scenario)
+    min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
+    return SolveOptions(objective, solver_name, limit, gap, tg, min_flow)
+
+
 def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,
           time_limit_s: float | None = None, gap: float | None = None,
           targets: Sequence[Target] | None = None, baseline: bool = True,
@@ -588,15 +623,8 @@ def solve(scenario: Scenario, objective: str | None = None, solver: str | None =
         For an unknown objective.
     """
     say = progress or (lambda message: None)
-    settings = scenario.settings
-    objective = objective or settings.objective or "cost"
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}")
-    solver_name = check_solver(solver or settings.solver.name)
-    limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
-    gap = settings.solver.gap if gap is None else gap
-    tg = expand_targets(scenario.targets if targets is None else targets, scenario)
-    min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
+    objective, solver_name, limit, gap, tg, min_flow = resolve_options(
+        scenario, objective, solver, time_limit_s, gap, targets)
 
     say("building the candidate network")
     t0 = time.perf_counter()

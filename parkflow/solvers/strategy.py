@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from parkflow.models.result import Result
-from parkflow.models.scenario import OBJECTIVES, Scenario, Target
+from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
 
 __all__ = ["STRATEGIES", "DECOMPOSE_MIN_LINKS", "choose_strategy", "solve_with_strategy"]
@@ -96,19 +96,11 @@ def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: s
         to build the candidate network (s).
     """
     from parkflow.solvers import solve as solve_mod
-    from parkflow.solvers.backends import check_solver
     from parkflow.solvers.decompose import solve_decomposed
 
     say = progress or (lambda message: None)
-    settings = scenario.settings
-    objective = objective or settings.objective or "cost"
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}")
-    solver_name = check_solver(solver or settings.solver.name)
-    limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
-    gap = settings.solver.gap if gap is None else gap
-    tg = solve_mod.expand_targets(scenario.targets if targets is None else targets, scenario)
-    min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
+    objective, solver_name, limit, gap, tg, min_flow = solve_mod.resolve_options(
+        scenario, objective, solver, time_limit_s, gap, targets)
 
     say("building the candidate network")
     t0 = time.perf_counter()
