@@ -83,8 +83,8 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     from greedy import greedy
 
     from parkflow.generate import generate_scenario
-    from parkflow.pareto import total_cost
     from parkflow.network import candidate_links
+    from parkflow.pareto import total_cost
     from parkflow.solvers.solve import solve
 
     row: dict[str, Any] = {"n_enterprises": n}

@@ -10,9 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY_FILES, write_scenario
 from shapely.geometry import Polygon
 
-from conftest import TINY_FILES, write_scenario
 from parkflow.errors import OutputError
 from parkflow.geo import wgs84_to_gcj02
 from parkflow.io import load_scenario, save_scenario, scenario_from_frames, summarise

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _frames import tiny_frames
 
 from parkflow.pareto import MILESTONES, monotone_front, rate_grid
-from _frames import tiny_frames
 
 
 def test_rate_grid_holds_the_milestones_in_range_only():

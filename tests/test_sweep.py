@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _frames import tiny_frames
 
 from parkflow.errors import ScenarioError
 from parkflow.sweep import plan_from_dict, run_id
-from _frames import tiny_frames
 
 
 def test_grid_is_the_cartesian_product():

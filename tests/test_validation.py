@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import TINY_FILES, write_scenario
+
 from parkflow.cli import main
 from parkflow.errors import ParkflowWarning, ScenarioError
 from parkflow.io import load_scenario, save_scenario, scenario_from_frames, validate

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from strategies import scenarios
 
 from parkflow.io import load_scenario, save_scenario
 from parkflow.models.compare import scenario_differences
-from strategies import scenarios
 
 _SETTINGS = settings(max_examples=25, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])

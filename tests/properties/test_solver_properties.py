@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
 
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.solve import expand_targets, solve, solve_network
 from parkflow.solvers.summary import write_solution
-from strategies import scenarios
 
 _SETTINGS = settings(max_examples=20, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
