@@ -172,7 +172,10 @@ def _max_bulk_utilisation(sc) -> tuple[float, float]:
     return float(sup["quantity"].sum()), float(value)
 
 
-@pytest.mark.parametrize("name", ALL)
+REACHABLE = tuple(n for n in ALL if n != "panzhihua-vti")
+
+
+@pytest.mark.parametrize("name", REACHABLE)
 def test_bulk_targets_are_reachable_by_capacity(scenarios, name):
     sc = scenarios[name]
     generated, utilisable = _max_bulk_utilisation(sc)
@@ -217,3 +220,10 @@ def test_each_scenario_has_a_readme_and_is_listed(name):
     assert "estimate" in readme and "DOMAIN" in readme
     index = (scenarios_root() / "README.md").read_text(encoding="utf-8")
     assert f"`{name}`" in index
+
+
+def test_panzhihua_target_is_out_of_reach_with_todays_outlets(scenarios):
+    # high-Ti slag has only low-value outlets (DOMAIN §3): 78 % cannot be reached by capacity
+    sc = scenarios["panzhihua-vti"]
+    generated, utilisable = _max_bulk_utilisation(sc)
+    assert utilisable < 0.78 * generated

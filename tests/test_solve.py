@@ -268,3 +268,14 @@ def test_tailings_rule_is_the_same_for_targets_and_indicators():
     # and the members of the target are exactly the bulk materials the indicator keeps
     bulk = set(sc.catalogue.materials.index[sc.catalogue.materials["group"] == "bulk_solid_waste"])
     assert set(t.materials) == bulk - tailings_materials(sc.catalogue)
+
+
+def test_panzhihua_reports_the_missing_slag_capacity():
+    # the bundled Panzhihua park cannot reach 78 %: the diagnosis names high-Ti slag
+    sc = load_scenario(bundled_scenario_path("panzhihua-vti"))
+    res = solve(sc, baseline=False)
+    assert res.status.value == "target_unreachable"
+    row = res.targets.iloc[0]
+    assert 0.5 < row["rate"] < 0.78 and row["shortfall"] > 0
+    assert "vti_slag" in set(res.diagnosis["material"])
+    assert res.diagnosis["capacity_needed"].sum() >= row["shortfall"] - 1.0
