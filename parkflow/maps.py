@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import json
 import os
 import re
 import sys
@@ -42,12 +43,11 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
-from parkflow.sectors import (family_name, sector_colours, sector_family,  # noqa: F401
-                              sector_name)
+from parkflow.sectors import family_name, sector_colours, sector_family, sector_name  # noqa: F401
 
 LANGS = ("zh", "en")
 TILES = ("none", "osm", "tianditu", "gaode")
@@ -161,6 +161,7 @@ class _Names:
         self.lang = lang
         self._label = label
         self.catalogue = scenario.catalogue
+        self._memo: dict[tuple[str, str], str] = {}
         ent = scenario.enterprises
         self.enterprise = dict(zip(ent.index.astype(str), ent["name"].astype(str), strict=True))
         parks = scenario.parks
@@ -170,6 +171,11 @@ class _Names:
                          if isinstance(v, str) and v}
 
     def _cat(self, table: str, key: str, prefix: str) -> str:
+        if (table, key) not in self._memo:
+            self._memo[table, key] = self._lookup(table, key, prefix)
+        return self._memo[table, key]
+
+    def _lookup(self, table: str, key: str, prefix: str) -> str:
         frame = getattr(self.catalogue, table)
         col = f"name_{self.lang}"
         if key in frame.index and col in frame.columns:
@@ -458,7 +464,7 @@ def _link_popup(r: Any, names: _Names, unit: str, lang: str) -> str:
         (L("co2"), f"{_num(r.co2_avoided_t_per_a, 1)} {L('co2_unit')}"),
     ]
     body = "".join(f"<tr><th>{_esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return (f'<div class="pf-pop"><b>{_esc(names.ent(getattr(r, "from_")))} → '
+    return (f'<div class="pf-pop"><b>{_esc(names.ent(r.from_))} → '
             f"{_esc(names.ent(r.to))}</b><br><i>{_esc(kind)}</i>"
             f'<table class="pf-t">{body}</table></div>')
 
@@ -529,23 +535,103 @@ class _BoxControl(MacroElement):
         self.css = css
 
 
-class _Popup(MacroElement):
-    """A popup holding fixed HTML, bound with plain Leaflet (folium's Popup needs jQuery)."""
+class _Features(MacroElement):
+    """Many circle markers or lines in one layer, drawn in the page from one compact JSON array.
 
-    _template = folium.template.Template(
-        """
-        {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
-                                                   {maxWidth: {{ this.max_width|int }}});
-        {% endmacro %}
-        """
-    )
+    Folium writes a few lines of JavaScript per marker, line, tooltip and popup; at thousands of
+    enterprises that is tens of thousands of elements, slow to render in Python and in the page.
+    This element writes its features as data instead, and a short loop in the page builds the
+    Leaflet ``circleMarker`` or ``polyline`` of each, its tooltip, and its popup (whose HTML is
+    only put into the page's DOM when the popup opens).
 
-    def __init__(self, html_text: str, max_width: int = 420):
+    Parameters
+    ----------
+    kind : {"marker", "line"}
+        ``L.circleMarker`` (``at`` = ``[lat, lon]``) or ``L.polyline`` (``at`` = a list of
+        ``[lat, lon]``).
+    style : dict
+        Leaflet path options shared by every feature.
+    features : list of dict
+        One per feature: ``at`` (position or points), ``style`` (options that differ from
+        ``style``), ``tooltip`` (plain text) and ``popup`` (HTML).
+    max_width : int
+        Popups' maximum width (px).
+    """
+
+    _SCRIPT = """
+        (function (group, data) {
+            var make = data.kind === "line" ? L.polyline : L.circleMarker;
+            data.features.forEach(function (f) {
+                var layer = make(f.at, Object.assign({}, data.style, f.style));
+                if (f.tooltip) {
+                    var tip = document.createElement("div");
+                    tip.textContent = f.tooltip;
+                    layer.bindTooltip(tip, {sticky: true});
+                }
+                if (f.popup) {
+                    layer.bindPopup(function () { return f.popup; }, {maxWidth: data.max_width});
+                }
+                group.addLayer(layer);
+            });
+        })(%(group)s, %(data)s);
+"""
+
+    def __init__(self, kind: str, style: dict[str, Any], features: list[dict[str, Any]],
+                 max_width: int = 420):
         super().__init__()
-        self._name = "Popup"
-        self.html = html_text
+        self._name = "Features"
+        self.kind = kind
+        self.style = style
+        self.features = features
         self.max_width = max_width
+
+    def data_json(self) -> str:
+        """The features as JSON that is safe inside ``<script>`` (``<``, ``>``, ``&`` escaped)."""
+        text = json.dumps({"kind": self.kind, "style": self.style, "max_width": self.max_width,
+                           "features": self.features}, separators=(",", ":"), allow_nan=False)
+        return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026").replace("\u2028", "\\u2028")
+                .replace("\u2029", "\\u2029"))
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script to the page as it is (branca would parse it as a Jinja template)."""
+        script = self._SCRIPT % {"group": self._parent.get_name(), "data": self.data_json()}
+        self.get_root().script.add_child(_Verbatim(script), name=self.get_name())
+
+
+_FEATURE_DATA = re.compile(r"^\s*\}\)\((\w+), (\{.*\})\);$", re.MULTILINE)
+
+
+def drawn_features(page: str) -> dict[str, int]:
+    """How many circle markers and lines a written map page draws (from the data it holds).
+
+    Parameters
+    ----------
+    page : str
+        HTML of a map (:func:`map_html`, :func:`write_map`) or a page holding several maps.
+
+    Returns
+    -------
+    dict
+        ``{"marker": n_markers, "line": n_lines}`` (enterprises and rings of supply left
+        unused are markers; built links are lines).
+    """
+    counts = {"marker": 0, "line": 0}
+    for _, data in _FEATURE_DATA.findall(page):
+        parsed = json.loads(data)
+        counts[parsed["kind"]] += len(parsed["features"])
+    return counts
+
+
+class _Verbatim(Element):
+    """Text put into the page as it is (not a template: fast, and ``{{`` in data is harmless)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 def _tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None) -> None:
@@ -736,48 +822,48 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
                 "co2_avoided_t_per_a", "distance_km"]
         view = flows.assign(**{c: _column(flows, c) for c in cols}).rename(
             columns={"from": "from_"})
-        groups: dict[str, folium.FeatureGroup] = {}
+        points = np.round(curves, 6).tolist()
+        weights = np.round(weight, 2).tolist()
+        per_material: dict[str, list[dict[str, Any]]] = {}
         for i, r in enumerate(view.itertuples(index=False)):
-            mat = r.material
-            if mat not in groups:
-                colour = material_colour(mat, mat_order)
-                groups[mat] = folium.FeatureGroup(name=f"{L('links')}: {names.material(mat)}",
-                                                  show=True)
-                legend_materials.append((names.material(mat), colour))
+            style: dict[str, Any] = {"weight": weights[i]}
+            if r.existing:
+                style["dashArray"] = "10 7"
+            per_material.setdefault(r.material, []).append({
+                "at": points[i], "style": style,
+                "tooltip": (f"{names.ent(r.from_)} → {names.ent(r.to)}: "
+                            f"{names.material(r.material)} {_num(r.flow)} {unit.iat[i]}"),
+                "popup": _link_popup(r, names, unit.iat[i], lang)})
+        for mat, features in per_material.items():
             colour = material_colour(mat, mat_order)
-            tip = (f"{names.ent(r.from_)} → {names.ent(r.to)}: {names.material(mat)} "
-                   f"{_num(r.flow)} {unit.iat[i]}")
-            folium.PolyLine(
-                curves[i].tolist(), color=colour, weight=float(round(weight[i], 2)), opacity=0.85,
-                dash_array="10 7" if r.existing else None, tooltip=tip,
-            ).add_child(_Popup(_link_popup(r, names, unit.iat[i], lang), 420)
-                        ).add_to(groups[mat])
-            n_links += 1
-        for mat in groups:
-            groups[mat].add_to(m)
-            layers.append(groups[mat].layer_name)
+            legend_materials.append((names.material(mat), colour))
+            group = folium.FeatureGroup(name=f"{L('links')}: {names.material(mat)}", show=True)
+            _Features("line", {"color": colour, "opacity": 0.85}, features, 420).add_to(group)
+            group.add_to(m)
+            layers.append(group.layer_name)
+            n_links += len(features)
 
     # supply left unused ------------------------------------------------------------------------
     # small remainders (< 0.1 % of what the source had) are rounding, not supply left over
     left = sources[(sources["left"] > 1e-3 * (sources["generated"] + sources["drawn"]))
                    & (sources["left"] > 0) & sources["enterprise"].isin(pos.index)]
-    n_unused = 0
+    n_unused = len(left)
     if len(left):
         group = folium.FeatureGroup(name=L("unused"), show=True)
-        radius = _scaled(left["left"], left["unit"], 5.0, 26.0)
-        at = pos.loc[left["enterprise"]]
+        radius = np.round(_scaled(left["left"], left["unit"], 5.0, 26.0), 2).tolist()
+        at = pos.loc[left["enterprise"], ["lat", "lon"]].to_numpy(float).tolist()
+        features = []
         for i, r in enumerate(left.itertuples(index=False)):
             colour = material_colour(r.material, mat_order)
             text = (f"{names.ent(r.enterprise)}: {names.material(r.material)} — {L('left')} "
                     f"{_num(r.left)} {r.unit} ({L('rate')} {_pct(r.rate)})")
-            folium.CircleMarker(
-                [float(at["lat"].iat[i]), float(at["lon"].iat[i])],
-                radius=float(round(radius[i], 2)), color=colour, weight=2, dash_array="4 3",
-                fill=True, fill_color=colour, fill_opacity=0.12, tooltip=text,
-                ).add_child(_Popup(f'<div class="pf-pop">{_esc(text)}</div>', 360)).add_to(group)
-            n_unused += 1
+            features.append({"at": at[i], "style": {"radius": radius[i], "color": colour,
+                                                     "fillColor": colour},
+                             "tooltip": text, "popup": f'<div class="pf-pop">{_esc(text)}</div>'})
             if all(n != names.material(r.material) for n, _ in legend_materials):
                 legend_materials.append((names.material(r.material), colour))
+        _Features("marker", {"weight": 2, "dashArray": "4 3", "fill": True, "fillOpacity": 0.12},
+                  features, 360).add_to(group)
         group.add_to(m)
         layers.append(L("unused"))
 
@@ -786,14 +872,14 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
     colours = sector_colours(ent["sector"].astype(str).tolist())
     popups = _enterprise_popups(scenario, sources, absorbs, names, lang)
     group = folium.FeatureGroup(name=L("enterprises"), show=True)
-    for eid, name, sector, lat, lon in zip(pos.index, ent["name"].astype(str),
-                                           ent["sector"].astype(str), pos["lat"], pos["lon"],
-                                           strict=True):
-        folium.CircleMarker(
-            [float(lat), float(lon)], radius=7, color="#222222", weight=1.5, fill=True,
-            fill_color=colours[sector], fill_opacity=1.0,
-            tooltip=f"{name} ({sector_name(sector, lang)})",
-            ).add_child(_Popup(popups[eid], 460)).add_to(group)
+    features = [{"at": [lat, lon], "style": {"fillColor": colours[sector]},
+                 "tooltip": f"{name} ({sector_name(sector, lang)})", "popup": popups[eid]}
+                for eid, name, sector, lat, lon in zip(
+                    pos.index, ent["name"].astype(str), ent["sector"].astype(str),
+                    pos["lat"].to_numpy(float).tolist(), pos["lon"].to_numpy(float).tolist(),
+                    strict=True)]
+    _Features("marker", {"radius": 7, "color": "#222222", "weight": 1.5, "fill": True,
+                         "fillOpacity": 1.0}, features, 460).add_to(group)
     group.add_to(m)
     layers.append(L("enterprises"))
 

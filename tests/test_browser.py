@@ -117,3 +117,24 @@ def test_bundled_map_in_the_browser(tmp_path):
     for material in sorted(set(flows["material"]) & set(MATERIAL_COLOURS)):
         n = pixels_near(img, over_background(MATERIAL_COLOURS[material], 0.85), 0.1)
         assert n > 30, material
+
+
+def test_clicking_a_marker_opens_its_popup(tmp_path):
+    import re
+
+    page = write_map(hand_scenario(), hand_result(), tmp_path / "map.html", lang="en")
+    text = page.read_text(encoding="utf-8")
+    plain, _ = screenshot(page, tmp_path / "plain.png")
+    # click the first enterprise marker (popups are built from the data on opening)
+    name = re.search(r"var (map_\w+) = L\.map", text).group(1)
+    click = (f"<script>var done = false; {name}.eachLayer("
+             "function (l) { if (!done && l instanceof L.CircleMarker && l.options.radius === 7)"
+             " { done = true; l.fire('click', {latlng: l.getLatLng()}); } });"
+             "</script>")
+    clicked = tmp_path / "clicked.html"
+    clicked.write_text(text + click, encoding="utf-8")  # after the map's script
+    img, console = screenshot(clicked, tmp_path / "clicked.png")
+    assert "Uncaught" not in console, console
+    white = np.array([1.0, 1.0, 1.0])
+    # the popup: a white box of a few hundred by about a hundred pixels
+    assert pixels_near(img, white, 0.01) - pixels_near(plain, white, 0.01) > 10_000

@@ -10,7 +10,7 @@ import pytest
 from _maps_hand import hand_result, hand_scenario, link_rows
 
 from parkflow.compare import compare, link_differences
-from parkflow.maps import external_references
+from parkflow.maps import drawn_features, external_references
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,7 @@ def test_write_dual_map_and_tables(comparison, tmp_path):
     assert len(maps) == 2
     assert f"{maps[0]}.sync({maps[1]})" in page and f"{maps[1]}.sync({maps[0]})" in page
     assert "Leaflet.Sync" in page or "L.Map.Sync" in page
-    assert page.count("L.polyline(") == 4  # 2 links on each side
+    assert drawn_features(page)["line"] == 4  # 2 links on each side
     assert "Link differences" in page and 'class="pf-added"' in page
     assert 'class="pf-removed"' in page and "+5.26 pp" in page
     diff = pd.read_csv(paths[1], encoding="utf-8-sig")

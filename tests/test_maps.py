@@ -12,8 +12,9 @@ import pytest
 from _maps_hand import hand_result, hand_scenario, link_rows
 
 from parkflow.maps import (
-    _Popup,
     MATERIAL_COLOURS,
+    _Features,
+    drawn_features,
     enterprise_positions,
     external_references,
     inline_assets,
@@ -49,15 +50,24 @@ def _of(group: folium.FeatureGroup, kind: type) -> list:
     return [c for c in group._children.values() if isinstance(c, kind)]
 
 
+def _features(group: folium.FeatureGroup, kind: str) -> list[dict]:
+    """The features (``"marker"`` or ``"line"``) a layer draws, each with its full style."""
+    return [{**f, "style": {**el.style, **f["style"]}}
+            for el in _of(group, _Features) if el.kind == kind for f in el.features]
+
+
+def _all_features(m: folium.Map, kind: str) -> list[dict]:
+    return [f for g in _children(m, folium.FeatureGroup) for f in _features(g, kind)]
+
+
+
+
 def test_one_marker_per_enterprise_and_one_line_per_built_link(scenario, result):
     m = render_map(scenario, result, lang="en")
-    assert len(_of(_group(m, "Enterprises"), folium.CircleMarker)) == 4
-    lines = [pl for g in _children(m, folium.FeatureGroup) for pl in _of(g, folium.PolyLine)]
-    assert len(lines) == 2  # L3 has build 0: not drawn
-    page = map_html(m)
-    assert page.count("L.polyline(") == 2
+    assert len(_features(_group(m, "Enterprises"), "marker")) == 4
+    assert len(_all_features(m, "line")) == 2  # L3 has build 0: not drawn
     # 4 enterprises + 3 rings of supply left unused (fly ash at E1, gypsum at E3, slag at E4)
-    assert page.count("L.circleMarker(") == 7
+    assert drawn_features(map_html(m)) == {"line": 2, "marker": 7}
     assert m.parkflow_drawn["links"] == 2 and m.parkflow_drawn["unused"] == 3
 
 
@@ -68,26 +78,28 @@ def test_one_layer_per_material_and_a_layer_control(scenario, result):
                      "Symbiosis links: phosphogypsum", "Supply left unused (stored or disposed)",
                      "Enterprises"]
     assert len(_children(m, folium.LayerControl)) == 1
-    fly = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)[0]
-    assert fly.options["color"] == MATERIAL_COLOURS["fly_ash"]
-    assert fly.options["dashArray"] == "10 7"  # existing link
-    gyp = _of(_group(m, "Symbiosis links: phosphogypsum"), folium.PolyLine)[0]
-    assert "dashArray" not in gyp.options or gyp.options["dashArray"] is None
+    fly = _features(_group(m, "Symbiosis links: fly ash"), "line")[0]
+    assert fly["style"]["color"] == MATERIAL_COLOURS["fly_ash"]
+    assert fly["style"]["dashArray"] == "10 7"  # existing link
+    gyp = _features(_group(m, "Symbiosis links: phosphogypsum"), "line")[0]
+    assert gyp["style"]["color"] == MATERIAL_COLOURS["phosphogypsum"]
+    assert "dashArray" not in gyp["style"]
 
 
 def test_line_width_grows_with_the_square_root_of_flow(scenario, result):
     m = render_map(scenario, result, lang="en")
-    fly = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)[0]
-    gyp = _of(_group(m, "Symbiosis links: phosphogypsum"), folium.PolyLine)[0]
+    fly = _features(_group(m, "Symbiosis links: fly ash"), "line")[0]
+    gyp = _features(_group(m, "Symbiosis links: phosphogypsum"), "line")[0]
     # 60 000 t/a is the largest: 12 px; 20 000 t/a: 2 + 10·sqrt(1/3) = 7.77 px
-    assert fly.options["weight"] == pytest.approx(12.0)
-    assert gyp.options["weight"] == pytest.approx(2 + 10 * np.sqrt(1 / 3), abs=0.01)
+    assert fly["style"]["weight"] == pytest.approx(12.0)
+    assert gyp["style"]["weight"] == pytest.approx(2 + 10 * np.sqrt(1 / 3), abs=0.01)
 
 
 def test_unused_rings_are_sized_by_what_is_left(scenario, result):
     m = render_map(scenario, result, lang="en")
-    rings = _of(_group(m, "Supply left unused (stored or disposed)"), folium.CircleMarker)
-    radius = {tuple(r.location): r.options["radius"] for r in rings}
+    rings = _features(_group(m, "Supply left unused (stored or disposed)"), "marker")
+    radius = {tuple(r["at"]): r["style"]["radius"] for r in rings}
+    assert {r["style"]["dashArray"] for r in rings} == {"4 3"}
     # left: E1 40 000 fly ash, E3 30 000 gypsum, E4 40 000 slag → 26, 5 + 21·sqrt(0.75), 26
     assert radius[(29.40, 103.70)] == pytest.approx(26.0)
     assert radius[(29.38, 103.80)] == pytest.approx(5 + 21 * np.sqrt(0.75), abs=0.01)
@@ -96,13 +108,7 @@ def test_unused_rings_are_sized_by_what_is_left(scenario, result):
 
 def _popups(m: folium.Map) -> str:
     """Every popup's HTML (in the page they are JSON strings, non-ASCII escaped)."""
-    out, todo = [], [m]
-    while todo:
-        el = todo.pop()
-        todo.extend(el._children.values())
-        if isinstance(el, _Popup):
-            out.append(el.html)
-    return "\n".join(out)
+    return "\n".join(f["popup"] for kind in ("marker", "line") for f in _all_features(m, kind))
 
 
 def test_popups_show_amounts_rates_distance_cost_and_co2(scenario, result):
@@ -175,8 +181,8 @@ def test_gaode_shifts_everything_to_gcj02(scenario, result):
                        (pos["lat"] - scenario.enterprises["lat"].to_numpy()) * 111_000)
     assert ((shift_m > 200) & (shift_m < 800)).all()  # the GCJ-02 offset in Sichuan
     m = render_map(scenario, result, tiles="gaode")
-    marker = _of(_group(m, "企业"), folium.CircleMarker)[0]
-    assert marker.location == pytest.approx([lat[0], lon[0]])
+    marker = _features(_group(m, "企业"), "marker")[0]
+    assert marker["at"] == pytest.approx([lat[0], lon[0]])
     assert "autonavi.com" in map_html(m)
 
 
@@ -203,7 +209,7 @@ def test_no_solution_shows_all_supply_as_unused(scenario):
     m = render_map(scenario, empty, lang="en")
     assert m.parkflow_drawn["links"] == 0
     assert m.parkflow_drawn["unused"] == 3
-    assert len(_of(_group(m, "Enterprises"), folium.CircleMarker)) == 4
+    assert len(_features(_group(m, "Enterprises"), "marker")) == 4
 
 
 def test_links_both_ways_bend_to_opposite_sides(scenario):
@@ -214,8 +220,8 @@ def test_links_both_ways_bend_to_opposite_sides(scenario):
          "route": "cement_admixture", "flow": 10.0},
     ])
     m = render_map(scenario, hand_result(links), lang="en")
-    a, b = _of(_group(m, "Symbiosis links: fly ash"), folium.PolyLine)
-    mid_a, mid_b = np.array(a.locations[6]), np.array(b.locations[6])
+    a, b = _features(_group(m, "Symbiosis links: fly ash"), "line")
+    mid_a, mid_b = np.array(a["at"][6]), np.array(b["at"][6])
     assert np.linalg.norm(mid_a - mid_b) > 1e-3  # not drawn on top of each other
     straight_mid = np.array([29.41, 103.72])
     # each bends to the right of its own direction: opposite sides of the straight line
@@ -255,7 +261,7 @@ def test_cli_solve_then_map(tmp_path):
     page = (out / "map.html").read_text(encoding="utf-8")
     assert external_references(page) == []
     flows = pd.read_csv(out / "flows.csv")
-    assert page.count("L.polyline(") == len(flows)
+    assert drawn_features(page)["line"] == len(flows)
     assert (out / "summary.json").is_file()  # the solve's files are kept (merge)
 
 
@@ -278,8 +284,7 @@ def test_sectors_are_named_in_legend_popups_and_tooltips(scenario, result):
     en = render_map(scenario, result, lang="en")
     assert "Sector: Steel works" in _popups(en)
     assert "Cement" in _boxes(en)["pf-legend"]
-    tips = [c.text for g in en._children.values() for c in g._children.values()
-            for c in c._children.values() if isinstance(c, folium.Tooltip)]
+    tips = [f["tooltip"] for f in _all_features(en, "marker")]
     assert "钢厂 Steel (Steel works)" in tips
 
 
@@ -351,3 +356,16 @@ def test_sector_table_covers_bundled_and_generated_sectors():
     leshan = pd.read_csv(root / "leshan-wutongqiao" / "enterprises.csv", dtype=str)["sector"]
     names = {table.at[s, "name_en"] for s in set(leshan)}
     assert len({table.at[s, "colour"] for s in set(leshan)}) == len(names)
+
+
+def test_names_that_look_like_markup_or_templates_stay_data(result):
+    sc = hand_scenario()
+    ent = sc.enterprises.copy()
+    ent["name"] = ["</script><b>{{ x }}</b>", "水泥厂 Cement", "磷化工 Chem", "钢厂 Steel"]
+    sc = type(sc)(**{**sc.__dict__, "enterprises": ent})
+    page = map_html(render_map(sc, result, lang="en"))
+    assert "</script><b>" not in page and "{{ x }}" not in page.split("<script>")[0]
+    data = re.findall(r"^\s*\}\)\(feature_group_\w+, (\{.*\})\);$", page, re.MULTILINE)
+    tips = [f["tooltip"] for d in data for f in json.loads(d)["features"]]
+    assert "</script><b>{{ x }}</b> (Power)" in tips  # shown as text (textContent), not HTML
+    assert drawn_features(page) == {"line": 2, "marker": 7}
