@@ -75,7 +75,7 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
 
 
 def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder: Path,
-                     decompose: bool) -> dict[str, Any]:
+                     decompose: bool, strategy: str = "auto") -> dict[str, Any]:
     """Child process: time parkflow's steps, export the problem, run the greedy heuristic."""
     import pandas as pd
 
@@ -85,7 +85,7 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     from parkflow.generate import generate_scenario
     from parkflow.network import candidate_links
     from parkflow.pareto import total_cost
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.strategy import solve_with_strategy
 
     row: dict[str, Any] = {"n_enterprises": n}
     t = time.perf_counter()
@@ -96,8 +96,11 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     row["network_s"] = time.perf_counter() - t
     row["n_links"] = len(net.links)
     t = time.perf_counter()
-    res = solve(sc, objective="cost", gap=gap, time_limit_s=time_limit_s, baseline=False)
+    # what `parkflow solve --strategy STRATEGY` runs (auto: decompose above 20,000 links)
+    res = solve_with_strategy(sc, strategy=strategy, objective="cost", gap=gap,
+                              time_limit_s=time_limit_s, baseline=False)
     row["whole_solve_s"] = time.perf_counter() - t
+    row["strategy"] = res.solver.get("strategy")
     row["model_build_s"] = res.solver.get("build_s")
     row["solver_s"] = res.solver.get("time_s")
     row["gap"] = res.solver.get("gap")
@@ -175,7 +178,7 @@ def report(row: dict[str, Any]) -> str:
     lines.append(f"| solve to {row['gap_asked']:.0%} gap, s | {_fmt(row.get('solver_s'))} | "
                  f"{_fmt(p.get('solve_s'))} | {ratio(p.get('solve_s'), row.get('solver_s'))} |")
     pulp_total = (p.get("build_s") or 0) + (p.get("solve_s") or 0) if p.get("solve_s") else None
-    lines.append(f"| whole solve(), s | {_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
+    lines.append(f"| whole solve() ({row.get('strategy')}), s | {_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
                  f"{ratio(pulp_total, row.get('whole_solve_s'))} |")
     lines.append(f"| peak memory, MB | {_fmt(row.get('peak_rss_mb'), '.0f')} | "
                  f"{_fmt(p.get('peak_rss_mb'), '.0f')} (+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
@@ -215,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--decompose", action="store_true",
                         help="also time the reduced network (reduce_links + solve_network) and "
                              "solve_decomposed with 1 and 2 processes")
+    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
+                        help="parkflow's solve path, as `parkflow solve --strategy` (default auto)")
     parser.add_argument("--json", type=Path, default=None, help="write all numbers here")
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
@@ -222,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child is not None:
         row = measure_parkflow(args.child, args.seed, args.gap, args.time_limit, args.folder,
-                               args.decompose)
+                               args.decompose, args.strategy)
         print(json.dumps(row, default=str))
         return 0
 
@@ -231,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix=f"parkflow-bench-{n}-") as tmp:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed",
                    str(args.seed), "--gap", str(args.gap), "--time-limit", str(args.time_limit),
-                   "--folder", tmp] + (["--decompose"] if args.decompose else [])
+                   "--folder", tmp, "--strategy", args.strategy] + (
+                       ["--decompose"] if args.decompose else [])
             row = _child(cmd, timeout_s=4 * args.time_limit + 600)
             row.setdefault("n_enterprises", n)
             row["gap_asked"] = args.gap
