@@ -178,10 +178,12 @@ def report(row: dict[str, Any]) -> str:
     lines.append(f"| solve to {row['gap_asked']:.0%} gap, s | {_fmt(row.get('solver_s'))} | "
                  f"{_fmt(p.get('solve_s'))} | {ratio(p.get('solve_s'), row.get('solver_s'))} |")
     pulp_total = (p.get("build_s") or 0) + (p.get("solve_s") or 0) if p.get("solve_s") else None
-    lines.append(f"| whole solve() ({row.get('strategy')}), s | {_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
+    lines.append(f"| whole solve() ({row.get('strategy')}), s | "
+                 f"{_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
                  f"{ratio(pulp_total, row.get('whole_solve_s'))} |")
     lines.append(f"| peak memory, MB | {_fmt(row.get('peak_rss_mb'), '.0f')} | "
-                 f"{_fmt(p.get('peak_rss_mb'), '.0f')} (+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
+                 f"{_fmt(p.get('peak_rss_mb'), '.0f')} "
+                 f"(+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
                  f" | |")
     lines.append(f"| objective, CNY/a | {_fmt(row.get('objective'), ',.0f')} | "
                  f"{_fmt(p.get('objective'), ',.0f')} | |")

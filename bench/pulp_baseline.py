@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if row.max_draw > 0:
             draw[k] = pulp.LpVariable(f"draw_{k}", lowBound=0, upBound=row.max_draw)
         if k in out_of:
-            prob += (pulp.lpSum(out_of[k]) - (draw[k] if k in draw else 0) <= row.generated,
+            prob += (pulp.lpSum(out_of[k]) - draw.get(k, 0) <= row.generated,
                      f"supply_limit_{k}")
     for u, row in enumerate(uses.itertuples(index=False)):
         if u in into:

@@ -761,8 +761,9 @@ _DISPLAY: dict[str, list[str]] = {
     "materials": ["name", "category", "group", "kind", "canonical_unit", "is_tailings",
                   "env_tax_cny_per_t"],
     "categories": ["name", "group", "kind"],
-    "routes": ["name", "accepts", "modes", "value_cny_per_unit", "co2_avoided_t_per_unit", "displaces",
-               "min_temperature_c", "delta_t_c", "min_purity", "purification_cny_per_unit"],
+    "routes": ["name", "accepts", "modes", "value_cny_per_unit", "co2_avoided_t_per_unit",
+               "displaces", "min_temperature_c", "delta_t_c", "min_purity",
+               "purification_cny_per_unit"],
     "modes": ["name", "carries", "cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a",
               "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"],
 }

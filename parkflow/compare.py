@@ -341,7 +341,7 @@ class Comparison:
                f'<span class="pf-note">{_l("sync_note", lang)}</span></div>')
         fig.add_child(_Html(top))
         maps, bounds = [], []
-        for sc, res, left in ((self.scenario_a, self.result_a, "0%"),
+        for sc, res, _left in ((self.scenario_a, self.result_a, "0%"),
                               (self.scenario_b, self.result_b, "50%")):
             m = folium.Map(tiles=None, control_scale=True, width="50%", height="72vh",
                            left="0%", top="0%", position="relative")

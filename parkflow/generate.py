@@ -234,7 +234,7 @@ def _parks(n_parks: int, rng: np.random.Generator) -> pd.DataFrame:
         number = np.arange(len(parks) + 1, n_parks + 1)
         new = pd.DataFrame({
             "id": [f"GP{k:04d}" for k in number],
-            "name": [f"{c} Industrial Park {k}" for c, k in zip(base["city"], number)],
+            "name": [f"{c} Industrial Park {k}" for c, k in zip(base["city"], number, strict=True)],
             "city": base["city"],
             "lon": np.clip(lon, *_LON_RANGE),
             "lat": np.clip(lat, *_LAT_RANGE),
@@ -315,7 +315,7 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     park_ids = parks["id"].to_numpy()[park_idx]
     enterprises = pd.DataFrame({
         "id": ids,
-        "name": [f"{lab} {r} ({p})" for lab, r, p in zip(labels, rank, park_ids)],
+        "name": [f"{lab} {r} ({p})" for lab, r, p in zip(labels, rank, park_ids, strict=True)],
         "park": park_ids,
         "sector": sector,
         "lon": np.round(lon, 5),
@@ -361,7 +361,7 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     polygons = [
         affinity.scale(Point(x, y).buffer(radius_deg, resolution=8),
                        xfact=1.0 / np.cos(np.radians(y)), yfact=1.0)
-        for x, y in zip(parks["lon"], parks["lat"])
+        for x, y in zip(parks["lon"], parks["lat"], strict=True)
     ]
     parks_gdf = gpd.GeoDataFrame(
         {"id": parks["id"], "name": parks["name"], "level": parks["level"],

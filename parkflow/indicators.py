@@ -1,7 +1,8 @@
 """Utilisation indicators: the official comprehensive-utilisation rate per scope and category.
 
-综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量), i.e. ``rate = utilised / (generated + drawn)``,
-per statistics category and per scope (enterprise, park, city, all). Two totals are added: all bulk
+综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量),
+i.e. ``rate = utilised / (generated + drawn)``, per statistics category and per scope
+(enterprise, park, city, all). Two totals are added: all bulk
 industrial solid waste (``bulk_total``) and the same without tailings (``bulk_excl_tailings``, what
 the Sichuan 2025/2030 targets count).
 
@@ -70,7 +71,10 @@ def is_tailings(materials: pd.DataFrame) -> pd.Series:
 
 
 def tailings_materials(catalogue: Catalogue | None) -> set[str]:
-    """Material ids that count as tailings (:func:`is_tailings`); ``{"tailings"}`` without a catalogue."""
+    """Material ids that count as tailings (:func:`is_tailings`).
+
+    ``{"tailings"}`` without a catalogue.
+    """
     if catalogue is None:
         return {TAILINGS}
     m = catalogue.materials

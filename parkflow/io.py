@@ -618,7 +618,7 @@ def _assign_ids(name: str, df: pd.DataFrame, file: str, problems: _Problems) -> 
         ids = generated
     dup = ids.duplicated(keep="first") & (ids != "")
     first_row = ids.drop_duplicates(keep="first")
-    first = {v: _row(p) for p, v in zip(first_row.index, first_row)}
+    first = {v: _row(p) for p, v in zip(first_row.index, first_row, strict=True)}
     for pos in np.flatnonzero(dup.to_numpy()):
         ident = ids.iloc[pos]
         problems.add(file, f"duplicate id: {_LABEL[name]} '{ident}' already appears in row "

@@ -35,7 +35,8 @@ LABELS: dict[str, dict[str, str]] = {
                                "comparison is omitted."},
     "formula_note": {
         "zh": "综合利用率 = 综合利用量 ÷ (产生量 + 综合利用往年贮存量) × 100%；"
-              "综合利用量含综合利用往年贮存量；贮存/处置量 = 产生量 + 综合利用往年贮存量 − 综合利用量。",
+              "综合利用量含综合利用往年贮存量；"
+              "贮存/处置量 = 产生量 + 综合利用往年贮存量 − 综合利用量。",
         "en": "Utilisation rate = utilised ÷ (generated + drawn from prior-year stock) × 100 %; "
               "utilised includes the stock drawn; stored or disposed = generated + drawn − "
               "utilised.",
@@ -52,7 +53,8 @@ LABELS: dict[str, dict[str, str]] = {
               "neither side loses.",
     },
     "grid_note": {
-        "zh": "余热发电（ORC）按全国电网因子 {national} 与四川电网因子 {sichuan} tCO₂/MWh 分别计算；"
+        "zh": "余热发电（ORC）按全国电网因子 {national} 与四川电网因子 {sichuan} "
+              "tCO₂/MWh 分别计算；"
               "节能量：余热按热当量折标煤，发电按电力当量值 0.1229 kgce/kWh 折标煤。",
         "en": "Waste-heat power (ORC) is counted with both the national grid factor {national} and "
               "the Sichuan factor {sichuan} tCO₂/MWh; energy saved: heat at its calorific "

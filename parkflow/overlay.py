@@ -258,10 +258,7 @@ def _add(tables: dict[str, pd.DataFrame], add: dict[str, list[Any]], gcj02: bool
             continue
         new = pd.DataFrame(rows, index=pd.Index(ids, name="id"))
         start = len(frame)
-        if len(frame):
-            combined = pd.concat([frame, new.astype(object)], axis=0)
-        else:
-            combined = new
+        combined = pd.concat([frame, new.astype(object)], axis=0) if len(frame) else new
         combined.index.name = "id"
         tables[table] = combined
         origin[table] = {start + i: w for i, w in enumerate(where_of)}

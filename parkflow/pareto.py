@@ -204,7 +204,7 @@ def plot_png(front: pd.DataFrame, path: Path) -> None:
     ok = front[np.isfinite(front["cost_cny_per_a"])]
     ax.plot(ok["rate"] * 100, ok["cost_cny_per_a"] / 1e6, "o-", color="#1f77b4",
             label="least cost (ε-constraint)")
-    for m, colour in zip(MILESTONES, ("#d62728", "#9467bd")):
+    for m, colour in zip(MILESTONES, ("#d62728", "#9467bd"), strict=True):
         ax.axvline(m * 100, color=colour, linestyle="--",
                    label=f"{m:.0%} target ({'2025' if m == 0.78 else '2030'})")
     if np.isfinite(front.attrs.get("rate_today", np.nan)):
@@ -234,7 +234,7 @@ def plot_html(front: pd.DataFrame, path: Path) -> None:
                        "cost %{y:.3f} M CNY/a<br>CO₂ avoided %{customdata[1]:,.0f} t/a<br>"
                        "links %{customdata[2]}<extra></extra>"),
     ))
-    for m, colour in zip(MILESTONES, ("#d62728", "#9467bd")):
+    for m, colour in zip(MILESTONES, ("#d62728", "#9467bd"), strict=True):
         fig.add_vline(x=m * 100, line_dash="dash", line_color=colour,
                       annotation_text=f"{m:.0%} ({'2025' if m == 0.78 else '2030'})")
     fig.update_layout(title=_title(front), xaxis_title="utilisation rate (%)",

@@ -47,7 +47,8 @@ BULK_EXCL_TAILINGS = "bulk_excl_tailings"
 
 #: Electricity's calorific equivalent, 0.1229 kgce/kWh (GB/T 2589-2020) = tce per MWh.
 TCE_PER_MWH_ELECTRICITY = 0.1229
-#: ORC heat-to-power efficiency ≈10 % → 27.8 kWh per GJ of heat (estimate [E], routes.csv orc_power).
+#: ORC heat-to-power efficiency ≈10 % → 27.8 kWh per GJ of heat
+#: (estimate [E], routes.csv orc_power).
 ORC_MWH_PER_GJ_DEFAULT = 0.10 / 3.6
 
 SCOPE_ORDER = {"all": 0, "park": 1, "city": 2, "enterprise": 3}
@@ -872,8 +873,9 @@ def display_frame(report: Report, key: str) -> pd.DataFrame:
         elif kind in ("q", "tco2"):
             decimals = 0 if biggest >= 100 or integral else 2
         if kind == "q" and row_units is not None:
-            per_row = row_units.map(lambda u: 1 if u in (label("u_pct", lang), label("u_pp", lang))
-                                    else (0 if u == label("u_count", lang) else decimals))
+            per_row = row_units.map(lambda u, dec=decimals: 1 if u in (label("u_pct", lang),
+                                                                       label("u_pp", lang))
+                                    else (0 if u == label("u_count", lang) else dec))
             out[head] = [_fmt(v, int(d)) for v, d in zip(values, per_row, strict=True)]
             continue
         out[head] = [_fmt(v / scale if pd.notna(v) else np.nan, decimals) for v in values]

@@ -150,7 +150,7 @@ def plan_from_dict(spec: dict[str, Any], where: str = "grid") -> SweepPlan:
     if problems:
         raise ScenarioError(problems, source=where)
     names = list(grid)
-    points = [dict(zip(names, combo)) for combo in itertools.product(*grid.values())]
+    points = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
     n_samples = int(spec.get("samples") or 0)
     if n_samples > 0:
         rng = np.random.default_rng(int(spec.get("seed", 0)))
@@ -369,7 +369,7 @@ def _table(rows: Sequence[dict[str, Any]], plan: SweepPlan) -> pd.DataFrame:
     for name in names:
         df[name] = [params.get(r, {}).get(name, np.nan) if r in params
                     else json.loads(pj).get(name, np.nan)
-                    for r, pj in zip(df["run_id"], df["params_json"])]
+                    for r, pj in zip(df["run_id"], df["params_json"], strict=True)]
         if df[name].map(lambda v: isinstance(v, str)).any():
             df[name] = df[name].astype("string")
         else:

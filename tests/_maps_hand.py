@@ -96,7 +96,8 @@ def hand_result(links: pd.DataFrame | None = None, name: str = "hand park") -> R
                         "generated": [100_000.0, 50_000.0, 40_000.0]})
     used = flows.groupby(["from", "material"])["flow"].sum()
     gen["utilised"] = [float(used.get((e, m), 0.0)) for e, m in zip(gen["enterprise"],
-                                                                    gen["material"])]
+                                                                    gen["material"],
+                                                                    strict=True)]
     sources = gen.assign(drawn=0.0, category=["fly_ash", "byproduct_gypsum", "smelting_slag"],
                          unit="t/a", park=["P1", "P2", "P2"], city="Leshan")
     sources["left"] = sources["generated"] - sources["utilised"]

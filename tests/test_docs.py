@@ -1,4 +1,7 @@
-"""The documentation names every command and option the CLI has, and the docs the README links exist."""
+"""The documentation names every command and option the CLI has.
+
+And the docs the README links exist.
+"""
 
 from __future__ import annotations
 

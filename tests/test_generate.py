@@ -1,4 +1,7 @@
-"""Generated scenarios: deterministic, inside Sichuan, clustered around parks, valid and solvable."""
+"""Generated scenarios: deterministic, inside Sichuan, clustered around parks.
+
+Also valid and solvable.
+"""
 
 from __future__ import annotations
 

@@ -75,7 +75,8 @@ def test_remove_enterprise_takes_its_rows_and_links(tmp_path, base):
 def test_remove_rows_by_values_or_id(tmp_path, base):
     sid = base.supplies.index[(base.supplies["enterprise"] == "LS07")
                               & (base.supplies["material"] == "fgd_gypsum")][0]
-    linked = set(zip(base.links["to"], base.links["route"]))  # a use a link needs stays
+    # a use a link needs stays
+    linked = set(zip(base.links["to"], base.links["route"], strict=True))
     uid = next(u for u in base.uses.index
                if (base.uses.at[u, "enterprise"], base.uses.at[u, "route"]) not in linked)
     sc = _load(_write(tmp_path, "remove:\n  supplies: [{enterprise: LS07, material: fgd_gypsum}]\n"

@@ -49,7 +49,10 @@ PARK = {"E1": "P1", "E2": "P1", "E3": "P2"}
 
 
 def _util(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
-    """Enterprise rows (ent, category, generated, utilised, drawn) → all scopes, as a solve gives."""
+    """Enterprise rows (ent, category, generated, utilised, drawn) → all scopes.
+
+    As a solve gives.
+    """
     ent = pd.DataFrame(rows, columns=["scope_id", "category", "generated", "utilised", "drawn"])
     ent["scope_type"] = "enterprise"
     ent["park"] = ent["scope_id"].map(PARK)
@@ -290,10 +293,12 @@ def test_english_report_has_no_chinese_left(result):
 def test_chinese_report_uses_official_terms(result):
     rep = build_report(None, result, lang="zh")
     cols = list(rep.table("solid_waste").columns)
-    assert cols[3:8] == ["产生量 (t/a)", "综合利用量 (t/a)", "其中：综合利用往年贮存量 (t/a)",
+    assert cols[3:8] == ["产生量 (t/a)", "综合利用量 (t/a)",
+                         "其中：综合利用往年贮存量 (t/a)",
                          "贮存/处置量 (t/a)", "综合利用率 (%)"]
     cats = set(rep.table("solid_waste")["类别"])
-    assert {"粉煤灰", "尾矿", "工业副产石膏", "冶炼废渣", "大宗工业固体废物合计（不含尾矿）"} <= cats
+    assert {"粉煤灰", "尾矿", "工业副产石膏", "冶炼废渣",
+            "大宗工业固体废物合计（不含尾矿）"} <= cats
     assert set(rep.table("energy_gas")["类别"]) == {"余热"}
     assert rep.tables.keys() == build_report(None, result, lang="en").tables.keys()
 
@@ -522,7 +527,8 @@ def test_drawn_comes_right_after_utilised(result, key):
 
 def test_overview_rows_put_drawn_under_utilised(result):
     ind = build_report(None, result, lang="zh").table("overview")["指标"].tolist()
-    assert [s.split(" — ")[0] for s in ind[1:4]] == ["产生量", "综合利用量", "其中：综合利用往年贮存量"]
+    assert [s.split(" — ")[0] for s in ind[1:4]] == ["产生量", "综合利用量",
+                                                    "其中：综合利用往年贮存量"]
 
 
 # ---- the tailings rule (flag OR category) also at category level -----------------------------

@@ -1,4 +1,7 @@
-"""solve(): objectives, statuses, baseline, result tables, solution folder and every bundled scenario."""
+"""solve(): objectives, statuses, baseline, result tables, solution folder.
+
+And every bundled scenario.
+"""
 
 from __future__ import annotations
 
@@ -257,7 +260,8 @@ def test_tailings_rule_is_the_same_for_targets_and_indicators():
     assert "fly_ash" in t.materials and "steel_slag" in t.materials
     assert "tailings" not in t.materials and "coal_gangue" not in t.materials
     # the indicators count the same materials: 80 of fly ash only, out of 100
-    src = pd.DataFrame({"enterprise": ["E1"] * 3, "material": ["fly_ash", "tailings", "coal_gangue"],
+    src = pd.DataFrame({"enterprise": ["E1"] * 3,
+                        "material": ["fly_ash", "tailings", "coal_gangue"],
                         "category": ["fly_ash", "tailings", "coal_gangue"],
                         "generated": [100.0, 50.0, 40.0], "drawn": [0.0] * 3,
                         "utilised": [80.0, 5.0, 0.0], "unit": ["t/a"] * 3, "park": ["P1"] * 3,

@@ -1,8 +1,9 @@
 """Build the bundled scenario ``scenarios/sichuan-province`` — deterministic and seeded.
 
-Thirteen real Sichuan parks (``tools/data/sichuan_parks.csv``, a copy of shared/data/sichuan_parks.csv,
-DOMAIN.md §5) each get a *recipe*: which plant types the park holds and how many (from the park's
-main industries in that file). Every plant is then drawn with a seeded generator:
+Thirteen real Sichuan parks (``tools/data/sichuan_parks.csv``, a copy of
+shared/data/sichuan_parks.csv, DOMAIN.md §5) each get a *recipe*: which plant types the park
+holds and how many (from the park's main industries in that file). Every plant is then drawn
+with a seeded generator:
 
 * position: the park point plus a normal offset (σ = 1.5 km), clipped to 4 km;
 * size: log-uniform between the sector's ``size_low`` and ``size_high`` (:data:`SECTORS`);
@@ -204,7 +205,8 @@ EXISTING: list[tuple[str, str, str, str, str]] = [
 RECIPES: dict[str, dict[str, int]] = {
     "PZH-VTHT": {"vti_ironmaking": 1, "steelmaking": 1, "coking": 1, "sintering": 1,
                  "tio2_sulphate": 3, "coal_power": 1, "metal_mine": 1, "cement": 2,
-                 "cement_grinding": 1, "road_contractor": 2, "slag_processing": 1, "brick_works": 2, "ready_mix": 1,
+                 "cement_grinding": 1, "road_contractor": 2, "slag_processing": 1,
+                 "brick_works": 2, "ready_mix": 1,
                  "gypsum_board": 1, "hydrogen_station": 1, "steam_user": 1, "orc": 1},
     "XC-VT": {"vti_ironmaking": 1, "steelmaking": 1, "coking": 1, "sintering": 1,
               "metal_mine": 1, "coal_power": 1, "cement": 1, "road_contractor": 2,
@@ -342,8 +344,10 @@ def build_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
             "stockpiles": stockpiles, "links": links}
 
 
-SCENARIO_YAML = """\
-# Sichuan province: {n_parks} parks, {n_ent} plants, written by tools/build_province.py (seed {seed}).
+SCENARIO_YAML = (
+    "# Sichuan province: {n_parks} parks, {n_ent} plants, written by tools/build_province.py "
+    "(seed {seed}).\n"
+    """\
 # Do not edit the CSV files by hand: change the script and run it again (see README.md).
 name: Sichuan province 2025
 description: >-
@@ -374,7 +378,7 @@ modes:
   rail: {{reach_km: 400}}
 objective: cost
 solver: {{name: highs, time_limit_s: 60, gap: 0.001}}
-"""
+""")
 
 
 def write_province(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:

@@ -1,4 +1,7 @@
-"""`parkflow generate` — write a synthetic Sichuan scenario of any size (for tests and benchmarks)."""
+"""`parkflow generate` — write a synthetic Sichuan scenario of any size.
+
+For tests and benchmarks.
+"""
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="grid file: grid: (cartesian lists) and/or samples: N with "
                              "parameters: (distributions); see docs/research.md")
     parser.add_argument("--out", default="parkflow-sweep", metavar="DIR",
-                        help="output folder (default ./parkflow-sweep); a rerun skips finished runs")
+                        help="output folder (default ./parkflow-sweep); a rerun skips finished "
+                             "runs")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="address of a running Dask scheduler (default: a LocalCluster)")
     parser.add_argument("--workers", type=int, default=2, metavar="N",

@@ -42,9 +42,10 @@ class Result:
         ``"cost"``, ``"utilisation"`` or ``"co2"``.
     links : pandas.DataFrame
         Every candidate link (index ``link_id``), the network's columns plus ``build`` (0/1),
-        ``flow`` (canonical unit/a leaving the source), ``delivered`` (after losses) and the per-link
-        money and CO₂ terms: ``transport_cny_per_a, fixed_cny_per_a, purification_cny_per_a,
-        value_cny_per_a, disposal_avoided_cny_per_a, total_cny_per_a, co2_avoided_t_per_a``.
+        ``flow`` (canonical unit/a leaving the source), ``delivered`` (after losses) and the
+        per-link money and CO₂ terms: ``transport_cny_per_a, fixed_cny_per_a,
+        purification_cny_per_a, value_cny_per_a, disposal_avoided_cny_per_a, total_cny_per_a,
+        co2_avoided_t_per_a``.
     flows : pandas.DataFrame
         The built links only (``links[links.build == 1]``) — what flows.csv holds.
     draws : pandas.DataFrame

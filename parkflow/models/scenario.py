@@ -8,7 +8,8 @@ Tables (PyPSA-style component tables, each indexed by a string id):
 
 * ``enterprises`` — GeoDataFrame, index ``enterprise_id``; columns ``name, park, sector, lon, lat,
   city, geometry`` (points, EPSG:4326).
-* ``supplies`` — index ``supply_id``; ``enterprise, material, quantity, unit, temperature_c, purity``.
+* ``supplies`` — index ``supply_id``; ``enterprise, material, quantity, unit, temperature_c,
+  purity``.
 * ``uses`` — index ``use_id``; ``enterprise, route, capacity, unit, min_temperature_c, min_purity,
   value``.
 * ``stockpiles`` — index ``stockpile_id``; ``enterprise, material, quantity, unit, max_draw``

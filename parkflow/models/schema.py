@@ -59,9 +59,11 @@ ENTERPRISES = TableSchema(
         Column("name", "str", doc="Plant name (Chinese or English)."),
         Column("park", "str", doc="Park id; matches parks.geojson when given."),
         Column("sector", "str", doc="Sector, e.g. 'steel', 'cement', 'phosphate_chemicals'."),
-        Column("lon", "float64", unit="degree", doc="Longitude (WGS-84 unless coordinates: gcj02)."),
+        Column("lon", "float64", unit="degree",
+               doc="Longitude (WGS-84 unless coordinates: gcj02)."),
         Column("lat", "float64", unit="degree", doc="Latitude (WGS-84 unless coordinates: gcj02)."),
-        Column("city", "str", required=False, default="", doc="City (prefecture), for city scopes."),
+        Column("city", "str", required=False, default="",
+               doc="City (prefecture), for city scopes."),
     ),
 )
 
@@ -100,7 +102,8 @@ USES = TableSchema(
         Column("min_purity", "float64", required=False, default=float("nan"), unit="fraction",
                doc="Hydrogen: minimum purity (overrides the route's)."),
         Column("value", "float64", required=False, default=float("nan"),
-               unit="CNY per canonical unit", doc="Value per unit absorbed (overrides the route's)."),
+               unit="CNY per canonical unit",
+               doc="Value per unit absorbed (overrides the route's)."),
     ),
 )
 

@@ -299,10 +299,7 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
     bounds = res.termination.objective_bounds
     primal = float(bounds.primal_bound)
     dual = float(bounds.dual_bound)
-    if x is not None:
-        obj = float(model.c @ x + model.offset)
-    else:
-        obj = float("nan")
+    obj = float(model.c @ x + model.offset) if x is not None else float("nan")
     denom = max(abs(obj), 1e-9) if np.isfinite(obj) else float("nan")
     best = obj if np.isfinite(obj) else primal
     g = abs(best - dual) / denom if np.isfinite(best) and np.isfinite(dual) else float("nan")

@@ -303,7 +303,8 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     src_lab, _, n_comp = component_labels(net)
     col_lab = _column_labels(model, net, src_lab)
     row_lab = _row_labels(model.A, col_lab)
-    if relax_target and model.families["target_rate"].stop - model.families["target_rate"].start == 1:
+    if (relax_target
+            and model.families["target_rate"].stop - model.families["target_rate"].start == 1):
         row_lab[model.families["target_rate"]] = -2
     slack_pos = np.arange(cols.slack, cols.slack + cols.n_slack)
     target_rows = np.arange(model.families["target_rate"].start,

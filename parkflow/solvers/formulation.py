@@ -7,7 +7,8 @@ Sets
 * :math:`U` — uses (``network.sinks``), each an enterprise's capacity on one route;
 * :math:`K` — stockpiles (``network.stock``), :math:`K(s)` those attached to source :math:`s`;
 * :math:`L` — candidate links (``network.links``); :math:`L^{out}(s)`, :math:`L^{in}(u)` the links
-  leaving source :math:`s` and arriving at use :math:`u`; :math:`L^{ex} \subseteq L` the existing ones;
+  leaving source :math:`s` and arriving at use :math:`u`; :math:`L^{ex} \subseteq L` the existing
+  ones;
 * :math:`E` — target entries (a target with scope ``each_park`` gives one entry per park);
   :math:`S(e)` the sources of entry :math:`e`'s materials inside its scope.
 

@@ -415,7 +415,8 @@ def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
 
 _empty_result = empty_result  # the former private name, kept for callers not yet switched
 
-#: Appended to the message of a ``target_unreachable`` result (docs/model.md, "Unreachable targets").
+#: Appended to the message of a ``target_unreachable`` result
+#: (docs/model.md, "Unreachable targets").
 UNREACHABLE_NOTE = ("best reachable rates minimise the total shortfall (t/a) summed over all "
                     "target entries, so with several entries (each_park) one entry's rate is one "
                     "trade-off among many, not its own maximum")

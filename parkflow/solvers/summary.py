@@ -159,7 +159,8 @@ def _csv(df: pd.DataFrame | None, path: Path, index: bool = False) -> None:
     (df if df is not None else pd.DataFrame()).to_csv(path, index=index, encoding=_ENCODING)
 
 
-def write_solution_files(scenario: Scenario | None, result: Result, folder: str | Path) -> list[Path]:
+def write_solution_files(scenario: Scenario | None, result: Result,
+                         folder: str | Path) -> list[Path]:
     """Write the solution files into an existing folder (the caller manages atomicity).
 
     Use :func:`write_solution` unless you already hold a :func:`parkflow.output.output_dir`.
@@ -242,8 +243,9 @@ def _result_from(summary: dict[str, Any], flows: pd.DataFrame, **tables: pd.Data
         sources=tables.get("sources", pd.DataFrame()),
         utilisation=tables.get("utilisation", pd.DataFrame()),
         targets=tables.get("targets", pd.DataFrame()),
-        objective={f"{k}_cny_per_a": (float(obj[f"{k}_cny_per_a"]) if obj.get(f"{k}_cny_per_a") is not None
-                       else float("nan")) for k in _OBJ_KEYS},
+        objective={f"{k}_cny_per_a": (float(obj[f"{k}_cny_per_a"])
+                                      if obj.get(f"{k}_cny_per_a") is not None
+                                      else float("nan")) for k in _OBJ_KEYS},
         co2_avoided_t_per_a=float(summary.get("co2_avoided_t_per_a") or 0.0),
         solver=dict(summary.get("solver") or {}),
         diagnosis=tables.get("diagnosis", pd.DataFrame()),
