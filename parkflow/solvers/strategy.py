@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
-from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.network import candidate_links
 
 __all__ = ["STRATEGIES", "DECOMPOSE_MIN_LINKS", "choose_strategy", "solve_with_strategy"]
 
@@ -122,11 +122,7 @@ def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: s
     result.solver["strategy"] = chosen
     if baseline:
         say("solving the existing-links-only baseline")
-        existing = network.links[network.links["existing"]]
-        base_net = CandidateNetwork(sources=network.sources, sinks=network.sinks,
-                                    stock=network.stock, links=existing,
-                                    enterprises=network.enterprises)
-        result.baseline = solve_mod.solve_network(scenario, base_net, "cost", solver_name, limit,
-                                                  gap, tg, min_flow)
+        result.baseline = solve_mod.solve_baseline(scenario, network, solver_name, limit, gap, tg,
+                                                   min_flow)
     say(f"done: {result.status.value}")
     return result
