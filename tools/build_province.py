@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from park_geojson import KM_PER_DEG_LAT, park_polygon, park_table  # noqa: E402
+from park_geojson import KM_PER_DEG_LAT, park_feature, park_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "scenarios" / "sichuan-province"
@@ -394,16 +394,7 @@ def write_province(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> dict[st
     for park_id in RECIPES:
         park = parks.loc[park_id]
         radius_km = (MAX_OFFSET_KM + 1.0) / math.cos(math.pi / 12)
-        features.append({
-            "type": "Feature",
-            "properties": {"id": park_id, "name": park["name_zh"], "name_en": park["name_en"],
-                           "level": park["level"], "city": park["city"],
-                           "note": "boundary estimate: polygon around the park point of "
-                                   "sichuan_parks.csv covering its plants"},
-            "geometry": {"type": "Polygon",
-                         "coordinates": [park_polygon(park["lon"], park["lat"], radius_km,
-                                                      park_id)]},
-        })
+        features.append(park_feature(park_id, park, radius_km))
     geojson = {"type": "FeatureCollection", "features": features}
     (out / "parks.geojson").write_text(json.dumps(geojson, ensure_ascii=False, indent=1) + "\n",
                                        encoding="utf-8")

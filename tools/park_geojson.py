@@ -69,17 +69,21 @@ def parks_feature_collection(enterprises: pd.DataFrame, margin_km: float = 1.0) 
                            (group["lat"] - row["lat"]) * KM_PER_DEG_LAT)
         # the 12-gon with vertices >= r contains the circle of radius r·cos(15°)
         radius_km = (float(dist_km.max()) + margin_km) / np.cos(np.pi / 12)
-        features.append({
-            "type": "Feature",
-            "properties": {"id": park_id, "name": row["name_zh"], "name_en": row["name_en"],
-                           "level": row["level"], "city": row["city"],
-                           "note": "boundary estimate: polygon around the park point of "
-                                   "sichuan_parks.csv covering its plants"},
-            "geometry": {"type": "Polygon",
-                         "coordinates": [park_polygon(row["lon"], row["lat"], radius_km,
-                                                      park_id)]},
-        })
+        features.append(park_feature(park_id, row, radius_km))
     return {"type": "FeatureCollection", "features": features}
+
+
+def park_feature(park_id: str, row: pd.Series, radius_km: float) -> dict:
+    """The GeoJSON feature of one park: its polygon and the properties parks.geojson carries."""
+    return {
+        "type": "Feature",
+        "properties": {"id": park_id, "name": row["name_zh"], "name_en": row["name_en"],
+                       "level": row["level"], "city": row["city"],
+                       "note": "boundary estimate: polygon around the park point of "
+                               "sichuan_parks.csv covering its plants"},
+        "geometry": {"type": "Polygon",
+                     "coordinates": [park_polygon(row["lon"], row["lat"], radius_km, park_id)]},
+    }
 
 
 def write_parks_geojson(folder: Path) -> Path:
