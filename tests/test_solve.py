@@ -283,3 +283,11 @@ def test_panzhihua_reports_the_missing_slag_capacity():
     assert 0.5 < row["rate"] < 0.78 and row["shortfall"] > 0
     assert "vti_slag" in set(res.diagnosis["material"])
     assert res.diagnosis["capacity_needed"].sum() >= row["shortfall"] - 1.0
+
+
+def test_solve_takes_the_strategy_of_the_cli():
+    # pf.solve and `parkflow solve --strategy` are one code path; the default stays one MILP
+    full = solve(tiny_park(cap_e2=70.0), baseline=False)
+    dec = solve(tiny_park(cap_e2=70.0), baseline=False, strategy="decompose", gap=0.0)
+    assert (full.solver["strategy"], dec.solver["strategy"]) == ("full", "decompose")
+    assert dec.objective["total_cny_per_a"] == pytest.approx(full.objective["total_cny_per_a"])

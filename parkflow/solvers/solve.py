@@ -37,7 +37,7 @@ import pandas as pd
 from parkflow.indicators import TAILINGS, tailings_materials, utilisation_table
 from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import BULK_GROUP, OBJECTIVES, Scenario, Target
-from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import SparseModel, build, with_objective, with_row
 
@@ -591,7 +591,7 @@ def resolve_options(scenario: Scenario, objective: str | None = None, solver: st
 def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,
           time_limit_s: float | None = None, gap: float | None = None,
           targets: Sequence[Target] | None = None, baseline: bool = True,
-          progress: Callable[[str], None] | None = None) -> Result:
+          progress: Callable[[str], None] | None = None, strategy: str = "full") -> Result:
     """Optimise a scenario: which links to build and how much flows on each.
 
     Parameters
@@ -610,11 +610,15 @@ def solve(scenario: Scenario, objective: str | None = None, solver: str | None =
         Also solve the existing-links-only case into ``result.baseline``.
     progress : callable, optional
         Called with a short message before each step.
+    strategy : {"full", "auto", "decompose"}
+        ``full`` (default) solves one MILP; ``auto`` and ``decompose`` as ``parkflow solve
+        --strategy`` (see :mod:`parkflow.solvers.strategy`), for provincial scale.
 
     Returns
     -------
     Result
-        Always a result, also when there is no solution (check ``result.status``).
+        Always a result, also when there is no solution (check ``result.status``);
+        ``solver["strategy"]`` says which way it was solved.
 
     Raises
     ------
@@ -623,22 +627,11 @@ def solve(scenario: Scenario, objective: str | None = None, solver: str | None =
     ValueError
         For an unknown objective.
     """
-    say = progress or (lambda message: None)
-    objective, solver_name, limit, gap, tg, min_flow = resolve_options(
-        scenario, objective, solver, time_limit_s, gap, targets)
+    from parkflow.solvers.strategy import solve_with_strategy  # it builds on this module
 
-    say("building the candidate network")
-    t0 = time.perf_counter()
-    network = candidate_links(scenario)
-    net_s = time.perf_counter() - t0
-    say(f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name})")
-    result = solve_network(scenario, network, objective, solver_name, limit, gap, tg, min_flow)
-    result.solver["network_s"] = net_s
-    if baseline:
-        say("solving the existing-links-only baseline")
-        result.baseline = solve_baseline(scenario, network, solver_name, limit, gap, tg, min_flow)
-    say(f"done: {result.status.value}")
-    return result
+    return solve_with_strategy(scenario, strategy=strategy, objective=objective, solver=solver,
+                               time_limit_s=time_limit_s, gap=gap, targets=targets,
+                               baseline=baseline, progress=progress)
 
 
 def solve_baseline(scenario: Scenario, network: CandidateNetwork, solver: str,
