@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure, MacroElement
 
+from parkflow.labels import label
 from parkflow.maps import _CSS, built_links, draw_on, links_built_count, map_html, map_label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
@@ -32,50 +33,13 @@ from parkflow.models.scenario import Scenario
 KEY = ["from", "to", "material", "route"]
 CHANGES = ("added", "removed", "changed", "same")
 
-COMPARE_LABELS: dict[str, dict[str, str]] = {
-    "title": {"zh": "园区布局方案对比", "en": "Layout comparison"},
-    "a": {"zh": "方案A", "en": "A"},
-    "b": {"zh": "方案B", "en": "B"},
-    "change": {"zh": "变化（B−A）", "en": "Change (B − A)"},
-    "indicators": {"zh": "主要指标", "en": "Key figures"},
-    "differences": {"zh": "链接变化", "en": "Link differences"},
-    "indicator": {"zh": "指标", "en": "Indicator"},
-    "unit": {"zh": "单位", "en": "Unit"},
-    "kind": {"zh": "变化类型", "en": "Change"},
-    "added": {"zh": "新增", "en": "added"},
-    "removed": {"zh": "取消", "en": "removed"},
-    "changed": {"zh": "调整", "en": "changed"},
-    "same": {"zh": "不变", "en": "same"},
-    "from": {"zh": "产废企业", "en": "Generator"},
-    "to": {"zh": "利用企业", "en": "User"},
-    "material": {"zh": "物料", "en": "Material"},
-    "route": {"zh": "利用途径", "en": "Use route"},
-    "flow": {"zh": "流量", "en": "Flow"},
-    "distance": {"zh": "运距 km", "en": "Distance km"},
-    "cost": {"zh": "年净成本 元/a", "en": "Net cost CNY/a"},
-    "co2": {"zh": "CO₂减排 t/a", "en": "CO₂ avoided t/a"},
-    "rate": {"zh": "综合利用率", "en": "Utilisation rate"},
-    "utilised": {"zh": "综合利用量", "en": "Utilised"},
-    "total_cny_per_a": {"zh": "年净成本（负为净收益）",
-                        "en": "Net cost (negative = gain)"},
-    "transport_cny_per_a": {"zh": "运输及装卸费", "en": "Transport and handling"},
-    "fixed_cny_per_a": {"zh": "链接固定费", "en": "Link fixed cost"},
-    "value_cny_per_a": {"zh": "利用价值", "en": "Use value"},
-    "disposal_avoided_cny_per_a": {"zh": "节省处置费", "en": "Disposal cost saved"},
-    "co2_avoided_t_per_a": {"zh": "CO₂减排量", "en": "CO₂ avoided"},
-    "links_built": {"zh": "建成链接数", "en": "Links built"},
-    "status": {"zh": "求解状态", "en": "Status"},
-    "no_rows": {"zh": "两方案的链接完全相同。", "en": "Both layouts build the same links."},
-    "sync_note": {"zh": "两幅地图联动：平移或缩放其中一幅，另一幅随之移动。",
-                  "en": "The two maps move together: pan or zoom one and the other follows."},
-}
 
 MONEY_KEYS = ("total_cny_per_a", "transport_cny_per_a", "fixed_cny_per_a", "value_cny_per_a",
               "disposal_avoided_cny_per_a")
 
 
 def _l(key: str, lang: str) -> str:
-    return COMPARE_LABELS[key][lang]
+    return label(f"compare:{key}", lang)
 
 
 def _esc(text: Any) -> str:

@@ -1,4 +1,4 @@
-"""Bilingual labels of the report: every header, title, value and unit, in Chinese and English.
+"""Bilingual labels of the report, the maps and the layout comparison, in Chinese and English.
 
 Chinese uses the official statistical terms (国家统计局 / 生态环境部 工业固体废物 forms):
 产生量, 综合利用量, 其中：综合利用往年贮存量, 贮存量, 处置量, 综合利用率.
@@ -245,6 +245,100 @@ LABELS: dict[str, dict[str, str]] = {
     "mode:hydrogen_pipeline": {"zh": "输氢管道", "en": "Hydrogen pipeline"},
     "mode:tube_trailer": {"zh": "长管拖车", "en": "Tube trailer"},
 }
+
+
+# ---- maps (parkflow.maps.map_label) and layout comparison (parkflow.compare) ------------------
+_MAP_LABELS: dict[str, dict[str, str]] = {
+    "enterprises": {"zh": "企业", "en": "Enterprises"},
+    "unused": {"zh": "未利用量（贮存/处置）",
+               "en": "Supply left unused (stored or disposed)"},
+    "parks": {"zh": "园区边界", "en": "Park boundaries"},
+    "links": {"zh": "共生链接", "en": "Symbiosis links"},
+    "sector": {"zh": "行业", "en": "Sector"},
+    "park": {"zh": "园区", "en": "Park"},
+    "generates": {"zh": "产生", "en": "Generates"},
+    "absorbs": {"zh": "可利用", "en": "Can absorb"},
+    "material": {"zh": "物料", "en": "Material"},
+    "route": {"zh": "利用途径", "en": "Use route"},
+    "generated": {"zh": "产生量", "en": "Generated"},
+    "drawn": {"zh": "往年贮存利用", "en": "Drawn from stock"},
+    "utilised": {"zh": "综合利用量", "en": "Utilised"},
+    "left": {"zh": "未利用", "en": "Left"},
+    "rate": {"zh": "综合利用率", "en": "Utilisation"},
+    "capacity": {"zh": "利用能力", "en": "Capacity"},
+    "received": {"zh": "实际接收", "en": "Received"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "flow": {"zh": "流量", "en": "Flow"},
+    "delivered": {"zh": "到达量", "en": "Delivered"},
+    "distance": {"zh": "运距", "en": "Distance"},
+    "mode": {"zh": "运输方式", "en": "Mode"},
+    "transport": {"zh": "运输及装卸费", "en": "Transport and handling"},
+    "fixed": {"zh": "链接固定费", "en": "Link fixed cost"},
+    "purification": {"zh": "提纯费", "en": "Purification"},
+    "value": {"zh": "利用价值", "en": "Use value"},
+    "disposal": {"zh": "节省处置费", "en": "Disposal cost saved"},
+    "net_cost": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
+    "co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
+    "existing": {"zh": "现有链接", "en": "existing link"},
+    "proposed": {"zh": "新建链接", "en": "proposed link"},
+    "none": {"zh": "（无）", "en": "(none)"},
+    "legend_width": {"zh": "线宽 ∝ 流量；虚线 = 现有链接",
+                     "en": "Line width ∝ flow; dashed = existing"},
+    "legend_unused": {"zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
+                      "en": "Dashed ring = supply left unused (area ∝ amount)"},
+    "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
+    "legend": {"zh": "图例", "en": "Legend"},
+    "legend_sectors": {"zh": "行业（企业颜色）", "en": "Sectors (enterprise colour)"},
+    "all_scope": {"zh": "全情景", "en": "whole scenario"},
+    "parks_met": {"zh": "{met}/{n} 个园区达标", "en": "{met}/{n} parks meet it"},
+    "lowest": {"zh": "最低", "en": "lowest"},
+    "status": {"zh": "求解状态", "en": "Status"},
+    "links_built": {"zh": "建成链接", "en": "Links built"},
+    "target": {"zh": "目标", "en": "target"},
+    "money_unit": {"zh": "万元/a", "en": "CNY/a"},
+    "co2_unit": {"zh": "tCO₂/a", "en": "t CO₂/a"},
+}
+
+_COMPARE_LABELS: dict[str, dict[str, str]] = {
+    "title": {"zh": "园区布局方案对比", "en": "Layout comparison"},
+    "a": {"zh": "方案A", "en": "A"},
+    "b": {"zh": "方案B", "en": "B"},
+    "change": {"zh": "变化（B−A）", "en": "Change (B − A)"},
+    "indicators": {"zh": "主要指标", "en": "Key figures"},
+    "differences": {"zh": "链接变化", "en": "Link differences"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "kind": {"zh": "变化类型", "en": "Change"},
+    "added": {"zh": "新增", "en": "added"},
+    "removed": {"zh": "取消", "en": "removed"},
+    "changed": {"zh": "调整", "en": "changed"},
+    "same": {"zh": "不变", "en": "same"},
+    "from": {"zh": "产废企业", "en": "Generator"},
+    "to": {"zh": "利用企业", "en": "User"},
+    "material": {"zh": "物料", "en": "Material"},
+    "route": {"zh": "利用途径", "en": "Use route"},
+    "flow": {"zh": "流量", "en": "Flow"},
+    "distance": {"zh": "运距 km", "en": "Distance km"},
+    "cost": {"zh": "年净成本 元/a", "en": "Net cost CNY/a"},
+    "co2": {"zh": "CO₂减排 t/a", "en": "CO₂ avoided t/a"},
+    "rate": {"zh": "综合利用率", "en": "Utilisation rate"},
+    "utilised": {"zh": "综合利用量", "en": "Utilised"},
+    "total_cny_per_a": {"zh": "年净成本（负为净收益）",
+                        "en": "Net cost (negative = gain)"},
+    "transport_cny_per_a": {"zh": "运输及装卸费", "en": "Transport and handling"},
+    "fixed_cny_per_a": {"zh": "链接固定费", "en": "Link fixed cost"},
+    "value_cny_per_a": {"zh": "利用价值", "en": "Use value"},
+    "disposal_avoided_cny_per_a": {"zh": "节省处置费", "en": "Disposal cost saved"},
+    "co2_avoided_t_per_a": {"zh": "CO₂减排量", "en": "CO₂ avoided"},
+    "links_built": {"zh": "建成链接数", "en": "Links built"},
+    "status": {"zh": "求解状态", "en": "Status"},
+    "no_rows": {"zh": "两方案的链接完全相同。", "en": "Both layouts build the same links."},
+    "sync_note": {"zh": "两幅地图联动：平移或缩放其中一幅，另一幅随之移动。",
+                  "en": "The two maps move together: pan or zoom one and the other follows."},
+}
+
+LABELS.update({f"map:{k}": v for k, v in _MAP_LABELS.items()})
+LABELS.update({f"compare:{k}": v for k, v in _COMPARE_LABELS.items()})
 
 
 def label(key: str, lang: str = "zh", default: str | None = None) -> str:

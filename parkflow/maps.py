@@ -45,67 +45,17 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 
+from parkflow.labels import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.sectors import family_name, sector_colours, sector_family, sector_name  # noqa: F401
 
-LANGS = ("zh", "en")
 TILES = ("none", "osm", "tianditu", "gaode")
 VENDOR_DIR = Path(__file__).resolve().parent / "data" / "vendor"
 
 # ---------------------------------------------------------------------------------------------
 # labels and colours
 # ---------------------------------------------------------------------------------------------
-MAP_LABELS: dict[str, dict[str, str]] = {
-    "enterprises": {"zh": "企业", "en": "Enterprises"},
-    "unused": {"zh": "未利用量（贮存/处置）",
-               "en": "Supply left unused (stored or disposed)"},
-    "parks": {"zh": "园区边界", "en": "Park boundaries"},
-    "links": {"zh": "共生链接", "en": "Symbiosis links"},
-    "sector": {"zh": "行业", "en": "Sector"},
-    "park": {"zh": "园区", "en": "Park"},
-    "generates": {"zh": "产生", "en": "Generates"},
-    "absorbs": {"zh": "可利用", "en": "Can absorb"},
-    "material": {"zh": "物料", "en": "Material"},
-    "route": {"zh": "利用途径", "en": "Use route"},
-    "generated": {"zh": "产生量", "en": "Generated"},
-    "drawn": {"zh": "往年贮存利用", "en": "Drawn from stock"},
-    "utilised": {"zh": "综合利用量", "en": "Utilised"},
-    "left": {"zh": "未利用", "en": "Left"},
-    "rate": {"zh": "综合利用率", "en": "Utilisation"},
-    "capacity": {"zh": "利用能力", "en": "Capacity"},
-    "received": {"zh": "实际接收", "en": "Received"},
-    "unit": {"zh": "单位", "en": "Unit"},
-    "flow": {"zh": "流量", "en": "Flow"},
-    "delivered": {"zh": "到达量", "en": "Delivered"},
-    "distance": {"zh": "运距", "en": "Distance"},
-    "mode": {"zh": "运输方式", "en": "Mode"},
-    "transport": {"zh": "运输及装卸费", "en": "Transport and handling"},
-    "fixed": {"zh": "链接固定费", "en": "Link fixed cost"},
-    "purification": {"zh": "提纯费", "en": "Purification"},
-    "value": {"zh": "利用价值", "en": "Use value"},
-    "disposal": {"zh": "节省处置费", "en": "Disposal cost saved"},
-    "net_cost": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
-    "co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
-    "existing": {"zh": "现有链接", "en": "existing link"},
-    "proposed": {"zh": "新建链接", "en": "proposed link"},
-    "none": {"zh": "（无）", "en": "(none)"},
-    "legend_width": {"zh": "线宽 ∝ 流量；虚线 = 现有链接",
-                     "en": "Line width ∝ flow; dashed = existing"},
-    "legend_unused": {"zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
-                      "en": "Dashed ring = supply left unused (area ∝ amount)"},
-    "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
-    "legend": {"zh": "图例", "en": "Legend"},
-    "legend_sectors": {"zh": "行业（企业颜色）", "en": "Sectors (enterprise colour)"},
-    "all_scope": {"zh": "全情景", "en": "whole scenario"},
-    "parks_met": {"zh": "{met}/{n} 个园区达标", "en": "{met}/{n} parks meet it"},
-    "lowest": {"zh": "最低", "en": "lowest"},
-    "status": {"zh": "求解状态", "en": "Status"},
-    "links_built": {"zh": "建成链接", "en": "Links built"},
-    "target": {"zh": "目标", "en": "target"},
-    "money_unit": {"zh": "万元/a", "en": "CNY/a"},
-    "co2_unit": {"zh": "tCO₂/a", "en": "t CO₂/a"},
-}
 
 MATERIAL_COLOURS: dict[str, str] = {
     "coal_gangue": "#8c564b",
@@ -131,12 +81,13 @@ _FEW_POINTS = 13  # points per drawn link (a quadratic Bézier curve)
 
 
 def map_label(key: str, lang: str) -> str:
-    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``).
+    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``); the texts live in
+    :mod:`parkflow.labels` under ``map:<key>``.
 
     >>> map_label("enterprises", "en")
     'Enterprises'
     """
-    return MAP_LABELS[key][lang]
+    return label(f"map:{key}", lang)
 
 
 def material_colour(material: str, order: Sequence[str] = ()) -> str:
