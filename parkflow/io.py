@@ -35,6 +35,7 @@ from shapely.geometry import mapping, shape
 
 from parkflow.errors import ParkflowWarning, Problem, ScenarioError
 from parkflow.geo import gcj02_to_wgs84, in_china
+from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import (
     BULK_GROUP,
     OBJECTIVES,
@@ -825,14 +826,8 @@ def _check_links(built: dict[str, Any], catalogue: Catalogue, file: str, files: 
         delta = pairs["route"].map(routes["delta_t_c"]).astype(float).fillna(0.0).to_numpy()
         need_p = pairs["min_purity"].fillna(
             pairs["route"].map(routes["min_purity"]).astype(float)).to_numpy(dtype=float)
-        can_purify = pairs["route"].map(routes["purification_cny_per_unit"]).notna().to_numpy()
-        temp = pairs["temperature_c"].to_numpy(dtype=float)
-        purity = pairs["purity"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore"):
-            heat_ok = np.isnan(need_t) | (temp >= need_t + delta)
-            pure_ok = np.isnan(need_p) | (purity >= need_p - 1e-12) | can_purify
-        is_heat = (pairs["kind"] == "heat").to_numpy()
-        pairs["ok"] = np.where(is_heat, heat_ok, pure_ok)
+        pairs["min_temperature_c"], pairs["min_purity"] = need_t, need_p
+        pairs["ok"], _ = quality_rule(pairs, routes)
         pairs["need_t"], pairs["need_all_t"] = need_t, need_t + delta
         pairs["need_p"] = need_p
         best = pairs.sort_values("ok", ascending=False, kind="stable").drop_duplicates("pos")

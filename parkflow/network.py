@@ -60,6 +60,7 @@ import pandas as pd
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import Scenario
 
 __all__ = ["CandidateNetwork", "candidate_links", "max_candidates", "DEFAULT_MAX_CANDIDATES",
@@ -352,26 +353,6 @@ def _nearest_per_source(df: pd.DataFrame, k: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # links
 # ---------------------------------------------------------------------------------------------
-def _quality(df: pd.DataFrame, routes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(ok, purification cost per unit) for source × sink rows (columns of both merged)."""
-    delta = df["route"].map(routes["delta_t_c"]).astype(float).fillna(0.0).to_numpy()
-    need_t = df["min_temperature_c"].to_numpy(dtype=float)
-    temp = df["temperature_c"].to_numpy(dtype=float)
-    heat = (df["kind"] == "heat").to_numpy()
-    with np.errstate(invalid="ignore"):
-        heat_ok = np.isnan(need_t) | (temp >= need_t + delta)
-    need_p = df["min_purity"].to_numpy(dtype=float)
-    purity = df["purity"].to_numpy(dtype=float)
-    hyd = (df["kind"] == "hydrogen").to_numpy()
-    with np.errstate(invalid="ignore"):
-        pure_ok = np.isnan(need_p) | (purity >= need_p - 1e-12)
-    pur_cost = df["route"].map(routes["purification_cny_per_unit"]).astype(float).to_numpy()
-    can_purify = ~np.isnan(pur_cost)
-    ok = np.where(heat, heat_ok, True) & np.where(hyd, pure_ok | can_purify, True)
-    purification = np.where(hyd & ~pure_ok & can_purify, pur_cost, 0.0)
-    return ok, np.nan_to_num(purification)
-
-
 def _source_sink_pairs(src: pd.DataFrame, snk: pd.DataFrame, pairs: pd.DataFrame,
                        accepts: pd.DataFrame) -> pd.DataFrame:
     s = src.reset_index()[["source_id", "enterprise", "material", "kind", "generated", "drawable",
@@ -444,7 +425,7 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
                            "min_temperature_c", "min_purity", "park"]]
     df = df.merge(u.rename(columns={"enterprise": "to", "park": "to_park"}), on=["to", "route"],
                   how="inner")
-    ok, purification = _quality(df, routes)
+    ok, purification = quality_rule(df, routes)
     df["purification_cny_per_unit"] = purification
     # prefer a (source, use) pair that meets the quality rule, then the first in table order
     df["_bad"] = ~ok
@@ -523,7 +504,7 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
                 continue
             if k_max is not None:
                 df = _nearest_per_source(df, k_max)
-            ok, purification = _quality(df, scenario.catalogue.routes)
+            ok, purification = quality_rule(df, scenario.catalogue.routes)
             df = df[ok].assign(purification_cny_per_unit=purification[ok])
             df = _with_modes(df, mk)
             df = df[_route_mode_ok(df, scenario.catalogue.routes)]
