@@ -34,7 +34,7 @@ import yaml
 from shapely.geometry import mapping, shape
 
 from parkflow.errors import ParkflowWarning, Problem, ScenarioError
-from parkflow.geo import gcj02_to_wgs84, in_china
+from parkflow.geo import gcj02_to_wgs84, geodesic_km, in_china
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import (
     BULK_GROUP,
@@ -867,7 +867,6 @@ def _check_links(built: dict[str, Any], catalogue: Catalogue, file: str, files: 
     # reach: a warning only, only without a distance_km override, only for a loadable scenario
     if problems:
         return
-    from parkflow.network import geodesic_km
 
     blank_d = links["distance_km"].isna().to_numpy()
     check = np.flatnonzero(good & blank_d)

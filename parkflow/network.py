@@ -52,21 +52,19 @@ Per-unit link parameters (CNY or t CO₂ per canonical unit leaving the source):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from parkflow.geo import geodesic_km
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import Scenario
 
 __all__ = ["CandidateNetwork", "candidate_links", "max_candidates", "DEFAULT_MAX_CANDIDATES",
            "LINK_COLUMNS", "SOURCE_COLUMNS"]
 
-_GEOD = Geod(ellps="WGS84")
 #: Sphere radius used for the KD-tree search (km); the query radius is padded for the ellipsoid.
 _EARTH_KM = 6371.0088
 _PAD = 1.01
@@ -237,19 +235,6 @@ def _unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lo = np.radians(lon)
     la = np.radians(lat)
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def geodesic_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
-    """Geodesic distance on the WGS-84 ellipsoid (km), vectorised.
-
-    >>> round(float(geodesic_km([104.0], [30.0], [104.0], [31.0])[0]), 1)
-    110.9
-    """
-    a = [np.asarray(x, dtype=float) for x in (lon1, lat1, lon2, lat2)]
-    if a[0].size == 0:
-        return np.zeros(0)
-    _, _, dist_m = _GEOD.inv(a[0], a[1], a[2], a[3])
-    return np.asarray(dist_m, dtype=float) / 1000.0
 
 
 def _pairs(ent: pd.DataFrame, from_ids: np.ndarray, to_ids: np.ndarray, radius_km: float

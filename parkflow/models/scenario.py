@@ -65,12 +65,6 @@ class Target:
     spec: str = BULK_GROUP
 
 
-def default_targets() -> tuple[Target, ...]:
-    """The Sichuan 2025 target: bulk industrial solid waste, tailings excluded, 78 %."""
-    # materials are filled against the catalogue by the loader; this is the declaration.
-    return (Target(id="bulk-2025", materials=(), rate=0.78, scope="all", exclude=("tailings",)),)
-
-
 @dataclass(frozen=True)
 class SolverSettings:
     """Back-end choice and stopping rules."""
