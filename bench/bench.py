@@ -82,10 +82,10 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     sys.path.insert(0, str(HERE))
     from greedy import greedy
 
-    from parkflow.generate import generate_scenario
     from parkflow.network import candidate_links
-    from parkflow.pareto import total_cost
     from parkflow.solvers.strategy import solve_with_strategy
+    from parkflow.studies.generate import generate_scenario
+    from parkflow.studies.pareto import total_cost
 
     row: dict[str, Any] = {"n_enterprises": n}
     t = time.perf_counter()

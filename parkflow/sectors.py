@@ -3,7 +3,7 @@
 Enterprises carry a free-text ``sector`` id (``cement_grinding``, ``tio2_sulphate``...). Maps and
 reports show it by name, in Chinese or English, and maps colour the enterprise markers by sector.
 ``sectors.csv`` holds ``id, name_zh, name_en, family, colour`` for every sector the bundled
-scenarios and :mod:`parkflow.generate` use; sectors of the same family (building materials,
+scenarios and :mod:`parkflow.studies.generate` use; sectors of the same family (building materials,
 energy, iron and steel...) share a hue, so that a park with many sectors still reads by family.
 
 A sector missing from the table keeps a readable name (``"coke_oven_gas"`` → ``"Coke oven gas"``,

@@ -83,7 +83,7 @@ def test_hand_map_draws_links_markers_and_rings(tmp_path):
 
 
 def test_compare_page_draws_both_maps(tmp_path):
-    from parkflow.compare import compare
+    from parkflow.studies.compare import compare
 
     cmp = compare(hand_scenario("A"), hand_scenario("B"), lang="en",
                   result_a=hand_result(), result_b=hand_result())

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from parkflow.bundled import DEFAULT_SCENARIO, bundled_scenarios, scenarios_root
 from parkflow.io import load_scenario, validate
+from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenarios, scenarios_root
 
 ROOT = Path(__file__).resolve().parent.parent
 PARK_SCENARIOS = ("leshan-wutongqiao", "panzhihua-vti", "deyang-phosphate")

@@ -6,9 +6,9 @@ import json
 
 from _solve_helpers import tiny_park
 
-from parkflow.bundled import bundled_scenario_path
 from parkflow.cli import main
 from parkflow.io import save_scenario
+from parkflow.io.bundled import bundled_scenario_path
 from parkflow.solvers.summary import SOLUTION_FILES
 
 

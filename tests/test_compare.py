@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from _maps_hand import hand_result, hand_scenario, link_rows
 
-from parkflow.compare import compare, link_differences
 from parkflow.maps import drawn_features, external_references
+from parkflow.studies.compare import compare, link_differences
 
 ROOT = Path(__file__).resolve().parents[1]
 

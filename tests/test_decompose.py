@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from _solve_helpers import TRUCK, tiny_park
 
-from parkflow.generate import generate_scenario
 from parkflow.io import scenario_from_frames
 from parkflow.network import candidate_links
 from parkflow.solvers.decompose import component_labels, solve_decomposed
 from parkflow.solvers.solve import solve
+from parkflow.studies.generate import generate_scenario
 
 
 def two_clusters(rate: float = 0.5):

@@ -12,7 +12,7 @@ import shapely
 from pyproj import Geod
 
 from parkflow.catalogue import builtin_catalogue
-from parkflow.generate import SECTORS, STREAMS, generate_frames
+from parkflow.studies.generate import SECTORS, STREAMS, generate_frames
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +80,8 @@ def test_bad_sizes_are_refused():
 def test_generated_scenario_validates_and_solves():
     pytest.importorskip("parkflow.io")
     pytest.importorskip("parkflow.solvers.solve")
-    from parkflow.generate import generate_scenario
     from parkflow.solvers.solve import solve
+    from parkflow.studies.generate import generate_scenario
 
     sc = generate_scenario(30, 3, seed=0)
     assert len(sc.enterprises) == 30 and len(sc.parks) == 3
@@ -93,8 +93,8 @@ def test_generated_scenario_validates_and_solves():
 def test_cli_writes_a_scenario_that_loads_back(tmp_path):
     pytest.importorskip("parkflow.io")
     from parkflow.cli import main
-    from parkflow.generate import generate_scenario
     from parkflow.io import load_scenario
+    from parkflow.studies.generate import generate_scenario
 
     out = tmp_path / "gen"
     assert main(["generate", "--enterprises", "20", "--parks", "2", "--seed", "5", str(out)]) == 0

@@ -207,14 +207,14 @@ def test_scenario_from_frames_accepts_scenario_tables(tiny_scenario):
 
 
 def _bundled() -> list[str]:
-    from parkflow.bundled import bundled_scenarios
+    from parkflow.io.bundled import bundled_scenarios
 
     return bundled_scenarios()
 
 
 @pytest.mark.parametrize("name", _bundled())
 def test_every_bundled_scenario_loads_and_round_trips(tmp_path, name):
-    from parkflow.bundled import bundled_scenario_path
+    from parkflow.io.bundled import bundled_scenario_path
 
     sc = load_scenario(bundled_scenario_path(name))
     assert (sc.stockpiles["max_draw"] <= sc.stockpiles["quantity"]).all()
@@ -227,8 +227,8 @@ def test_tiny_files_are_not_mutated():
 
 
 def test_cli_scenarios_lists_the_bundled_ones(capsys):
-    from parkflow.bundled import bundled_scenarios
     from parkflow.cli import main
+    from parkflow.io.bundled import bundled_scenarios
 
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out

@@ -340,8 +340,8 @@ def test_title_counts_links_as_the_summary_and_folds_each_park_targets(scenario,
 def test_sector_table_covers_bundled_and_generated_sectors():
     from pathlib import Path
 
-    from parkflow.generate import SECTORS
     from parkflow.sectors import FAMILIES, sector_table
+    from parkflow.studies.generate import SECTORS
 
     table = sector_table()
     root = Path(__file__).resolve().parents[1] / "scenarios"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parkflow.errors import OutputError
-from parkflow.output import check_not_input, output_dir
+from parkflow.io.atomic import check_not_input, output_dir
 
 
 def test_output_dir_writes_whole(tmp_path):

@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def _load(path: Path):
-    from parkflow.overlay import load_overlay
+    from parkflow.io.overlay import load_overlay
 
     return load_overlay(path)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from _frames import tiny_frames
 
-from parkflow.pareto import MILESTONES, monotone_front, rate_grid
+from parkflow.studies.pareto import MILESTONES, monotone_front, rate_grid
 
 
 def test_rate_grid_holds_the_milestones_in_range_only():
@@ -36,7 +36,7 @@ def tiny_scenario():
 
 
 def test_front_is_monotone_from_today_to_the_best_rate(tiny_scenario):
-    from parkflow.pareto import pareto_front
+    from parkflow.studies.pareto import pareto_front
 
     front = pareto_front(tiny_scenario, n_points=5)
     assert front.attrs["rate_today"] == pytest.approx(0.0, abs=1e-9)  # no existing link

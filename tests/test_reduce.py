@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parkflow.generate import generate_scenario
 from parkflow.models.scenario import Target
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.reduce import reduce_links
 from parkflow.solvers.solve import expand_targets, solve_network
+from parkflow.studies.generate import generate_scenario
 
 
 def hand_network() -> CandidateNetwork:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parkflow.labels import LABELS, LANGS, label
+from parkflow.i18n import LABELS, LANGS, label
 from parkflow.models.result import Result, SolveStatus
 from parkflow.report import (
     BULK_EXCL_TAILINGS,
@@ -509,7 +509,7 @@ def test_report_of_a_run_without_solution(tmp_path):
 
 
 def test_utilisation_from_sources_when_the_table_is_missing(result):
-    pytest.importorskip("parkflow.indicators")
+    pytest.importorskip("parkflow.statistics.utilisation")
     expected = build_report(None, result, lang="en").table("targets")
     result.utilisation = pd.DataFrame()
     got = build_report(None, result, lang="en").table("targets")

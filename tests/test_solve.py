@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from _solve_helpers import tiny_park
 
-from parkflow.bundled import bundled_scenario_path, bundled_scenarios
 from parkflow.errors import SolverUnavailableError
 from parkflow.io import load_scenario
+from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
 from parkflow.solvers.backends import available_solvers, solve_parameters
 from parkflow.solvers.solve import solve
 from parkflow.solvers.summary import read_solution, summary_dict, write_solution
@@ -249,9 +249,13 @@ def _tailings_twisted(sc):
 
 
 def test_tailings_rule_is_the_same_for_targets_and_indicators():
-    from parkflow.indicators import BULK_EXCL_TAILINGS, tailings_materials, utilisation_table
     from parkflow.models.scenario import Target
     from parkflow.solvers.solve import expand_targets
+    from parkflow.statistics.utilisation import (
+        BULK_EXCL_TAILINGS,
+        tailings_materials,
+        utilisation_table,
+    )
 
     sc = _tailings_twisted(tiny_park())
     assert {"tailings", "coal_gangue"} <= tailings_materials(sc.catalogue)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from parkflow.bundled import bundled_scenario_path
 from parkflow.cli import main
+from parkflow.io.bundled import bundled_scenario_path
 
 EXPECTED = {"summary.json", "flows.csv", "utilisation.csv", "report.md", "report.html", "map.html"}
 

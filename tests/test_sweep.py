@@ -9,7 +9,7 @@ import pytest
 from _frames import tiny_frames
 
 from parkflow.errors import ScenarioError
-from parkflow.sweep import plan_from_dict, run_id
+from parkflow.studies.sweep import plan_from_dict, run_id
 
 
 def test_grid_is_the_cartesian_product():
@@ -48,7 +48,7 @@ def tiny_scenario():
 
 
 def test_parameters_are_applied_to_a_copy(tiny_scenario):
-    from parkflow.sweep import apply_parameters
+    from parkflow.studies.sweep import apply_parameters
 
     sc = apply_parameters(tiny_scenario, {"capacity_scale.bricks": 2.0,
                                           "mode.truck.cost_cny_per_tkm": 0.3,
@@ -68,7 +68,7 @@ def test_parameters_are_applied_to_a_copy(tiny_scenario):
 
 
 def test_unknown_parameter_names_are_refused_before_running(tiny_scenario):
-    from parkflow.sweep import check_parameters
+    from parkflow.studies.sweep import check_parameters
 
     with pytest.raises(ScenarioError, match="'route_value.no_such_route' does not name"):
         check_parameters(tiny_scenario, ["route_value.no_such_route", "target_rate"])
@@ -76,7 +76,7 @@ def test_unknown_parameter_names_are_refused_before_running(tiny_scenario):
 
 def test_sweep_on_two_workers_survives_a_failed_run_and_resumes(tiny_scenario, tmp_path):
     pytest.importorskip("parkflow.solvers.solve")
-    from parkflow.sweep import read_table, run_sweep
+    from parkflow.studies.sweep import read_table, run_sweep
 
     out = tmp_path / "sweep"
     plan = plan_from_dict({"grid": {"capacity_scale": [0.5, 1.0, -1.0], "target_rate": [0.78]}})

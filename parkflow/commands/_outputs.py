@@ -12,8 +12,8 @@ def write_solve_folder(scenario: Scenario, result: Result, folder: Path, lang: s
                        ) -> list[Path]:
     """Write summary.json, the CSV tables, report.md, report.html and map.html into ``folder``.
 
-    ``folder`` is the temporary folder of a :func:`parkflow.output.output_dir` block, so all files
-    land together or not at all. The map is written only when there is a solution to draw.
+    ``folder`` is the temporary folder of a :func:`parkflow.io.atomic.output_dir` block, so
+    all files land together or not at all. The map is written only when there is a solution to draw.
     """
     from parkflow.maps import write_map
     from parkflow.report import write_reports

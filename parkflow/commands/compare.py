@@ -31,9 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Solve both, write the comparison (exit 0; 2 bad input; 3 when a side has no solution)."""
-    from parkflow.compare import compare
     from parkflow.io import load_scenario
-    from parkflow.output import check_not_input
+    from parkflow.io.atomic import check_not_input
+    from parkflow.studies.compare import compare
 
     a, b = load_scenario(args.a), load_scenario(args.b)
     check_not_input(Path(args.out), [a.source, b.source, Path(args.a), Path(args.b)])

@@ -22,11 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Generate the scenario and save it through parkflow.output (whole or not at all)."""
+    """Generate the scenario and save it through parkflow.io.atomic (whole or not at all)."""
     from parkflow.cli import EXIT_BAD_INPUT, EXIT_OK
-    from parkflow.generate import generate_scenario
     from parkflow.io import save_scenario
-    from parkflow.output import output_dir
+    from parkflow.io.atomic import output_dir
+    from parkflow.studies.generate import generate_scenario
 
     if args.parks < 1 or args.enterprises < args.parks:
         print(f"error: need 1 <= --parks <= --enterprises (got {args.parks} parks, "

@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_solve_folder(folder):
         return 2
     from parkflow.io import load_scenario
+    from parkflow.io.atomic import output_dir
     from parkflow.maps import map_html, render_map
-    from parkflow.output import output_dir
     from parkflow.solvers.summary import read_solution
 
     result = read_solution(folder)

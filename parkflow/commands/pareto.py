@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
 
     from parkflow.cli import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK
     from parkflow.io import load_scenario
-    from parkflow.output import output_dir
-    from parkflow.pareto import pareto_front, write_front
+    from parkflow.io.atomic import output_dir
+    from parkflow.studies.pareto import pareto_front, write_front
 
     rates = None
     if args.rates:

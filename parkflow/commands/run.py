@@ -63,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from parkflow.bundled import DEFAULT_SCENARIO, bundled_scenario_path
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
-    from parkflow.output import check_not_input, output_dir
+    from parkflow.io.atomic import check_not_input, output_dir
+    from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
     from parkflow.solvers.strategy import solve_with_strategy
 
     console = Console(stderr=True)

@@ -15,8 +15,8 @@ def _describe(name: str) -> tuple[str, str]:
     """(enterprise count, description) read from the files, without a full load."""
     import yaml
 
-    from parkflow.bundled import bundled_scenario_path
     from parkflow.io import decode_bytes, read_csv_any
+    from parkflow.io.bundled import bundled_scenario_path
 
     folder = bundled_scenario_path(name)
     try:
@@ -37,8 +37,8 @@ def _describe(name: str) -> tuple[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per bundled scenario."""
-    from parkflow.bundled import DEFAULT_SCENARIO, bundled_scenarios
     from parkflow.cli import EXIT_OK
+    from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenarios
 
     names = bundled_scenarios()
     if not names:

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     """Load, solve, write (exit 0 solved, also with unreachable targets; 2 bad input; 3 none)."""
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
-    from parkflow.output import check_not_input, output_dir
+    from parkflow.io.atomic import check_not_input, output_dir
     from parkflow.solvers.strategy import solve_with_strategy
     from parkflow.solvers.summary import summary_dict
 

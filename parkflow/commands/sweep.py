@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the sweep and print a short summary."""
     from parkflow.cli import EXIT_BAD_INPUT, EXIT_OK
     from parkflow.io import load_scenario
-    from parkflow.sweep import TABLE_NAME, load_plan, run_sweep
+    from parkflow.studies.sweep import TABLE_NAME, load_plan, run_sweep
 
     if args.workers < 1:
         print(f"error: --workers must be >= 1, got {args.workers}")

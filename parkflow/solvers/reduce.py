@@ -31,7 +31,7 @@ to the full optimum, rule 3 may make it slightly worse. :func:`parkflow.solvers.
 
 Examples
 --------
->>> from parkflow.generate import generate_scenario  # doctest: +SKIP
+>>> from parkflow.studies.generate import generate_scenario  # doctest: +SKIP
 >>> from parkflow.network import candidate_links  # doctest: +SKIP
 >>> net, rep = reduce_links(candidate_links(generate_scenario(200, 8)))  # doctest: +SKIP
 >>> rep.dropped  # doctest: +SKIP

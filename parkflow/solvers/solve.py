@@ -34,12 +34,12 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from parkflow.indicators import TAILINGS, tailings_materials, utilisation_table
 from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import BULK_GROUP, OBJECTIVES, Scenario, Target
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import SparseModel, build, with_objective, with_row
+from parkflow.statistics.utilisation import TAILINGS, tailings_materials, utilisation_table
 
 __all__ = ["solve", "solve_network", "expand_targets", "trivial_start",
            "result_from_solution", "empty_result", "UNREACHABLE_NOTE"]
@@ -54,7 +54,7 @@ def expand_targets(targets: Sequence[Target], scenario: Scenario) -> list[Target
     ``spec`` and ``exclude`` name groups, categories or material ids
     (:meth:`~parkflow.models.scenario.Catalogue.group_members`). Excluding ``"tailings"``
     drops every material that counts as tailings by the one rule of
-    :func:`parkflow.indicators.is_tailings` (``is_tailings`` flag true or category
+    :func:`parkflow.statistics.utilisation.is_tailings` (``is_tailings`` flag true or category
     ``tailings``), the rule the indicators and the report use too. Targets that already list
     their materials are returned as they are.
 

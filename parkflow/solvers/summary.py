@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkflow.io.atomic import output_dir
 from parkflow.models.result import Result, SolveStatus
 from parkflow.models.scenario import Scenario
-from parkflow.output import output_dir
 
 __all__ = ["summary_dict", "link_counts", "write_solution", "write_solution_files",
            "read_solution", "FLOW_COLUMNS", "SOLUTION_FILES"]
@@ -163,7 +163,7 @@ def write_solution_files(scenario: Scenario | None, result: Result,
                          folder: str | Path) -> list[Path]:
     """Write the solution files into an existing folder (the caller manages atomicity).
 
-    Use :func:`write_solution` unless you already hold a :func:`parkflow.output.output_dir`.
+    Use :func:`write_solution` unless you already hold a :func:`parkflow.io.atomic.output_dir`.
     """
     folder = Path(folder)
     source = Path(scenario.source).resolve() if scenario is not None and scenario.source else None

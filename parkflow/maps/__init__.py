@@ -45,13 +45,13 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 
-from parkflow.labels import LANGS, label
+from parkflow.i18n import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.sectors import family_name, sector_colours, sector_family, sector_name  # noqa: F401
 
 TILES = ("none", "osm", "tianditu", "gaode")
-VENDOR_DIR = Path(__file__).resolve().parent / "data" / "vendor"
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "data" / "vendor"
 
 # ---------------------------------------------------------------------------------------------
 # labels and colours
@@ -82,7 +82,7 @@ _FEW_POINTS = 13  # points per drawn link (a quadratic Bézier curve)
 
 def map_label(key: str, lang: str) -> str:
     """Text of a map label in ``lang`` (``"zh"`` or ``"en"``); the texts live in
-    :mod:`parkflow.labels` under ``map:<key>``.
+    :mod:`parkflow.i18n` under ``map:<key>``.
 
     >>> map_label("enterprises", "en")
     'Enterprises'
@@ -104,10 +104,10 @@ def material_colour(material: str, order: Sequence[str] = ()) -> str:
 
 
 class _Names:
-    """Display names from the scenario's catalogue (falling back to :mod:`parkflow.labels`)."""
+    """Display names from the scenario's catalogue (falling back to :mod:`parkflow.i18n`)."""
 
     def __init__(self, scenario: Scenario, lang: str):
-        from parkflow.labels import label
+        from parkflow.i18n import label
 
         self.lang = lang
         self._label = label
@@ -636,7 +636,7 @@ def _title_html(scenario: Scenario, result: Result, names: _Names, lang: str) ->
     it and the lowest rate, so that a province-wide map keeps a small title.
     """
     L = lambda k: map_label(k, lang)  # noqa: E731
-    from parkflow.labels import label
+    from parkflow.i18n import label
 
     status = getattr(result.status, "value", str(result.status))
     parts = [f"<h3>{_esc(scenario.name)}</h3>",
@@ -1012,7 +1012,7 @@ def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = 
     pathlib.Path
         ``path``.
     """
-    from parkflow.output import check_not_input
+    from parkflow.io.atomic import check_not_input
 
     check_not_input(Path(path), [scenario.source])
     m = render_map(scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
@@ -1028,8 +1028,8 @@ def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "z
 
     Returns the paths written.
     """
-    from parkflow.bundled import bundled_scenario_path, bundled_scenarios
     from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
     from parkflow.solvers.solve import solve
 
     written = []

@@ -9,7 +9,7 @@ DEFAULT_SCENARIO = "leshan-wutongqiao"
 
 def scenarios_root() -> Path:
     """The ``scenarios/`` folder (a source checkout, or an installed copy of it)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     for candidate in (here.parent / "scenarios", here / "data" / "scenarios"):
         if candidate.is_dir():
             return candidate

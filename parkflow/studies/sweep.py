@@ -18,7 +18,7 @@ reach), scale capacities or supplies, and set target rates. Each run is keyed by
 its parameters (``run_id``); a rerun into the same folder skips runs that finished (any status but
 ``error``) and retries failed ones. A run that fails is recorded with its error; the others go on.
 The table is written whole (a temporary file renamed into place, through
-:func:`parkflow.output.output_dir`) after every few runs and at the end, so an interrupted sweep
+:func:`parkflow.io.atomic.output_dir`) after every few runs and at the end, so an interrupted sweep
 loses at most the runs in flight.
 """
 
@@ -328,8 +328,8 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
                            "params_json": json.dumps(params, sort_keys=True, default=str)}
     start = time.perf_counter()
     try:
-        from parkflow.pareto import total_cost
         from parkflow.solvers.solve import solve
+        from parkflow.studies.pareto import total_cost
 
         sc = apply_parameters(scenario, params)
         res = solve(sc, objective=objective or sc.settings.objective,
@@ -395,7 +395,7 @@ def read_table(out: str | Path) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, out: Path, inputs: Sequence[Path | None]) -> None:
-    from parkflow.output import output_dir
+    from parkflow.io.atomic import output_dir
 
     with output_dir(out, inputs=inputs, merge=True) as tmp:
         df.to_parquet(tmp / TABLE_NAME, index=False)

@@ -1,7 +1,7 @@
 """Compare two layouts of a park: a synchronised dual map and a table of differences.
 
 :func:`compare` solves two scenarios (typically a base and an overlay variant, see
-:mod:`parkflow.overlay`) and returns a :class:`Comparison`:
+:mod:`parkflow.io.overlay`) and returns a :class:`Comparison`:
 
 * ``differences`` — one row per link built in either solution, keyed by
   ``(from, to, material, route)``, with ``change`` in ``added | removed | changed | same`` and the
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure, MacroElement
 
-from parkflow.labels import label
+from parkflow.i18n import label
 from parkflow.maps import _CSS, built_links, draw_on, links_built_count, map_html, map_label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
@@ -342,10 +342,10 @@ class Comparison:
               merge: bool = False) -> list[Path]:
         """Write ``compare.html``, ``differences.csv`` and ``indicators.csv`` into ``out``.
 
-        Written whole or not at all (:func:`parkflow.output.output_dir`), never over an input.
+        Written whole or not at all (:func:`parkflow.io.atomic.output_dir`), never over an input.
         CSV files are UTF-8 with BOM, which Excel opens correctly.
         """
-        from parkflow.output import output_dir
+        from parkflow.io.atomic import output_dir
 
         page = self.to_html(tiles=tiles, tianditu_key=tianditu_key)
         inputs = [self.scenario_a.source, self.scenario_b.source]
@@ -379,7 +379,7 @@ def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
 
     Examples
     --------
-    >>> from parkflow.overlay import load_overlay                            # doctest: +SKIP
+    >>> from parkflow.io.overlay import load_overlay                            # doctest: +SKIP
     >>> base = load_scenario("scenarios/leshan-wutongqiao")                  # doctest: +SKIP
     >>> var = load_overlay("scenarios/leshan-wutongqiao-variants/gb.yaml")    # doctest: +SKIP
     >>> cmp = compare(base, var, lang="en")                                  # doctest: +SKIP

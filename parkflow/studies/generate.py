@@ -404,6 +404,7 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
         f"generated-{n_enterprises}e-{n_parks}p-s{seed}",
         frames["enterprises"], frames["supplies"], frames["uses"],
         stockpiles=frames["stockpiles"], parks=frames["parks"],
-        description=(f"Synthetic scenario from parkflow.generate: {n_enterprises} enterprises in "
+        description=(f"Synthetic scenario from parkflow.studies.generate: "
+                     f"{n_enterprises} enterprises in "
                      f"{n_parks} parks, seed {seed}. Plausible, not real, plants."),
     )

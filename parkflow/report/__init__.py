@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkflow.indicators import TAILINGS, is_tailings
-from parkflow.labels import LANGS, label
+from parkflow.i18n import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Catalogue, Scenario
 from parkflow.sectors import sector_name
+from parkflow.statistics.utilisation import TAILINGS, is_tailings
 
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (DOMAIN §1, [M]).
 SICHUAN_TARGETS: dict[int, float] = {2025: 0.78, 2030: 0.82}
@@ -274,7 +274,7 @@ def _bulk_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str], set[str
         bulk = set(cats.index[cats["group"].astype(str) == BULK_GROUP].astype(str))
         apart = set(cats.index[cats["kind"].astype(str) != "solid"].astype(str))
         mats = catalogue.materials
-        # the one tailings rule (parkflow.indicators.is_tailings), at category level
+        # the one tailings rule (parkflow.statistics.utilisation.is_tailings), at category level
         tail = set(mats.loc[is_tailings(mats).to_numpy(), "category"].astype(str))
         return bulk, tail | {TAILINGS}, apart
     return set(FALLBACK_BULK_CATEGORIES), {TAILINGS}, set(FALLBACK_APART_CATEGORIES)
@@ -309,13 +309,13 @@ def utilisation_rows(result: Result, catalogue: Catalogue | None) -> pd.DataFram
     """Per scope × category: generated, utilised, drawn, stored_disposed, rate (fraction).
 
     Takes ``result.utilisation``; when it is empty, computes it from ``result.sources`` with
-    :func:`parkflow.indicators.utilisation_table`. Adds the ``bulk_total`` and
+    :func:`parkflow.statistics.utilisation.utilisation_table`. Adds the ``bulk_total`` and
     ``bulk_excl_tailings`` rows when the table lacks them, and recomputes every rate with
     :func:`utilisation_rate` so that the tables always agree with the official formula.
     """
     util = result.utilisation
     if (util is None or util.empty) and result.sources is not None and not result.sources.empty:
-        indicators = importlib.import_module("parkflow.indicators")
+        indicators = importlib.import_module("parkflow.statistics.utilisation")
         util = indicators.utilisation_table(result.sources, catalogue)
     if util is None or util.empty:
         return pd.DataFrame(columns=[*_UTIL_COLUMNS, "stored_disposed", "rate"])
@@ -1197,7 +1197,7 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     result : Result
     out_dir : path
         The folder (created if absent; files are added to it through
-        :func:`parkflow.output.output_dir` with ``merge=True``).
+        :func:`parkflow.io.atomic.output_dir` with ``merge=True``).
     lang : {"zh", "en"}
     formats : iterable of {"md", "html", "xlsx", "csv"}
         ``md`` → report.md, ``html`` → report.html, ``xlsx`` → report.xlsx, ``csv`` →
@@ -1210,7 +1210,7 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     list of pathlib.Path
         The files written, inside ``out_dir``.
     """
-    from parkflow.output import output_dir
+    from parkflow.io.atomic import output_dir
 
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]

@@ -247,7 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-# ---- maps (parkflow.maps.map_label) and layout comparison (parkflow.compare) ------------------
+# ---- maps (parkflow.maps.map_label) and layout comparison (parkflow.studies.compare) ----------
 _MAP_LABELS: dict[str, dict[str, str]] = {
     "enterprises": {"zh": "企业", "en": "Enterprises"},
     "unused": {"zh": "未利用量（贮存/处置）",

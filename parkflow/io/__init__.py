@@ -8,7 +8,7 @@ A scenario is a folder (``scenario.yaml`` + CSV tables + optional ``parks.geojso
 :func:`load_scenario` raises one :class:`~parkflow.errors.ScenarioError` holding all of them.
 After loading, the :class:`~parkflow.models.scenario.Scenario` is trusted: ids unique, references
 resolved, quantities finite, non-negative and canonical (t/a, GJ/a for heat), coordinates WGS-84.
-Loading never writes anything; saving goes through :func:`parkflow.output.output_dir`.
+Loading never writes anything; saving goes through :func:`parkflow.io.atomic.output_dir`.
 """
 
 from __future__ import annotations
@@ -1291,7 +1291,7 @@ def validate(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     path = Path(path)
     problems = _Problems()
     if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
-        from parkflow.overlay import load_overlay
+        from parkflow.io.overlay import load_overlay
 
         try:
             return load_overlay(path), []
@@ -1567,7 +1567,7 @@ def _write_workbook(scenario: Scenario, file: Path) -> None:
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Save a scenario as a folder or (suffix ``.xlsx``) one workbook; load gives it back equal.
 
-    Written whole or not at all (through :func:`parkflow.output.output_dir`), never over the
+    Written whole or not at all (through :func:`parkflow.io.atomic.output_dir`), never over the
     scenario's own source. Quantities are written in canonical units with their units.
 
     Parameters
@@ -1586,7 +1586,7 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     OutputError
         When ``path`` is, holds or lies in the scenario's source.
     """
-    from parkflow.output import check_not_input, output_dir
+    from parkflow.io.atomic import check_not_input, output_dir
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":

@@ -1,0 +1,1 @@
+"""Every rate and effect, computed once from a Result (docs/architecture.md)."""

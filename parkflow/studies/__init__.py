@@ -1,0 +1,1 @@
+"""Workflows that call solve(): compare, pareto, sweep, and the synthetic-province generator."""
