@@ -34,6 +34,9 @@ _EXPORTS = {
     "solve": "parkflow.solvers.solve",
     "available_solvers": "parkflow.solvers.backends",
     "render_map": "parkflow.maps",
+    "read_solution": "parkflow.io.solution",
+    "write_solution": "parkflow.io.solution",
+    "write_reports": "parkflow.report",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -13,6 +13,8 @@ fallback for a report built without a catalogue (e.g. an output folder whose sce
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -366,3 +368,48 @@ def label(key: str, lang: str = "zh", default: str | None = None) -> str:
             return default
         raise KeyError(f"no label {key!r}")
     return entry[lang]
+
+
+def catalogue_name(catalogue: Any, table: str, key: str, lang: str, prefix: str) -> str:
+    """The name of a catalogue entry in ``lang``: its ``name_<lang>`` cell, else the label.
+
+    Shared by the report and the maps: material, category, route and mode names.
+
+    Parameters
+    ----------
+    catalogue : Catalogue or None
+    table : str
+        ``"materials"``, ``"categories"``, ``"routes"`` or ``"modes"``.
+    key : str
+        The entry's id.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    prefix : str
+        The label prefix of the fallback (``"mat"``, ``"cat"``, ``"route"``, ``"mode"``); the id
+        itself when there is no label either.
+
+    Returns
+    -------
+    str
+
+    >>> catalogue_name(None, "materials", "fly_ash", "en", "mat")
+    'Fly ash'
+    """
+    col = f"name_{lang}"
+    if catalogue is not None:
+        frame = getattr(catalogue, table)
+        if key in frame.index and col in frame.columns:
+            value = frame.at[key, col]
+            if isinstance(value, str) and value:
+                return value
+    return label(f"{prefix}:{key}", lang, default=str(key))
+
+
+def scope_type_name(scope_type: str, lang: str) -> str:
+    """The name of a scope type (``all``, ``park``, ``city``, ``enterprise``) in ``lang``.
+
+    >>> scope_type_name("park", "en") == label("park_scope", "en")
+    True
+    """
+    key = "all_type" if scope_type == "all" else f"{scope_type}_scope"
+    return label(key, lang, default=scope_type)

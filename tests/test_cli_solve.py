@@ -9,7 +9,7 @@ from _solve_helpers import tiny_park
 from parkflow.cli import main
 from parkflow.io import save_scenario
 from parkflow.io.bundled import bundled_scenario_path
-from parkflow.solvers.summary import SOLUTION_FILES
+from parkflow.io.solution import SOLUTION_FILES
 
 
 def test_solve_writes_the_files_outside_the_scenario(tmp_path):

@@ -396,11 +396,11 @@ def test_report_command_writes_into_the_folder(result, tmp_path, monkeypatch, ca
 
     from parkflow.cli import main
 
-    summary = pytest.importorskip("parkflow.solvers.summary")
+    summary = pytest.importorskip("parkflow.io.solution")
     (tmp_path / "summary.json").write_text(
         json.dumps({"scenario": "hand park", "scenario_path": str(tmp_path / "gone")}),
         encoding="utf-8")
-    monkeypatch.setattr(summary, "read_solution", lambda folder: result)
+    monkeypatch.setattr(summary, "read_result", lambda folder: result)
     assert main(["report", str(tmp_path), "--lang", "en", "--format", "xlsx",
                  "--format", "csv"]) == 0
     captured = capsys.readouterr()
@@ -561,8 +561,9 @@ def test_report_from_a_folder_compares_before_and_after(tmp_path, capsys):
     from _solve_helpers import tiny_park
 
     from parkflow.cli import main
+    from parkflow.io.solution import read_result as read_solution
+    from parkflow.io.solution import write_solution
     from parkflow.solvers.solve import solve
-    from parkflow.solvers.summary import read_solution, write_solution
 
     sc = tiny_park(l2_existing=True, cap_e3=60.0)
     out = write_solution(sc, solve(sc), tmp_path / "out")

@@ -15,9 +15,11 @@ from _solve_helpers import tiny_park
 from parkflow.errors import SolverUnavailableError
 from parkflow.io import load_scenario
 from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
+from parkflow.io.solution import read_result as read_solution
+from parkflow.io.solution import write_solution
+from parkflow.models.result import summary_dict
 from parkflow.solvers.backends import available_solvers, solve_parameters
 from parkflow.solvers.solve import solve
-from parkflow.solvers.summary import read_solution, summary_dict, write_solution
 
 SOLVERS = [pytest.param(s, marks=pytest.mark.skipif(s not in available_solvers(),
                                                      reason=f"{s} not available"))

@@ -15,9 +15,9 @@ def write_solve_folder(scenario: Scenario, result: Result, folder: Path, lang: s
     ``folder`` is the temporary folder of a :func:`parkflow.io.atomic.output_dir` block, so
     all files land together or not at all. The map is written only when there is a solution to draw.
     """
+    from parkflow.io.solution import write_solution_files
     from parkflow.maps import write_map
     from parkflow.report import write_reports
-    from parkflow.solvers.summary import write_solution_files
 
     written = list(write_solution_files(scenario, result, folder))
     written += write_reports(scenario, result, folder, lang=lang, formats=("md", "html"))

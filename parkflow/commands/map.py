@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from parkflow.commands._outputs import is_solve_folder
+from parkflow.io.solution import scenario_path_of  # the one lookup of a folder's scenario
 
 HELP = "write map.html (enterprises, built links, supply left unused) into a solve's output folder"
 
@@ -26,29 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Tianditu (天地图) key for --tiles tianditu")
 
 
-def scenario_path_of(folder: Path) -> Path:
-    """The scenario a solve folder was made from (summary.json ``scenario_path``).
-
-    Raises
-    ------
-    FileNotFoundError
-        When summary.json names no scenario, or the scenario is no longer there (the map needs
-        the enterprises' coordinates).
-    """
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    path = summary.get("scenario_path")
-    if not path:
-        raise FileNotFoundError(f"{folder / 'summary.json'} names no scenario_path; the map needs "
-                                "the scenario's coordinates — solve again with `parkflow solve`")
-    p = Path(path)
-    if not p.is_absolute() and not p.exists():
-        p = folder / p
-    if not p.exists():
-        raise FileNotFoundError(f"the scenario {path} named in {folder / 'summary.json'} is no "
-                                "longer there; the map needs its coordinates")
-    return p
-
-
 def run(args: argparse.Namespace) -> int:
     """Read DIR and its scenario, write DIR/map.html (exit 0; 2 when DIR is not a solve)."""
     folder = Path(args.dir)
@@ -56,11 +33,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir
+    from parkflow.io.solution import read_result
     from parkflow.maps import map_html, render_map
-    from parkflow.solvers.summary import read_solution
 
-    result = read_solution(folder)
-    source = scenario_path_of(folder)
+    result = read_result(folder)
+    try:
+        source = scenario_path_of(folder)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{exc}; the map needs the scenario's coordinates") from exc
     scenario = load_scenario(source)
     try:
         m = render_map(scenario, result, lang=args.lang, tiles=args.tiles,

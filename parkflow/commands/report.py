@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,19 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _scenario_from_summary(folder: Path) -> Any:
     """The solved scenario, when summary.json names a path that still loads; else None."""
-    summary = folder / "summary.json"
-    if not summary.is_file():
-        return None
-    try:
-        path = json.loads(summary.read_text(encoding="utf-8")).get("scenario_path")
-    except (OSError, ValueError):
-        return None
-    if not path or not Path(path).exists():
-        if path:
-            print(f"note: the scenario {path} is no longer there; the report shows ids "
-                  "instead of names", file=sys.stderr)
-        return None
     from parkflow.io import load_scenario
+    from parkflow.io.solution import scenario_path_of
+
+    try:
+        path = scenario_path_of(folder)
+    except FileNotFoundError as exc:
+        if "no longer there" in str(exc):
+            print(f"note: {exc}; the report shows ids instead of names", file=sys.stderr)
+        return None
+    except OSError:
+        return None
 
     try:
         return load_scenario(path)
@@ -58,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if not is_solve_folder(folder):
         return 2
+    from parkflow.io.solution import read_result
     from parkflow.report import FORMATS, write_reports
-    from parkflow.solvers.summary import read_solution
 
-    result = read_solution(folder)
+    result = read_result(folder)
     scenario = _scenario_from_summary(folder)
     formats = tuple(args.formats) if args.formats else FORMATS
     paths = write_reports(scenario, result, folder, lang=args.lang, formats=formats)

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _links_text(result) -> str:  # noqa: ANN001
     """``22 (3 existing, 19 new; 1 idle)`` — the counts of summary.json (see link_counts)."""
-    from parkflow.solvers.summary import link_counts
+    from parkflow.statistics.links import link_counts
 
     n = link_counts(result)
     idle = f"; {n['links_idle']} idle" if n["links_idle"] else ""

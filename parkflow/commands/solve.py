@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.io.atomic import check_not_input, output_dir
+    from parkflow.models.result import summary_dict
     from parkflow.solvers.strategy import solve_with_strategy
-    from parkflow.solvers.summary import summary_dict
 
     path = Path(args.scenario)
     out = Path(args.out)

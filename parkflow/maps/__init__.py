@@ -857,7 +857,7 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
     scenario : Scenario
         The scenario that was solved (coordinates WGS-84, as loaded).
     result : Result
-        Its solve (:func:`parkflow.solve` or :func:`parkflow.solvers.summary.read_solution`).
+        Its solve (:func:`parkflow.solve` or :func:`parkflow.read_solution`).
     lang : {"zh", "en"}
         Language of the labels, popups and legend.
     tiles : {"none", "osm", "tianditu", "gaode"}

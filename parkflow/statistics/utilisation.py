@@ -1,5 +1,8 @@
 """Utilisation indicators: the official comprehensive-utilisation rate per scope and category.
 
+:func:`utilisation_rate` is **the** rate formula: every table, summary, map and study that shows a
+rate calls it (docs/reporting.md, "The utilisation rate").
+
 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量),
 i.e. ``rate = utilised / (generated + drawn)``, per statistics category and per scope
 (enterprise, park, city, all). Two totals are added: all bulk
@@ -18,13 +21,20 @@ the Sichuan 2025/2030 targets count).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
 from parkflow.models.scenario import BULK_GROUP, Catalogue
 
-__all__ = ["utilisation_table", "tailings_materials", "is_tailings", "BULK_TOTAL",
-           "BULK_EXCL_TAILINGS", "SCOPE_TYPES", "TAILINGS"]
+if TYPE_CHECKING:
+    from parkflow.models.result import Result
+
+__all__ = ["utilisation_rate", "gap_to_target", "utilisation_table", "utilisation_rows",
+           "category_sets", "tailings_materials", "is_tailings", "BULK_TOTAL",
+           "BULK_EXCL_TAILINGS", "SCOPE_TYPES", "TAILINGS", "SICHUAN_TARGETS",
+           "FALLBACK_BULK_CATEGORIES", "FALLBACK_APART_CATEGORIES", "SCOPE_ORDER"]
 
 BULK_TOTAL = "bulk_total"
 BULK_EXCL_TAILINGS = "bulk_excl_tailings"
@@ -32,15 +42,91 @@ SCOPE_TYPES = ("enterprise", "park", "city", "all")
 COLUMNS = ["scope_type", "scope_id", "category", "generated", "utilised", "drawn", "rate", "unit"]
 #: The category id (and built-in material id) of tailings.
 TAILINGS = "tailings"
+#: Sichuan plan targets for bulk industrial solid waste, tailings excluded (docs/reporting.md).
+SICHUAN_TARGETS: dict[int, float] = {2025: 0.78, 2030: 0.82}
+#: Categories counted in the bulk total when no catalogue is at hand.
+FALLBACK_BULK_CATEGORIES = ("coal_gangue", "fly_ash", "tailings", "smelting_slag",
+                            "byproduct_gypsum", "red_mud", "chemical_residue")
+FALLBACK_APART_CATEGORIES = ("waste_heat", "hydrogen")
+#: Order of the scope types in every table.
+SCOPE_ORDER = {"all": 0, "park": 1, "city": 2, "enterprise": 3}
+_UTIL_COLUMNS = ("scope_type", "scope_id", "category", "generated", "utilised", "drawn", "unit")
 _DEFAULT_BULK = {"coal_gangue", "fly_ash", "tailings", "steel_slag", "bf_slag", "vti_slag",
                  "phosphogypsum", "titanium_gypsum", "fgd_gypsum", "red_mud", "carbide_slag"}
+
+
+def utilisation_rate(utilised: Any, generated: Any, drawn: Any = 0.0) -> Any:
+    """综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量) — the one rate formula.
+
+    Parameters
+    ----------
+    utilised : float or array-like
+        综合利用量 (t/a), *including* what was drawn from prior-year stock.
+    generated : float or array-like
+        产生量 (t/a).
+    drawn : float or array-like
+        其中：综合利用往年贮存量 (t/a).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The rate as a fraction (0.78 = 78 %); NaN where nothing was generated or drawn.
+
+    Examples
+    --------
+    >>> utilisation_rate(80.0, 100.0, 0.0), utilisation_rate(90.0, 100.0, 20.0)
+    (0.8, 0.75)
+    >>> utilisation_rate(0.0, 0.0, 0.0)
+    nan
+    """
+    u = np.asarray(utilised, dtype=float)
+    d = np.asarray(generated, dtype=float) + np.asarray(drawn, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(d > 0, u / np.where(d > 0, d, 1.0), np.nan)
+    return float(r) if r.ndim == 0 else r
+
+
+def gap_to_target(utilised: Any, generated: Any, drawn: Any, target: float) -> tuple[Any, Any]:
+    """Gap to a target rate, in percentage points and in t/a (both 0 when the target is met).
+
+    The t/a gap is the extra utilisation of this year's generation that reaches the target:
+    ``max(0, target × (generated + drawn) − utilised)``.
+
+    Parameters
+    ----------
+    utilised, generated, drawn : float or array-like
+        As for :func:`utilisation_rate` (t/a).
+    target : float
+        The target rate (fraction).
+
+    Returns
+    -------
+    tuple
+        ``(gap_pp, gap_t)``: floats, or arrays for array input.
+
+    Examples
+    --------
+    >>> gap_to_target(70.0, 100.0, 0.0, 0.78)
+    (8.0, 8.0)
+    """
+    u = np.asarray(utilised, dtype=float)
+    base = np.asarray(generated, dtype=float) + np.asarray(drawn, dtype=float)
+    rate = utilisation_rate(u, generated, drawn)
+    gap_pp = np.clip((target - np.nan_to_num(np.asarray(rate, dtype=float), nan=1.0)) * 100.0,
+                     0.0, None)
+    gap_t = np.clip(target * base - u, 0.0, None)
+    gap_pp = np.round(gap_pp, 10)
+    gap_t = np.round(gap_t, 9)
+    if gap_pp.ndim == 0:
+        return float(gap_pp), float(gap_t)
+    return gap_pp, gap_t
 
 
 def is_tailings(materials: pd.DataFrame) -> pd.Series:
     """Whether each material of a materials table counts as tailings — the one rule used everywhere.
 
     A material is tailings when its ``is_tailings`` flag is true **or** its ``category`` is
-    ``"tailings"``. The Sichuan targets exclude tailings (SPEC §2); target expansion
+    ``"tailings"``. The Sichuan targets exclude tailings (docs/reporting.md); target expansion
     (:func:`parkflow.solvers.solve.expand_targets`), the utilisation indicators
     (``bulk_excl_tailings``) and the report all use this rule.
 
@@ -100,7 +186,7 @@ def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None)
         unit, park, city`` (canonical unit/a) — ``Result.sources``.
     catalogue : Catalogue, optional
         Says which materials are bulk solid waste and which are tailings (default: the built-in
-        list of SPEC §2).
+        list).
 
     Returns
     -------
@@ -137,10 +223,100 @@ def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None)
         g.insert(0, "scope_type", scope_type)
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)
-    denom = (out["generated"] + out["drawn"]).to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["rate"] = np.where(denom > 0, out["utilised"].to_numpy(dtype=float) / denom, np.nan)
+    out["rate"] = utilisation_rate(out["utilised"], out["generated"], out["drawn"])
     out["scope_type"] = out["scope_type"].astype(str)
     out["scope_id"] = out["scope_id"].astype(str)
     out["category"] = out["category"].astype(str)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def category_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str], set[str]]:
+    """(bulk categories, tailings categories, categories reported apart: heat, hydrogen).
+
+    Parameters
+    ----------
+    catalogue : Catalogue or None
+        Without one (or without ``group``/``kind`` columns) the built-in fallback lists.
+
+    Returns
+    -------
+    tuple of three sets of str
+    """
+    if catalogue is not None and {"group", "kind"} <= set(catalogue.categories.columns):
+        cats = catalogue.categories
+        bulk = set(cats.index[cats["group"].astype(str) == BULK_GROUP].astype(str))
+        apart = set(cats.index[cats["kind"].astype(str) != "solid"].astype(str))
+        mats = catalogue.materials
+        # the one tailings rule (is_tailings), at category level
+        tail = set(mats.loc[is_tailings(mats).to_numpy(), "category"].astype(str))
+        return bulk, tail | {TAILINGS}, apart
+    return set(FALLBACK_BULK_CATEGORIES), {TAILINGS}, set(FALLBACK_APART_CATEGORIES)
+
+
+def _normalise_utilisation(util: pd.DataFrame) -> pd.DataFrame:
+    u = util.reset_index(drop=("scope_type" in util.columns)).copy()
+    if "scope_id" not in u.columns and "scope" in u.columns:
+        parts = u["scope"].astype(str).str.split(":", n=1, expand=True)
+        u["scope_id"] = parts[1] if parts.shape[1] > 1 else ""
+        u["scope_type"] = u.get("scope_type", parts[0])
+    for col in ("generated", "utilised", "drawn"):
+        u[col] = pd.to_numeric(u.get(col, 0.0), errors="coerce").fillna(0.0).astype(float)
+    if "unit" not in u.columns:
+        u["unit"] = "t/a"
+    u["scope_id"] = u["scope_id"].fillna("").astype(str)
+    u.loc[u["scope_type"] == "all", "scope_id"] = "all"
+    return u[list(_UTIL_COLUMNS)].astype({"scope_type": str, "category": str, "unit": str})
+
+
+def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.DataFrame:
+    """Per scope × category: generated, utilised, drawn, stored_disposed, rate (fraction).
+
+    Takes ``result.utilisation``; when it is empty, computes it from ``result.sources`` with
+    :func:`utilisation_table`. Adds the ``bulk_total`` and ``bulk_excl_tailings`` rows when the
+    table lacks them, and recomputes every rate with :func:`utilisation_rate` so that the tables
+    always agree with the official formula.
+
+    Parameters
+    ----------
+    result : Result or None
+        A solve, or one read back from its folder.
+    catalogue : Catalogue or None
+        Says which categories are bulk and which are tailings (:func:`category_sets`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scope_type, scope_id, category, generated, utilised, drawn, unit,
+        stored_disposed, rate`` (canonical unit/a; rate a fraction), sorted by scope type
+        (all, park, city, enterprise), scope id and catalogue order of the categories.
+    """
+    util = result.utilisation if result is not None else None
+    if (util is None or util.empty) and result is not None and result.sources is not None \
+            and not result.sources.empty:
+        util = utilisation_table(result.sources, catalogue)
+    if util is None or util.empty:
+        return pd.DataFrame(columns=[*_UTIL_COLUMNS, "stored_disposed", "rate"])
+    u = _normalise_utilisation(util)
+    bulk, tail, _ = category_sets(catalogue)
+    have = set(u["category"])
+    extra = []
+    keys = ["scope_type", "scope_id"]
+    if BULK_TOTAL not in have:
+        part = u[u["category"].isin(bulk)]
+        extra.append(part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]].sum()
+                     .assign(category=BULK_TOTAL, unit="t/a"))
+    if BULK_EXCL_TAILINGS not in have:
+        part = u[u["category"].isin(bulk - tail)]
+        extra.append(part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]].sum()
+                     .assign(category=BULK_EXCL_TAILINGS, unit="t/a"))
+    if extra:
+        u = pd.concat([u, *[e[list(_UTIL_COLUMNS)] for e in extra]], ignore_index=True)
+    u["stored_disposed"] = (u["generated"] + u["drawn"] - u["utilised"]).clip(lower=0.0)
+    u["rate"] = utilisation_rate(u["utilised"], u["generated"], u["drawn"])
+    cat_order = {c: i for i, c in enumerate(
+        list(catalogue.categories.index) if catalogue is not None else FALLBACK_BULK_CATEGORIES)}
+    cat_order.update({BULK_TOTAL: 900, BULK_EXCL_TAILINGS: 901})
+    u["_s"] = u["scope_type"].map(SCOPE_ORDER).fillna(9)
+    u["_c"] = u["category"].map(cat_order).fillna(500)
+    u = u.sort_values(["_s", "scope_id", "_c", "category"], kind="stable")
+    return u.drop(columns=["_s", "_c"]).reset_index(drop=True)

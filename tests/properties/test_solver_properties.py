@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
+from parkflow.io.solution import write_solution
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.solve import expand_targets, solve, solve_network
-from parkflow.solvers.summary import write_solution
 
 _SETTINGS = settings(max_examples=20, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -107,8 +107,8 @@ def test_raising_a_target_never_lowers_the_cost(sc, r1, dr):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenarios())
 def test_the_baseline_read_back_from_a_folder_gives_the_same_before_after(sc):
+    from parkflow.io.solution import read_result as read_solution
     from parkflow.report import build_report
-    from parkflow.solvers.summary import read_solution
 
     res = solve(sc, gap=0.0)
     with tempfile.TemporaryDirectory() as tmp:

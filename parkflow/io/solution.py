@@ -1,0 +1,343 @@
+"""The solution folder: ``summary.json`` and the CSV tables, written and read back.
+
+Files: ``summary.json`` (format 2: ``format_version``, ``parkflow_version``, status, solver,
+objective and its parts, CO₂, targets, baseline, and the scenario reference), ``flows.csv`` (one
+row per built link), ``utilisation.csv``, ``sources.csv``, ``draws.csv``, ``targets.csv``,
+``diagnosis.csv``, and the existing-links-only baseline's ``baseline_flows.csv``,
+``baseline_utilisation.csv`` and ``baseline_sources.csv`` (its targets are in
+``summary.json["baseline"]["targets"]``). CSVs are UTF-8 with BOM (Excel in China opens them as
+they are). The layout of summary.json is the JSON Schema ``parkflow/data/summary.schema.json``
+(docs/reporting.md, "summary.json").
+
+The scenario is referenced by its path **relative to the output folder** (``scenario_path``,
+POSIX separators), its name (``scenario``) and a content hash (``scenario_sha256``): an output
+folder copied elsewhere together with its scenario still maps and reports.
+:func:`scenario_path_of` is the one lookup of a folder's scenario.
+
+:func:`read_solution` is the inverse of :func:`write_solution`; the result it gives holds the
+built links only, typed as declared in :data:`OUTPUT_DTYPES` (``existing`` and ``met`` are bool),
+and its ``baseline`` holds the baseline's flows, utilisation, sources and targets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parkflow.io.atomic import output_dir
+from parkflow.models.result import Result, SolveStatus, summary_dict
+from parkflow.models.scenario import Scenario
+
+__all__ = ["write_solution", "write_solution_files", "read_solution", "read_result",
+           "scenario_path_of", "scenario_sha256", "FLOW_COLUMNS", "SOLUTION_FILES",
+           "OUTPUT_DTYPES"]
+
+SOLUTION_FILES = ("summary.json", "flows.csv", "utilisation.csv", "sources.csv", "draws.csv",
+                  "targets.csv", "diagnosis.csv", "baseline_flows.csv", "baseline_utilisation.csv",
+                  "baseline_sources.csv")
+FLOW_COLUMNS = ["link_id", "from", "to", "material", "route", "quantity", "unit", "distance_km",
+                "mode", "existing", "flow", "delivered", "efficiency", "transport_cny_per_a",
+                "fixed_cny_per_a", "purification_cny_per_a", "value_cny_per_a",
+                "disposal_avoided_cny_per_a", "total_cny_per_a", "co2_avoided_t_per_a",
+                "source_id", "use_id", "from_park", "to_park"]
+_ID_COLUMNS = ("from", "to", "link_id", "source_id", "use_id", "stockpile_id", "enterprise",
+               "park", "city", "scope_id", "id", "scope")
+#: Declared types of the output tables' non-numeric columns, applied when they are read back
+#: (a minimal declaration; the full output-table schema is ``parkflow.models.schema``'s).
+OUTPUT_DTYPES: dict[str, dict[str, str]] = {
+    "flows.csv": {"existing": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
+    "baseline_flows.csv": {"existing": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
+    "targets.csv": {"met": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
+}
+_OBJ_KEYS = ("total", "transport", "fixed", "purification", "value", "disposal_avoided")
+_ENCODING = "utf-8-sig"
+
+
+def scenario_sha256(source: str | Path) -> str | None:
+    """Content hash of a scenario: its file, or every file of its folder (hidden ones skipped).
+
+    Parameters
+    ----------
+    source : path
+        The scenario's folder or workbook.
+
+    Returns
+    -------
+    str or None
+        ``"sha256:<hex>"`` over the relative paths and bytes, in sorted order; ``None`` when the
+        path is not there.
+    """
+    path = Path(source)
+    if path.is_file():
+        files = [(path.name, path)]
+    elif path.is_dir():
+        files = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*")
+                       if p.is_file() and not any(part.startswith(".")
+                                                  for part in p.relative_to(path).parts))
+    else:
+        return None
+    h = hashlib.sha256()
+    for rel, p in files:
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return "sha256:" + h.hexdigest()
+
+
+def _relative_to(source: Path, folder: Path) -> str:
+    """``source`` relative to ``folder`` (POSIX), or absolute when no relative path exists."""
+    try:
+        return Path(os.path.relpath(source.resolve(), folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return source.resolve().as_posix()
+
+
+def _flows_frame(result: Result) -> pd.DataFrame:
+    f = result.flows
+    if f is None or f.empty:
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    f = f.copy()
+    f["link_id"] = f.index.astype(str)
+    f["quantity"] = f["flow"]
+    for c in FLOW_COLUMNS:
+        if c not in f.columns:
+            f[c] = np.nan
+    return f[FLOW_COLUMNS].reset_index(drop=True)
+
+
+def _csv(df: pd.DataFrame | None, path: Path, index: bool = False) -> None:
+    (df if df is not None else pd.DataFrame()).to_csv(path, index=index, encoding=_ENCODING)
+
+
+def write_solution_files(scenario: Scenario | None, result: Result, folder: str | Path,
+                         final_dir: str | Path | None = None) -> list[Path]:
+    """Write the solution files into an existing folder (the caller manages atomicity).
+
+    Use :func:`write_solution` unless you already hold a :func:`parkflow.io.atomic.output_dir`.
+
+    Parameters
+    ----------
+    scenario : Scenario or None
+        Its ``source`` goes into summary.json, relative to ``final_dir``, with its hash.
+    result : Result
+    folder : path
+        Where to write now (an ``output_dir`` temporary folder).
+    final_dir : path, optional
+        Where the files will end up; the scenario path is made relative to it. Default
+        ``folder`` (right for ``output_dir``, whose temporary folder is a sibling of the final
+        one).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    folder = Path(folder)
+    final = Path(final_dir) if final_dir is not None else folder
+    source = Path(scenario.source) if scenario is not None and scenario.source else None
+    summary = summary_dict(result,
+                           scenario_path=_relative_to(source, final) if source else None,
+                           scenario_sha256=scenario_sha256(source) if source else None)
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    _csv(_flows_frame(result), folder / "flows.csv")
+    _csv(result.utilisation, folder / "utilisation.csv")
+    src = result.sources.copy() if result.sources is not None else pd.DataFrame()
+    src.index.name = "source_id"
+    _csv(src, folder / "sources.csv", index=True)
+    dr = result.draws.copy() if result.draws is not None else pd.DataFrame()
+    dr.index.name = "stockpile_id"
+    _csv(dr, folder / "draws.csv", index=True)
+    _csv(result.targets, folder / "targets.csv")
+    _csv(result.diagnosis, folder / "diagnosis.csv")
+    b = result.baseline
+    base = _flows_frame(b) if b is not None else pd.DataFrame(columns=FLOW_COLUMNS)
+    _csv(base, folder / "baseline_flows.csv")
+    _csv(b.utilisation if b is not None else None, folder / "baseline_utilisation.csv")
+    bsrc = b.sources.copy() if b is not None and b.sources is not None else pd.DataFrame()
+    bsrc.index.name = "source_id"
+    _csv(bsrc, folder / "baseline_sources.csv", index=True)
+    return [folder / n for n in SOLUTION_FILES]
+
+
+def write_solution(scenario: Scenario | None, result: Result, out_dir: str | Path) -> Path:
+    """Write the solution folder whole or not at all, never over the scenario's files.
+
+    Parameters
+    ----------
+    scenario : Scenario or None
+        Its ``source`` path is protected from being written over and goes into the summary.
+    result : Result
+    out_dir : path
+        The output folder (created; an earlier parkflow output there is replaced).
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+    """
+    inputs = [scenario.source] if scenario is not None and scenario.source is not None else []
+    with output_dir(out_dir, inputs=inputs) as tmp:
+        write_solution_files(scenario, result, tmp, final_dir=out_dir)
+    return Path(out_dir)
+
+
+def _as_bool(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().isin(["true", "1", "1.0"])
+
+
+def _read_csv(path: Path, index: str | None = None) -> pd.DataFrame:
+    if not path.is_file() or path.stat().st_size == 0:
+        return pd.DataFrame()
+    try:
+        df = pd.read_csv(path, encoding=_ENCODING, keep_default_na=True)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    dtypes = OUTPUT_DTYPES.get(path.name, dict.fromkeys(_ID_COLUMNS, "str"))
+    for c, dtype in dtypes.items():
+        if c in df.columns:
+            df[c] = _as_bool(df[c]) if dtype == "bool" else df[c].fillna("").astype(str)
+    if index and index in df.columns:
+        df = df.set_index(index)
+    return df
+
+
+def _result_from(summary: dict[str, Any], flows: pd.DataFrame, **tables: pd.DataFrame) -> Result:
+    if not flows.empty:
+        flows["build"] = 1
+    obj = summary.get("objective") or {}
+    return Result(
+        scenario_name=str(summary.get("scenario", "")),
+        status=SolveStatus(summary.get("status", "error")),
+        objective_name=str(summary.get("objective_name", "cost")),
+        links=flows, flows=flows,
+        draws=tables.get("draws", pd.DataFrame()),
+        sources=tables.get("sources", pd.DataFrame()),
+        utilisation=tables.get("utilisation", pd.DataFrame()),
+        targets=tables.get("targets", pd.DataFrame()),
+        objective={f"{k}_cny_per_a": (float(obj[f"{k}_cny_per_a"])
+                                      if obj.get(f"{k}_cny_per_a") is not None
+                                      else float("nan")) for k in _OBJ_KEYS},
+        co2_avoided_t_per_a=float(summary.get("co2_avoided_t_per_a") or 0.0),
+        solver=dict(summary.get("solver") or {}),
+        diagnosis=tables.get("diagnosis", pd.DataFrame()),
+        message=str(summary.get("message") or ""),
+    )
+
+
+def read_result(out_dir: str | Path) -> Result:
+    """Read a solution folder back into a :class:`Result` (``links`` = the built links only).
+
+    The tables come back typed (:data:`OUTPUT_DTYPES`): ids as str, ``existing`` and ``met`` as
+    bool.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``out_dir`` holds no ``summary.json``.
+    """
+    folder = Path(out_dir)
+    path = folder / "summary.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder} holds no summary.json; run `parkflow solve` first")
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    flows = _read_csv(folder / "flows.csv", "link_id")
+    targets = _read_csv(folder / "targets.csv")
+    res = _result_from(summary, flows, draws=_read_csv(folder / "draws.csv", "stockpile_id"),
+                       sources=_read_csv(folder / "sources.csv", "source_id"),
+                       utilisation=_read_csv(folder / "utilisation.csv"), targets=targets,
+                       diagnosis=_read_csv(folder / "diagnosis.csv"))
+    base = summary.get("baseline")
+    if base:
+        bflows = _read_csv(folder / "baseline_flows.csv", "link_id")
+        btargets = pd.DataFrame(base.get("targets") or [])
+        # folders written before baseline_utilisation/sources.csv existed read back without them
+        res.baseline = _result_from({**base, "scenario": summary.get("scenario"),
+                                     "objective_name": "cost"}, bflows, targets=btargets,
+                                    utilisation=_read_csv(folder / "baseline_utilisation.csv"),
+                                    sources=_read_csv(folder / "baseline_sources.csv",
+                                                      "source_id"))
+    return res
+
+
+def _summary_of(folder: Path) -> dict[str, Any]:
+    path = folder / "summary.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder} holds no summary.json; run `parkflow solve` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def scenario_path_of(folder: str | Path) -> Path:
+    """The scenario a solve folder was made from — the one lookup, for maps and reports.
+
+    ``summary.json["scenario_path"]`` is read relative to the folder (format 2); an absolute
+    path (format 1 folders) is taken as it is, and a relative one that is not found next to the
+    folder is also tried from the working directory.
+
+    Parameters
+    ----------
+    folder : path
+        A ``parkflow solve`` output folder.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FileNotFoundError
+        When summary.json is missing or names no scenario, or the scenario is no longer there;
+        the message says which.
+    """
+    folder = Path(folder)
+    try:
+        summary = _summary_of(folder)
+    except ValueError as exc:
+        raise FileNotFoundError(f"{folder / 'summary.json'} is not valid JSON ({exc})") from exc
+    path = summary.get("scenario_path")
+    if not path:
+        raise FileNotFoundError(f"{folder / 'summary.json'} names no scenario_path; solve again "
+                                "with `parkflow solve`")
+    p = Path(path)
+    candidates = [p] if p.is_absolute() else [folder / p, p]
+    for c in candidates:
+        if c.exists():
+            return c
+    raise FileNotFoundError(f"the scenario {path} named in {folder / 'summary.json'} is no "
+                            "longer there")
+
+
+def read_solution(folder: str | Path) -> tuple[Scenario | None, Result]:
+    """Read a solve's output folder: its scenario (when it still loads) and its result.
+
+    Parameters
+    ----------
+    folder : path
+        A ``parkflow solve`` output folder (or one written by :func:`write_solution`).
+
+    Returns
+    -------
+    (Scenario or None, Result)
+        The scenario is ``None`` when summary.json names none, it is no longer there
+        (:func:`scenario_path_of`) or it no longer loads.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``folder`` holds no ``summary.json``.
+    """
+    from parkflow.errors import ScenarioError
+    from parkflow.io import load_scenario
+
+    result = read_result(folder)
+    try:
+        scenario = load_scenario(scenario_path_of(folder))
+    except (FileNotFoundError, ScenarioError):
+        scenario = None
+    return scenario, result

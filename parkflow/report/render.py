@@ -1,0 +1,258 @@
+"""Writers of the report: Markdown, self-contained HTML, XLSX and CSV.
+
+:func:`write_reports` builds the report (:func:`parkflow.report.tables.build_report`) and writes the
+asked formats. User strings (enterprise, park, sector, scenario names) are HTML-escaped in the page
+and its SVG; in report.xlsx and the report CSVs a text cell that begins with ``= + - @``, a tab or
+a carriage return is written as text, never as a formula (docs/reporting.md, "Formats").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parkflow.i18n import label
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario
+from parkflow.report.charts import esc, rate_chart_svg, sankey_svg
+from parkflow.report.format import display_frame, meta_lines, unscaled_header
+from parkflow.report.tables import Report, build_report
+from parkflow.statistics.utilisation import SICHUAN_TARGETS
+
+__all__ = ["FORMATS", "to_markdown", "to_html", "write_xlsx", "write_csv", "write_reports",
+           "formula_safe"]
+
+FORMATS = ("md", "html", "xlsx", "csv")
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text starting with ``= + - @ TAB CR`` gets ``'``.
+
+    Numbers and other text are returned as they are.
+
+    >>> formula_safe("=1+1"), formula_safe("@SUM(A1)"), formula_safe("水泥厂"), formula_safe(-3.0)
+    ("'=1+1", "'@SUM(A1)", '水泥厂', -3.0)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _md_table(frame: pd.DataFrame) -> str:
+    def cell(v: Any) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    sep = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |"
+            for row in frame.itertuples(index=False, name=None)]
+    return "\n".join([head, sep, *rows])
+
+
+
+def to_markdown(report: Report) -> str:
+    """The report as one Markdown document (pipe tables)."""
+    lines = [f"# {report.title}", ""]
+    lines += [f"- **{k}**: {v}" for k, v in meta_lines(report)]
+    lines.append("")
+    for key in report.tables:
+        lines += [f"## {report.titles[key]}", ""]
+        frame = display_frame(report, key)
+        lines.append(_md_table(frame) if len(frame) else label("no_rows", report.lang))
+        lines.append("")
+    lines += [f"> {n}" for n in report.meta["notes"]]
+    lines += ["", f"*{label('generated_by', report.lang)}*", ""]
+    return "\n".join(lines)
+
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",Arial,sans-serif;
+margin:2em;color:#222}
+table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}
+th,td{border:1px solid #bbb;padding:3px 6px}th{background:#eef1f5}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+h2{font-size:16px;margin-top:1.6em}.notes{font-size:12px;color:#555}
+"""
+
+
+def _html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
+    if frame.empty:
+        return f"<p>{esc(label('no_rows', lang))}</p>"
+    numeric = [kinds.get(c, kinds.get(unscaled_header(c, lang), "text")) != "text"
+               for c in frame.columns]
+    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False, name=None):
+        cells = "".join(f'<td class="num">{esc(v)}</td>' if num else f"<td>{esc(v)}</td>"
+                        for v, num in zip(row, numeric, strict=True))
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+    lang = report.lang
+    parts = ["<!DOCTYPE html>",
+             f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+             f"<title>{esc(report.title)} — {esc(report.meta['scenario'])}</title>",
+             f"<style>{_CSS}</style></head><body>", f"<h1>{esc(report.title)}</h1>", "<ul>"]
+    parts += [f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in meta_lines(report)]
+    parts.append("</ul>")
+    rates = report.charts.get("rates", pd.DataFrame())
+    if not rates.empty:
+        parts += [f"<h2>{esc(label('t_rate_chart', lang))}</h2>",
+                  rate_chart_svg(rates, SICHUAN_TARGETS, lang)]
+    sankey = report.charts.get("sankey", pd.DataFrame())
+    if not sankey.empty:
+        for unit, part in sankey.groupby("unit", sort=True):
+            parts += [f"<h2>{esc(label('t_sankey', lang))} ({esc(unit)})</h2>",
+                      sankey_svg(part, str(unit), title=label("t_sankey", lang))]
+    for key in report.tables:
+        frame = display_frame(report, key)
+        parts += [f'<h2 id="{esc(key)}">{esc(report.titles[key])}</h2>',
+                  _html_table(frame, report.kinds[key], lang)]
+    parts.append('<div class="notes">')
+    parts += [f"<p>{esc(n)}</p>" for n in report.meta["notes"]]
+    parts += [f"<p><i>{esc(label('generated_by', lang))}</i></p>", "</div></body></html>"]
+    return "\n".join(parts)
+
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    bad = str.maketrans({c: " " for c in "[]:*?/\\"})
+    name = title.translate(bad).strip()
+    for sep in ("、", ". "):
+        if sep in name[:5]:
+            name = name.split(sep, 1)[1]
+    name = name[:31]
+    base, i = name, 2
+    while name in used:
+        name = f"{base[:28]}~{i}"
+        i += 1
+    used.add(name)
+    return name
+
+
+def _as_text(ws: Any) -> None:
+    """Make every text cell of a worksheet a string cell, never a formula.
+
+    openpyxl turns a string starting with ``=`` into a formula; such cells (and any text starting
+    with ``+ - @``, a tab or a carriage return) are stored as strings with Excel's quote prefix,
+    so that Excel neither runs them on opening nor on editing.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """One sheet per table (headers with units), plus a first sheet with metadata and notes.
+
+    Text is written as text: a name such as ``=1+1`` or ``@SUM(A1)`` is a string cell, never a
+    formula (:func:`_as_text`).
+    """
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        info = pd.DataFrame(meta_lines(report) + [("", n) for n in report.meta["notes"]],
+                            columns=[label("indicator", report.lang), ""])
+        first = _sheet_name(report.title, used)
+        info.to_excel(writer, sheet_name=first, index=False)
+        _as_text(writer.sheets[first])
+        for key, frame in report.tables.items():
+            sheet = _sheet_name(report.titles[key], used)
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            _as_text(ws)
+            for j, col in enumerate(frame.columns, start=1):
+                kind = report.kinds[key].get(col, "text")
+                fmt = {"pct": "0.0", "pp": "0.0", "t": "#,##0.00", "cny": "#,##0",
+                       "q": "#,##0.00", "tco2": "#,##0.0", "tce": "#,##0.0", "mwh": "#,##0.0",
+                       "price": "#,##0.00", "km": "0.0"}.get(kind)
+                ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = \
+                    max(10, min(40, len(str(col)) * 2))
+                if fmt:
+                    for r in range(2, len(frame) + 2):
+                        ws.cell(row=r, column=j).number_format = fmt
+
+
+def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path,
+                  lang: str = "zh", formats: Iterable[str] = ("md", "html"),
+                  inputs: Iterable[Path | None] = ()) -> list[Path]:
+    """Write the report into ``out_dir`` (whole or not at all) and return the written paths.
+
+    Parameters
+    ----------
+    scenario : Scenario or None
+    result : Result
+    out_dir : path
+        The folder (created if absent; files are added to it through
+        :func:`parkflow.io.atomic.output_dir` with ``merge=True``).
+    lang : {"zh", "en"}
+    formats : iterable of {"md", "html", "xlsx", "csv"}
+        ``md`` → report.md, ``html`` → report.html, ``xlsx`` → report.xlsx, ``csv`` →
+        ``report_<table>.csv`` (UTF-8 with BOM, which Excel in China opens) for every table.
+    inputs : paths
+        Inputs that must not be written over (the scenario's source is always added).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, inside ``out_dir``.
+    """
+    from parkflow.io.atomic import output_dir
+
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown report format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
+    report = build_report(scenario, result, lang=lang)
+    out_dir = Path(out_dir)
+    names: list[str] = []
+    protected = [*inputs, getattr(scenario, "source", None)]
+    with output_dir(out_dir, inputs=protected, merge=True) as tmp:
+        if "md" in formats:
+            (tmp / "report.md").write_text(to_markdown(report), encoding="utf-8")
+            names.append("report.md")
+        if "html" in formats:
+            (tmp / "report.html").write_text(to_html(report), encoding="utf-8")
+            names.append("report.html")
+        if "xlsx" in formats:
+            write_xlsx(report, tmp / "report.xlsx")
+            names.append("report.xlsx")
+        if "csv" in formats:
+            names += write_csv(report, tmp)
+    return [out_dir / n for n in names]
+
+
+def write_csv(report: Report, folder: Path) -> list[str]:
+    """One ``report_<table>.csv`` per table (UTF-8 with BOM, which Excel in China opens).
+
+    These files are meant for Excel: a text cell beginning with ``= + - @``, a tab or a carriage
+    return gets a leading ``'`` (:func:`formula_safe`), so Excel shows it as text instead of
+    running it. Numbers stay raw.
+
+    Returns
+    -------
+    list of str
+        The file names written into ``folder``.
+    """
+    names = []
+    for key, frame in report.tables.items():
+        name = f"report_{key}.csv"
+        safe = frame.copy()
+        for col in safe.columns:
+            if not pd.api.types.is_numeric_dtype(safe[col]):
+                safe[col] = safe[col].map(formula_safe)
+        safe.columns = [formula_safe(c) for c in safe.columns]
+        safe.to_csv(folder / name, index=False, encoding="utf-8-sig")
+        names.append(name)
+    return names

@@ -1,0 +1,465 @@
+"""The filing tables of a solve, built from the statistics frames and translated.
+
+:func:`build_report` turns a :class:`~parkflow.models.result.Result` (and, when available, its
+:class:`~parkflow.models.scenario.Scenario`) into a :class:`Report`: named DataFrames with headers
+in Chinese or English (units in the headers) plus metadata. No formulas here: every number comes
+from :mod:`parkflow.statistics` (docs/reporting.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parkflow.catalogue import builtin_catalogue
+from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name
+from parkflow.models.result import Result
+from parkflow.models.scenario import Catalogue, Scenario
+from parkflow.sectors import sector_name
+from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
+from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
+from parkflow.statistics.links import (
+    existing_built,
+    grid_factors,
+    link_effects,
+    link_table,
+    links_built,
+)
+from parkflow.statistics.utilisation import (
+    BULK_EXCL_TAILINGS,
+    BULK_TOTAL,
+    SICHUAN_TARGETS,
+    category_sets,
+    utilisation_rows,
+)
+
+__all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
+
+# table keys in the order they appear in every format
+TABLE_ORDER = ("overview", "targets", "scenario_targets", "solid_waste", "energy_gas",
+               "before_after", "links", "effects", "economics_links", "economics_enterprises")
+
+# ---------------------------------------------------------------------------------------------
+# the report object
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Report:
+    """The filing tables of one solve, in one language.
+
+    Attributes
+    ----------
+    lang : str
+        ``"zh"`` or ``"en"``.
+    title : str
+    meta : dict
+        ``scenario, status, objective, year`` (already translated) and ``notes`` (list of str).
+    tables : dict of str to pandas.DataFrame
+        Keyed by table id (see :data:`TABLE_ORDER`); headers translated, units in the headers
+        (or in a unit column where rows differ), numbers raw in canonical units (t/a, GJ/a, CNY/a,
+        rates in %).
+    titles : dict of str to str
+        The translated title of each table.
+    kinds : dict of str to dict
+        Per table, header → kind (``t, q, pct, pp, cny, price, tco2, mwh, tce, km, int, text``),
+        which drives the display format (万t/a, one-decimal percentages...).
+    charts : dict
+        ``sankey`` (flows: from, to, route, material, flow, unit) and ``rates`` (scope, rate,
+        rate_baseline) for the HTML charts.
+    """
+
+    lang: str
+    title: str
+    meta: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    titles: dict[str, str]
+    kinds: dict[str, dict[str, str]]
+    charts: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, key: str) -> pd.DataFrame:
+        """The table ``key`` (KeyError naming the available ones when absent)."""
+        if key not in self.tables:
+            raise KeyError(f"no table {key!r}; the report has {', '.join(self.tables)}")
+        return self.tables[key]
+
+
+@dataclass
+class ScenarioNames:
+    """Names of enterprises, parks and sectors from the scenario; catalogue names via i18n.
+
+    Built by :meth:`of`; the catalogue and scope-type names come from
+    :func:`parkflow.i18n.catalogue_name` and :func:`parkflow.i18n.scope_type_name`.
+    """
+
+    lang: str
+    catalogue: Catalogue | None
+    enterprise: dict[str, str] = field(default_factory=dict)
+    enterprise_sector: dict[str, str] = field(default_factory=dict)
+    enterprise_park: dict[str, str] = field(default_factory=dict)
+    park: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None,
+           lang: str) -> ScenarioNames:
+        """The names of ``scenario`` (ids only when it is ``None``)."""
+        self = cls(lang, catalogue)
+        src = result.sources
+        if src is not None and not src.empty and {"enterprise", "park"} <= set(src.columns):
+            pairs = src[["enterprise", "park"]].dropna().drop_duplicates("enterprise")
+            self.enterprise_park.update(zip(pairs["enterprise"].astype(str),
+                                            pairs["park"].astype(str), strict=True))
+        if scenario is not None:
+            ent = scenario.enterprises
+            for col, target in (("name", self.enterprise), ("sector", self.enterprise_sector),
+                                ("park", self.enterprise_park)):
+                if col in ent.columns:
+                    target.update(zip(ent.index.astype(str), ent[col].astype(str), strict=True))
+            parks = scenario.parks
+            if parks is not None and "name" in parks.columns and len(parks):
+                names = parks["name"].astype(str)
+                self.park.update({str(k): v for k, v in zip(parks.index, names, strict=True)
+                                  if v and v != "nan"})
+        return self
+
+    def category(self, key: str) -> str:
+        """A category's name (the two bulk totals included)."""
+        if key in (BULK_TOTAL, BULK_EXCL_TAILINGS):
+            return label(key, self.lang)
+        return catalogue_name(self.catalogue, "categories", key, self.lang, "cat")
+
+    def material(self, key: str) -> str:
+        """A material's name."""
+        return catalogue_name(self.catalogue, "materials", key, self.lang, "mat")
+
+    def route(self, key: str) -> str:
+        """A route's name."""
+        return catalogue_name(self.catalogue, "routes", key, self.lang, "route")
+
+    def mode(self, key: str) -> str:
+        """A transport mode's name."""
+        return catalogue_name(self.catalogue, "modes", key, self.lang, "mode")
+
+    def ent(self, key: str) -> str:
+        """An enterprise's name (its id when unknown)."""
+        return self.enterprise.get(str(key), str(key))
+
+    def sector(self, enterprise: str) -> str:
+        """The enterprise's sector by name (sectors.csv), or "" when the scenario is absent."""
+        sector = self.enterprise_sector.get(str(enterprise))
+        return sector_name(sector, self.lang) if sector else ""
+
+    def scope(self, scope_type: str, scope_id: str) -> str:
+        """A scope's name: the whole scenario, a park, an enterprise or a city."""
+        if scope_type == "all":
+            return label("all_scope", self.lang)
+        if scope_type == "park":
+            return self.park.get(str(scope_id), str(scope_id))
+        if scope_type == "enterprise":
+            return self.ent(scope_id)
+        return str(scope_id)
+
+    def scope_type(self, scope_type: str) -> str:
+        """A scope type's name."""
+        return scope_type_name(scope_type, self.lang)
+
+
+_UNIT_OF_KIND = {"t": "u_t", "pct": "u_pct", "pp": "u_pp", "cny": "u_cny",
+                 "price": "u_cny_per_unit", "tco2": "u_tco2", "mwh": "u_mwh", "tce": "u_tce",
+                 "km": "u_km", "gj": "u_gj"}
+
+
+class _Builder:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.kinds: dict[str, dict[str, str]] = {}
+        self.titles: dict[str, str] = {}
+
+    def header(self, key: str, kind: str) -> str:
+        text = label(key, self.lang)
+        unit = _UNIT_OF_KIND.get(kind)
+        return f"{text} ({label(unit, self.lang)})" if unit else text
+
+    def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
+        """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
+        headers = {k: self.header(k, kind) for k, kind in spec}
+        out = frame[[k for k, _ in spec]].rename(columns=headers).reset_index(drop=True)
+        self.tables[name] = out
+        self.kinds[name] = {headers[k]: kind for k, kind in spec}
+        self.titles[name] = label(f"t_{name}", self.lang)
+
+
+
+def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
+    out = frame.copy()
+    out["scope"] = [names.scope(t, i) for t, i in zip(out["scope_type"], out["scope_id"],
+                                                       strict=True)]
+    out["scope_type"] = out["scope_type"].map(names.scope_type)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# build_report
+# ---------------------------------------------------------------------------------------------
+def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") -> Report:
+    """Build the filing tables of a solve.
+
+    Parameters
+    ----------
+    scenario : Scenario or None
+        The solved scenario, for enterprise and park names and the catalogue. ``None`` works
+        (ids are shown, the built-in catalogue is used).
+    result : Result
+        What :func:`parkflow.solve` or :func:`parkflow.read_solution` returned;
+        ``result.baseline`` (existing links only) gives the before/after tables.
+    lang : {"zh", "en"}
+        Language of headers and names; Chinese uses the official statistical terms.
+
+    Returns
+    -------
+    Report
+    """
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+    catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
+    names = ScenarioNames.of(scenario, result, catalogue, lang)
+    b = _Builder(lang)
+    notes = [label("formula_note", lang), label("unit_note", lang)]
+    if scenario is None:
+        notes.append(label("no_scenario_note", lang))
+
+    util = utilisation_rows(result, catalogue)
+    _bulk, _tail, apart = category_sets(catalogue)
+    base_util = (utilisation_rows(result.baseline, catalogue)
+                 if result.baseline is not None else None)
+    if base_util is not None and base_util.empty:
+        base_util = None
+    if base_util is None:
+        notes.append(label("no_baseline_note", lang))
+
+    links = link_table(result, catalogue)
+    econ = link_economics(links)
+
+    _overview(b, util, base_util, links, result, names)
+    _targets(b, util, names)
+    _scenario_targets(b, result, names)
+    _solid_and_energy(b, util, apart, names)
+    _before_after(b, util, base_util, names)
+    _links(b, links, names)
+    _effects(b, links, catalogue, names)
+    _economics_tables(b, econ, names)
+    notes.append(label("allocation_note", lang))
+    g = grid_factors()
+    notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
+
+    rates = util[(util["category"] == BULK_EXCL_TAILINGS)
+                 & util["scope_type"].isin(["all", "park"])][["scope_type", "scope_id", "rate"]]
+    if base_util is not None:
+        br = base_util[base_util["category"] == BULK_EXCL_TAILINGS][
+            ["scope_type", "scope_id", "rate"]].rename(columns={"rate": "rate_baseline"})
+        rates = rates.merge(br, on=["scope_type", "scope_id"], how="left")
+    else:
+        rates = rates.assign(rate_baseline=np.nan)
+    rates = rates.assign(scope=[names.scope(t, i) for t, i in
+                                zip(rates["scope_type"], rates["scope_id"], strict=True)])
+    sankey = links[links["flow"] > 0].assign(
+        from_name=lambda d: d["from"].map(names.ent), to_name=lambda d: d["to"].map(names.ent),
+        route_name=lambda d: d["route"].map(names.route),
+        material_name=lambda d: d["material"].map(names.material))
+    objective_key = f"obj_{result.objective_name}"
+    meta = {
+        "scenario": result.scenario_name,
+        "status": label(result.status.value, lang, default=result.status.value),
+        "objective": label(objective_key, lang, default=result.objective_name),
+        "year": getattr(getattr(scenario, "settings", None), "year", None),
+        "notes": notes,
+        "message": result.message,
+    }
+    ordered = {k: b.tables[k] for k in TABLE_ORDER if k in b.tables}
+    return Report(lang=lang, title=label("report_title", lang), meta=meta, tables=ordered,
+                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates})
+
+
+def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
+              links: pd.DataFrame, result: Result, names: ScenarioNames) -> None:
+    lang = b.lang
+
+    def whole(frame: pd.DataFrame | None, col: str) -> float:
+        if frame is None:
+            return float("nan")
+        row = frame[(frame["scope_type"] == "all") & (frame["category"] == BULK_EXCL_TAILINGS)]
+        return float(row[col].iloc[0]) if len(row) else float("nan")
+
+    base = result.baseline
+    # the count summary.json gives (every built link, also an existing one carrying no flow)
+    n_opt = links_built(result)
+    n_new = n_opt - existing_built(result)
+    n_base = links_built(base) if base is not None else float("nan")
+    rows = [
+        ("rate", "u_pct", whole(base_util, "rate") * 100, whole(util, "rate") * 100),
+        ("generated", "u_t", whole(base_util, "generated"), whole(util, "generated")),
+        ("utilised", "u_t", whole(base_util, "utilised"), whole(util, "utilised")),
+        ("drawn", "u_t", whole(base_util, "drawn"), whole(util, "drawn")),
+        ("stored_disposed", "u_t", whole(base_util, "stored_disposed"),
+         whole(util, "stored_disposed")),
+        ("links_built", "u_count", n_base, n_opt),
+        ("links_proposed", "u_count", 0 if base is not None else float("nan"), n_new),
+        ("co2_avoided", "u_tco2",
+         base.co2_avoided_t_per_a if base is not None else float("nan"),
+         result.co2_avoided_t_per_a),
+        ("total_cost", "u_cny",
+         base.objective.get("total_cny_per_a", float("nan")) if base is not None else float("nan"),
+         result.objective.get("total_cny_per_a", float("nan"))),
+    ]
+    bulk_name = label(BULK_EXCL_TAILINGS, lang)
+    frame = pd.DataFrame({
+        "indicator": [label(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
+                      for k, u, _, _ in rows],
+        "baseline": [float(x) for _, _, x, _ in rows],
+        "optimised": [float(y) for _, _, _, y in rows],
+        "unit": [label(u, lang) for _, u, _, _ in rows],
+    })
+    frame["change"] = frame["optimised"] - frame["baseline"]
+    b.add("overview", frame, [("indicator", "text"), ("baseline", "q"), ("optimised", "q"),
+                              ("change", "q"), ("unit", "text")])
+
+
+def _targets(b: _Builder, util: pd.DataFrame, names: ScenarioNames) -> None:
+    t = _scope_columns(plan_target_gaps(util, SICHUAN_TARGETS), names)
+    t["rate"] = t["rate"] * 100
+    # 其中：综合利用往年贮存量 is a sub-item of 综合利用量: it comes right after it (official forms)
+    spec: list[tuple[str, str]] = [("scope_type", "text"), ("scope", "text"), ("generated", "t"),
+                                   ("utilised", "t"), ("drawn", "t"), ("rate", "pct")]
+    for year in SICHUAN_TARGETS:
+        t[f"rate_{year}"] = t[f"target_{year}"] * 100
+        spec += [(f"rate_{year}", "pct"), (f"gap_pp_{year}", "pp"), (f"gap_t_{year}", "t")]
+    b.add("targets", t, spec)
+
+
+def _scenario_targets(b: _Builder, result: Result, names: ScenarioNames) -> None:
+    t = scenario_target_gaps(result)
+    if t.empty:
+        return
+    t["scope"] = [names.scope(k, i) for k, i in zip(t["scope_type"], t["scope_id"], strict=True)]
+    t["scope_type"] = t["scope_type"].map(names.scope_type)
+    t["rate"] = t["rate"] * 100
+    t["target"] = t["target"] * 100
+    t["met"] = [label("yes" if m else "no", b.lang) for m in t["met"]]
+    b.add("scenario_targets", t, [
+        ("target_id", "text"), ("scope_type", "text"), ("scope", "text"), ("generated", "q"),
+        ("utilised", "q"), ("drawn", "q"), ("rate", "pct"), ("target", "pct"),
+        ("gap_pp", "pp"), ("shortfall", "q"), ("unit", "text"), ("met", "text")])
+
+
+def _solid_and_energy(b: _Builder, util: pd.DataFrame, apart: set[str],
+                      names: ScenarioNames) -> None:
+    spec_q = [("generated", "t"), ("utilised", "t"), ("drawn", "t"), ("stored_disposed", "t"),
+              ("rate", "pct")]
+    solid = util[~util["category"].isin(apart)]
+    solid = _scope_columns(solid, names).assign(
+        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100)
+    b.add("solid_waste", solid, [("scope_type", "text"), ("scope", "text"),
+                                 ("category", "text"), *spec_q])
+    energy = util[util["category"].isin(apart)]
+    if energy.empty:
+        return
+    energy = _scope_columns(energy, names).assign(
+        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100)
+    b.add("energy_gas", energy, [("scope_type", "text"), ("scope", "text"), ("category", "text"),
+                                 *[(k, "q" if kind == "t" else kind) for k, kind in spec_q],
+                                 ("unit", "text")])
+
+
+def _before_after(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
+                  names: ScenarioNames) -> None:
+    if base_util is None:
+        return
+    keys = ["scope_type", "scope_id"]
+    sel = util[(util["category"] == BULK_EXCL_TAILINGS) & (util["scope_type"] != "enterprise")]
+    base = base_util[base_util["category"] == BULK_EXCL_TAILINGS][[*keys, "rate", "utilised"]]
+    m = sel.merge(base, on=keys, how="left", suffixes=("_optimised", "_baseline"))
+    m["rate_optimised"] *= 100
+    m["rate_baseline"] *= 100
+    m["rate_change"] = m["rate_optimised"] - m["rate_baseline"]
+    m["utilised_change"] = m["utilised_optimised"] - m["utilised_baseline"]
+    m = _scope_columns(m, names)
+    b.add("before_after", m, [
+        ("scope_type", "text"), ("scope", "text"), ("rate_baseline", "pct"),
+        ("rate_optimised", "pct"), ("rate_change", "pp"), ("utilised_baseline", "t"),
+        ("utilised_optimised", "t"), ("utilised_change", "t")])
+
+
+def _link_names(links: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
+    out = links.copy()
+    out["link_id"] = out.index.astype(str)
+    out["link_status"] = np.where(out["existing"], label("existing", names.lang),
+                                  label("proposed", names.lang))
+    out["from"] = out["from"].map(names.ent)
+    out["to"] = out["to"].map(names.ent)
+    out["material"] = out["material"].map(names.material)
+    out["route_id"] = out["route"]
+    out["route"] = out["route"].map(names.route)
+    out["mode"] = out["mode"].map(lambda m: names.mode(m) if m else "")
+    return out
+
+
+def _links(b: _Builder, links: pd.DataFrame, names: ScenarioNames) -> None:
+    out = _link_names(links, names)
+    b.add("links", out, [
+        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
+        ("material", "text"), ("route", "text"), ("mode", "text"), ("distance_km", "km"),
+        ("flow_baseline", "q"), ("flow", "q"), ("flow_change", "q"), ("unit", "text")])
+
+
+
+def _effects(b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None,
+             names: ScenarioNames) -> None:
+    eff = _link_names(link_effects(links[links["flow"] > 0], catalogue), names)
+    sums = ["co2_avoided_t_per_a", "electricity_mwh_per_a", "co2_national_t_per_a",
+            "co2_sichuan_t_per_a", "energy_saved_tce_per_a"]
+    total = pd.DataFrame([{**{c: eff[c].sum() for c in sums},
+                           "link_id": label("total_row", b.lang)}])
+    eff = pd.concat([eff, total], ignore_index=True)
+    eff = eff.rename(columns={"co2_avoided_t_per_a": "co2_avoided",
+                              "electricity_mwh_per_a": "electricity",
+                              "co2_national_t_per_a": "co2_national",
+                              "co2_sichuan_t_per_a": "co2_sichuan",
+                              "energy_saved_tce_per_a": "energy_saved"})
+    for c in ("link_status", "from", "to", "route", "unit"):
+        eff[c] = eff[c].fillna("")
+    b.add("effects", eff, [
+        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
+        ("route", "text"), ("delivered", "q"), ("unit", "text"), ("co2_avoided", "tco2"),
+        ("electricity", "mwh"), ("co2_national", "tco2"), ("co2_sichuan", "tco2"),
+        ("energy_saved", "tce")])
+
+
+def _economics_tables(b: _Builder, econ: pd.DataFrame, names: ScenarioNames) -> None:
+    e = _link_names(econ, names).rename(columns={
+        "transport_cny_per_a": "transport_cost", "fixed_cny_per_a": "fixed_cost",
+        "purification_cny_per_a": "purification_cost", "value_cny_per_a": "value",
+        "disposal_avoided_cny_per_a": "disposal_avoided"})
+    b.add("economics_links", e, [
+        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
+        ("route", "text"), ("flow", "q"), ("unit", "text"), ("disposal_avoided", "cny"),
+        ("transport_cost", "cny"), ("fixed_cost", "cny"), ("generator_net", "cny"),
+        ("value", "cny"), ("purification_cost", "cny"), ("user_net", "cny"),
+        ("net_benefit", "cny"), ("price_min", "price"), ("price_max", "price")])
+    ent = enterprise_economics(econ)
+    ent["enterprise_id"] = ent.index
+    ent["enterprise"] = ent.index.map(names.ent)
+    ent["park"] = ent.index.map(lambda i: names.scope("park", names.enterprise_park.get(i, "")))
+    ent["sector"] = ent.index.map(names.sector)
+    money = list(MONEY_COLUMNS)
+    total = pd.DataFrame([{**{c: ent[c].sum() for c in money},
+                           "enterprise_id": label("total_row", b.lang), "enterprise": "",
+                           "park": "", "sector": ""}])
+    ent = pd.concat([ent.reset_index(drop=True), total], ignore_index=True)
+    b.add("economics_enterprises", ent, [
+        ("enterprise_id", "text"), ("enterprise", "text"), ("sector", "text"), ("park", "text"),
+        *[(c, "cny") for c in money]])
+
+
