@@ -259,6 +259,7 @@ def _replace(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+_TARGETS: dict[Path, Path] = {}  # temporary folder -> the target it is written for
 _HELD: dict[Path, int] = {}  # parents this process holds the lock of (output_dir may nest)
 
 
@@ -405,17 +406,20 @@ def output_dir(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool 
         except OSError as exc:
             raise OutputError(f"cannot write {out}: {_cause(exc)} (creating a folder in "
                               f"{parent})") from None
+        shown = _TARGETS.get(real, out)  # a nested output_dir into our tmp: name the target
+        _TARGETS[tmp] = shown
         try:
             try:
                 yield tmp
             except OSError as exc:
                 where = exc.filename or out
-                raise OutputError(f"cannot write {out}: {_cause(exc)} ({where})") from None
+                raise OutputError(f"cannot write {shown}: {_cause(exc)} ({where})") from None
             try:
                 _finish(tmp, real, merge, foreign, force)
             except OSError as exc:
-                raise OutputError(f"cannot write {out}: {_cause(exc)}") from None
+                raise OutputError(f"cannot write {shown}: {_cause(exc)}") from None
         finally:
+            _TARGETS.pop(tmp, None)
             shutil.rmtree(tmp, ignore_errors=True)
 
 
