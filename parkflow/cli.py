@@ -1,7 +1,8 @@
 """The ``parkflow`` command line: argument parsing and exit codes, no logic.
 
 Each sub-command lives in ``parkflow/commands/<name>.py`` with ``HELP``, ``add_arguments(parser)``
-and ``run(args) -> int``. Exit codes (SPEC §5): 0 solved or done, 2 bad input, 3 no solution.
+and ``run(args) -> int``. Exit codes (docs/cli.md): 0 solved or done, 1 a bug in parkflow,
+2 bad input or an output that cannot be written, 3 no solution, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -29,9 +30,15 @@ COMMANDS = (
     "solvers",
 )
 
+#: Commands that write files: they take ``--force`` (replace an --out folder holding files
+#: parkflow did not write).
+WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate")
+
 EXIT_OK = 0
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_NO_SOLUTION = 3
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"parkflow.commands.{name}")
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
+        if name in WRITERS:
+            p.add_argument("--force", action="store_true",
+                           help="replace the output folder even when it holds files parkflow "
+                           "did not write (they are deleted)")
         p.set_defaults(_run=module.run)
     return parser
 
@@ -62,8 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_BAD_INPUT
+    from parkflow.io.atomic import settings
+
     try:
-        return int(args._run(args))
+        with settings(force=getattr(args, "force", False), command=args.command):
+            return int(args._run(args))
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
@@ -73,17 +87,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `parkflow solve ... --json | head`
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # reading or writing a file: the path and the cause, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         if os.environ.get("PARKFLOW_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in parkflow; set PARKFLOW_DEBUG=1 to see the traceback and please "
               "report it.", file=sys.stderr)
-        return 1
+        return EXIT_BUG
 
 
 def main_entry() -> None:

@@ -41,3 +41,61 @@ def test_geodesic_km_on_the_ellipsoid():
     d = geodesic_km([104.0, 104.0], [30.0, 30.0], [104.0, 105.0], [31.0, 30.0])
     assert d.tolist() == pytest.approx([110.86, 96.49], abs=0.01)
     assert geodesic_km(104.0, 30.0, 104.0, 30.0)[0] == 0.0
+
+
+def test_inside_china_outline_catches_a_latitude_typo():
+    from parkflow.geo import inside_china
+
+    # Chongqing, Chengdu, Shanghai, Haikou, Taipei, Hong Kong, Urumqi, Harbin, Lhasa, Zhoushan
+    ok_lon = [106.55, 104.07, 121.47, 110.3, 121.5, 114.17, 87.6, 126.6, 91.1, 122.2]
+    ok_lat = [29.56, 30.66, 31.23, 20.0, 25.03, 22.3, 43.8, 45.75, 29.65, 30.0]
+    assert inside_china(ok_lon, ok_lat).all()
+    # 31.13 typed as 21.13 (northern Vietnam), Hanoi, Seoul, Ulaanbaatar: all inside the box
+    bad_lon, bad_lat = [106.55, 105.85, 127.0, 106.9], [21.13, 21.03, 37.5, 47.9]
+    assert in_china(bad_lon, bad_lat).all()
+    assert not inside_china(bad_lon, bad_lat).any()
+    assert not inside_china([np.nan], [30.0]).any()
+
+
+def test_locate_gives_the_hints():
+    from parkflow.geo import locate
+
+    got = locate([104.0, 30.6, np.radians(104.0), 106.55, np.nan],
+                 [30.6, 104.0, np.radians(30.6), 21.13, 1.0])
+    assert got.tolist() == ["inside", "swapped", "radians", "outside", "missing"]
+
+
+def test_inside_china_is_fast_for_50000_points():
+    import time
+
+    from parkflow.geo import inside_china
+
+    rng = np.random.default_rng(0)
+    lon, lat = rng.uniform(73, 135, 50_000), rng.uniform(18, 53, 50_000)
+    inside_china(lon[:10], lat[:10])  # load the outline
+    start = time.perf_counter()
+    inside = inside_china(lon, lat)
+    assert time.perf_counter() - start < 1.0
+    assert 0.3 < inside.mean() < 0.8
+
+
+def test_bundled_scenarios_lie_inside_china():
+    from parkflow.geo import inside_china
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
+
+    for name in bundled_scenarios():
+        ent = load_scenario(bundled_scenario_path(name)).enterprises
+        assert inside_china(ent["lon"], ent["lat"]).all(), name
+
+
+def test_a_plant_in_vietnam_is_a_validation_error(tmp_path):
+    from conftest import TINY_FILES, write_scenario
+
+    from parkflow.io import validate
+
+    files = dict(TINY_FILES)
+    files["enterprises.csv"] = files["enterprises.csv"].replace("104.05,30.62", "106.05,21.13")
+    _, problems = validate(write_scenario(tmp_path / "s", files))
+    (p,) = [p for p in problems if "outside China" in p.message]
+    assert p.row == 3 and p.column == "lon"

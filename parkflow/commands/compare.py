@@ -32,11 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Solve both, write the comparison (exit 0; 2 bad input; 3 when a side has no solution)."""
     from parkflow.io import load_scenario
-    from parkflow.io.atomic import check_not_input
+    from parkflow.io.atomic import preflight
     from parkflow.studies.compare import compare
 
     a, b = load_scenario(args.a), load_scenario(args.b)
-    check_not_input(Path(args.out), [a.source, b.source, Path(args.a), Path(args.b)])
+    preflight(Path(args.out), [a.source, b.source, Path(args.a), Path(args.b)])
     kwargs = {}
     if args.objective:
         kwargs["objective"] = args.objective

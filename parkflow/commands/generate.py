@@ -25,13 +25,14 @@ def run(args: argparse.Namespace) -> int:
     """Generate the scenario and save it through parkflow.io.atomic (whole or not at all)."""
     from parkflow.cli import EXIT_BAD_INPUT, EXIT_OK
     from parkflow.io import save_scenario
-    from parkflow.io.atomic import output_dir
+    from parkflow.io.atomic import output_dir, preflight
     from parkflow.studies.generate import generate_scenario
 
     if args.parks < 1 or args.enterprises < args.parks:
         print(f"error: need 1 <= --parks <= --enterprises (got {args.parks} parks, "
               f"{args.enterprises} enterprises)")
         return EXIT_BAD_INPUT
+    preflight(args.out)
     scenario = generate_scenario(args.enterprises, args.parks, seed=args.seed)
     out = Path(args.out)
     with output_dir(out) as tmp:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     from parkflow.cli import EXIT_BAD_INPUT, EXIT_NO_SOLUTION, EXIT_OK
     from parkflow.io import load_scenario
-    from parkflow.io.atomic import output_dir
+    from parkflow.io.atomic import output_dir, preflight
     from parkflow.studies.pareto import pareto_front, write_front
 
     rates = None
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         if not all(0.0 <= r <= 1.0 for r in rates):
             print(f"error: --rates must lie between 0 and 1, got {args.rates!r}")
             return EXIT_BAD_INPUT
+    preflight(args.out, [Path(args.scenario)])
     scenario = load_scenario(args.scenario)
     console = Console(stderr=True)
     with console.status("solving the Pareto front") as status:

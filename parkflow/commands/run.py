@@ -65,14 +65,14 @@ def run(args: argparse.Namespace) -> int:
 
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
-    from parkflow.io.atomic import check_not_input, output_dir
+    from parkflow.io.atomic import output_dir, preflight
     from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
     from parkflow.solvers.strategy import solve_with_strategy
 
     console = Console(stderr=True)
     path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)
     out = Path(args.out)
-    check_not_input(out, [path])
+    preflight(out, [path])
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task(f"loading {path.name}", total=None)

@@ -13,15 +13,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _describe(name: str) -> tuple[str, str]:
     """(enterprise count, description) read from the files, without a full load."""
-    import yaml
-
+    from parkflow.errors import ScenarioError
     from parkflow.io import decode_bytes, read_csv_any
     from parkflow.io.bundled import bundled_scenario_path
+    from parkflow.io.yaml import load_yaml
 
     folder = bundled_scenario_path(name)
+    file = folder / "scenario.yaml"
     try:
-        config = yaml.safe_load(decode_bytes((folder / "scenario.yaml").read_bytes())[0]) or {}
-    except yaml.YAMLError:
+        config = load_yaml(decode_bytes(file.read_bytes())[0], str(file)) or {}
+    except (OSError, ScenarioError):
+        config = {}
+    if not isinstance(config, dict):
         config = {}
     description = str(config.get("description") or "").strip().splitlines()
     try:

@@ -66,13 +66,13 @@ def run(args: argparse.Namespace) -> int:
     """Load, solve, write (exit 0 solved, also with unreachable targets; 2 bad input; 3 none)."""
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
-    from parkflow.io.atomic import check_not_input, output_dir
+    from parkflow.io.atomic import output_dir, preflight
     from parkflow.models.result import summary_dict
     from parkflow.solvers.strategy import solve_with_strategy
 
     path = Path(args.scenario)
     out = Path(args.out)
-    check_not_input(out, [path])  # fail before a long solve, not after
+    preflight(out, [path])  # fail before a long solve, not after
     scenario = load_scenario(path)
     result = solve_with_strategy(scenario, strategy=args.strategy, objective=args.objective,
                                  solver=args.solver, time_limit_s=args.time_limit, gap=args.gap,

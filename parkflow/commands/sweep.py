@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print(f"error: --workers must be >= 1, got {args.workers}")
         return EXIT_BAD_INPUT
+    from parkflow.io.atomic import preflight
+
+    preflight(args.out, [Path(args.scenario), Path(args.grid)], merge=True)
     plan = load_plan(args.grid)
     scenario = load_scenario(args.scenario)
     out = Path(args.out)

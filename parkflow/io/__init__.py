@@ -30,11 +30,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import yaml
+import yaml as pyyaml  # not `yaml`: the submodule parkflow.io.yaml would shadow it
 from shapely.geometry import mapping, shape
 
 from parkflow.errors import ParkflowWarning, Problem, ScenarioError
-from parkflow.geo import gcj02_to_wgs84, geodesic_km, in_china
+from parkflow.geo import gcj02_to_wgs84, geodesic_km, locate
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import (
     BULK_GROUP,
@@ -236,8 +236,8 @@ class _Source:
 def _read_yaml(path: Path, label: str, problems: _Problems) -> dict[str, Any]:
     try:
         text, _ = decode_bytes(path.read_bytes())
-        config = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        config = pyyaml.safe_load(text)
+    except pyyaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -352,8 +352,8 @@ def _config_from_sheet(df: pd.DataFrame, label: str, problems: _Problems) -> dic
             value = None
         if isinstance(value, str) and value.strip()[:1] in ("{", "["):
             try:
-                value = yaml.safe_load(value)
-            except yaml.YAMLError as exc:
+                value = pyyaml.safe_load(value)
+            except pyyaml.YAMLError as exc:
                 problems.add(label, f"the value of '{key}' cannot be read as YAML: "
                              f"{getattr(exc, 'problem', exc)}",
                              fix="write a YAML flow value, e.g. [{id: t1, rate: 0.78}]",
@@ -1028,17 +1028,21 @@ def _build(src: _Source, problems: _Problems) -> Scenario | None:
         lat = _number_column("enterprises", ent, eids, "lat", file, problems, required=True,
                              minimum=None, unit="degrees")
         have = lon.notna() & lat.notna()
-        inside = pd.Series(in_china(lon, lat), index=ent.index)
-        swapped = pd.Series(in_china(lat, lon), index=ent.index)
-        for pos in np.flatnonzero((have & ~inside).to_numpy()):
-            if swapped.iloc[pos]:
+        where = locate(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
+        for pos in np.flatnonzero(have.to_numpy() & (where != "inside")):
+            if where[pos] == "swapped":
                 problems.add(file, f"enterprise '{eids[pos]}': lon {lon.iloc[pos]:g}, lat "
                              f"{lat.iloc[pos]:g} look swapped (latitude and longitude)",
                              fix="swap the two values: lon is 73-135 in China, lat 18-54",
                              row=_row(pos), column="lon")
+            elif where[pos] == "radians":
+                problems.add(file, f"enterprise '{eids[pos]}': lon {lon.iloc[pos]:g}, lat "
+                             f"{lat.iloc[pos]:g} look like radians", fix="give decimal degrees "
+                             "(multiply by 180/π: lon 73-135, lat 18-54 in China)",
+                             row=_row(pos), column="lon")
             else:
                 problems.add(file, f"enterprise '{eids[pos]}': lon {lon.iloc[pos]:g}, lat "
-                             f"{lat.iloc[pos]:g} is outside China",
+                             f"{lat.iloc[pos]:g} is outside China (checked against its outline)",
                              fix="give decimal degrees (lon 73-135, lat 18-54), WGS-84 or "
                              "GCJ-02 with `coordinates: gcj02`", row=_row(pos), column="lon")
         if settings.coordinates == "gcj02":
@@ -1515,7 +1519,7 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
     tables, modes = _catalogue_overrides(scenario)
     config = _config(scenario, modes)
     (folder / "scenario.yaml").write_text(
-        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        pyyaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for name in DATA_TABLES:
         frame = _table_frame(name, getattr(scenario, name))
         frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8",
@@ -1545,7 +1549,7 @@ def _write_workbook(scenario: Scenario, file: Path) -> None:
 
     def cell(value: Any) -> Any:
         if isinstance(value, (dict, list)):
-            return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+            return pyyaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
                                   width=10**6).strip()
         return value
 

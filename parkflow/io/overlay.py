@@ -41,7 +41,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from parkflow.errors import Problem, ScenarioError
 from parkflow.models.scenario import Scenario
@@ -65,16 +64,15 @@ class _Collect:
 
 
 def _read(path: Path, problems: _Collect) -> dict[str, Any]:
+    from parkflow.io.yaml import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(path.read_bytes(), problems.file)
     except OSError as exc:
         problems.add(f"cannot read the file: {exc}")
         return {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problems.add(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}",
-                     fix="check the indentation and the colons of that line")
+    except ScenarioError as exc:
+        problems.items.extend(exc.problems)
         return {}
     if not isinstance(data, Mapping):
         problems.add("an overlay must be a mapping with at least `base:`",

@@ -170,15 +170,12 @@ def plan_from_dict(spec: dict[str, Any], where: str = "grid") -> SweepPlan:
 
 def load_plan(path: str | Path) -> SweepPlan:
     """Read a grid YAML file into a :class:`SweepPlan`."""
-    import yaml
+    from parkflow.io.yaml import load_yaml_file
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"grid file {path} not found")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(Problem(str(path), f"not valid YAML: {exc}")) from None
+    spec = load_yaml_file(path)
     return plan_from_dict(spec, where=str(path))
 
 
