@@ -29,10 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkflow.i18n import LANGS, label
+from parkflow.i18n import LANGS, label, sector_name
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Catalogue, Scenario
-from parkflow.sectors import sector_name
 from parkflow.statistics.utilisation import TAILINGS, is_tailings
 
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (DOMAIN §1, [M]).
