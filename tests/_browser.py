@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,13 @@ needs_browser = [
                        reason="headless chromium not installed (apt-get install chromium); "
                        "browser tests skipped"),
 ]
+
+
+def browser_test(test: Callable[..., None]) -> Callable[..., None]:
+    """Mark one test as a browser test (skipped without chromium, outside CI)."""
+    for mark in needs_browser:
+        test = mark(test)
+    return test
 
 
 def _command(page: Path, profile: Path, *extra: str) -> list[str]:

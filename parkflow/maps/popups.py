@@ -137,10 +137,11 @@ def built_links(result: Result) -> pd.DataFrame:
     if flows.empty or not {"from", "to", "material"} <= set(flows.columns):
         return pd.DataFrame(columns=["from", "to", "material", "route", "flow", "delivered"])
     flows = flows.copy()
-    flows["flow"] = pd.to_numeric(column(flows, "flow", 0.0), errors="coerce").fillna(0.0)
+    # typed by io.solution: numbers are numbers, in-process and read back
+    flows["flow"] = column(flows, "flow", 0.0).astype(float).fillna(0.0)
     if "build" in flows.columns:
-        flows = flows[pd.to_numeric(flows["build"], errors="coerce").fillna(0) > 0.5]
-    flows["delivered"] = pd.to_numeric(column(flows, "delivered"), errors="coerce")
+        flows = flows[flows["build"].astype(float).fillna(0) > 0.5]
+    flows["delivered"] = column(flows, "delivered").astype(float)
     flows["delivered"] = flows["delivered"].fillna(flows["flow"])
     for col in ("from", "to", "material", "route", "mode"):
         flows[col] = column(flows, col, "").astype(str)
@@ -181,11 +182,11 @@ def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
     """
     src = result.sources if result.sources is not None else pd.DataFrame()
     if not src.empty and {"enterprise", "material"} <= set(src.columns):
-        out = pd.DataFrame({
+        out = pd.DataFrame({  # typed by io.solution
             "enterprise": src["enterprise"].astype(str), "material": src["material"].astype(str),
-            "generated": pd.to_numeric(column(src, "generated", 0.0), errors="coerce"),
-            "drawn": pd.to_numeric(column(src, "drawn", 0.0), errors="coerce"),
-            "utilised": pd.to_numeric(column(src, "utilised", 0.0), errors="coerce"),
+            "generated": column(src, "generated", 0.0).astype(float),
+            "drawn": column(src, "drawn", 0.0).astype(float),
+            "utilised": column(src, "utilised", 0.0).astype(float),
         }).fillna({"generated": 0.0, "drawn": 0.0, "utilised": 0.0})
         out = out.groupby(["enterprise", "material"], as_index=False, sort=True).sum()
         if "left" in src.columns:
@@ -193,7 +194,7 @@ def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
                                material=src["material"].astype(str))
                     .groupby(["enterprise", "material"])["left"].sum())
             out["left"] = pd.MultiIndex.from_frame(out[["enterprise", "material"]]).map(left)
-            out["left"] = pd.to_numeric(out["left"], errors="coerce")
+            out["left"] = out["left"].astype(float)  # typed by io.solution
         else:
             out["left"] = np.nan
     else:  # no solution: everything generated is left
@@ -326,7 +327,7 @@ def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> s
     t["met"] = t["met"].eq(True)  # typed by io.solution (read_solution parses it already)
     rows = []
     for tid, group in t.groupby("id", sort=False):
-        lowest = group.loc[pd.to_numeric(group["rate"], errors="coerce").fillna(-1).idxmin()]
+        lowest = group.loc[group["rate"].astype(float).fillna(-1).idxmin()]  # typed by io.solution
         all_met = bool(group["met"].all())
         if len(group) == 1:
             where = _scope_text(lowest["scope"], names, lang)

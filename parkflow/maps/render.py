@@ -21,9 +21,16 @@ import numpy as np
 from branca.element import Figure
 
 from parkflow.i18n import LANGS, Names
-from parkflow.maps import layers
 from parkflow.maps.elements import html_text
 from parkflow.maps.geometry import enterprise_positions
+from parkflow.maps.layers import (
+    enterprise_layer,
+    legend_box,
+    link_layers,
+    park_layer,
+    title_box,
+    unused_layer,
+)
 from parkflow.maps.offline import TILES, inline_assets, tile_layers
 from parkflow.maps.popups import absorbs_table, built_links, sources_table
 from parkflow.models.result import Result
@@ -68,15 +75,14 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
     absorbs = absorbs_table(scenario, flows)
     legend_materials: list[tuple[str, str]] = []
 
-    drawn = layers.park_layer(m, scenario, tiles, lang)
-    names_links, n_links = layers.link_layers(m, scenario, flows, pos, names, lang,
-                                              legend_materials)
-    names_unused, n_unused = layers.unused_layer(m, scenario, sources, pos, names, lang,
-                                                 legend_materials)
-    names_ent, colours = layers.enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
-    layers.title_box(m, scenario, result, names, lang)
+    drawn = park_layer(m, scenario, tiles, lang)
+    names_links, n_links = link_layers(m, scenario, flows, pos, names, lang, legend_materials)
+    names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang,
+                                          legend_materials)
+    names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
+    title_box(m, scenario, result, names, lang)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    layers.legend_box(m, colours, legend_materials, lang)
+    legend_box(m, colours, legend_materials, lang)
 
     # the view fits the enterprises (a park polygon may reach beyond it)
     pts = pos[["lat", "lon"]].to_numpy(float)

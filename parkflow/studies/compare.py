@@ -62,7 +62,7 @@ def _side(result: Result) -> pd.DataFrame:
             "co2_avoided_t_per_a": 0.0}
     out = pd.DataFrame({c: flows[c].astype(str) for c in KEY})
     for c, default in cols.items():
-        out[c] = (pd.to_numeric(flows[c], errors="coerce") if c in flows.columns
+        out[c] = (flows[c].astype(float) if c in flows.columns  # typed by io.solution
                   else pd.Series(default, index=flows.index, dtype=float))
     out["mode"] = flows["mode"].astype(str) if "mode" in flows.columns else ""
     # two built links with the same key (different modes) count as one
@@ -134,8 +134,9 @@ def _target_rows(result: Result) -> pd.DataFrame:
     scope = t["scope"].astype(str) if "scope" in t.columns else pd.Series("all", index=t.index)
     return pd.DataFrame({
         "key": t["id"].astype(str) + " (" + scope + ")",
-        "rate": pd.to_numeric(t["rate"], errors="coerce"),
-        "utilised": pd.to_numeric(t.get("utilised", np.nan), errors="coerce"),
+        "rate": t["rate"].astype(float),  # typed by io.solution
+        "utilised": (t["utilised"].astype(float) if "utilised" in t.columns
+                     else pd.Series(np.nan, index=t.index)),
         "unit": t["unit"].astype(str) if "unit" in t.columns else "t/a",
     })
 

@@ -14,6 +14,7 @@ the cheaper solution found at the higher rate, which is feasible for it too, and
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -61,7 +62,7 @@ def target_rate(result: Result, target_id: str | None) -> float:
         else targets
     if len(rows) == 0:
         rows = targets
-    return float(pd.to_numeric(rows["rate"], errors="coerce").min())
+    return float(rows["rate"].astype(float).min())  # typed by io.solution
 
 
 def rate_grid(rate_today: float, rate_best: float, n_points: int = 9,
@@ -251,7 +252,9 @@ def plot_html(front: pd.DataFrame, path: Path) -> None:
     for m, colour in zip(MILESTONES, ("#d62728", "#9467bd"), strict=True):
         fig.add_vline(x=m * 100, line_dash="dash", line_color=colour,
                       annotation_text=f"{m:.0%} ({'2025' if m == 0.78 else '2030'})")
-    fig.update_layout(title=_title(front), xaxis_title="utilisation rate (%)",
+    # plotly reads a title as its own small HTML (<b>, <br>...): the names are escaped as text
+    fig.update_layout(title=html.escape(_title(front), quote=False),
+                      xaxis_title="utilisation rate (%)",
                       yaxis_title="net annual cost (M CNY/a; negative = net saving)",
                       template="plotly_white")
     path.write_text(fig.to_html(include_plotlyjs=True, full_html=True), encoding="utf-8")

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _browser import dump_dom, needs_browser
+from _browser import browser_test, dump_dom
 from _maps_hand import hand_result, hand_scenario
 
 from parkflow.maps import render_map, script_json, write_map
@@ -137,13 +137,9 @@ def test_hostile_names_stay_text_in_the_python_side_html():
     assert "bindTooltip(\n                `" not in page
 
 
-@pytest.mark.browser
+@browser_test
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_map_shows_hostile_names_as_text_and_runs_none(tmp_path, lang):
-    pytest.importorskip("matplotlib")
-    for mark in needs_browser:
-        if mark.name == "skipif" and mark.args[0]:
-            pytest.skip(mark.kwargs["reason"])
     sc, res = _hostile()
     page = write_map(sc, res, tmp_path / "map.html", lang=lang)
     dom, shown = _open(page)
@@ -161,17 +157,13 @@ def test_map_shows_hostile_names_as_text_and_runs_none(tmp_path, lang):
     assert f"S {HOSTILE}" in boxes and f"T {HOSTILE}" in boxes  # title box
 
 
-@pytest.mark.browser
+@browser_test
 def test_compare_page_shows_hostile_names_as_text_and_runs_none(tmp_path):
-    for mark in needs_browser:
-        if mark.name == "skipif" and mark.args[0]:
-            pytest.skip(mark.kwargs["reason"])
     from parkflow.studies.compare import compare
 
     (sa, ra), (sb, rb) = _hostile("A "), _hostile("B ")
-    cmp = compare(sa, sb, lang="en", result_a=ra, result_b=rb.replace_flows(ra.flows.iloc[:1])
-                  if hasattr(rb, "replace_flows") else
-                  Result(**{**rb.__dict__, "flows": rb.flows.iloc[:1]}))
+    rb = Result(**{**rb.__dict__, "flows": rb.flows.iloc[:1]})  # B drops a link
+    cmp = compare(sa, sb, lang="en", result_a=ra, result_b=rb)
     page = cmp.write(tmp_path / "cmp")[0]
     dom, shown = _open(page)
     _no_injection(dom)
@@ -182,3 +174,23 @@ def test_compare_page_shows_hostile_names_as_text_and_runs_none(tmp_path):
     # the removed phosphogypsum link: its generator (hostile name) in the difference table
     assert f"Ent3 {HOSTILE}" in tables
     assert "\n".join(shown["popups"]).count(f"Ent1 {HOSTILE}") >= 2  # both maps
+
+
+@browser_test
+def test_pareto_page_shows_a_hostile_scenario_name_as_text(tmp_path):
+    pytest.importorskip("plotly")
+    import pandas as pd
+
+    from parkflow.studies.pareto import plot_html
+
+    front = pd.DataFrame({"rate_required": [0.5, 0.6], "rate": [0.5, 0.6],
+                          "cost_cny_per_a": [1e6, 2e6], "co2_avoided_t_per_a": [1.0, 2.0],
+                          "links_built": [1, 2]})
+    front.attrs.update({"scenario": f"S {HOSTILE}", "target_id": f"T {HOSTILE}",
+                        "scope": "all"})
+    plot_html(front, tmp_path / "pareto.html")
+    dom, _ = dump_dom(tmp_path / "pareto.html")
+    assert "PWNED" not in dom and 'id="pwned"' not in dom
+    title = re.search(r'class="gtitle"[^>]*>(.*?)</text>', dom, flags=re.DOTALL).group(1)
+    shown = html.unescape(re.sub("<[^>]+>", "", title)).replace("\u2028", "")
+    assert f"S {HOSTILE}".replace("\u2028", "") in shown
