@@ -369,3 +369,12 @@ def test_names_that_look_like_markup_or_templates_stay_data(result):
     tips = [f["tooltip"] for d in data for f in json.loads(d)["features"]]
     assert "</script><b>{{ x }}</b> (Power)" in tips  # shown as text (textContent), not HTML
     assert drawn_features(page) == {"line": 2, "marker": 7}
+
+
+def test_python_m_parkflow_maps_has_a_command_line():
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "parkflow.maps", "--help"], capture_output=True,
+                         text=True, check=False, timeout=60)
+    assert run.returncode == 0 and "--bundled" in run.stdout
