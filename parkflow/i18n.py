@@ -1,4 +1,15 @@
-"""Bilingual labels of the report, the maps and the layout comparison, in Chinese and English.
+"""How ids are shown: bilingual labels, sector names and colours, and one name lookup.
+
+Three things live here, all about turning an id into what a reader sees:
+
+* :data:`LABELS` and :func:`label` — the fixed texts of the report, the maps and the layout
+  comparison, in Chinese and English;
+* the sector table (``parkflow/data/sectors.csv``): :func:`sector_name`, :func:`sector_family`,
+  :func:`family_name` and :func:`sector_colours` (a sector's name and its legend colour come from
+  the same row, so they live together);
+* :class:`Names` — the one lookup of display names of a scenario's enterprises, parks,
+  materials, routes, modes, categories and scopes (catalogue first, labels as fallback), used by
+  the maps, the report and the layout comparison.
 
 Chinese uses the official statistical terms (国家统计局 / 生态环境部 工业固体废物 forms):
 产生量, 综合利用量, 其中：综合利用往年贮存量, 贮存量, 处置量, 综合利用率.
@@ -13,9 +24,19 @@ fallback for a report built without a catalogue (e.g. an output folder whose sce
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from parkflow.models.scenario import Catalogue, Scenario
 
 LANGS = ("zh", "en")
+#: Category ids of the statistics' total rows, named by :data:`LABELS` rather than the catalogue.
+TOTAL_ROWS = ("bulk_total", "bulk_excl_tailings")
 
 LABELS: dict[str, dict[str, str]] = {
     # ---- document -----------------------------------------------------------------------
@@ -413,3 +434,258 @@ def scope_type_name(scope_type: str, lang: str) -> str:
     """
     key = "all_type" if scope_type == "all" else f"{scope_type}_scope"
     return label(key, lang, default=scope_type)
+
+
+# ---------------------------------------------------------------------------------------------
+# sectors: parkflow/data/sectors.csv with a readable fallback
+# ---------------------------------------------------------------------------------------------
+# Enterprises carry a free-text ``sector`` id (``cement_grinding``, ``tio2_sulphate``...). Maps and
+# reports show it by name, and maps colour the enterprise markers by sector. ``sectors.csv`` holds
+# ``id, name_zh, name_en, family, colour`` for every sector the bundled scenarios and
+# :mod:`parkflow.studies.generate` use; sectors of the same family (building materials, energy,
+# iron and steel...) share a hue, so that a park with many sectors still reads by family. A sector
+# missing from the table keeps a readable name (``"coke_oven_gas"`` → ``"Coke oven gas"``, in both
+# languages), falls in the family ``other`` and gets a colour from a spare palette.
+
+SECTORS_CSV = Path(__file__).resolve().parent / "data" / "sectors.csv"
+
+#: Display order and names of the sector families (legend groups).
+FAMILIES: dict[str, dict[str, str]] = {
+    "building_materials": {"zh": "建材", "en": "Building materials"},
+    "energy": {"zh": "电力热力", "en": "Power and heat"},
+    "mining": {"zh": "采矿", "en": "Mining"},
+    "iron_steel": {"zh": "钢铁", "en": "Iron and steel"},
+    "vti_nonferrous": {"zh": "钒钛及有色", "en": "V-Ti and non-ferrous"},
+    "salt_chemicals": {"zh": "盐化工及硅材料", "en": "Salt chemicals and silicon"},
+    "phosphorus_chemicals": {"zh": "磷化工", "en": "Phosphorus chemicals"},
+    "gas_petrochemicals": {"zh": "天然气化工及石化", "en": "Gas and petrochemicals"},
+    "hydrogen": {"zh": "氢能", "en": "Hydrogen"},
+    "agri_consumer": {"zh": "农业及消费品", "en": "Agriculture and consumer goods"},
+    "other": {"zh": "其他", "en": "Other"},
+}
+
+#: Colours for sectors missing from ``sectors.csv`` (assigned in sorted order).
+SPARE_COLOURS = ("#e6ab02", "#66a61e", "#1b9e77", "#d95f02", "#7570b3", "#a6761d", "#666666",
+                 "#e31a1c", "#fdbf6f", "#cab2d6")
+
+
+@cache
+def sector_table() -> pd.DataFrame:
+    """The bundled sector table, indexed by sector id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name_zh, name_en, family, colour`` (``#rrggbb``).
+    """
+    table = pd.read_csv(SECTORS_CSV, dtype=str, keep_default_na=False, encoding="utf-8")
+    return table.set_index("id")
+
+
+def readable(sector_id: str) -> str:
+    """A readable name made from an id: underscores to spaces, first letter capitalised.
+
+    >>> readable("coke_oven_gas")
+    'Coke oven gas'
+    """
+    text = str(sector_id).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else "–"
+
+
+def sector_name(sector_id: str, lang: str = "zh") -> str:
+    """Display name of a sector in ``lang`` ("zh" or "en"), or :func:`readable` of the id.
+
+    >>> sector_name("cement_grinding", "zh"), sector_name("cement_grinding", "en")
+    ('水泥粉磨站', 'Cement grinding')
+    >>> sector_name("coke_oven_gas", "zh")
+    'Coke oven gas'
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"language {lang!r} is not supported; use zh or en")
+    table = sector_table()
+    key = str(sector_id)
+    if key in table.index:
+        value = table.at[key, f"name_{lang}"]
+        if value:
+            return str(value)
+    return readable(key)
+
+
+def sector_family(sector_id: str) -> str:
+    """Family id of a sector (a key of :data:`FAMILIES`; ``"other"`` for unknown sectors)."""
+    table = sector_table()
+    key = str(sector_id)
+    if key in table.index and table.at[key, "family"] in FAMILIES:
+        return str(table.at[key, "family"])
+    return "other"
+
+
+def family_name(family: str, lang: str = "zh") -> str:
+    """Display name of a sector family.
+
+    >>> family_name("energy", "en")
+    'Power and heat'
+    """
+    return FAMILIES.get(family, FAMILIES["other"])[lang]
+
+
+def sector_colours(sectors: Iterable[str]) -> dict[str, str]:
+    """Marker colour of each sector: from ``sectors.csv``, else a spare colour (stable order).
+
+    Parameters
+    ----------
+    sectors : iterable of str
+        Sector ids (repeats allowed).
+
+    Returns
+    -------
+    dict of str to str
+        ``sector id → "#rrggbb"``, sorted by family (in :data:`FAMILIES` order) then by name,
+        the order a legend lists them in.
+
+    Examples
+    --------
+    >>> sector_colours(["cement", "coal_power", "cement"])
+    {'cement': '#08519c', 'coal_power': '#a50f15'}
+    """
+    table = sector_table()
+    ids = sorted({str(s) for s in sectors})
+    unknown = [s for s in ids if s not in table.index]
+    colours = {s: str(table.at[s, "colour"]) for s in ids if s in table.index}
+    colours.update({s: SPARE_COLOURS[i % len(SPARE_COLOURS)] for i, s in enumerate(unknown)})
+    family_rank = {f: i for i, f in enumerate(FAMILIES)}
+    order = sorted(ids, key=lambda s: (family_rank[sector_family(s)], sector_name(s, "en"), s))
+    return {s: colours[s] for s in order}
+
+
+# ---------------------------------------------------------------------------------------------
+# the one name lookup
+# ---------------------------------------------------------------------------------------------
+def _text(value: Any) -> str | None:
+    """A non-empty string, or None (NaN, None, "" and "nan" are no name)."""
+    if isinstance(value, str) and value and value != "nan":
+        return value
+    return None
+
+
+class Names:
+    """Display names of a scenario's ids in one language: the one lookup of parkflow.
+
+    Enterprise and park names come from the scenario's tables; material, route, mode and
+    category names from the catalogue (``name_zh`` / ``name_en``), falling back to the
+    ``mat:`` / ``route:`` / ``mode:`` / ``cat:`` entries of :data:`LABELS` and then to the id
+    itself. Every method returns plain text: escaping for HTML or JavaScript is the caller's.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Language of the names.
+    scenario : Scenario, optional
+        Enterprise, park and sector names (absent: shown by id).
+    catalogue : Catalogue, optional
+        Material, route, mode and category names; default the scenario's catalogue.
+    sources : pandas.DataFrame, optional
+        A result's ``sources`` frame (columns ``enterprise, park``): the park of enterprises the
+        scenario does not name (an output folder read back without its scenario).
+
+    Examples
+    --------
+    >>> names = Names("en")
+    >>> names.material("fly_ash"), names.ent("E1"), names.scope("all", "")
+    ('Fly ash', 'E1', 'Whole scenario')
+    """
+
+    def __init__(self, lang: str, scenario: Scenario | None = None,
+                 catalogue: Catalogue | None = None, sources: pd.DataFrame | None = None):
+        if lang not in LANGS:
+            raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+        self.lang = lang
+        self.catalogue = catalogue if catalogue is not None else getattr(scenario, "catalogue",
+                                                                         None)
+        self.enterprise: dict[str, str] = {}
+        self.enterprise_sector: dict[str, str] = {}
+        self.enterprise_park: dict[str, str] = {}
+        self.park: dict[str, str] = {}
+        self._memo: dict[tuple[str, str], str] = {}
+        if sources is not None and not sources.empty and {"enterprise", "park"} <= set(
+                sources.columns):
+            pairs = sources[["enterprise", "park"]].dropna().drop_duplicates("enterprise")
+            self.enterprise_park.update(zip(pairs["enterprise"].astype(str),
+                                            pairs["park"].astype(str), strict=True))
+        if scenario is None:
+            return
+        ent = scenario.enterprises
+        ids = ent.index.astype(str)
+        for attr, col in (("enterprise", "name"), ("enterprise_sector", "sector"),
+                          ("enterprise_park", "park")):
+            if col in ent.columns:
+                getattr(self, attr).update(zip(ids, ent[col].astype(str), strict=True))
+        parks = scenario.parks
+        if parks is not None and len(parks) and "name" in parks.columns:
+            self.park.update({str(k): t for k, v in zip(parks.index, parks["name"], strict=True)
+                              if (t := _text(v)) is not None})
+
+    def merged(self, other: Names) -> Names:
+        """These names with ``other``'s enterprises and parks added (``other`` wins on a clash)."""
+        out = Names(self.lang, catalogue=other.catalogue or self.catalogue)
+        for attr in ("enterprise", "enterprise_sector", "enterprise_park", "park"):
+            getattr(out, attr).update({**getattr(self, attr), **getattr(other, attr)})
+        return out
+
+    def _catalogue(self, table: str, key: str, prefix: str, fallback: str | None = None) -> str:
+        key = str(key)
+        if (table, key) not in self._memo:
+            value = None
+            frame = getattr(self.catalogue, table, None)
+            col = f"name_{self.lang}"
+            if frame is not None and key in frame.index and col in frame.columns:
+                value = _text(frame.at[key, col])
+            self._memo[table, key] = value or label(f"{prefix}:{key}", self.lang,
+                                                    default=fallback or key)
+        return self._memo[table, key]
+
+    def material(self, key: str) -> str:
+        """Name of a material (``fly_ash`` → 粉煤灰 / Fly ash)."""
+        return self._catalogue("materials", key, "mat")
+
+    def route(self, key: str) -> str:
+        """Name of a use route."""
+        return self._catalogue("routes", key, "route")
+
+    def mode(self, key: str) -> str:
+        """Name of a transport mode."""
+        return self._catalogue("modes", key, "mode")
+
+    def category(self, key: str) -> str:
+        """Name of a statistics category (or of a total row such as ``bulk_total``)."""
+        if key in TOTAL_ROWS:
+            return label(key, self.lang)
+        return self._catalogue("categories", key, "cat")
+
+    def ent(self, key: str) -> str:
+        """Name of an enterprise, or its id."""
+        return self.enterprise.get(str(key), str(key))
+
+    def park_name(self, key: str) -> str:
+        """Name of a park, or its id."""
+        return self.park.get(str(key), str(key))
+
+    def sector(self, enterprise: str) -> str:
+        """The sector of an enterprise by name (:func:`sector_name`); "" when not known."""
+        sector = self.enterprise_sector.get(str(enterprise))
+        return sector_name(sector, self.lang) if sector else ""
+
+    def scope(self, scope_type: str, scope_id: str) -> str:
+        """Name of a target or statistics scope: the whole scenario, a park, an enterprise."""
+        if scope_type == "all":
+            return label("all_scope", self.lang)
+        if scope_type == "park":
+            return self.park_name(scope_id)
+        if scope_type == "enterprise":
+            return self.ent(scope_id)
+        return str(scope_id)
+
+    def scope_type(self, scope_type: str) -> str:
+        """Name of a kind of scope (企业 / 园区 / 市（州） / 全情景)."""
+        key = "all_type" if scope_type == "all" else f"{scope_type}_scope"
+        return label(key, self.lang, default=scope_type)

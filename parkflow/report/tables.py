@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
-from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name
+from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
-from parkflow.sectors import sector_name
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
 from parkflow.statistics.links import (

@@ -15,7 +15,6 @@ together, then both tables), ``differences.csv`` and ``indicators.csv``.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,17 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure, MacroElement
 
-from parkflow.i18n import label
-from parkflow.maps import _CSS, built_links, draw_on, links_built_count, map_html, map_label
+from parkflow.i18n import Names, label
+from parkflow.maps import (
+    MAP_CSS,
+    HtmlBlock,
+    built_links,
+    draw_on,
+    html_text,
+    links_built_count,
+    map_html,
+    map_label,
+)
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
@@ -42,8 +50,7 @@ def _l(key: str, lang: str) -> str:
     return label(f"compare:{key}", lang)
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text))
+_esc = html_text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,7 +62,7 @@ def _side(result: Result) -> pd.DataFrame:
             "co2_avoided_t_per_a": 0.0}
     out = pd.DataFrame({c: flows[c].astype(str) for c in KEY})
     for c, default in cols.items():
-        out[c] = (pd.to_numeric(flows[c], errors="coerce") if c in flows.columns
+        out[c] = (flows[c].astype(float) if c in flows.columns  # typed by io.solution
                   else pd.Series(default, index=flows.index, dtype=float))
     out["mode"] = flows["mode"].astype(str) if "mode" in flows.columns else ""
     # two built links with the same key (different modes) count as one
@@ -127,8 +134,9 @@ def _target_rows(result: Result) -> pd.DataFrame:
     scope = t["scope"].astype(str) if "scope" in t.columns else pd.Series("all", index=t.index)
     return pd.DataFrame({
         "key": t["id"].astype(str) + " (" + scope + ")",
-        "rate": pd.to_numeric(t["rate"], errors="coerce"),
-        "utilised": pd.to_numeric(t.get("utilised", np.nan), errors="coerce"),
+        "rate": t["rate"].astype(float),  # typed by io.solution
+        "utilised": (t["utilised"].astype(float) if "utilised" in t.columns
+                     else pd.Series(np.nan, index=t.index)),
         "unit": t["unit"].astype(str) if "unit" in t.columns else "t/a",
     })
 
@@ -172,18 +180,6 @@ def indicators(result_a: Result, result_b: Result, lang: str = "zh") -> pd.DataF
 # ---------------------------------------------------------------------------------------------
 # the comparison
 # ---------------------------------------------------------------------------------------------
-class _Html(MacroElement):
-    """Fixed HTML placed in the page body, in the order it is added to the figure."""
-
-    _template = folium.template.Template(
-        """{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}""")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "Html"
-        self.text = text
-
-
 class _Sync(MacroElement):
     """Make two maps move together (Leaflet.Sync, vendored and inlined on writing)."""
 
@@ -241,16 +237,10 @@ class Comparison:
     indicators: pd.DataFrame
     lang: str = "zh"
 
-    def _names(self) -> tuple[dict[str, str], Any]:
-        from parkflow.maps import _Names
-
-        na, nb = _Names(self.scenario_a, self.lang), _Names(self.scenario_b, self.lang)
-        ents = {**na.enterprise, **nb.enterprise}
-        return ents, nb
-
     def differences_named(self) -> pd.DataFrame:
         """:attr:`differences` with enterprise, material and route names in :attr:`lang`."""
-        ents, names = self._names()
+        names = Names(self.lang, self.scenario_b)
+        ents = Names(self.lang, self.scenario_a).merged(names).enterprise
         d = self.differences
         named = d.copy()
         named.insert(1, "from_name", d["from"].map(ents).fillna(d["from"]))
@@ -298,12 +288,12 @@ class Comparison:
     def figure(self, tiles: str = "none", tianditu_key: str | None = None) -> Figure:
         """The dual-map page as a branca Figure (A on the left, B on the right)."""
         lang = self.lang
-        fig = Figure(title=f"{self.scenario_a.name} ⇄ {self.scenario_b.name} — parkflow")
+        fig = Figure(title=_esc(f"{self.scenario_a.name} ⇄ {self.scenario_b.name} — parkflow"))
         top = (f'<div class="pf-head"><b>{_l("title", lang)}</b>: '
                f'{_l("a", lang)} = {_esc(self.scenario_a.name)} · '
                f'{_l("b", lang)} = {_esc(self.scenario_b.name)}. '
                f'<span class="pf-note">{_l("sync_note", lang)}</span></div>')
-        fig.add_child(_Html(top))
+        fig.add_child(HtmlBlock(top))
         maps, bounds = [], []
         for sc, res, _left in ((self.scenario_a, self.result_a, "0%"),
                               (self.scenario_b, self.result_b, "50%")):
@@ -318,7 +308,7 @@ class Comparison:
         for m in maps:
             m.fit_bounds(box, padding_top_left=(40, 40), padding_bottom_right=(40, 40),
                          max_zoom=15)
-        css = (_CSS + f"#{maps[0].get_name()}, #{maps[1].get_name()} "
+        css = (MAP_CSS + f"#{maps[0].get_name()}, #{maps[1].get_name()} "
                "{ float: left; box-sizing: border-box; border-right: 2px solid #fff; }"
                "body { font: 13px/1.45 system-ui, 'Microsoft YaHei', 'PingFang SC', "
                "'Noto Sans CJK SC', sans-serif; overflow: auto; }"
@@ -329,7 +319,7 @@ class Comparison:
                ".pf-cmp th, .pf-cmp td { border: 1px solid #ccc; padding: 2px 6px; }"
                ".pf-cmp td { text-align: right; } .pf-added { background: #e5f5e0; }"
                ".pf-removed { background: #fde0dd; } .pf-changed { background: #fff7bc; }")
-        fig.add_child(_Html(f"<style>{css}</style><div class=\"pf-tables\">"
+        fig.add_child(HtmlBlock(f"<style>{css}</style><div class=\"pf-tables\">"
                             f"{self.tables_html()}</div>"))
         fig.add_child(_Sync(maps[0], maps[1]))
         return fig

@@ -272,7 +272,8 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     -------
     dict
         ``enterprises, supplies, uses, stockpiles, parks`` as plain (Geo)DataFrames in the input
-        format of SPEC §2 (quantities in t/a or GJ/a, units named in a ``unit`` column).
+        format of docs/scenario-format.md (quantities in t/a or GJ/a, units named in a ``unit``
+        column).
     """
     if n_parks < 1:
         raise ValueError(f"n_parks must be >= 1, got {n_parks}")

@@ -1,9 +1,10 @@
 """The ε-constraint Pareto front of annual cost against the official utilisation rate.
 
-The rate is the scenario's first target's (its materials and scope; SPEC §4): for each rate ``r`` on
-a grid from today's rate (the existing links only) to the best reachable rate (objective
-``utilisation``), the least annual cost is found subject to ``rate ≥ r``. The grid always holds the
-Sichuan milestones 0.78 (2025) and 0.82 (2030) when they lie in that range.
+The rate is the scenario's first target's (its materials and scope; docs/scenario-format.md,
+"scenario.yaml"): for each rate ``r`` on a grid from today's rate (the existing links only) to the
+best reachable rate (objective ``utilisation``), the least annual cost is found subject to
+``rate ≥ r``. The grid always holds the Sichuan milestones 0.78 (2025) and 0.82 (2030) when they
+lie in that range.
 
 The least cost subject to ``rate ≥ r`` cannot fall as ``r`` rises (the feasible set shrinks). A MIP
 stopped at a gap may still return a dearer point below a cheaper one; such a point is replaced by
@@ -13,6 +14,7 @@ the cheaper solution found at the higher rate, which is feasible for it too, and
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
 
 MILESTONES = (0.78, 0.82)
@@ -30,7 +33,7 @@ COLUMNS = [
 ]
 
 
-def total_cost(result: object) -> float:
+def total_cost(result: Result) -> float:
     """The objective's total of a Result, CNY/a (``total_cny_per_a``; ``total`` also accepted)."""
     obj = getattr(result, "objective", None) or {}
     for key in ("total_cny_per_a", "total"):
@@ -39,15 +42,27 @@ def total_cost(result: object) -> float:
     return float("nan")
 
 
-def _first_target_rate(result: object, target_id: str) -> float:
-    """The achieved rate of one target in a Result (the lowest entry when the scope expands)."""
-    targets = result.targets  # type: ignore[attr-defined]
+def target_rate(result: Result, target_id: str | None) -> float:
+    """The achieved utilisation rate of one target in a Result (0-1).
+
+    The lowest entry when the target's scope expands to one row per park; every target when
+    ``target_id`` is None or not in the result. This is where the studies read a rate (the
+    pareto front and every sweep run); the rate itself is computed by the solve
+    (``result.targets``, docs/reporting.md).
+
+    Returns
+    -------
+    float
+        NaN when the result has no target rows.
+    """
+    targets = result.targets
     if targets is None or len(targets) == 0:
         return float("nan")
-    rows = targets[targets["id"] == target_id] if "id" in targets else targets
+    rows = targets[targets["id"] == target_id] if target_id is not None and "id" in targets \
+        else targets
     if len(rows) == 0:
         rows = targets
-    return float(pd.to_numeric(rows["rate"], errors="coerce").min())
+    return float(rows["rate"].astype(float).min())  # typed by io.solution
 
 
 def rate_grid(rate_today: float, rate_best: float, n_points: int = 9,
@@ -148,12 +163,12 @@ def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] |
     free = solve(scenario, objective="cost", targets=[replace(target, rate=0.0)], baseline=True,
                  **opts)
     base = free.baseline
-    rate_today = _first_target_rate(base, target.id) if base is not None else 0.0
+    rate_today = target_rate(base, target.id) if base is not None else 0.0
     if not np.isfinite(rate_today):
         rate_today = 0.0
     say("best reachable rate (objective utilisation)")
     best = solve(scenario, objective="utilisation", targets=[target], baseline=False, **opts)
-    rate_best = _first_target_rate(best, target.id) if best.status.has_solution else rate_today
+    rate_best = target_rate(best, target.id) if best.status.has_solution else rate_today
     if not np.isfinite(rate_best):
         rate_best = rate_today
     grid = (np.unique(np.round(np.asarray(rates, dtype=float), 6)) if rates is not None
@@ -170,7 +185,7 @@ def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] |
         rows.append({
             "point": k,
             "rate_required": float(r),
-            "rate": _first_target_rate(res, target.id) if ok else float("nan"),
+            "rate": target_rate(res, target.id) if ok else float("nan"),
             "cost_cny_per_a": float(total_cost(res))
             if ok else float("nan"),
             "co2_avoided_t_per_a": float(res.co2_avoided_t_per_a) if ok else float("nan"),
@@ -237,7 +252,9 @@ def plot_html(front: pd.DataFrame, path: Path) -> None:
     for m, colour in zip(MILESTONES, ("#d62728", "#9467bd"), strict=True):
         fig.add_vline(x=m * 100, line_dash="dash", line_color=colour,
                       annotation_text=f"{m:.0%} ({'2025' if m == 0.78 else '2030'})")
-    fig.update_layout(title=_title(front), xaxis_title="utilisation rate (%)",
+    # plotly reads a title as its own small HTML (<b>, <br>...): the names are escaped as text
+    fig.update_layout(title=html.escape(_title(front), quote=False),
+                      xaxis_title="utilisation rate (%)",
                       yaxis_title="net annual cost (M CNY/a; negative = net saving)",
                       template="plotly_white")
     path.write_text(fig.to_html(include_plotlyjs=True, full_html=True), encoding="utf-8")

@@ -326,7 +326,7 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
     start = time.perf_counter()
     try:
         from parkflow.solvers.solve import solve
-        from parkflow.studies.pareto import total_cost
+        from parkflow.studies.pareto import target_rate, total_cost
 
         sc = apply_parameters(scenario, params)
         res = solve(sc, objective=objective or sc.settings.objective,
@@ -334,11 +334,9 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
                     gap=solver.get("gap"), baseline=False)
         row["status"] = res.status.value
         if res.status.has_solution:
-            first = sc.targets[0].id if sc.targets else None
             t = res.targets
             if len(t):
-                rows = t[t["id"] == first] if first is not None else t
-                row["rate"] = float(pd.to_numeric(rows["rate"]).min()) if len(rows) else np.nan
+                row["rate"] = target_rate(res, sc.targets[0].id if sc.targets else None)
                 row["targets_met"] = bool(t["met"].astype(bool).all())
             row["cost_cny_per_a"] = float(total_cost(res))
             row["co2_avoided_t_per_a"] = float(res.co2_avoided_t_per_a)

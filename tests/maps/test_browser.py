@@ -1,53 +1,24 @@
 """Maps in a real browser: headless chromium, no network, a screenshot that shows the drawing.
 
-Skipped when chromium is not installed (``apt-get install chromium``; CI installs it). The
-browser gets a black-hole proxy, so any attempt to load something from the network fails — the
-maps must draw from what is inline in the file.
+Skipped when chromium is not installed (``apt-get install chromium``; CI installs it); the
+browser has no network (``tests/_browser.py``), so the maps must draw from what is inline in the
+file.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _browser import needs_browser, screenshot
 from _maps_hand import hand_result, hand_scenario
 
+from parkflow.i18n import sector_colours
 from parkflow.maps import BACKGROUND, MATERIAL_COLOURS, write_map
-from parkflow.sectors import sector_colours
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium",
-                             shutil.which("chromium-browser"), shutil.which("google-chrome"))
-                 if p and Path(p).exists()), None)
-
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs chromium (.ci/run), so there a missing browser fails instead of skipping
-    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                       reason="headless chromium not installed (apt-get install chromium); "
-                       "browser tests skipped"),
-]
-
-
-def screenshot(page: Path, png: Path, size: tuple[int, int] = (1200, 800)
-               ) -> tuple[np.ndarray, str]:
-    """Open ``page`` offline in headless chromium; return the RGB image (0-1) and the console."""
-    from matplotlib import image
-
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--proxy-server=http://127.0.0.1:9", "--enable-logging=stderr",
-           f"--user-data-dir={png.parent / 'chromium-profile'}", f"--screenshot={png}",
-           f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=5000",
-           page.resolve().as_uri()]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert png.is_file(), f"no screenshot; chromium said:\n{run.stderr[-2000:]}"
-    console = "\n".join(line for line in run.stderr.splitlines() if "CONSOLE" in line)
-    return image.imread(png)[:, :, :3], console
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = needs_browser
 
 
 def _rgb(hex_colour: str) -> np.ndarray:

@@ -12,7 +12,7 @@ from _maps_hand import hand_result, hand_scenario, link_rows
 from parkflow.maps import drawn_features, external_references
 from parkflow.studies.compare import compare, link_differences
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from _maps_hand import hand_result, hand_scenario, link_rows
 
 from parkflow.maps import (
     MATERIAL_COLOURS,
-    _Features,
+    Features,
     drawn_features,
     enterprise_positions,
     external_references,
@@ -53,7 +53,7 @@ def _of(group: folium.FeatureGroup, kind: type) -> list:
 def _features(group: folium.FeatureGroup, kind: str) -> list[dict]:
     """The features (``"marker"`` or ``"line"``) a layer draws, each with its full style."""
     return [{**f, "style": {**el.style, **f["style"]}}
-            for el in _of(group, _Features) if el.kind == kind for f in el.features]
+            for el in _of(group, Features) if el.kind == kind for f in el.features]
 
 
 def _all_features(m: folium.Map, kind: str) -> list[dict]:
@@ -254,7 +254,7 @@ def test_cli_solve_then_map(tmp_path):
 
     from parkflow.cli import main
 
-    base = Path(__file__).resolve().parents[1] / "scenarios" / "leshan-wutongqiao"
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "leshan-wutongqiao"
     out = tmp_path / "solve"
     assert main(["solve", str(base), "--out", str(out)]) == 0
     assert main(["map", str(out), "--lang", "en"]) == 0
@@ -268,9 +268,9 @@ def test_cli_solve_then_map(tmp_path):
 # ---- sectors, legend and title ---------------------------------------------------------------
 def _boxes(m: folium.Map) -> dict[str, str]:
     """HTML of the title and legend boxes, by css class."""
-    from parkflow.maps import _BoxControl
+    from parkflow.maps import BoxControl
 
-    return {c.css_class: c.html for c in m._children.values() if isinstance(c, _BoxControl)}
+    return {c.css_class: c.html for c in m._children.values() if isinstance(c, BoxControl)}
 
 
 def test_sectors_are_named_in_legend_popups_and_tooltips(scenario, result):
@@ -289,7 +289,7 @@ def test_sectors_are_named_in_legend_popups_and_tooltips(scenario, result):
 
 
 def test_unknown_sector_gets_a_readable_name_and_its_own_colour(result):
-    from parkflow.sectors import sector_colours
+    from parkflow.i18n import sector_colours
 
     sc = hand_scenario()
     ent = sc.enterprises.copy()
@@ -304,22 +304,22 @@ def test_unknown_sector_gets_a_readable_name_and_its_own_colour(result):
 
 
 def test_many_sectors_are_grouped_by_family_in_two_columns():
-    from parkflow.maps import _legend_html
-    from parkflow.sectors import sector_colours
+    from parkflow.i18n import sector_colours
+    from parkflow.maps import legend_html
 
-    few = _legend_html(sector_colours(["cement", "coal_power"]), [], "zh")
+    few = legend_html(sector_colours(["cement", "coal_power"]), [], "zh")
     assert "pf-fam" not in few and "pf-2col" not in few
     many = sector_colours(["cement", "brick_works", "coal_power", "orc_power", "coal_mine",
                            "sintering", "steelmaking", "vanadium", "salt", "soda_ash",
                            "phosphate", "ammonia", "hydrogen_station"])
-    legend = _legend_html(many, [("粉煤灰", "#1f77b4")], "zh")
+    legend = legend_html(many, [("粉煤灰", "#1f77b4")], "zh")
     assert "pf-2col" in legend and "<details open>" in legend
     # families in order, each heading once, its sectors after it
     heads = re.findall(r'class="pf-fam">([^<]+)<', legend)
     assert heads == ["建材", "电力热力", "采矿", "钢铁", "钒钛及有色", "盐化工及硅材料", "磷化工",
                      "天然气化工及石化", "氢能"]
     assert legend.index("建材") < legend.index("水泥") < legend.index("电力热力")
-    en = _legend_html(many, [("fly ash", "#1f77b4")], "en")
+    en = legend_html(many, [("fly ash", "#1f77b4")], "en")
     assert "Fly ash" in en  # capitalised in English
 
 
@@ -340,11 +340,11 @@ def test_title_counts_links_as_the_summary_and_folds_each_park_targets(scenario,
 def test_sector_table_covers_bundled_and_generated_sectors():
     from pathlib import Path
 
-    from parkflow.sectors import FAMILIES, sector_table
+    from parkflow.i18n import FAMILIES, sector_table
     from parkflow.studies.generate import SECTORS
 
     table = sector_table()
-    root = Path(__file__).resolve().parents[1] / "scenarios"
+    root = Path(__file__).resolve().parents[2] / "scenarios"
     used = set(SECTORS)
     for path in root.glob("**/enterprises.csv"):
         used |= set(pd.read_csv(path, dtype=str)["sector"])
@@ -369,3 +369,12 @@ def test_names_that_look_like_markup_or_templates_stay_data(result):
     tips = [f["tooltip"] for d in data for f in json.loads(d)["features"]]
     assert "</script><b>{{ x }}</b> (Power)" in tips  # shown as text (textContent), not HTML
     assert drawn_features(page) == {"line": 2, "marker": 7}
+
+
+def test_python_m_parkflow_maps_has_a_command_line():
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "parkflow.maps", "--help"], capture_output=True,
+                         text=True, check=False, timeout=60)
+    assert run.returncode == 0 and "--bundled" in run.stdout

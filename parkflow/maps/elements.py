@@ -1,0 +1,279 @@
+"""The folium pieces of parkflow's pages, and the two escapes every user string goes through.
+
+A user's string (an enterprise, park, sector, material or scenario name or id) reaches a page
+in one of two contexts, and each has one escape (docs/maps.md, "Names are shown as text"):
+
+* HTML (popups, the title and legend boxes, the comparison's tables): :func:`html_text`, which
+  escapes ``& < > " '``;
+* a ``<script>`` element (the data of every layer, the title and legend boxes, tooltips):
+  :func:`script_json`, JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\uXXXX``,
+  so that no text can close the script or start a comment; never a JavaScript template literal,
+  in which a backtick or ``${`` would run code.
+
+Tooltips are set with ``textContent``, so they show their text literally.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+
+BACKGROUND = "#f2efe9"
+
+MAP_CSS = f"""
+.leaflet-container {{ background: {BACKGROUND}; }}
+.pf-pop {{ font: 12px/1.35 system-ui, "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+           sans-serif; }}
+.pf-pop h4 {{ margin: 6px 0 2px; font-size: 12px; }}
+.pf-id {{ color: #777; }}
+.pf-t {{ border-collapse: collapse; }}
+.pf-t th, .pf-t td {{ border-bottom: 1px solid #ddd; padding: 1px 6px 1px 0; text-align: left;
+                      white-space: nowrap; }}
+.pf-t td {{ text-align: right; }}
+.pf-box {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+           box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, "Microsoft YaHei",
+           "PingFang SC", "Noto Sans CJK SC", sans-serif; max-width: 300px; }}
+.pf-box h3 {{ margin: 0 0 3px; font-size: 14px; }}
+.pf-box .sw {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+               border: 1px solid #333; vertical-align: -2px; margin-right: 4px; }}
+.pf-box .ln {{ display: inline-block; width: 22px; height: 4px; vertical-align: 3px;
+               margin-right: 4px; }}
+.pf-box summary {{ cursor: pointer; font-weight: bold; margin-bottom: 2px; }}
+.pf-box .pf-it {{ display: block; white-space: nowrap; overflow: hidden;
+                  text-overflow: ellipsis; }}
+.pf-box .pf-fam {{ display: block; color: #555; font-size: 11px; margin-top: 2px;
+                   break-after: avoid; }}
+.pf-box .pf-2col {{ column-count: 2; column-gap: 10px; }}
+.pf-legend {{ max-height: calc(100vh - 120px); overflow-y: auto; }}
+.pf-legend.pf-box {{ max-width: 360px; }}
+.pf-title.pf-box {{ max-width: 680px; }}
+.pf-title .pf-tg {{ border-collapse: collapse; margin-top: 2px; }}
+.pf-title .pf-tg td {{ padding: 0 6px 0 0; white-space: nowrap; }}
+"""
+"""The style of the map's popups, title and legend boxes (a page holding maps includes it)."""
+
+
+def html_text(text: Any) -> str:
+    """``text`` as HTML text or attribute value: ``& < > " '`` escaped.
+
+    >>> html_text('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                  "\u2029": "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\uXXXX`` escapes, so a string
+    holding ``</script>`` or ``<!--`` cannot end the script; the result is a JavaScript
+    expression (never put it inside a template literal).
+
+    >>> script_json({"name": "</script>`${x}`"})
+    '{"name":"\\\\u003c/script\\\\u003e`${x}`"}'
+    """
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
+class Verbatim(Element):
+    """Text put into the page as it is (not a template: fast, and ``{{`` in data is harmless)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text, unchanged."""
+        return self.text
+
+
+class HtmlBlock(MacroElement):
+    """Fixed HTML placed in the page body, in the order it is added to the figure.
+
+    The caller escapes every user string in ``text`` (:func:`html_text`).
+    """
+
+    _template = folium.template.Template(
+        """{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}""")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Html"
+        self.text = text
+
+
+class BoxControl(MacroElement):
+    """A Leaflet control holding fixed HTML (the title or the legend), inside the map's frame.
+
+    Parameters
+    ----------
+    html_text : str
+        The box's HTML; every user string in it already escaped (:func:`html_text`). It goes
+        into the page as :func:`script_json`.
+    position : str
+        Leaflet control position (``"topright"``...).
+    css_class : str
+        Class of the box (``pf-title``, ``pf-legend``).
+    css : str
+        Style put into the page's header (once, with the first box).
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro header(this, kwargs) %}
+            {% if this.css %}<style>{{ this.css }}</style>{% endif %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+            {{ this.get_name() }}.onAdd = function (map) {
+                var div = L.DomUtil.create("div", "pf-box {{ this.css_class }}");
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str, css_class: str, css: str = ""):
+        super().__init__()
+        self._name = "BoxControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+        self.css = css
+
+    @property
+    def html_json(self) -> str:
+        """The box's HTML as a script-safe JSON string."""
+        return script_json(self.html)
+
+
+class TextTooltip(MacroElement):
+    """A sticky tooltip showing ``text`` literally (``textContent``), for any folium layer.
+
+    folium's own :class:`folium.Tooltip` puts its text into a JavaScript template literal, where a
+    backtick or ``${`` in a park's name would run as code; this one writes the text as
+    :func:`script_json`.
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (layer, text) {
+                var tip = document.createElement("div");
+                tip.textContent = text;
+                layer.bindTooltip(tip, {sticky: true});
+            })({{ this._parent.get_name() }}, {{ this.text_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "TextTooltip"
+        self.text = text
+
+    @property
+    def text_json(self) -> str:
+        """The text as a script-safe JSON string."""
+        return script_json(self.text)
+
+
+class Features(MacroElement):
+    """Many circle markers or lines in one layer, drawn in the page from one compact JSON array.
+
+    Folium writes a few lines of JavaScript per marker, line, tooltip and popup; at thousands of
+    enterprises that is tens of thousands of elements, slow to render in Python and in the page.
+    This element writes its features as data instead (:func:`script_json`), and a short loop in
+    the page builds the Leaflet ``circleMarker`` or ``polyline`` of each, its tooltip (as text),
+    and its popup (whose HTML is only put into the page's DOM when the popup opens).
+
+    Parameters
+    ----------
+    kind : {"marker", "line"}
+        ``L.circleMarker`` (``at`` = ``[lat, lon]``) or ``L.polyline`` (``at`` = a list of
+        ``[lat, lon]``).
+    style : dict
+        Leaflet path options shared by every feature.
+    features : list of dict
+        One per feature: ``at`` (position or points), ``style`` (options that differ from
+        ``style``), ``tooltip`` (plain text, shown literally) and ``popup`` (HTML, its user
+        strings escaped with :func:`html_text`).
+    max_width : int
+        Popups' maximum width (px).
+    """
+
+    _SCRIPT = """
+        (function (group, data) {
+            var make = data.kind === "line" ? L.polyline : L.circleMarker;
+            data.features.forEach(function (f) {
+                var layer = make(f.at, Object.assign({}, data.style, f.style));
+                if (f.tooltip) {
+                    var tip = document.createElement("div");
+                    tip.textContent = f.tooltip;
+                    layer.bindTooltip(tip, {sticky: true});
+                }
+                if (f.popup) {
+                    layer.bindPopup(function () { return f.popup; }, {maxWidth: data.max_width});
+                }
+                group.addLayer(layer);
+            });
+        })(%(group)s, %(data)s);
+"""
+
+    def __init__(self, kind: str, style: dict[str, Any], features: list[dict[str, Any]],
+                 max_width: int = 420):
+        super().__init__()
+        self._name = "Features"
+        self.kind = kind
+        self.style = style
+        self.features = features
+        self.max_width = max_width
+
+    def data_json(self) -> str:
+        """The features as JSON that is safe inside ``<script>`` (:func:`script_json`)."""
+        return script_json({"kind": self.kind, "style": self.style,
+                            "max_width": self.max_width, "features": self.features})
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script to the page as it is (branca would parse it as a Jinja template)."""
+        script = self._SCRIPT % {"group": self._parent.get_name(), "data": self.data_json()}
+        self.get_root().script.add_child(Verbatim(script), name=self.get_name())
+
+
+_FEATURE_DATA = re.compile(r"^\s*\}\)\((\w+), (\{.*\})\);$", re.MULTILINE)
+
+
+def drawn_features(page: str) -> dict[str, int]:
+    """How many circle markers and lines a written map page draws (from the data it holds).
+
+    Parameters
+    ----------
+    page : str
+        HTML of a map (:func:`parkflow.maps.map_html`, :func:`parkflow.maps.write_map`) or a page
+        holding several maps.
+
+    Returns
+    -------
+    dict
+        ``{"marker": n_markers, "line": n_lines}`` (enterprises and rings of supply left
+        unused are markers; built links are lines).
+    """
+    counts = {"marker": 0, "line": 0}
+    for _, data in _FEATURE_DATA.findall(page):
+        parsed = json.loads(data)
+        counts[parsed["kind"]] += len(parsed["features"])
+    return counts

@@ -1,0 +1,251 @@
+"""Drawing a solved scenario and writing it as one self-contained page.
+
+:func:`render_map` draws one :class:`folium.Map` from a :class:`~parkflow.models.scenario.Scenario`
+and the :class:`~parkflow.models.result.Result` of its solve, layer by layer
+(:mod:`parkflow.maps.layers`); :func:`write_map` writes it with Leaflet inlined
+(:mod:`parkflow.maps.offline`). ``python -m parkflow.maps --bundled maps/`` solves every bundled
+scenario and writes ``maps/<name>.html``. See docs/maps.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+from branca.element import Figure
+
+from parkflow.i18n import LANGS, Names
+from parkflow.maps.elements import html_text
+from parkflow.maps.geometry import enterprise_positions
+from parkflow.maps.layers import (
+    enterprise_layer,
+    legend_box,
+    link_layers,
+    park_layer,
+    title_box,
+    unused_layer,
+)
+from parkflow.maps.offline import TILES, inline_assets, tile_layers
+from parkflow.maps.popups import absorbs_table, built_links, sources_table
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario
+
+#: The view when there is nothing to draw: Sichuan, ``[[south, west], [north, east]]``.
+EMPTY_BOUNDS = [[26.0, 97.0], [34.5, 108.5]]
+
+
+def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
+            tiles: str = "none", tianditu_key: str | None = None) -> dict[str, Any]:
+    """Draw a solved scenario onto an existing :class:`folium.Map` (used by the dual map).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map to draw on.
+    scenario, result, lang, tiles, tianditu_key
+        As for :func:`render_map`.
+
+    Returns
+    -------
+    dict
+        What was drawn: ``enterprises``, ``links`` and ``unused`` (counts), ``layers`` (layer
+        names, plain text) and ``bounds`` (``[[south, west], [north, east]]``).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``lang`` or ``tiles``.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if tiles not in TILES:
+        raise ValueError(f"tiles must be one of {TILES}, not {tiles!r}")
+    names = Names(lang, scenario)
+    pos = enterprise_positions(scenario, tiles)
+    tile_layers(m, tiles, lang, tianditu_key)
+    flows = built_links(result)
+    flows = flows[flows["from"].isin(pos.index) & flows["to"].isin(pos.index)]
+    sources = sources_table(scenario, result)
+    absorbs = absorbs_table(scenario, flows)
+    legend_materials: list[tuple[str, str]] = []
+
+    drawn = park_layer(m, scenario, tiles, lang)
+    names_links, n_links = link_layers(m, scenario, flows, pos, names, lang, legend_materials)
+    names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang,
+                                          legend_materials)
+    names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
+    title_box(m, scenario, result, names, lang)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    legend_box(m, colours, legend_materials, lang)
+
+    # the view fits the enterprises (a park polygon may reach beyond it)
+    pts = pos[["lat", "lon"]].to_numpy(float)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    bounds = ([[float(pts[:, 0].min()), float(pts[:, 1].min())],
+               [float(pts[:, 0].max()), float(pts[:, 1].max())]] if len(pts) else EMPTY_BOUNDS)
+    return {"enterprises": len(scenario.enterprises), "links": n_links, "unused": n_unused,
+            "layers": drawn + names_links + names_unused + names_ent, "bounds": bounds}
+
+
+def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str = "none",
+               tianditu_key: str | None = None) -> folium.Map:
+    """Draw a solved scenario as a :class:`folium.Map`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was solved (coordinates WGS-84, as loaded).
+    result : Result
+        Its solve (:func:`parkflow.solve` or :func:`parkflow.read_result`).
+    lang : {"zh", "en"}
+        Language of the labels, popups and legend.
+    tiles : {"none", "osm", "tianditu", "gaode"}
+        Base map. ``"none"`` needs no network (a plain background). ``"gaode"`` draws everything
+        shifted to GCJ-02, the datum of Gaode's tiles. ``"tianditu"`` needs a key.
+    tianditu_key : str, optional
+        Tianditu (天地图) key; default: the ``TIANDITU_KEY`` environment variable.
+
+    Returns
+    -------
+    folium.Map
+        Its ``.save(path)`` writes one self-contained HTML file (Leaflet inlined, no CDN), as
+        :func:`write_map` does.
+
+    Examples
+    --------
+    >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
+    >>> write_map(sc, res, "map.html")              # doctest: +SKIP
+    """
+    m = OfflineMap(tiles=None, control_scale=True, prefer_canvas=False)
+    drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
+    m.fit_bounds(drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40),
+                 max_zoom=15)
+    m.parkflow_drawn = drawn  # counts for callers and tests
+    return m
+
+
+def map_html(m: folium.Map | Figure, title: str | None = None) -> str:
+    """The self-contained HTML text of a map (or a figure holding maps).
+
+    Parameters
+    ----------
+    m : folium.Map or branca.element.Figure
+        What to write.
+    title : str, optional
+        The page's title, plain text (it is HTML-escaped here).
+
+    Returns
+    -------
+    str
+    """
+    root = m if isinstance(m, Figure) else m.get_root()
+    if title is not None and isinstance(root, Figure):
+        root.title = page_title(title)
+    return inline_assets(root.render())
+
+
+def page_title(text: str) -> str:
+    """``text`` for a page's ``<title>`` (branca writes the title unescaped): HTML-escaped.
+
+    >>> page_title("</title><script>x</script>")
+    '&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;'
+    """
+    return html_text(text)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class OfflineMap(folium.Map):
+    """A :class:`folium.Map` whose ``save`` writes self-contained HTML (works with no network)."""
+
+    def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+        """Write the map with Leaflet inlined: to a path (whole or not at all) or a file object."""
+        html = map_html(self)
+        if hasattr(outfile, "write"):
+            outfile.write(html.encode("utf-8") if "b" in getattr(outfile, "mode", "") else html)
+            if close_file:
+                outfile.close()
+            return
+        write_text_atomic(outfile, html)
+
+
+def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = "zh",
+              tiles: str = "none", tianditu_key: str | None = None) -> Path:
+    """Render the map and write it to ``path`` as one self-contained HTML file.
+
+    Parameters
+    ----------
+    scenario, result, lang, tiles, tianditu_key
+        As for :func:`render_map`.
+    path : path
+        The HTML file to write (its folder is created). Never an input of the scenario.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from parkflow.io.atomic import check_not_input
+
+    check_not_input(Path(path), [scenario.source])
+    m = render_map(scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
+    return write_text_atomic(path, map_html(m, title=f"{scenario.name} — parkflow"))
+
+
+# ---------------------------------------------------------------------------------------------
+# python -m parkflow.maps --bundled maps/
+# ---------------------------------------------------------------------------------------------
+def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "zh",
+                      tiles: str = "none") -> list[Path]:
+    """Solve bundled scenarios and write ``<out>/<name>.html`` for each (all when ``names`` empty).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The paths written.
+    """
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
+    from parkflow.solvers.solve import solve
+
+    written = []
+    for name in names or bundled_scenarios():
+        scenario = load_scenario(bundled_scenario_path(name))
+        result = solve(scenario)
+        written.append(write_map(scenario, result, Path(out) / f"{name}.html", lang=lang,
+                                 tiles=tiles))
+        print(f"{written[-1]}  ({result.status.value}, {len(built_links(result))} links)")
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of ``python -m parkflow.maps``."""
+    parser = argparse.ArgumentParser(prog="python -m parkflow.maps",
+                                     description="Write the maps of the bundled scenarios.")
+    parser.add_argument("--bundled", metavar="DIR", required=True,
+                        help="folder to write <scenario>.html into (e.g. maps/)")
+    parser.add_argument("names", nargs="*", help="bundled scenario names (default: all)")
+    parser.add_argument("--lang", choices=LANGS, default="zh")
+    parser.add_argument("--tiles", choices=TILES, default="none")
+    args = parser.parse_args(argv)
+    make_bundled_maps(args.bundled, args.names, lang=args.lang, tiles=args.tiles)
+    return 0
