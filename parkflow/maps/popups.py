@@ -18,6 +18,7 @@ from parkflow.i18n import Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
+from parkflow.statistics.utilisation import utilisation_rate
 
 MATERIAL_COLOURS: dict[str, str] = {
     "coal_gangue": "#8c564b",
@@ -164,17 +165,6 @@ def material_units(scenario: Scenario, materials: pd.Series) -> pd.Series:
     return materials.astype(str).map(unit).fillna("t/a").astype(str)
 
 
-def _utilisation_rate(utilised: pd.Series, generated: pd.Series, drawn: pd.Series) -> np.ndarray:
-    """Utilisation rate = utilised ÷ (generated + drawn); NaN where nothing was there.
-
-    The one place the map computes a rate; at merge it calls
-    ``parkflow.statistics.utilisation`` instead (docs/reporting.md, the formula note).
-    """
-    base = (generated + drawn).to_numpy(float)
-    return np.divide(utilised.to_numpy(float), base, out=np.full(len(base), np.nan),
-                     where=base > 0)
-
-
 def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
     """Per (enterprise, material): ``generated, drawn, utilised, left, unit, rate``.
 
@@ -209,7 +199,8 @@ def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
     out["left"] = out["left"].fillna(out["generated"] + out["drawn"] - out["utilised"])
     out["left"] = out["left"].clip(lower=0.0)
     out["unit"] = material_units(scenario, out["material"]).to_numpy()
-    out["rate"] = _utilisation_rate(out["utilised"], out["generated"], out["drawn"])
+    out["rate"] = utilisation_rate(out["utilised"].to_numpy(float),
+                                   out["generated"].to_numpy(float), out["drawn"].to_numpy(float))
     return out
 
 

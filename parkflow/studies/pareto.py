@@ -24,6 +24,7 @@ import pandas as pd
 
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
+from parkflow.statistics.diagnosis import target_rate
 
 MILESTONES = (0.78, 0.82)
 
@@ -40,29 +41,6 @@ def total_cost(result: Result) -> float:
         if key in obj and obj[key] is not None:
             return float(obj[key])
     return float("nan")
-
-
-def target_rate(result: Result, target_id: str | None) -> float:
-    """The achieved utilisation rate of one target in a Result (0-1).
-
-    The lowest entry when the target's scope expands to one row per park; every target when
-    ``target_id`` is None or not in the result. This is where the studies read a rate (the
-    pareto front and every sweep run); the rate itself is computed by the solve
-    (``result.targets``, docs/reporting.md).
-
-    Returns
-    -------
-    float
-        NaN when the result has no target rows.
-    """
-    targets = result.targets
-    if targets is None or len(targets) == 0:
-        return float("nan")
-    rows = targets[targets["id"] == target_id] if target_id is not None and "id" in targets \
-        else targets
-    if len(rows) == 0:
-        rows = targets
-    return float(rows["rate"].astype(float).min())  # typed by io.solution
 
 
 def rate_grid(rate_today: float, rate_best: float, n_points: int = 9,

@@ -326,7 +326,8 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
     start = time.perf_counter()
     try:
         from parkflow.solvers.solve import solve
-        from parkflow.studies.pareto import target_rate, total_cost
+        from parkflow.statistics.diagnosis import target_rate
+        from parkflow.studies.pareto import total_cost
 
         sc = apply_parameters(scenario, params)
         res = solve(sc, objective=objective or sc.settings.objective,
