@@ -379,22 +379,31 @@ def _open_workbook(path: Path, problems: Problems) -> dict[str, pd.DataFrame] | 
     if not sheets:
         problems.add(book, "the workbook has no sheets",
                      fix="add the sheets scenario, enterprises, supplies and uses "
-                     "(`parkflow template` writes an empty one to fill in)")
+                     "(see docs/scenario-format.md)")
         return None
     return {str(k).strip(): v for k, v in sheets.items()}
 
 
-def read_workbook(path: Path, problems: Problems) -> RawScenario:
-    """Read a scenario workbook's sheets into a :class:`RawScenario` (problems collected)."""
+def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
+    """Read a scenario workbook's sheets into a :class:`RawScenario` (problems collected).
+
+    None (with a problem naming the file) when the file is not a workbook, cannot be opened or
+    has no sheets.
+    """
     book = path.name
     sheets = _open_workbook(path, problems)
     if sheets is None:
-        return RawScenario(config={}, config_file=f"{book}[scenario]", tables={}, files={},
-                           source=path)
+        return None
     found = {name: _sheet(sheets, ALL_TABLES.get(name) or ALL_TABLES[f"catalogue:{name}"])
              for name in (*DATA_TABLES, "parks", *CATALOGUE_FILES)}
     files = {name: f"{book}[{found[name] or name}]" for name in found}
     scenario_sheet = _sheet(sheets, SCENARIO_SHEET)
+    if scenario_sheet is None and not any(found.values()):
+        listed = ", ".join(f"'{k}'" for k in sheets)
+        problems.add(book, f"the workbook holds no scenario sheet (its sheets: {listed})",
+                     fix="name the sheets scenario, enterprises, supplies, uses (or 情景, 企业, "
+                     "产生, 利用), as docs/scenario-format.md shows")
+        return None
     config_file = f"{book}[{scenario_sheet or 'scenario'}]"
     if scenario_sheet is not None:
         raw = sheets[scenario_sheet]

@@ -678,3 +678,18 @@ def markdown_settings() -> str:
         lines.append(f"| `{s.name}` | {kind} | {default} | {s.unit} | "
                      f"{s.doc.replace('|', chr(92) + '|')} |")
     return "\n".join(lines)
+
+
+def markdown_sheets() -> str:
+    """The sheet-name table of docs/scenario-format.md (English and Chinese names)."""
+    lines = ["| table | sheet names |", "|---|---|"]
+    for t in (SCENARIO_SHEET, *TABLES.values()):
+        lines.append(f"| `{t.name}` | {', '.join([t.name, *t.aliases])} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # print the doc tables: python -m parkflow.models.schema
+    for _t in TABLES.values():
+        print(f"### {_t.name}\n\n{markdown_columns(_t)}\n")
+    print(markdown_settings(), "\n")
+    print(markdown_sheets())
