@@ -1,7 +1,7 @@
 """The built-in catalogue of materials, statistics categories, use routes and transport modes.
 
 The four tables ship as package data (``parkflow/data/materials.csv``, ``categories.csv``,
-``routes.csv``, ``modes.csv``); every row names its source (a URL from DOMAIN.md) or says
+``routes.csv``, ``modes.csv``); every row names its source (docs/sources.md) or says
 ``estimate: ...`` with the reasoning. :func:`load_catalogue` reads them once, merges a scenario's
 override tables (``materials.csv``, ``routes.csv``) and ``scenario.yaml`` ``modes:`` overrides,
 validates the result and returns a :class:`~parkflow.models.scenario.Catalogue`.

@@ -21,21 +21,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from parkflow.catalogue import suggest
 from parkflow.errors import Problem, ScenarioError
-from parkflow.geo import gcj02_to_wgs84, in_china
+from parkflow.geo import gcj02_to_wgs84
 from parkflow.io.cells import bool_cells, excel_row, extra_cells, number_cells, text_cells
 from parkflow.io.checks import (
     Problems,
     assign_ids,
+    check_bool_column,
     check_columns,
+    check_in_china,
     check_links,
+    check_park_given,
     check_refs,
     check_settings,
     check_targets,
+    enterprise_park_known,
+    link_mode_carries,
+    link_route_accepts,
     number_column,
     quantities,
     route_kind,
+    stockpile_is_solid,
 )
 from parkflow.io.readers import CATALOGUE_FILES, RawScenario, read_source
 from parkflow.models.scenario import Catalogue, Scenario, Settings, SolverSettings, Target
@@ -190,28 +196,13 @@ def _enterprises(b: _Build) -> None:
         lat = number_column("enterprises", ent, eids, "lat", file, problems, required=True,
                              minimum=None, unit="degrees")
         have = lon.notna() & lat.notna()
-        inside = pd.Series(in_china(lon, lat), index=ent.index)
-        swapped = pd.Series(in_china(lat, lon), index=ent.index)
-        for pos in np.flatnonzero((have & ~inside).to_numpy()):
-            if swapped.iloc[pos]:
-                problems.add(file, f"enterprise '{eids[pos]}': lon {lon.iloc[pos]:g}, lat "
-                             f"{lat.iloc[pos]:g} look swapped (latitude and longitude)",
-                             fix="swap the two values: lon is 73-135 in China, lat 18-54",
-                             row=excel_row(pos), column="lon")
-            else:
-                problems.add(file, f"enterprise '{eids[pos]}': lon {lon.iloc[pos]:g}, lat "
-                             f"{lat.iloc[pos]:g} is outside China",
-                             fix="give decimal degrees (lon 73-135, lat 18-54), WGS-84 or "
-                             "GCJ-02 with `coordinates: gcj02`", row=excel_row(pos), column="lon")
+        check_in_china(eids, lon, lat, file, problems)
         if settings.coordinates == "gcj02":
             w_lon, w_lat = gcj02_to_wgs84(lon.to_numpy(), lat.to_numpy())
             lon = pd.Series(np.where(have, w_lon, lon), index=ent.index)
             lat = pd.Series(np.where(have, w_lat, lat), index=ent.index)
         park = text_cells(ent["park"])
-        for pos in np.flatnonzero((park == "").to_numpy()):
-            problems.add(file, f"enterprise '{eids[pos]}': park is empty",
-                         fix="write the park id the plant belongs to", row=excel_row(pos),
-                         column="park")
+        check_park_given(eids, park, file, problems)
         names = text_cells(ent["name"])
         names = names.where(names != "", pd.Series(list(eids), index=ent.index, dtype=str))
         built["enterprises"] = finish_table(
@@ -245,14 +236,8 @@ def _parks(b: _Build) -> None:
         else:
             parks = None
         if parks is not None and ent_tab is not None:
-            unknown = ~ent_tab["park"].isin(parks.index) & (ent_tab["park"] != "")
-            for pos in np.flatnonzero(unknown.to_numpy()):
-                value = ent_tab["park"].iloc[pos]
-                problems.add(files["enterprises"], f"enterprise '{ent_ids[pos]}': park "
-                             f"'{value}' is not in {pfile}"
-                             + suggest(value, list(parks.index)),
-                             fix=f"use a park id from {pfile}, or add the park there",
-                             row=excel_row(pos), column="park")
+            enterprise_park_known(ent_ids, ent_tab["park"], parks.index, files["enterprises"],
+                                  pfile, problems)
     else:
         parks = None
     if parks is None:
@@ -309,11 +294,7 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             # max_draw is in the canonical unit per year (schema), whatever the row's unit
             draw = number_column(t, df, tids, "max_draw", file, problems, required=False,
                                   unit="canonical unit per year")
-            for pos in np.flatnonzero(((kind != "solid") & (kind != "")).to_numpy()):
-                problems.add(file, f"stockpile '{tids[pos]}': material '{material.iloc[pos]}' "
-                             f"is {kind.iloc[pos]}, not a solid; only solids can be stockpiled",
-                             fix="remove the row (heat and hydrogen cannot be stored from "
-                             "earlier years)", row=excel_row(pos), column="material")
+            stockpile_is_solid(tids, material, kind, file, problems)
         else:
             typed["temperature_c"] = number_column(t, df, tids, "temperature_c", file,
                                                     problems, required=False, minimum=-273.15,
@@ -382,7 +363,6 @@ def _links(b: _Build) -> None:
     mats = catalogue.materials
     ent_ids = ids.get("enterprises", pd.Index([], dtype=str))
     mat_ids = mats.index
-    mat_kind = mats["kind"]
     known_mat_file = "the catalogue (parkflow catalogue --table materials)"
     known_route_file = "the catalogue (parkflow catalogue --table routes)"
     ent_file = files["enterprises"]
@@ -400,26 +380,11 @@ def _links(b: _Build) -> None:
                               problems, allow_blank=True)
         material, route = text_cells(df["material"]), text_cells(df["route"])
         mode = text_cells(df["mode"])
-        accepts = route.map(catalogue.routes["accepts"])
-        for pos in np.flatnonzero((m_ok & r_ok).to_numpy()):
-            if material.iloc[pos] not in accepts.iloc[pos]:
-                problems.add(file, f"link '{tids[pos]}': route '{route.iloc[pos]}' does not "
-                             f"accept {material.iloc[pos]}",
-                             fix=f"use a route that accepts it, or one of the materials "
-                             f"{', '.join(accepts.iloc[pos])}", row=excel_row(pos), column="route")
-        carries = mode.map(catalogue.modes["carries"])
-        kind = material.map(mat_kind)
-        for pos in np.flatnonzero((m_ok & mode_ok & (mode != "")).to_numpy()):
-            if kind.iloc[pos] not in carries.iloc[pos]:
-                problems.add(file, f"link '{tids[pos]}': mode '{mode.iloc[pos]}' does not "
-                             f"carry {kind.iloc[pos]} ({material.iloc[pos]})",
-                             fix="choose a mode that carries it, or leave mode empty",
-                             row=excel_row(pos), column="mode")
-        existing, bad = bool_cells(df["existing"])
-        for pos in np.flatnonzero(bad.to_numpy()):
-            problems.add(file, f"link '{tids[pos]}': existing '{df['existing'].iloc[pos]}' is "
-                         "not true or false", fix="write true or false", row=excel_row(pos),
-                         column="existing")
+        link_route_accepts(tids, material, route, (m_ok & r_ok).to_numpy(), catalogue, file,
+                           problems)
+        link_mode_carries(tids, material, mode, (m_ok & mode_ok).to_numpy(), catalogue, file,
+                          problems)
+        existing = check_bool_column("links", df, tids, "existing", file, problems)
         typed = {"from": text_cells(df["from"]), "to": text_cells(df["to"]), "material": material,
                  "route": route, "mode": mode, "existing": existing,
                  "fixed_cost": number_column("links", df, tids, "fixed_cost", file, problems,

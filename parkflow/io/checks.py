@@ -22,8 +22,15 @@ import pandas as pd
 
 from parkflow.catalogue import suggest
 from parkflow.errors import ParkflowWarning, Problem
-from parkflow.geo import geodesic_km
-from parkflow.io.cells import drop_empty_rows, excel_row, is_blank, number_cells, text_cells
+from parkflow.geo import geodesic_km, in_china
+from parkflow.io.cells import (
+    bool_cells,
+    drop_empty_rows,
+    excel_row,
+    is_blank,
+    number_cells,
+    text_cells,
+)
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import (
     BULK_GROUP,
@@ -434,6 +441,94 @@ def quantities(name: str, df: pd.DataFrame, ids: pd.Index, qty_col: str, kind: p
     out["unit"] = kind.map(CANONICAL).fillna("").astype(str)
     return out
 
+
+
+def check_in_china(ids: pd.Index, lon: pd.Series, lat: pd.Series, file: str,
+                   problems: Problems) -> None:
+    """Rule: each enterprise lies in China (:func:`parkflow.geo.in_china`); swapped values are
+    named as such."""
+    have = (lon.notna() & lat.notna()).to_numpy()
+    inside = np.asarray(in_china(lon, lat), dtype=bool)
+    swapped = np.asarray(in_china(lat, lon), dtype=bool)
+    for pos in np.flatnonzero(have & ~inside):
+        if swapped[pos]:
+            problems.add(file, f"enterprise '{ids[pos]}': lon {lon.iloc[pos]:g}, lat "
+                         f"{lat.iloc[pos]:g} look swapped (latitude and longitude)",
+                         fix="swap the two values: lon is 73-135 in China, lat 18-54",
+                         row=excel_row(pos), column="lon")
+        else:
+            problems.add(file, f"enterprise '{ids[pos]}': lon {lon.iloc[pos]:g}, lat "
+                         f"{lat.iloc[pos]:g} is outside China",
+                         fix="give decimal degrees (lon 73-135, lat 18-54), WGS-84 or "
+                         "GCJ-02 with `coordinates: gcj02`", row=excel_row(pos), column="lon")
+
+
+def check_park_given(ids: pd.Index, park: pd.Series, file: str, problems: Problems) -> None:
+    """Rule: every enterprise names its park."""
+    for pos in np.flatnonzero((park == "").to_numpy()):
+        problems.add(file, f"enterprise '{ids[pos]}': park is empty",
+                     fix="write the park id the plant belongs to", row=excel_row(pos),
+                     column="park")
+
+
+def enterprise_park_known(ids: pd.Index, park: pd.Series, parks: pd.Index, file: str,
+                          parks_file: str, problems: Problems) -> None:
+    """Rule: with a parks table, every enterprise's park is one of its ids."""
+    unknown = ~park.isin(parks) & (park != "")
+    for pos in np.flatnonzero(unknown.to_numpy()):
+        value = park.iloc[pos]
+        problems.add(file, f"enterprise '{ids[pos]}': park '{value}' is not in {parks_file}"
+                     + suggest(value, list(parks)),
+                     fix=f"use a park id from {parks_file}, or add the park there",
+                     row=excel_row(pos), column="park")
+
+
+def stockpile_is_solid(ids: pd.Index, material: pd.Series, kind: pd.Series, file: str,
+                       problems: Problems) -> None:
+    """Rule: only solids are stockpiled (heat and hydrogen are not stored from earlier years)."""
+    for pos in np.flatnonzero(((kind != "solid") & (kind != "")).to_numpy()):
+        problems.add(file, f"stockpile '{ids[pos]}': material '{material.iloc[pos]}' "
+                     f"is {kind.iloc[pos]}, not a solid; only solids can be stockpiled",
+                     fix="remove the row (heat and hydrogen cannot be stored from "
+                     "earlier years)", row=excel_row(pos), column="material")
+
+
+def link_route_accepts(ids: pd.Index, material: pd.Series, route: pd.Series, known: np.ndarray,
+                       catalogue: Catalogue, file: str, problems: Problems) -> None:
+    """Rule: a link's route accepts its material."""
+    accepts = route.map(catalogue.routes["accepts"])
+    for pos in np.flatnonzero(known):
+        if material.iloc[pos] not in accepts.iloc[pos]:
+            problems.add(file, f"link '{ids[pos]}': route '{route.iloc[pos]}' does not "
+                         f"accept {material.iloc[pos]}",
+                         fix=f"use a route that accepts it, or one of the materials "
+                         f"{', '.join(accepts.iloc[pos])}", row=excel_row(pos), column="route")
+
+
+def link_mode_carries(ids: pd.Index, material: pd.Series, mode: pd.Series, known: np.ndarray,
+                      catalogue: Catalogue, file: str, problems: Problems) -> None:
+    """Rule: a link's mode, when written, carries its material's kind."""
+    carries = mode.map(catalogue.modes["carries"])
+    kind = material.map(catalogue.materials["kind"])
+    for pos in np.flatnonzero(known & (mode != "").to_numpy()):
+        if kind.iloc[pos] not in carries.iloc[pos]:
+            problems.add(file, f"link '{ids[pos]}': mode '{mode.iloc[pos]}' does not "
+                         f"carry {kind.iloc[pos]} ({material.iloc[pos]})",
+                         fix="choose a mode that carries it, or leave mode empty",
+                         row=excel_row(pos), column="mode")
+
+
+def check_bool_column(name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str,
+                      problems: Problems) -> pd.Series:
+    """Rule: a true/false column reads as true or false (:func:`parkflow.io.cells.bool_cells`);
+    returns the values."""
+    values, bad = bool_cells(df[column])
+    for pos in np.flatnonzero(bad.to_numpy()):
+        problems.add(file, f"{TABLES[name].label} '{ids[pos]}': {column} "
+                     f"'{df[column].iloc[pos]}' is not true or false",
+                     fix="write true or false (yes/no, 1/0, 是/否)", row=excel_row(pos),
+                     column=column)
+    return values
 
 
 @dataclass

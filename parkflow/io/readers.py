@@ -17,6 +17,7 @@ import csv
 import io as _stdio
 import json
 import math
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -135,7 +136,21 @@ def read_csv_any(path: str | Path) -> pd.DataFrame:
     sep = _delimiter(text)
     df = pd.read_csv(_stdio.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    return drop_empty_rows(df)
+    return drop_empty_rows(drop_unnamed_empty_columns(df))
+
+
+def drop_unnamed_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop columns with no header and no value (Excel's trailing ``,,`` columns).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["1"], "Unnamed: 1": [""]})
+    >>> drop_unnamed_empty_columns(df).columns.tolist()
+    ['a']
+    """
+    unnamed = [c for c in df.columns
+               if (str(c).startswith("Unnamed: ") or is_blank(c)) and df[c].map(is_blank).all()]
+    return df.drop(columns=unnamed)
 
 
 def read_frame(table: str | TableSchema, df: pd.DataFrame) -> pd.DataFrame:
@@ -238,15 +253,39 @@ def _read_yaml(path: Path, label: str, problems: Problems) -> dict[str, Any]:
     return config
 
 
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
 def _read_table_file(path: Path, label: str, problems: Problems) -> pd.DataFrame | None:
+    try:
+        head = path.read_bytes()[:4]
+    except OSError as exc:
+        problems.add(label, f"the file cannot be read: {exc.strerror or exc}",
+                     fix="check that the file exists and may be read")
+        return None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        problems.add(label, "the file is an Excel workbook, not CSV text",
+                     fix="in Excel choose Save As → 'CSV UTF-8 (*.csv)', or give the .xlsx "
+                     "workbook itself as the scenario")
+        return None
     try:
         return read_csv_any(path)
     except pd.errors.EmptyDataError:
         problems.add(label, "the file is empty (not even a header row)",
                      fix="write the header row with the column names")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        problems.add(label, f"the file cannot be read as CSV: {str(exc).splitlines()[0]}",
-                     fix="save it from Excel as 'CSV UTF-8' (or GBK)")
+    except UnicodeDecodeError:
+        problems.add(label, "the file is not text in UTF-8, UTF-16 or GB18030",
+                     fix="save it from Excel as 'CSV UTF-8 (*.csv)'")
+    except pd.errors.ParserError as exc:
+        ragged = _RAGGED.search(str(exc))
+        if ragged:
+            want, line, saw = ragged.groups()
+            problems.add(label, f"row {line} has {saw} cells but the header has {want}",
+                         fix="remove the extra cells, or put a cell that holds the delimiter "
+                         'in quotes ("60,000")', row=int(line))
+        else:
+            problems.add(label, f"the file cannot be read as CSV: {str(exc).splitlines()[0]}",
+                         fix="save it from Excel as 'CSV UTF-8' (or GBK)")
     return None
 
 
@@ -423,7 +462,7 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
         if sheet is not None:
             df = sheets[sheet]
             df.columns = [str(c).strip() for c in df.columns]
-            tables[name] = drop_empty_rows(df)
+            tables[name] = drop_empty_rows(drop_unnamed_empty_columns(df))
         else:
             tables[name] = None
             if schema.required_table:

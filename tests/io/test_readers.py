@@ -149,3 +149,34 @@ def test_read_frame_types_an_output_table():
     assert typed["existing"].tolist() == [True]
     assert typed["flow"].dtype.name == "float64"
     assert typed["extra"].tolist() == ["x"]
+
+
+def test_ragged_row_names_the_row(tmp_path):
+    supplies = "enterprise,material,quantity,unit\nE1,fly_ash,2,万t/a\nE1,fgd_gypsum,5,000,t/a\n"
+    _, problems = validate(_with(tmp_path, supplies__csv=supplies))
+    (p,) = problems
+    assert (p.file, p.row) == ("supplies.csv", 3)
+    assert p.message == "row 3 has 5 cells but the header has 4"
+    assert '"60,000"' in p.fix
+
+
+def test_a_workbook_saved_as_csv_is_named(tmp_path, tiny_scenario):
+    folder = _with(tmp_path)
+    save_scenario(tiny_scenario, tmp_path / "b.xlsx")
+    (folder / "uses.csv").write_bytes((tmp_path / "b.xlsx").read_bytes())
+    _, problems = validate(folder)
+    (p,) = problems
+    assert (p.file, p.message) == ("uses.csv", "the file is an Excel workbook, not CSV text")
+
+
+def test_binary_file_is_not_text(tmp_path):
+    folder = _with(tmp_path)
+    (folder / "uses.csv").write_bytes(b"\x00\x81\xff\x00\x81\xfe" * 50)
+    _, problems = validate(folder)
+    assert [p.message for p in problems] == ["the file is not text in UTF-8, UTF-16 or GB18030"]
+
+
+def test_trailing_empty_columns_are_dropped(tmp_path):
+    supplies = "enterprise,material,quantity,unit,,\nE1,fly_ash,2,万t/a,,\n"
+    sc = load_scenario(_with(tmp_path, supplies__csv=supplies))
+    assert not [c for c in sc.supplies.columns if c.startswith("Unnamed")]
