@@ -9,6 +9,7 @@ header is row 1), the column and the fix. The messages are listed in docs/scenar
 
 from __future__ import annotations
 
+import difflib
 import math
 import unicodedata
 import warnings
@@ -193,6 +194,21 @@ def check_solver(cfg: Mapping[str, Any], file: str, problems: Problems) -> Solve
     return SolverSettings(**values)
 
 
+def check_unknown_keys(extra: Mapping[str, Any], file: str) -> None:
+    """Rule (a warning only): a key that is not declared but close to one is probably a typo.
+
+    Undeclared keys are kept in ``Settings.extra`` and saved back (docs/scenario-format.md);
+    ``objectve: co2`` would silently keep the default objective, so it is named.
+    """
+    for key in extra:
+        if str(key) in SETTINGS:
+            continue
+        close = difflib.get_close_matches(str(key), list(SETTINGS), n=1, cutoff=0.85)
+        if close:
+            warnings.warn(f"{file}: unknown key '{key}' (did you mean '{close[0]}'?); it is "
+                          "kept but not used", ParkflowWarning, stacklevel=2)
+
+
 def check_declared_extras(extra: dict[str, Any], file: str, problems: Problems) -> None:
     """Rule: the declared settings kept in ``Settings.extra`` have their declared type and bounds.
 
@@ -236,6 +252,7 @@ def check_settings(src: RawScenario, problems: Problems
     name = check_name(cfg, file, problems)
     extra = {k: v for k, v in cfg.items() if k not in YAML_KEYS}
     check_declared_extras(extra, file, problems)
+    check_unknown_keys(extra, file)
     coordinates = check_coordinates(cfg, file, problems)
     hours = check_operating_hours(cfg, file, problems)
     year = check_year(cfg, file, problems)

@@ -40,6 +40,10 @@ __all__ = ["decode_bytes", "read_csv_any", "read_frame", "load_yaml_text", "RawS
 #: Catalogue override tables a scenario may hold, and their file names.
 CATALOGUE_FILES = {"materials": "materials.csv", "routes": "routes.csv", "modes": "modes.csv"}
 
+#: Headers of the ``scenario`` sheet's two columns, in English or Chinese.
+_SHEET_HEADER = {"key": "key", "键": "key", "参数": "key", "项目": "key",
+                 "value": "value", "值": "value", "取值": "value", "数值": "value"}
+
 _BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -447,7 +451,8 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
     if scenario_sheet is not None:
         raw = sheets[scenario_sheet]
         # the header row is the first key row when the sheet has no 'key | value' header
-        if [str(c).strip().lower() for c in raw.columns[:2]] != ["key", "value"]:
+        header = [_SHEET_HEADER.get(str(c).strip().lower()) for c in raw.columns[:2]]
+        if header != ["key", "value"]:
             raw = pd.concat([pd.DataFrame([list(raw.columns)], columns=raw.columns), raw])
         config = _config_from_sheet(raw.reset_index(drop=True), config_file, problems)
     else:

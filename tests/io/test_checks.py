@@ -85,3 +85,13 @@ def test_problems_translate_rows_after_dropped_rows():
     problems.add("s.csv", "x", row=3)
     assert problems[0].row == 5
     assert problems.row("s.csv", 1) == 5
+
+
+def test_a_key_close_to_a_declared_one_is_named():
+    from parkflow.errors import ParkflowWarning
+    from parkflow.io.checks import check_unknown_keys
+
+    with pytest.warns(ParkflowWarning, match=r"unknown key 'objectve' \(did you mean "
+                      r"'objective'\?\); it is kept but not used"):
+        check_unknown_keys({"objectve": "co2"}, "scenario.yaml")
+    check_unknown_keys({"notes": "kept quietly"}, "scenario.yaml")

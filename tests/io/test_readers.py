@@ -180,3 +180,12 @@ def test_trailing_empty_columns_are_dropped(tmp_path):
     supplies = "enterprise,material,quantity,unit,,\nE1,fly_ash,2,万t/a,,\n"
     sc = load_scenario(_with(tmp_path, supplies__csv=supplies))
     assert not [c for c in sc.supplies.columns if c.startswith("Unnamed")]
+
+
+def test_scenario_sheet_with_a_chinese_header(tmp_path, tiny_scenario):
+    book = tmp_path / "b.xlsx"
+    save_scenario(tiny_scenario, book)
+    wb = openpyxl.load_workbook(book)
+    wb["scenario"]["A1"], wb["scenario"]["B1"] = "参数", "值"
+    wb.save(book)
+    assert load_scenario(book).equals(tiny_scenario)
