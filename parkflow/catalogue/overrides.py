@@ -32,7 +32,7 @@ from parkflow.catalogue.builtin import (
 )
 from parkflow.errors import Problem, ScenarioError
 from parkflow.models.scenario import Catalogue
-from parkflow.models.schema import is_blank
+from parkflow.models.schema import CATALOGUE_TABLES, is_blank
 
 Locator = Callable[[str, str], tuple[int | None, str]]
 
@@ -43,6 +43,7 @@ def _frame_with_ids(
     """Index an override table by its id column ('id' or '<table>_id' or an already set index)."""
     index_name = INDEX_NAMES[table]
     df = override.copy()
+    df.columns = [CATALOGUE_TABLES[table].resolve_header(c) for c in df.columns]
     if "id" in df.columns:
         df = df.set_index("id")
     elif index_name in df.columns:
@@ -59,6 +60,7 @@ def _frame_with_ids(
         )
         return None
     df.index = pd.Index([str(i).strip() for i in df.index], name=index_name)
+    df.attrs["rows"] = list(override.attrs.get("rows") or range(2, len(df) + 2))
     return df
 
 
@@ -303,7 +305,8 @@ def _check_route_mode_kinds(
 
 
 def _frame_locator(df: pd.DataFrame) -> Locator:
-    positions = {str(i): p + 2 for p, i in enumerate(df.index)}
+    rows = df.attrs.get("rows") or range(2, len(df) + 2)
+    positions = {str(i): r for i, r in zip(df.index, rows, strict=False)}
 
     def locate(ident: str, column: str) -> tuple[int | None, str]:
         return positions.get(str(ident)), column

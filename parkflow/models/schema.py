@@ -178,6 +178,8 @@ class TableSchema:
         Other sheet names (Chinese) read as this table.
     kind : str
         ``"input"``, ``"catalogue"`` or ``"output"``.
+    id_aliases : tuple of str
+        Other headers of the ``id`` column (besides 编号 and 代码).
     """
 
     name: str
@@ -190,6 +192,7 @@ class TableSchema:
     label: str = ""
     aliases: tuple[str, ...] = ()
     kind: str = "input"
+    id_aliases: tuple[str, ...] = ()
 
     @property
     def required_columns(self) -> list[str]:
@@ -225,7 +228,7 @@ class TableSchema:
         for c in self.columns:
             if key == c.name.lower() or key in (_key(a) for a in c.aliases):
                 return c.name
-        if key == "id" or key in ("编号", "代码"):
+        if key == "id" or key in ("编号", "代码", *(_key(a) for a in self.id_aliases)):
             return "id"
         return text
 
@@ -439,24 +442,25 @@ SCENARIO_SHEET = TableSchema(name="scenario", file="scenario.yaml", index_name="
 CAT_MATERIALS = TableSchema(
     name="materials",
     file="materials.csv",
+    id_aliases=("物料编号",),
     index_name="material_id",
     label="material",
     kind="catalogue",
     required_table=False,
     doc="Materials: one canonical unit each, the disposal cost per unit.",
     columns=(
-        Column("name_zh", "str", required=False),
-        Column("name_en", "str", required=False),
-        Column("group", "str", required=False),
-        Column("category", "str", required=False),
-        Column("kind", "str", required=False),
-        Column("canonical_unit", "str", required=False),
-        Column("is_tailings", "bool", required=False, default=False),
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("group", "str", required=False, aliases=("分组",)),
+        Column("category", "str", required=False, aliases=("统计类别",)),
+        Column("kind", "str", required=False, aliases=("形态",)),
+        Column("canonical_unit", "str", required=False, aliases=("计量单位",)),
+        Column("is_tailings", "bool", required=False, default=False, aliases=("是否尾矿",)),
         Column("env_tax_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
-               minimum=0.0, allow_nan=False),
+               minimum=0.0, allow_nan=False, aliases=("环境保护税(元/单位)",)),
         Column("density_kg_per_nm3", "float64", required=False, unit="kg/Nm³", minimum=0.0,
                default=NAN),
-        Column("source", "str", required=False),
+        Column("source", "str", required=False, aliases=("来源",)),
         Column("env_tax_source", "str", required=False),
     ),
 )
@@ -464,48 +468,54 @@ CAT_MATERIALS = TableSchema(
 CAT_CATEGORIES = TableSchema(
     name="categories",
     file="categories.csv",
+    id_aliases=("类别编号",),
     index_name="category_id",
     label="category",
     kind="catalogue",
     required_table=False,
     doc="Statistics categories of materials.",
     columns=(
-        Column("name_zh", "str", required=False),
-        Column("name_en", "str", required=False),
-        Column("group", "str", required=False),
-        Column("kind", "str", required=False),
-        Column("source", "str", required=False),
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("group", "str", required=False, aliases=("分组",)),
+        Column("kind", "str", required=False, aliases=("形态",)),
+        Column("source", "str", required=False, aliases=("来源",)),
     ),
 )
 
 CAT_ROUTES = TableSchema(
     name="routes",
     file="routes.csv",
+    id_aliases=("利用途径编号",),
     index_name="route_id",
     label="route",
     kind="catalogue",
     required_table=False,
     doc="Use routes: what a use absorbs, its value and CO2 effect per unit.",
     columns=(
-        Column("name_zh", "str", required=False),
-        Column("name_en", "str", required=False),
-        Column("accepts", "list", required=False),
-        Column("modes", "list", required=False),
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("accepts", "list", required=False, aliases=("可接收物料",)),
+        Column("modes", "list", required=False, aliases=("允许运输方式",)),
         Column("value_cny_per_unit", "float64", required=False,
-               unit="CNY per canonical unit absorbed", allow_nan=False, default=0.0),
+               unit="CNY per canonical unit absorbed", allow_nan=False, default=0.0,
+               aliases=("价值(元/单位)",)),
         Column("co2_avoided_t_per_unit", "float64", required=False,
-               unit="tCO2 per canonical unit absorbed", allow_nan=False, default=0.0),
-        Column("displaces_zh", "str", required=False),
-        Column("displaces_en", "str", required=False),
+               unit="tCO2 per canonical unit absorbed", allow_nan=False, default=0.0,
+               aliases=("减排CO2(t/单位)",)),
+        Column("displaces_zh", "str", required=False, aliases=("替代产品",)),
+        Column("displaces_en", "str", required=False, aliases=("替代产品(英文)",)),
         Column("min_temperature_c", "float64", required=False, unit="°C", minimum=-273.15,
-               default=NAN),
-        Column("delta_t_c", "float64", required=False, unit="K", minimum=0.0, default=NAN),
+               default=NAN, aliases=("最低温度(°C)",)),
+        Column("delta_t_c", "float64", required=False, unit="K", minimum=0.0, default=NAN,
+               aliases=("温差(K)",)),
         Column("min_purity", "float64", required=False, unit="fraction", minimum=0.0,
-               maximum=1.0, default=NAN),
+               maximum=1.0, default=NAN, aliases=("最低纯度",)),
         Column("purification_cny_per_unit", "float64", required=False,
-               unit="CNY per canonical unit", minimum=0.0, default=NAN),
+               unit="CNY per canonical unit", minimum=0.0, default=NAN,
+               aliases=("提纯成本(元/单位)",)),
         Column("quality_rule", "str", required=False),
-        Column("source", "str", required=False),
+        Column("source", "str", required=False, aliases=("来源",)),
         Column("value_source", "str", required=False),
         Column("co2_source", "str", required=False),
     ),
@@ -514,31 +524,34 @@ CAT_ROUTES = TableSchema(
 CAT_MODES = TableSchema(
     name="modes",
     file="modes.csv",
+    id_aliases=("运输方式编号",),
     index_name="mode_id",
     label="mode",
     kind="catalogue",
     required_table=False,
     doc="Transport modes: costs per unit and km, reach, detour, loss.",
     columns=(
-        Column("name_zh", "str", required=False),
-        Column("name_en", "str", required=False),
-        Column("carries", "list", required=False),
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("carries", "list", required=False, aliases=("运输形态",)),
         Column("cost_cny_per_tkm", "float64", required=False, unit="CNY per canonical unit·km",
-               minimum=0.0, allow_nan=False),
+               minimum=0.0, allow_nan=False, aliases=("运费(元/单位·km)",)),
         Column("handling_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
-               minimum=0.0, allow_nan=False, default=0.0),
+               minimum=0.0, allow_nan=False, default=0.0, aliases=("装卸费(元/单位)",)),
         Column("fixed_cny_per_a", "float64", required=False, unit="CNY/a per link", minimum=0.0,
-               allow_nan=False, default=0.0),
+               allow_nan=False, default=0.0, aliases=("固定费(元/年)",)),
         Column("fixed_cny_per_km_a", "float64", required=False, unit="CNY/a per km", minimum=0.0,
-               allow_nan=False, default=0.0),
+               allow_nan=False, default=0.0, aliases=("每公里固定费(元/km·年)",)),
         Column("co2_t_per_tkm", "float64", required=False, unit="tCO2 per canonical unit·km",
-               minimum=0.0, allow_nan=False, default=0.0),
-        Column("reach_km", "float64", required=False, unit="km", minimum=0.0, allow_nan=False),
+               minimum=0.0, allow_nan=False, default=0.0, aliases=("运输CO2(t/单位·km)",)),
+        Column("reach_km", "float64", required=False, unit="km", minimum=0.0, allow_nan=False,
+               aliases=("最大运距(km)",)),
         Column("detour", "float64", required=False, unit="factor ≥ 1", minimum=1.0,
-               allow_nan=False, default=1.0),
+               allow_nan=False, default=1.0, aliases=("绕行系数",)),
         Column("loss_per_km", "float64", required=False, unit="fraction per km", minimum=0.0,
-               maximum=1.0, exclusive_maximum=True, allow_nan=False, default=0.0),
-        Column("source", "str", required=False),
+               maximum=1.0, exclusive_maximum=True, allow_nan=False, default=0.0,
+               aliases=("每公里损耗",)),
+        Column("source", "str", required=False, aliases=("来源",)),
         Column("cost_source", "str", required=False),
         Column("co2_source", "str", required=False),
     ),

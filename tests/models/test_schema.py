@@ -51,3 +51,13 @@ def test_aliases_do_not_collide_within_a_table():
         for c in schema.columns:
             for alias in c.aliases:
                 assert seen.setdefault(alias, c.name) == c.name, (schema.name, alias)
+
+
+def test_catalogue_display_headers_are_read_back():
+    """Each Chinese header the catalogue shows (HEADERS_ZH) is an alias of that column."""
+    from parkflow.catalogue import HEADERS_ZH
+
+    for schema in CATALOGUE_TABLES.values():
+        for c in schema.columns:
+            if c.name in HEADERS_ZH:
+                assert schema.resolve_header(HEADERS_ZH[c.name]) == c.name
