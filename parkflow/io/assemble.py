@@ -192,9 +192,9 @@ def _enterprises(b: _Build) -> None:
         file = files["enterprises"]
         eids = ids["enterprises"]
         lon = number_column("enterprises", ent, eids, "lon", file, problems, required=True,
-                             minimum=None, unit="degrees")
+                            unit="degrees")
         lat = number_column("enterprises", ent, eids, "lat", file, problems, required=True,
-                             minimum=None, unit="degrees")
+                            unit="degrees")
         have = lon.notna() & lat.notna()
         check_in_china(eids, lon, lat, file, problems)
         if settings.coordinates == "gcj02":
@@ -297,10 +297,10 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             stockpile_is_solid(tids, material, kind, file, problems)
         else:
             typed["temperature_c"] = number_column(t, df, tids, "temperature_c", file,
-                                                    problems, required=False, minimum=-273.15,
+                                                    problems, required=False,
                                                     unit="°C")
             typed["purity"] = number_column(t, df, tids, "purity", file, problems,
-                                             required=False, minimum=0.0, maximum=1.0,
+                                             required=False,
                                              unit="fraction")
         frame = df.assign(quantity=qty)
         what = material.map(lambda m: f"material '{m}'")
@@ -339,12 +339,12 @@ def _uses(b: _Build) -> None:
         typed = {"enterprise": text_cells(df["enterprise"]), "route": route,
                  "min_temperature_c": number_column("uses", df, tids, "min_temperature_c", file,
                                                      problems, required=False,
-                                                     minimum=-273.15, unit="°C"),
+                                                     unit="°C"),
                  "min_purity": number_column("uses", df, tids, "min_purity", file, problems,
-                                              required=False, minimum=0.0, maximum=1.0,
+                                              required=False,
                                               unit="fraction"),
                  "value": number_column("uses", df, tids, "value", file, problems,
-                                         required=False, minimum=None)}
+                                         required=False)}
         # Nm3 for a hydrogen route: the density of the first hydrogen material it accepts
         first_mat = route.map(catalogue.routes["accepts"].map(lambda a: a[0] if a else ""))
         what = route.map(lambda r: f"route '{r}'")

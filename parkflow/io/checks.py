@@ -359,13 +359,14 @@ def assign_ids(name: str, df: pd.DataFrame, file: str, problems: Problems) -> pd
 
 
 def number_column(name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str,
-                  problems: Problems, required: bool, minimum: float | None = 0.0,
-                  maximum: float | None = None, unit: str = "") -> pd.Series:
-    """Rules on a number column: a number, present when required, finite, within bounds.
+                  problems: Problems, required: bool, unit: str = "") -> pd.Series:
+    """Rules on a number column: a number, present when required, finite, within the bounds
+    the schema declares (:class:`parkflow.models.schema.Column` ``minimum``, ``maximum``).
 
     A fraction column (the schema's ``percent``) also reads ``78%``.
     """
-    percent = TABLES[name].column(column).percent
+    spec = TABLES[name].column(column)
+    percent, minimum, maximum = spec.percent, spec.minimum, spec.maximum
     values, blank, bad = number_cells(df[column], percent=percent)
     label = TABLES[name].label
     raw = df[column].astype(object)

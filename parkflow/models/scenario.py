@@ -32,6 +32,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from parkflow.models.schema import parse_bool
+
 BULK_GROUP = "bulk_solid_waste"
 #: The category id (and built-in material id) of tailings, which the Sichuan targets exclude.
 TAILINGS = "tailings"
@@ -183,8 +185,6 @@ def is_tailings(materials: pd.DataFrame) -> pd.Series:
     >>> is_tailings(m).tolist()
     [True, True, False]
     """
-    from parkflow.models.schema import parse_bool
-
     if "is_tailings" in materials.columns:
         flag = materials["is_tailings"].map(lambda v: bool(parse_bool(v)))
     else:
