@@ -189,3 +189,20 @@ def test_scenario_sheet_with_a_chinese_header(tmp_path, tiny_scenario):
     wb["scenario"]["A1"], wb["scenario"]["B1"] = "参数", "值"
     wb.save(book)
     assert load_scenario(book).equals(tiny_scenario)
+
+
+def test_route_mode_and_sector_cells_in_chinese(tmp_path):
+    from parkflow.catalogue import builtin_catalogue
+    from parkflow.sectors import sector_table
+
+    cat = builtin_catalogue()
+    steam, truck = cat.routes.loc["process_steam", "name_zh"], cat.modes.loc["truck", "name_zh"]
+    cement = sector_table().loc["cement", "name_zh"]
+    enterprises = TINY_FILES["enterprises.csv"].replace(",cement,", f",{cement},")
+    uses = TINY_FILES["uses.csv"].replace("process_steam", steam)
+    links = TINY_FILES["links.csv"].replace(",truck,", f",{truck},")
+    sc = load_scenario(_with(tmp_path, enterprises__csv=enterprises, uses__csv=uses,
+                             links__csv=links))
+    assert sc.enterprises.loc["E2", "sector"] == "cement"
+    assert "process_steam" in set(sc.uses["route"])
+    assert sc.links["mode"].tolist() == ["truck"]
