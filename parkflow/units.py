@@ -1,6 +1,7 @@
 """Units of scenario quantities, converted to each material's canonical unit with pint.
 
-Canonical units (SPEC §2): t/a for solids and hydrogen, GJ/a for heat. Accepted inputs:
+Canonical units (docs/scenario-format.md, "Units"): t/a for solids and hydrogen, GJ/a for heat
+(:data:`CANONICAL`, the one table of them). Accepted inputs:
 
 * solids: ``t/a``, ``kg/a``, ``kt/a``, ``万t/a`` (= ``wan_t/a`` = ``10kt/a`` = 10⁴ t/a), ``Mt/a``;
 * heat: ``GJ/a``, ``TJ/a``, ``MWh/a`` (3.6 GJ), and a thermal power ``MW`` / ``kW`` that runs the
@@ -32,7 +33,8 @@ ureg = pint.UnitRegistry()
 ureg.define("wan_tonne = 1e4 * tonne")
 ureg.define("normal_cubic_metre = [normal_volume] = Nm3")
 
-#: Canonical unit per material kind.
+#: Canonical unit per material kind — the one table (the catalogue's ``CANONICAL_UNITS`` is
+#: this same object).
 CANONICAL: dict[str, str] = {"solid": "t/a", "heat": "GJ/a", "hydrogen": "t/a"}
 
 #: Units offered in messages, per kind.

@@ -26,8 +26,8 @@ moves next to the power plant" writes only the change, not a copy of the whole p
       uses: [U5]                        # or ids
 
 The order is remove, then move, then add. :func:`load_overlay` applies the changes to the base's
-tables and builds the variant through :func:`parkflow.io.scenario_from_frames` with the base's
-catalogue, targets and settings, so the variant is validated like any scenario; every problem
+tables and builds the variant through :func:`parkflow.io.assemble.scenario_from_frames` with the
+base's catalogue, targets and settings, so the variant is validated like any scenario; every problem
 names the overlay file and the entry (``add.uses[1].unit``). :func:`parkflow.load_scenario`
 calls :func:`load_overlay` for ``.yaml`` paths, so ``parkflow solve variant.yaml`` works.
 """
@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 
 from parkflow.errors import Problem, ScenarioError
+from parkflow.io.assemble import load_tables, scenario_from_frames
+from parkflow.io.readers import load_yaml_text
 from parkflow.models.scenario import Scenario
 
 TOP_KEYS = ("base", "name", "description", "coordinates", "add", "move", "remove")
@@ -64,11 +66,9 @@ class _Collect:
 
 
 def _read(path: Path, problems: _Collect) -> dict[str, Any]:
-    from parkflow.io.yaml import load_yaml
-
     try:
-        data = load_yaml(path.read_bytes(), problems.file)
-    except OSError as exc:
+        data = load_yaml_text(path.read_bytes().decode("utf-8-sig"), problems.file)
+    except (OSError, UnicodeDecodeError) as exc:
         problems.add(f"cannot read the file: {exc}")
         return {}
     except ScenarioError as exc:
@@ -286,6 +286,13 @@ def _translate(exc: ScenarioError, origin: dict[str, dict[int, str]], file: str,
     return out
 
 
+def _load_base(path: Path) -> Scenario:
+    """The base of an overlay: another overlay, or a folder or workbook."""
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        return load_overlay(path)
+    return load_tables(path)
+
+
 def load_overlay(path: str | Path) -> Scenario:
     """Load a layout variant: the base scenario with the overlay's changes, validated.
 
@@ -310,8 +317,6 @@ def load_overlay(path: str | Path) -> Scenario:
     >>> path = "scenarios/leshan-wutongqiao-variants/gypsum-board.yaml"
     >>> sc = load_overlay(path)  # doctest: +SKIP
     """
-    from parkflow.io import load_scenario, scenario_from_frames
-
     path = Path(path)
     file = str(path)
     problems = _Collect(file)
@@ -332,7 +337,7 @@ def load_overlay(path: str | Path) -> Scenario:
                             source=file)
     _loading.stack = stack | {here}
     try:
-        base = load_scenario(base_path)
+        base = _load_base(base_path)
     except ScenarioError as exc:
         head = Problem(file=file, column="base", message=f"the base scenario {data['base']} has "
                        f"{len(exc.problems)} problem(s), listed below")

@@ -33,6 +33,7 @@ import pandas as pd
 from parkflow.io.atomic import output_dir
 from parkflow.models.result import Result, SolveStatus, summary_dict
 from parkflow.models.scenario import Scenario
+from parkflow.models.schema import OUTPUT_TABLES
 
 __all__ = ["write_solution", "write_solution_files", "read_solution", "read_result",
            "scenario_path_of", "scenario_sha256", "FLOW_COLUMNS", "SOLUTION_FILES",
@@ -41,11 +42,8 @@ __all__ = ["write_solution", "write_solution_files", "read_solution", "read_resu
 SOLUTION_FILES = ("summary.json", "flows.csv", "utilisation.csv", "sources.csv", "draws.csv",
                   "targets.csv", "diagnosis.csv", "baseline_flows.csv", "baseline_utilisation.csv",
                   "baseline_sources.csv")
-FLOW_COLUMNS = ["link_id", "from", "to", "material", "route", "quantity", "unit", "distance_km",
-                "mode", "existing", "flow", "delivered", "efficiency", "transport_cny_per_a",
-                "fixed_cny_per_a", "purification_cny_per_a", "value_cny_per_a",
-                "disposal_avoided_cny_per_a", "total_cny_per_a", "co2_avoided_t_per_a",
-                "source_id", "use_id", "from_park", "to_park"]
+#: flows.csv columns, in order, as declared once in :data:`parkflow.models.schema.OUTPUT_TABLES`.
+FLOW_COLUMNS = OUTPUT_TABLES["flows"].column_names
 _ID_COLUMNS = ("from", "to", "link_id", "source_id", "use_id", "stockpile_id", "enterprise",
                "park", "city", "scope_id", "id", "scope")
 #: Declared types of the output tables' non-numeric columns, applied when they are read back

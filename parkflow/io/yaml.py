@@ -165,7 +165,9 @@ def load_yaml(text: str | bytes, file: str = "YAML", *, max_bytes: int = MAX_BYT
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise ScenarioError(Problem(
-            file=file, message=f"not valid YAML: {what}",
+            file=file, message=(f"not valid YAML: the YAML cannot be read at line "
+                                f"{mark.line + 1}, column {mark.column + 1}: {what}"
+                                if mark is not None else f"not valid YAML: {what}"),
             fix="check the indentation and the colons on that line (a value with ': ' or '#' "
             "needs quotes)", row=None if mark is None else mark.line + 1), source=file) from None
     except yaml.YAMLError as exc:

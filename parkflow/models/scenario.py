@@ -24,6 +24,7 @@ Extra input columns are kept (after the declared ones).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from parkflow.models.schema import parse_bool
+
 BULK_GROUP = "bulk_solid_waste"
+#: The category id (and built-in material id) of tailings, which the Sichuan targets exclude.
+TAILINGS = "tailings"
 
 OBJECTIVES = ("cost", "utilisation", "co2")
 SCOPE_KINDS = ("all", "each_park", "park", "city")
@@ -157,3 +162,109 @@ class Scenario:
             f"{len(self.stockpiles)} stockpiles, {len(self.links)} links, "
             f"{len(self.parks)} parks)"
         )
+
+
+def is_tailings(materials: pd.DataFrame) -> pd.Series:
+    """Whether each material counts as tailings: its ``is_tailings`` flag is true **or** its
+    ``category`` is ``"tailings"`` — the one rule (docs/reporting.md, "不含尾矿").
+
+    Parameters
+    ----------
+    materials : DataFrame
+        ``Catalogue.materials`` (either column may be missing).
+
+    Returns
+    -------
+    Series of bool
+        Indexed like ``materials``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"is_tailings": [True, False, False],
+    ...                   "category": ["x", "tailings", "fly_ash"]}, index=["a", "b", "c"])
+    >>> is_tailings(m).tolist()
+    [True, True, False]
+    """
+    if "is_tailings" in materials.columns:
+        flag = materials["is_tailings"].map(lambda v: bool(parse_bool(v)))
+    else:
+        flag = pd.Series(False, index=materials.index)
+    if "category" in materials.columns:
+        cat = materials["category"].astype(str) == TAILINGS
+    else:
+        cat = pd.Series(False, index=materials.index)
+    return (flag.astype(bool) | cat).astype(bool)
+
+
+def expand_materials(catalogue: Catalogue, spec: Any, exclude: Iterable[str] = ()
+                     ) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """The materials a target covers: ``spec`` expanded, ``exclude`` removed.
+
+    ``spec`` and ``exclude`` name groups, statistics categories or material ids (a list, or a
+    comma-separated text); excluding ``tailings`` drops every material :func:`is_tailings`
+    marks (docs/scenario-format.md, "Targets").
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    spec : str or list of str
+    exclude : iterable of str
+
+    Returns
+    -------
+    materials : tuple of str
+        In catalogue order.
+    unknown : list of str
+        Items of ``spec`` the catalogue does not know.
+    unknown_exclude : list of str
+        Items of ``exclude`` the catalogue does not know.
+    """
+    mats = catalogue.materials
+    known = set(mats.index) | set(mats["group"]) | set(mats["category"])
+    items = [spec] if isinstance(spec, str) else list(spec)
+    items = [str(i).strip() for i in items if str(i).strip()]
+    if len(items) == 1 and "," in items[0]:
+        items = [i.strip() for i in items[0].split(",") if i.strip()]
+    unknown = [i for i in items if i not in known]
+    members = catalogue.group_members([i for i in items if i in known])
+    excl = [str(e).strip() for e in exclude]
+    unknown_ex = [e for e in excl if e not in known]
+    dropped = set(catalogue.group_members([e for e in excl if e in known]))
+    if TAILINGS in excl:
+        dropped |= set(mats.index[is_tailings(mats).to_numpy()].astype(str))
+    return tuple(m for m in members if m not in dropped), unknown, unknown_ex
+
+
+def expand_targets(targets: Sequence[Target], scenario: Scenario | Catalogue) -> list[Target]:
+    """Fill each target's material list from its ``spec`` and ``exclude`` when it is empty.
+
+    The one target expansion (:func:`expand_materials`); targets that already list their
+    materials are returned as they are.
+
+    Parameters
+    ----------
+    targets : sequence of Target
+    scenario : Scenario or Catalogue
+        Its catalogue resolves the names.
+
+    Returns
+    -------
+    list of Target
+        One per target, in order, each with its ``materials`` filled.
+    """
+    cat = scenario.catalogue if isinstance(scenario, Scenario) else scenario
+    out = []
+    for t in targets:
+        if t.materials:
+            out.append(t)
+            continue
+        members, _, _ = expand_materials(cat, t.spec or BULK_GROUP, t.exclude)
+        out.append(replace(t, materials=members))
+    return out
+
+
+def default_targets_config() -> list[dict[str, Any]]:
+    """The target a scenario gets without ``targets:``: the Sichuan 2025 target (bulk
+    industrial solid waste, tailings excluded, 78 %, scope all)."""
+    return [{"id": "bulk-2025", "materials": BULK_GROUP, "exclude": [TAILINGS],
+             "rate": 0.78, "scope": "all"}]

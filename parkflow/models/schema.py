@@ -1,41 +1,198 @@
-"""Table schemas: every column of every table, declared once.
+"""Table schemas and settings: every column and every scenario.yaml key, declared once.
 
-Validation, the loader, the saver, the docs (docs/scenario-format.md) and the tests read these
-declarations. A ``Column`` is *required* when the scenario file must have it; optional columns are
-filled with their default when absent. Extra columns in an input file are kept and ignored.
+One mechanism declares the input tables (enterprises, supplies, uses, stockpiles, links, parks),
+the catalogue tables (materials, categories, routes, modes) and the output tables (flows.csv,
+utilisation.csv). Validation, the loader, the saver, the reading of a solution folder and the
+docs (docs/scenario-format.md, whose column tables are tested against these declarations) all
+read them.
+
+A :class:`Column` is *required* when the file must have it; optional columns are filled with
+their default when absent. Extra columns in an input file are kept and ignored. A column may be
+headed by its English name (any case) or one of its Chinese ``aliases``; a table's sheet in a
+workbook by its name or one of the table's ``aliases``.
 
 After loading, every quantity is in its material's canonical unit (t/a for solids and hydrogen,
 GJ/a for heat) and the ``unit`` column holds that canonical unit.
+
+>>> TABLES["supplies"].column("quantity").unit
+'see unit'
+>>> TABLES["enterprises"].resolve_header("经度")
+'lon'
+>>> SETTINGS["min_flow"].default
+0.0
 """
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Texts a true/false cell reads as true / false (compared after NFKC, strip, lower-case).
+TRUE_TEXTS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是"})
+FALSE_TEXTS = frozenset({"false", "f", "no", "n", "0", "0.0", "否"})
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: None, NaN, NA, NaT or a text of only whitespace.
+
+    Examples
+    --------
+    >>> is_blank(" "), is_blank(float("nan")), is_blank(0)
+    (True, True, False)
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def parse_bool(value: Any, blank: bool | None = False) -> bool | None:
+    """Read one true/false cell — the one boolean parser of parkflow.
+
+    Parameters
+    ----------
+    value : object
+        The cell (a bool, a number or a text such as ``"yes"``, ``"否"``).
+    blank : bool or None
+        What a blank cell means (default False).
+
+    Returns
+    -------
+    bool or None
+        None when the cell is neither true nor false.
+
+    Examples
+    --------
+    >>> parse_bool("Yes"), parse_bool("否"), parse_bool(""), parse_bool("maybe")
+    (True, False, False, None)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if is_blank(value):
+        return blank
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text in TRUE_TEXTS:
+        return True
+    if text in FALSE_TEXTS:
+        return False
+    return None
+
+
+def _key(text: object) -> str:
+    """A header or sheet name as compared: NFKC, stripped, lower-case."""
+    return unicodedata.normalize("NFKC", str(text)).strip().lower()
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a scenario table."""
+    """One column of a table.
+
+    Attributes
+    ----------
+    name : str
+        The English header (the id used in code).
+    dtype : str
+        ``"str"``, ``"float64"``, ``"bool"`` or ``"list"`` (``;``-separated in a file).
+    required : bool
+        Whether a file must have the column.
+    unit : str
+        Unit of the values ("" for texts).
+    doc : str
+        One line for the docs.
+    default : object
+        The value of a missing optional column.
+    minimum, maximum : float or None
+        Bounds of a number (inclusive, unless ``exclusive_maximum``).
+    exclusive_maximum : bool
+        The maximum itself is not allowed.
+    allow_nan : bool
+        A number may be blank (NaN).
+    percent : bool
+        A fraction: ``78%`` is read as 0.78.
+    aliases : tuple of str
+        Chinese (or other) headers read as this column.
+    """
 
     name: str
-    dtype: str  # "str", "float64", "bool"
+    dtype: str  # "str", "float64", "bool", "list"
     required: bool = True
     unit: str = ""
     doc: str = ""
     default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_maximum: bool = False
+    allow_nan: bool = True
+    percent: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def bounds_error(self, number: float) -> str | None:
+        """The message when ``number`` breaks the column's bounds, else None.
+
+        Examples
+        --------
+        >>> Column("purity", "float64", minimum=0.0, maximum=1.0, unit="fraction"
+        ...        ).bounds_error(1.5)
+        '1.5 must be <= 1 (fraction)'
+        """
+        if math.isnan(number):
+            return None if self.allow_nan else "must be a number (it is empty or NaN)"
+        if math.isinf(number):
+            return f"{number} is not finite"
+        if self.minimum is not None and number < self.minimum:
+            return f"{number:g} must be >= {self.minimum:g} ({self.unit})"
+        if self.maximum is not None and (number > self.maximum or (
+                self.exclusive_maximum and number >= self.maximum)):
+            op = "<" if self.exclusive_maximum else "<="
+            return f"{number:g} must be {op} {self.maximum:g} ({self.unit})"
+        return None
 
 
 @dataclass(frozen=True)
 class TableSchema:
-    """The columns of one table, its file name and its index."""
+    """The columns of one table, its file name and its index.
+
+    Attributes
+    ----------
+    name : str
+        Table name (``"supplies"``), also its workbook sheet.
+    file : str
+        File name in a scenario or output folder.
+    index_name : str
+        Name of the index after loading (``"supply_id"``).
+    id_prefix : str
+        Prefix of generated ids (``"S"`` → S1, S2...).
+    columns : tuple of Column
+    required_table : bool
+        Whether a scenario must have the table.
+    doc : str
+    label : str
+        The word for one row in messages (``"supply"``).
+    aliases : tuple of str
+        Other sheet names (Chinese) read as this table.
+    kind : str
+        ``"input"``, ``"catalogue"`` or ``"output"``.
+    id_aliases : tuple of str
+        Other headers of the ``id`` column (besides 编号 and 代码).
+    """
 
     name: str
     file: str
     index_name: str
-    id_prefix: str
+    id_prefix: str = ""
     columns: tuple[Column, ...] = field(default_factory=tuple)
     required_table: bool = True
     doc: str = ""
+    label: str = ""
+    aliases: tuple[str, ...] = ()
+    kind: str = "input"
+    id_aliases: tuple[str, ...] = ()
 
     @property
     def required_columns(self) -> list[str]:
@@ -47,23 +204,99 @@ class TableSchema:
         """Names of all declared columns, in order."""
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        """The declared column ``name`` (KeyError when there is none)."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} has no column {name!r}")
+
+    def dtypes(self) -> dict[str, str]:
+        """``column name → dtype`` of the declared columns."""
+        return {c.name: c.dtype for c in self.columns}
+
+    def resolve_header(self, header: object) -> str:
+        """The column name a header means (English in any case, or an alias); else as given.
+
+        Examples
+        --------
+        >>> TABLES["supplies"].resolve_header(" Quantity "), TABLES["supplies"].resolve_header("x")
+        ('quantity', 'x')
+        """
+        text = str(header).strip().lstrip("\ufeff")
+        key = _key(text)
+        for c in self.columns:
+            if key == c.name.lower() or key in (_key(a) for a in c.aliases):
+                return c.name
+        if key == "id" or key in ("编号", "代码", *(_key(a) for a in self.id_aliases)):
+            return "id"
+        return text
+
+    def matches_sheet(self, sheet: object) -> bool:
+        """Whether a workbook sheet name names this table (any case, or a Chinese alias)."""
+        key = _key(sheet)
+        return key == self.name or key in (_key(a) for a in self.aliases)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One scenario.yaml key: its type, default, bounds and meaning.
+
+    Attributes
+    ----------
+    name : str
+        The key (``"min_flow"``).
+    type : str
+        ``"str"``, ``"int"``, ``"float"``, ``"choice"``, ``"mapping"``, ``"list"`` or
+        ``"int_or_none"``.
+    default : object
+    doc : str
+    unit : str
+    minimum, maximum : float or None
+        Bounds (inclusive) of a number.
+    choices : tuple of str
+        The allowed values of a ``"choice"``.
+    used_by : str
+        The module that reads it (for the docs).
+    """
+
+    name: str
+    type: str
+    default: Any = None
+    doc: str = ""
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    used_by: str = "parkflow.io"
+
+
+NAN = float("nan")
+_ID = ("编号", "代码")
 
 ENTERPRISES = TableSchema(
     name="enterprises",
     file="enterprises.csv",
     index_name="enterprise_id",
     id_prefix="E",
+    label="enterprise",
+    aliases=("企业", "企业表"),
     doc="One row per plant.",
     columns=(
-        Column("id", "str", doc="Unique enterprise id, e.g. 'E01'."),
-        Column("name", "str", doc="Plant name (Chinese or English)."),
-        Column("park", "str", doc="Park id; matches parks.geojson when given."),
-        Column("sector", "str", doc="Sector, e.g. 'steel', 'cement', 'phosphate_chemicals'."),
+        Column("id", "str", doc="Unique enterprise id, e.g. 'E01'.",
+               aliases=("企业编号", *_ID)),
+        Column("name", "str", doc="Plant name (Chinese or English).",
+               aliases=("名称", "企业名称")),
+        Column("park", "str", doc="Park id; matches parks.geojson when given.",
+               aliases=("园区",)),
+        Column("sector", "str", doc="Sector, e.g. 'steel', 'cement', 'phosphate_chemicals'.",
+               aliases=("行业",)),
         Column("lon", "float64", unit="degree",
-               doc="Longitude (WGS-84 unless coordinates: gcj02)."),
-        Column("lat", "float64", unit="degree", doc="Latitude (WGS-84 unless coordinates: gcj02)."),
+               doc="Longitude (WGS-84 unless coordinates: gcj02).", aliases=("经度",)),
+        Column("lat", "float64", unit="degree", doc="Latitude (WGS-84 unless coordinates: gcj02).",
+               aliases=("纬度",)),
         Column("city", "str", required=False, default="",
-               doc="City (prefecture), for city scopes."),
+               doc="City (prefecture), for city scopes.", aliases=("城市", "市")),
     ),
 )
 
@@ -72,17 +305,23 @@ SUPPLIES = TableSchema(
     file="supplies.csv",
     index_name="supply_id",
     id_prefix="S",
+    label="supply",
+    aliases=("产生", "产生量", "供给"),
     doc="By-product generated per year (产生量).",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that generates the by-product."),
-        Column("material", "str", doc="Material id from the catalogue."),
-        Column("quantity", "float64", unit="see unit", doc="Amount generated per year."),
+        Column("enterprise", "str", doc="Enterprise id that generates the by-product.",
+               aliases=("企业", "企业编号")),
+        Column("material", "str", doc="Material id from the catalogue.",
+               aliases=("物料", "材料", "种类")),
+        Column("quantity", "float64", unit="see unit", doc="Amount generated per year.",
+               minimum=0.0, aliases=("产生量", "数量")),
         Column("unit", "str", doc="Unit of quantity: t/a, kt/a, 万t/a, Mt/a, kg/a, GJ/a, TJ/a, "
-               "MWh/a, MW, Nm3/a."),
-        Column("temperature_c", "float64", required=False, default=float("nan"), unit="°C",
-               doc="Heat: source temperature."),
-        Column("purity", "float64", required=False, default=float("nan"), unit="fraction",
-               doc="Hydrogen: purity (0-1), e.g. 0.999."),
+               "MWh/a, MW, Nm3/a.", aliases=("单位",)),
+        Column("temperature_c", "float64", required=False, default=NAN, unit="°C",
+               minimum=-273.15, doc="Heat: source temperature.", aliases=("温度",)),
+        Column("purity", "float64", required=False, default=NAN, unit="fraction",
+               minimum=0.0, maximum=1.0, percent=True,
+               doc="Hydrogen: purity (0-1), e.g. 0.999.", aliases=("纯度",)),
     ),
 )
 
@@ -91,19 +330,27 @@ USES = TableSchema(
     file="uses.csv",
     index_name="use_id",
     id_prefix="U",
+    label="use",
+    aliases=("利用", "利用能力", "消纳"),
     doc="What a plant can absorb per year through a use route.",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that absorbs the by-product."),
-        Column("route", "str", doc="Use-route id from the catalogue."),
-        Column("capacity", "float64", unit="see unit", doc="Amount it can absorb per year."),
-        Column("unit", "str", doc="Unit of capacity."),
-        Column("min_temperature_c", "float64", required=False, default=float("nan"), unit="°C",
-               doc="Heat: minimum supply temperature the sink needs (overrides the route's)."),
-        Column("min_purity", "float64", required=False, default=float("nan"), unit="fraction",
-               doc="Hydrogen: minimum purity (overrides the route's)."),
-        Column("value", "float64", required=False, default=float("nan"),
+        Column("enterprise", "str", doc="Enterprise id that absorbs the by-product.",
+               aliases=("企业", "企业编号")),
+        Column("route", "str", doc="Use-route id from the catalogue.",
+               aliases=("利用途径", "途径")),
+        Column("capacity", "float64", unit="see unit", doc="Amount it can absorb per year.",
+               minimum=0.0, aliases=("能力", "利用能力", "消纳能力")),
+        Column("unit", "str", doc="Unit of capacity.", aliases=("单位",)),
+        Column("min_temperature_c", "float64", required=False, default=NAN, unit="°C",
+               minimum=-273.15,
+               doc="Heat: minimum supply temperature the sink needs (overrides the route's).",
+               aliases=("最低温度",)),
+        Column("min_purity", "float64", required=False, default=NAN, unit="fraction",
+               minimum=0.0, maximum=1.0, percent=True,
+               doc="Hydrogen: minimum purity (overrides the route's).", aliases=("最低纯度",)),
+        Column("value", "float64", required=False, default=NAN,
                unit="CNY per canonical unit",
-               doc="Value per unit absorbed (overrides the route's)."),
+               doc="Value per unit absorbed (overrides the route's).", aliases=("价值", "单价")),
     ),
 )
 
@@ -112,15 +359,22 @@ STOCKPILES = TableSchema(
     file="stockpiles.csv",
     index_name="stockpile_id",
     id_prefix="K",
+    label="stockpile",
+    aliases=("贮存", "贮存量", "堆存"),
     required_table=False,
     doc="Legacy storage from earlier years (往年贮存量) that may be drawn down.",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that holds the stock."),
-        Column("material", "str", doc="Material id (solids only)."),
-        Column("quantity", "float64", unit="see unit", doc="Amount in stock."),
-        Column("unit", "str", doc="Unit; '/a' units are read as the amount in stock."),
-        Column("max_draw", "float64", required=False, default=float("nan"), unit="canonical/a",
-               doc="Most that may be drawn per year (default: the whole stock)."),
+        Column("enterprise", "str", doc="Enterprise id that holds the stock.",
+               aliases=("企业", "企业编号")),
+        Column("material", "str", doc="Material id (solids only).",
+               aliases=("物料", "材料", "种类")),
+        Column("quantity", "float64", unit="see unit", doc="Amount in stock.", minimum=0.0,
+               aliases=("贮存量", "数量")),
+        Column("unit", "str", doc="Unit; '/a' units are read as the amount in stock.",
+               aliases=("单位",)),
+        Column("max_draw", "float64", required=False, default=NAN, unit="canonical/a",
+               minimum=0.0, doc="Most that may be drawn per year (default: the whole stock).",
+               aliases=("最大取用量", "年取用上限")),
     ),
 )
 
@@ -129,21 +383,26 @@ LINKS = TableSchema(
     file="links.csv",
     index_name="link_id",
     id_prefix="L",
+    label="link",
+    aliases=("连接", "线路", "链接"),
     required_table=False,
     doc="Links that exist already (existing: true, forced open) or are proposed by hand.",
     columns=(
-        Column("from", "str", doc="Generating enterprise id."),
-        Column("to", "str", doc="Absorbing enterprise id."),
-        Column("material", "str", doc="Material id."),
-        Column("route", "str", doc="Use-route id at the absorbing enterprise."),
+        Column("from", "str", doc="Generating enterprise id.", aliases=("来源", "起点")),
+        Column("to", "str", doc="Absorbing enterprise id.", aliases=("去向", "终点")),
+        Column("material", "str", doc="Material id.", aliases=("物料", "材料")),
+        Column("route", "str", doc="Use-route id at the absorbing enterprise.",
+               aliases=("利用途径", "途径")),
         Column("mode", "str", required=False, default="", doc="Transport mode id (default: the "
-               "cheapest mode that carries the material)."),
+               "cheapest mode that carries the material).", aliases=("运输方式",)),
         Column("existing", "bool", required=False, default=False, doc="True: built already, "
-               "forced open."),
-        Column("fixed_cost", "float64", required=False, default=float("nan"), unit="CNY/a",
-               doc="Annualised fixed cost, overrides the mode's."),
-        Column("distance_km", "float64", required=False, default=float("nan"), unit="km",
-               doc="Distance, overrides geodesic distance × detour."),
+               "forced open.", aliases=("现有", "已建")),
+        Column("fixed_cost", "float64", required=False, default=NAN, unit="CNY/a",
+               minimum=0.0, doc="Annualised fixed cost, overrides the mode's.",
+               aliases=("固定成本",)),
+        Column("distance_km", "float64", required=False, default=NAN, unit="km",
+               minimum=0.0, doc="Distance, overrides geodesic distance × detour.",
+               aliases=("距离", "距离_km")),
     ),
 )
 
@@ -152,16 +411,298 @@ PARKS = TableSchema(
     file="parks.geojson",
     index_name="park_id",
     id_prefix="P",
+    label="park",
+    aliases=("园区",),
     required_table=False,
     doc="Park boundaries (GeoJSON features with properties id, name, level[, city]).",
     columns=(
-        Column("id", "str", doc="Park id, as used in enterprises.park."),
-        Column("name", "str", doc="Park name."),
-        Column("level", "str", doc="national | provincial | municipal."),
-        Column("city", "str", required=False, default="", doc="City (prefecture)."),
+        Column("id", "str", doc="Park id, as used in enterprises.park.",
+               aliases=("园区编号", *_ID)),
+        Column("name", "str", doc="Park name.", aliases=("名称", "园区名称")),
+        Column("level", "str", doc="national | provincial | municipal.", aliases=("级别",)),
+        Column("city", "str", required=False, default="", doc="City (prefecture).",
+               aliases=("城市", "市")),
     ),
 )
 
+#: The input tables of a scenario, by name.
 TABLES: dict[str, TableSchema] = {
     t.name: t for t in (ENTERPRISES, SUPPLIES, USES, STOCKPILES, LINKS, PARKS)
 }
+#: The CSV data tables, in the order they are read and written (parks come from GeoJSON).
+DATA_TABLES: tuple[str, ...] = ("enterprises", "supplies", "uses", "stockpiles", "links")
+#: The ``scenario`` sheet of a workbook (key | value rows) and its other names.
+SCENARIO_SHEET = TableSchema(name="scenario", file="scenario.yaml", index_name="key",
+                             label="setting", aliases=("情景", "设置", "参数"),
+                             doc="scenario.yaml as key | value rows.")
+
+
+# catalogue tables (package data in parkflow/data/, overridable per scenario: docs/catalogue.md)
+
+CAT_MATERIALS = TableSchema(
+    name="materials",
+    file="materials.csv",
+    id_aliases=("物料编号",),
+    index_name="material_id",
+    label="material",
+    kind="catalogue",
+    required_table=False,
+    doc="Materials: one canonical unit each, the disposal cost per unit.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("group", "str", required=False, aliases=("分组",)),
+        Column("category", "str", required=False, aliases=("统计类别",)),
+        Column("kind", "str", required=False, aliases=("形态",)),
+        Column("canonical_unit", "str", required=False, aliases=("计量单位",)),
+        Column("is_tailings", "bool", required=False, default=False, aliases=("是否尾矿",)),
+        Column("env_tax_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
+               minimum=0.0, allow_nan=False, aliases=("环境保护税(元/单位)",)),
+        Column("density_kg_per_nm3", "float64", required=False, unit="kg/Nm³", minimum=0.0,
+               default=NAN),
+        Column("source", "str", required=False, aliases=("来源",)),
+        Column("env_tax_source", "str", required=False),
+    ),
+)
+
+CAT_CATEGORIES = TableSchema(
+    name="categories",
+    file="categories.csv",
+    id_aliases=("类别编号",),
+    index_name="category_id",
+    label="category",
+    kind="catalogue",
+    required_table=False,
+    doc="Statistics categories of materials.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("group", "str", required=False, aliases=("分组",)),
+        Column("kind", "str", required=False, aliases=("形态",)),
+        Column("source", "str", required=False, aliases=("来源",)),
+    ),
+)
+
+CAT_ROUTES = TableSchema(
+    name="routes",
+    file="routes.csv",
+    id_aliases=("利用途径编号",),
+    index_name="route_id",
+    label="route",
+    kind="catalogue",
+    required_table=False,
+    doc="Use routes: what a use absorbs, its value and CO2 effect per unit.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("accepts", "list", required=False, aliases=("可接收物料",)),
+        Column("modes", "list", required=False, aliases=("允许运输方式",)),
+        Column("value_cny_per_unit", "float64", required=False,
+               unit="CNY per canonical unit absorbed", allow_nan=False, default=0.0,
+               aliases=("价值(元/单位)",)),
+        Column("co2_avoided_t_per_unit", "float64", required=False,
+               unit="tCO2 per canonical unit absorbed", allow_nan=False, default=0.0,
+               aliases=("减排CO2(t/单位)",)),
+        Column("displaces_zh", "str", required=False, aliases=("替代产品",)),
+        Column("displaces_en", "str", required=False, aliases=("替代产品(英文)",)),
+        Column("min_temperature_c", "float64", required=False, unit="°C", minimum=-273.15,
+               default=NAN, aliases=("最低温度(°C)",)),
+        Column("delta_t_c", "float64", required=False, unit="K", minimum=0.0, default=NAN,
+               aliases=("温差(K)",)),
+        Column("min_purity", "float64", required=False, unit="fraction", minimum=0.0,
+               maximum=1.0, default=NAN, aliases=("最低纯度",)),
+        Column("purification_cny_per_unit", "float64", required=False,
+               unit="CNY per canonical unit", minimum=0.0, default=NAN,
+               aliases=("提纯成本(元/单位)",)),
+        Column("quality_rule", "str", required=False),
+        Column("source", "str", required=False, aliases=("来源",)),
+        Column("value_source", "str", required=False),
+        Column("co2_source", "str", required=False),
+    ),
+)
+
+CAT_MODES = TableSchema(
+    name="modes",
+    file="modes.csv",
+    id_aliases=("运输方式编号",),
+    index_name="mode_id",
+    label="mode",
+    kind="catalogue",
+    required_table=False,
+    doc="Transport modes: costs per unit and km, reach, detour, loss.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("carries", "list", required=False, aliases=("运输形态",)),
+        Column("cost_cny_per_tkm", "float64", required=False, unit="CNY per canonical unit·km",
+               minimum=0.0, allow_nan=False, aliases=("运费(元/单位·km)",)),
+        Column("handling_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
+               minimum=0.0, allow_nan=False, default=0.0, aliases=("装卸费(元/单位)",)),
+        Column("fixed_cny_per_a", "float64", required=False, unit="CNY/a per link", minimum=0.0,
+               allow_nan=False, default=0.0, aliases=("固定费(元/年)",)),
+        Column("fixed_cny_per_km_a", "float64", required=False, unit="CNY/a per km", minimum=0.0,
+               allow_nan=False, default=0.0, aliases=("每公里固定费(元/km·年)",)),
+        Column("co2_t_per_tkm", "float64", required=False, unit="tCO2 per canonical unit·km",
+               minimum=0.0, allow_nan=False, default=0.0, aliases=("运输CO2(t/单位·km)",)),
+        Column("reach_km", "float64", required=False, unit="km", minimum=0.0, allow_nan=False,
+               aliases=("最大运距(km)",)),
+        Column("detour", "float64", required=False, unit="factor ≥ 1", minimum=1.0,
+               allow_nan=False, default=1.0, aliases=("绕行系数",)),
+        Column("loss_per_km", "float64", required=False, unit="fraction per km", minimum=0.0,
+               maximum=1.0, exclusive_maximum=True, allow_nan=False, default=0.0,
+               aliases=("每公里损耗",)),
+        Column("source", "str", required=False, aliases=("来源",)),
+        Column("cost_source", "str", required=False),
+        Column("co2_source", "str", required=False),
+    ),
+)
+
+#: The catalogue tables, by name.
+CATALOGUE_TABLES: dict[str, TableSchema] = {
+    t.name: t for t in (CAT_MATERIALS, CAT_CATEGORIES, CAT_ROUTES, CAT_MODES)
+}
+
+
+# output tables (written by parkflow solve; see docs/reporting.md)
+
+FLOWS = TableSchema(
+    name="flows",
+    file="flows.csv",
+    index_name="link_id",
+    label="flow",
+    kind="output",
+    doc="One row per built link of the plan: what flows, its costs and effects per year.",
+    columns=(
+        Column("link_id", "str", doc="Link id (L… from links.csv, else generated)."),
+        Column("from", "str", doc="Generating enterprise id."),
+        Column("to", "str", doc="Absorbing enterprise id."),
+        Column("material", "str", doc="Material id."),
+        Column("route", "str", doc="Use-route id."),
+        Column("quantity", "float64", unit="canonical unit/a", doc="Amount sent per year."),
+        Column("unit", "str", doc="The material's canonical unit."),
+        Column("distance_km", "float64", unit="km", doc="Distance used for the costs."),
+        Column("mode", "str", doc="Transport mode id."),
+        Column("existing", "bool", doc="True: the link exists already."),
+        Column("flow", "float64", unit="canonical unit/a", doc="Amount sent (= quantity)."),
+        Column("delivered", "float64", unit="canonical unit/a",
+               doc="Amount arriving after transport losses."),
+        Column("efficiency", "float64", unit="fraction", minimum=0.0, maximum=1.0,
+               doc="delivered ÷ flow."),
+        Column("transport_cny_per_a", "float64", unit="CNY/a", doc="Transport cost."),
+        Column("fixed_cny_per_a", "float64", unit="CNY/a", doc="Annualised fixed cost."),
+        Column("purification_cny_per_a", "float64", unit="CNY/a", doc="Purification cost."),
+        Column("value_cny_per_a", "float64", unit="CNY/a", doc="Value of what is absorbed."),
+        Column("disposal_avoided_cny_per_a", "float64", unit="CNY/a",
+               doc="Disposal cost avoided."),
+        Column("total_cny_per_a", "float64", unit="CNY/a", doc="Net cost (negative: a gain)."),
+        Column("co2_avoided_t_per_a", "float64", unit="tCO2/a", doc="CO₂ avoided."),
+        Column("source_id", "str", doc="Source (supply or stockpile group) id."),
+        Column("use_id", "str", doc="Use id."),
+        Column("from_park", "str", doc="Park of the generating enterprise."),
+        Column("to_park", "str", doc="Park of the absorbing enterprise."),
+    ),
+)
+
+UTILISATION = TableSchema(
+    name="utilisation",
+    file="utilisation.csv",
+    index_name="row",
+    label="rate",
+    kind="output",
+    doc="Utilisation per scope (enterprise, park, city, all) and category: 综合利用率.",
+    columns=(
+        Column("scope_type", "str", doc="enterprise | park | city | all."),
+        Column("scope_id", "str", doc="Id of the scope ('all' for the whole scenario)."),
+        Column("category", "str", doc="Statistics category, bulk_total or bulk_excl_tailings."),
+        Column("generated", "float64", unit="unit/a", minimum=0.0, doc="产生量."),
+        Column("utilised", "float64", unit="unit/a", minimum=0.0, doc="综合利用量."),
+        Column("drawn", "float64", unit="unit/a", minimum=0.0, doc="Stock drawn (往年贮存量)."),
+        Column("rate", "float64", unit="fraction", minimum=0.0, maximum=1.0,
+               doc="utilised ÷ (generated + drawn)."),
+        Column("unit", "str", doc="The canonical unit of the amounts."),
+    ),
+)
+
+#: The output tables read back from a solution folder, by name.
+OUTPUT_TABLES: dict[str, TableSchema] = {t.name: t for t in (FLOWS, UTILISATION)}
+#: Every declared table: input, catalogue (``catalogue:<name>`` keys) and output.
+ALL_TABLES: dict[str, TableSchema] = {
+    **TABLES, **{f"catalogue:{k}": v for k, v in CATALOGUE_TABLES.items()}, **OUTPUT_TABLES,
+}
+
+
+# scenario.yaml keys
+
+_SETTINGS = (
+    Setting("name", "str", None, "Scenario name (required)."),
+    Setting("description", "str", "", "Free text."),
+    Setting("year", "int", None, "The statistics year, e.g. 2025."),
+    Setting("coordinates", "choice", "wgs84", "Datum of lon/lat: wgs84 (GPS) or gcj02 "
+            "(Amap / Tencent maps; converted on load).", choices=("wgs84", "gcj02")),
+    Setting("operating_hours", "float", 8000.0, "Hours per year a thermal power (MW) runs.",
+            unit="h/a", minimum=0.0, maximum=8784.0),
+    Setting("candidates", "choice", "auto", "auto: candidate links from the catalogue rules; "
+            "links_only: only the links table.", choices=("auto", "links_only")),
+    Setting("targets", "list", None, "Utilisation targets (id, materials, exclude, rate, "
+            "scope); default: bulk-2025, 78 %, tailings excluded."),
+    Setting("modes", "mapping", None, "Transport-mode overrides (catalogue columns)."),
+    Setting("objective", "choice", "cost", "What the optimiser minimises or maximises.",
+            choices=("cost", "utilisation", "co2")),
+    Setting("solver", "mapping", None, "Back-end and stopping rules: name (highs | scip), "
+            "time_limit_s, gap."),
+    Setting("max_candidates_per_supply", "int_or_none", 50, "Automatic candidates kept per "
+            "(source, route): the nearest uses; none (or 0) = all.", minimum=0.0,
+            used_by="parkflow.network"),
+    Setting("min_flow", "float", 0.0, "Minimum flow of a built link (0 = none), capped at the "
+            "link's bound.", unit="canonical unit/a", minimum=0.0,
+            used_by="parkflow.solvers"),
+)
+#: Every declared scenario.yaml key, by name.
+SETTINGS: dict[str, Setting] = {s.name: s for s in _SETTINGS}
+#: Keys the loader turns into :class:`~parkflow.models.scenario.Settings` fields (the others of
+#: SETTINGS are validated and kept in ``Settings.extra`` for the modules that read them).
+CORE_SETTINGS: tuple[str, ...] = ("name", "description", "year", "coordinates",
+                                  "operating_hours", "candidates", "targets", "modes",
+                                  "objective", "solver")
+
+
+def markdown_columns(table: TableSchema) -> str:
+    """The column table of ``table`` as docs/scenario-format.md shows it.
+
+    Examples
+    --------
+    >>> print(markdown_columns(TABLES["parks"]).splitlines()[2])
+    | `id` | yes | str |  | 园区编号, 编号, 代码 | Park id, as used in enterprises.park. |
+    """
+    lines = ["| column | required | type | unit | Chinese headers | meaning |",
+             "|---|---|---|---|---|---|"]
+    for c in table.columns:
+        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.dtype} | {c.unit} | "
+                     f"{', '.join(c.aliases)} | {c.doc.replace('|', chr(92) + '|')} |")
+    return "\n".join(lines)
+
+
+def markdown_settings() -> str:
+    """The scenario.yaml key table of docs/scenario-format.md."""
+    lines = ["| key | type | default | unit | meaning |", "|---|---|---|---|---|"]
+    for s in SETTINGS.values():
+        kind = s.type if not s.choices else " \\| ".join(s.choices)
+        default = "" if s.default is None else f"`{s.default}`"
+        lines.append(f"| `{s.name}` | {kind} | {default} | {s.unit} | "
+                     f"{s.doc.replace('|', chr(92) + '|')} |")
+    return "\n".join(lines)
+
+
+def markdown_sheets() -> str:
+    """The sheet-name table of docs/scenario-format.md (English and Chinese names)."""
+    lines = ["| table | sheet names |", "|---|---|"]
+    for t in (SCENARIO_SHEET, *TABLES.values()):
+        lines.append(f"| `{t.name}` | {', '.join([t.name, *t.aliases])} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # print the doc tables: python -m parkflow.models.schema
+    for _t in TABLES.values():
+        print(f"### {_t.name}\n\n{markdown_columns(_t)}\n")
+    print(markdown_settings(), "\n")
+    print(markdown_sheets())

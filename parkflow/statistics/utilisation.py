@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.models.scenario import BULK_GROUP, Catalogue
+from parkflow.models.schema import OUTPUT_TABLES
 
 if TYPE_CHECKING:
     from parkflow.models.result import Result
@@ -39,7 +40,8 @@ __all__ = ["utilisation_rate", "gap_to_target", "utilisation_table", "utilisatio
 BULK_TOTAL = "bulk_total"
 BULK_EXCL_TAILINGS = "bulk_excl_tailings"
 SCOPE_TYPES = ("enterprise", "park", "city", "all")
-COLUMNS = ["scope_type", "scope_id", "category", "generated", "utilised", "drawn", "rate", "unit"]
+#: utilisation.csv columns, as declared in :data:`parkflow.models.schema.OUTPUT_TABLES`.
+COLUMNS = OUTPUT_TABLES["utilisation"].column_names
 #: The category id (and built-in material id) of tailings.
 TAILINGS = "tailings"
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (docs/reporting.md).

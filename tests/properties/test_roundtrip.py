@@ -45,3 +45,26 @@ def test_save_then_load_workbook_gives_the_same_scenario(sc):
         out = Path(tmp) / "sc.xlsx"
         save_scenario(sc, out)
         assert scenario_differences(sc, load_scenario(out)) == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_enterprises=4))
+def test_excel_unicode_text_and_gb18030_copies_load_the_same(sc):
+    """A saved folder re-saved as Excel would (UTF-16 tab-separated, or GB18030 with ';' and
+    blank rows) loads back equal."""
+    import pandas as pd
+
+    from parkflow.io.readers import read_csv_any
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sc"
+        save_scenario(sc, out)
+        for k, csv in enumerate(sorted(out.glob("*.csv"))):
+            frame = read_csv_any(csv)
+            if k % 2:
+                frame.to_csv(csv, sep="\t", index=False, encoding="utf-16")
+            else:
+                blank = pd.DataFrame([[""] * frame.shape[1]], columns=frame.columns)
+                pd.concat([blank, frame, blank]).to_csv(csv, sep=";", index=False,
+                                                         encoding="gb18030")
+        assert scenario_differences(sc, load_scenario(out)) == []

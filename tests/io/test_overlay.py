@@ -9,7 +9,7 @@ import pytest
 
 from parkflow.errors import ScenarioError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "leshan-wutongqiao"
 EXAMPLE = ROOT / "scenarios" / "leshan-wutongqiao-variants" / "gypsum-board.yaml"
 

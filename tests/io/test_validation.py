@@ -382,7 +382,7 @@ def test_link_beyond_reach_with_a_distance_is_kept_silently(tmp_path):
 
 
 def test_bundled_scenarios_validate_clean():
-    root = Path(__file__).resolve().parents[1] / "scenarios"
+    root = Path(__file__).resolve().parents[2] / "scenarios"
     paths = [p for p in sorted(root.iterdir()) if (p / "scenario.yaml").exists()]
     paths += sorted((root / "leshan-wutongqiao-variants").glob("*.yaml"))
     assert len(paths) >= 5

@@ -362,3 +362,11 @@ def test_route_modes_must_exist_and_carry_the_route_kind():
         ("routes.csv", 2, "modes"), ("routes.csv", 3, "modes")]
     assert "unknown mode 'rial' (did you mean 'rail'?)" in problems[0].message
     assert "mode 'truck' carries solid, not heat" in problems[1].message
+
+
+def test_override_table_with_chinese_headers(tmp_path):
+    """A catalogue table shown in Chinese (catalogue_table(..., lang='zh')) reads back as an
+    override: headers are the schema's aliases."""
+    routes = pd.DataFrame({"利用途径编号": ["cement_admixture"], "价值(元/单位)": ["150"]})
+    cat = load_catalogue(routes=routes)
+    assert cat.routes.loc["cement_admixture", "value_cny_per_unit"] == 150.0
