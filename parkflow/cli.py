@@ -27,6 +27,7 @@ COMMANDS = (
     "scenarios",
     "catalogue",
     "solvers",
+    "serve",
 )
 
 EXIT_OK = 0
