@@ -170,6 +170,10 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/leaflet", StaticFiles(directory=LEAFLET_DIR), name="leaflet")
 

@@ -291,6 +291,11 @@ function drawMap() {
     where[String(row[ci])] = [lat, lon];
     pts.push([lat, lon]);
   });
+  if (!S.map._pfFitted) {  // a view first: Leaflet adds markers only to a map that has one
+    if (pts.length) S.map.fitBounds(pts, { padding: [40, 40], maxZoom: 15 });
+    else S.map.setView([30.6, 104.0], 8);
+    S.map._pfFitted = true;
+  }
   const links = S.tables.links;
   if (links && links.rows.length) {
     const cf = col("links", "from"), ct = col("links", "to");
@@ -313,11 +318,6 @@ function drawMap() {
       markDirty(); drawMap();
     });
   });
-  if (!S.map._pfFitted) {
-    if (pts.length) S.map.fitBounds(pts, { padding: [40, 40], maxZoom: 15 });
-    else S.map.setView([30.6, 104.0], 8);
-    S.map._pfFitted = true;
-  }
 }
 
 function startAdd(latlng) {
