@@ -28,6 +28,7 @@ COMMANDS = (
     "scenarios",
     "catalogue",
     "solvers",
+    "serve",
 )
 
 #: Commands that write files: they take ``--force`` (replace an --out folder holding files

@@ -1,0 +1,526 @@
+"""The workspace folder: projects, their workbooks, runs and variants. Nothing is written elsewhere.
+
+Layout (every name below is made by the server, never taken from the user)::
+
+    <workspace>/
+      projects/<pid>/
+        project.json          name, origin, created
+        base.xlsx             the scenario as opened (a bundled scenario, a folder, an upload)
+        work.xlsx             the edited copy (the table editor rewrites its table sheets)
+        variants/<slug>.yaml  layout-variant overlays of base.xlsx (see docs/maps.md)
+        runs/<rid>/           one solve: report.*, map.html, scenario.xlsx, summary.json ...
+        compares/<cid>/       one comparison: compare.html, differences.csv, indicators.csv
+
+A project's working form is a workbook because an upload is one, and because a workbook that
+does not validate can still be shown and edited: problems name the sheet, the spreadsheet row and
+the column, which the editor turns into a link to the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import yaml
+
+import parkflow as pf
+
+TABLES = ("enterprises", "supplies", "uses", "stockpiles", "links")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+
+
+class WorkspaceError(ValueError):
+    """A request the workspace refuses (unknown project, a path outside the workspace...)."""
+
+
+def slug(text: str, fallback: str = "item") -> str:
+    """A safe file-name part made from ``text`` (ASCII letters, digits and dashes)."""
+    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
+    return s or fallback
+
+
+def new_id(text: str = "") -> str:
+    """A fresh id: the slug of ``text`` and a random suffix."""
+    return f"{slug(text, 'p')[:30]}-{secrets.token_hex(3)}"
+
+
+def check_id(ident: str) -> str:
+    """Return ``ident`` when it is a well-formed id, else raise :class:`WorkspaceError`."""
+    if not isinstance(ident, str) or not ID_RE.match(ident):
+        raise WorkspaceError(f"not a valid id: {ident!r}")
+    return ident
+
+
+def _cell(value: Any) -> Any:
+    """A workbook cell as JSON (numbers, text, booleans or None)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def coerce(value: Any) -> Any:
+    """A value sent by the editor, as it is written into a cell (a number when it is one)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = str(value).strip()
+    if text == "":
+        return None
+    if _NUMBER.match(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() \
+            else number
+    return text
+
+
+def _sheet_for(wb: openpyxl.Workbook, table: str) -> str | None:
+    if table in wb.sheetnames:
+        return table
+    for name in wb.sheetnames:  # e.g. "企业 enterprises" in a bilingual template
+        if table in name.lower():
+            return name
+    return None
+
+
+def read_tables(workbook: Path) -> dict[str, dict[str, Any]]:
+    """The editable tables of a workbook: ``{table: {"sheet", "columns", "rows"}}``.
+
+    Rows are lists of JSON values in column order; row ``k`` (0-based) is spreadsheet row k + 2.
+    A table without a sheet comes back with no columns and no rows.
+    """
+    wb = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        for table in TABLES:
+            sheet = _sheet_for(wb, table)
+            if sheet is None:
+                out[table] = {"sheet": table, "columns": [], "rows": []}
+                continue
+            values = list(wb[sheet].iter_rows(values_only=True))
+            header = [str(c) if c is not None else "" for c in (values[0] if values else ())]
+            while header and header[-1] == "":
+                header.pop()
+            rows = [[_cell(v) for v in row[:len(header)]] for row in values[1:]]
+            rows = [r + [None] * (len(header) - len(r)) for r in rows
+                    if any(v not in (None, "") for v in r)]
+            out[table] = {"sheet": sheet, "columns": header, "rows": rows}
+    finally:
+        wb.close()
+    return out
+
+
+def _atomic_save(wb: openpyxl.Workbook, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_tables(workbook: Path, tables: dict[str, Any]) -> None:
+    """Replace the sheets of ``tables`` (``{table: {"columns", "rows"}}``) in ``workbook``."""
+    wb = openpyxl.load_workbook(workbook)
+    for table, data in tables.items():
+        if table not in TABLES:
+            raise WorkspaceError(f"unknown table {table!r}; editable: {', '.join(TABLES)}")
+        columns = [str(c) for c in data.get("columns", [])]
+        rows = data.get("rows", [])
+        sheet = _sheet_for(wb, table)
+        if sheet is not None:
+            index = wb.sheetnames.index(sheet)
+            del wb[sheet]
+            ws = wb.create_sheet(sheet, index)
+        else:
+            ws = wb.create_sheet(table)
+        ws.append(columns)
+        for row in rows:
+            if not isinstance(row, list):
+                raise WorkspaceError(f"{table}: each row must be a list of cells")
+            ws.append([coerce(v) for v in row[:len(columns)]])
+    _atomic_save(wb, workbook)
+
+
+def _config_sheet(wb: openpyxl.Workbook) -> Any:
+    for name in ("scenario", "settings"):
+        if name in wb.sheetnames:
+            return wb[name]
+    return None
+
+
+def read_settings(workbook: Path) -> dict[str, Any]:
+    """Targets, objective and solver settings from the workbook's ``scenario`` sheet."""
+    wb = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+    try:
+        ws = _config_sheet(wb)
+        config: dict[str, Any] = {}
+        if ws is not None:
+            for row in list(ws.iter_rows(values_only=True))[1:]:
+                if row and row[0] is not None:
+                    config[str(row[0])] = row[1] if len(row) > 1 else None
+    finally:
+        wb.close()
+
+    def parsed(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return yaml.safe_load(value)
+            except yaml.YAMLError:
+                return value
+        return value
+
+    solver = parsed(config.get("solver")) or {}
+    targets = parsed(config.get("targets"))
+    return {
+        "name": str(config.get("name") or ""),
+        "objective": str(config.get("objective") or "cost"),
+        "time_limit_s": float(solver.get("time_limit_s", 60.0)) if isinstance(solver, dict)
+        else 60.0,
+        "gap": float(solver.get("gap", 0.001)) if isinstance(solver, dict) else 0.001,
+        "targets": [
+            {"id": str(t.get("id", "")), "materials": t.get("materials", ""),
+             "exclude": t.get("exclude", []), "rate": t.get("rate"),
+             "scope": str(t.get("scope", "all"))}
+            for t in (targets if isinstance(targets, list) else []) if isinstance(t, dict)],
+    }
+
+
+def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
+    """Write objective, solver time limit and gap, and the targets into the ``scenario`` sheet."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = _config_sheet(wb)
+    if ws is None:
+        ws = wb.create_sheet("scenario", 0)
+        ws.append(["key", "value"])
+    rows = {str(r[0].value): r for r in ws.iter_rows(min_row=2) if r[0].value is not None}
+
+    def put(key: str, value: Any) -> None:
+        text = value if isinstance(value, str) else yaml.safe_dump(
+            value, allow_unicode=True, default_flow_style=True, width=10**6).strip()
+        if key in rows:
+            rows[key][1].value = text
+        else:
+            ws.append([key, text])
+
+    old_solver: dict[str, Any] = {}
+    if "solver" in rows and isinstance(rows["solver"][1].value, str):
+        try:
+            old_solver = yaml.safe_load(rows["solver"][1].value) or {}
+        except yaml.YAMLError:
+            old_solver = {}
+    if "objective" in settings:
+        put("objective", str(settings["objective"]))
+    if "time_limit_s" in settings or "gap" in settings:
+        solver = dict(old_solver) if isinstance(old_solver, dict) else {}
+        for key in ("time_limit_s", "gap"):
+            if settings.get(key) is not None:
+                solver[key] = float(settings[key])
+        put("solver", solver)
+    if "targets" in settings:
+        targets = []
+        for t in settings["targets"]:
+            entry = {"id": str(t.get("id", "")), "materials": t.get("materials") or
+                     "bulk_solid_waste", "rate": coerce(t.get("rate")),
+                     "scope": str(t.get("scope") or "all")}
+            if t.get("exclude"):
+                entry["exclude"] = list(t["exclude"])
+            targets.append(entry)
+        put("targets", targets)
+    _atomic_save(wb, workbook)
+
+
+# ---------------------------------------------------------------------------------------------
+# problems
+# ---------------------------------------------------------------------------------------------
+def problem_dict(p: Any) -> dict[str, Any]:
+    """A :class:`parkflow.errors.Problem` as JSON, with the editor table it points at."""
+    file = str(p.file)
+    table = None
+    m = re.search(r"\[([^\]]+)\]$", file)
+    name = (m.group(1) if m else Path(file).stem).lower()
+    for t in TABLES:
+        if name == t or t in name:
+            table = t
+    return {"file": file, "table": table, "row": p.row, "column": p.column,
+            "message": str(p.message), "fix": str(p.fix or "")}
+
+
+def dedupe(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The problems without repeats (the loader can report one problem twice)."""
+    seen, out = set(), []
+    for p in problems:
+        key = json.dumps(p, sort_keys=True, ensure_ascii=False)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def validate(path: Path) -> tuple[Any, list[dict[str, Any]]]:
+    """:func:`parkflow.validate` with the problems as JSON."""
+    try:
+        scenario, problems = pf.validate(path)
+    except pf.ScenarioError as exc:
+        return None, dedupe([problem_dict(p) for p in exc.problems])
+    return scenario, dedupe([problem_dict(p) for p in problems])
+
+
+# ---------------------------------------------------------------------------------------------
+# the workspace
+# ---------------------------------------------------------------------------------------------
+class Workspace:
+    """Projects kept under one folder; every path handed out is checked to lie inside it."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "projects").mkdir(exist_ok=True)
+
+    # -- paths --------------------------------------------------------------------------------
+    def inside(self, path: str | Path) -> Path:
+        """``path`` resolved; :class:`WorkspaceError` when it lies outside the workspace."""
+        p = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+        if p != self.root and self.root not in p.parents:
+            raise WorkspaceError("that path lies outside the workspace")
+        return p
+
+    def project_dir(self, pid: str) -> Path:
+        """The folder of project ``pid`` (which must exist)."""
+        d = self.root / "projects" / check_id(pid)
+        if not (d / "project.json").is_file():
+            raise WorkspaceError(f"no project {pid!r}")
+        return d
+
+    # -- listing --------------------------------------------------------------------------------
+    def projects(self) -> list[dict[str, Any]]:
+        """Every project's metadata, newest first."""
+        out = []
+        for d in (self.root / "projects").iterdir():
+            meta = d / "project.json"
+            if meta.is_file():
+                try:
+                    out.append(json.loads(meta.read_text(encoding="utf-8")))
+                except (OSError, ValueError):
+                    continue
+        return sorted(out, key=lambda m: m.get("created", ""), reverse=True)
+
+    def folders(self) -> list[str]:
+        """Scenarios the user put in the workspace: folders with a scenario.yaml, .xlsx files."""
+        out = []
+        for p in sorted(self.root.rglob("*")):
+            rel = p.relative_to(self.root)
+            if rel.parts and rel.parts[0] == "projects" or len(rel.parts) > 3:
+                continue
+            if (p.is_dir() and (p / "scenario.yaml").is_file()) or (
+                    p.is_file() and p.suffix.lower() in (".xlsx", ".yaml", ".yml")
+                    and not p.name.startswith((".", "~$"))):
+                out.append(rel.as_posix())
+        return out
+
+    # -- creating ------------------------------------------------------------------------------
+    def _create(self, name: str, origin: str) -> tuple[str, Path]:
+        pid = new_id(name)
+        d = self.root / "projects" / pid
+        d.mkdir(parents=True)
+        meta = {"id": pid, "name": name, "origin": origin,
+                "created": _dt.datetime.now().isoformat(timespec="seconds")}
+        (d / "project.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return pid, d
+
+    def open_scenario(self, path: Path, origin: str) -> tuple[str, list[dict[str, Any]]]:
+        """Make a project from a scenario folder, workbook or overlay (validated like the CLI).
+
+        Returns the project id and the problems. An invalid folder or overlay cannot become a
+        project (raises :class:`pf.ScenarioError`); an invalid workbook can, to be fixed in the
+        editor.
+        """
+        path = Path(path)
+        if path.is_file() and path.suffix.lower() == ".xlsx":
+            return self.add_workbook(path.read_bytes(), path.name, origin)
+        scenario = pf.load_scenario(path)
+        pid, d = self._create(scenario.name, origin)
+        pf.save_scenario(scenario, d / "base.xlsx")
+        shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
+        return pid, []
+
+    def add_workbook(self, data: bytes, filename: str, origin: str
+                     ) -> tuple[str, list[dict[str, Any]]]:
+        """Make a project from an uploaded workbook; return its id and its problems."""
+        stem = Path(filename).stem or "upload"
+        pid, d = self._create(stem, origin)
+        (d / "base.xlsx").write_bytes(data)
+        try:
+            openpyxl.load_workbook(d / "base.xlsx", read_only=True).close()
+        except Exception as exc:
+            shutil.rmtree(d)
+            raise WorkspaceError(f"{filename} is not an .xlsx workbook ({exc})") from None
+        shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
+        scenario, problems = validate(d / "work.xlsx")
+        if scenario is not None:
+            self._set_meta(pid, name=scenario.name)
+        return pid, problems
+
+    def _set_meta(self, pid: str, **changes: Any) -> dict[str, Any]:
+        f = self.project_dir(pid) / "project.json"
+        meta = json.loads(f.read_text(encoding="utf-8"))
+        meta.update(changes)
+        f.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return meta
+
+    def meta(self, pid: str) -> dict[str, Any]:
+        """The project's metadata."""
+        return json.loads((self.project_dir(pid) / "project.json").read_text(encoding="utf-8"))
+
+    # -- variants ------------------------------------------------------------------------------
+    def variants(self, pid: str) -> list[dict[str, str]]:
+        """The project's saved variants (``id`` = file stem, ``name``)."""
+        d = self.project_dir(pid) / "variants"
+        out = []
+        for f in sorted(d.glob("*.yaml")) if d.is_dir() else []:
+            try:
+                name = (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).get("name", f.stem)
+            except yaml.YAMLError:
+                name = f.stem
+            out.append({"id": f.stem, "name": str(name)})
+        return out
+
+    def scenario_path(self, pid: str, which: str) -> Path:
+        """``base``, ``work`` or a variant id → the file to load."""
+        d = self.project_dir(pid)
+        if which in ("base", "work"):
+            return d / f"{which}.xlsx"
+        p = d / "variants" / f"{check_id(which)}.yaml"
+        if not p.is_file():
+            raise WorkspaceError(f"no variant {which!r}")
+        return p
+
+    def save_variant(self, pid: str, name: str) -> tuple[str, list[dict[str, Any]]]:
+        """Save work.xlsx as an overlay of base.xlsx; return the variant id and its problems."""
+        d = self.project_dir(pid)
+        overlay = overlay_of(read_tables(d / "base.xlsx"), read_tables(d / "work.xlsx"))
+        overlay = {"base": "../base.xlsx", "name": str(name), **overlay}
+        (d / "variants").mkdir(exist_ok=True)
+        vid = slug(name, "variant")
+        if vid in {v["id"] for v in self.variants(pid)}:
+            vid = f"{vid[:50]}-{secrets.token_hex(2)}"
+        target = d / "variants" / f"{vid}.yaml"
+        text = ("# Layout variant saved by `parkflow serve` (an overlay of base.xlsx; "
+                "see docs/maps.md)\n"
+                + yaml.safe_dump(overlay, allow_unicode=True, sort_keys=False, width=100))
+        target.write_text(text, encoding="utf-8")
+        _, problems = validate(target)
+        return vid, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# overlays: the difference of two sets of tables
+# ---------------------------------------------------------------------------------------------
+def _norm(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    v = coerce(value)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+def _records(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    cols = table["columns"]
+    out = {}
+    for k, row in enumerate(table["rows"]):
+        rec = {c: v for c, v in zip(cols, row, strict=False) if c and v not in (None, "")}
+        ident = str(rec.pop("id", f"#{k + 2}"))  # a table without ids: its rows compare whole
+        out[ident] = rec
+    return out
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    keys = set(a) | set(b)
+    return all(_norm(a.get(k)) == _norm(b.get(k)) for k in keys)
+
+
+def overlay_of(base: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
+    """The ``add``/``move``/``remove`` sections that turn the ``base`` tables into ``work``.
+
+    Parameters
+    ----------
+    base, work : dict
+        As :func:`read_tables` returns them.
+
+    Returns
+    -------
+    dict
+        ``{"add": {...}, "move": {...}, "remove": {...}}`` (empty sections left out). A changed
+        row is removed and added again under its id; an enterprise whose lon/lat alone changed
+        is moved; an enterprise changed otherwise is removed and added with all its rows.
+    """
+    add: dict[str, list[Any]] = {}
+    remove: dict[str, list[Any]] = {}
+    move: list[dict[str, Any]] = []
+    b = {t: _records(base[t]) for t in TABLES}
+    w = {t: _records(work[t]) for t in TABLES}
+
+    def row(ident: str, rec: dict[str, Any]) -> dict[str, Any]:
+        return {"id": ident, **rec} if not ident.startswith("#") else dict(rec)
+
+    readded: set[str] = set()
+    for ident, rec in b["enterprises"].items():
+        if ident not in w["enterprises"]:
+            remove.setdefault("enterprises", []).append(ident)
+            continue
+        new = w["enterprises"][ident]
+        if _same(rec, new):
+            continue
+        others = {k for k in set(rec) | set(new) if k not in ("lon", "lat")}
+        if all(_norm(rec.get(k)) == _norm(new.get(k)) for k in others):
+            move.append({"id": ident, "lon": new.get("lon"), "lat": new.get("lat")})
+        else:
+            remove.setdefault("enterprises", []).append(ident)
+            add.setdefault("enterprises", []).append(row(ident, new))
+            readded.add(ident)
+    for ident, rec in w["enterprises"].items():
+        if ident not in b["enterprises"]:
+            add.setdefault("enterprises", []).append(row(ident, rec))
+
+    def owners(table: str, rec: dict[str, Any]) -> set[str]:
+        cols = ("from", "to") if table == "links" else ("enterprise",)
+        return {str(rec.get(c)) for c in cols}
+
+    for table in TABLES[1:]:
+        for ident, rec in b[table].items():
+            if ident not in w[table]:
+                if not owners(table, rec) & readded:
+                    remove.setdefault(table, []).append(
+                        ident if not ident.startswith("#") else rec)
+            elif not _same(rec, w[table][ident]) or owners(table, rec) & readded:
+                if not owners(table, rec) & readded:
+                    remove.setdefault(table, []).append(ident)
+                add.setdefault(table, []).append(row(ident, w[table][ident]))
+        for ident, rec in w[table].items():
+            if ident not in b[table]:
+                add.setdefault(table, []).append(row(ident, rec))
+    out: dict[str, Any] = {}
+    if add:
+        out["add"] = add
+    if move:
+        out["move"] = {"enterprises": move}
+    if remove:
+        out["remove"] = remove
+    return out

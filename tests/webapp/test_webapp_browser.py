@@ -1,0 +1,166 @@
+"""The whole loop in a real browser: Debian's headless chromium driven by Playwright.
+
+The test starts ``parkflow serve``'s app with uvicorn in a thread on a free port, opens a bundled
+scenario, edits a capacity, moves and adds a plant on the map, solves, sees the rate change,
+downloads the report, saves a variant, compares it with the base and checks that the
+screenshots are not blank. No browser is downloaded: the system chromium is used. Set
+``PARKFLOW_SCREENSHOTS=DIR`` to keep the screenshots (docs/webapp.md uses them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"),
+                             shutil.which("chromium-browser")) if p and Path(p).exists()), None)
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                 reason="headless chromium not installed (apt-get install "
+                                        "chromium)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    from parkflow.webapp.app import create_app
+
+    port = _free_port()
+    app = create_app(tmp_path_factory.mktemp("ws"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    end = time.time() + 20
+    while not srv.started and time.time() < end:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    d = os.environ.get("PARKFLOW_SCREENSHOTS")
+    out = Path(d) if d else tmp_path_factory.mktemp("shots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def not_blank(png: Path) -> None:
+    """The screenshot shows a drawing: many colours, not one flat background."""
+    from PIL import Image
+
+    img = Image.open(png).convert("RGB").resize((200, 120))
+    colours = img.getcolors(maxcolors=200 * 120)
+    assert colours is not None and len(colours) > 30, f"{png} looks blank"
+    top = max(c for c, _ in colours)
+    assert top < 0.9 * 200 * 120, f"{png}: one colour covers most of it"
+
+
+def test_the_whole_loop_in_chromium(server, shots, tmp_path):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: d.accept())
+        page.goto(server)
+        page.wait_for_selector("body[data-ready='1']")
+        # Chinese by default, English on the switch
+        assert page.inner_text("#nav button[data-view='edit']") == "表格"
+        page.screenshot(path=str(shots / "open.png"))
+        not_blank(shots / "open.png")
+
+        page.click("[data-testid='open-bundled-leshan-wutongqiao']")
+        page.wait_for_selector("#row-enterprises-2")
+        page.click("#nav button[data-view='solve']")
+        page.click("#solve")
+        rate = page.locator("[data-testid='rate-bulk-2025'] .fvalue")
+        rate.wait_for(timeout=60_000)
+        assert rate.inner_text() == "97.33 %"
+        page.wait_for_timeout(1500)  # the map iframe draws
+        page.screenshot(path=str(shots / "results.png"), full_page=False)
+        not_blank(shots / "results.png")
+
+        # download the report
+        with page.expect_download() as dl:
+            page.click("[data-testid='dl-report.html']")
+        report = tmp_path / "report.html"
+        dl.value.save_as(report)
+        assert report.stat().st_size > 1000 and "<html" in report.read_text(encoding="utf-8")
+
+        # edit a capacity: U3 (cement admixture of LS03) to 0
+        page.click("#nav button[data-view='edit']")
+        page.click("#table-tabs button[data-table='uses']")
+        cell = page.locator("#row-uses-4 input[data-col='capacity']")
+        cell.fill("0")
+        cell.press("Tab")
+        page.click("#save")
+        sync_api.expect(page.locator("#save-state")).to_contain_text("校验通过")
+        page.screenshot(path=str(shots / "tables.png"))
+        not_blank(shots / "tables.png")
+
+        # the map: drag LS10, click to add a plant
+        page.click("#nav button[data-view='map']")
+        marker = page.locator(".pf-plant[data-enterprise='LS10']")
+        marker.wait_for()
+        box = marker.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 30, y + 20, steps=5)
+        page.mouse.up()
+        map_box = page.locator("#edit-map").bounding_box()
+        page.mouse.click(map_box["x"] + 60, map_box["y"] + map_box["height"] - 60)
+        page.wait_for_selector("#add-plant:not([hidden])")
+        page.fill("#add-plant input[name='name']", "<script>alert(1)</script>新石膏厂")
+        page.screenshot(path=str(shots / "map.png"))
+        not_blank(shots / "map.png")
+        page.click("#add-plant button[type='submit']")
+        assert page.locator(".pf-plant").count() == 23
+
+        # solve again: the rate changes on the page
+        page.click("#nav button[data-view='solve']")
+        page.click("#solve")
+        sync_api.expect(rate).to_have_text("93.01 %", timeout=60_000)
+
+        # a variant of the base, compared with it
+        page.click("#nav button[data-view='variants']")
+        page.fill("#variant-name", "U3 停用 + 新厂")
+        page.click("#variant-form button[type='submit']")
+        page.wait_for_selector("#variant-list li")
+        assert page.input_value("#cmp-a") == "base"
+        page.click("#compare-btn")
+        page.wait_for_selector("[data-testid='cmp-changes']", timeout=90_000)
+        rows = page.locator("#cmp-table tr[data-indicator^='rate:']")
+        assert rows.count() >= 1
+        assert "pp" in rows.first.inner_text() and "-" in rows.first.inner_text()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(shots / "compare.png"), full_page=True)
+        not_blank(shots / "compare.png")
+
+        # English
+        page.click("#lang")
+        assert page.inner_text("#nav button[data-view='edit']") == "Tables"
+        # the injected name was shown as text, not run
+        page.click("#nav button[data-view='edit']")
+        assert not errors, errors
+        browser.close()
