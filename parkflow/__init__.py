@@ -18,7 +18,7 @@ _EXPORTS = {
     "Target": "parkflow.models.scenario",
     "Catalogue": "parkflow.models.scenario",
     "Result": "parkflow.models.result",
-    "SolveStatus": "parkflow.models.result",
+    "SolveStatus": "parkflow.models.enums",
     "ScenarioError": "parkflow.errors",
     "InfeasibleError": "parkflow.errors",
     "SolverUnavailableError": "parkflow.errors",
@@ -31,7 +31,7 @@ _EXPORTS = {
     "bundled_scenarios": "parkflow.io.bundled",
     "bundled_scenario_path": "parkflow.io.bundled",
     "candidate_links": "parkflow.network",
-    "solve": "parkflow.solvers.solve",
+    "solve": "parkflow.solvers.api",
     "available_solvers": "parkflow.solvers.backends",
     "render_map": "parkflow.maps",
 }

@@ -7,27 +7,12 @@ All quantities per year, in canonical units (t/a for solids and hydrogen, GJ/a f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 import pandas as pd
 
 from parkflow.errors import InfeasibleError
-
-
-class SolveStatus(str, Enum):
-    """Statuses of SPEC §5."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"  # stopped at the time limit; the gap is reported
-    TARGET_UNREACHABLE = "target_unreachable"  # elastic slack used on a target row
-    INFEASIBLE = "infeasible"
-    ERROR = "error"
-
-    @property
-    def has_solution(self) -> bool:
-        """True when flows are available."""
-        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TARGET_UNREACHABLE)
+from parkflow.models.enums import SolveStatus  # defined once there; re-exported here
 
 
 @dataclass

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from strategies import scenarios
 
 from parkflow.network import CandidateNetwork, candidate_links
-from parkflow.solvers.solve import expand_targets, solve, solve_network
+from parkflow.solvers.api import solve
+from parkflow.solvers.full import expand_targets, solve_network
 from parkflow.solvers.summary import write_solution
 
 _SETTINGS = settings(max_examples=20, deadline=None,

@@ -1,0 +1,180 @@
+"""``solve(scenario)``: choose how to solve (``--strategy``), solve, add the baseline.
+
+The only module that knows both ways of solving. :func:`solve` (also ``parkflow.solve``) and
+:func:`solve_with_strategy` build the candidate network once, then
+
+* ``full`` — solves it whole with :func:`parkflow.solvers.full.solve_network`;
+* ``decompose`` — :func:`parkflow.solvers.decompose.solve_decomposed` (reduction, independent
+  blocks, Lagrangian relaxation of the target) with the *exact* reduction rules only
+  (``cover=None``): the heuristic ``k_cheapest`` rule lost 2.9 % of the objective on a
+  5,000-plant scenario (docs/performance.md), so the gap reported is proven against the whole
+  candidate network;
+* ``auto`` — ``decompose`` when the model is large (more than :data:`DECOMPOSE_MIN_LINKS`
+  candidate links), the objective is ``cost`` and at most one target entry couples the network
+  (one ``all``/``park``/``city`` target; an ``each_park`` target gives one entry per park and
+  stays ``full``); ``full`` otherwise.
+
+Both give the same :class:`~parkflow.models.result.Result`; the existing-links-only
+``baseline`` is solved whole either way (it is small). ``result.solver["strategy"]`` records the
+path taken. The default strategy of :func:`solve` is the CLI's (``auto``,
+:data:`~parkflow.models.enums.DEFAULT_STRATEGY`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from parkflow.models.enums import DEFAULT_STRATEGY, STRATEGIES, Objective, Strategy
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario, Target
+from parkflow.network import candidate_links
+from parkflow.solvers.decompose import solve_decomposed
+from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
+
+__all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES",
+           "DECOMPOSE_MIN_LINKS"]
+
+#: ``auto`` decomposes above this many candidate links.
+DECOMPOSE_MIN_LINKS = 20_000
+
+
+def choose_strategy(n_links: int, objective: str, n_target_entries: int,
+                    strategy: str = "auto") -> str:
+    """``full`` or ``decompose`` for a model of ``n_links`` candidate links.
+
+    Parameters
+    ----------
+    n_links : int
+        Candidate links of the network.
+    objective : str
+        ``cost``, ``utilisation`` or ``co2``.
+    n_target_entries : int
+        Target entries after expansion (``each_park`` gives one per park).
+    strategy : {"auto", "full", "decompose"}
+        A fixed choice is returned as is.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> choose_strategy(50_000, "cost", 1)
+    'decompose'
+    >>> choose_strategy(50_000, "co2", 1), choose_strategy(500, "cost", 1)
+    ('full', 'full')
+    """
+    if strategy not in STRATEGIES:
+        msg = f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}"
+        raise ValueError(msg)
+    if strategy != Strategy.AUTO:
+        return Strategy(strategy).value
+    if (n_links > DECOMPOSE_MIN_LINKS and objective == Objective.COST
+            and n_target_entries <= 1):
+        return Strategy.DECOMPOSE.value
+    return Strategy.FULL.value
+
+
+def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
+                        objective: str | None = None,
+                        solver: str | None = None, time_limit_s: float | None = None,
+                        gap: float | None = None, targets: Sequence[Target] | None = None,
+                        baseline: bool = True, jobs: int = 2,
+                        progress: Callable[[str], None] | None = None) -> Result:
+    """Optimise a scenario the ``full`` or ``decompose`` way (module docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    strategy : {"auto", "full", "decompose"}
+    objective, solver, time_limit_s, gap, targets
+        As :func:`solve` (default: the scenario's settings).
+    baseline : bool
+        Also solve the existing-links-only case into ``result.baseline``.
+    jobs : int
+        Blocks solved in parallel by the decomposed path.
+    progress : callable, optional
+        Called with a short message at each stage.
+
+    Returns
+    -------
+    Result
+        ``solver["strategy"]`` is ``full`` or ``decompose``; ``solver["network_s"]`` the time
+        to build the candidate network (s).
+    """
+    say = progress or (lambda message: None)
+    objective, solver_name, limit, gap, tg, min_flow = resolve_options(
+        scenario, objective, solver, time_limit_s, gap, targets)
+
+    say("building the candidate network")
+    t0 = time.perf_counter()
+    network = candidate_links(scenario)
+    net_s = time.perf_counter() - t0
+    n_parks = len(scenario.parks) if scenario.parks is not None else 1
+    n_entries = sum(n_parks if t.scope == "each_park" else 1 for t in tg)
+    chosen = choose_strategy(len(network.links), objective, n_entries, strategy)
+    say(f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
+        f"{chosen})")
+    if chosen == "decompose":
+        result = solve_decomposed(scenario, objective=objective, solver=solver_name,
+                                  time_limit_s=limit, gap=gap, targets=tg, network=network,
+                                  jobs=jobs, cover=None, progress=say)
+    else:
+        result = solve_network(scenario, network, objective, solver_name, limit, gap,
+                                         tg, min_flow)
+    result.solver["network_s"] = net_s
+    result.solver["strategy"] = chosen
+    if baseline:
+        say("solving the existing-links-only baseline")
+        result.baseline = solve_baseline(scenario, network, solver_name, limit, gap, tg,
+                                                   min_flow)
+    say(f"done: {result.status.value}")
+    return result
+
+
+def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,
+          time_limit_s: float | None = None, gap: float | None = None,
+          targets: Sequence[Target] | None = None, baseline: bool = True,
+          progress: Callable[[str], None] | None = None, strategy: str = DEFAULT_STRATEGY,
+          jobs: int = 2) -> Result:
+    """Optimise a scenario: which links to build and how much flows on each.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    objective : {"cost", "utilisation", "co2"}, optional
+        Default: the scenario's ``objective``.
+    solver : {"highs", "scip"}, optional
+        Default: the scenario's ``solver.name``.
+    time_limit_s, gap : float, optional
+        Wall-clock limit (s) and relative MIP gap; default: the scenario's settings.
+    targets : sequence of Target, optional
+        Default: the scenario's targets.
+    baseline : bool
+        Also solve the existing-links-only case into ``result.baseline``.
+    progress : callable, optional
+        Called with a short message before each step.
+    strategy : {"auto", "full", "decompose"}
+        As ``parkflow solve --strategy`` (module docstring); default ``auto``, as the CLI:
+        ``full`` (one MILP) except for large cost models with one coupling target.
+    jobs : int
+        Blocks solved in parallel by the decomposed path.
+
+    Returns
+    -------
+    Result
+        Always a result, also when there is no solution (check ``result.status``);
+        ``solver["strategy"]`` says which way it was solved.
+
+    Raises
+    ------
+    SolverUnavailableError
+        When the back-end does not work here.
+    ValueError
+        For an unknown objective.
+    """
+    return solve_with_strategy(scenario, strategy=strategy, objective=objective, solver=solver,
+                               time_limit_s=time_limit_s, gap=gap, targets=targets,
+                               baseline=baseline, jobs=jobs, progress=progress)
