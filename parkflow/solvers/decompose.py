@@ -37,7 +37,9 @@ targets spanning components) the reduced network is solved whole with
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +52,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from parkflow import interrupt
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
@@ -107,6 +110,12 @@ def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float |
 
 def _solve_job(args: tuple[SparseModel, str, float | None, float | None]) -> BlockSolution:
     return solve_block(*args)
+
+
+def _worker_init() -> None:
+    """Block workers ignore Ctrl-C (the terminal sends it to the whole process group): the
+    parent stops them (:meth:`_Runner.kill`), so a worker never prints a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,15 +195,21 @@ def _sub_model(model: SparseModel, rows: np.ndarray, cols: np.ndarray) -> Sparse
 # the decomposed solve
 # ---------------------------------------------------------------------------------------------
 class _Runner:
-    """Solve the blocks for one objective vector, in a pool or in turn."""
+    """Solve the blocks for one objective vector, in a pool or in turn.
+
+    On an interrupt (:mod:`parkflow.interrupt`) the worker processes are killed at once.
+    """
 
     def __init__(self, blocks: list[tuple[SparseModel, np.ndarray]], solver: str, jobs: int):
         self.blocks = blocks
         self.solver = solver
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
+        self._stack = contextlib.ExitStack()
         if jobs > 1 and len(blocks) > 1:
             self.pool = ProcessPoolExecutor(max_workers=min(jobs, len(blocks)),
-                                            mp_context=multiprocessing.get_context("spawn"))
+                                            mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_init)
+            self._stack.enter_context(interrupt.on_interrupt(self.kill))
 
     def run(self, c_full: np.ndarray, time_limit_s: float | None, gap: float | None
             ) -> list[BlockSolution]:
@@ -206,9 +221,28 @@ class _Runner:
             except BrokenProcessPool:  # e.g. a script without an ``if __name__ == "__main__"``
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
+            except KeyboardInterrupt:
+                self.kill()
+                raise
         return [_solve_job(a) for a in args]
 
+    def kill(self) -> None:
+        """Stop the worker processes now (safe from another thread)."""
+        pool = self.pool
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public way to stop running workers before Python 3.14
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+        with contextlib.suppress(Exception):
+            # wait: the dead workers are reaped and the queues' semaphores released, so that
+            # multiprocessing's resource tracker has no "leaked semaphore" warning to print
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = None
+
     def close(self) -> None:
+        self._stack.close()
         if self.pool is not None:
             self.pool.shutdown()
 
