@@ -5,7 +5,7 @@ Every word a user can type or read back for these choices comes from here: the C
 of their values below), so that a new objective or back-end is added in one place.
 
 * :class:`SolveStatus` — the status of a :class:`~parkflow.models.result.Result`
-  (docs/model.md, "Statuses");
+  (docs/cli.md, "Exit codes"; docs/model.md, "Unreachable targets");
 * :class:`Termination` — why the back-end stopped (MathOpt's termination reasons, in our words);
 * :class:`Objective` — what is optimised (``cost``, ``utilisation``, ``co2``);
 * :class:`SolverName` — the back-ends offered (``highs``, ``scip``);
@@ -44,7 +44,7 @@ __all__ = [
 
 
 class SolveStatus(str, Enum):
-    """The status of a solve (docs/model.md, "Statuses")."""
+    """The status of a solve (docs/cli.md, "Exit codes")."""
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"  # stopped at a limit with a solution; the gap is reported
@@ -97,7 +97,7 @@ MATHOPT_LIMITS = {0: "", 1: "undetermined", 2: "iteration", 3: "time", 4: "node"
 
 
 class Objective(str, Enum):
-    """What a solve optimises (docs/model.md, "Objectives")."""
+    """What a solve optimises (docs/model.md, "Objective `cost`" and "Alternative objectives")."""
 
     COST = "cost"
     UTILISATION = "utilisation"
