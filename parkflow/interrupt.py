@@ -48,7 +48,7 @@ MESSAGE = "interrupted; nothing was written."
 #: Seconds the main thread has after a signal before the watchdog ends the process.
 GRACE_S = 1.5
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the signal handler runs in the main thread
 _callbacks: dict[int, Callable[[], None]] = {}
 _next_id = 0
 _requested = threading.Event()
