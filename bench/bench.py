@@ -83,7 +83,7 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     from greedy import greedy
 
     from parkflow.network import candidate_links
-    from parkflow.solvers.strategy import solve_with_strategy
+    from parkflow.solvers.api import solve_with_strategy
     from parkflow.studies.generate import generate_scenario
     from parkflow.studies.pareto import total_cost
 
@@ -112,8 +112,8 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if decompose:
         from parkflow.solvers.decompose import solve_decomposed
+        from parkflow.solvers.full import expand_targets, solve_network
         from parkflow.solvers.reduce import reduce_links
-        from parkflow.solvers.solve import expand_targets, solve_network
 
         tg = expand_targets(sc.targets, sc)
         t = time.perf_counter()

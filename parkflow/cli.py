@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from parkflow import interrupt
 from parkflow.errors import OutputError, ScenarioError, SolverUnavailableError
 
 COMMANDS = (
@@ -86,9 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OutputError, SolverUnavailableError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # SIGINT or SIGTERM (parkflow.interrupt): one line, exit 130
+        return interrupt.report()
     except BrokenPipeError:  # e.g. `parkflow solve ... --json | head`
         sys.stderr.close()
         return EXIT_OK
@@ -106,8 +106,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def main_entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: SIGINT/SIGTERM at any moment exit 130 with one line."""
+    interrupt.install()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # during imports or parsing, before main's own handler
+        interrupt.exit_interrupted()
+    if interrupt.requested():  # do not wait for native solver threads at shutdown
+        interrupt.exit_interrupted()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

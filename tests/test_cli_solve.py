@@ -83,7 +83,7 @@ def test_solve_strategy_decompose_gives_the_same_optimum(tmp_path, capsys):
 def test_strategy_choice():
     import pytest
 
-    from parkflow.solvers.strategy import DECOMPOSE_MIN_LINKS, choose_strategy, solve_with_strategy
+    from parkflow.solvers.api import DECOMPOSE_MIN_LINKS, choose_strategy, solve_with_strategy
 
     big = DECOMPOSE_MIN_LINKS + 1
     assert choose_strategy(big, "cost", 1) == "decompose"

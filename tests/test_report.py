@@ -563,7 +563,7 @@ def test_report_from_a_folder_compares_before_and_after(tmp_path, capsys):
     from parkflow.cli import main
     from parkflow.io.solution import read_result as read_solution
     from parkflow.io.solution import write_solution
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.api import solve
 
     sc = tiny_park(l2_existing=True, cap_e3=60.0)
     out = write_solution(sc, solve(sc), tmp_path / "out")

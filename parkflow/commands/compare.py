@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from parkflow.models.enums import OBJECTIVES
+
 HELP = ("solve two scenarios (e.g. a park and an overlay variant.yaml) and write a side-by-side "
         "map and the table of differences")
 
@@ -23,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tiles", choices=TILES, default="none",
                         help="base map (default none: works offline)")
     parser.add_argument("--tianditu-key", default=None, metavar="KEY")
-    parser.add_argument("--objective", choices=("cost", "utilisation", "co2"), default=None,
+    parser.add_argument("--objective", choices=OBJECTIVES, default=None,
                         help="objective of both solves (default: each scenario's own)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="time limit per solve, seconds")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from parkflow.models.enums import DEFAULT_STRATEGY, SOLVER_NAMES, STRATEGIES
+
 HELP = "solve the bundled default scenario and write its results into ./parkflow-out"
 
 
@@ -16,9 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bundled scenario name (default: leshan-wutongqiao)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="language of report.md, report.html and map.html (default zh)")
-    parser.add_argument("--solver", choices=("highs", "scip"), default=None,
+    parser.add_argument("--solver", choices=SOLVER_NAMES, default=None,
                         help="back-end (default: the scenario's)")
-    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
+    parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
                         help="auto (default): decompose large cost models; full: one MILP; "
                         "decompose: always (see parkflow solve)")
 
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
     from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
-    from parkflow.solvers.strategy import solve_with_strategy
+    from parkflow.solvers.api import solve_with_strategy
 
     console = Console(stderr=True)
     path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)

@@ -10,7 +10,7 @@ HELP = ("run the local web app: open a scenario or a workbook, edit it, solve, s
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    from parkflow.webapp import DEFAULT_HOST, DEFAULT_PORT
+    from parkflow.webapp.server import DEFAULT_HOST, DEFAULT_PORT
 
     parser.add_argument("scenario", metavar="SCENARIO", nargs="?", default=None,
                         help="opened at start: a bundled scenario's name, a folder, .xlsx or "
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (exit 0)."""
-    from parkflow.webapp import serve
+    from parkflow.webapp.server import serve
 
     serve(args.scenario, host=args.host, port=args.port, workspace=args.workspace,
           max_upload_mb=args.max_upload_mb)

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from parkflow.models.enums import DEFAULT_STRATEGY, OBJECTIVES, SOLVER_NAMES, STRATEGIES
+
 HELP = "optimise a scenario and write summary.json, flows.csv, utilisation.csv... into --out"
 
 EXIT_OK = 0
@@ -18,15 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario folder or .xlsx workbook")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="output folder (outside the scenario; replaced whole)")
-    parser.add_argument("--objective", choices=("cost", "utilisation", "co2"), default=None,
+    parser.add_argument("--objective", choices=OBJECTIVES, default=None,
                         help="what to optimise (default: the scenario's objective)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="solver time limit in seconds (default: the scenario's)")
     parser.add_argument("--gap", type=float, default=None, metavar="G",
                         help="relative MIP gap at which to stop (default: the scenario's)")
-    parser.add_argument("--solver", choices=("highs", "scip"), default=None,
+    parser.add_argument("--solver", choices=SOLVER_NAMES, default=None,
                         help="back-end (default: the scenario's, else highs)")
-    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
+    parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
                         help="auto (default): decompose large cost models (> 20,000 candidate "
                         "links, one target) into independent blocks; full: one MILP; decompose: "
                         "always (docs/performance.md)")
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
     from parkflow.models.result import summary_dict
-    from parkflow.solvers.strategy import solve_with_strategy
+    from parkflow.solvers.api import solve_with_strategy
 
     path = Path(args.scenario)
     out = Path(args.out)

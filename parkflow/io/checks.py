@@ -32,10 +32,10 @@ from parkflow.io.cells import (
     number_cells,
     text_cells,
 )
+from parkflow.models.enums import OBJECTIVES, SOLVER_NAMES
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import (
     BULK_GROUP,
-    OBJECTIVES,
     Catalogue,
     Settings,
     SolverSettings,
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 YAML_KEYS = CORE_SETTINGS
 TARGET_KEYS = ("id", "materials", "exclude", "rate", "scope")
 SOLVER_KEYS = ("name", "time_limit_s", "gap")
-SOLVER_NAMES = ("highs", "scip")
 CANDIDATES = SETTINGS["candidates"].choices
 COORDINATES = SETTINGS["coordinates"].choices
 

@@ -225,7 +225,7 @@ def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "z
     """
     from parkflow.io import load_scenario
     from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.api import solve
 
     written = []
     for name in names or bundled_scenarios():

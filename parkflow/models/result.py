@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +15,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.errors import InfeasibleError
-
-
-class SolveStatus(str, Enum):
-    """Statuses of a solve (docs/reporting.md, "summary.json")."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"  # stopped at the time limit; the gap is reported
-    TARGET_UNREACHABLE = "target_unreachable"  # elastic slack used on a target row
-    INFEASIBLE = "infeasible"
-    ERROR = "error"
-
-    @property
-    def has_solution(self) -> bool:
-        """True when flows are available."""
-        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TARGET_UNREACHABLE)
+from parkflow.models.enums import SolveStatus  # defined once there; re-exported here
 
 
 @dataclass

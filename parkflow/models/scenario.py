@@ -38,7 +38,6 @@ BULK_GROUP = "bulk_solid_waste"
 #: The category id (and built-in material id) of tailings, which the Sichuan targets exclude.
 TAILINGS = "tailings"
 
-OBJECTIVES = ("cost", "utilisation", "co2")
 SCOPE_KINDS = ("all", "each_park", "park", "city")
 
 

@@ -8,6 +8,17 @@ CP-SAT returns wrong "optimal" answers on models with continuous variables.
 
 Do not import PuLP in a process that uses this module: it loads another HiGHS library globally and
 every OR-Tools HiGHS path then crashes.
+
+The solve goes through ``ortools.math_opt.core.python.solver.solve``, a private pybind function
+with nine positional arguments: the public ``mathopt.solve`` takes a Python ``Model`` and parses
+the result into per-variable dictionaries, far too slow at 100,000 columns. Its signature is
+checked by :func:`core_solve_signature_problem` (a test fails naming it when OR-Tools changes
+it), and ``ortools`` is pinned in pyproject.toml to the versions tested.
+
+Interrupts: the native solve runs in a worker thread while the calling (main) thread waits in
+short steps, so that a signal handler can run; on :class:`KeyboardInterrupt` (or a SIGTERM
+turned into one by :mod:`parkflow.interrupt`) the solve's MathOpt ``SolveInterrupter`` is
+triggered and the interrupt is re-raised at once.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,14 +35,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from parkflow import interrupt
 from parkflow.errors import SolverUnavailableError
+from parkflow.models.enums import DEFAULT_SOLVER, MATHOPT_LIMITS, SolverName, Termination
 from parkflow.solvers.formulation import SparseModel
 
 __all__ = ["SOLVERS", "BackendResult", "available_solvers", "check_solver", "solve_model",
-           "solve_parameters", "is_feasible", "to_proto"]
+           "solve_parameters", "is_feasible", "to_proto", "core_solve_signature_problem",
+           "CORE_SOLVE_PARAMETERS"]
 
-#: Our solver names → MathOpt SolverType member names.
-SOLVERS: dict[str, str] = {"highs": "HIGHS", "scip": "GSCIP"}
+#: Our solver names → MathOpt SolverType member names (from :class:`SolverName`).
+SOLVERS: dict[str, str] = {m.value: m.mathopt for m in SolverName}
 _ALIASES = {"gscip": "scip", "HiGHS": "highs", "SCIP": "scip"}
 
 
@@ -57,7 +72,7 @@ class BackendResult:
 def canonical_name(name: str | None) -> str:
     """Normalise a solver name (``None`` → ``highs``)."""
     if not name:
-        return "highs"
+        return DEFAULT_SOLVER
     name = str(name).strip()
     return _ALIASES.get(name, name.lower())
 
@@ -142,8 +157,47 @@ def is_feasible(model: SparseModel, x: np.ndarray, tol: float = 1e-6) -> bool:
     return bool(np.all(ax >= model.row_lower - rtol) and np.all(ax <= model.row_upper + rtol))
 
 
+#: The parameters of ``ortools.math_opt.core.python.solver.solve``, in order, as this module
+#: passes them (checked by :func:`core_solve_signature_problem`).
+CORE_SOLVE_PARAMETERS = ("model", "solver_type", "solver_initializer", "parameters",
+                         "model_parameters", "message_callback", "callback_registration",
+                         "user_cb", "interrupter")
+
+
+def core_solve_signature_problem() -> str:
+    """"" when the private MathOpt call this module makes still has the expected signature.
+
+    Otherwise a sentence naming the function, what was expected and what was found (the
+    pybind docstring's parameter names).
+
+    >>> core_solve_signature_problem()
+    ''
+    """
+    import re
+
+    from ortools.math_opt.core.python import solver as core_solver
+
+    name = "ortools.math_opt.core.python.solver.solve"
+    doc = (getattr(core_solver, "solve", None).__doc__ or "").strip()
+    m = re.match(r"solve\((.*)\)\s*->", doc.splitlines()[0] if doc else "")
+    if not m:
+        return f"{name}: its signature could not be read (docstring {doc[:80]!r})"
+    found = tuple(p.split(":")[0].strip() for p in re.split(r",\s*(?=\w+: )", m.group(1)))
+    if found != CORE_SOLVE_PARAMETERS:
+        expected = ", ".join(CORE_SOLVE_PARAMETERS)
+        return (f"{name} changed: parkflow.solvers.backends passes {expected}"
+                f" but OR-Tools now takes {', '.join(found)}; adapt _solve_proto")
+    return ""
+
+
+#: Back-ends given the MathOpt interrupter: GSCIP with one prints "SCIPcatchEvent does not support
+#: variable or row change events" on stderr (ortools 9.15); it is stopped by the process exit.
+_INTERRUPTIBLE = frozenset({SolverName.HIGHS.value})
+
+
 def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
                  gap: float | None, start: np.ndarray | None = None):  # noqa: ANN202
+    """Run the native solve in a worker thread; the caller's thread waits, interruptible."""
     from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver as core_solver
     from ortools.math_opt.python import (
@@ -151,6 +205,7 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
         init_arguments,
         parameters,
     )
+    from ortools.util.python import solve_interrupter
 
     params = solve_parameters(time_limit_s, gap)
     solver_type = getattr(parameters.SolverType, SOLVERS[solver])
@@ -159,10 +214,32 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
         hint = model_params.solution_hints.add()
         hint.variable_values.ids.extend(range(len(start)))
         hint.variable_values.values.extend(np.asarray(start, dtype=float).tolist())
-    return core_solver.solve(
-        proto, solver_type.value, init_arguments.StreamableSolverInitArguments().to_proto(),
-        params.to_proto(), model_params, None,
-        callback.CallbackRegistration().to_proto(), None, None)
+    stopper = solve_interrupter.SolveInterrupter()
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = core_solver.solve(
+                proto, solver_type.value,
+                init_arguments.StreamableSolverInitArguments().to_proto(), params.to_proto(),
+                model_params, None, callback.CallbackRegistration().to_proto(), None,
+                stopper.pybind_interrupter if solver in _INTERRUPTIBLE else None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="parkflow-solve", daemon=True)
+    with interrupt.on_interrupt(stopper.interrupt):
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.05)
+        except KeyboardInterrupt:
+            stopper.interrupt()
+            worker.join(0.2)
+            raise
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]
 
 
 @contextlib.contextmanager
@@ -239,15 +316,8 @@ def check_solver(name: str | None) -> str:
     return name
 
 
-_TERMINATION = {1: "optimal", 2: "infeasible", 3: "unbounded", 4: "infeasible_or_unbounded",
-                5: "imprecise", 6: "no_solution_found", 7: "numerical_error", 8: "other_error",
-                9: "feasible"}
-_LIMITS = {0: "", 1: "undetermined", 2: "iteration", 3: "time", 4: "node", 5: "solution",
-           6: "memory", 7: "objective", 8: "norm", 9: "interrupted", 10: "slow_progress",
-           11: "other", 12: "cutoff"}
-
-
-def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: float | None = None,
+def solve_model(model: SparseModel, solver: str | None = DEFAULT_SOLVER,
+                time_limit_s: float | None = None,
                 gap: float | None = None, check: bool = True, start: np.ndarray | None = None
                 ) -> BackendResult:
     """Solve a sparse model with MathOpt.
@@ -284,9 +354,10 @@ def solve_model(model: SparseModel, solver: str | None = "highs", time_limit_s: 
                              time.perf_counter() - t0, f"error: {exc}", name)
     elapsed = time.perf_counter() - t0
     reason = int(res.termination.reason)
-    term = _TERMINATION.get(reason, str(reason))
-    limit = _LIMITS.get(int(res.termination.limit), "other") if term in (
-        "feasible", "no_solution_found") else ""
+    known = Termination.from_mathopt(reason)
+    term = known.value if known is not None else str(reason)
+    limit = MATHOPT_LIMITS.get(int(res.termination.limit), "other") if term in (
+        Termination.FEASIBLE, Termination.NO_SOLUTION_FOUND) else ""
     x = None
     if len(res.solutions) and res.solutions[0].HasField("primal_solution"):
         ps = res.solutions[0].primal_solution

@@ -1,7 +1,7 @@
 r"""Decomposed solve: reduced candidates, independent blocks, Lagrangian relaxation of the target.
 
 :func:`solve_decomposed` gives the same :class:`~parkflow.models.result.Result` as
-:func:`parkflow.solvers.solve.solve` (``objective="cost"``), computed differently:
+:func:`parkflow.solvers.full.solve_network` (``objective="cost"``), computed differently:
 
 1. **Reduction** — :func:`parkflow.solvers.reduce.reduce_links` drops dominated, unprofitable and
    (heuristically) far-and-expensive candidates.
@@ -31,13 +31,15 @@ The reported ``solver["gap"]`` is that proven gap (against the reduced network: 
 reduction rules keep its optimum; the heuristic one may raise it slightly, see reduce.py). With no
 coupling row the blocks' own gaps give the bound. With several coupling rows (e.g. ``each_park``
 targets spanning components) the reduced network is solved whole with
-:func:`parkflow.solvers.solve.solve_network` (``message`` says so). Objectives other than
+:func:`parkflow.solvers.full.solve_network` (``message`` says so). Objectives other than
 ``cost`` are solved that way too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,18 +52,21 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from parkflow.models.result import Result, SolveStatus
+from parkflow import interrupt
+from parkflow.models.enums import SolveStatus
+from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.backends import solve_model
-from parkflow.solvers.formulation import DEFAULT_PENALTY_CNY_PER_T, SparseModel, build
-from parkflow.solvers.reduce import reduce_links
-from parkflow.solvers.solve import (
-    empty_result,
-    resolve_options,
-    result_from_solution,
-    solve_network,
+from parkflow.solvers.formulation import (
+    DEFAULT_PENALTY_CNY_PER_T,
+    Formulation,
+    SparseModel,
+    build,
 )
+from parkflow.solvers.full import resolve_options, solve_network
+from parkflow.solvers.reduce import reduce_links
+from parkflow.solvers.solution import empty_result, result_from_solution
 
 __all__ = ["solve_decomposed", "component_labels", "BlockSolution", "solve_block"]
 
@@ -107,6 +112,12 @@ def _solve_job(args: tuple[SparseModel, str, float | None, float | None]) -> Blo
     return solve_block(*args)
 
 
+def _worker_init() -> None:
+    """Block workers ignore Ctrl-C (the terminal sends it to the whole process group): the
+    parent stops them (:meth:`_Runner.kill`), so a worker never prints a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # ---------------------------------------------------------------------------------------------
 # components and blocks
 # ---------------------------------------------------------------------------------------------
@@ -128,20 +139,13 @@ def component_labels(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray,
     return lab[:ns], lab[ns:], int(n)
 
 
-def _column_labels(model: SparseModel, network: CandidateNetwork, src_lab: np.ndarray
+def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.ndarray
                    ) -> np.ndarray:
     """Component of each model column; -1 for the target slacks."""
-    cols = model.columns
-    assert cols is not None
-    lab = np.full(cols.n, -1, dtype=np.int64)
     ls = src_lab[network.sources.index.get_indexer(pd.Index(network.links["source_id"]))]
-    lab[cols.flow:cols.flow + cols.n_links] = ls
-    lab[cols.build:cols.build + cols.n_links] = ls
-    if cols.n_stock:
-        ks = network.sources.index.get_indexer(pd.Index(network.stock["source_id"]))
-        lab[cols.draw:cols.draw + cols.n_stock] = np.where(ks >= 0, src_lab[np.maximum(ks, 0)],
-                                                           -1)
-    return lab
+    ks = network.sources.index.get_indexer(pd.Index(network.stock["source_id"]))
+    draw = np.where(ks >= 0, src_lab[np.maximum(ks, 0)], -1) if len(ks) else ks
+    return form.layout.labels({"flow": ls, "build": ls, "draw": draw})
 
 
 def _row_labels(A: sp.csr_matrix, col_lab: np.ndarray) -> np.ndarray:
@@ -184,22 +188,28 @@ def _sub_model(model: SparseModel, rows: np.ndarray, cols: np.ndarray) -> Sparse
                    row_upper=model.row_upper[rows], col_names=model.col_names[cols],
                    col_lower=model.col_lower[cols], col_upper=model.col_upper[cols],
                    integer=model.integer[cols], c=model.c[cols].copy(), offset=0.0,
-                   maximise=False, columns=None, families={}, vectors={}, members=None)
+                   maximise=False, families={})
 
 
 # ---------------------------------------------------------------------------------------------
 # the decomposed solve
 # ---------------------------------------------------------------------------------------------
 class _Runner:
-    """Solve the blocks for one objective vector, in a pool or in turn."""
+    """Solve the blocks for one objective vector, in a pool or in turn.
+
+    On an interrupt (:mod:`parkflow.interrupt`) the worker processes are killed at once.
+    """
 
     def __init__(self, blocks: list[tuple[SparseModel, np.ndarray]], solver: str, jobs: int):
         self.blocks = blocks
         self.solver = solver
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
+        self._stack = contextlib.ExitStack()
         if jobs > 1 and len(blocks) > 1:
             self.pool = ProcessPoolExecutor(max_workers=min(jobs, len(blocks)),
-                                            mp_context=multiprocessing.get_context("spawn"))
+                                            mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_init)
+            self._stack.enter_context(interrupt.on_interrupt(self.kill))
 
     def run(self, c_full: np.ndarray, time_limit_s: float | None, gap: float | None
             ) -> list[BlockSolution]:
@@ -211,17 +221,30 @@ class _Runner:
             except BrokenProcessPool:  # e.g. a script without an ``if __name__ == "__main__"``
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
+            except KeyboardInterrupt:
+                self.kill()
+                raise
         return [_solve_job(a) for a in args]
 
+    def kill(self) -> None:
+        """Stop the worker processes now (safe from another thread)."""
+        pool = self.pool
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public way to stop running workers before Python 3.14
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+        with contextlib.suppress(Exception):
+            # wait: the dead workers are reaped and the queues' semaphores released, so that
+            # multiprocessing's resource tracker has no "leaked semaphore" warning to print
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = None
+
     def close(self) -> None:
+        self._stack.close()
         if self.pool is not None:
             self.pool.shutdown()
-
-
-def _assemble(scenario: Scenario, network: CandidateNetwork, model: SparseModel, x: np.ndarray,
-              status: SolveStatus, info: dict[str, Any], message: str) -> Result:
-    """The Result of a full-model solution vector (see ``result_from_solution``)."""
-    return result_from_solution(scenario, network, model, x, status, info, message)
 
 
 def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: str | None = None,
@@ -262,7 +285,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     Returns
     -------
     Result
-        As :func:`~parkflow.solvers.solve.solve` (no ``baseline``). ``solver`` also holds
+        As :func:`parkflow.solve` (no ``baseline``). ``solver`` also holds
         ``bound`` (proven lower bound, CNY/a incl. penalty), ``multiplier`` (CNY/t),
         ``n_components``, ``n_blocks``, ``n_iterations``, ``reduction``, ``n_links_full``.
     """
@@ -297,16 +320,15 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         return res
 
     t = time.perf_counter()
-    model = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks)
-    cols = model.columns
-    assert cols is not None
+    form = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks)
+    model, lay = form.model, form.layout
     src_lab, _, n_comp = component_labels(net)
-    col_lab = _column_labels(model, net, src_lab)
+    col_lab = _column_labels(form, net, src_lab)
     row_lab = _row_labels(model.A, col_lab)
     if (relax_target
             and model.families["target_rate"].stop - model.families["target_rate"].start == 1):
         row_lab[model.families["target_rate"]] = -2
-    slack_pos = np.arange(cols.slack, cols.slack + cols.n_slack)
+    slack_pos = lay.positions("slack")
     target_rows = np.arange(model.families["target_rate"].start,
                             model.families["target_rate"].stop)
     # a local target row takes its slack into its component
@@ -349,7 +371,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         rhs = float(model.row_lower[coupling[0]])
         penalty = float(model.c[s_col])
     else:
-        a, rhs, penalty, s_col = np.zeros(cols.n), 0.0, DEFAULT_PENALTY_CNY_PER_T, -1
+        a, rhs, penalty, s_col = lay.vector(), 0.0, DEFAULT_PENALTY_CNY_PER_T, -1
 
     comp_of = col_lab  # per column, -1 for the coupling slack
     runner = _Runner(blocks, solver_name, jobs)
@@ -370,7 +392,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         solver_s += max(s.time_s for s in sols)
         if any(s.x is None for s in sols):
             return None, -np.inf, np.nan
-        x = np.zeros(cols.n)
+        x = lay.vector()
         for (_, cb), s in zip(blocks, sols, strict=True):
             x[cb] = s.x
         lb = float(sum(s.bound for s in sols)) + lam_v * rhs
@@ -403,7 +425,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         k = int(np.searchsorted(reach, need - 1e-9)) + 1
         switch = np.zeros(n_comp, dtype=bool)
         switch[order[:k]] = True
-        take = np.zeros(cols.n, dtype=bool)
+        take = np.zeros(lay.n, dtype=bool)
         take[comps] = switch[lab]
         x = np.where(take, hi_x, lo_x)
         return x, cost_of(x)
@@ -510,4 +532,4 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         status = SolveStatus.FEASIBLE
     message = "" if status == SolveStatus.OPTIMAL else \
         f"stopped ({stopped or 'iterations'}); proven relative gap {proven:.4g}"
-    return _assemble(scenario, net, model, best_x, status, info, message)
+    return result_from_solution(scenario, net, form, best_x, status, info, message)

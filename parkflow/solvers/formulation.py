@@ -1,4 +1,4 @@
-r"""The mixed-integer linear programme of parkflow (SPEC §4), as one solver-neutral sparse model.
+r"""The mixed-integer linear programme of parkflow (docs/model.md), as one solver-neutral model.
 
 Sets
 ----
@@ -33,8 +33,8 @@ Variables
 * :math:`r_k \ge 0` ``draw[k]`` — t/a drawn from stockpile :math:`k`;
 * :math:`\sigma_e \ge 0` ``slack[e]`` — t/a by which target entry :math:`e` is missed (elastic).
 
-Objective ``cost`` (CNY/a, minimised; exactly SPEC §4 plus the slack penalty)
------------------------------------------------------------------------------
+Objective ``cost`` (CNY/a, minimised; docs/model.md "Objective" plus the slack penalty)
+------------------------------------------------------------------------------------
 .. math::
 
     \min \sum_l f_l (t_l + p_l - \eta_l v_l - w_l) + \sum_l F_l b_l + P \sum_e \sigma_e
@@ -55,7 +55,11 @@ utilised amount counted where it leaves the source.
 
 The alternative objectives (``utilisation``, ``co2``) reuse this model with another objective
 vector (:func:`objective_vectors`) and one extra row (:func:`with_row`); see
-:mod:`parkflow.solvers.solve`.
+:mod:`parkflow.solvers.full`.
+
+:func:`build` returns a :class:`Formulation`: the :class:`SparseModel` (rows and columns only),
+its :class:`~parkflow.solvers.layout.Layout` (which column block is ``flow``, ``build``, ``draw``,
+``slack``), the target entries with their source membership, and the per-link objective parts.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from parkflow.models.scenario import Target
+from parkflow.solvers.layout import VARIABLES, Layout
 
 if TYPE_CHECKING:
     from parkflow.network import CandidateNetwork
@@ -76,6 +81,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Block",
     "SparseModel",
+    "Formulation",
+    "Layout",
     "build",
     "supply_limit",
     "use_capacity",
@@ -90,50 +97,15 @@ __all__ = [
     "with_objective",
     "DEFAULT_PENALTY_CNY_PER_T",
     "FAMILIES",
+    "VARIABLES",
 ]
 
 #: Penalty of one t/a of target shortfall in the ``cost`` objective (CNY per t). Larger than any
-#: per-t economics of bulk solids; a shortfall is confirmed by a second solve (see solve.py).
+#: per-t economics of bulk solids; a shortfall is confirmed by a second solve (see full.py).
 DEFAULT_PENALTY_CNY_PER_T = 1.0e4
 
 FAMILIES = ("supply_limit", "use_capacity", "link_activation", "min_flow", "stock_draw_limit",
             "existing_links", "target_rate")
-VARIABLES = ("flow", "build", "draw", "slack")
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Positions of the variable families in the model's column vector."""
-
-    n_links: int
-    n_stock: int
-    n_slack: int
-
-    @property
-    def flow(self) -> int:
-        """Offset of ``flow``."""
-        return 0
-
-    @property
-    def build(self) -> int:
-        """Offset of ``build``."""
-        return self.n_links
-
-    @property
-    def draw(self) -> int:
-        """Offset of ``draw``."""
-        return 2 * self.n_links
-
-    @property
-    def slack(self) -> int:
-        """Offset of ``slack``."""
-        return 2 * self.n_links + self.n_stock
-
-    @property
-    def n(self) -> int:
-        """Number of columns."""
-        return 2 * self.n_links + self.n_stock + self.n_slack
-
 
 @dataclass
 class Block:
@@ -164,7 +136,12 @@ class Block:
 @dataclass
 class SparseModel:
     """A solver-neutral MILP: ``min/max c·x + offset`` s.t. ``row_lower ≤ A x ≤ row_upper``,
-    ``col_lower ≤ x ≤ col_upper``, ``x[integer]`` integral."""
+    ``col_lower ≤ x ≤ col_upper``, ``x[integer]`` integral.
+
+    Rows and columns only: matrix, bounds, names, integrality, objective, and ``families`` (the
+    row block of each constraint family, by name). What the columns mean is the
+    :class:`~parkflow.solvers.layout.Layout` of the :class:`Formulation`.
+    """
 
     A: sp.csr_matrix
     row_names: np.ndarray
@@ -177,11 +154,7 @@ class SparseModel:
     c: np.ndarray
     offset: float = 0.0
     maximise: bool = False
-    columns: Columns | None = None
     families: dict[str, slice] = field(default_factory=dict)
-    entries: pd.DataFrame = field(default_factory=pd.DataFrame)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    members: sp.csr_matrix | None = None
 
     @property
     def n_variables(self) -> int:
@@ -201,6 +174,40 @@ class SparseModel:
     def rows_of(self, family: str) -> np.ndarray:
         """Row names of one family."""
         return self.row_names[self.families.get(family, slice(0, 0))]
+
+    def rows(self, family: str) -> slice:
+        """Row block of one family (empty when the model has none)."""
+        return self.families.get(family, slice(0, 0))
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """What :func:`build` returns: the sparse model and what its rows and columns mean.
+
+    Attributes
+    ----------
+    model : SparseModel
+        The MILP (rows and columns only).
+    layout : Layout
+        Column blocks ``flow[l], build[l], draw[k], slack[e]``.
+    entries : pandas.DataFrame
+        Target entries (index ``entry_id``): ``id, scope, target, generated``
+        (:func:`target_entries`).
+    members : scipy.sparse.csr_matrix
+        ``entries × sources`` 0/1 membership.
+    vectors : dict of str to ndarray
+        Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns).
+    """
+
+    model: SparseModel
+    layout: Layout
+    entries: pd.DataFrame
+    members: sp.csr_matrix
+    vectors: dict[str, np.ndarray]
+
+    def with_model(self, model: SparseModel) -> Formulation:
+        """The same formulation around another model of the same columns (a variant)."""
+        return replace(self, model=model)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +231,7 @@ def _block(name: str, row_ids: Iterable[Any], rows: np.ndarray, cols: np.ndarray
 # ---------------------------------------------------------------------------------------------
 # constraint families
 # ---------------------------------------------------------------------------------------------
-def supply_limit(network: CandidateNetwork, cols: Columns) -> Block:
+def supply_limit(network: CandidateNetwork, lay: Layout) -> Block:
     r"""Outflow of each source stays within what it generates plus what it draws from stock.
 
     .. math:: \sum_{l \in L^{out}(s)} f_l - \sum_{k \in K(s)} r_k \le G_s \qquad \forall s \in S
@@ -234,13 +241,13 @@ def supply_limit(network: CandidateNetwork, cols: Columns) -> Block:
     kr = _positions(network.stock["source_id"], src.index)
     keep = kr >= 0
     rows = np.concatenate([lr, kr[keep]])
-    cc = np.concatenate([cols.flow + np.arange(len(lr)), cols.draw + np.flatnonzero(keep)])
+    cc = np.concatenate([lay.positions("flow"), lay.offset("draw") + np.flatnonzero(keep)])
     vals = np.concatenate([np.ones(len(lr)), -np.ones(int(keep.sum()))])
     return _block("supply_limit", src.index, rows, cc, vals, -np.inf,
                   src["generated"].to_numpy(dtype=float))
 
 
-def use_capacity(network: CandidateNetwork, cols: Columns) -> Block:
+def use_capacity(network: CandidateNetwork, lay: Layout) -> Block:
     r"""What each use receives after losses stays within its capacity.
 
     .. math:: \sum_{l \in L^{in}(u)} \eta_l f_l \le C_u \qquad \forall u \in U
@@ -248,11 +255,11 @@ def use_capacity(network: CandidateNetwork, cols: Columns) -> Block:
     snk = network.sinks
     rows = _positions(network.links["use_id"], snk.index)
     vals = network.links["efficiency"].to_numpy(dtype=float)
-    return _block("use_capacity", snk.index, rows, cols.flow + np.arange(len(rows)), vals,
+    return _block("use_capacity", snk.index, rows, lay.offset("flow") + np.arange(len(rows)), vals,
                   -np.inf, snk["capacity"].to_numpy(dtype=float))
 
 
-def link_activation(network: CandidateNetwork, cols: Columns) -> Block:
+def link_activation(network: CandidateNetwork, lay: Layout) -> Block:
     r"""Flow only on a built link, up to its tight bound.
 
     .. math:: f_l - B_l b_l \le 0 \qquad \forall l \in L
@@ -261,12 +268,12 @@ def link_activation(network: CandidateNetwork, cols: Columns) -> Block:
     n = len(links)
     k = np.arange(n)
     return _block("link_activation", links.index, np.concatenate([k, k]),
-                  np.concatenate([cols.flow + k, cols.build + k]),
+                  np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
                   np.concatenate([np.ones(n), -links["bound"].to_numpy(dtype=float)]),
                   -np.inf, 0.0)
 
 
-def min_flow(network: CandidateNetwork, cols: Columns, min_flow_per_a: float = 0.0) -> Block:
+def min_flow(network: CandidateNetwork, lay: Layout, min_flow_per_a: float = 0.0) -> Block:
     r"""A built link carries at least the minimum economic flow (capped at its bound).
 
     .. math:: f_l - \min(q, B_l)\, b_l \ge 0 \qquad \forall l \in L \quad (q > 0)
@@ -278,29 +285,31 @@ def min_flow(network: CandidateNetwork, cols: Columns, min_flow_per_a: float = 0
     k = np.arange(n)
     q = np.minimum(float(min_flow_per_a), links["bound"].to_numpy(dtype=float))
     return _block("min_flow", links.index, np.concatenate([k, k]),
-                  np.concatenate([cols.flow + k, cols.build + k]),
+                  np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
                   np.concatenate([np.ones(n), -q]), 0.0, np.inf)
 
 
-def stock_draw_limit(network: CandidateNetwork, cols: Columns) -> Block:
+def stock_draw_limit(network: CandidateNetwork, lay: Layout) -> Block:
     r"""Each stockpile gives at most its yearly draw limit.
 
     .. math:: r_k \le D_k \qquad \forall k \in K
     """
     stock = network.stock
     k = np.arange(len(stock))
-    return _block("stock_draw_limit", stock.index, k, cols.draw + k, np.ones(len(stock)), 0.0,
+    return _block("stock_draw_limit", stock.index, k, lay.positions("draw"), np.ones(len(stock)),
+                  0.0,
                   stock["max_draw"].to_numpy(dtype=float))
 
 
-def existing_links(network: CandidateNetwork, cols: Columns) -> Block:
+def existing_links(network: CandidateNetwork, lay: Layout) -> Block:
     r"""Links that exist already are open.
 
     .. math:: b_l \ge 1 \qquad \forall l \in L^{ex}
     """
     links = network.links
     pos = np.flatnonzero(links["existing"].to_numpy(dtype=bool))
-    return _block("existing_links", links.index[pos], np.arange(len(pos)), cols.build + pos,
+    return _block("existing_links", links.index[pos], np.arange(len(pos)),
+                  lay.offset("build") + pos,
                   np.ones(len(pos)), 1.0, np.inf)
 
 
@@ -355,7 +364,7 @@ def _incidence(keys: pd.Series, index: pd.Index) -> sp.csr_matrix:
                          shape=(len(index), len(keys)))
 
 
-def target_rate(network: CandidateNetwork, cols: Columns, entries: pd.DataFrame,
+def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
                 members: sp.csr_matrix) -> Block:
     r"""Each target entry: utilised ≥ rate × (generated + drawn), elastic.
 
@@ -371,7 +380,8 @@ def target_rate(network: CandidateNetwork, cols: Columns, entries: pd.DataFrame,
     dr = (sp.diags(-rate) @ members @ _incidence(network.stock["source_id"], src.index)).tocoo()
     k = np.arange(n)
     rows = np.concatenate([fl.row, dr.row, k])
-    cc = np.concatenate([cols.flow + fl.col, cols.draw + dr.col, cols.slack + k])
+    cc = np.concatenate([lay.offset("flow") + fl.col, lay.offset("draw") + dr.col,
+                         lay.positions("slack")])
     vals = np.concatenate([fl.data, dr.data, np.ones(n)])
     rhs = rate * entries["generated"].to_numpy(dtype=float)
     return _block("target_rate", entries.index, rows, cc, vals, rhs, np.inf)
@@ -400,14 +410,11 @@ def objective_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
     }
 
 
-def cost_vector(vectors: dict[str, np.ndarray], cols: Columns, penalty: float) -> np.ndarray:
+def cost_vector(vectors: dict[str, np.ndarray], lay: Layout, penalty: float) -> np.ndarray:
     """The ``cost`` objective over all columns (CNY/a), slack penalised by ``penalty``."""
-    c = np.zeros(cols.n)
-    c[cols.flow:cols.flow + cols.n_links] = (vectors["transport"] + vectors["purification"]
-                                              - vectors["value"] - vectors["disposal"])
-    c[cols.build:cols.build + cols.n_links] = vectors["fixed"]
-    c[cols.slack:cols.slack + cols.n_slack] = penalty
-    return c
+    return lay.vector(flow=(vectors["transport"] + vectors["purification"] - vectors["value"]
+                            - vectors["disposal"]),
+                      build=vectors["fixed"], slack=penalty)
 
 
 def with_row(model: SparseModel, coefs: np.ndarray, lower: float, upper: float, name: str
@@ -432,7 +439,7 @@ def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) ->
 # ---------------------------------------------------------------------------------------------
 def build(network: CandidateNetwork, targets: Sequence[Target], objective: str = "cost",
           penalty: float = DEFAULT_PENALTY_CNY_PER_T, min_flow_per_a: float = 0.0,
-          parks: Iterable[str] = ()) -> SparseModel:
+          parks: Iterable[str] = ()) -> Formulation:
     """Stack the variables, every constraint family and the objective into one sparse model.
 
     Parameters
@@ -454,20 +461,21 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
 
     Returns
     -------
-    SparseModel
-        Columns ``flow[l], build[l], draw[k], slack[e]``; rows in the order of :data:`FAMILIES`.
+    Formulation
+        Its model has columns ``flow[l], build[l], draw[k], slack[e]`` (its layout) and rows in
+        the order of :data:`FAMILIES`.
     """
     links = network.links
     entries, members = target_entries(targets, network.sources, parks)
-    cols = Columns(len(links), len(network.stock), len(entries))
+    lay = Layout(links=links.index, stock=network.stock.index, entries=entries.index)
     blocks = [
-        supply_limit(network, cols),
-        use_capacity(network, cols),
-        link_activation(network, cols),
-        min_flow(network, cols, min_flow_per_a),
-        stock_draw_limit(network, cols),
-        existing_links(network, cols),
-        target_rate(network, cols, entries, members),
+        supply_limit(network, lay),
+        use_capacity(network, lay),
+        link_activation(network, lay),
+        min_flow(network, lay, min_flow_per_a),
+        stock_draw_limit(network, lay),
+        existing_links(network, lay),
+        target_rate(network, lay, entries, members),
     ]
     offset = 0
     r_all, c_all, v_all, lo_all, up_all, names = [], [], [], [], [], []
@@ -483,32 +491,20 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         families[b.name] = slice(offset, offset + b.n_rows)
         offset += b.n_rows
     A = sp.csr_matrix((np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
-                      shape=(offset, cols.n))
+                      shape=(offset, lay.n))
     A.sum_duplicates()
     A.eliminate_zeros()
     A.sort_indices()
 
-    lid = links.index.astype(str)
-    col_names = np.concatenate([
-        ("flow[" + lid + "]").to_numpy(dtype=object),
-        ("build[" + lid + "]").to_numpy(dtype=object),
-        ("draw[" + network.stock.index.astype(str) + "]").to_numpy(dtype=object),
-        ("slack[" + entries.index.astype(str) + "]").to_numpy(dtype=object)])
-    col_lower = np.zeros(cols.n)
-    col_upper = np.full(cols.n, np.inf)
-    col_upper[cols.build:cols.build + cols.n_links] = 1.0
-    integer = np.zeros(cols.n, dtype=bool)
-    integer[cols.build:cols.build + cols.n_links] = True
-
+    col_upper = lay.vector(np.inf, build=1.0)
+    integer = lay.vector(0.0, build=1.0).astype(bool)
     vectors = objective_vectors(network)
-    cost = cost_vector(vectors, cols, penalty)
+    cost = cost_vector(vectors, lay, penalty)
     model = SparseModel(A=A, row_names=np.concatenate(names), row_lower=np.concatenate(lo_all),
-                        row_upper=np.concatenate(up_all), col_names=col_names,
-                        col_lower=col_lower, col_upper=col_upper, integer=integer, c=cost,
-                        columns=cols, families=families, entries=entries,
-                        vectors={**vectors, "cost": cost}, members=members)
+                        row_upper=np.concatenate(up_all), col_names=lay.column_names(),
+                        col_lower=np.zeros(lay.n), col_upper=col_upper, integer=integer, c=cost,
+                        families=families)
     if objective == "co2":
-        c = np.zeros(cols.n)
-        c[:cols.n_links] = vectors["co2"]
-        model = with_objective(model, c, maximise=True)
-    return model
+        model = with_objective(model, lay.vector(flow=vectors["co2"]), maximise=True)
+    return Formulation(model=model, layout=lay, entries=entries, members=members,
+                       vectors={**vectors, "cost": cost})

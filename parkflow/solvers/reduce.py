@@ -70,7 +70,10 @@ class Reduction:
 
 
 def net_unit_cost(links: pd.DataFrame) -> np.ndarray:
-    """CNY per unit sent: transport + purification − efficiency × value − disposal (SPEC §4)."""
+    """CNY per unit sent: transport + purification − efficiency × value − disposal.
+
+    The per-unit part of the ``cost`` objective (docs/model.md, "Objective `cost`").
+    """
     eff = links["efficiency"].to_numpy(dtype=float)
     return (links["transport_cny_per_unit"].to_numpy(dtype=float)
             + links["purification_cny_per_unit"].to_numpy(dtype=float)
@@ -165,7 +168,7 @@ def reduce_links(network: CandidateNetwork, targets: Sequence[Target] = (),
         From :func:`parkflow.network.candidate_links`.
     targets : sequence of Target
         The targets of the solve (with their material lists filled, see
-        :func:`parkflow.solvers.solve.expand_targets`); links of target materials are never
+        :func:`parkflow.solvers.full.expand_targets`); links of target materials are never
         dropped as unprofitable.
     objective : {"cost", "utilisation", "co2"}
         The objective the reduced network will be solved for (rules 1–2 depend on it).

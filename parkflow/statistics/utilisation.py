@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from parkflow.models.scenario import BULK_GROUP, Catalogue
+from parkflow.models.scenario import BULK_GROUP, Catalogue, is_tailings
 from parkflow.models.schema import OUTPUT_TABLES
 
 if TYPE_CHECKING:
@@ -122,40 +122,6 @@ def gap_to_target(utilised: Any, generated: Any, drawn: Any, target: float) -> t
     if gap_pp.ndim == 0:
         return float(gap_pp), float(gap_t)
     return gap_pp, gap_t
-
-
-def is_tailings(materials: pd.DataFrame) -> pd.Series:
-    """Whether each material of a materials table counts as tailings — the one rule used everywhere.
-
-    A material is tailings when its ``is_tailings`` flag is true **or** its ``category`` is
-    ``"tailings"``. The Sichuan targets exclude tailings (docs/reporting.md); target expansion
-    (:func:`parkflow.solvers.solve.expand_targets`), the utilisation indicators
-    (``bulk_excl_tailings``) and the report all use this rule.
-
-    Parameters
-    ----------
-    materials : DataFrame
-        ``Catalogue.materials`` (index material id; columns ``is_tailings`` and/or ``category``,
-        either may be missing).
-
-    Returns
-    -------
-    Series of bool
-        Indexed like ``materials``.
-
-    >>> import pandas as pd
-    >>> m = pd.DataFrame({"category": ["tailings", "fly_ash", "other"],
-    ...                   "is_tailings": [False, False, True]}, index=["a", "b", "c"])
-    >>> is_tailings(m).tolist()
-    [True, False, True]
-    """
-    flag = materials["is_tailings"] if "is_tailings" in materials.columns else \
-        pd.Series(False, index=materials.index)
-    flag = flag.map(lambda v: str(v).strip().lower() in ("true", "1", "1.0", "yes")) \
-        if flag.dtype != bool else flag
-    cat = materials["category"].astype(str) == TAILINGS if "category" in materials.columns else \
-        pd.Series(False, index=materials.index)
-    return (flag.astype(bool) | cat).astype(bool)
 
 
 def tailings_materials(catalogue: Catalogue | None) -> set[str]:

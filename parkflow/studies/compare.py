@@ -378,7 +378,7 @@ def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     if result_a is None or result_b is None:
-        from parkflow.solvers.solve import solve
+        from parkflow.solvers.api import solve
 
         if result_a is None:
             result_a = solve(scenario_a, **solve_kwargs)

@@ -129,7 +129,7 @@ def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] |
         ``co2_avoided_t_per_a``, ``links_built``, ``status``, ``dominated``, ``solve_time_s``,
         ``gap``. Attributes ``rate_today`` and ``rate_best`` are in ``df.attrs``.
     """
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.api import solve
 
     if not scenario.targets:
         raise ValueError(f"{scenario.name}: the scenario has no target to draw a front against")

@@ -325,7 +325,7 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
                            "params_json": json.dumps(params, sort_keys=True, default=str)}
     start = time.perf_counter()
     try:
-        from parkflow.solvers.solve import solve
+        from parkflow.solvers.api import solve
         from parkflow.statistics.diagnosis import target_rate
         from parkflow.studies.pareto import total_cost
 

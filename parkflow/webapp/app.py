@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import parkflow as pf
-from parkflow.webapp import _deps
+import parkflow.webapp._deps as _deps
 from parkflow.webapp.jobs import JobQueue
 from parkflow.webapp.workspace import (
     TABLES,

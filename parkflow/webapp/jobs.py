@@ -115,7 +115,7 @@ class JobQueue:
             self._run(job)
 
     def _run(self, job: Job) -> None:
-        from parkflow.webapp import worker
+        import parkflow.webapp.worker as worker
 
         messages = self._ctx.Queue()
         job.state, job.started, job.phase = "running", time.time(), "start"

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import parkflow as pf
-from parkflow.webapp import _deps
+import parkflow.webapp._deps as _deps
 
 # imported here so that the fork server has them loaded before it forks a worker
 import parkflow.io  # noqa: F401  isort: skip
-import parkflow.solvers.solve  # noqa: F401  isort: skip
+import parkflow.solvers.api  # noqa: F401  isort: skip
 
 
 def _num(value: Any) -> float | None:

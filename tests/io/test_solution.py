@@ -19,7 +19,7 @@ from parkflow.io.solution import (
     scenario_sha256,
     write_solution,
 )
-from parkflow.solvers.solve import solve
+from parkflow.solvers.api import solve
 
 
 @pytest.fixture(scope="module")

@@ -69,13 +69,13 @@ def test_compare_page_draws_both_maps(tmp_path):
 
 @pytest.mark.slow
 def test_bundled_map_in_the_browser(tmp_path):
-    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.api")
     base = ROOT / "scenarios" / "leshan-wutongqiao"
     if not (base / "scenario.yaml").is_file():
         pytest.skip("bundled scenario leshan-wutongqiao not present")
     from parkflow.io import load_scenario
     from parkflow.maps import built_links
-    from parkflow.solvers.solve import solve
+    from parkflow.solvers.api import solve
 
     sc = load_scenario(base)
     res = solve(sc)

@@ -248,7 +248,7 @@ def test_cli_map_needs_a_solve_folder(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_cli_solve_then_map(tmp_path):
-    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.api")
     pytest.importorskip("parkflow.io.solution")
     from pathlib import Path
 

@@ -16,7 +16,8 @@ from strategies import scenarios
 
 from parkflow.io.solution import write_solution
 from parkflow.network import CandidateNetwork, candidate_links
-from parkflow.solvers.solve import expand_targets, solve, solve_network
+from parkflow.solvers.api import solve
+from parkflow.solvers.full import expand_targets, solve_network
 
 _SETTINGS = settings(max_examples=20, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

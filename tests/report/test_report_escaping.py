@@ -18,7 +18,7 @@ from _solve_helpers import tiny_park
 
 from parkflow.report import build_report, to_html, write_reports
 from parkflow.report.render import formula_safe
-from parkflow.solvers.solve import solve
+from parkflow.solvers.api import solve
 
 RUN = "document.title='X'+'SS'"
 HOSTILE = {

@@ -105,7 +105,7 @@ VARIANT = ROOT / "scenarios" / "leshan-wutongqiao-variants" / "gypsum-board.yaml
 
 @pytest.mark.slow
 def test_cli_compare_bundled_variant(tmp_path):
-    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.api")
     if not (BASE / "scenario.yaml").is_file():
         pytest.skip("bundled scenario leshan-wutongqiao not present")
     from parkflow.cli import main

@@ -79,8 +79,8 @@ def test_bad_sizes_are_refused():
 
 def test_generated_scenario_validates_and_solves():
     pytest.importorskip("parkflow.io")
-    pytest.importorskip("parkflow.solvers.solve")
-    from parkflow.solvers.solve import solve
+    pytest.importorskip("parkflow.solvers.api")
+    from parkflow.solvers.api import solve
     from parkflow.studies.generate import generate_scenario
 
     sc = generate_scenario(30, 3, seed=0)

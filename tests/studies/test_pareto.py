@@ -31,7 +31,7 @@ def test_monotone_front_replaces_a_dearer_point_below_a_cheaper_one():
 @pytest.fixture(scope="module")
 def tiny_scenario():
     io = pytest.importorskip("parkflow.io")
-    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.api")
     return io.scenario_from_frames("tiny-pareto", *tiny_frames())
 
 

@@ -75,7 +75,7 @@ def test_unknown_parameter_names_are_refused_before_running(tiny_scenario):
 
 
 def test_sweep_on_two_workers_survives_a_failed_run_and_resumes(tiny_scenario, tmp_path):
-    pytest.importorskip("parkflow.solvers.solve")
+    pytest.importorskip("parkflow.solvers.api")
     from parkflow.studies.sweep import read_table, run_sweep
 
     out = tmp_path / "sweep"

@@ -17,8 +17,8 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import parkflow as pf  # noqa: E402
-from parkflow.webapp import host_warning  # noqa: E402
 from parkflow.webapp.app import create_app  # noqa: E402
+from parkflow.webapp.server import host_warning  # noqa: E402
 from parkflow.webapp.workspace import coerce, overlay_of, read_tables  # noqa: E402
 
 BUNDLED = "leshan-wutongqiao"

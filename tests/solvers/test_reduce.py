@@ -7,8 +7,8 @@ import pytest
 
 from parkflow.models.scenario import Target
 from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.solvers.full import expand_targets, solve_network
 from parkflow.solvers.reduce import reduce_links
-from parkflow.solvers.solve import expand_targets, solve_network
 from parkflow.studies.generate import generate_scenario
 
 

@@ -13,14 +13,15 @@ import pytest
 from _solve_helpers import tiny_park
 
 from parkflow.network import candidate_links
+from parkflow.solvers.api import solve
 from parkflow.solvers.backends import solve_model
 from parkflow.solvers.formulation import FAMILIES, build
-from parkflow.solvers.solve import expand_targets, solve
+from parkflow.solvers.full import expand_targets
 
 
 def _model(sc, **kw):
     net = candidate_links(sc)
-    return net, build(net, expand_targets(sc.targets, sc), **kw)
+    return net, build(net, expand_targets(sc.targets, sc), **kw).model
 
 
 def _row(model, name):

@@ -18,8 +18,8 @@ from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
 from parkflow.io.solution import read_result as read_solution
 from parkflow.io.solution import write_solution
 from parkflow.models.result import summary_dict
+from parkflow.solvers.api import solve
 from parkflow.solvers.backends import available_solvers, solve_parameters
-from parkflow.solvers.solve import solve
 
 SOLVERS = [pytest.param(s, marks=pytest.mark.skipif(s not in available_solvers(),
                                                      reason=f"{s} not available"))
@@ -178,18 +178,19 @@ def test_a_limit_without_a_solution_returns_the_start(monkeypatch):
     import parkflow.solvers.backends as be
     from parkflow.network import candidate_links
     from parkflow.solvers.formulation import build
-    from parkflow.solvers.solve import expand_targets, trivial_start
+    from parkflow.solvers.full import expand_targets, trivial_start
 
     sc = tiny_park()
     net = candidate_links(sc)
-    model = build(net, expand_targets(sc.targets, sc))
+    form = build(net, expand_targets(sc.targets, sc))
+    model = form.model
     stopped = result_pb2.SolveResultProto()
     stopped.termination.reason = result_pb2.TERMINATION_REASON_NO_SOLUTION_FOUND
     stopped.termination.limit = result_pb2.LIMIT_TIME
     stopped.termination.objective_bounds.primal_bound = float("inf")
     stopped.termination.objective_bounds.dual_bound = -13200.0
     monkeypatch.setattr(be, "_solve_proto", lambda *a, **k: stopped)
-    start = trivial_start(model, net)
+    start = trivial_start(form, net)
     res = be.solve_model(model, "highs", 1.0, 0.0, start=start)
     assert (res.status, res.limit) == ("feasible", "time")
     assert np.array_equal(res.x, start) and res.objective == 0.0
@@ -207,14 +208,15 @@ def test_result_from_solution_gives_the_tables_of_a_solution_vector():
     from parkflow.network import candidate_links
     from parkflow.solvers.backends import solve_model
     from parkflow.solvers.formulation import build
-    from parkflow.solvers.solve import expand_targets, result_from_solution
+    from parkflow.solvers.full import expand_targets
+    from parkflow.solvers.solution import result_from_solution
 
     sc = tiny_park(cap_e2=70.0)
     net = candidate_links(sc)
-    model = build(net, expand_targets(sc.targets, sc), "cost")
-    x = solve_model(model, "highs", None, 0.0, check=False).x
+    form = build(net, expand_targets(sc.targets, sc), "cost")
+    x = solve_model(form.model, "highs", None, 0.0, check=False).x
     before = x.copy()
-    res = result_from_solution(sc, net, model, x, SolveStatus.OPTIMAL, {"name": "highs"}, "ok")
+    res = result_from_solution(sc, net, form, x, SolveStatus.OPTIMAL, {"name": "highs"}, "ok")
     # L1 fills E2: 70 t × (5 + 10 − 100 − 25) = −7,700; L2 takes the other 30 t + 20 t drawn:
     # 50 × (10 + 10 − 20 − 25) + 500 fixed = −750 → −8,450 CNY/a, as solve() finds
     assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
@@ -229,7 +231,7 @@ def test_result_from_solution_gives_the_tables_of_a_solution_vector():
 def test_empty_result_has_no_flows_and_keeps_the_message():
     from parkflow.models.result import SolveStatus
     from parkflow.network import candidate_links
-    from parkflow.solvers.solve import empty_result
+    from parkflow.solvers.solution import empty_result
 
     sc = tiny_park()
     net = candidate_links(sc)
@@ -252,7 +254,7 @@ def _tailings_twisted(sc):
 
 def test_tailings_rule_is_the_same_for_targets_and_indicators():
     from parkflow.models.scenario import Target
-    from parkflow.solvers.solve import expand_targets
+    from parkflow.solvers.full import expand_targets
     from parkflow.statistics.utilisation import (
         BULK_EXCL_TAILINGS,
         tailings_materials,

@@ -9,8 +9,8 @@ from _solve_helpers import TRUCK, tiny_park
 
 from parkflow.io import scenario_from_frames
 from parkflow.network import candidate_links
+from parkflow.solvers.api import solve
 from parkflow.solvers.decompose import component_labels, solve_decomposed
-from parkflow.solvers.solve import solve
 from parkflow.studies.generate import generate_scenario
 
 

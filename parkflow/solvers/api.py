@@ -1,8 +1,9 @@
-"""Choosing how to solve: the full MILP or the decomposed fast path (``--strategy``).
+"""``solve(scenario)``: choose how to solve (``--strategy``), solve, add the baseline.
 
-:func:`solve_with_strategy` builds the candidate network once, then
+The only module that knows both ways of solving. :func:`solve` (also ``parkflow.solve``) and
+:func:`solve_with_strategy` build the candidate network once, then
 
-* ``full`` — solves it whole with :func:`parkflow.solvers.solve.solve_network`;
+* ``full`` — solves it whole with :func:`parkflow.solvers.full.solve_network`;
 * ``decompose`` — :func:`parkflow.solvers.decompose.solve_decomposed` (reduction, independent
   blocks, Lagrangian relaxation of the target) with the *exact* reduction rules only
   (``cover=None``): the heuristic ``k_cheapest`` rule lost 2.9 % of the objective on a
@@ -15,7 +16,8 @@
 
 Both give the same :class:`~parkflow.models.result.Result`; the existing-links-only
 ``baseline`` is solved whole either way (it is small). ``result.solver["strategy"]`` records the
-path taken.
+path taken. The default strategy of :func:`solve` is the CLI's (``auto``,
+:data:`~parkflow.models.enums.DEFAULT_STRATEGY`).
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from parkflow.models.enums import DEFAULT_STRATEGY, STRATEGIES, Objective, Strategy
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
 from parkflow.network import candidate_links
+from parkflow.solvers.decompose import solve_decomposed
+from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
 
-__all__ = ["STRATEGIES", "DECOMPOSE_MIN_LINKS", "choose_strategy", "solve_with_strategy"]
+__all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES",
+           "DECOMPOSE_MIN_LINKS"]
 
-STRATEGIES = ("auto", "full", "decompose")
 #: ``auto`` decomposes above this many candidate links.
 DECOMPOSE_MIN_LINKS = 20_000
 
@@ -61,15 +66,18 @@ def choose_strategy(n_links: int, objective: str, n_target_entries: int,
     ('full', 'full')
     """
     if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
-    if strategy != "auto":
-        return strategy
-    if n_links > DECOMPOSE_MIN_LINKS and objective == "cost" and n_target_entries <= 1:
-        return "decompose"
-    return "full"
+        msg = f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}"
+        raise ValueError(msg)
+    if strategy != Strategy.AUTO:
+        return Strategy(strategy).value
+    if (n_links > DECOMPOSE_MIN_LINKS and objective == Objective.COST
+            and n_target_entries <= 1):
+        return Strategy.DECOMPOSE.value
+    return Strategy.FULL.value
 
 
-def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: str | None = None,
+def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
+                        objective: str | None = None,
                         solver: str | None = None, time_limit_s: float | None = None,
                         gap: float | None = None, targets: Sequence[Target] | None = None,
                         baseline: bool = True, jobs: int = 2,
@@ -81,7 +89,7 @@ def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: s
     scenario : Scenario
     strategy : {"auto", "full", "decompose"}
     objective, solver, time_limit_s, gap, targets
-        As :func:`parkflow.solvers.solve.solve` (default: the scenario's settings).
+        As :func:`solve` (default: the scenario's settings).
     baseline : bool
         Also solve the existing-links-only case into ``result.baseline``.
     jobs : int
@@ -95,11 +103,8 @@ def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: s
         ``solver["strategy"]`` is ``full`` or ``decompose``; ``solver["network_s"]`` the time
         to build the candidate network (s).
     """
-    from parkflow.solvers import solve as solve_mod
-    from parkflow.solvers.decompose import solve_decomposed
-
     say = progress or (lambda message: None)
-    objective, solver_name, limit, gap, tg, min_flow = solve_mod.resolve_options(
+    objective, solver_name, limit, gap, tg, min_flow = resolve_options(
         scenario, objective, solver, time_limit_s, gap, targets)
 
     say("building the candidate network")
@@ -116,13 +121,60 @@ def solve_with_strategy(scenario: Scenario, strategy: str = "auto", objective: s
                                   time_limit_s=limit, gap=gap, targets=tg, network=network,
                                   jobs=jobs, cover=None, progress=say)
     else:
-        result = solve_mod.solve_network(scenario, network, objective, solver_name, limit, gap,
+        result = solve_network(scenario, network, objective, solver_name, limit, gap,
                                          tg, min_flow)
     result.solver["network_s"] = net_s
     result.solver["strategy"] = chosen
     if baseline:
         say("solving the existing-links-only baseline")
-        result.baseline = solve_mod.solve_baseline(scenario, network, solver_name, limit, gap, tg,
+        result.baseline = solve_baseline(scenario, network, solver_name, limit, gap, tg,
                                                    min_flow)
     say(f"done: {result.status.value}")
     return result
+
+
+def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,
+          time_limit_s: float | None = None, gap: float | None = None,
+          targets: Sequence[Target] | None = None, baseline: bool = True,
+          progress: Callable[[str], None] | None = None, strategy: str = DEFAULT_STRATEGY,
+          jobs: int = 2) -> Result:
+    """Optimise a scenario: which links to build and how much flows on each.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    objective : {"cost", "utilisation", "co2"}, optional
+        Default: the scenario's ``objective``.
+    solver : {"highs", "scip"}, optional
+        Default: the scenario's ``solver.name``.
+    time_limit_s, gap : float, optional
+        Wall-clock limit (s) and relative MIP gap; default: the scenario's settings.
+    targets : sequence of Target, optional
+        Default: the scenario's targets.
+    baseline : bool
+        Also solve the existing-links-only case into ``result.baseline``.
+    progress : callable, optional
+        Called with a short message before each step.
+    strategy : {"auto", "full", "decompose"}
+        As ``parkflow solve --strategy`` (module docstring); default ``auto``, as the CLI:
+        ``full`` (one MILP) except for large cost models with one coupling target.
+    jobs : int
+        Blocks solved in parallel by the decomposed path.
+
+    Returns
+    -------
+    Result
+        Always a result, also when there is no solution (check ``result.status``);
+        ``solver["strategy"]`` says which way it was solved.
+
+    Raises
+    ------
+    SolverUnavailableError
+        When the back-end does not work here.
+    ValueError
+        For an unknown objective.
+    """
+    return solve_with_strategy(scenario, strategy=strategy, objective=objective, solver=solver,
+                               time_limit_s=time_limit_s, gap=gap, targets=targets,
+                               baseline=baseline, jobs=jobs, progress=progress)

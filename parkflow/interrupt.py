@@ -1,0 +1,186 @@
+"""Stopping on Ctrl-C or SIGTERM: quickly, quietly, with nothing half-written.
+
+The process-wide mechanism behind docs/cli.md ("Exit codes": 130 when interrupted):
+
+* :func:`install` (called first thing by ``python -m parkflow`` and the ``parkflow`` script)
+  turns SIGINT *and* SIGTERM into :class:`KeyboardInterrupt` in the main thread, so that the
+  ``with`` blocks that write output unwind and remove their temporary folders;
+* long native work registers a way to stop it with :func:`on_interrupt` — the MathOpt
+  ``SolveInterrupter`` of a running solve (:mod:`parkflow.solvers.backends`), the worker
+  processes of a decomposed solve (:mod:`parkflow.solvers.decompose`) — and every registered
+  callback is called as soon as a signal arrives, from whichever thread notices it first;
+* a watchdog thread ends the process with :data:`EXIT_INTERRUPTED` and the one line
+  :data:`MESSAGE` when the main thread has not finished within :data:`GRACE_S` seconds of the
+  signal (a native call that does not return soon: HiGHS on a large model may ignore both its
+  interrupter and its time limit for minutes).
+
+Python runs signal handlers only in the main thread, between bytecodes; the solvers therefore
+run their native solve in a worker thread while the main thread waits in short steps
+(:mod:`parkflow.solvers.backends`).
+
+Examples
+--------
+>>> calls = []
+>>> with on_interrupt(lambda: calls.append("stop")):
+...     _fire()
+>>> calls, requested()
+(['stop'], True)
+>>> _reset()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+__all__ = ["EXIT_INTERRUPTED", "MESSAGE", "GRACE_S", "install", "on_interrupt", "requested",
+           "check", "report", "exit_interrupted"]
+
+#: Exit code of an interrupted command (128 + SIGINT, the shell's convention).
+EXIT_INTERRUPTED = 130
+#: The one line printed on stderr.
+MESSAGE = "interrupted; nothing was written."
+#: Seconds the main thread has after a signal before the watchdog ends the process.
+GRACE_S = 1.5
+
+_lock = threading.RLock()  # re-entrant: the signal handler runs in the main thread
+_callbacks: dict[int, Callable[[], None]] = {}
+_next_id = 0
+_requested = threading.Event()
+_reported = False
+_installed = False
+
+
+def requested() -> bool:
+    """True once SIGINT or SIGTERM has arrived (or :func:`_fire` was called)."""
+    return _requested.is_set()
+
+
+def check() -> None:
+    """Raise :class:`KeyboardInterrupt` when an interrupt was requested (for loops)."""
+    if _requested.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def on_interrupt(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` (from any thread, once) if an interrupt arrives inside the block.
+
+    Parameters
+    ----------
+    callback : callable
+        Takes no argument; must be quick and safe to call from another thread (e.g.
+        ``SolveInterrupter.interrupt`` or terminating processes). Its errors are ignored.
+    """
+    global _next_id
+    with _lock:
+        key = _next_id
+        _next_id += 1
+        _callbacks[key] = callback
+    try:
+        if _requested.is_set():
+            _call(callback)
+        yield
+    finally:
+        with _lock:
+            _callbacks.pop(key, None)
+
+
+def _call(callback: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):
+        callback()
+
+
+def _fire() -> None:
+    """Mark the interrupt and run every registered callback (idempotent per callback)."""
+    _requested.set()
+    with _lock:
+        pending = list(_callbacks.values())
+        _callbacks.clear()
+    for cb in pending:
+        _call(cb)
+
+
+def _reset() -> None:
+    """Forget an interrupt (tests only)."""
+    global _reported
+    _requested.clear()
+    _reported = False
+
+
+def report(file: object = None) -> int:
+    """Print :data:`MESSAGE` once (whoever calls first) and return :data:`EXIT_INTERRUPTED`."""
+    global _reported
+    with _lock:
+        first = not _reported
+        _reported = True
+    if first:
+        stream = file if file is not None else sys.stderr
+        with contextlib.suppress(Exception):
+            print(MESSAGE, file=stream, flush=True)  # type: ignore[call-overload]
+    return EXIT_INTERRUPTED
+
+
+def exit_interrupted() -> None:
+    """Report and end the process now with :data:`EXIT_INTERRUPTED` (no clean-up, no traceback).
+
+    Used once the main thread has unwound (its ``with`` blocks have removed what they wrote),
+    so that native threads still inside a solver cannot delay or crash the exit.
+    """
+    report()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _handler(signum: int, frame: object) -> None:
+    first = not _requested.is_set()
+    _fire()
+    if first:
+        raise KeyboardInterrupt
+    # a second signal while unwinding: stop at once
+    exit_interrupted()
+
+
+def _watchdog(read_fd: int) -> None:
+    while True:
+        try:
+            data = os.read(read_fd, 64)
+        except OSError:
+            return
+        if not data:
+            return
+        if signal.SIGINT in data or signal.SIGTERM in data:
+            _fire()
+            deadline = time.monotonic() + GRACE_S
+            while time.monotonic() < deadline:
+                time.sleep(0.05)
+            exit_interrupted()
+
+
+def install() -> None:
+    """Turn SIGINT and SIGTERM into :class:`KeyboardInterrupt` and start the watchdog.
+
+    Call it from the main thread before anything slow is imported; calling it again does
+    nothing. Not called on import: a notebook keeps its own Ctrl-C behaviour (a solve still
+    stops, see :mod:`parkflow.solvers.backends`).
+    """
+    global _installed
+    if _installed or threading.current_thread() is not threading.main_thread():
+        return
+    _installed = True
+    signal.signal(signal.SIGINT, _handler)
+    signal.signal(signal.SIGTERM, _handler)
+    try:
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(write_fd, False)
+        signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    except (OSError, ValueError):
+        return
+    threading.Thread(target=_watchdog, args=(read_fd,), name="parkflow-interrupt",
+                     daemon=True).start()

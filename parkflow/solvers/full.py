@@ -1,0 +1,303 @@
+"""The whole-model solve: one MILP per phase of the chosen objective, on a prepared network.
+
+Objectives (all deterministic; each phase gets what is left of the time limit):
+
+* ``cost`` — minimise the cost of docs/model.md ("Objective") plus a penalty on target slack.
+  If a slack is used, two more solves make the answer exact instead of penalty-dependent:
+  minimise the total slack summed over all target entries (the best reachable rates — with
+  several entries one trade-off among many, see docs/model.md "Unreachable targets"), then
+  minimise cost with the slacks held at that minimum. A slack left > 0 gives status
+  ``target_unreachable`` and a ``diagnosis`` table.
+* ``utilisation`` — maximise the official rate of the first target's materials and scope
+  (``each_park`` → the whole scenario): ``U(x) / (G + D(x))`` is linear-fractional once stock may be
+  drawn, so it is maximised with Dinkelbach's method (a short sequence of MILPs
+  ``max U − r (G + D)``, ``r ← U/(G+D)`` until the optimum is 0); then least cost at that rate.
+* ``co2`` — maximise net CO₂ avoided (t/a), then least cost with CO₂ held at that maximum.
+
+The solution vector becomes a :class:`~parkflow.models.result.Result` in
+:mod:`parkflow.solvers.solution`. Public API: :func:`solve_network` (a prepared network),
+:func:`solve_baseline`, :func:`resolve_options`, :func:`expand_targets` and
+:func:`trivial_start`. The strategy choice and :func:`parkflow.solve` live in
+:mod:`parkflow.solvers.api`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from parkflow.models.enums import OBJECTIVES, Objective, SolveStatus
+from parkflow.models.result import Result
+from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
+from parkflow.network import CandidateNetwork
+from parkflow.solvers.backends import BackendResult, check_solver, solve_model
+from parkflow.solvers.formulation import Formulation, build, with_objective, with_row
+from parkflow.solvers.solution import (
+    ABS_TOL_T_PER_A,
+    clean_solution,
+    empty_result,
+    result_from_solution,
+)
+from parkflow.statistics.utilisation import tailings_materials
+
+__all__ = ["solve_network", "solve_baseline", "resolve_options", "SolveOptions",
+           "expand_targets", "trivial_start"]
+
+_ABS_TOL = ABS_TOL_T_PER_A
+
+
+class _Clock:
+    def __init__(self, limit_s: float | None):
+        self.t0 = time.perf_counter()
+        self.limit_s = limit_s
+
+    def left(self) -> float | None:
+        if self.limit_s is None:
+            return None
+        return max(0.05, self.limit_s - (time.perf_counter() - self.t0))
+
+
+def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
+    """The do-nothing-new solution: no flow, existing links open, no draw, slacks = the targets.
+
+    Feasible unless a minimum flow is imposed on an existing link; the solver gets it as a hint,
+    so that a time limit always leaves a solution to report (status ``feasible``).
+
+    Parameters
+    ----------
+    form : Formulation
+        From :func:`parkflow.solvers.formulation.build`.
+    network : CandidateNetwork
+        The network it was built from.
+
+    Returns
+    -------
+    ndarray
+        One value per column.
+    """
+    model = form.model
+    return form.layout.vector(
+        build=network.links["existing"].to_numpy(dtype=float),
+        slack=np.clip(model.row_lower[model.rows("target_rate")], 0.0, None))
+
+
+def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock: _Clock,
+                gap: float | None, runs: list[BackendResult], start: np.ndarray | None = None
+                ) -> tuple[BackendResult, str]:
+    """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
+    model, lay = form.model, form.layout
+    if start is None:
+        start = trivial_start(form, network)
+    res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
+    runs.append(res)
+    if res.x is None:
+        return res, res.status
+    denom = form.entries["generated"].to_numpy(dtype=float) if len(form.entries) else 0.0
+    tol = _ABS_TOL + 1e-6 * np.asarray(denom)
+    if lay.n_slack == 0 or np.all(lay.array(res.x, "slack") <= tol):
+        return res, res.status
+    # B: the least total slack (best reachable rates), independent of the penalty
+    res_b = solve_model(with_objective(model, lay.vector(slack=1.0)), solver, clock.left(), gap,
+                        check=False, start=res.x)
+    runs.append(res_b)
+    if res_b.x is None:
+        return res, "target_unreachable"
+    best = lay.array(res_b.x, "slack")
+    # C: least cost with the slacks held at that minimum
+    upper = lay.assign(model.col_upper, slack=best * (1 + 1e-9) + 0.5 * tol)
+    res_c = solve_model(replace(model, col_upper=upper), solver, clock.left(), gap, check=False,
+                        start=res_b.x)
+    runs.append(res_c)
+    chosen = res_c if res_c.x is not None else res_b
+    if np.all(best <= tol):
+        return chosen, chosen.status
+    if res_b.status != "optimal":
+        # a limit stopped the least-slack solve: the shortfall is not proven, only found
+        return chosen, "feasible"
+    return chosen, "target_unreachable"
+
+
+def _scope_vectors(form: Formulation, network: CandidateNetwork, targets: Sequence[Target],
+                   scenario: Scenario) -> tuple[np.ndarray, np.ndarray, float]:
+    """(coefficients of utilised, coefficients of drawn, generated) of the rate to maximise."""
+    lay = form.layout
+    src = network.sources
+    if targets:
+        t = targets[0]
+        mats = set(t.materials)
+        scope = t.scope
+    else:
+        cat = scenario.catalogue
+        m = cat.materials
+        mats = set(m.index[(m["group"] == BULK_GROUP)].astype(str)) - tailings_materials(cat)
+        scope = "all"
+    mask = src["material"].isin(list(mats)).to_numpy()
+    if scope.startswith("park:"):
+        mask &= (src["park"] == scope.split(":", 1)[1]).to_numpy()
+    elif scope.startswith("city:"):
+        mask &= (src["city"] == scope.split(":", 1)[1]).to_numpy()
+    in_scope = pd.Series(mask, index=src.index)
+    a = lay.vector(flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(
+        dtype=float))
+    d = lay.vector(draw=in_scope.reindex(network.stock["source_id"]).fillna(False).to_numpy(
+        dtype=float)) if lay.n_stock else lay.vector()
+    g = float(src["generated"].to_numpy(dtype=float)[mask].sum())
+    return a, d, g
+
+
+def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
+                   targets: Sequence[Target], scenario: Scenario, solver: str, clock: _Clock,
+                   gap: float | None, runs: list[BackendResult]) -> tuple[BackendResult, str]:
+    if objective == "cost":
+        return _cost_phase(form, network, solver, clock, gap, runs)
+    model, lay = form.model, form.layout
+    if objective == "co2":
+        c = lay.vector(flow=form.vectors["co2"])
+        first = solve_model(with_objective(model, c, maximise=True), solver, clock.left(), gap,
+                            check=False, start=trivial_start(form, network))
+        runs.append(first)
+        if first.x is None:
+            return first, first.status
+        x1 = clean_solution(form, network, first.x)
+        best = float(c @ x1)
+        floor = best - max(abs(best), 1.0) * 1e-9
+        floored = form.with_model(with_row(model, c, floor, np.inf, "co2_floor[all]"))
+        return _cost_phase(floored, network, solver, clock, gap, runs, start=x1)
+    # utilisation: Dinkelbach on U / (G + D)
+    a, d, g = _scope_vectors(form, network, targets, scenario)
+    rate = 0.0
+    best_x = None
+    for _ in range(30):
+        res = solve_model(with_objective(model, a - rate * d, maximise=True), solver,
+                          clock.left(), gap, check=False,
+                          start=trivial_start(form, network) if best_x is None else best_x)
+        runs.append(res)
+        if res.x is None:
+            if best_x is None:
+                return res, res.status
+            break
+        x = clean_solution(form, network, res.x)
+        u, dr = float(a @ x), float(d @ x)
+        new = u / (g + dr) if g + dr > 0 else 0.0
+        best_x = x
+        if new <= rate + 1e-9:
+            rate = max(rate, new)
+            break
+        rate = new
+    held = rate * (1 - 1e-9)
+    row_form = form.with_model(with_row(model, a - held * d, held * g - 1e-7, np.inf,
+                                        "rate_floor[objective]"))
+    return _cost_phase(row_form, network, solver, clock, gap, runs, start=best_x)
+
+
+def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str, solver: str,
+                  time_limit_s: float | None, gap: float | None, targets: Sequence[Target],
+                  min_flow_per_a: float = 0.0) -> Result:
+    """Solve a prepared candidate network whole (the ``full`` strategy, without the baseline).
+
+    Public: the decomposed solve calls it for what it does not decompose.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        From :func:`parkflow.network.candidate_links` (possibly reduced or restricted).
+    objective : {"cost", "utilisation", "co2"}
+    solver : {"highs", "scip"}
+        A checked back-end name (:func:`parkflow.solvers.backends.check_solver`).
+    time_limit_s, gap : float or None
+        Wall-clock limit for all the phases together (s) and relative MIP gap.
+    targets : sequence of Target
+        Expanded targets (:func:`expand_targets`).
+    min_flow_per_a : float
+        Minimum flow of a built link (unit/a); 0 for none.
+
+    Returns
+    -------
+    Result
+        Without ``baseline``; :func:`result_from_solution` or :func:`empty_result`.
+    """
+    t0 = time.perf_counter()
+    parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
+    form = build(network, targets, "cost", min_flow_per_a=min_flow_per_a, parks=parks)
+    model = form.model
+    build_s = time.perf_counter() - t0
+    clock = _Clock(time_limit_s)
+    runs: list[BackendResult] = []
+    res, status_word = _run_objective(objective, form, network, targets, scenario, solver, clock,
+                                      gap, runs)
+    info = {"name": solver, "time_s": float(sum(r.time_s for r in runs)), "gap": float(res.gap),
+            "termination": res.termination, "build_s": build_s,
+            "n_variables": model.n_variables, "n_constraints": model.n_constraints,
+            "n_binaries": model.n_binaries, "n_solves": len(runs),
+            "time_limit_s": time_limit_s, "gap_limit": gap,
+            "limit": next((r.limit for r in runs if r.limit), "")}
+    if res.x is None:
+        status = {"infeasible": SolveStatus.INFEASIBLE, "unbounded": SolveStatus.ERROR}.get(
+            status_word, SolveStatus.ERROR)
+        msg = {"infeasible": "the model has no feasible solution (existing links or stock "
+               "limits contradict each other)",
+               "no_solution": f"no solution was found within the {info['limit'] or 'time'} "
+               "limit"}.get(
+            status_word, f"the solver stopped: {res.termination}")
+        return empty_result(scenario, network, objective, status, info, msg)
+    if status_word == "target_unreachable":
+        status = SolveStatus.TARGET_UNREACHABLE
+    elif status_word == "feasible" or any(r.status == "feasible" for r in runs):
+        status = SolveStatus.FEASIBLE
+    else:
+        status = SolveStatus.OPTIMAL
+    return result_from_solution(scenario, network, form, res.x, status, info, None, objective)
+
+
+class SolveOptions(NamedTuple):
+    """The options of one solve, with the scenario's settings filled in."""
+
+    objective: str
+    solver: str
+    time_limit_s: float
+    gap: float
+    targets: list
+    min_flow: float
+
+
+def resolve_options(scenario: Scenario, objective: str | None = None, solver: str | None = None,
+                    time_limit_s: float | None = None, gap: float | None = None,
+                    targets: Sequence[Target] | None = None) -> SolveOptions:
+    """Fill the options a caller left as None from ``scenario.settings``, and check them.
+
+    Raises
+    ------
+    ValueError
+        For an unknown objective.
+    SolverUnavailableError
+        When the back-end does not work here.
+    """
+    settings = scenario.settings
+    objective = objective or settings.objective or Objective.COST.value
+    if objective not in OBJECTIVES:
+        msg = f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}"
+        raise ValueError(msg)
+    objective = Objective(objective).value
+    solver_name = check_solver(solver or settings.solver.name)
+    limit = settings.solver.time_limit_s if time_limit_s is None else time_limit_s
+    gap = settings.solver.gap if gap is None else gap
+    tg = expand_targets(scenario.targets if targets is None else targets, scenario)
+    min_flow = float(settings.extra.get("min_flow", 0.0) or 0.0) if settings.extra else 0.0
+    return SolveOptions(objective, solver_name, limit, gap, tg, min_flow)
+
+
+def solve_baseline(scenario: Scenario, network: CandidateNetwork, solver: str,
+                   time_limit_s: float | None, gap: float | None, targets: list,
+                   min_flow: float = 0.0) -> Result:
+    """Today's plan: the least-cost solution on the existing links only (the report's "before")."""
+    existing = network.links[network.links["existing"]]
+    base_net = CandidateNetwork(sources=network.sources, sinks=network.sinks,
+                                stock=network.stock, links=existing,
+                                enterprises=network.enterprises)
+    return solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)

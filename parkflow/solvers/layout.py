@@ -1,0 +1,147 @@
+"""Which column of the model is which variable: the layout of ``flow, build, draw, slack``.
+
+:class:`~parkflow.solvers.formulation.SparseModel` knows rows and columns only. A
+:class:`Layout` knows the domain: the column blocks of the four variable families
+(docs/model.md, "Variables") and the ids they are indexed by, so that code reads
+``layout.values(x, "flow")`` instead of slicing ``x`` by hand.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> lay = Layout(links=pd.Index(["L1", "L2"]), stock=pd.Index(["K1"]),
+...              entries=pd.Index(["bulk@all"]))
+>>> lay.n, lay.columns("draw")
+(6, slice(4, 5, None))
+>>> x = np.array([3.0, 0.0, 1.0, 0.0, 2.0, 0.5])
+>>> lay.values(x, "flow").to_dict()
+{'L1': 3.0, 'L2': 0.0}
+>>> lay.vector(slack=1.0).tolist()
+[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["VARIABLES", "Layout"]
+
+#: The variable families, in column order.
+VARIABLES = ("flow", "build", "draw", "slack")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The column blocks of the model: ``flow[l], build[l], draw[k], slack[e]``.
+
+    Parameters
+    ----------
+    links : pandas.Index
+        ``link_id`` of the candidate links (``flow`` and ``build``).
+    stock : pandas.Index
+        ``stockpile_id`` (``draw``).
+    entries : pandas.Index
+        ``entry_id`` of the target entries (``slack``).
+    """
+
+    links: pd.Index
+    stock: pd.Index
+    entries: pd.Index
+
+    # -- sizes and positions ----------------------------------------------------------------
+    @property
+    def n_links(self) -> int:
+        """Number of candidate links."""
+        return len(self.links)
+
+    @property
+    def n_stock(self) -> int:
+        """Number of stockpiles."""
+        return len(self.stock)
+
+    @property
+    def n_slack(self) -> int:
+        """Number of target entries (slack columns)."""
+        return len(self.entries)
+
+    @property
+    def n(self) -> int:
+        """Number of columns."""
+        return 2 * self.n_links + self.n_stock + self.n_slack
+
+    def offset(self, variable: str) -> int:
+        """Position of the first column of ``variable``."""
+        return self.columns(variable).start
+
+    def columns(self, variable: str) -> slice:
+        """The column block of one variable family."""
+        nl, nk = self.n_links, self.n_stock
+        starts = {"flow": 0, "build": nl, "draw": 2 * nl, "slack": 2 * nl + nk}
+        if variable not in starts:
+            msg = f"unknown variable {variable!r}; use one of {', '.join(VARIABLES)}"
+            raise KeyError(msg)
+        start = starts[variable]
+        return slice(start, start + len(self.index(variable)))
+
+    def positions(self, variable: str) -> np.ndarray:
+        """Column positions of one family, as an integer array."""
+        s = self.columns(variable)
+        return np.arange(s.start, s.stop)
+
+    def index(self, variable: str) -> pd.Index:
+        """The ids one variable family is indexed by."""
+        return {"flow": self.links, "build": self.links, "draw": self.stock,
+                "slack": self.entries}[variable]
+
+    # -- reading and writing solution vectors -----------------------------------------------
+    def array(self, x: np.ndarray, variable: str) -> np.ndarray:
+        """The part of a column vector that belongs to ``variable`` (a view)."""
+        return np.asarray(x)[self.columns(variable)]
+
+    def values(self, x: np.ndarray, variable: str) -> pd.Series:
+        """One family's values of a solution vector, indexed by its ids.
+
+        Parameters
+        ----------
+        x : ndarray
+            One value per column.
+        variable : {"flow", "build", "draw", "slack"}
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by ``link_id``, ``stockpile_id`` or ``entry_id``.
+        """
+        return pd.Series(self.array(x, variable), index=self.index(variable), name=variable)
+
+    def vector(self, fill: float = 0.0, **parts: Any) -> np.ndarray:
+        """A full column vector with the given families set (scalars or arrays), others ``fill``."""
+        out = np.full(self.n, float(fill))
+        for variable, value in parts.items():
+            out[self.columns(variable)] = value
+        return out
+
+    def assign(self, x: np.ndarray, **parts: Any) -> np.ndarray:
+        """A copy of ``x`` with the given families replaced."""
+        out = np.array(x, dtype=float, copy=True)
+        for variable, value in parts.items():
+            out[self.columns(variable)] = value
+        return out
+
+    def column_names(self) -> np.ndarray:
+        """``family[id]`` for every column, in order."""
+        return np.concatenate([
+            (v + "[" + self.index(v).astype(str) + "]").to_numpy(dtype=object)
+            for v in VARIABLES])
+
+    def labels(self, per_family: Mapping[str, np.ndarray], fill: int = -1) -> np.ndarray:
+        """An integer label per column from per-family arrays (e.g. a component per link)."""
+        out = np.full(self.n, fill, dtype=np.int64)
+        for variable, value in per_family.items():
+            out[self.columns(variable)] = value
+        return out

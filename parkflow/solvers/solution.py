@@ -1,0 +1,299 @@
+"""A solution vector of the model → a :class:`~parkflow.models.result.Result`.
+
+Shared by the whole-model solve (:mod:`parkflow.solvers.full`) and the decomposed one
+(:mod:`parkflow.solvers.decompose`): both end in :func:`result_from_solution` (or
+:func:`empty_result` when there is no solution).
+
+Solutions are cleaned before they are reported: a link counts as built when it carries flow or
+exists already (a zero-fixed-cost link the solver left "open" with no flow is not built), and the
+stock drawn is what the source sends beyond what it generates (generation is used first), which
+never changes the cost and never breaks a constraint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parkflow.models.enums import SolveStatus
+from parkflow.models.result import Result
+from parkflow.models.scenario import Scenario
+from parkflow.network import CandidateNetwork
+from parkflow.solvers.formulation import Formulation
+from parkflow.statistics.utilisation import utilisation_rate, utilisation_table
+
+__all__ = ["result_from_solution", "empty_result", "clean_solution", "entry_totals",
+           "UNREACHABLE_NOTE", "ABS_TOL_T_PER_A"]
+
+#: Slack or shortfall below this is round-off (t/a).
+ABS_TOL_T_PER_A = 1e-4
+_ABS_TOL = ABS_TOL_T_PER_A
+
+
+def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
+    """Built = flow > 0 or existing; draws = outflow beyond generation (in stockpile order).
+
+    Parameters
+    ----------
+    form : Formulation
+        The formulation ``x`` solves (its layout).
+    network : CandidateNetwork
+        The network it was built from.
+    x : ndarray
+        A solution vector (not changed).
+
+    Returns
+    -------
+    ndarray
+        The cleaned copy: same cost, same feasibility (module docstring).
+    """
+    lay = form.layout
+    flow = np.clip(lay.array(x, "flow"), 0.0, None)
+    flow[flow < 1e-7] = 0.0
+    existing = network.links["existing"].to_numpy(dtype=bool)
+    parts: dict[str, np.ndarray] = {"flow": flow, "build": ((flow > 0) | existing).astype(float)}
+    if lay.n_stock:
+        src = network.sources
+        out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+        need = (out.reindex(src.index).fillna(0.0) - src["generated"]).clip(lower=0.0)
+        stock = network.stock
+        cap = np.minimum(np.clip(lay.array(x, "draw"), 0.0, None),
+                         stock["max_draw"].to_numpy(dtype=float))
+        cap_s = pd.Series(cap, index=stock.index)
+        before = cap_s.groupby(stock["source_id"].to_numpy()).cumsum() - cap_s
+        want = need.reindex(stock["source_id"]).fillna(0.0).to_numpy()
+        parts["draw"] = np.clip(want - before.to_numpy(), 0.0, cap)
+    return lay.assign(x, **parts)
+
+
+def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
+    """Per target entry of a solution: utilised, generated, drawn, rate, shortfall (unit/a)."""
+    lay = form.layout
+    e = form.entries.copy()
+    if e.empty:
+        return pd.DataFrame(columns=["id", "scope", "target", "rate", "met", "utilised",
+                                     "generated", "drawn", "shortfall", "unit"])
+    src = network.sources
+    flow = lay.array(x, "flow")
+    out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+    util_s = out.reindex(src.index).fillna(0.0).to_numpy()
+    drawn_k = lay.array(x, "draw")
+    drawn_s = pd.Series(drawn_k, index=network.stock["source_id"].to_numpy()).groupby(
+        level=0).sum().reindex(src.index).fillna(0.0).to_numpy() if lay.n_stock else np.zeros(
+        len(src))
+    M = form.members
+    e["utilised"] = M @ util_s
+    e["generated"] = M @ src["generated"].to_numpy(dtype=float)
+    e["drawn"] = M @ drawn_s
+    denom = e["generated"] + e["drawn"]
+    e["rate"] = utilisation_rate(e["utilised"].to_numpy(float), e["generated"].to_numpy(float),
+                                 e["drawn"].to_numpy(float))
+    need = e["target"] * denom - e["utilised"]
+    tol = _ABS_TOL + 1e-6 * denom
+    e["shortfall"] = np.where(need > tol, need, 0.0)
+    e["met"] = e["shortfall"] <= 0
+    kinds = M @ (src["kind"] != "heat").to_numpy(dtype=float)
+    e["unit"] = np.where(kinds >= M.sum(axis=1).A1, "t/a", "mixed")
+    return e[["id", "scope", "target", "rate", "met", "utilised", "generated", "drawn",
+              "shortfall", "unit"]].reset_index(drop=True)
+
+
+def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.DataFrame,
+               sources: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Where the unmet targets' by-products have no use within reach or no capacity left."""
+    cols = ["target", "scope", "material", "park", "city", "generated", "drawn", "utilised",
+            "left", "reason", "routes", "capacity_needed", "unit"]
+    unmet = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+    if unmet.empty or form.members is None:
+        return pd.DataFrame(columns=cols)
+    routes = scenario.catalogue.routes["accepts"]
+    by_mat: dict[str, list[str]] = {}
+    for rid, acc in routes.items():
+        for m in acc:
+            by_mat.setdefault(str(m), []).append(str(rid))
+    linked = set(network.links["source_id"])
+    entry_pos = {k: i for i, k in enumerate(form.entries["id"] + "@" + form.entries["scope"])}
+    parts = []
+    for _, e in unmet.iterrows():  # one iteration per unmet target entry (a handful)
+        mask = form.members[entry_pos[f"{e['id']}@{e['scope']}"]].toarray().ravel() > 0
+        s = sources[mask].copy()
+        s["has_use"] = s.index.isin(list(linked))
+        g = (s.groupby(["material", "park", "city"], sort=True)
+             .agg(generated=("generated", "sum"), drawn=("drawn", "sum"),
+                  utilised=("utilised", "sum"), has_use=("has_use", "any"))
+             .reset_index())
+        g["left"] = g["generated"] + g["drawn"] - g["utilised"]
+        g = g[g["left"] > _ABS_TOL]
+        if g.empty:
+            continue
+        g["reason"] = np.where(g["has_use"], "no capacity left within reach",
+                               "no use within reach")
+        g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
+        share = g["left"] / g["left"].sum()
+        g["capacity_needed"] = share * float(e["shortfall"])
+        g.insert(0, "scope", e["scope"])
+        g.insert(0, "target", e["id"])
+        g["unit"] = "t/a"
+        parts.append(g[cols])
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _tables(scenario: Scenario, network: CandidateNetwork, form: Formulation, x: np.ndarray
+            ) -> dict[str, Any]:
+    lay = form.layout
+    links = network.links.rename(columns={"fixed_cny_per_a": "fixed_cost_cny_per_a"}).copy()
+    flow = lay.array(x, "flow")
+    build_ = np.rint(lay.array(x, "build")).astype(int)
+    v = form.vectors
+    links["build"] = build_
+    links["flow"] = flow
+    links["delivered"] = flow * links["efficiency"].to_numpy(dtype=float)
+    links["transport_cny_per_a"] = flow * v["transport"]
+    links["fixed_cny_per_a"] = build_ * v["fixed"]
+    links["purification_cny_per_a"] = flow * v["purification"]
+    links["value_cny_per_a"] = flow * v["value"]
+    links["disposal_avoided_cny_per_a"] = flow * v["disposal"]
+    links["total_cny_per_a"] = (links["transport_cny_per_a"] + links["fixed_cny_per_a"]
+                                + links["purification_cny_per_a"] - links["value_cny_per_a"]
+                                - links["disposal_avoided_cny_per_a"])
+    links["co2_avoided_t_per_a"] = flow * v["co2"]
+    links["unit"] = links["material"].map(network.sources.drop_duplicates("material").set_index(
+        "material")["unit"]).fillna("t/a")
+    flows = links[links["build"] == 1].copy()
+
+    stock = network.stock
+    drawn = lay.array(x, "draw")
+    draws = pd.DataFrame({"enterprise": stock["enterprise"], "material": stock["material"],
+                          "drawn": drawn, "max_draw": stock["max_draw"],
+                          "source_id": stock["source_id"]}, index=stock.index)
+    src = network.sources.copy()
+    out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+    src["utilised"] = out.reindex(src.index).fillna(0.0).to_numpy()
+    src["drawn"] = (pd.Series(drawn, index=stock["source_id"].to_numpy()).groupby(level=0).sum()
+                    .reindex(src.index).fillna(0.0).to_numpy()) if len(stock) else 0.0
+    src["left"] = src["generated"] + src["drawn"] - src["utilised"]
+    src.loc[src["left"].abs() < 1e-6, "left"] = 0.0
+    sources = src[["enterprise", "material", "category", "kind", "generated", "drawn", "utilised",
+                   "left", "unit", "park", "city", "drawable", "temperature_c", "purity"]]
+    objective = {f"{k}_cny_per_a": float(links[f"{k}_cny_per_a"].sum()) for k in
+                 ("total", "transport", "fixed", "purification", "value", "disposal_avoided")}
+    return {"links": links, "flows": flows, "draws": draws, "sources": sources,
+            "utilisation": utilisation_table(sources, scenario.catalogue),
+            "objective": objective, "co2": float(links["co2_avoided_t_per_a"].sum())}
+
+
+def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
+                 status: SolveStatus, solver_info: dict[str, Any], message: str) -> Result:
+    """The :class:`Result` of a solve that found no solution (``infeasible``, ``error``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        Its links become ``result.links`` (none built) and its sources ``result.sources``.
+    objective : str
+        The objective name reported.
+    status : SolveStatus
+        A status without a solution.
+    solver_info : dict
+        ``result.solver``.
+    message : str
+        Why there is no solution, in words for the user.
+
+    Returns
+    -------
+    Result
+        With empty flows, draws, utilisation and targets, and ``co2_avoided_t_per_a`` NaN.
+    """
+    links = network.links.rename(columns={"fixed_cny_per_a": "fixed_cost_cny_per_a"}).copy()
+    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
+                  links=links, flows=links.iloc[0:0], draws=pd.DataFrame(),
+                  sources=network.sources.copy(), utilisation=pd.DataFrame(),
+                  targets=pd.DataFrame(), objective={}, co2_avoided_t_per_a=float("nan"),
+                  solver=solver_info, message=message)
+
+
+#: Appended to the message of a ``target_unreachable`` result
+#: (docs/model.md, "Unreachable targets").
+UNREACHABLE_NOTE = ("best reachable rates minimise the total shortfall (t/a) summed over all "
+                    "target entries, so with several entries (each_park) one entry's rate is one "
+                    "trade-off among many, not its own maximum")
+
+
+def _unreachable_message(targets_df: pd.DataFrame) -> str:
+    miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+    text = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
+                     f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
+                     for r in miss.itertuples())
+    if text and len(targets_df) > 1:
+        text += f" ({UNREACHABLE_NOTE})"
+    return text
+
+
+def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Formulation,
+                         x: np.ndarray, status: SolveStatus, solver_info: dict[str, Any],
+                         message: str | None = None, objective: str = "cost") -> Result:
+    """The :class:`Result` of a solution vector of ``form`` (built from ``network``).
+
+    The public assembly step shared by :func:`parkflow.solvers.full.solve_network` and the
+    decomposed solve (:mod:`parkflow.solvers.decompose`). ``x`` is cleaned first
+    (:func:`clean_solution`: a link is built when it carries flow or exists; stock drawn = what
+    a source sends beyond its generation), then the link, flow, draw, source, utilisation and
+    target tables, the money and CO₂ totals and, for ``target_unreachable``, the diagnosis are
+    computed from it.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario solved (name, catalogue).
+    network : CandidateNetwork
+        The candidate network ``form`` was built from.
+    form : Formulation
+        From :func:`parkflow.solvers.formulation.build` (its layout and target entries).
+    x : ndarray
+        A solution, one value per column of ``form.model`` (not changed).
+    status : SolveStatus
+        A status with a solution (optimal, feasible, target_unreachable).
+    solver_info : dict
+        ``result.solver`` (name, time_s, gap, termination, ...).
+    message : str, optional
+        ``result.message``. For ``target_unreachable`` the message always names the unmet
+        entries, their best reachable rates and shortfalls (``message`` is the fallback when no
+        entry is unmet); ``None`` with ``feasible`` gives the "stopped at the limit" text made
+        from ``solver_info["limit"]`` and ``solver_info["gap"]``.
+    objective : str
+        The objective name reported (default ``"cost"``).
+
+    Returns
+    -------
+    Result
+        Without ``baseline``.
+    """
+    x = clean_solution(form, network, np.asarray(x, dtype=float))
+    tables = _tables(scenario, network, form, x)
+    targets_df = entry_totals(form, network, x)
+    diagnosis = pd.DataFrame()
+    if status == SolveStatus.TARGET_UNREACHABLE:
+        diagnosis = _diagnosis(network, form, targets_df, tables["sources"], scenario)
+        message = _unreachable_message(targets_df) or (message or "")
+    elif message is None and status == SolveStatus.FEASIBLE:
+        word = solver_info.get("limit") or "time"
+        gap = float(solver_info.get("gap", np.nan))
+        gap_text = f"{gap:.4g}" if np.isfinite(gap) else "unknown (no bound yet)"
+        message = f"stopped at the {word} limit; best solution found, relative gap {gap_text}"
+        miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+        if len(miss):
+            message += "; not met in this solution (unproven): " + ", ".join(
+                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples())
+    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
+                  links=tables["links"], flows=tables["flows"], draws=tables["draws"],
+                  sources=tables["sources"], utilisation=tables["utilisation"],
+                  targets=targets_df, objective=tables["objective"],
+                  co2_avoided_t_per_a=tables["co2"], solver=solver_info, diagnosis=diagnosis,
+                  message=message or "")
+
+
