@@ -18,6 +18,8 @@ from parkflow.errors import OutputError, ScenarioError, SolverUnavailableError
 COMMANDS = (
     "run",
     "validate",
+    "template",
+    "convert",
     "solve",
     "report",
     "map",
@@ -30,9 +32,10 @@ COMMANDS = (
     "solvers",
 )
 
-#: Commands that write files: they take ``--force`` (replace an --out folder holding files
-#: parkflow did not write).
-WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate")
+#: Commands that write files: they take ``--force`` (replace an --out folder, or a file,
+#: holding what parkflow did not write).
+WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate", "template",
+           "convert")
 
 EXIT_OK = 0
 EXIT_BUG = 1
