@@ -19,6 +19,8 @@ from parkflow.errors import OutputError, ScenarioError, SolverUnavailableError
 COMMANDS = (
     "run",
     "validate",
+    "template",
+    "convert",
     "solve",
     "report",
     "map",
@@ -32,9 +34,10 @@ COMMANDS = (
     "serve",
 )
 
-#: Commands that write files: they take ``--force`` (replace an --out folder holding files
-#: parkflow did not write).
-WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate")
+#: Commands that write files: they take ``--force`` (replace an --out folder, or a file,
+#: holding what parkflow did not write).
+WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate", "template",
+           "convert")
 
 EXIT_OK = 0
 EXIT_BUG = 1

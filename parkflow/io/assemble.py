@@ -32,6 +32,7 @@ from parkflow.io.checks import (
     check_in_china,
     check_links,
     check_park_given,
+    check_parks_in_china,
     check_refs,
     check_settings,
     check_targets,
@@ -233,6 +234,7 @@ def _parks(b: _Build) -> None:
             parks = gpd.GeoDataFrame(finish_table("parks", pdf, pids, {}),
                                      geometry=list(geometry), crs="EPSG:4326")
             parks = parks[~parks.index.duplicated()]
+            check_parks_in_china(parks, pfile, problems)
         else:
             parks = None
         if parks is not None and ent_tab is not None:
@@ -249,11 +251,14 @@ def _parks(b: _Build) -> None:
             parks = gpd.GeoDataFrame(
                 {"name": pd.Series(list(pid), index=pid, dtype=str),
                  "level": pd.Series([""] * len(pid), index=pid, dtype=str),
-                 "city": city.to_numpy()},
+                 "city": city.to_numpy(),
+                 "name_zh": pd.Series([""] * len(pid), index=pid, dtype=str),
+                 "city_zh": pd.Series([""] * len(pid), index=pid, dtype=str)},
                 index=pid, geometry=[None] * len(pid), crs="EPSG:4326")
             parks["city"] = parks["city"].astype(str)
         else:
-            parks = gpd.GeoDataFrame({"name": [], "level": [], "city": []},
+            parks = gpd.GeoDataFrame({"name": [], "level": [], "city": [], "name_zh": [],
+                                      "city_zh": []},
                                      geometry=[], crs="EPSG:4326",
                                      index=pd.Index([], dtype=str, name="park_id"))
     parks.index.name = "park_id"

@@ -867,3 +867,32 @@ def _rate(value: Any) -> float:
             return float(text[:-1].strip()) / 100.0
         return float(text)
     return float(value)
+
+
+def check_parks_in_china(parks: pd.DataFrame, file: str, problems: Problems) -> None:
+    """Rule: each park boundary lies in China, checked like enterprise coordinates
+    (:func:`parkflow.geo.locate` on a point inside the boundary). Boundaries in a projected
+    CRS read as degrees (metres far beyond ±180) are named as such."""
+    geoms = list(parks.geometry) if "geometry" in parks.columns else []
+    for pos, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        point = geom.representative_point()
+        where = locate([point.x], [point.y])[0]
+        if where == "inside":
+            continue
+        said = f"park '{parks.index[pos]}': its boundary (at {point.x:g}, {point.y:g})"
+        if abs(point.x) > 180 or abs(point.y) > 90:
+            problems.add(file, f"{said} is in metres, not degrees",
+                         fix="the file's coordinate reference system is missing: save the layer "
+                         "with its CRS (e.g. EPSG:4547, CGCS2000 Gauss-Kruger) or in EPSG:4326",
+                         row=excel_row(pos), column="geometry")
+        elif where == "swapped":
+            problems.add(file, f"{said} looks swapped (latitude and longitude)",
+                         fix="write each point as lon lat (x y)", row=excel_row(pos),
+                         column="geometry")
+        else:
+            problems.add(file, f"{said} is outside China (checked against its outline)",
+                         fix="give the boundary in WGS-84 degrees, or in a file that names its "
+                         "CRS (GeoPackage, Shapefile with .prj, GeoJSON)", row=excel_row(pos),
+                         column="geometry")

@@ -18,12 +18,14 @@ import io as _stdio
 import json
 import math
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import shape
@@ -33,7 +35,14 @@ from parkflow.io.cells import drop_empty_rows, excel_row, is_blank, parse_bool, 
 from parkflow.io.checks import Problems
 from parkflow.io.yaml import load_yaml
 from parkflow.models.scenario import Catalogue
-from parkflow.models.schema import ALL_TABLES, DATA_TABLES, SCENARIO_SHEET, TABLES, TableSchema
+from parkflow.models.schema import (
+    ALL_TABLES,
+    DATA_TABLES,
+    SCENARIO_SHEET,
+    TABLES,
+    TARGETS_SHEET,
+    TableSchema,
+)
 
 __all__ = ["decode_bytes", "read_csv_any", "read_frame", "load_yaml_text", "RawScenario",
            "read_source", "CATALOGUE_FILES"]
@@ -297,6 +306,7 @@ def _read_geojson(path: Path, label: str, problems: Problems) -> pd.DataFrame | 
         problems.add(label, "not a GeoJSON FeatureCollection (no 'features' list)",
                      fix="export the park boundaries as a FeatureCollection")
         return None
+    crs = _geojson_crs(data)
     records: list[dict[str, Any]] = []
     for k, feature in enumerate(features):
         props = dict(feature.get("properties") or {}) if isinstance(feature, dict) else {}
@@ -311,7 +321,69 @@ def _read_geojson(path: Path, label: str, problems: Problems) -> pd.DataFrame | 
         records.append(props)
     if not records:
         return pd.DataFrame(columns=["id", "name", "level", "geometry"])
-    return pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records)
+    return _to_wgs84(frame, crs, label, problems)
+
+
+_WGS84_NAMES = ("EPSG:4326", "OGC:CRS84", "OGC:1.3:CRS84", "CRS84", "EPSG:4490")
+
+
+def _geojson_crs(data: dict[str, Any]) -> str | None:
+    """The CRS a GeoJSON file names (the 2008 ``crs`` member QGIS and ArcGIS still write)."""
+    crs = data.get("crs")
+    if not isinstance(crs, dict):
+        return None
+    name = (crs.get("properties") or {}).get("name")
+    return str(name) if name else None
+
+
+def _to_wgs84(frame: pd.DataFrame, crs: Any, label: str, problems: Problems) -> pd.DataFrame:
+    """Park geometries reprojected from ``crs`` to WGS-84 degrees (EPSG:4326).
+
+    CGCS2000 geographic (EPSG:4490) is taken as WGS-84: the two differ by centimetres.
+    """
+    if crs is None:
+        return frame
+    import geopandas as gpd
+    import pyproj
+
+    try:
+        source = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError as exc:
+        problems.add(label, f"the coordinate reference system {crs!r} is not known ({exc})",
+                     fix="save the layer in EPSG:4326 (WGS-84), or with a known EPSG code")
+        return frame
+    if source.to_string() in _WGS84_NAMES or source.to_epsg() in (4326, 4490) or (
+            source.is_geographic and source.name.upper().startswith(("WGS 84", "CGCS2000"))):
+        return frame
+    geoms = gpd.GeoSeries(list(frame["geometry"]), crs=source)
+    out = frame.copy()
+    out["geometry"] = pd.Series(list(geoms.to_crs("EPSG:4326")), index=frame.index,
+                                dtype=object)
+    return out
+
+
+def _read_gis(path: Path, label: str, problems: Problems) -> pd.DataFrame | None:
+    """Park boundaries from a GeoPackage or Shapefile (geopandas), reprojected to WGS-84."""
+    import geopandas as gpd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            layer = gpd.read_file(path)
+    except Exception as exc:  # the GDAL drivers raise many kinds on a broken file
+        problems.add(label, f"the file cannot be read: {type(exc).__name__}: {exc}",
+                     fix="export the park boundaries again (GeoPackage, Shapefile with its "
+                     ".shx/.dbf/.prj, or GeoJSON)")
+        return None
+    frame = pd.DataFrame(layer.drop(columns=layer.geometry.name))
+    frame["geometry"] = pd.Series(list(layer.geometry), index=layer.index, dtype=object)
+    frame = frame.astype({c: object for c in frame.columns if c != "geometry"})
+    return _to_wgs84(frame, layer.crs, label, problems)
+
+
+#: The park files of a folder, in the order they are looked for (one of them may be given).
+PARK_FILES = ("parks.geojson", "parks.gpkg", "parks.shp")
 
 
 def read_folder(path: Path, problems: Problems) -> RawScenario:
@@ -341,10 +413,15 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
         tables[name] = _read_table_file(file, schema.file, problems)
         if tables[name] is None and not schema.required_table:
             tables[name] = pd.DataFrame(columns=schema.required_columns)
-    files["parks"] = "parks.geojson"
-    parks_file = path / "parks.geojson"
-    tables["parks"] = (_read_geojson(parks_file, "parks.geojson", problems)
-                       if parks_file.is_file() else None)
+    present = [name for name in PARK_FILES if (path / name).is_file()]
+    files["parks"] = present[0] if present else "parks.geojson"
+    tables["parks"] = None
+    if len(present) > 1:
+        problems.add(present[1], f"the folder holds park boundaries twice ({', '.join(present)})",
+                     fix=f"keep one of them ({present[0]} is the one read)")
+    if present:
+        reader = _read_geojson if present[0].endswith(".geojson") else _read_gis
+        tables["parks"] = reader(path / present[0], present[0], problems)
     for name, file_name in CATALOGUE_FILES.items():
         files[name] = file_name
         file = path / file_name
@@ -385,6 +462,46 @@ def _config_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> dict
             target = target.setdefault(part, {})
         target[parts[-1]] = value
     return config
+
+
+def _split_cell_list(value: Any) -> list[str]:
+    """A ``;``-separated cell (also ``,``, ``；``, ``，`` or ``、``) as a list of texts."""
+    if is_blank(value):
+        return []
+    text = re.sub(r"[;,；，、]", ";", unicodedata.normalize("NFKC", str(value)))
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list[dict[str, Any]]:
+    """The rows of a workbook's ``targets`` sheet as scenario.yaml ``targets:`` mappings.
+
+    One target per row (columns id, materials, exclude, rate, scope, or their Chinese headers);
+    blank rows are skipped, a blank cell leaves its key out (the default applies). The rules on
+    the values are those of scenario.yaml (``parkflow.io.checks.check_targets``).
+    """
+    frame = drop_empty_rows(drop_unnamed_empty_columns(df))
+    frame.columns = [TARGETS_SHEET.resolve_header(c) for c in frame.columns]
+    known = set(TARGETS_SHEET.column_names)
+    for column in frame.columns:
+        if column not in known:
+            problems.add(label, f"unknown column '{column}'",
+                         fix=f"use the columns {', '.join(TARGETS_SHEET.column_names)}")
+    out: list[dict[str, Any]] = []
+    for row in frame.to_dict("records"):
+        item: dict[str, Any] = {}
+        for key, value in row.items():
+            if key not in known or is_blank(value):
+                continue
+            if key in ("materials", "exclude"):
+                parts = _split_cell_list(value)
+                item[key] = parts[0] if key == "materials" and len(parts) == 1 else parts
+            elif isinstance(value, str):
+                item[key] = value.strip()
+            else:
+                item[key] = value.item() if isinstance(value, np.generic) else value
+        if item:
+            out.append(item)
+    return out
 
 
 def _sheet(sheets: dict[str, pd.DataFrame], schema: TableSchema) -> str | None:
@@ -451,6 +568,15 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
                      fix="add a sheet named 'scenario' (or 情景) with at least the row "
                      "name | <name>")
         config = {}
+    targets_sheet = _sheet(sheets, TARGETS_SHEET)
+    if targets_sheet is not None:
+        label = f"{book}[{targets_sheet}]"
+        rows = targets_from_sheet(sheets[targets_sheet], label, problems)
+        if rows and "targets" in config:
+            problems.add(label, "targets are given twice: in this sheet and in the scenario "
+                         "sheet's 'targets' row", fix="keep one of them (the targets sheet)")
+        elif rows:
+            config["targets"] = rows
     tables: dict[str, pd.DataFrame | None] = {}
     for name in DATA_TABLES:
         schema = TABLES[name]

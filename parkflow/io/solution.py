@@ -21,6 +21,7 @@ and its ``baseline`` holds the baseline's flows, utilisation, sources and target
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -338,4 +339,7 @@ def read_solution(folder: str | Path) -> tuple[Scenario | None, Result]:
         scenario = load_scenario(scenario_path_of(folder))
     except (FileNotFoundError, ScenarioError):
         scenario = None
+    if scenario is not None:  # so that result.flows_gdf works on a folder read back
+        result = dataclasses.replace(
+            result, enterprise_points=scenario.enterprises[["lon", "lat"]].copy())
     return scenario, result

@@ -11,117 +11,25 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 from shapely.geometry import mapping
 
-from parkflow.errors import ScenarioError
 from parkflow.io.readers import CATALOGUE_FILES
-from parkflow.models.scenario import Catalogue, Scenario, Target, expand_materials
+from parkflow.io.saved import (
+    _catalogue_csv_frame,
+    _catalogue_overrides,
+    _config,
+    _plain,
+    _table_frame,
+)
+from parkflow.models.scenario import Scenario
 from parkflow.models.schema import DATA_TABLES, TABLES
 
 __all__ = ["save_scenario", "summarise"]
 
-
-def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
-    spec: Any = t.spec
-    members, _, _ = expand_materials(catalogue, spec, t.exclude)
-    if tuple(members) != tuple(t.materials):
-        spec = list(t.materials)
-        again, _, _ = expand_materials(catalogue, spec, t.exclude)
-        exclude = list(t.exclude) if tuple(again) == tuple(t.materials) else []
-    else:
-        spec = spec if "," not in spec else [s.strip() for s in spec.split(",")]
-        exclude = list(t.exclude)
-    return {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
-            "scope": t.scope}
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars → Python scalars, for YAML."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def _catalogue_overrides(scenario: Scenario) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """Rows of materials/routes/modes that differ from what the saved settings reproduce.
-
-    Returns the override tables (full rows, sources included) and the ``modes:`` mapping.
-    """
-    from parkflow.catalogue import CATALOGUE_COLUMNS, builtin_catalogue, load_catalogue
-    from parkflow.models.compare import frames_equal
-
-    cat = scenario.catalogue
-    modes = _plain(dict(scenario.mode_overrides))
-    base = builtin_catalogue()
-    try:
-        with_modes = load_catalogue(mode_overrides=modes) if modes else base
-    except ScenarioError:
-        with_modes, modes = base, {}
-    tables: dict[str, pd.DataFrame] = {}
-    for table, reference in (("materials", base.materials), ("routes", base.routes),
-                             ("modes", with_modes.modes)):
-        mine: pd.DataFrame = getattr(cat, table)
-        if frames_equal(mine, reference):
-            continue
-        differ = [i for i in mine.index
-                  if i not in reference.index
-                  or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
-        rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
-        tables[table] = rows
-    return tables, modes
-
-
-def _catalogue_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, tuple)).any():
-            out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
-    out.index.name = "id"
-    return out.reset_index()
-
-
-def _config(scenario: Scenario, modes: dict[str, Any]) -> dict[str, Any]:
-    s = scenario.settings
-    config: dict[str, Any] = {"name": scenario.name}
-    if s.description:
-        config["description"] = s.description
-    if s.year is not None:
-        config["year"] = int(s.year)
-    config.update({
-        "coordinates": "wgs84",
-        "operating_hours": float(s.operating_hours),
-        "candidates": s.candidates,
-        "objective": s.objective,
-        "solver": {"name": s.solver.name, "time_limit_s": float(s.solver.time_limit_s),
-                   "gap": float(s.solver.gap)},
-        "targets": [_target_dict(t, scenario.catalogue) for t in scenario.targets],
-    })
-    if modes:
-        config["modes"] = modes
-    for key, value in s.extra.items():
-        config.setdefault(key, value)
-    return _plain(config)
-
-
-def _table_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """A scenario table as written: the id first, no geometry."""
-    out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
-    out.index.name = "id"
-    return out.reset_index()
 
 
 def _write_folder(scenario: Scenario, folder: Path) -> None:
@@ -152,32 +60,7 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
                                           encoding="utf-8", lineterminator="\n")
 
 
-def _write_workbook(scenario: Scenario, file: Path) -> None:
-    tables, modes = _catalogue_overrides(scenario)
-    config = _config(scenario, modes)
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, (dict, list)):
-            return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
-                                  width=10**6).strip()
-        return value
-
-    sheet = pd.DataFrame({"key": list(config), "value": [cell(v) for v in config.values()]},
-                         dtype=object)
-    with pd.ExcelWriter(file, engine="openpyxl") as writer:
-        sheet.to_excel(writer, sheet_name="scenario", index=False)
-        for name in DATA_TABLES:
-            _table_frame(name, getattr(scenario, name)).to_excel(writer, sheet_name=name,
-                                                                  index=False)
-        parks = scenario.parks
-        frame = _table_frame("parks", parks)
-        frame["geometry"] = [None if g is None else g.wkt for g in parks.geometry]
-        frame.to_excel(writer, sheet_name="parks", index=False)
-        for table, rows in tables.items():
-            _catalogue_csv_frame(rows).to_excel(writer, sheet_name=table, index=False)
-
-
-def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+def save_scenario(scenario: Scenario, path: str | Path, lang: str = "en") -> Path:
     """Save a scenario as a folder or (suffix ``.xlsx``) one workbook; load gives it back equal.
 
     Written whole or not at all (through :func:`parkflow.io.atomic.output_dir`), never over the
@@ -187,7 +70,10 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     ----------
     scenario : Scenario
     path : path
-        A folder (created or replaced) or an ``.xlsx`` file.
+        A folder (created or replaced) or an ``.xlsx`` file (the workbook of
+        :mod:`parkflow.io.workbook`: bilingual headers, drop-downs, a targets sheet).
+    lang : {"en", "zh"}
+        Language of a workbook's sheet names, headers and instructions (both read back).
 
     Returns
     -------
@@ -199,23 +85,14 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     OutputError
         When ``path`` is, holds or lies in the scenario's source.
     """
-    from parkflow.io.atomic import check_not_input, output_dir
+    from parkflow.io.atomic import output_dir
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        check_not_input(path, [scenario.source])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=".xlsx",
-                                        dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            _write_workbook(scenario, tmp)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        return path
+        from parkflow.io.workbook import write_output_file, write_workbook
+
+        return write_output_file(path, lambda tmp: write_workbook(scenario, tmp, lang=lang),
+                                 inputs=[scenario.source])
     with output_dir(path, inputs=[scenario.source]) as tmp_dir:
         _write_folder(scenario, tmp_dir)
     return path

@@ -187,6 +187,23 @@ class OfflineMap(folium.Map):
             return
         write_text_atomic(outfile, html)
 
+    def _repr_html_(self, **kwargs: Any) -> str:
+        """The notebook display: the self-contained page (vendored Leaflet inlined, as
+        :meth:`save` writes it) in an iframe ``srcdoc``, so it shows with no network.
+
+        folium's own display loads Leaflet and its plugins from CDNs and stays blank offline.
+        """
+        return self.offline_iframe()
+
+    def offline_iframe(self, height_px: int = 500) -> str:
+        """The map page inlined into ``<iframe srcdoc=...>`` (no network needed)."""
+        from html import escape
+
+        page = escape(map_html(self), quote=True)
+        return (f'<div style="width:100%;"><iframe srcdoc="{page}" style="width:100%; '
+                f'height:{int(height_px)}px; border:none;" sandbox="allow-scripts" '
+                'allowfullscreen></iframe></div>')
+
 
 def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = "zh",
               tiles: str = "none", tianditu_key: str | None = None) -> Path:

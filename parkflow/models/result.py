@@ -76,6 +76,59 @@ class Result:
     diagnosis: pd.DataFrame = field(default_factory=pd.DataFrame)
     baseline: Result | None = None
     message: str = ""
+    #: Index ``enterprise_id``, columns ``lon, lat`` (WGS-84): where the flows start and end,
+    #: for :attr:`flows_gdf`. Set by the solver; None when unknown.
+    enterprise_points: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """One line: scenario, status, net cost, CO₂ and the first target's rate."""
+        parts = [f"Result({self.scenario_name!r}: {self.status.value}"]
+        if self.status.has_solution:
+            total = self.objective.get("total_cny_per_a", float("nan"))
+            parts.append(f"net cost {total:,.0f} CNY/a")
+            parts.append(f"CO2 avoided {self.co2_avoided_t_per_a:,.0f} t/a")
+            parts.append(f"{len(self.flows)} links built")
+            for t in self.targets.head(2).itertuples():
+                parts.append(f"target {t.id} {t.rate:.1%} vs {t.target:.0%}"
+                             f"{'' if t.met else ' (not met)'}")
+        return ", ".join(parts) + ")"
+
+    def _repr_html_(self) -> str:
+        """A short summary table for notebooks (status, money, CO₂, targets)."""
+        from html import escape
+
+        rows = [("status", self.status.value), ("objective", self.objective_name)]
+        if self.status.has_solution:
+            for key, value in self.objective.items():
+                rows.append((key, f"{value:,.0f}"))
+            rows.append(("co2_avoided_t_per_a", f"{self.co2_avoided_t_per_a:,.0f}"))
+            rows.append(("links built", str(len(self.flows))))
+            for t in self.targets.itertuples():
+                mark = "met" if t.met else f"not met, short {t.shortfall:,.0f} {t.unit}"
+                rows.append((f"target {t.id} ({t.scope})",
+                             f"{t.rate:.1%} vs {t.target:.0%}: {mark}"))
+        if self.message:
+            rows.append(("message", self.message))
+        body = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
+                       f"<td style='text-align:right'>{escape(str(v))}</td></tr>" for k, v in rows)
+        return (f"<div><strong>Result: {escape(self.scenario_name)}</strong>"
+                f"<table>{body}</table></div>")
+
+    @property
+    def flows_gdf(self) -> Any:
+        """The built links as a GeoDataFrame of LineStrings (source → use enterprise), EPSG:4326.
+
+        The columns of :attr:`flows` plus ``geometry``. Needs :attr:`enterprise_points` (set by
+        the solver); see :meth:`flows_geodataframe` to give the scenario instead.
+        """
+        if self.enterprise_points is None:
+            raise ValueError("this result does not know where its enterprises are; use "
+                             "result.flows_geodataframe(scenario)")
+        return _flows_gdf(self.flows, self.enterprise_points)
+
+    def flows_geodataframe(self, scenario: Any) -> Any:
+        """:attr:`flows_gdf` with the enterprises' coordinates taken from ``scenario``."""
+        return _flows_gdf(self.flows, scenario.enterprises[["lon", "lat"]])
 
     def raise_for_status(self) -> Result:
         """Raise :class:`InfeasibleError` when there is no solution; return self otherwise."""
@@ -87,6 +140,16 @@ class Result:
     def summary(self) -> dict[str, Any]:
         """The summary.json dictionary (:func:`summary_dict`, without the scenario reference)."""
         return summary_dict(self)
+
+
+def _flows_gdf(flows: pd.DataFrame, points: pd.DataFrame) -> Any:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    lon, lat = points["lon"], points["lat"]
+    lines = [LineString([(float(lon[a]), float(lat[a])), (float(lon[b]), float(lat[b]))])
+             for a, b in zip(flows["from"], flows["to"], strict=True)]
+    return gpd.GeoDataFrame(flows.copy(), geometry=lines, crs="EPSG:4326")
 
 
 _OBJ_KEYS = ("total", "transport", "fixed", "purification", "value", "disposal_avoided")

@@ -162,6 +162,21 @@ class Scenario:
             f"{len(self.parks)} parks)"
         )
 
+    def _repr_html_(self) -> str:
+        """A short summary for notebooks: the table sizes, the parks and the targets."""
+        from html import escape
+
+        rows = [(name, len(getattr(self, name))) for name in
+                ("enterprises", "supplies", "uses", "stockpiles", "links", "parks")]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>"
+                       for k, v in rows)
+        targets = "".join(f"<li>{escape(t.id)}: {t.rate:.0%} of {escape(str(t.spec))}, scope "
+                          f"{escape(t.scope)}</li>" for t in self.targets)
+        parks = ", ".join(escape(str(v)) for v in list(self.parks.get("name", []))[:10])
+        return (f"<div><strong>Scenario: {escape(self.name)}</strong>"
+                f"<table>{body}</table><div>parks: {parks}</div>"
+                f"<div>targets:<ul>{targets}</ul></div></div>")
+
 
 def is_tailings(materials: pd.DataFrame) -> pd.Series:
     """Whether each material counts as tailings: its ``is_tailings`` flag is true **or** its

@@ -297,6 +297,24 @@ ENTERPRISES = TableSchema(
                aliases=("纬度",)),
         Column("city", "str", required=False, default="",
                doc="City (prefecture), for city scopes.", aliases=("城市", "市")),
+        Column("name_zh", "str", required=False, default="",
+               doc="Chinese plant name, shown in Chinese reports (default: name).",
+               aliases=("中文名称",)),
+        Column("city_zh", "str", required=False, default="",
+               doc="Chinese city name, shown in Chinese reports (default: city).",
+               aliases=("城市中文名",)),
+        Column("value_added_cny_per_a", "float64", required=False, default=NAN, unit="CNY/a",
+               minimum=0.0, doc="Industrial value added, for resource and energy productivity "
+               "in the scorecard (docs/reporting.md).", aliases=("工业增加值", "增加值")),
+        Column("energy_use_tce_per_a", "float64", required=False, default=NAN, unit="tce/a",
+               minimum=0.0, doc="Energy use in tonnes of coal equivalent, for the scorecard.",
+               aliases=("综合能耗", "能耗")),
+        Column("water_use_t_per_a", "float64", required=False, default=NAN, unit="t/a",
+               minimum=0.0, doc="Water use, for the scorecard's water reuse rate.",
+               aliases=("用水量",)),
+        Column("water_reused_t_per_a", "float64", required=False, default=NAN, unit="t/a",
+               minimum=0.0, doc="Water reused or recycled, for the scorecard's water reuse rate.",
+               aliases=("重复利用水量", "回用水量")),
     ),
 )
 
@@ -422,6 +440,12 @@ PARKS = TableSchema(
         Column("level", "str", doc="national | provincial | municipal.", aliases=("级别",)),
         Column("city", "str", required=False, default="", doc="City (prefecture).",
                aliases=("城市", "市")),
+        Column("name_zh", "str", required=False, default="",
+               doc="Chinese park name, shown in Chinese reports (default: name).",
+               aliases=("中文名称",)),
+        Column("city_zh", "str", required=False, default="",
+               doc="Chinese city name, shown in Chinese reports (default: city).",
+               aliases=("城市中文名",)),
     ),
 )
 
@@ -435,6 +459,35 @@ DATA_TABLES: tuple[str, ...] = ("enterprises", "supplies", "uses", "stockpiles",
 SCENARIO_SHEET = TableSchema(name="scenario", file="scenario.yaml", index_name="key",
                              label="setting", aliases=("情景", "设置", "参数"),
                              doc="scenario.yaml as key | value rows.")
+#: The ``targets`` sheet of a workbook: one utilisation target per row (scenario.yaml
+#: ``targets:``), so that no cell holds YAML.
+TARGETS_SHEET = TableSchema(
+    name="targets",
+    file="scenario.yaml",
+    index_name="target",
+    label="target",
+    aliases=("目标", "利用目标"),
+    kind="settings",
+    required_table=False,
+    doc="Utilisation targets, one per row (scenario.yaml `targets:`).",
+    columns=(
+        Column("id", "str", doc="Target id, e.g. 'bulk-2025'.", aliases=("目标编号", *_ID)),
+        Column("materials", "list", required=False, default="bulk_solid_waste",
+               doc="Material ids, statistics categories or a group, ';'-separated "
+               "(default bulk_solid_waste).", aliases=("物料", "物料范围")),
+        Column("exclude", "list", required=False, default="",
+               doc="Material or category ids left out, ';'-separated, e.g. tailings.",
+               aliases=("排除", "不含")),
+        Column("rate", "float64", unit="fraction", minimum=0.0, maximum=1.0, percent=True,
+               doc="The utilisation rate to reach: 0.78 or 78%.",
+               aliases=("利用率", "目标利用率")),
+        Column("scope", "str", required=False, default="all",
+               doc="all, a park id or a city name: where the rate is counted.",
+               aliases=("范围", "统计范围")),
+    ),
+)
+#: Tables that exist only as workbook sheets (they are settings in a folder's scenario.yaml).
+SHEET_TABLES: dict[str, TableSchema] = {"targets": TARGETS_SHEET}
 
 
 # catalogue tables (package data in parkflow/data/, overridable per scenario: docs/catalogue.md)
@@ -696,13 +749,53 @@ def markdown_settings() -> str:
 def markdown_sheets() -> str:
     """The sheet-name table of docs/scenario-format.md (English and Chinese names)."""
     lines = ["| table | sheet names |", "|---|---|"]
-    for t in (SCENARIO_SHEET, *TABLES.values()):
+    for t in (SCENARIO_SHEET, TARGETS_SHEET, *TABLES.values()):
         lines.append(f"| `{t.name}` | {', '.join([t.name, *t.aliases])} |")
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # print the doc tables: python -m parkflow.models.schema
-    for _t in TABLES.values():
+def refresh_doc(text: str) -> str:
+    """``text`` (docs/scenario-format.md) with every generated table replaced by the schema's.
+
+    A column table follows its ``### <table>`` heading; the settings and sheet tables start
+    with their header rows. Everything else is kept as written.
+    """
+    blocks = {"| key | type | default |": markdown_settings(),
+              "| table | sheet names |": markdown_sheets()}
+    lines = text.split("\n")
+    out: list[str] = []
+    table: str | None = None
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if line.startswith("### "):
+            word = line[4:].split(" ")[0]
+            table = word if word in TABLES or word in SHEET_TABLES else None
+        fresh = None
+        if line.startswith("| column | required |") and table is not None:
+            fresh = markdown_columns(TABLES.get(table) or SHEET_TABLES[table])
+        for start, block in blocks.items():
+            if line.startswith(start):
+                fresh = block
+        if fresh is None:
+            out.append(line)
+            k += 1
+            continue
+        out.extend(fresh.split("\n"))
+        while k < len(lines) and lines[k].startswith("|"):
+            k += 1
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # python -m parkflow.models.schema [--write docs/scenario-format.md]
+    import sys
+    from pathlib import Path
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        _doc = Path(sys.argv[2])
+        _doc.write_text(refresh_doc(_doc.read_text(encoding="utf-8")), encoding="utf-8")
+        raise SystemExit(0)
+    for _t in (*TABLES.values(), *SHEET_TABLES.values()):
         print(f"### {_t.name}\n\n{markdown_columns(_t)}\n")
     print(markdown_settings(), "\n")
     print(markdown_sheets())

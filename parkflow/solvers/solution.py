@@ -294,6 +294,7 @@ def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Fo
                   sources=tables["sources"], utilisation=tables["utilisation"],
                   targets=targets_df, objective=tables["objective"],
                   co2_avoided_t_per_a=tables["co2"], solver=solver_info, diagnosis=diagnosis,
-                  message=message or "")
+                  message=message or "",
+                  enterprise_points=scenario.enterprises[["lon", "lat"]].copy())
 
 

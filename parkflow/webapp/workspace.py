@@ -33,6 +33,7 @@ import openpyxl
 import yaml
 
 import parkflow as pf
+from parkflow.models.schema import TARGETS_SHEET
 
 TABLES = ("enterprises", "supplies", "uses", "stockpiles", "links")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -173,6 +174,7 @@ def read_settings(workbook: Path) -> dict[str, Any]:
             for row in list(ws.iter_rows(values_only=True))[1:]:
                 if row and row[0] is not None:
                     config[str(row[0])] = row[1] if len(row) > 1 else None
+        sheet_targets = _read_targets_sheet(wb)
     finally:
         wb.close()
 
@@ -185,7 +187,7 @@ def read_settings(workbook: Path) -> dict[str, Any]:
         return value
 
     solver = parsed(config.get("solver")) or {}
-    targets = parsed(config.get("targets"))
+    targets = sheet_targets if sheet_targets is not None else parsed(config.get("targets"))
     return {
         "name": str(config.get("name") or ""),
         "objective": str(config.get("objective") or "cost"),
@@ -240,8 +242,55 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
             if t.get("exclude"):
                 entry["exclude"] = list(t["exclude"])
             targets.append(entry)
-        put("targets", targets)
+        _write_targets_sheet(wb, targets)
+        if "targets" in rows:  # one place only: the targets sheet (no YAML in a cell)
+            ws.delete_rows(rows["targets"][0].row)
     _atomic_save(wb, workbook)
+
+
+def _targets_sheet_name(wb: openpyxl.Workbook) -> str | None:
+    for name in wb.sheetnames:
+        if TARGETS_SHEET.matches_sheet(name):
+            return name
+    return None
+
+
+def _read_targets_sheet(wb: openpyxl.Workbook) -> list[dict[str, Any]] | None:
+    """The targets sheet's rows (headers in English or Chinese), or None without one."""
+    name = _targets_sheet_name(wb)
+    if name is None:
+        return None
+    rows = list(wb[name].iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [TARGETS_SHEET.resolve_header(str(h)) if h is not None else "" for h in rows[0]]
+    out = []
+    for row in rows[1:]:
+        item = {k: v for k, v in zip(header, row, strict=False) if k and v not in (None, "")}
+        for key in ("exclude",):
+            if isinstance(item.get(key), str):
+                item[key] = [x.strip() for x in item[key].split(";") if x.strip()]
+        if item:
+            out.append(item)
+    return out
+
+
+def _write_targets_sheet(wb: openpyxl.Workbook, targets: list[dict[str, Any]]) -> None:
+    """Replace the targets sheet with one row per target."""
+    name = _targets_sheet_name(wb)
+    index = len(wb.sheetnames)
+    if name is not None:
+        index = wb.sheetnames.index(name)
+        del wb[name]
+    ws = wb.create_sheet("targets", index)
+    columns = ["id", "materials", "exclude", "rate", "scope"]
+    ws.append(columns)
+    for t in targets:
+        cells = []
+        for c in columns:
+            v = t.get(c)
+            cells.append(";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        ws.append(cells)
 
 
 # ---------------------------------------------------------------------------------------------

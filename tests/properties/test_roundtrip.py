@@ -68,3 +68,15 @@ def test_excel_unicode_text_and_gb18030_copies_load_the_same(sc):
                 pd.concat([blank, frame, blank]).to_csv(csv, sep=";", index=False,
                                                          encoding="gb18030")
         assert scenario_differences(sc, load_scenario(out)) == []
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_enterprises=4))
+def test_folder_to_chinese_workbook_to_folder_gives_the_same_scenario(sc):
+    """convert both ways: folder → workbook with Chinese sheets and headers → folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, book, back = Path(tmp) / "sc", Path(tmp) / "sc.xlsx", Path(tmp) / "back"
+        save_scenario(sc, folder)
+        save_scenario(load_scenario(folder), book, lang="zh")
+        save_scenario(load_scenario(book), back)
+        assert scenario_differences(sc, load_scenario(back)) == []
