@@ -114,7 +114,7 @@ def test_the_whole_loop_in_chromium(server, shots, tmp_path):
         cell.fill("0")
         cell.press("Tab")
         page.click("#save")
-        sync_api.expect(page.locator("#save-state")).to_contain_text("校验通过")
+        sync_api.expect(page.locator("#save-state")).to_contain_text("校验通过", timeout=30_000)
         page.screenshot(path=str(shots / "tables.png"))
         not_blank(shots / "tables.png")
 
