@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
     from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
+    from parkflow.report.console import summary_table, text
     from parkflow.solvers.strategy import solve_with_strategy
 
     console = Console(stderr=True)
@@ -86,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
         say(f"writing {out}")
         with output_dir(out, inputs=[path]) as tmp:
             write_solve_folder(scenario, result, tmp, lang=args.lang)
-    Console().print(_table(result))
+    Console().print(summary_table(result, args.lang))
     if result.message:
         Console().print(result.message)
-    Console().print(f"written to {out}")
+    Console().print(f"{text('c_written', args.lang)} {out}")
     return 0 if result.status.has_solution else 3

@@ -19,6 +19,9 @@ from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
+from parkflow.report.console import COST_PARTS
+from parkflow.report.format import UNITS, default_units
+from parkflow.report.texts import CITY_ZH, text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
 from parkflow.statistics.links import (
@@ -77,6 +80,8 @@ class Report:
     titles: dict[str, str]
     kinds: dict[str, dict[str, str]]
     charts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The unit policy of md, html and xlsx: ``"wan"`` (万t/a, 万元/a) or ``"t"`` (t/a, CNY/a).
+    units: str = ""
 
     def table(self, key: str) -> pd.DataFrame:
         """The table ``key`` (KeyError naming the available ones when absent)."""
@@ -99,6 +104,7 @@ class ScenarioNames:
     enterprise_sector: dict[str, str] = field(default_factory=dict)
     enterprise_park: dict[str, str] = field(default_factory=dict)
     park: dict[str, str] = field(default_factory=dict)
+    city: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None,
@@ -116,11 +122,17 @@ class ScenarioNames:
                                 ("park", self.enterprise_park)):
                 if col in ent.columns:
                     target.update(zip(ent.index.astype(str), ent[col].astype(str), strict=True))
+            # optional columns, read tolerantly: name_zh / name_en override name in their
+            # language; city_zh gives the Chinese name of the city (docs/reporting.md, "Names")
+            _update_named(self.enterprise, ent, f"name_{lang}")
+            if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
+                self.city.update({str(c): t for c, z in zip(ent["city"], ent["city_zh"],
+                                                            strict=True)
+                                  if (t := _name_text(z)) is not None})
             parks = scenario.parks
             if parks is not None and "name" in parks.columns and len(parks):
-                names = parks["name"].astype(str)
-                self.park.update({str(k): v for k, v in zip(parks.index, names, strict=True)
-                                  if v and v != "nan"})
+                _update_named(self.park, parks, "name")
+                _update_named(self.park, parks, f"name_{lang}")
         return self
 
     def category(self, key: str) -> str:
@@ -158,11 +170,36 @@ class ScenarioNames:
             return self.park.get(str(scope_id), str(scope_id))
         if scope_type == "enterprise":
             return self.ent(scope_id)
+        if scope_type == "city":
+            return self.city_name(scope_id)
         return str(scope_id)
+
+    def city_name(self, city: str) -> str:
+        """A city's name: in Chinese from ``city_zh`` or the table of Sichuan's 市（州）."""
+        city = str(city)
+        if self.lang != "zh":
+            return city
+        return self.city.get(city) or CITY_ZH.get(city, city)
 
     def scope_type(self, scope_type: str) -> str:
         """A scope type's name."""
         return scope_type_name(scope_type, self.lang)
+
+
+def _name_text(value: Any) -> str | None:
+    """A non-empty name, or None (NaN, None, "" and "nan" are no name)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text_value = str(value).strip()
+    return text_value if text_value and text_value.lower() != "nan" else None
+
+
+def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None:
+    """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
+    if col not in frame.columns:
+        return
+    target.update({str(k): t for k, v in zip(frame.index, frame[col], strict=True)
+                   if (t := _name_text(v)) is not None})
 
 
 _UNIT_OF_KIND = {"t": "u_t", "pct": "u_pct", "pp": "u_pp", "cny": "u_cny",
@@ -203,7 +240,8 @@ def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # build_report
 # ---------------------------------------------------------------------------------------------
-def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") -> Report:
+def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
+                 units: str | None = None) -> Report:
     """Build the filing tables of a solve.
 
     Parameters
@@ -216,6 +254,11 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
         ``result.baseline`` (existing links only) gives the before/after tables.
     lang : {"zh", "en"}
         Language of headers and names; Chinese uses the official statistical terms.
+    units : {"wan", "t"}, optional
+        The unit policy of the displayed tables (default
+        :func:`parkflow.report.format.default_units`: 万 units for a Chinese report of
+        100,000 t/a or more, else t/a; docs/reporting.md, "Units"). The tables themselves
+        always hold canonical units.
 
     Returns
     -------
@@ -226,11 +269,18 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
     names = ScenarioNames.of(scenario, result, catalogue, lang)
     b = _Builder(lang)
-    notes = [label("formula_note", lang), label("unit_note", lang)]
+    util = utilisation_rows(result, catalogue)
+    if units is None:
+        tonnes = util[util["unit"].astype(str).str.startswith("t")]["generated"] \
+            if "unit" in util.columns else util.get("generated", pd.Series(dtype=float))
+        biggest = float(pd.to_numeric(tonnes, errors="coerce").max()) if len(tonnes) else 0.0
+        units = default_units(lang, biggest if np.isfinite(biggest) else 0.0)
+    if units not in UNITS:
+        raise ValueError(f"unit policy {units!r} is not supported; use one of {', '.join(UNITS)}")
+    notes = [label("formula_note", lang), text(f"unit_note_{units}", lang)]
     if scenario is None:
         notes.append(label("no_scenario_note", lang))
 
-    util = utilisation_rows(result, catalogue)
     _bulk, _tail, apart = category_sets(catalogue)
     base_util = (utilisation_rows(result.baseline, catalogue)
                  if result.baseline is not None else None)
@@ -279,7 +329,8 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     }
     ordered = {k: b.tables[k] for k in TABLE_ORDER if k in b.tables}
     return Report(lang=lang, title=label("report_title", lang), meta=meta, tables=ordered,
-                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates})
+                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates},
+                  units=units)
 
 
 def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
@@ -313,9 +364,15 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
          base.objective.get("total_cny_per_a", float("nan")) if base is not None else float("nan"),
          result.objective.get("total_cny_per_a", float("nan"))),
     ]
+    # the parts of the net cost, signed so that they add up to it (purification included)
+    for name, sign in COST_PARTS:
+        key = f"{name}_cny_per_a"
+        rows.append((f"cost_{'disposal' if name == 'disposal_avoided' else name}", "u_cny",
+                     sign * base.objective.get(key, 0.0) if base is not None else float("nan"),
+                     sign * result.objective.get(key, 0.0) if result.objective else float("nan")))
     bulk_name = label(BULK_EXCL_TAILINGS, lang)
     frame = pd.DataFrame({
-        "indicator": [label(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
+        "indicator": [text(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
                       for k, u, _, _ in rows],
         "baseline": [float(x) for _, _, x, _ in rows],
         "optimised": [float(y) for _, _, _, y in rows],
