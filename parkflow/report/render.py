@@ -243,7 +243,8 @@ def write_xlsx(report: Report, path: Path) -> None:
 
 def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path,
                   lang: str = "zh", formats: Iterable[str] = ("md", "html"),
-                  inputs: Iterable[Path | None] = (), units: str | None = None) -> list[Path]:
+                  inputs: Iterable[Path | None] = (), units: str | None = None,
+                  only: Iterable[str] | None = None, stem: str = "report") -> list[Path]:
     """Write the report into ``out_dir`` (whole or not at all) and return the written paths.
 
     Parameters
@@ -262,6 +263,11 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     units : {"wan", "t"}, optional
         The unit policy of md, html and xlsx (default by language and size,
         :func:`parkflow.report.format.default_units`); the CSVs are always in canonical units.
+    only : iterable of str, optional
+        Write only these tables (e.g. :data:`~parkflow.report.tables.SCORECARD_TABLES`), no
+        charts.
+    stem : str
+        File name stem: ``report`` (report.md ...) or e.g. ``scorecard``.
 
     Returns
     -------
@@ -275,25 +281,30 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     if unknown:
         raise ValueError(f"unknown report format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
     report = build_report(scenario, result, lang=lang, units=units)
+    if only is not None:
+        keep = tuple(only)
+        report.tables = {k: v for k, v in report.tables.items() if k in keep}
+        report.charts = {}
+        report.title = text("scorecard_title", lang)
     out_dir = Path(out_dir)
     names: list[str] = []
     protected = [*inputs, getattr(scenario, "source", None)]
     with output_dir(out_dir, inputs=protected, merge=True) as tmp:
         if "md" in formats:
-            (tmp / "report.md").write_text(to_markdown(report), encoding="utf-8")
-            names.append("report.md")
+            (tmp / f"{stem}.md").write_text(to_markdown(report), encoding="utf-8")
+            names.append(f"{stem}.md")
         if "html" in formats:
-            (tmp / "report.html").write_text(to_html(report), encoding="utf-8")
-            names.append("report.html")
+            (tmp / f"{stem}.html").write_text(to_html(report), encoding="utf-8")
+            names.append(f"{stem}.html")
         if "xlsx" in formats:
-            write_xlsx(report, tmp / "report.xlsx")
-            names.append("report.xlsx")
+            write_xlsx(report, tmp / f"{stem}.xlsx")
+            names.append(f"{stem}.xlsx")
         if "csv" in formats:
-            names += write_csv(report, tmp)
+            names += write_csv(report, tmp, stem)
     return [out_dir / n for n in names]
 
 
-def write_csv(report: Report, folder: Path) -> list[str]:
+def write_csv(report: Report, folder: Path, stem: str = "report") -> list[str]:
     """One ``report_<table>.csv`` per table (UTF-8 with BOM, which Excel in China opens).
 
     These files are meant for Excel: a text cell beginning with ``= + - @``, a tab or a carriage
@@ -307,7 +318,7 @@ def write_csv(report: Report, folder: Path) -> list[str]:
     """
     names = []
     for key, frame in report.tables.items():
-        name = f"report_{key}.csv"
+        name = f"{stem}_{key}.csv"
         safe = frame.copy()
         for col in safe.columns:
             if not pd.api.types.is_numeric_dtype(safe[col]):

@@ -31,6 +31,7 @@ from parkflow.statistics.links import (
     link_table,
     links_built,
 )
+from parkflow.statistics.scorecard import INVESTMENT_PER_ANNUAL_FIXED, project_list, scorecard
 from parkflow.statistics.utilisation import (
     BULK_EXCL_TAILINGS,
     BULK_TOTAL,
@@ -43,7 +44,10 @@ __all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
 
 # table keys in the order they appear in every format
 TABLE_ORDER = ("overview", "targets", "scenario_targets", "solid_waste", "energy_gas",
-               "before_after", "links", "effects", "economics_links", "economics_enterprises")
+               "before_after", "links", "effects", "economics_links", "economics_enterprises",
+               "scorecard", "projects")
+#: The tables of ``parkflow report --scorecard``.
+SCORECARD_TABLES = ("scorecard", "projects")
 
 # ---------------------------------------------------------------------------------------------
 # the report object
@@ -215,9 +219,9 @@ class _Builder:
         self.titles: dict[str, str] = {}
 
     def header(self, key: str, kind: str) -> str:
-        text = label(key, self.lang)
+        name = text(key, self.lang)
         unit = _UNIT_OF_KIND.get(kind)
-        return f"{text} ({label(unit, self.lang)})" if unit else text
+        return f"{name} ({label(unit, self.lang)})" if unit else name
 
     def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
         """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
@@ -225,7 +229,7 @@ class _Builder:
         out = frame[[k for k, _ in spec]].rename(columns=headers).reset_index(drop=True)
         self.tables[name] = out
         self.kinds[name] = {headers[k]: kind for k, kind in spec}
-        self.titles[name] = label(f"t_{name}", self.lang)
+        self.titles[name] = text(f"t_{name}", self.lang)
 
 
 
@@ -300,6 +304,9 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
     _links(b, links, names)
     _effects(b, links, catalogue, names)
     _economics_tables(b, econ, names)
+    _scorecard(b, util, links, scenario, catalogue, names)
+    _projects(b, links, catalogue, names)
+    notes.append(text("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
     notes.append(label("allocation_note", lang))
     g = grid_factors()
     notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
@@ -519,3 +526,56 @@ def _economics_tables(b: _Builder, econ: pd.DataFrame, names: ScenarioNames) -> 
         *[(c, "cny") for c in money]])
 
 
+
+
+_SCORE_UNITS = {"pct": "u_pct", "tce": "u_tce", "tco2": "u_tco2", "cny_per_t": "u_cny_per_t",
+                "wcny_per_tce": "u_wcny_per_tce", "cny_per_m3": "u_cny_per_m3"}
+
+
+def _scorecard(b: _Builder, util: pd.DataFrame, links: pd.DataFrame, scenario: Scenario | None,
+               catalogue: Catalogue | None, names: ScenarioNames) -> None:
+    lang = b.lang
+    ent = scenario.enterprises if scenario is not None else None
+    if ent is not None and "park" not in ent.columns and names.enterprise_park:
+        ent = ent.assign(park=ent.index.astype(str).map(names.enterprise_park))
+    elif ent is None and names.enterprise_park:
+        ent = pd.DataFrame({"park": pd.Series(names.enterprise_park)})
+    sc = scorecard(util, links, ent, catalogue)
+    if sc.empty:
+        return
+    sc = sc.assign(
+        scope=[names.scope(t, i) for t, i in zip(sc["scope_type"], sc["scope_id"], strict=True)],
+        sc_indicator=sc["indicator"].map(lambda k: text(f"ind_{k}", lang)),
+        sc_basis=sc["basis"].map(lambda k: text(f"basis_{k}", lang)),
+        unit=sc["unit"].map(lambda u: text(_SCORE_UNITS[u], lang)),
+        sc_value=sc["value"], sc_reference=sc["reference"],
+        sc_assessment=[text("sc_needs", lang).format(cols=n) if n else
+                       (text("sc_meets" if m else "sc_below", lang) if isinstance(m, bool)
+                        else text("sc_no_ref", lang))
+                       for n, m in zip(sc["needs"], sc["meets"], strict=True)],
+        sc_source=sc["source"].map(lambda k: text(f"src_{k}", lang)))
+    b.add("scorecard", sc, [("scope", "text"), ("sc_indicator", "text"), ("sc_basis", "text"),
+                            ("sc_value", "q"), ("sc_reference", "q"), ("unit", "text"),
+                            ("sc_assessment", "text"), ("sc_source", "text")])
+
+
+def _projects(b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None,
+              names: ScenarioNames) -> None:
+    p = project_list(links, catalogue)
+    if p.empty:
+        return
+    out = _link_names(p, names)
+    factor = INVESTMENT_PER_ANNUAL_FIXED
+    out = out.assign(
+        project_id=out["link_id"], annual_fixed=out["fixed_cny_per_a"],
+        investment=out["investment_cny"], energy_saved=out["energy_saved_tce_per_a"],
+        co2_avoided=out["co2_avoided_t_per_a"],
+        investment_basis=[text("inv_capex", b.lang) if k == "capex" else
+                          text("inv_factor", b.lang).format(factor=factor)
+                          for k in out["investment_basis"]],
+        funding="")
+    b.add("projects", out, [
+        ("project_id", "text"), ("from", "text"), ("to", "text"), ("material", "text"),
+        ("route", "text"), ("flow", "q"), ("unit", "text"), ("energy_saved", "tce"),
+        ("co2_avoided", "tco2"), ("annual_fixed", "cny"), ("investment", "cny"),
+        ("investment_basis", "text"), ("funding", "text")])

@@ -61,6 +61,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                                           "scorecard"},
     "t_projects": {"zh": "十二、项目清单（拟建共生链接）", "en": "12. Project list (proposed "
                                                           "links)"},
+    "scorecard_title": {"zh": "园区循环化改造评价指标与项目清单",
+                        "en": "Park circular-transformation scorecard and project list"},
     "park": {"zh": "园区", "en": "Park"},
     "sc_indicator": {"zh": "指标", "en": "Indicator"},
     "sc_value": {"zh": "数值", "en": "Value"},
@@ -84,6 +86,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ind_water_productivity": {"zh": "水资源产出率", "en": "Water productivity"},
     "basis_nbs": {"zh": "国家统计口径（产生量+往年贮存量）", "en": "NBS (generated + drawn)"},
     "basis_links": {"zh": "按产废方所在园区计", "en": "counted at the generator's park"},
+    "basis_gj": {"zh": "余热利用量÷产生量（GJ）", "en": "heat utilised ÷ generated (GJ)"},
     "basis_inputs": {"zh": "企业填报列", "en": "enterprise columns"},
     "u_pct": {"zh": "%", "en": "%"},
     "u_tce_a": {"zh": "吨标准煤/a", "en": "tce/a"},
@@ -91,6 +94,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "u_cny_per_t": {"zh": "元/t", "en": "CNY/t"},
     "u_wcny_per_tce": {"zh": "万元/吨标准煤", "en": "10⁴ CNY/tce"},
     "u_cny_per_m3": {"zh": "元/m³", "en": "CNY/m³"},
+    "src_S1": {"zh": "四川省大宗固废综合利用目标（2025年78%，不含尾矿）",
+               "en": "Sichuan bulk solid-waste target (78 % by 2025, tailings excluded)"},
+    "src_S2": {"zh": "HJ 274-2015 国家生态工业示范园区标准（参考值待核对原文）",
+               "en": "HJ 274-2015 national eco-industrial park standard (value to be checked "
+                     "against the text)"},
+    "src_S3": {"zh": "项目填报量（1004号式），无限值", "en": "reported project quantity, no "
+                                                     "threshold"},
+    "src_S4": {"zh": "发改环资〔2021〕循环化改造指标，按园区自身逐年提高",
+               "en": "NDRC 2021 circular-transformation indicator: to rise year on year"},
+    "sc_no_ref": {"zh": "—（报告值）", "en": "— (reported)"},
+    "u_wcny_per_tce_short": {"zh": "万元/吨标准煤", "en": "10⁴ CNY/tce"},
     # ---- project list -------------------------------------------------------------------
     "project_id": {"zh": "项目编号", "en": "Project"},
     "annual_fixed": {"zh": "年化固定费用", "en": "Annualised fixed cost"},

@@ -105,7 +105,7 @@ def test_units_per_language_in_md_html_xlsx(solved, tmp_path, lang):
         assert "| 万t/a |" in md and "| 万元/a |" in md and "| t/a |" not in md
     else:
         for text in (md, html, " ".join(headers)):
-            assert "(t/a)" in text and "(CNY/a)" in text and "10⁴" not in text
+            assert "(t/a)" in text and "(CNY/a)" in text and "(10⁴" not in text
     assert any(p.name == "report_targets.csv" for p in paths)
 
 
