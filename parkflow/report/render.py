@@ -8,6 +8,7 @@ a carriage return is written as text, never as a formula (docs/reporting.md, "Fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ import pandas as pd
 from parkflow.i18n import label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
-from parkflow.report.charts import esc, rate_chart_svg, sankey_svg
+from parkflow.report.charts import esc
+from parkflow.report.figures import figure_svg, rate_figure, sankey_figure, save_png
 from parkflow.report.format import (
     display_frame,
     meta_lines,
@@ -84,6 +86,7 @@ margin:2em;color:#222}
 table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}
 th,td{border:1px solid #bbb;padding:3px 6px}th{background:#eef1f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart svg{max-width:100%;height:auto}
 h2{font-size:16px;margin-top:1.6em}.notes{font-size:12px;color:#555}
 """
 
@@ -109,8 +112,44 @@ def _sankey_units(report: Report, unit: str, flows: pd.DataFrame) -> tuple[str, 
     return unit, flows
 
 
-def to_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
+    """The report's charts as ``(title, matplotlib figure, css class)``, in page order.
+
+    The rate chart (``rates``) and one Sankey per unit (``sankey_t``, ``sankey_gj`` ...); the
+    keys name the PNG files (``report_<chart>.png``, :func:`chart_names`).
+    """
+    lang = report.lang
+    out: list[tuple[str, Any, str]] = []
+    rates = report.charts.get("rates", pd.DataFrame())
+    if rates is not None and not rates.empty:
+        out.append((label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang),
+                    "rate-chart"))
+    sankey = report.charts.get("sankey", pd.DataFrame())
+    if sankey is not None and not sankey.empty:
+        for unit, part in sankey.groupby("unit", sort=True):
+            shown_unit, part = _sankey_units(report, str(unit), part)
+            out.append((f"{label('t_sankey', lang)} ({shown_unit})",
+                        sankey_figure(part, shown_unit, lang), "sankey"))
+    return out
+
+
+def chart_names(report: Report) -> list[str]:
+    """The chart keys of :func:`chart_figures`: ``rates``, ``sankey_t``, ``sankey_gj`` ..."""
+    names = []
+    if report.charts.get("rates") is not None and not report.charts["rates"].empty:
+        names.append("rates")
+    sankey = report.charts.get("sankey")
+    if sankey is not None and not sankey.empty:
+        names += ["sankey_" + re.sub(r"[^a-z0-9]+", "", str(u).split("/")[0].lower())
+                  for u in sorted(sankey["unit"].astype(str).unique())]
+    return names
+
+
+def to_html(report: Report, charts: list[tuple[str, Any, str]] | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+    ``charts`` are :func:`chart_figures` when already drawn (drawn here otherwise).
+    """
     lang = report.lang
     parts = ["<!DOCTYPE html>",
              f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -118,16 +157,8 @@ def to_html(report: Report) -> str:
              f"<style>{_CSS}</style></head><body>", f"<h1>{esc(report.title)}</h1>", "<ul>"]
     parts += [f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in meta_lines(report)]
     parts.append("</ul>")
-    rates = report.charts.get("rates", pd.DataFrame())
-    if not rates.empty:
-        parts += [f"<h2>{esc(label('t_rate_chart', lang))}</h2>",
-                  rate_chart_svg(rates, SICHUAN_TARGETS, lang)]
-    sankey = report.charts.get("sankey", pd.DataFrame())
-    if not sankey.empty:
-        for unit, part in sankey.groupby("unit", sort=True):
-            shown_unit, part = _sankey_units(report, str(unit), part)
-            parts += [f"<h2>{esc(label('t_sankey', lang))} ({esc(shown_unit)})</h2>",
-                      sankey_svg(part, shown_unit, title=label("t_sankey", lang))]
+    for title, fig, css in (chart_figures(report) if charts is None else charts):
+        parts += [f"<h2>{esc(title)}</h2>", f'<div class="chart">{figure_svg(fig, css)}</div>']
     for key in report.tables:
         frame = display_frame(report, key)
         parts += [f'<h2 id="{esc(key)}">{esc(report.titles[key])}</h2>',
@@ -294,8 +325,13 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
             (tmp / f"{stem}.md").write_text(to_markdown(report), encoding="utf-8")
             names.append(f"{stem}.md")
         if "html" in formats:
-            (tmp / f"{stem}.html").write_text(to_html(report), encoding="utf-8")
+            charts = chart_figures(report)
+            (tmp / f"{stem}.html").write_text(to_html(report, charts), encoding="utf-8")
             names.append(f"{stem}.html")
+            # the same charts as PNG beside the page, for Word
+            for key, (_, fig, _) in zip(chart_names(report), charts, strict=True):
+                save_png(fig, tmp / f"{stem}_{key}.png")
+                names.append(f"{stem}_{key}.png")
         if "xlsx" in formats:
             write_xlsx(report, tmp / f"{stem}.xlsx")
             names.append(f"{stem}.xlsx")

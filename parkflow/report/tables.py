@@ -190,6 +190,12 @@ class ScenarioNames:
         return scope_type_name(scope_type, self.lang)
 
 
+def _park_name(names: ScenarioNames, enterprise: str) -> str:
+    """The name of an enterprise's park ("" when it has none)."""
+    park = names.enterprise_park.get(str(enterprise), "")
+    return names.scope("park", park) if park and park != "nan" else ""
+
+
 def _name_text(value: Any) -> str | None:
     """A non-empty name, or None (NaN, None, "" and "nan" are no name)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -324,7 +330,9 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
     sankey = links[links["flow"] > 0].assign(
         from_name=lambda d: d["from"].map(names.ent), to_name=lambda d: d["to"].map(names.ent),
         route_name=lambda d: d["route"].map(names.route),
-        material_name=lambda d: d["material"].map(names.material))
+        material_name=lambda d: d["material"].map(names.material),
+        from_park=lambda d: d["from"].map(lambda e: _park_name(names, e)),
+        to_park=lambda d: d["to"].map(lambda e: _park_name(names, e)))
     objective_key = f"obj_{result.objective_name}"
     meta = {
         "scenario": result.scenario_name,

@@ -122,6 +122,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "other": {"zh": "其他", "en": "other"},
     "sankey_grouped": {"zh": "（按{by}汇总，前 {n} 个，其余并入“其他”）",
                        "en": " (grouped by {by}, top {n}, the rest as “other”)"},
+    "sankey_by_park": {"zh": "（按{by}汇总）", "en": " (grouped by {by})"},
     "by_park": {"zh": "园区", "en": "park"},
 }
 
