@@ -44,7 +44,7 @@ def test_unreachable_target_still_exits_0(tmp_path, capsys):
     tg = [{"id": "t", "materials": "fly_ash", "rate": 0.78, "scope": "all"}]
     sc = tiny_park(cap_e2=0.0, value_e3=-50.0, fixed_l2=0.0, cap_e3=60.0, targets=tg, stock=False)
     folder = save_scenario(sc, tmp_path / "sc")
-    assert main(["solve", str(folder), "--out", str(tmp_path / "o")]) == 0
+    assert main(["solve", str(folder), "--out", str(tmp_path / "o"), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "target_unreachable" in out and "short 18" in out
 

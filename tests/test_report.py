@@ -378,7 +378,10 @@ def test_write_reports_adds_to_an_existing_folder(result, tmp_path):
     (out / "flows.csv").write_text("kept\n", encoding="utf-8")
     write_reports(None, result, out)
     assert (out / "flows.csv").read_text(encoding="utf-8") == "kept\n"
-    assert {p.name for p in out.iterdir()} == {"flows.csv", "report.md", "report.html"}
+    # the charts come as PNG beside report.html too (issue 14)
+    assert {p.name for p in out.iterdir()} == {"flows.csv", "report.md", "report.html",
+                                               "report_rates.png", "report_sankey_gj.png",
+                                               "report_sankey_t.png"}
 
 
 # ---- command line ------------------------------------------------------------------------------

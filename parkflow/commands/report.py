@@ -21,6 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", dest="formats", action="append",
                         choices=("md", "html", "xlsx", "csv"),
                         help="format to write; repeat for several (default: all four)")
+    parser.add_argument("--scorecard", action="store_true",
+                        help="write only the circular-transformation scorecard and the project "
+                        "list, as scorecard.md/.html/.xlsx (every report includes them too)")
+    parser.add_argument("--units", choices=("wan", "t"), default=None,
+                        help="units of md, html and xlsx: wan (万t/a, 万元/a) or t (t/a, CNY/a); "
+                        "default wan for a Chinese report of 100,000 t/a or more, else t "
+                        "(the CSVs are always in t/a and CNY/a)")
 
 
 def _scenario_from_summary(folder: Path) -> Any:
@@ -61,7 +68,12 @@ def run(args: argparse.Namespace) -> int:
     result = read_result(folder)
     scenario = _scenario_from_summary(folder)
     formats = tuple(args.formats) if args.formats else FORMATS
-    paths = write_reports(scenario, result, folder, lang=args.lang, formats=formats)
+    from parkflow.report.tables import SCORECARD_TABLES
+
+    extra: dict[str, Any] = ({"only": SCORECARD_TABLES, "stem": "scorecard"}
+                             if args.scorecard else {})
+    paths = write_reports(scenario, result, folder, lang=args.lang, formats=formats,
+                          units=args.units, **extra)
     for p in paths:
         print(p)
     return 0

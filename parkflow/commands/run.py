@@ -34,32 +34,6 @@ def _links_text(result) -> str:  # noqa: ANN001
     return f"{n['links_built']} ({n['links_existing']} existing, {n['links_new']} new{idle})"
 
 
-def _table(result):  # noqa: ANN001, ANN202
-    from rich.table import Table
-
-    t = Table(title=f"{result.scenario_name} — {result.status.value}")
-    t.add_column("indicator")
-    t.add_column("value", justify="right")
-    if result.status.has_solution:
-        obj = result.objective
-        t.add_row("net cost (CNY/a)", f"{obj['total_cny_per_a']:,.0f}")
-        t.add_row("  transport + handling", f"{obj['transport_cny_per_a']:,.0f}")
-        t.add_row("  fixed (annualised)", f"{obj['fixed_cny_per_a']:,.0f}")
-        t.add_row("  purification", f"{obj['purification_cny_per_a']:,.0f}")
-        t.add_row("  value of products displaced", f"{-obj['value_cny_per_a']:,.0f}")
-        t.add_row("  disposal cost avoided", f"{-obj['disposal_avoided_cny_per_a']:,.0f}")
-        t.add_row("CO2 avoided (t/a)", f"{result.co2_avoided_t_per_a:,.0f}")
-        t.add_row("links built", _links_text(result))
-        for r in result.targets.itertuples():
-            state = "met" if r.met else f"short {r.shortfall:,.0f} {r.unit}"
-            t.add_row(f"target {r.id} ({r.scope}) {r.target:.0%}", f"{r.rate:.1%} {state}")
-        b = result.baseline
-        if b is not None and b.status.has_solution:
-            for r in b.targets.itertuples():
-                t.add_row(f"today (existing links) {r.id}", f"{r.rate:.1%}")
-    return t
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the default scenario, solve, write the folder, print a summary table."""
     from rich.console import Console
@@ -69,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
     from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
+    from parkflow.report.console import summary_table, text
     from parkflow.solvers.api import solve_with_strategy
 
     console = Console(stderr=True)
@@ -88,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         say(f"writing {out}")
         with output_dir(out, inputs=[path]) as tmp:
             write_solve_folder(scenario, result, tmp, lang=args.lang)
-    Console().print(_table(result))
+    Console().print(summary_table(result, args.lang))
     if result.message:
         Console().print(result.message)
-    Console().print(f"written to {out}")
+    Console().print(f"{text('c_written', args.lang)} {out}")
     return 0 if result.status.has_solution else 3

@@ -33,35 +33,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "links, one target) into independent blocks; full: one MILP; decompose: "
                         "always (docs/performance.md)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of report.md, report.html and map.html (default zh)")
+                        help="language of report.md, report.html, map.html and of the summary "
+                        "printed (default zh)")
     parser.add_argument("--json", action="store_true",
                         help="print summary.json to stdout instead of a text summary")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the existing-links-only baseline solve")
 
 
-def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: ANN001
-    """A short plain-text summary of a result (status, cost, CO2, targets)."""
-    file = file or sys.stdout
-    print(f"{result.scenario_name}: {result.status.value}", file=file)
-    if result.status.has_solution:
-        obj = result.objective
-        print(f"  net cost {obj['total_cny_per_a']:,.0f} CNY/a "
-              f"(transport {obj['transport_cny_per_a']:,.0f}, fixed {obj['fixed_cny_per_a']:,.0f},"
-              f" value {obj['value_cny_per_a']:,.0f}, disposal avoided "
-              f"{obj['disposal_avoided_cny_per_a']:,.0f})", file=file)
-        from parkflow.commands.run import _links_text
+def print_summary(result, out: Path | None = None, file=None,  # noqa: ANN001
+                  lang: str = "en") -> None:
+    """A short plain-text summary of a result (status, cost and all its parts, CO2, targets).
 
-        print(f"  CO2 avoided {result.co2_avoided_t_per_a:,.0f} t/a; "
-              f"links built {_links_text(result)}", file=file)
-        for t in result.targets.itertuples():
-            mark = "met" if t.met else f"NOT met, short {t.shortfall:,.0f} {t.unit}"
-            print(f"  target {t.id} ({t.scope}): rate {t.rate:.1%} vs {t.target:.0%} — {mark}",
-                  file=file)
-    if result.message:
-        print(f"  {result.message}", file=file)
-    if out is not None:
-        print(f"  written to {out}", file=file)
+    Parameters
+    ----------
+    result : Result
+    out : path, optional
+        The folder written.
+    file : text stream, optional
+        Default stdout.
+    lang : {"zh", "en"}
+        Language of the summary (the command's ``--lang``); see
+        :func:`parkflow.report.console.summary_lines`.
+    """
+    from parkflow.report.console import summary_lines
+
+    file = file or sys.stdout
+    for line in summary_lines(result, lang, out):
+        print(line, file=file)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,5 +84,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary_dict(result, scenario_path=path.resolve()), ensure_ascii=False,
                          indent=2))
     else:
-        print_summary(result, out)
+        print_summary(result, out, lang=args.lang)
     return EXIT_OK if result.status.has_solution else EXIT_NO_SOLUTION

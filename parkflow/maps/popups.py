@@ -8,35 +8,18 @@ HTML through :func:`~parkflow.maps.elements.html_text`; tooltips are plain text 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from parkflow.colours import MATERIAL_COLOURS, material_colour  # noqa: F401
 from parkflow.i18n import Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.statistics.utilisation import utilisation_rate
 
-MATERIAL_COLOURS: dict[str, str] = {
-    "coal_gangue": "#8c564b",
-    "fly_ash": "#1f77b4",
-    "tailings": "#a6a61c",
-    "steel_slag": "#d62728",
-    "bf_slag": "#ff7f0e",
-    "vti_slag": "#e377c2",
-    "phosphogypsum": "#2ca02c",
-    "titanium_gypsum": "#00695c",
-    "fgd_gypsum": "#9467bd",
-    "red_mud": "#7f0000",
-    "carbide_slag": "#525252",
-    "waste_heat": "#c51b7d",
-    "hydrogen": "#17becf",
-}
-_EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
-                  "#31a354", "#756bb1", "#636363")
 _FLAT_LEGEND = 8  # more sectors than this: the legend groups them by family
 _ONE_COLUMN = 12  # more sectors than this: the legend lists them in two columns
 
@@ -49,19 +32,6 @@ def map_label(key: str, lang: str) -> str:
     'Enterprises'
     """
     return label(f"map:{key}", lang)
-
-
-def material_colour(material: str, order: Sequence[str] = ()) -> str:
-    """Colour of a material's links: fixed for catalogue materials, else from a spare palette.
-
-    >>> material_colour("fly_ash")
-    '#1f77b4'
-    """
-    if material in MATERIAL_COLOURS:
-        return MATERIAL_COLOURS[material]
-    others = [m for m in order if m not in MATERIAL_COLOURS]
-    i = others.index(material) if material in others else abs(hash(material))
-    return _EXTRA_COLOURS[i % len(_EXTRA_COLOURS)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ a carriage return is written as text, never as a formula (docs/reporting.md, "Fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,17 @@ import pandas as pd
 from parkflow.i18n import label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
-from parkflow.report.charts import esc, rate_chart_svg, sankey_svg
-from parkflow.report.format import display_frame, meta_lines, unscaled_header
+from parkflow.report.charts import esc
+from parkflow.report.figures import figure_svg, rate_figure, sankey_figure, save_png
+from parkflow.report.format import (
+    display_frame,
+    meta_lines,
+    number_format,
+    scaled_table,
+    unscaled_header,
+)
 from parkflow.report.tables import Report, build_report
+from parkflow.report.texts import text
 from parkflow.statistics.utilisation import SICHUAN_TARGETS
 
 __all__ = ["FORMATS", "to_markdown", "to_html", "write_xlsx", "write_csv", "write_reports",
@@ -77,6 +86,7 @@ margin:2em;color:#222}
 table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}
 th,td{border:1px solid #bbb;padding:3px 6px}th{background:#eef1f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart svg{max-width:100%;height:auto}
 h2{font-size:16px;margin-top:1.6em}.notes{font-size:12px;color:#555}
 """
 
@@ -95,8 +105,51 @@ def _html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def to_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+def _sankey_units(report: Report, unit: str, flows: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """The Sankey's unit under the report's policy: t/a flows in 万t/a in a 万 report."""
+    if report.units == "wan" and unit == "t/a":
+        return text("u_wt", report.lang), flows.assign(flow=flows["flow"] / 1e4)
+    return unit, flows
+
+
+def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
+    """The report's charts as ``(title, matplotlib figure, css class)``, in page order.
+
+    The rate chart (``rates``) and one Sankey per unit (``sankey_t``, ``sankey_gj`` ...); the
+    keys name the PNG files (``report_<chart>.png``, :func:`chart_names`).
+    """
+    lang = report.lang
+    out: list[tuple[str, Any, str]] = []
+    rates = report.charts.get("rates", pd.DataFrame())
+    if rates is not None and not rates.empty:
+        out.append((label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang),
+                    "rate-chart"))
+    sankey = report.charts.get("sankey", pd.DataFrame())
+    if sankey is not None and not sankey.empty:
+        for unit, part in sankey.groupby("unit", sort=True):
+            shown_unit, part = _sankey_units(report, str(unit), part)
+            out.append((f"{label('t_sankey', lang)} ({shown_unit})",
+                        sankey_figure(part, shown_unit, lang), "sankey"))
+    return out
+
+
+def chart_names(report: Report) -> list[str]:
+    """The chart keys of :func:`chart_figures`: ``rates``, ``sankey_t``, ``sankey_gj`` ..."""
+    names = []
+    if report.charts.get("rates") is not None and not report.charts["rates"].empty:
+        names.append("rates")
+    sankey = report.charts.get("sankey")
+    if sankey is not None and not sankey.empty:
+        names += ["sankey_" + re.sub(r"[^a-z0-9]+", "", str(u).split("/")[0].lower())
+                  for u in sorted(sankey["unit"].astype(str).unique())]
+    return names
+
+
+def to_html(report: Report, charts: list[tuple[str, Any, str]] | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+    ``charts`` are :func:`chart_figures` when already drawn (drawn here otherwise).
+    """
     lang = report.lang
     parts = ["<!DOCTYPE html>",
              f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -104,15 +157,8 @@ def to_html(report: Report) -> str:
              f"<style>{_CSS}</style></head><body>", f"<h1>{esc(report.title)}</h1>", "<ul>"]
     parts += [f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in meta_lines(report)]
     parts.append("</ul>")
-    rates = report.charts.get("rates", pd.DataFrame())
-    if not rates.empty:
-        parts += [f"<h2>{esc(label('t_rate_chart', lang))}</h2>",
-                  rate_chart_svg(rates, SICHUAN_TARGETS, lang)]
-    sankey = report.charts.get("sankey", pd.DataFrame())
-    if not sankey.empty:
-        for unit, part in sankey.groupby("unit", sort=True):
-            parts += [f"<h2>{esc(label('t_sankey', lang))} ({esc(unit)})</h2>",
-                      sankey_svg(part, str(unit), title=label("t_sankey", lang))]
+    for title, fig, css in (chart_figures(report) if charts is None else charts):
+        parts += [f"<h2>{esc(title)}</h2>", f'<div class="chart">{figure_svg(fig, css)}</div>']
     for key in report.tables:
         frame = display_frame(report, key)
         parts += [f'<h2 id="{esc(key)}">{esc(report.titles[key])}</h2>',
@@ -154,9 +200,58 @@ def _as_text(ws: Any) -> None:
                 cell.quotePrefix = True
 
 
-def write_xlsx(report: Report, path: Path) -> None:
-    """One sheet per table (headers with units), plus a first sheet with metadata and notes.
+def cell_width(value: Any) -> float:
+    """Width of a cell's text in Excel character units: CJK and full-width characters count 2.
 
+    >>> cell_width("ab"), cell_width("水泥厂"), cell_width(1234.5)
+    (2.0, 6.0, 7.0)
+    """
+    if isinstance(value, float):
+        value = f"{value:,.1f}"
+    return float(sum(2 if ord(c) >= 0x2E80 else 1 for c in str(value)))
+
+
+#: Column widths of report.xlsx, in characters: at least, at most, and the margin added.
+XLSX_WIDTH = (8.0, 60.0, 2.0)
+
+
+def _format_sheet(ws: Any, values: pd.DataFrame, decimals: pd.DataFrame | None) -> None:
+    """Frozen header row, auto-filter, number formats and column widths that fit the text."""
+    from openpyxl.utils import get_column_letter
+
+    n_rows, n_cols = len(values), len(values.columns)
+    if n_cols == 0:
+        return
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{n_rows + 1}"
+    low, high, margin = XLSX_WIDTH
+    for j, col in enumerate(values.columns, start=1):
+        decs = decimals[col].tolist() if decimals is not None else [None] * n_rows
+        widths = [cell_width(col)]
+        for i, (v, d) in enumerate(zip(values[col], decs, strict=True), start=2):
+            fmt = number_format(d) if d is not None else None
+            if fmt:
+                ws.cell(row=i, column=j).number_format = fmt
+                widths.append(cell_width(_num_text(v, int(d))))
+            else:
+                widths.append(cell_width(v))
+        ws.column_dimensions[get_column_letter(j)].width = min(high, max(low, max(widths)
+                                                                          + margin))
+
+
+def _num_text(v: Any, decimals: int) -> str:
+    try:
+        return f"{float(v):,.{decimals}f}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """One sheet per table, plus a first sheet with metadata and notes.
+
+    Every sheet has its header row frozen, an auto-filter, columns as wide as their longest text
+    (CJK characters counted double) and real numbers with number formats — in the report's unit
+    policy (万t/a in a Chinese filing, :func:`parkflow.report.format.scaled_table`), not rounded.
     Text is written as text: a name such as ``=1+1`` or ``@SUM(A1)`` is a string cell, never a
     formula (:func:`_as_text`).
     """
@@ -167,26 +262,20 @@ def write_xlsx(report: Report, path: Path) -> None:
         first = _sheet_name(report.title, used)
         info.to_excel(writer, sheet_name=first, index=False)
         _as_text(writer.sheets[first])
-        for key, frame in report.tables.items():
+        _format_sheet(writer.sheets[first], info, None)
+        for key in report.tables:
+            values, decimals = scaled_table(report, key)
             sheet = _sheet_name(report.titles[key], used)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+            values.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             _as_text(ws)
-            for j, col in enumerate(frame.columns, start=1):
-                kind = report.kinds[key].get(col, "text")
-                fmt = {"pct": "0.0", "pp": "0.0", "t": "#,##0.00", "cny": "#,##0",
-                       "q": "#,##0.00", "tco2": "#,##0.0", "tce": "#,##0.0", "mwh": "#,##0.0",
-                       "price": "#,##0.00", "km": "0.0"}.get(kind)
-                ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = \
-                    max(10, min(40, len(str(col)) * 2))
-                if fmt:
-                    for r in range(2, len(frame) + 2):
-                        ws.cell(row=r, column=j).number_format = fmt
+            _format_sheet(ws, values, decimals)
 
 
 def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path,
                   lang: str = "zh", formats: Iterable[str] = ("md", "html"),
-                  inputs: Iterable[Path | None] = ()) -> list[Path]:
+                  inputs: Iterable[Path | None] = (), units: str | None = None,
+                  only: Iterable[str] | None = None, stem: str = "report") -> list[Path]:
     """Write the report into ``out_dir`` (whole or not at all) and return the written paths.
 
     Parameters
@@ -202,6 +291,14 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
         ``report_<table>.csv`` (UTF-8 with BOM, which Excel in China opens) for every table.
     inputs : paths
         Inputs that must not be written over (the scenario's source is always added).
+    units : {"wan", "t"}, optional
+        The unit policy of md, html and xlsx (default by language and size,
+        :func:`parkflow.report.format.default_units`); the CSVs are always in canonical units.
+    only : iterable of str, optional
+        Write only these tables (e.g. :data:`~parkflow.report.tables.SCORECARD_TABLES`), no
+        charts.
+    stem : str
+        File name stem: ``report`` (report.md ...) or e.g. ``scorecard``.
 
     Returns
     -------
@@ -214,26 +311,36 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
-    report = build_report(scenario, result, lang=lang)
+    report = build_report(scenario, result, lang=lang, units=units)
+    if only is not None:
+        keep = tuple(only)
+        report.tables = {k: v for k, v in report.tables.items() if k in keep}
+        report.charts = {}
+        report.title = text("scorecard_title", lang)
     out_dir = Path(out_dir)
     names: list[str] = []
     protected = [*inputs, getattr(scenario, "source", None)]
     with output_dir(out_dir, inputs=protected, merge=True) as tmp:
         if "md" in formats:
-            (tmp / "report.md").write_text(to_markdown(report), encoding="utf-8")
-            names.append("report.md")
+            (tmp / f"{stem}.md").write_text(to_markdown(report), encoding="utf-8")
+            names.append(f"{stem}.md")
         if "html" in formats:
-            (tmp / "report.html").write_text(to_html(report), encoding="utf-8")
-            names.append("report.html")
+            charts = chart_figures(report)
+            (tmp / f"{stem}.html").write_text(to_html(report, charts), encoding="utf-8")
+            names.append(f"{stem}.html")
+            # the same charts as PNG beside the page, for Word
+            for key, (_, fig, _) in zip(chart_names(report), charts, strict=True):
+                save_png(fig, tmp / f"{stem}_{key}.png")
+                names.append(f"{stem}_{key}.png")
         if "xlsx" in formats:
-            write_xlsx(report, tmp / "report.xlsx")
-            names.append("report.xlsx")
+            write_xlsx(report, tmp / f"{stem}.xlsx")
+            names.append(f"{stem}.xlsx")
         if "csv" in formats:
-            names += write_csv(report, tmp)
+            names += write_csv(report, tmp, stem)
     return [out_dir / n for n in names]
 
 
-def write_csv(report: Report, folder: Path) -> list[str]:
+def write_csv(report: Report, folder: Path, stem: str = "report") -> list[str]:
     """One ``report_<table>.csv`` per table (UTF-8 with BOM, which Excel in China opens).
 
     These files are meant for Excel: a text cell beginning with ``= + - @``, a tab or a carriage
@@ -247,7 +354,7 @@ def write_csv(report: Report, folder: Path) -> list[str]:
     """
     names = []
     for key, frame in report.tables.items():
-        name = f"report_{key}.csv"
+        name = f"{stem}_{key}.csv"
         safe = frame.copy()
         for col in safe.columns:
             if not pd.api.types.is_numeric_dtype(safe[col]):

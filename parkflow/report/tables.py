@@ -19,6 +19,9 @@ from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
+from parkflow.report.console import COST_PARTS
+from parkflow.report.format import UNITS, default_units
+from parkflow.report.texts import CITY_ZH, text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
 from parkflow.statistics.links import (
@@ -28,6 +31,7 @@ from parkflow.statistics.links import (
     link_table,
     links_built,
 )
+from parkflow.statistics.scorecard import INVESTMENT_PER_ANNUAL_FIXED, project_list, scorecard
 from parkflow.statistics.utilisation import (
     BULK_EXCL_TAILINGS,
     BULK_TOTAL,
@@ -40,7 +44,10 @@ __all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
 
 # table keys in the order they appear in every format
 TABLE_ORDER = ("overview", "targets", "scenario_targets", "solid_waste", "energy_gas",
-               "before_after", "links", "effects", "economics_links", "economics_enterprises")
+               "before_after", "links", "effects", "economics_links", "economics_enterprises",
+               "scorecard", "projects")
+#: The tables of ``parkflow report --scorecard``.
+SCORECARD_TABLES = ("scorecard", "projects")
 
 # ---------------------------------------------------------------------------------------------
 # the report object
@@ -77,6 +84,8 @@ class Report:
     titles: dict[str, str]
     kinds: dict[str, dict[str, str]]
     charts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The unit policy of md, html and xlsx: ``"wan"`` (万t/a, 万元/a) or ``"t"`` (t/a, CNY/a).
+    units: str = ""
 
     def table(self, key: str) -> pd.DataFrame:
         """The table ``key`` (KeyError naming the available ones when absent)."""
@@ -99,6 +108,7 @@ class ScenarioNames:
     enterprise_sector: dict[str, str] = field(default_factory=dict)
     enterprise_park: dict[str, str] = field(default_factory=dict)
     park: dict[str, str] = field(default_factory=dict)
+    city: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None,
@@ -116,11 +126,17 @@ class ScenarioNames:
                                 ("park", self.enterprise_park)):
                 if col in ent.columns:
                     target.update(zip(ent.index.astype(str), ent[col].astype(str), strict=True))
+            # optional columns, read tolerantly: name_zh / name_en override name in their
+            # language; city_zh gives the Chinese name of the city (docs/reporting.md, "Names")
+            _update_named(self.enterprise, ent, f"name_{lang}")
+            if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
+                self.city.update({str(c): t for c, z in zip(ent["city"], ent["city_zh"],
+                                                            strict=True)
+                                  if (t := _name_text(z)) is not None})
             parks = scenario.parks
             if parks is not None and "name" in parks.columns and len(parks):
-                names = parks["name"].astype(str)
-                self.park.update({str(k): v for k, v in zip(parks.index, names, strict=True)
-                                  if v and v != "nan"})
+                _update_named(self.park, parks, "name")
+                _update_named(self.park, parks, f"name_{lang}")
         return self
 
     def category(self, key: str) -> str:
@@ -158,11 +174,42 @@ class ScenarioNames:
             return self.park.get(str(scope_id), str(scope_id))
         if scope_type == "enterprise":
             return self.ent(scope_id)
+        if scope_type == "city":
+            return self.city_name(scope_id)
         return str(scope_id)
+
+    def city_name(self, city: str) -> str:
+        """A city's name: in Chinese from ``city_zh`` or the table of Sichuan's 市（州）."""
+        city = str(city)
+        if self.lang != "zh":
+            return city
+        return self.city.get(city) or CITY_ZH.get(city, city)
 
     def scope_type(self, scope_type: str) -> str:
         """A scope type's name."""
         return scope_type_name(scope_type, self.lang)
+
+
+def _park_name(names: ScenarioNames, enterprise: str) -> str:
+    """The name of an enterprise's park ("" when it has none)."""
+    park = names.enterprise_park.get(str(enterprise), "")
+    return names.scope("park", park) if park and park != "nan" else ""
+
+
+def _name_text(value: Any) -> str | None:
+    """A non-empty name, or None (NaN, None, "" and "nan" are no name)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text_value = str(value).strip()
+    return text_value if text_value and text_value.lower() != "nan" else None
+
+
+def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None:
+    """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
+    if col not in frame.columns:
+        return
+    target.update({str(k): t for k, v in zip(frame.index, frame[col], strict=True)
+                   if (t := _name_text(v)) is not None})
 
 
 _UNIT_OF_KIND = {"t": "u_t", "pct": "u_pct", "pp": "u_pp", "cny": "u_cny",
@@ -178,9 +225,9 @@ class _Builder:
         self.titles: dict[str, str] = {}
 
     def header(self, key: str, kind: str) -> str:
-        text = label(key, self.lang)
+        name = text(key, self.lang)
         unit = _UNIT_OF_KIND.get(kind)
-        return f"{text} ({label(unit, self.lang)})" if unit else text
+        return f"{name} ({label(unit, self.lang)})" if unit else name
 
     def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
         """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
@@ -188,7 +235,7 @@ class _Builder:
         out = frame[[k for k, _ in spec]].rename(columns=headers).reset_index(drop=True)
         self.tables[name] = out
         self.kinds[name] = {headers[k]: kind for k, kind in spec}
-        self.titles[name] = label(f"t_{name}", self.lang)
+        self.titles[name] = text(f"t_{name}", self.lang)
 
 
 
@@ -203,7 +250,8 @@ def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # build_report
 # ---------------------------------------------------------------------------------------------
-def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") -> Report:
+def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
+                 units: str | None = None) -> Report:
     """Build the filing tables of a solve.
 
     Parameters
@@ -216,6 +264,11 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
         ``result.baseline`` (existing links only) gives the before/after tables.
     lang : {"zh", "en"}
         Language of headers and names; Chinese uses the official statistical terms.
+    units : {"wan", "t"}, optional
+        The unit policy of the displayed tables (default
+        :func:`parkflow.report.format.default_units`: 万 units for a Chinese report of
+        100,000 t/a or more, else t/a; docs/reporting.md, "Units"). The tables themselves
+        always hold canonical units.
 
     Returns
     -------
@@ -226,11 +279,18 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
     names = ScenarioNames.of(scenario, result, catalogue, lang)
     b = _Builder(lang)
-    notes = [label("formula_note", lang), label("unit_note", lang)]
+    util = utilisation_rows(result, catalogue)
+    if units is None:
+        tonnes = util[util["unit"].astype(str).str.startswith("t")]["generated"] \
+            if "unit" in util.columns else util.get("generated", pd.Series(dtype=float))
+        biggest = float(pd.to_numeric(tonnes, errors="coerce").max()) if len(tonnes) else 0.0
+        units = default_units(lang, biggest if np.isfinite(biggest) else 0.0)
+    if units not in UNITS:
+        raise ValueError(f"unit policy {units!r} is not supported; use one of {', '.join(UNITS)}")
+    notes = [label("formula_note", lang), text(f"unit_note_{units}", lang)]
     if scenario is None:
         notes.append(label("no_scenario_note", lang))
 
-    util = utilisation_rows(result, catalogue)
     _bulk, _tail, apart = category_sets(catalogue)
     base_util = (utilisation_rows(result.baseline, catalogue)
                  if result.baseline is not None else None)
@@ -250,6 +310,9 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     _links(b, links, names)
     _effects(b, links, catalogue, names)
     _economics_tables(b, econ, names)
+    _scorecard(b, util, links, scenario, catalogue, names)
+    _projects(b, links, catalogue, names)
+    notes.append(text("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
     notes.append(label("allocation_note", lang))
     g = grid_factors()
     notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
@@ -267,7 +330,9 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     sankey = links[links["flow"] > 0].assign(
         from_name=lambda d: d["from"].map(names.ent), to_name=lambda d: d["to"].map(names.ent),
         route_name=lambda d: d["route"].map(names.route),
-        material_name=lambda d: d["material"].map(names.material))
+        material_name=lambda d: d["material"].map(names.material),
+        from_park=lambda d: d["from"].map(lambda e: _park_name(names, e)),
+        to_park=lambda d: d["to"].map(lambda e: _park_name(names, e)))
     objective_key = f"obj_{result.objective_name}"
     meta = {
         "scenario": result.scenario_name,
@@ -279,7 +344,8 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh") ->
     }
     ordered = {k: b.tables[k] for k in TABLE_ORDER if k in b.tables}
     return Report(lang=lang, title=label("report_title", lang), meta=meta, tables=ordered,
-                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates})
+                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates},
+                  units=units)
 
 
 def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
@@ -313,9 +379,15 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
          base.objective.get("total_cny_per_a", float("nan")) if base is not None else float("nan"),
          result.objective.get("total_cny_per_a", float("nan"))),
     ]
+    # the parts of the net cost, signed so that they add up to it (purification included)
+    for name, sign in COST_PARTS:
+        key = f"{name}_cny_per_a"
+        rows.append((f"cost_{'disposal' if name == 'disposal_avoided' else name}", "u_cny",
+                     sign * base.objective.get(key, 0.0) if base is not None else float("nan"),
+                     sign * result.objective.get(key, 0.0) if result.objective else float("nan")))
     bulk_name = label(BULK_EXCL_TAILINGS, lang)
     frame = pd.DataFrame({
-        "indicator": [label(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
+        "indicator": [text(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
                       for k, u, _, _ in rows],
         "baseline": [float(x) for _, _, x, _ in rows],
         "optimised": [float(y) for _, _, _, y in rows],
@@ -462,3 +534,56 @@ def _economics_tables(b: _Builder, econ: pd.DataFrame, names: ScenarioNames) -> 
         *[(c, "cny") for c in money]])
 
 
+
+
+_SCORE_UNITS = {"pct": "u_pct", "tce": "u_tce", "tco2": "u_tco2", "cny_per_t": "u_cny_per_t",
+                "wcny_per_tce": "u_wcny_per_tce", "cny_per_m3": "u_cny_per_m3"}
+
+
+def _scorecard(b: _Builder, util: pd.DataFrame, links: pd.DataFrame, scenario: Scenario | None,
+               catalogue: Catalogue | None, names: ScenarioNames) -> None:
+    lang = b.lang
+    ent = scenario.enterprises if scenario is not None else None
+    if ent is not None and "park" not in ent.columns and names.enterprise_park:
+        ent = ent.assign(park=ent.index.astype(str).map(names.enterprise_park))
+    elif ent is None and names.enterprise_park:
+        ent = pd.DataFrame({"park": pd.Series(names.enterprise_park)})
+    sc = scorecard(util, links, ent, catalogue)
+    if sc.empty:
+        return
+    sc = sc.assign(
+        scope=[names.scope(t, i) for t, i in zip(sc["scope_type"], sc["scope_id"], strict=True)],
+        sc_indicator=sc["indicator"].map(lambda k: text(f"ind_{k}", lang)),
+        sc_basis=sc["basis"].map(lambda k: text(f"basis_{k}", lang)),
+        unit=sc["unit"].map(lambda u: text(_SCORE_UNITS[u], lang)),
+        sc_value=sc["value"], sc_reference=sc["reference"],
+        sc_assessment=[text("sc_needs", lang).format(cols=n) if n else
+                       (text("sc_meets" if m else "sc_below", lang) if isinstance(m, bool)
+                        else text("sc_no_ref", lang))
+                       for n, m in zip(sc["needs"], sc["meets"], strict=True)],
+        sc_source=sc["source"].map(lambda k: text(f"src_{k}", lang)))
+    b.add("scorecard", sc, [("scope", "text"), ("sc_indicator", "text"), ("sc_basis", "text"),
+                            ("sc_value", "q"), ("sc_reference", "q"), ("unit", "text"),
+                            ("sc_assessment", "text"), ("sc_source", "text")])
+
+
+def _projects(b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None,
+              names: ScenarioNames) -> None:
+    p = project_list(links, catalogue)
+    if p.empty:
+        return
+    out = _link_names(p, names)
+    factor = INVESTMENT_PER_ANNUAL_FIXED
+    out = out.assign(
+        project_id=out["link_id"], annual_fixed=out["fixed_cny_per_a"],
+        investment=out["investment_cny"], energy_saved=out["energy_saved_tce_per_a"],
+        co2_avoided=out["co2_avoided_t_per_a"],
+        investment_basis=[text("inv_capex", b.lang) if k == "capex" else
+                          text("inv_factor", b.lang).format(factor=factor)
+                          for k in out["investment_basis"]],
+        funding="")
+    b.add("projects", out, [
+        ("project_id", "text"), ("from", "text"), ("to", "text"), ("material", "text"),
+        ("route", "text"), ("flow", "q"), ("unit", "text"), ("energy_saved", "tce"),
+        ("co2_avoided", "tco2"), ("annual_fixed", "cny"), ("investment", "cny"),
+        ("investment_basis", "text"), ("funding", "text")])

@@ -53,7 +53,7 @@ def test_html_escapes_every_user_string():
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium missing")
 def test_no_payload_runs_in_chromium(tmp_path):
     sc, res = _named(HOSTILE, f"<img src=y onerror=\"{RUN}\">")
-    [page] = write_reports(sc, res, tmp_path / "out", lang="zh", formats=("html",))
+    page, *_charts = write_reports(sc, res, tmp_path / "out", lang="zh", formats=("html",))
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
            "--disable-background-networking", "--proxy-server=http://127.0.0.1:9",
            f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000",

@@ -1,0 +1,130 @@
+"""The console summary of `parkflow solve` and `parkflow run`, in the report's language.
+
+The cost line lists every part of the objective, so that the parts add up to the net cost:
+``net = transport + fixed + purification − value − disposal avoided`` (docs/reporting.md,
+"Economics").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from parkflow.report.texts import text
+
+__all__ = ["cost_parts", "summary_lines", "summary_table", "text"]
+
+#: The parts of the objective, with their sign in the net cost.
+COST_PARTS = (("transport", 1.0), ("fixed", 1.0), ("purification", 1.0), ("value", -1.0),
+              ("disposal_avoided", -1.0))
+
+
+def cost_parts(objective: dict[str, float]) -> list[tuple[str, float, float]]:
+    """The parts of the net cost as ``(name, amount, sign)``; Σ sign × amount = total.
+
+    Parameters
+    ----------
+    objective : dict
+        ``Result.objective`` (``*_cny_per_a`` keys; a missing part counts as 0).
+
+    Returns
+    -------
+    list of tuple
+
+    Examples
+    --------
+    >>> parts = cost_parts({"transport_cny_per_a": 10, "fixed_cny_per_a": 5,
+    ...                     "purification_cny_per_a": 2, "value_cny_per_a": 30,
+    ...                     "disposal_avoided_cny_per_a": 4})
+    >>> sum(a * s for _, a, s in parts)
+    -17.0
+    """
+    return [(name, float(objective.get(f"{name}_cny_per_a", 0.0) or 0.0), sign)
+            for name, sign in COST_PARTS]
+
+
+def _links_text(result: Any, lang: str) -> str:
+    from parkflow.statistics.links import link_counts
+
+    n = link_counts(result)
+    idle = text("c_idle", lang).format(n=n["links_idle"]) if n["links_idle"] else ""
+    return text("c_links_detail", lang).format(built=n["links_built"],
+                                               existing=n["links_existing"],
+                                               new=n["links_new"], idle=idle)
+
+
+def _status(result: Any, lang: str) -> str:
+    """The status: its id in English (what scripts grep for), its label in Chinese."""
+    if lang == "en":
+        return str(result.status.value)
+    return text(result.status.value, lang, default=result.status.value)
+
+
+def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> list[str]:
+    """The plain-text summary of a result: status, cost and its parts, CO₂, links, targets.
+
+    Parameters
+    ----------
+    result : Result
+    lang : {"zh", "en"}
+    out : path, optional
+        The folder written (a last line says so).
+
+    Returns
+    -------
+    list of str
+    """
+    lines = [f"{result.scenario_name}: {_status(result, lang)}"]
+    if result.status.has_solution:
+        obj = result.objective
+        sep = "，" if lang == "zh" else ", "
+        parts = sep.join(f"{text(f'c_{_short(n)}', lang)} {'−' if s < 0 else ''}{a:,.0f}"
+                         for n, a, s in cost_parts(obj))
+        left, right, semi = ("（", "）", "；") if lang == "zh" else (" (", ")", "; ")
+        lines.append(f"  {text('c_net_cost', lang)} {obj.get('total_cny_per_a', 0.0):,.0f} "
+                     f"{text('c_cny', lang)}{left}{parts}{right}")
+        lines.append(f"  {text('c_co2', lang)} {result.co2_avoided_t_per_a:,.0f} "
+                     f"{text('c_tco2', lang)}{semi}{text('c_links', lang)} "
+                     f"{_links_text(result, lang)}")
+        for t in result.targets.itertuples():
+            mark = (text("c_met", lang) if t.met else
+                    text("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit))
+            rate = text("c_rate_vs", lang).format(rate=f"{t.rate:.1%}", target=f"{t.target:.0%}")
+            lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
+    if result.message:
+        lines.append(f"  {result.message}")
+    if out is not None:
+        lines.append(f"  {text('c_written', lang)} {out}")
+    return lines
+
+
+def _short(name: str) -> str:
+    return "disposal" if name == "disposal_avoided" else name
+
+
+def summary_table(result: Any, lang: str = "en") -> Any:
+    """The summary of `parkflow run` as a rich Table, in ``lang``; the cost parts add up."""
+    from rich.table import Table
+
+    t = Table(title=f"{result.scenario_name} — {_status(result, lang)}")
+    t.add_column(text("indicator", lang))
+    t.add_column(text("sc_value", lang), justify="right")
+    if result.status.has_solution:
+        obj = result.objective
+        t.add_row(f"{text('c_net_cost', lang)} ({text('c_cny', lang)})",
+                  f"{obj.get('total_cny_per_a', 0.0):,.0f}")
+        for name, amount, sign in cost_parts(obj):
+            t.add_row(f"  {text(f'c_{_short(name)}', lang)}", f"{sign * amount:,.0f}")
+        t.add_row(f"{text('c_co2', lang)} ({text('c_tco2', lang)})",
+                  f"{result.co2_avoided_t_per_a:,.0f}")
+        t.add_row(text("c_links", lang), _links_text(result, lang))
+        for r in result.targets.itertuples():
+            state = (text("c_met", lang) if r.met else
+                     text("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit))
+            t.add_row(f"{text('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
+                      f"{r.rate:.1%} {state}")
+        b = result.baseline
+        if b is not None and b.status.has_solution:
+            for r in b.targets.itertuples():
+                t.add_row(f"{text('c_today', lang)} {r.id}", f"{r.rate:.1%}")
+    return t
