@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkflow.i18n import Names, family_name, label, sector_family, sector_name
+from parkflow.i18n import LANGS, Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
@@ -47,6 +47,12 @@ def map_label(key: str, lang: str) -> str:
     >>> map_label("enterprises", "en")
     'Enterprises'
     """
+    from parkflow.maps.texts import MAP_TEXT
+
+    if key in MAP_TEXT:
+        if lang not in LANGS:
+            raise ValueError(f"language {lang!r} is not supported; use one of {LANGS}")
+        return MAP_TEXT[key][lang]
     return label(f"map:{key}", lang)
 
 
@@ -383,7 +389,8 @@ def legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang:
         parts += [f'<span class="pf-it"><span class="ln" style="background:{_esc(c)}"></span>'
                   f"{_esc(_capital(n, lang))}</span>" for n, c in materials]
         parts.append("</div>")
-    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_unused'))}</i></details>")
+    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_zoom'))}<br>"
+                 f"{_esc(L('legend_unused'))}</i></details>")
     return "".join(parts)
 
 
