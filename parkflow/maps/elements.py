@@ -54,6 +54,7 @@ MAP_CSS = f"""
 .pf-title.pf-box {{ max-width: 680px; }}
 .pf-title .pf-tg {{ border-collapse: collapse; margin-top: 2px; }}
 .pf-title .pf-tg td {{ padding: 0 6px 0 0; white-space: nowrap; }}
+.pf-legend.pf-box {{ font-size: 11px; line-height: 1.3; }}
 .pf-legend.pf-small {{ max-width: 230px; font-size: 11px; }}
 .pf-cmp-legend {{ margin-bottom: 4px; }}
 .pf-cmp-legend .ln {{ height: 4px; }}
@@ -386,7 +387,8 @@ class LabelZoom(MacroElement):
     labels (``pf-lab-ent``) show, park labels and the park-to-park totals (``pf-lab-park``,
     ``pf-lab-agg``) hide (:data:`MAP_CSS`). After every move, labels that would overlap one
     already placed are hidden (``pf-hide``), in the order parks, park-to-park totals,
-    enterprises, cities: a label is drawn whole or not at all, never on top of another.
+    enterprises, cities: a label is drawn whole or not at all, never on top of another nor
+    under the title, legend or layer boxes.
     """
 
     _template = folium.template.Template(
@@ -398,7 +400,10 @@ class LabelZoom(MacroElement):
                     var box = map.getContainer();
                     box.classList.toggle("pf-near", map.getZoom() >= nearZoom);
                     var view = box.getBoundingClientRect();
-                    var kept = [];
+                    // the title, legend and layer boxes are obstacles too
+                    var kept = Array.prototype.map.call(
+                        box.querySelectorAll(".leaflet-control"),
+                        function (c) { return c.getBoundingClientRect(); });
                     order.forEach(function (cls) {
                         box.querySelectorAll(".pf-lab." + cls).forEach(function (el) {
                             el.classList.remove("pf-hide");

@@ -385,7 +385,8 @@ def legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang:
     cols = " pf-2col" if len(sectors) > _ONE_COLUMN else ""
     parts.append(f'<div class="pf-sectors{cols}">{"".join(body)}</div>')
     if materials:
-        parts.append(f"<b>{_esc(L('legend_materials'))}</b><div>")
+        cols = ' class="pf-2col"' if len(materials) > 6 else ""
+        parts.append(f"<b>{_esc(L('legend_materials'))}</b><div{cols}>")
         parts += [f'<span class="pf-it"><span class="ln" style="background:{_esc(c)}"></span>'
                   f"{_esc(_capital(n, lang))}</span>" for n, c in materials]
         parts.append("</div>")
