@@ -71,6 +71,9 @@ MAP_CSS = f"""
 .pf-lab-ent, .pf-lab-agg-near {{ display: none; }}
 .pf-near .pf-lab-ent {{ display: block; }}
 .pf-near .pf-lab-park, .pf-near .pf-lab-agg {{ display: none; }}
+.pf-lab.pf-at-l span {{ left: auto; right: 8px; }}
+.pf-lab.pf-at-t span {{ left: 0; top: -24px; transform: translateX(-50%); }}
+.pf-lab.pf-at-b span {{ left: 0; top: 8px; transform: translateX(-50%); }}
 .pf-lab.pf-hide {{ visibility: hidden; }}
 """
 """The style of the map's popups, title and legend boxes (a page holding maps includes it)."""
@@ -388,7 +391,8 @@ class LabelZoom(MacroElement):
     ``pf-lab-agg``) hide (:data:`MAP_CSS`). After every move, labels that would overlap one
     already placed are hidden (``pf-hide``), in the order parks, park-to-park totals,
     enterprises, cities: a label is drawn whole or not at all, never on top of another nor
-    under the title, legend or layer boxes.
+    under the title, legend or layer boxes. An enterprise's or city's label that does not fit
+    to the right of its point is tried to the left, above and below.
     """
 
     _template = folium.template.Template(
@@ -404,19 +408,30 @@ class LabelZoom(MacroElement):
                     var kept = Array.prototype.map.call(
                         box.querySelectorAll(".leaflet-control"),
                         function (c) { return c.getBoundingClientRect(); });
+                    var hits = function (r) {
+                        return kept.some(function (k) {
+                            return r.left < k.right + 2 && r.right > k.left - 2
+                                && r.top < k.bottom + 1 && r.bottom > k.top - 1;
+                        });
+                    };
                     order.forEach(function (cls) {
+                        // a point's label may go right, left, above or below it
+                        var spots = (cls === "pf-lab-ent" || cls === "pf-lab-city")
+                            ? ["", "pf-at-l", "pf-at-t", "pf-at-b"] : [""];
                         box.querySelectorAll(".pf-lab." + cls).forEach(function (el) {
-                            el.classList.remove("pf-hide");
+                            el.classList.remove("pf-hide", "pf-at-l", "pf-at-t", "pf-at-b");
                             var span = el.firstChild;
                             if (!span || !span.getBoundingClientRect) { return; }
                             var r = span.getBoundingClientRect();
                             if (r.width === 0 || r.right < view.left || r.left > view.right
                                     || r.bottom < view.top || r.top > view.bottom) { return; }
-                            var hit = kept.some(function (k) {
-                                return r.left < k.right + 2 && r.right > k.left - 2
-                                    && r.top < k.bottom + 1 && r.bottom > k.top - 1;
-                            });
-                            if (hit) { el.classList.add("pf-hide"); } else { kept.push(r); }
+                            for (var i = 0; i < spots.length; i++) {
+                                if (spots[i]) { el.classList.add(spots[i]); }
+                                r = span.getBoundingClientRect();
+                                if (!hits(r)) { kept.push(r); return; }
+                                if (spots[i]) { el.classList.remove(spots[i]); }
+                            }
+                            el.classList.add("pf-hide");
                         });
                     });
                 };

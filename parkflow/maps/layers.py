@@ -217,8 +217,10 @@ def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.
     for i, r in enumerate(view.itertuples(index=False)):
         style: dict[str, Any] = {"weight": weights[i]}
         feature: dict[str, Any] = {"at": points[i], "style": style}
-        if r.existing:
-            feature["over"] = {"color": "#ffffff", "weight": round(max(1.5, weights[i] / 3), 2),
+        if r.existing:  # a double line: wide enough that both edges show round the stripe
+            style["weight"] = max(weights[i], 4.5)
+            feature["over"] = {"color": "#ffffff",
+                               "weight": round(max(1.5, style["weight"] / 3), 2),
                                "opacity": 1.0}
         mark = CHANGE_STYLES.get(kinds[i] or "", {})
         style.update(mark.get("style", {}))
