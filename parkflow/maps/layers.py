@@ -273,7 +273,7 @@ def park_flows(flows: pd.DataFrame, park_of: pd.Series, unit: pd.Series) -> pd.D
 
     Examples
     --------
-    >>> f = pd.DataFrame({"from": ["a", "b", "a"], "to": ["c", "c", "b"],
+    >>> f = pd.DataFrame({"from": ["a", "b", "a"], "to": ["c", "c", "c"],
     ...                   "material": ["fly_ash"] * 3, "flow": [10.0, 5.0, 1.0],
     ...                   "existing": [False, True, False]})
     >>> park_flows(f, pd.Series({"a": "P", "b": "P", "c": "Q"}), pd.Series(["t/a"] * 3))
@@ -299,6 +299,17 @@ def park_flows(flows: pd.DataFrame, park_of: pd.Series, unit: pd.Series) -> pd.D
         drop=True)[cols]
 
 
+def amount_text(value: float, unit: str, lang: str) -> str:
+    """An amount per year for a label: 万t/a in Chinese from 10,000 t/a on, else as it is.
+
+    >>> amount_text(259_200, "t/a", "zh"), amount_text(259_200, "t/a", "en")
+    ('25.9 万t/a', '259,200 t/a')
+    """
+    if lang == "zh" and unit == "t/a" and abs(value) >= 1e4:
+        return f"{num(value / 1e4, 1)} 万t/a"
+    return f"{num(value)} {unit}"
+
+
 def _park_flow_features(agg: pd.DataFrame, weight: np.ndarray, centres: pd.DataFrame,
                         scenario: Scenario, names: Names,
                         lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -315,7 +326,7 @@ def _park_flow_features(agg: pd.DataFrame, weight: np.ndarray, centres: pd.DataF
     for i, r in enumerate(agg.itertuples(index=False)):
         pa = park_display_name(scenario, r.park_from, lang)
         pb = park_display_name(scenario, r.park_to, lang)
-        amount = f"{num(r.flow)} {r.unit}"
+        amount = amount_text(r.flow, r.unit, lang)
         count = f"{r.links} {map_label('n_links' if r.links != 1 else 'n_link', lang)}"
         text = f"{pa} → {pb}: {names.material(r.material)} {amount} ({count})"
         popup = (f'<div class="pf-pop"><b>{html_text(pa)} → {html_text(pb)}</b><br>'

@@ -50,10 +50,12 @@ TEXT: dict[str, dict[str, str]] = {
     "least_cost": {"zh": "最低成本方案", "en": "least-cost plan"},
     "milestone": {"zh": "{rate}目标（{year}）", "en": "{rate} target ({year})"},
     "no_trade_off": {
-        "zh": "无权衡：所有 {n} 个点为同一方案（综合利用率 {rate}，年净成本 {cost} 百万元/a）；"
-              "最低成本方案已达到最高可达利用率。",
-        "en": "No trade-off: all {n} points are one plan (rate {rate}, net cost {cost} M CNY/a);"
-              " the least-cost plan already reaches the best reachable rate."},
+        "zh": "无权衡：最低成本方案已达到最高可达利用率（{rate}，年净成本 {cost} 百万元/a）；"
+              "{points}。",
+        "en": "No trade-off: the least-cost plan already reaches the best reachable rate "
+              "({rate}, net cost {cost} M CNY/a); {points}."},
+    "points_one": {"zh": "前沿只有这一个点", "en": "the front is this one point"},
+    "points_all": {"zh": "全部 {n} 个点均为同一方案", "en": "all {n} points are this one plan"},
     "hover": {"zh": "利用率 %{x:.2f} %（要求 ≥ %{customdata[0]:.2f} %）<br>"
                     "成本 %{y:.3f} 百万元/a<br>CO₂减排 %{customdata[1]:,.0f} t/a<br>"
                     "链接 %{customdata[2]}<extra></extra>",
@@ -286,16 +288,18 @@ def trade_off_notice(front: pd.DataFrame, lang: str = "en") -> str:
 
     >>> f = pd.DataFrame({"rate": [0.9, 0.9], "cost_cny_per_a": [-5e6, -5e6]})
     >>> trade_off_notice(f)
-    'No trade-off: all 2 points are one plan (rate 90.0 %, net cost -5.000 M CNY/a); the \
-least-cost plan already reaches the best reachable rate.'
+    'No trade-off: the least-cost plan already reaches the best reachable rate (90.0 %, net \
+cost -5.000 M CNY/a); all 2 points are this one plan.'
     """
     if lang not in TEXT["x"]:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     ok = front[np.isfinite(front["cost_cny_per_a"].astype(float))]
     if not len(ok) or has_trade_off(front):
         return ""
+    points = (TEXT["points_one"][lang] if len(ok) == 1
+              else TEXT["points_all"][lang].format(n=len(ok)))
     return TEXT["no_trade_off"][lang].format(
-        n=len(ok), rate=f"{100 * float(ok['rate'].iloc[0]):.1f} %",
+        points=points, rate=f"{100 * float(ok['rate'].iloc[0]):.1f} %",
         cost=f"{float(ok['cost_cny_per_a'].iloc[0]) / 1e6:.3f}")
 
 

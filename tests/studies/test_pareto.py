@@ -101,7 +101,7 @@ def test_no_trade_off_is_said_in_csv_png_html_and_console(no_trade_off, tmp_path
     front = pareto_front(no_trade_off, n_points=5)
     assert front.attrs["trade_off"] is False
     assert set(front["plan"]) == {0}
-    assert trade_off_notice(front, "en").startswith("No trade-off: all")
+    assert trade_off_notice(front, "en").startswith("No trade-off: the least-cost plan")
     assert trade_off_notice(front, "zh").startswith("无权衡")
     src = tmp_path / "sc"
     save_scenario(no_trade_off, src)
@@ -112,7 +112,7 @@ def test_no_trade_off_is_said_in_csv_png_html_and_console(no_trade_off, tmp_path
     table = pd.read_csv(tmp_path / "f" / "pareto.csv")
     assert table["note"].str.startswith("No trade-off").all()
     html = (tmp_path / "f" / "pareto.html").read_text(encoding="utf-8")
-    assert "No trade-off: all" in html
+    assert "No trade-off: the least-cost plan" in html
 
 
 def _front(lang_scenario="S"):
