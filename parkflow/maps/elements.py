@@ -63,7 +63,11 @@ MAP_CSS = f"""
            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }}
 .pf-lab span {{ position: absolute; left: 8px; top: -8px; }}
 .pf-lab-park {{ font-weight: bold; font-size: 13px; color: #1d3557; }}
-.pf-lab-park span {{ left: 0; top: 0; transform: translate(-50%, -50%); }}
+.pf-lab-park span {{ left: 0; top: 0; transform: translate(-50%, -50%); white-space: normal;
+                    width: max-content; max-width: 240px; text-align: center; }}
+.pf-lab-park.pf-at-t span {{ top: -12px; transform: translate(-50%, -100%); }}
+.pf-lab-park.pf-at-b span {{ top: 12px; transform: translate(-50%, 0); }}
+.pf-lab-park.pf-at-r span {{ left: 12px; transform: translate(0, -50%); text-align: left; }}
 .pf-lab-city {{ color: #6b6b6b; font-size: 11px; font-style: italic; }}
 .pf-lab-city span {{ left: 6px; top: -7px; }}
 .pf-lab-agg {{ font-size: 11px; color: #333; }}
@@ -392,7 +396,8 @@ class LabelZoom(MacroElement):
     already placed are hidden (``pf-hide``), in the order parks, park-to-park totals,
     enterprises, cities: a label is drawn whole or not at all, never on top of another nor
     under the title, legend or layer boxes. An enterprise's or city's label that does not fit
-    to the right of its point is tried to the left, above and below.
+    to the right of its point is tried to the left, above and below; a park's name (wrapped
+    at 240 px) above, below and to the right of its centre.
     """
 
     _template = folium.template.Template(
@@ -417,9 +422,12 @@ class LabelZoom(MacroElement):
                     order.forEach(function (cls) {
                         // a point's label may go right, left, above or below it
                         var spots = (cls === "pf-lab-ent" || cls === "pf-lab-city")
-                            ? ["", "pf-at-l", "pf-at-t", "pf-at-b"] : [""];
+                            ? ["", "pf-at-l", "pf-at-t", "pf-at-b"]
+                            : cls === "pf-lab-park" ? ["", "pf-at-t", "pf-at-b", "pf-at-r"]
+                            : [""];
                         box.querySelectorAll(".pf-lab." + cls).forEach(function (el) {
-                            el.classList.remove("pf-hide", "pf-at-l", "pf-at-t", "pf-at-b");
+                            el.classList.remove("pf-hide", "pf-at-l", "pf-at-t", "pf-at-b",
+                                                "pf-at-r");
                             var span = el.firstChild;
                             if (!span || !span.getBoundingClientRect) { return; }
                             var r = span.getBoundingClientRect();

@@ -305,11 +305,18 @@ def link_popup(r: Any, names: Names, unit: str, lang: str) -> str:
             f'<table class="pf-t">{body}</table></div>')
 
 
-def _scope_text(scope: str, names: Names, lang: str) -> str:
+def _scope_text(scope: str, names: Names, lang: str, scenario: Scenario | None = None) -> str:
     kind, _, key = str(scope).partition(":")
     if kind == "all" or not key:
         return map_label("all_scope", lang)
-    return names.park_name(key) if kind == "park" else key
+    if kind != "park":
+        return key
+    parks = getattr(scenario, "parks", None)
+    if lang == "en" and parks is not None and "name_en" in parks.columns and key in parks.index:
+        value = parks.at[key, "name_en"]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return names.park_name(key)
 
 
 def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> str:
@@ -336,11 +343,11 @@ def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> s
         lowest = group.loc[group["rate"].astype(float).fillna(-1).idxmin()]  # typed by io.solution
         all_met = bool(group["met"].all())
         if len(group) == 1:
-            where = _scope_text(lowest["scope"], names, lang)
+            where = _scope_text(lowest["scope"], names, lang, scenario)
             rate = f"{_esc(L('rate'))} {pct(lowest['rate'])}"
         else:
             where = L("parks_met").format(met=int(group["met"].sum()), n=len(group))
-            park = _scope_text(lowest["scope"], names, lang)
+            park = _scope_text(lowest["scope"], names, lang, scenario)
             short = park if len(park) <= 14 else park[:13] + "…"
             rate = (f"{_esc(L('lowest'))} {pct(lowest['rate'])} "
                     f'(<span title="{_esc(park)}">{_esc(short)}</span>)')
