@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "parkflow"
 
 # stage of each top-level part, bottom (0) to top; a module may import its own stage or below
 STAGES: dict[str, int] = {
-    "errors": 0, "units": 0, "geo": 0, "i18n": 0, "interrupt": 0,
+    "errors": 0, "units": 0, "geo": 0, "i18n": 0, "interrupt": 0, "colours": 0,
     "models": 1,
     "catalogue": 2,
     "io": 3,

@@ -15,6 +15,7 @@ E3        P2    smelting_slag      300 000   270 000        0
 
 from __future__ import annotations
 
+import importlib
 import re
 from html.parser import HTMLParser
 
@@ -399,7 +400,7 @@ def test_report_command_writes_into_the_folder(result, tmp_path, monkeypatch, ca
 
     from parkflow.cli import main
 
-    summary = pytest.importorskip("parkflow.io.solution")
+    summary = importlib.import_module("parkflow.io.solution")
     (tmp_path / "summary.json").write_text(
         json.dumps({"scenario": "hand park", "scenario_path": str(tmp_path / "gone")}),
         encoding="utf-8")
@@ -512,7 +513,7 @@ def test_report_of_a_run_without_solution(tmp_path):
 
 
 def test_utilisation_from_sources_when_the_table_is_missing(result):
-    pytest.importorskip("parkflow.statistics.utilisation")
+    importlib.import_module("parkflow.statistics.utilisation")
     expected = build_report(None, result, lang="en").table("targets")
     result.utilisation = pd.DataFrame()
     got = build_report(None, result, lang="en").table("targets")

@@ -22,9 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="folder for compare.html, differences.csv, indicators.csv")
     parser.add_argument("--lang", choices=LANGS, default="zh")
-    parser.add_argument("--tiles", choices=TILES, default="none",
-                        help="base map (default none: works offline)")
-    parser.add_argument("--tianditu-key", default=None, metavar="KEY")
+    parser.add_argument("--tiles", choices=TILES, default=None,
+                        help="base map (default: none, works offline; tianditu when a key "
+                             "is given)")
+    parser.add_argument("--tianditu-key", default=None, metavar="KEY",
+                        help="Tianditu (天地图) key (or PARKFLOW_TIANDITU_KEY); never required")
     parser.add_argument("--objective", choices=OBJECTIVES, default=None,
                         help="objective of both solves (default: each scenario's own)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Solve both, write the comparison (exit 0; 2 bad input; 3 when a side has no solution)."""
     from parkflow.io import load_scenario
     from parkflow.io.atomic import preflight
+    from parkflow.maps.offline import choose_tiles
     from parkflow.studies.compare import compare
 
     a, b = load_scenario(args.a), load_scenario(args.b)
@@ -52,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         return 3
     try:
-        paths = cmp.write(args.out, tiles=args.tiles, tianditu_key=args.tianditu_key)
+        paths = cmp.write(args.out, tiles=choose_tiles(args.tiles, args.tianditu_key),
+                          tianditu_key=args.tianditu_key)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

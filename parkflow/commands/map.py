@@ -19,11 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", help="output folder of `parkflow solve`")
     parser.add_argument("--lang", choices=LANGS, default="zh",
                         help="language of the labels (default: zh)")
-    parser.add_argument("--tiles", choices=TILES, default="none",
-                        help="base map: none (default, works offline), osm, tianditu (needs "
-                             "--tianditu-key or TIANDITU_KEY) or gaode (GCJ-02, shifted for you)")
+    parser.add_argument("--tiles", choices=TILES, default=None,
+                        help="base map: none (works offline; the default without a Tianditu "
+                             "key), osm, tianditu (the default when a key is given: "
+                             "--tianditu-key or PARKFLOW_TIANDITU_KEY) or gaode (GCJ-02, "
+                             "shifted for you)")
     parser.add_argument("--tianditu-key", default=None, metavar="KEY",
-                        help="Tianditu (天地图) key for --tiles tianditu")
+                        help="Tianditu (天地图) key; with it the base map is Tianditu unless "
+                             "--tiles says otherwise (never required)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.io.atomic import output_dir
     from parkflow.io.solution import read_result
     from parkflow.maps import map_html, render_map
+    from parkflow.maps.offline import choose_tiles
 
     result = read_result(folder)
     try:
@@ -43,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"{exc}; the map needs the scenario's coordinates") from exc
     scenario = load_scenario(source)
     try:
-        m = render_map(scenario, result, lang=args.lang, tiles=args.tiles,
+        m = render_map(scenario, result, lang=args.lang,
+                       tiles=choose_tiles(args.tiles, args.tianditu_key),
                        tianditu_key=args.tianditu_key)
     except ValueError as exc:  # e.g. tianditu without a key
         print(f"error: {exc}", file=sys.stderr)

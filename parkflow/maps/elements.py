@@ -54,6 +54,31 @@ MAP_CSS = f"""
 .pf-title.pf-box {{ max-width: 680px; }}
 .pf-title .pf-tg {{ border-collapse: collapse; margin-top: 2px; }}
 .pf-title .pf-tg td {{ padding: 0 6px 0 0; white-space: nowrap; }}
+.pf-legend.pf-box {{ font-size: 11px; line-height: 1.3; }}
+.pf-legend.pf-small {{ max-width: 230px; font-size: 11px; }}
+.pf-cmp-legend {{ margin-bottom: 4px; }}
+.pf-cmp-legend .ln {{ height: 4px; }}
+.pf-lab {{ white-space: nowrap; pointer-events: none; font: 12px/1.2 system-ui,
+           "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; color: #222;
+           text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }}
+.pf-lab span {{ position: absolute; left: 8px; top: -8px; }}
+.pf-lab-park {{ font-weight: bold; font-size: 13px; color: #1d3557; }}
+.pf-lab-park span {{ left: 0; top: 0; transform: translate(-50%, -50%); white-space: normal;
+                    width: max-content; max-width: 240px; text-align: center; }}
+.pf-lab-park.pf-at-t span {{ top: -12px; transform: translate(-50%, -100%); }}
+.pf-lab-park.pf-at-b span {{ top: 12px; transform: translate(-50%, 0); }}
+.pf-lab-park.pf-at-r span {{ left: 12px; transform: translate(0, -50%); text-align: left; }}
+.pf-lab-city {{ color: #6b6b6b; font-size: 11px; font-style: italic; }}
+.pf-lab-city span {{ left: 6px; top: -7px; }}
+.pf-lab-agg {{ font-size: 11px; color: #333; }}
+.pf-lab-agg span {{ left: 0; top: 0; transform: translate(-50%, -50%); }}
+.pf-lab-ent, .pf-lab-agg-near {{ display: none; }}
+.pf-near .pf-lab-ent {{ display: block; }}
+.pf-near .pf-lab-park, .pf-near .pf-lab-agg {{ display: none; }}
+.pf-lab.pf-at-l span {{ left: auto; right: 8px; }}
+.pf-lab.pf-at-t span {{ left: 0; top: -24px; transform: translateX(-50%); }}
+.pf-lab.pf-at-b span {{ left: 0; top: 8px; transform: translateX(-50%); }}
+.pf-lab.pf-hide {{ visibility: hidden; }}
 """
 """The style of the map's popups, title and legend boxes (a page holding maps includes it)."""
 
@@ -214,12 +239,42 @@ class Features(MacroElement):
         strings escaped with :func:`html_text`).
     max_width : int
         Popups' maximum width (px).
+    zoom : dict, optional
+        ``{"min": z}`` and/or ``{"max": z}``: the features show only at zoom levels
+        ``min <= zoom < max`` (an inner group switched when the map zooms).
+    label_class : str
+        CSS class of the features' text labels (a feature's ``label``: a permanent text placed
+        at the marker or at a line's middle, shown literally, ``textContent``).
+    role : str
+        ``"main"`` (enterprises, links, rings: what :func:`drawn_features` counts),
+        ``"aggregate"`` (the park-to-park lines of a zoomed-out map) or ``"context"`` (the
+        context layer's cities).
+
+    A feature may also carry ``under`` and ``over``: path options of a copy drawn beneath or
+    above it (a casing or a centre stripe), not interactive.
     """
 
     _SCRIPT = """
-        (function (group, data) {
+        (function (map, group, data) {
             var make = data.kind === "line" ? L.polyline : L.circleMarker;
+            var target = group;
+            if (data.zoom) {  // shown only within a zoom range: an inner group, switched on zoom
+                target = L.featureGroup();
+                var show = function () {
+                    var z = map.getZoom();
+                    var on = (data.zoom.min == null || z >= data.zoom.min)
+                        && (data.zoom.max == null || z < data.zoom.max);
+                    if (on && !group.hasLayer(target)) { group.addLayer(target); }
+                    if (!on && group.hasLayer(target)) { group.removeLayer(target); }
+                };
+                map.on("zoomend", show);
+                map.whenReady(show);
+            }
             data.features.forEach(function (f) {
+                if (f.under) {
+                    target.addLayer(make(f.at, Object.assign({}, data.style, f.style, f.under,
+                                                             {interactive: false})));
+                }
                 var layer = make(f.at, Object.assign({}, data.style, f.style));
                 if (f.tooltip) {
                     var tip = document.createElement("div");
@@ -229,32 +284,58 @@ class Features(MacroElement):
                 if (f.popup) {
                     layer.bindPopup(function () { return f.popup; }, {maxWidth: data.max_width});
                 }
-                group.addLayer(layer);
+                target.addLayer(layer);
+                if (f.over) {
+                    target.addLayer(make(f.at, Object.assign({}, data.style, f.style, f.over,
+                                                             {interactive: false})));
+                }
+                if (f.label) {
+                    var text = document.createElement("span");
+                    text.textContent = f.label;
+                    var at = data.kind === "line" ? f.at[Math.floor(f.at.length / 2)] : f.at;
+                    target.addLayer(L.marker(at, {
+                        icon: L.divIcon({className: "pf-lab " + data.label_class, html: text,
+                                         iconSize: null}),
+                        interactive: false, keyboard: false}));
+                }
             });
-        })(%(group)s, %(data)s);
+        })(%(map)s, %(group)s, %(data)s);
 """
 
     def __init__(self, kind: str, style: dict[str, Any], features: list[dict[str, Any]],
-                 max_width: int = 420):
+                 max_width: int = 420, zoom: dict[str, int] | None = None,
+                 label_class: str = "", role: str = "main"):
         super().__init__()
         self._name = "Features"
         self.kind = kind
         self.style = style
         self.features = features
         self.max_width = max_width
+        self.zoom = zoom
+        self.label_class = label_class
+        self.role = role
 
     def data_json(self) -> str:
         """The features as JSON that is safe inside ``<script>`` (:func:`script_json`)."""
-        return script_json({"kind": self.kind, "style": self.style,
-                            "max_width": self.max_width, "features": self.features})
+        data: dict[str, Any] = {"kind": self.kind, "style": self.style,
+                                "max_width": self.max_width, "features": self.features}
+        if self.zoom:
+            data["zoom"] = self.zoom
+        if self.label_class:
+            data["label_class"] = self.label_class
+        if self.role != "main":
+            data["role"] = self.role
+        return script_json(data)
 
     def render(self, **kwargs: Any) -> None:
         """Add the script to the page as it is (branca would parse it as a Jinja template)."""
-        script = self._SCRIPT % {"group": self._parent.get_name(), "data": self.data_json()}
+        group = self._parent
+        script = self._SCRIPT % {"map": group._parent.get_name(), "group": group.get_name(),
+                                 "data": self.data_json()}
         self.get_root().script.add_child(Verbatim(script), name=self.get_name())
 
 
-_FEATURE_DATA = re.compile(r"^\s*\}\)\((\w+), (\{.*\})\);$", re.MULTILINE)
+_FEATURE_DATA = re.compile(r"^\s*\}\)\((\w+), (\w+), (\{.*\})\);$", re.MULTILINE)
 
 
 def drawn_features(page: str) -> dict[str, int]:
@@ -270,10 +351,109 @@ def drawn_features(page: str) -> dict[str, int]:
     -------
     dict
         ``{"marker": n_markers, "line": n_lines}`` (enterprises and rings of supply left
-        unused are markers; built links are lines).
+        unused are markers; built links are lines). The park-to-park lines of the zoomed-out
+        view and the context layer are not counted (:func:`feature_data` lists them).
     """
     counts = {"marker": 0, "line": 0}
-    for _, data in _FEATURE_DATA.findall(page):
-        parsed = json.loads(data)
-        counts[parsed["kind"]] += len(parsed["features"])
+    for parsed in feature_data(page):
+        if parsed.get("role", "main") == "main":
+            counts[parsed["kind"]] += len(parsed["features"])
     return counts
+
+
+def feature_data(page: str) -> list[dict[str, Any]]:
+    """The data of every :class:`Features` element in a written page, in page order.
+
+    Each is a dict with ``kind``, ``style``, ``features`` and, when set, ``zoom``, ``role`` and
+    ``label_class`` (for tests and for tools that read a map back).
+    """
+    return [json.loads(data) for _, _, data in _FEATURE_DATA.findall(page)]
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in kilometres and metres only (folium's default adds miles)."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.scale({metric: true, imperial: false, position: "bottomright"})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class LabelZoom(MacroElement):
+    """Labels that follow the zoom: enterprise names close up, park names farther out.
+
+    From zoom ``near_zoom`` on, the map's container carries the class ``pf-near``: enterprise
+    labels (``pf-lab-ent``) show, park labels and the park-to-park totals (``pf-lab-park``,
+    ``pf-lab-agg``) hide (:data:`MAP_CSS`). After every move, labels that would overlap one
+    already placed are hidden (``pf-hide``), in the order parks, park-to-park totals,
+    enterprises, cities: a label is drawn whole or not at all, never on top of another nor
+    under the title, legend or layer boxes. An enterprise's or city's label that does not fit
+    to the right of its point is tried to the left, above and below; a park's name (wrapped
+    at 240 px) above, below and to the right of its centre.
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map, nearZoom) {
+                var order = ["pf-lab-park", "pf-lab-agg", "pf-lab-ent", "pf-lab-city"];
+                var place = function () {
+                    var box = map.getContainer();
+                    box.classList.toggle("pf-near", map.getZoom() >= nearZoom);
+                    var view = box.getBoundingClientRect();
+                    // the title, legend and layer boxes are obstacles too
+                    var kept = Array.prototype.map.call(
+                        box.querySelectorAll(".leaflet-control"),
+                        function (c) { return c.getBoundingClientRect(); });
+                    var hits = function (r) {
+                        return kept.some(function (k) {
+                            return r.left < k.right + 2 && r.right > k.left - 2
+                                && r.top < k.bottom + 1 && r.bottom > k.top - 1;
+                        });
+                    };
+                    order.forEach(function (cls) {
+                        // a point's label may go right, left, above or below it
+                        var spots = (cls === "pf-lab-ent" || cls === "pf-lab-city")
+                            ? ["", "pf-at-l", "pf-at-t", "pf-at-b"]
+                            : cls === "pf-lab-park" ? ["", "pf-at-t", "pf-at-b", "pf-at-r"]
+                            : [""];
+                        box.querySelectorAll(".pf-lab." + cls).forEach(function (el) {
+                            el.classList.remove("pf-hide", "pf-at-l", "pf-at-t", "pf-at-b",
+                                                "pf-at-r");
+                            var span = el.firstChild;
+                            if (!span || !span.getBoundingClientRect) { return; }
+                            var r = span.getBoundingClientRect();
+                            if (r.width === 0 || r.right < view.left || r.left > view.right
+                                    || r.bottom < view.top || r.top > view.bottom) { return; }
+                            for (var i = 0; i < spots.length; i++) {
+                                if (spots[i]) { el.classList.add(spots[i]); }
+                                r = span.getBoundingClientRect();
+                                if (!hits(r)) { kept.push(r); return; }
+                                if (spots[i]) { el.classList.remove(spots[i]); }
+                            }
+                            el.classList.add("pf-hide");
+                        });
+                    });
+                };
+                map.on("zoomend moveend overlayadd overlayremove layeradd", function () {
+                    window.clearTimeout(map._pfLabelTimer);
+                    map._pfLabelTimer = window.setTimeout(place, 30);
+                });
+                map.whenReady(function () { window.setTimeout(place, 0); });
+            })({{ this._parent.get_name() }}, {{ this.near_zoom|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, near_zoom: int):
+        super().__init__()
+        self._name = "LabelZoom"
+        self.near_zoom = int(near_zoom)

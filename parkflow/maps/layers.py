@@ -3,8 +3,10 @@ unused, enterprises, and the title and legend boxes.
 
 Each function adds its layer to a :class:`folium.Map` and returns the layer names it added
 (what the layer control lists); :func:`parkflow.maps.render.draw_on` calls them in drawing
-order. Existing links are drawn in their material's layer, dashed. See docs/maps.md, "What the
-map shows".
+order. Existing links are drawn in their material's layer as a double line (a white centre
+stripe). Below :data:`NEAR_ZOOM` the links between two parks are replaced by one line per park
+pair and material carrying their total; park names show there, enterprise names from
+:data:`NEAR_ZOOM` on. See docs/maps.md, "What the map shows".
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ import numpy as np
 import pandas as pd
 
 from parkflow.i18n import Names, sector_colours, sector_name
-from parkflow.maps.elements import MAP_CSS, BoxControl, Features, TextTooltip, html_text
+from parkflow.maps.elements import (
+    MAP_CSS,
+    BoxControl,
+    Features,
+    LabelZoom,
+    MetricScale,
+    TextTooltip,
+    html_text,
+)
 from parkflow.maps.geometry import bends, link_curves, scaled
 from parkflow.maps.offline import display_lonlat
 from parkflow.maps.popups import (
@@ -40,25 +50,89 @@ LINK_POPUP_COLUMNS = ("transport_cny_per_a", "fixed_cny_per_a", "purification_cn
                       "co2_avoided_t_per_a", "distance_km")
 
 
-def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
+#: From this zoom level on: enterprise names and every link; below it park names and the
+#: park-to-park totals (zoom 10 ≈ 150 m per pixel: one park fills a good part of the screen).
+NEAR_ZOOM = 10
+
+#: How a link of a comparison is marked (docs/maps.md, "Comparing two layouts"): a casing
+#: beneath the line, and the line's own options.
+CHANGE_STYLES: dict[str, dict[str, Any]] = {
+    "added": {"under": {"color": "#ffd400", "opacity": 0.95, "grow": 9}},
+    "removed": {"under": {"color": "#000000", "opacity": 0.85, "grow": 7, "dashArray": "5 5",
+                          "lineCap": "butt"},
+                "style": {"dashArray": "14 6", "lineCap": "butt"}},
+    "changed": {},
+    "same": {"style": {"opacity": 0.3}},
+}
+
+
+def _group(m: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
     """A layer named ``name`` in the layer control (Leaflet shows names as HTML: escaped)."""
-    group = folium.FeatureGroup(name=html_text(name), show=True)
+    group = folium.FeatureGroup(name=html_text(name), show=show)
     group.add_to(m)
     return group
 
 
-def park_layer(m: folium.Map, scenario: Scenario, tiles: str, lang: str) -> list[str]:
-    """Park boundaries: a dashed outline with a light fill per park that has a polygon.
-
-    The tooltip gives the park's name and id. Nothing is added when no park has a polygon.
-    """
+def park_display_name(scenario: Scenario, park: str, lang: str) -> str:
+    """A park's name in ``lang``: ``name_en`` in English when the parks table has one."""
     parks = scenario.parks
-    if parks is None or not len(parks) or "geometry" not in parks.columns:
-        return []
-    geoms = parks[parks.geometry.notna() & ~parks.geometry.is_empty]
-    if not len(geoms):
-        return []
+    if parks is not None and park in parks.index:
+        for col in ((("name_en",) if lang == "en" else ()) + ("name",)):
+            if col in parks.columns:
+                value = parks.at[park, col]
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+    return str(park)
+
+
+def park_centres(scenario: Scenario, pos: pd.DataFrame, tiles: str) -> pd.DataFrame:
+    """Where a park's name and its park-to-park lines go: index park id, columns ``lon, lat``.
+
+    The centroid of its polygon when it has one, else the mean position of its enterprises
+    (in the base map's datum, as ``pos``).
+    """
+    park = _park_of(scenario).reindex(pos.index)
+    centre = pos.assign(park=park.to_numpy()).dropna(subset=["park"]).groupby("park")[
+        ["lon", "lat"]].mean()
+    parks = scenario.parks
+    if parks is not None and len(parks) and "geometry" in parks.columns:
+        geoms = parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty]
+        for pid, geom in zip(geoms.index.astype(str), geoms, strict=True):
+            c = geom.representative_point() if not geom.centroid.within(geom) else geom.centroid
+            x, y = display_lonlat(np.array([c.x]), np.array([c.y]), tiles)
+            centre.loc[pid, ["lon", "lat"]] = [float(x[0]), float(y[0])]
+    return centre
+
+
+def _park_of(scenario: Scenario) -> pd.Series:
+    """Park of each enterprise (index enterprise id); missing or blank parks dropped."""
+    ent = scenario.enterprises
+    if "park" not in ent.columns:
+        return pd.Series(dtype=str)
+    park = ent["park"].astype("string").str.strip()
+    park.index = ent.index.astype(str)
+    return park[park.notna() & (park != "") & (park.str.lower() != "nan")].astype(str)
+
+
+def park_layer(m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str,
+               lang: str) -> list[str]:
+    """Parks: outline, light fill and name.
+
+    A park with a polygon is drawn from it (a dashed outline with a light fill); a park without
+    one, from the hull of its enterprises widened by about 1 km (dotted, its tooltip saying the
+    extent is approximate). The park's name is a label at its centre, shown below
+    :data:`NEAR_ZOOM` (docs/maps.md). Nothing is added when no enterprise names a park.
+    """
     import shapely
+
+    park_of = _park_of(scenario).reindex(pos.index).dropna()
+    parks = scenario.parks
+    has_geom = (parks is not None and len(parks) and "geometry" in parks.columns)
+    geoms = (parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty] if has_geom
+             else pd.Series(dtype=object))
+    ids = list(dict.fromkeys([*geoms.index.astype(str), *park_of.unique()]))
+    if not ids:
+        return []
 
     def shift(xy: np.ndarray) -> np.ndarray:
         x, y = display_lonlat(xy[:, 0], xy[:, 1], tiles)
@@ -66,66 +140,211 @@ def park_layer(m: folium.Map, scenario: Scenario, tiles: str, lang: str) -> list
 
     name = map_label("parks", lang)
     group = _group(m, name)
-    for pid, park, geom in zip(geoms.index.astype(str), geoms["name"].astype(str),
-                               geoms.geometry, strict=True):
-        shape = shapely.transform(geom, shift)
-        layer = folium.GeoJson(
-            shape.__geo_interface__, name=html_text(park), control=False,
-            style_function=lambda _f: {"color": "#555555", "weight": 2, "dashArray": "6 4",
-                                       "fill": True, "fillColor": "#999999",
-                                       "fillOpacity": 0.06})
-        TextTooltip(f"{park} ({pid})").add_to(layer)
+    centres = park_centres(scenario, pos, tiles)
+    labels = []
+    for pid in ids:
+        park = park_display_name(scenario, pid, lang)
+        if pid in geoms.index.astype(str):
+            shape = shapely.transform(geoms[geoms.index.astype(str) == pid].iloc[0], shift)
+            style = {"color": "#3d4f63", "weight": 2, "dashArray": "6 4", "lineCap": "butt",
+                     "fill": True, "fillColor": "#8fa3b8", "fillOpacity": 0.08}
+            tip = f"{park} ({pid})"
+        else:
+            at = pos.loc[park_of.index[park_of == pid], ["lon", "lat"]].to_numpy(float)
+            shape = shapely.MultiPoint(at).convex_hull.buffer(0.01)
+            style = {"color": "#3d4f63", "weight": 1.5, "dashArray": "2 4", "lineCap": "butt",
+                     "fill": True, "fillColor": "#8fa3b8", "fillOpacity": 0.05}
+            tip = f"{park} ({pid}) — {map_label('approx_outline', lang)}"
+        layer = folium.GeoJson(shape.__geo_interface__, name=html_text(park), control=False,
+                               style_function=lambda _f, s=style: s)
+        TextTooltip(tip).add_to(layer)
         layer.add_to(group)
+        if pid in centres.index:
+            c = centres.loc[pid]
+            labels.append({"at": [round(float(c["lat"]), 6), round(float(c["lon"]), 6)],
+                           "style": {}, "label": park})
+    if labels:
+        Features("marker", {"radius": 0, "opacity": 0, "fill": False, "interactive": False},
+                 labels, label_class="pf-lab-park", role="park").add_to(group)
     return [name]
 
 
 def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.DataFrame,
-                names: Names, lang: str, legend: list[tuple[str, str]]) -> tuple[list[str], int]:
+                names: Names, lang: str, legend: list[tuple[str, str]],
+                changes: pd.Series | None = None,
+                centres: pd.DataFrame | None = None) -> tuple[list[str], int]:
     """Built links, one layer per material: curved lines, width growing with the flow.
 
-    Existing links are dashed. Appends ``(material name, colour)`` to ``legend`` for every
+    Existing links are drawn as a double line (a white centre stripe). Links between two parks
+    show from :data:`NEAR_ZOOM` on; below it, one line per (park → park, material) carries
+    their total (:func:`park_flows`), its width on the same scale as the links'. ``changes``
+    (a comparison: ``added | removed | changed | same`` per row of ``flows``) marks the lines as
+    :data:`CHANGE_STYLES` says. Appends ``(material name, colour)`` to ``legend`` for every
     material drawn; returns the layer names and the number of links drawn.
     """
     if flows.empty:
         return [], 0
     mat_order = list(scenario.catalogue.materials.index.astype(str))
-    flows = flows.sort_values(["material", "from", "to", "route"], kind="stable")
+    order = flows.sort_values(["material", "from", "to", "route"], kind="stable").index
+    if changes is not None:
+        changes = pd.Series(changes, index=flows.index).reindex(order)
+    flows = flows.loc[order]
     frm = pos.loc[flows["from"]]
     to = pos.loc[flows["to"]]
     curves = link_curves(frm["lon"].to_numpy(), frm["lat"].to_numpy(), to["lon"].to_numpy(),
                          to["lat"].to_numpy(), bends(flows))
     unit = material_units(scenario, flows["material"])
-    weight = scaled(flows["flow"], unit, 2.0, 12.0)
+    park_of = _park_of(scenario)
+    pa = flows["from"].map(park_of)
+    pb = flows["to"].map(park_of)
+    between = (pa.notna() & pb.notna() & (pa != pb)).to_numpy()
+    if centres is None:
+        centres = park_centres(scenario, pos, "none")
+    between = between & (pa.isin(centres.index) & pb.isin(centres.index)).to_numpy()
+    agg = park_flows(flows[between], park_of, unit[between])
+    # one width scale for links and park totals (within each unit)
+    all_values = pd.concat([flows["flow"], agg["flow"]], ignore_index=True)
+    all_units = pd.concat([unit, agg["unit"]], ignore_index=True)
+    all_weights = scaled(all_values, all_units, 2.0, 12.0)
+    weight = all_weights[:len(flows)]
+    agg_weight = all_weights[len(flows):]
     view = flows.assign(**{c: column(flows, c) for c in LINK_POPUP_COLUMNS}).rename(
         columns={"from": "from_"})
     points = np.round(curves, 6).tolist()
     weights = np.round(weight, 2).tolist()
-    per_material: dict[str, list[dict[str, Any]]] = {}
+    per_material: dict[str, list[list[dict[str, Any]]]] = {}
+    kinds = changes.to_numpy() if changes is not None else [None] * len(flows)
     for i, r in enumerate(view.itertuples(index=False)):
         style: dict[str, Any] = {"weight": weights[i]}
-        if r.existing:
-            style["dashArray"] = "10 7"
-        per_material.setdefault(r.material, []).append({
-            "at": points[i], "style": style,
-            "tooltip": (f"{names.ent(r.from_)} → {names.ent(r.to)}: "
-                        f"{names.material(r.material)} {num(r.flow)} {unit.iat[i]}"),
-            "popup": link_popup(r, names, unit.iat[i], lang)})
+        feature: dict[str, Any] = {"at": points[i], "style": style}
+        if r.existing:  # a double line: wide enough that both edges show round the stripe
+            style["weight"] = max(weights[i], 4.5)
+            feature["over"] = {"color": "#ffffff",
+                               "weight": round(max(1.5, style["weight"] / 3), 2),
+                               "opacity": 1.0}
+        mark = CHANGE_STYLES.get(kinds[i] or "", {})
+        style.update(mark.get("style", {}))
+        if "under" in mark:
+            under = dict(mark["under"])
+            under["weight"] = round(weights[i] + under.pop("grow"), 2)
+            feature["under"] = under
+        feature["tooltip"] = (f"{names.ent(r.from_)} → {names.ent(r.to)}: "
+                              f"{names.material(r.material)} {num(r.flow)} {unit.iat[i]}")
+        feature["popup"] = link_popup(r, names, unit.iat[i], lang)
+        per_material.setdefault(r.material, [[], []])[int(between[i])].append(feature)
+    agg_features = _park_flow_features(agg, agg_weight, centres, scenario, names, lang)
     layers = []
     n_links = 0
-    for mat, features in per_material.items():
+    for mat, (inside, across) in per_material.items():
         colour = material_colour(mat, mat_order)
         legend.append((names.material(mat), colour))
         name = f"{map_label('links', lang)}: {names.material(mat)}"
-        Features("line", {"color": colour, "opacity": 0.85}, features, 420).add_to(
-            _group(m, name))
+        group = _group(m, name)
+        base = {"color": colour, "opacity": 0.85}
+        if inside:
+            Features("line", base, inside, 420).add_to(group)
+        if across:
+            Features("line", base, across, 420, zoom={"min": NEAR_ZOOM}).add_to(group)
+            Features("line", {**base, "opacity": 0.75}, agg_features.get(mat, []), 420,
+                     zoom={"max": NEAR_ZOOM}, label_class="pf-lab-agg",
+                     role="aggregate").add_to(group)
         layers.append(name)
-        n_links += len(features)
+        n_links += len(inside) + len(across)
     return layers, n_links
+
+
+def park_flows(flows: pd.DataFrame, park_of: pd.Series, unit: pd.Series) -> pd.DataFrame:
+    """Links between parks summed per (park → park, material).
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Built links (:func:`parkflow.maps.popups.built_links`) whose ends lie in two parks.
+    park_of : pandas.Series
+        Park of each enterprise.
+    unit : pandas.Series
+        Unit of each link's flow (aligned with ``flows``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``park_from, park_to, material, unit, flow`` (the sum), ``links`` (how many),
+        ``existing`` (how many of them exist today); sorted by material and parks.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"from": ["a", "b", "a"], "to": ["c", "c", "c"],
+    ...                   "material": ["fly_ash"] * 3, "flow": [10.0, 5.0, 1.0],
+    ...                   "existing": [False, True, False]})
+    >>> park_flows(f, pd.Series({"a": "P", "b": "P", "c": "Q"}), pd.Series(["t/a"] * 3))
+      park_from park_to material unit  flow  links  existing
+    0         P       Q  fly_ash  t/a  16.0      3         1
+    """
+    cols = ["park_from", "park_to", "material", "unit", "flow", "links", "existing"]
+    if flows.empty:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({
+        "park_from": flows["from"].map(park_of).to_numpy(),
+        "park_to": flows["to"].map(park_of).to_numpy(),
+        "material": flows["material"].astype(str).to_numpy(),
+        "unit": pd.Series(unit).astype(str).to_numpy(),
+        "flow": flows["flow"].astype(float).to_numpy(),
+        "existing": flows["existing"].astype(bool).to_numpy(),
+    })
+    out = (frame.groupby(["park_from", "park_to", "material", "unit"], as_index=False,
+                         sort=True)
+           .agg(flow=("flow", "sum"), links=("flow", "size"), existing=("existing", "sum")))
+    out["existing"] = out["existing"].astype(int)
+    return out.sort_values(["material", "park_from", "park_to"], kind="stable").reset_index(
+        drop=True)[cols]
+
+
+def amount_text(value: float, unit: str, lang: str) -> str:
+    """An amount per year for a label: 万t/a in Chinese from 10,000 t/a on, else as it is.
+
+    >>> amount_text(259_200, "t/a", "zh"), amount_text(259_200, "t/a", "en")
+    ('25.9 万t/a', '259,200 t/a')
+    """
+    if lang == "zh" and unit == "t/a" and abs(value) >= 1e4:
+        return f"{num(value / 1e4, 1)} 万t/a"
+    return f"{num(value)} {unit}"
+
+
+def _park_flow_features(agg: pd.DataFrame, weight: np.ndarray, centres: pd.DataFrame,
+                        scenario: Scenario, names: Names,
+                        lang: str) -> dict[str, list[dict[str, Any]]]:
+    """The lines of :func:`park_flows`, per material, from park centre to park centre."""
+    if agg.empty:
+        return {}
+    a = centres.loc[agg["park_from"]]
+    b = centres.loc[agg["park_to"]]
+    curves = link_curves(a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(),
+                         b["lat"].to_numpy(),
+                         bends(agg.rename(columns={"park_from": "from", "park_to": "to"})))
+    points = np.round(curves, 6).tolist()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i, r in enumerate(agg.itertuples(index=False)):
+        pa = park_display_name(scenario, r.park_from, lang)
+        pb = park_display_name(scenario, r.park_to, lang)
+        amount = amount_text(r.flow, r.unit, lang)
+        count = f"{r.links} {map_label('n_links' if r.links != 1 else 'n_link', lang)}"
+        text = f"{pa} → {pb}: {names.material(r.material)} {amount} ({count})"
+        popup = (f'<div class="pf-pop"><b>{html_text(pa)} → {html_text(pb)}</b><br>'
+                 f"<i>{html_text(map_label('park_link', lang))}</i><br>"
+                 f"{html_text(names.material(r.material))}: {html_text(amount)} "
+                 f"({html_text(count)})</div>")
+        out.setdefault(r.material, []).append({
+            "at": points[i], "style": {"weight": round(float(weight[i]), 2)},
+            "tooltip": text, "popup": popup, "label": amount})
+    return out
 
 
 def unused_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame, pos: pd.DataFrame,
                  names: Names, lang: str, legend: list[tuple[str, str]]) -> tuple[list[str], int]:
     """Supply left unused (stored or disposed): a dashed ring at the generating enterprise.
+
+    The layer is off at first (the layer control turns it on): on a province map the rings
+    would cover the links.
 
     The ring's area is proportional to what is left (within each unit). Remainders below 0.1 %
     of what the source had are rounding and not drawn. Returns the layer names and the number
@@ -149,8 +368,9 @@ def unused_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame, pos: 
                          "tooltip": text, "popup": f'<div class="pf-pop">{html_text(text)}</div>'})
         if all(n != names.material(r.material) for n, _ in legend):
             legend.append((names.material(r.material), colour))
-    Features("marker", {"weight": 2, "dashArray": "4 3", "fill": True, "fillOpacity": 0.12},
-             features, 360).add_to(_group(m, L("unused")))
+    Features("marker", {"weight": 2, "dashArray": "4 3", "lineCap": "butt", "fill": True,
+                        "fillOpacity": 0.12}, features, 360).add_to(
+        _group(m, L("unused"), show=False))
     return [L("unused")], len(left)
 
 
@@ -159,20 +379,29 @@ def enterprise_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame,
                      lang: str) -> tuple[list[str], dict[str, str]]:
     """Enterprises: circle markers in their sector's colour, with a popup (drawn last: on top).
 
-    Returns the layer names and the sector colours (for the legend).
+    Each carries its name as a label, shown from :data:`NEAR_ZOOM` on; where labels would
+    overlap, the enterprise that generates or receives most keeps its label. Returns the layer
+    names and the sector colours (for the legend).
     """
     ent = scenario.enterprises
     colours = sector_colours(ent["sector"].astype(str).tolist())
     popups = enterprise_popups(scenario, sources, absorbs, names, lang)
+    size = (sources.groupby("enterprise")["generated"].sum()
+            .add(absorbs.groupby("enterprise")["received"].sum(), fill_value=0.0))
     features = [{"at": [lat, lon], "style": {"fillColor": colours[sector]},
-                 "tooltip": f"{name} ({sector_name(sector, lang)})", "popup": popups[eid]}
+                 "tooltip": f"{name} ({sector_name(sector, lang)})", "popup": popups[eid],
+                 "label": name, "_size": float(size.get(eid, 0.0))}
                 for eid, name, sector, lat, lon in zip(
                     pos.index, ent["name"].astype(str), ent["sector"].astype(str),
                     pos["lat"].to_numpy(float).tolist(), pos["lon"].to_numpy(float).tolist(),
                     strict=True)]
+    # labels are placed in page order: the biggest first (sorted() is stable)
+    features = [{k: v for k, v in f.items() if k != "_size"}
+                for f in sorted(features, key=lambda f: -f["_size"])]
     name = map_label("enterprises", lang)
     Features("marker", {"radius": 7, "color": "#222222", "weight": 1.5, "fill": True,
-                        "fillOpacity": 1.0}, features, 460).add_to(_group(m, name))
+                        "fillOpacity": 1.0}, features, 460, label_class="pf-lab-ent").add_to(
+        _group(m, name))
     return [name], colours
 
 
@@ -184,6 +413,20 @@ def title_box(m: folium.Map, scenario: Scenario, result: Result, names: Names,
 
 
 def legend_box(m: folium.Map, sectors: dict[str, str], materials: list[tuple[str, str]],
-               lang: str) -> None:
-    """The legend box (bottom left): sector and material colours, line and ring styles."""
-    BoxControl(legend_html(sectors, materials, lang), "bottomleft", "pf-legend").add_to(m)
+               lang: str, compact: bool = False, extra: str = "") -> None:
+    """The legend box (bottom left): sector and material colours, line and ring styles.
+
+    ``compact`` (the comparison's two maps): folded at first. ``extra``: HTML put first in
+    the box (the comparison's line styles; its user strings escaped).
+    """
+    text = legend_html(sectors, materials, lang)
+    if compact:
+        text = text.replace("<details open>", "<details>", 1)
+    BoxControl(extra + text, "bottomleft", "pf-legend" + (" pf-small" if compact else "")
+               ).add_to(m)
+
+
+def behaviour(m: folium.Map) -> None:
+    """The metric scale bar and the zoom-following labels (:class:`LabelZoom`)."""
+    MetricScale().add_to(m)
+    LabelZoom(NEAR_ZOOM).add_to(m)

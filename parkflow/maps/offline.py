@@ -122,13 +122,41 @@ def display_lonlat(lon: np.ndarray, lat: np.ndarray, tiles: str) -> tuple[np.nda
     return lon, lat
 
 
+TIANDITU_ENV = ("PARKFLOW_TIANDITU_KEY", "TIANDITU_KEY")
+
+
+def tianditu_key_from(key: str | None = None) -> str:
+    """The Tianditu key: ``key``, else ``PARKFLOW_TIANDITU_KEY``, else ``TIANDITU_KEY``; or "".
+
+    >>> tianditu_key_from("abc")
+    'abc'
+    """
+    if key:
+        return key
+    return next((os.environ[v] for v in TIANDITU_ENV if os.environ.get(v)), "")
+
+
+def choose_tiles(tiles: str | None, tianditu_key: str | None = None) -> str:
+    """The base map when the user named none: Tianditu when a key is given, else none.
+
+    A key given as ``--tianditu-key`` or in ``PARKFLOW_TIANDITU_KEY`` turns Tianditu on; with
+    no key the map stays offline (no tiles). A ``tiles`` the user named is kept.
+
+    >>> choose_tiles(None, None) in ("none", "tianditu"), choose_tiles("osm", "k")
+    (True, 'osm')
+    """
+    if tiles is not None:
+        return tiles
+    return "tianditu" if tianditu_key_from(tianditu_key) else "none"
+
+
 def tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None) -> None:
     """Add the base-map tile layers of ``tiles`` (one of :data:`TILES`) to ``m``.
 
     Raises
     ------
     ValueError
-        ``tiles="tianditu"`` without a key (argument or ``TIANDITU_KEY``).
+        ``tiles="tianditu"`` without a key (argument or ``PARKFLOW_TIANDITU_KEY``).
     """
     if tiles == "none":
         return
@@ -144,11 +172,11 @@ def tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None) 
             control=False).add_to(m)
         return
     # tianditu: CGCS2000, which differs from WGS-84 by centimetres: no shift
-    key = tianditu_key or os.environ.get("TIANDITU_KEY", "")
+    key = tianditu_key_from(tianditu_key)
     if not key:
         raise ValueError("tiles='tianditu' needs a Tianditu key (天地图 tk): pass "
                          "tianditu_key=... (parkflow map --tianditu-key KEY) or set "
-                         "TIANDITU_KEY; or use tiles='none' (offline) or 'osm'")
+                         "PARKFLOW_TIANDITU_KEY; or use tiles='none' (offline) or 'osm'")
     for layer in ("vec", "cva" if lang == "zh" else "eva"):
         folium.TileLayer(
             tiles=(f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"

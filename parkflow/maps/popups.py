@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.colours import MATERIAL_COLOURS, material_colour  # noqa: F401
-from parkflow.i18n import Names, family_name, label, sector_family, sector_name
+from parkflow.i18n import LANGS, Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
@@ -31,6 +31,12 @@ def map_label(key: str, lang: str) -> str:
     >>> map_label("enterprises", "en")
     'Enterprises'
     """
+    from parkflow.maps.texts import MAP_TEXT
+
+    if key in MAP_TEXT:
+        if lang not in LANGS:
+            raise ValueError(f"language {lang!r} is not supported; use one of {LANGS}")
+        return MAP_TEXT[key][lang]
     return label(f"map:{key}", lang)
 
 
@@ -260,11 +266,18 @@ def link_popup(r: Any, names: Names, unit: str, lang: str) -> str:
             f'<table class="pf-t">{body}</table></div>')
 
 
-def _scope_text(scope: str, names: Names, lang: str) -> str:
+def _scope_text(scope: str, names: Names, lang: str, scenario: Scenario | None = None) -> str:
     kind, _, key = str(scope).partition(":")
     if kind == "all" or not key:
         return map_label("all_scope", lang)
-    return names.park_name(key) if kind == "park" else key
+    if kind != "park":
+        return key
+    parks = getattr(scenario, "parks", None)
+    if lang == "en" and parks is not None and "name_en" in parks.columns and key in parks.index:
+        value = parks.at[key, "name_en"]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return names.park_name(key)
 
 
 def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> str:
@@ -291,11 +304,11 @@ def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> s
         lowest = group.loc[group["rate"].astype(float).fillna(-1).idxmin()]  # typed by io.solution
         all_met = bool(group["met"].all())
         if len(group) == 1:
-            where = _scope_text(lowest["scope"], names, lang)
+            where = _scope_text(lowest["scope"], names, lang, scenario)
             rate = f"{_esc(L('rate'))} {pct(lowest['rate'])}"
         else:
             where = L("parks_met").format(met=int(group["met"].sum()), n=len(group))
-            park = _scope_text(lowest["scope"], names, lang)
+            park = _scope_text(lowest["scope"], names, lang, scenario)
             short = park if len(park) <= 14 else park[:13] + "…"
             rate = (f"{_esc(L('lowest'))} {pct(lowest['rate'])} "
                     f'(<span title="{_esc(park)}">{_esc(short)}</span>)')
@@ -340,11 +353,13 @@ def legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang:
     cols = " pf-2col" if len(sectors) > _ONE_COLUMN else ""
     parts.append(f'<div class="pf-sectors{cols}">{"".join(body)}</div>')
     if materials:
-        parts.append(f"<b>{_esc(L('legend_materials'))}</b><div>")
+        cols = ' class="pf-2col"' if len(materials) > 6 else ""
+        parts.append(f"<b>{_esc(L('legend_materials'))}</b><div{cols}>")
         parts += [f'<span class="pf-it"><span class="ln" style="background:{_esc(c)}"></span>'
                   f"{_esc(_capital(n, lang))}</span>" for n, c in materials]
         parts.append("</div>")
-    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_unused'))}</i></details>")
+    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_zoom'))}<br>"
+                 f"{_esc(L('legend_unused'))}</i></details>")
     return "".join(parts)
 
 

@@ -18,15 +18,19 @@ from typing import Any
 
 import folium
 import numpy as np
+import pandas as pd
 from branca.element import Figure
 
 from parkflow.i18n import LANGS, Names
+from parkflow.maps.context import context_layer
 from parkflow.maps.elements import html_text
 from parkflow.maps.geometry import enterprise_positions
 from parkflow.maps.layers import (
+    behaviour,
     enterprise_layer,
     legend_box,
     link_layers,
+    park_centres,
     park_layer,
     title_box,
     unused_layer,
@@ -41,15 +45,24 @@ EMPTY_BOUNDS = [[26.0, 97.0], [34.5, 108.5]]
 
 
 def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
-            tiles: str = "none", tianditu_key: str | None = None) -> dict[str, Any]:
+            tiles: str = "none", tianditu_key: str | None = None,
+            changes: pd.Series | None = None, compact_legend: bool = False,
+            legend_extra: str = "") -> dict[str, Any]:
     """Draw a solved scenario onto an existing :class:`folium.Map` (used by the dual map).
 
     Parameters
     ----------
     m : folium.Map
-        The map to draw on.
+        The map to draw on (made with ``control_scale=False``: the metric scale is added here).
     scenario, result, lang, tiles, tianditu_key
         As for :func:`render_map`.
+    changes : pandas.Series, optional
+        A comparison's mark of each built link (index: the rows of
+        :func:`~parkflow.maps.popups.built_links`; ``added | removed | changed | same``).
+    compact_legend : bool
+        Fold the legend at first (the comparison's two maps).
+    legend_extra : str
+        HTML put first into the legend (escaped by the caller).
 
     Returns
     -------
@@ -75,14 +88,20 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
     absorbs = absorbs_table(scenario, flows)
     legend_materials: list[tuple[str, str]] = []
 
-    drawn = park_layer(m, scenario, tiles, lang)
-    names_links, n_links = link_layers(m, scenario, flows, pos, names, lang, legend_materials)
+    if changes is not None:
+        changes = changes.reindex(flows.index)
+    drawn = context_layer(m, tiles, lang)
+    drawn += park_layer(m, scenario, pos, tiles, lang)
+    names_links, n_links = link_layers(m, scenario, flows, pos, names, lang, legend_materials,
+                                       changes=changes,
+                                       centres=park_centres(scenario, pos, tiles))
     names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang,
                                           legend_materials)
     names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
     title_box(m, scenario, result, names, lang)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    legend_box(m, colours, legend_materials, lang)
+    legend_box(m, colours, legend_materials, lang, compact=compact_legend, extra=legend_extra)
+    behaviour(m)
 
     # the view fits the enterprises (a park polygon may reach beyond it)
     pts = pos[["lat", "lon"]].to_numpy(float)
@@ -109,7 +128,8 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
         Base map. ``"none"`` needs no network (a plain background). ``"gaode"`` draws everything
         shifted to GCJ-02, the datum of Gaode's tiles. ``"tianditu"`` needs a key.
     tianditu_key : str, optional
-        Tianditu (天地图) key; default: the ``TIANDITU_KEY`` environment variable.
+        Tianditu (天地图) key; default: the ``PARKFLOW_TIANDITU_KEY`` (or ``TIANDITU_KEY``)
+        environment variable.
 
     Returns
     -------
@@ -122,7 +142,7 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
     >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
     >>> write_map(sc, res, "map.html")              # doctest: +SKIP
     """
-    m = OfflineMap(tiles=None, control_scale=True, prefer_canvas=False)
+    m = OfflineMap(tiles=None, control_scale=False, prefer_canvas=False)
     drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
     m.fit_bounds(drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40),
                  max_zoom=15)

@@ -35,6 +35,7 @@ from parkflow.maps import (
     map_html,
     map_label,
 )
+from parkflow.maps.layers import CHANGE_STYLES
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
@@ -249,6 +250,19 @@ class Comparison:
         named.insert(7, "route_name", d["route"].map(names.route))
         return named
 
+    def link_marks(self, side: str) -> pd.Series:
+        """How each link built on ``side`` (``"a"`` or ``"b"``) is marked on its map.
+
+        Map A marks the links B no longer builds (``removed``), map B the links it adds
+        (``added``); links built on both sides are ``changed`` (flow or distance differ) or
+        ``same`` (dimmed). The index is that of :func:`~parkflow.maps.popups.built_links`.
+        """
+        flows = built_links(self.result_a if side == "a" else self.result_b)
+        kind = self.differences.set_index(KEY)["change"]
+        key = pd.MultiIndex.from_frame(flows[KEY].astype(str))
+        return pd.Series(kind.reindex(key).fillna("same").to_numpy(), index=flows.index,
+                         dtype=object)
+
     def tables_html(self) -> str:
         """The indicators and the link differences as HTML tables."""
         lang = self.lang
@@ -295,12 +309,14 @@ class Comparison:
                f'<span class="pf-note">{_l("sync_note", lang)}</span></div>')
         fig.add_child(HtmlBlock(top))
         maps, bounds = [], []
-        for sc, res, _left in ((self.scenario_a, self.result_a, "0%"),
-                              (self.scenario_b, self.result_b, "50%")):
-            m = folium.Map(tiles=None, control_scale=True, width="50%", height="72vh",
+        for side, sc, res in (("a", self.scenario_a, self.result_a),
+                              ("b", self.scenario_b, self.result_b)):
+            m = folium.Map(tiles=None, control_scale=False, width="50%", height="72vh",
                            left="0%", top="0%", position="relative")
             fig.add_child(m)
-            drawn = draw_on(m, sc, res, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
+            drawn = draw_on(m, sc, res, lang=lang, tiles=tiles, tianditu_key=tianditu_key,
+                            changes=self.link_marks(side), compact_legend=True,
+                            legend_extra=change_legend_html(side, lang))
             maps.append(m)
             bounds.append(drawn["bounds"])
         both = np.array(bounds, dtype=float).reshape(-1, 2)
@@ -345,6 +361,24 @@ class Comparison:
             self.differences_named().to_csv(tmp / names[1], index=False, encoding="utf-8-sig")
             self.indicators.to_csv(tmp / names[2], index=False, encoding="utf-8-sig")
         return [Path(out) / n for n in names]
+
+
+def change_legend_html(side: str, lang: str) -> str:
+    """The comparison's line styles, first in each map's legend (A: removed, B: added)."""
+    own = "removed" if side == "a" else "added"
+    rows = []
+    for kind in (own, "changed", "same"):
+        mark = CHANGE_STYLES[kind]
+        under = mark.get("under", {})
+        line = mark.get("style", {})
+        halo = (f"box-shadow: 0 0 0 3px {under['color']};" if under else "")
+        dash = ("background: repeating-linear-gradient(90deg, #1f77b4 0 7px, transparent 7px "
+                "10px);" if "dashArray" in line else "background: #1f77b4;")
+        opacity = f"opacity: {line.get('opacity', 1.0)};"
+        rows.append(f'<span class="pf-it"><span class="ln" style="{dash}{halo}{opacity}">'
+                    f"</span>{html_text(map_label('compare_' + kind, lang))}</span>")
+    return (f'<div class="pf-cmp-legend"><b>{html_text(map_label("compare_legend", lang))}'
+            f"</b>{''.join(rows)}</div>")
 
 
 def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",

@@ -7,6 +7,7 @@ file.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import numpy as np
@@ -61,15 +62,16 @@ def test_compare_page_draws_both_maps(tmp_path):
     page = cmp.write(tmp_path / "cmp")[0]
     img, console = screenshot(page, tmp_path / "cmp.png", size=(1400, 1000))
     assert "Uncaught" not in console, console
-    green = over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85)
+    # the same links on both sides: unchanged links are dimmed (opacity 0.3, issue 14)
+    green = over_background(MATERIAL_COLOURS["phosphogypsum"], 0.3)
     half = img.shape[1] // 2
-    assert pixels_near(img[:, :half], green, 0.08) > 300  # map A
-    assert pixels_near(img[:, half:], green, 0.08) > 300  # map B, same links
+    assert pixels_near(img[:, :half], green, 0.04) > 300  # map A
+    assert pixels_near(img[:, half:], green, 0.04) > 300  # map B, same links
 
 
 @pytest.mark.slow
 def test_bundled_map_in_the_browser(tmp_path):
-    pytest.importorskip("parkflow.solvers.api")
+    importlib.import_module("parkflow.solvers.api")
     base = ROOT / "scenarios" / "leshan-wutongqiao"
     if not (base / "scenario.yaml").is_file():
         pytest.skip("bundled scenario leshan-wutongqiao not present")

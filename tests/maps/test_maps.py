@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -53,7 +54,8 @@ def _of(group: folium.FeatureGroup, kind: type) -> list:
 def _features(group: folium.FeatureGroup, kind: str) -> list[dict]:
     """The features (``"marker"`` or ``"line"``) a layer draws, each with its full style."""
     return [{**f, "style": {**el.style, **f["style"]}}
-            for el in _of(group, Features) if el.kind == kind for f in el.features]
+            for el in _of(group, Features) if el.kind == kind and el.role == "main"
+            for f in el.features]
 
 
 def _all_features(m: folium.Map, kind: str) -> list[dict]:
@@ -74,16 +76,18 @@ def test_one_marker_per_enterprise_and_one_line_per_built_link(scenario, result)
 def test_one_layer_per_material_and_a_layer_control(scenario, result):
     m = render_map(scenario, result, lang="en")
     names = [g.layer_name for g in _children(m, folium.FeatureGroup)]
-    assert names == ["Park boundaries", "Symbiosis links: fly ash",
+    assert names == ["Context: cities of Sichuan", "Park boundaries", "Symbiosis links: fly ash",
                      "Symbiosis links: phosphogypsum", "Supply left unused (stored or disposed)",
                      "Enterprises"]
     assert len(_children(m, folium.LayerControl)) == 1
     fly = _features(_group(m, "Symbiosis links: fly ash"), "line")[0]
     assert fly["style"]["color"] == MATERIAL_COLOURS["fly_ash"]
-    assert fly["style"]["dashArray"] == "10 7"  # existing link
+    # existing link: a double line (a white centre stripe over the material's colour), no dash
+    assert "dashArray" not in fly["style"]
+    assert fly["over"]["color"] == "#ffffff" and fly["over"]["weight"] < fly["style"]["weight"]
     gyp = _features(_group(m, "Symbiosis links: phosphogypsum"), "line")[0]
     assert gyp["style"]["color"] == MATERIAL_COLOURS["phosphogypsum"]
-    assert "dashArray" not in gyp["style"]
+    assert "dashArray" not in gyp["style"] and "over" not in gyp
 
 
 def test_line_width_grows_with_the_square_root_of_flow(scenario, result):
@@ -126,12 +130,15 @@ def test_popups_show_amounts_rates_distance_cost_and_co2(scenario, result):
     assert json.dumps("企业")[1:-1] in page and "Enterprises" not in page
 
 
-def test_park_polygon_drawn_only_where_there_is_geometry(scenario, result):
+def test_park_polygon_where_there_is_geometry_else_an_approximate_hull(scenario, result):
     m = render_map(scenario, result, lang="en")
     parks = _of(_group(m, "Park boundaries"), folium.GeoJson)
-    assert len(parks) == 1  # P2 has no polygon
-    no_polygons = scenario.replace(parks=scenario.parks.iloc[1:])
-    names = [g.layer_name for g in _children(render_map(no_polygons, result, "en"),
+    assert len(parks) == 2  # P1 from its polygon, P2 (no polygon) from its enterprises
+    page = map_html(m)
+    assert json.dumps("P2 park (P2) — approximate extent")[1:-1] in page
+    no_parks = scenario.replace(enterprises=scenario.enterprises.assign(park=""),
+                                parks=scenario.parks.iloc[:0])
+    names = [g.layer_name for g in _children(render_map(no_parks, result, "en"),
                                              folium.FeatureGroup)]
     assert "Park boundaries" not in names
 
@@ -248,8 +255,8 @@ def test_cli_map_needs_a_solve_folder(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_cli_solve_then_map(tmp_path):
-    pytest.importorskip("parkflow.solvers.api")
-    pytest.importorskip("parkflow.io.solution")
+    importlib.import_module("parkflow.solvers.api")
+    importlib.import_module("parkflow.io.solution")
     from pathlib import Path
 
     from parkflow.cli import main
@@ -365,8 +372,9 @@ def test_names_that_look_like_markup_or_templates_stay_data(result):
     sc = type(sc)(**{**sc.__dict__, "enterprises": ent})
     page = map_html(render_map(sc, result, lang="en"))
     assert "</script><b>" not in page and "{{ x }}" not in page.split("<script>")[0]
-    data = re.findall(r"^\s*\}\)\(feature_group_\w+, (\{.*\})\);$", page, re.MULTILINE)
-    tips = [f["tooltip"] for d in data for f in json.loads(d)["features"]]
+    data = re.findall(r"^\s*\}\)\(map_\w+, feature_group_\w+, (\{.*\})\);$", page,
+                      re.MULTILINE)
+    tips = [f.get("tooltip") for d in data for f in json.loads(d)["features"]]
     assert "</script><b>{{ x }}</b> (Power)" in tips  # shown as text (textContent), not HTML
     assert drawn_features(page) == {"line": 2, "marker": 7}
 

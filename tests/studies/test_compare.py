@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -105,7 +106,7 @@ VARIANT = ROOT / "scenarios" / "leshan-wutongqiao-variants" / "gypsum-board.yaml
 
 @pytest.mark.slow
 def test_cli_compare_bundled_variant(tmp_path):
-    pytest.importorskip("parkflow.solvers.api")
+    importlib.import_module("parkflow.solvers.api")
     if not (BASE / "scenario.yaml").is_file():
         pytest.skip("bundled scenario leshan-wutongqiao not present")
     from parkflow.cli import main
@@ -126,3 +127,37 @@ def test_cli_compare_refuses_output_inside_an_input(tmp_path):
 
     assert main(["compare", str(BASE), str(VARIANT), "--out", str(BASE / "out")]) == 2
     assert not (BASE / "out").exists()
+
+
+def test_maps_mark_added_and_removed_links_and_dim_the_same(comparison):
+    """By hand: A has fly ash (changed in B) and gypsum (removed in B); B adds steel slag."""
+    from parkflow.maps.elements import feature_data
+    from parkflow.maps.layers import CHANGE_STYLES
+
+    assert comparison.link_marks("a").to_dict() == {"L1": "changed", "L2": "removed"}
+    assert comparison.link_marks("b").to_dict() == {"L1": "changed", "L9": "added"}
+    page = comparison.to_html()
+    lines = [f for d in feature_data(page) if d["kind"] == "line" and "role" not in d
+             for f in d["features"]]
+    by_tip = {f["tooltip"].split(":")[0] + ":" + f["tooltip"].split(":")[1].split()[0]: f
+              for f in lines}
+    removed = next(f for k, f in by_tip.items() if "phosphogypsum" in k)
+    added = next(f for k, f in by_tip.items() if "steel" in k)
+    assert removed["under"]["color"] == CHANGE_STYLES["removed"]["under"]["color"]
+    assert removed["style"]["dashArray"] == "14 6" and removed["style"]["lineCap"] == "butt"
+    assert added["under"]["color"] == CHANGE_STYLES["added"]["under"]["color"]
+    assert added["under"]["weight"] > added["style"]["weight"]
+    # the legend of each map: its own kind first, and folded (details not open)
+    assert "Removed link (A only)" in page and "Added link (B only)" in page
+    assert page.count("pf-legend pf-small") == 2
+
+
+def test_unchanged_links_are_dimmed():
+    r = hand_result()
+    cmp = compare(hand_scenario("A"), hand_scenario("B"), lang="en", result_a=r, result_b=r)
+    from parkflow.maps.elements import feature_data
+
+    lines = [f for d in feature_data(cmp.to_html()) if d["kind"] == "line" and "role" not in d
+             for f in d["features"]]
+    assert len(lines) == 4 and all(f["style"]["opacity"] == 0.3 for f in lines)
+    assert not any("under" in f for f in lines)
