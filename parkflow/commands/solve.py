@@ -55,8 +55,17 @@ def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: 
         print(f"  CO2 avoided {result.co2_avoided_t_per_a:,.0f} t/a; "
               f"links built {_links_text(result)}", file=file)
         for t in result.targets.itertuples():
+            status = getattr(t, "status", "")
+            if status == "not_applicable":
+                print(f"  target {t.id} ({t.scope}): n/a — its scope generates none of its "
+                      "materials", file=file)
+                continue
             mark = "met" if t.met else f"NOT met, short {t.shortfall:,.0f} {t.unit}"
-            print(f"  target {t.id} ({t.scope}): rate {t.rate:.1%} vs {t.target:.0%} — {mark}",
+            if status == "not_enforced":
+                mark += " (not enforced: another year)"
+            basis = getattr(t, "basis", "nbs")
+            what = "rate" if basis in ("nbs", None, "") else f"rate ({basis})"
+            print(f"  target {t.id} ({t.scope}): {what} {t.rate:.1%} vs {t.target:.0%} — {mark}",
                   file=file)
     if result.message:
         print(f"  {result.message}", file=file)

@@ -39,8 +39,15 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
     else:
         spec = spec if "," not in spec else [s.strip() for s in spec.split(",")]
         exclude = list(t.exclude)
-    return {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
-            "scope": t.scope}
+    out = {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
+           "scope": t.scope}
+    if getattr(t, "basis", "nbs") != "nbs":
+        out["basis"] = t.basis
+    if getattr(t, "year", None) is not None:
+        out["year"] = int(t.year)
+    if getattr(t, "enforce", None) is not None:
+        out["enforce"] = bool(t.enforce)
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -81,6 +88,20 @@ def _catalogue_overrides(scenario: Scenario) -> tuple[dict[str, pd.DataFrame], d
                   if i not in reference.index
                   or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
         rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
+        tables[table] = rows
+    for table in ("fates", "stacking_costs", "replacement_fuels", "route_classes"):
+        mine = getattr(cat, table)
+        reference = getattr(base, table)
+        if len(mine) == 0 or frames_equal(mine, reference):
+            continue
+        differ = [i for i in mine.index
+                  if i not in reference.index
+                  or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
+        rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
+        if table == "stacking_costs":
+            rows = rows.rename_axis("material").reset_index()
+        elif table == "route_classes":
+            rows = rows.reset_index(drop=True)
         tables[table] = rows
     return tables, modes
 
@@ -148,8 +169,10 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
             json.dumps({"type": "FeatureCollection", "features": features},
                        ensure_ascii=False, default=_plain), encoding="utf-8")
     for table, rows in tables.items():
-        _catalogue_csv_frame(rows).to_csv(folder / CATALOGUE_FILES[table], index=False,
-                                          encoding="utf-8", lineterminator="\n")
+        frame = (rows if table in ("stacking_costs", "route_classes")
+                 else _catalogue_csv_frame(rows))
+        frame.to_csv(folder / CATALOGUE_FILES[table], index=False, encoding="utf-8",
+                     lineterminator="\n")
 
 
 def _write_workbook(scenario: Scenario, file: Path) -> None:
