@@ -40,7 +40,13 @@ Per-unit link parameters (CNY or t CO₂ per canonical unit leaving the source):
 * ``fixed_cny_per_a = fixed_cny_per_a(mode) + fixed_cny_per_km_a(mode) · distance_km`` (or the
   links table's ``fixed_cost``);
 * ``value_cny_per_unit`` — per *delivered* unit (the use's ``value``, else the route's);
-* ``disposal_cny_per_unit`` — the material's ``env_tax_cny_per_t`` per unit sent;
+* ``disposal_cny_per_unit`` — the avoided cost of the source's fate per unit sent (the stacking
+  cost for ``stored``, the disposal fee for ``landfilled``, the environmental-protection tax only
+  for ``dumped``; docs/model.md#fates); ``fate`` the source's fate;
+* ``co2_reversed_t_per_unit`` — CO₂ the fate already gives per unit sent (fate ``fuel``: the
+  replacement fuel's emissions), subtracted from the link's CO₂;
+* ``class`` — ``utilisation`` (综合利用) or ``safe_disposal`` (无害化处置), from ``route_classes``
+  else ``routes.class``; ``baseline_quantity`` — today's flow of an existing link (NaN if none);
 * ``co2_avoided_t_per_unit`` — per delivered unit; ``co2_transport_t_per_unit`` — per unit sent;
 * ``bound = min(generated + drawable, capacity / efficiency)`` — the tight big-M of the link.
 
@@ -70,14 +76,15 @@ _EARTH_KM = 6371.0088
 _PAD = 1.01
 
 SOURCE_COLUMNS = ["enterprise", "material", "category", "kind", "generated", "drawable", "unit",
-                  "temperature_c", "purity", "park", "city"]
+                  "temperature_c", "purity", "park", "city", "fate", "replacement",
+                  "fate_cost_cny_per_unit", "co2_reversed_t_per_unit", "utilised_outside"]
 SINK_COLUMNS = ["enterprise", "route", "kind", "capacity", "unit", "value_cny_per_unit",
                 "min_temperature_c", "min_purity", "park", "city"]
 LINK_COLUMNS = ["from", "to", "source_id", "use_id", "material", "route", "mode", "distance_km",
                 "existing", "efficiency", "transport_cny_per_unit", "purification_cny_per_unit",
                 "value_cny_per_unit", "disposal_cny_per_unit", "fixed_cny_per_a",
                 "co2_avoided_t_per_unit", "co2_transport_t_per_unit", "bound", "from_park",
-                "to_park"]
+                "to_park", "class", "fate", "co2_reversed_t_per_unit", "baseline_quantity"]
 
 
 @dataclass
@@ -123,27 +130,51 @@ def _sources(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     solid = sup[kind == "solid"]
     other = sup[kind != "solid"]
 
-    pooled = (solid.groupby(["enterprise", "material"], sort=True, as_index=False)["quantity"].sum()
-              .rename(columns={"quantity": "generated"}))
+    solid = solid.assign(fate=_col(solid, "fate", "stored").replace("", "stored"),
+                         fate_cost=_col(solid, "fate_cost", np.nan).astype(float),
+                         utilised_outside=_col(solid, "utilised_outside", 0.0).astype(float))
+    keys = ["enterprise", "material", "fate"]
+    pooled = (solid.groupby(keys, sort=True, as_index=False)
+              .agg(generated=("quantity", "sum"), utilised_outside=("utilised_outside", "sum"),
+                   fate_cost=("fate_cost", "max"), fate_cost_min=("fate_cost", "min")))
+    clash = pooled["fate_cost"].notna() & (pooled["fate_cost"] != pooled["fate_cost_min"])
+    if clash.any():
+        from parkflow.errors import Problem, ScenarioError
+
+        bad = pooled[clash]
+        raise ScenarioError([Problem(file="supplies.csv", message=(
+            f"supplies of {m} at {e} ({f}) give different fate_cost values; they are one heap"),
+            fix="give the same fate_cost on every row of the heap, or leave it blank")
+            for e, m, f in zip(bad["enterprise"], bad["material"], bad["fate"], strict=True)])
+    pooled = pooled.drop(columns="fate_cost_min")
     stk = scenario.stockpiles
     if len(stk):
         draw_sum = (stk.groupby(["enterprise", "material"], sort=True, as_index=False)["max_draw"]
                     .sum().rename(columns={"max_draw": "drawable"}))
-        pooled = pooled.merge(draw_sum, on=["enterprise", "material"], how="outer")
+        draw_sum["fate"] = "stored"
+        pooled = pooled.merge(draw_sum, on=keys, how="outer")
     else:
         pooled["drawable"] = 0.0
-    pooled["generated"] = pooled["generated"].fillna(0.0).astype(float)
-    pooled["drawable"] = pooled["drawable"].fillna(0.0).astype(float)
-    pooled.index = pd.Index(pooled["enterprise"].astype(str) + ":" + pooled["material"].astype(str),
+    for c in ("generated", "drawable", "utilised_outside"):
+        pooled[c] = pooled[c].fillna(0.0).astype(float)
+    # one id per (enterprise, material) when it has one fate (today's ids), else one per fate
+    n_fates = pooled.groupby(["enterprise", "material"])["fate"].transform("size")
+    base_id = pooled["enterprise"].astype(str) + ":" + pooled["material"].astype(str)
+    pooled.index = pd.Index(base_id.where(n_fates == 1, base_id + ":" + pooled["fate"]),
                             name="source_id")
     pooled["temperature_c"] = np.nan
     pooled["purity"] = np.nan
+    pooled["replacement"] = ""
 
     single = pd.DataFrame({
         "enterprise": other["enterprise"].to_numpy(), "material": other["material"].to_numpy(),
         "generated": other["quantity"].to_numpy(dtype=float), "drawable": 0.0,
         "temperature_c": other["temperature_c"].to_numpy(dtype=float),
-        "purity": other["purity"].to_numpy(dtype=float)},
+        "purity": other["purity"].to_numpy(dtype=float),
+        "fate": _col(other, "fate", "").to_numpy(),
+        "replacement": _col(other, "replacement", "").to_numpy(),
+        "fate_cost": _col(other, "fate_cost", np.nan).to_numpy(dtype=float),
+        "utilised_outside": _col(other, "utilised_outside", 0.0).to_numpy(dtype=float)},
         index=pd.Index(other["enterprise"].astype(str) + ":" + other["material"].astype(str)
                        + ":" + other.index.astype(str), name="source_id"))
     src = pd.concat([pooled, single]) if len(single) else pooled
@@ -155,15 +186,74 @@ def _sources(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     src["park"] = src["enterprise"].map(ent["park"]).fillna("").astype(str)
     city = ent["city"] if "city" in ent.columns else pd.Series("", index=ent.index)
     src["city"] = src["enterprise"].map(city).fillna("").astype(str)
+    src = _fate_terms(src, cat)
     src = src[SOURCE_COLUMNS]
 
+    stored = src[(src["kind"] == "solid") & (src["fate"] == "stored")]
+    stored_id = pd.Series(stored.index, index=stored["enterprise"] + ":" + stored["material"])
+    stock_key = stk["enterprise"].astype(str) + ":" + stk["material"].astype(str)
     stock = pd.DataFrame({
-        "source_id": (stk["enterprise"].astype(str) + ":" + stk["material"].astype(str)).to_numpy(),
+        "source_id": stock_key.map(stored_id).fillna(stock_key).to_numpy(),
         "enterprise": stk["enterprise"].astype(str).to_numpy(),
         "material": stk["material"].astype(str).to_numpy(),
         "max_draw": stk["max_draw"].to_numpy(dtype=float) if len(stk) else np.zeros(0)},
         index=pd.Index(stk.index.astype(str), name="stockpile_id"))
     return src, stock
+
+
+def _col(df: pd.DataFrame, column: str, default: object) -> pd.Series:
+    """A column of a supplies frame, or ``default`` (version-1 frames built in code)."""
+    if column in df.columns:
+        out = df[column]
+        return out.fillna(default) if not isinstance(default, float) or default == default \
+            else out
+    return pd.Series(default, index=df.index)
+
+
+def _fate_terms(src: pd.DataFrame, cat) -> pd.DataFrame:
+    r"""Add each source's fate cost :math:`w_s` and CO₂ reversed :math:`\rho_s`.
+
+    ``fate_cost_cny_per_unit``: the supply's ``fate_cost``, else the fate's rule — stacking cost
+    (``stored``), the fate's ``avoided_cost_cny_per_unit`` (``landfilled`` 60), the material's
+    environmental-protection tax (``dumped``), 0 for gases and heat. ``co2_reversed_t_per_unit``:
+    LHV × the replacement fuel's factor for ``fuel``, else the fate's column (0).
+    """
+    from parkflow.models.schema import DEFAULT_FATE
+
+    out = src.copy()
+    out["fate"] = out["fate"].fillna("").astype(str)
+    out["fate"] = out["fate"].where(out["fate"] != "", out["kind"].map(DEFAULT_FATE)).fillna("")
+    fates = cat.fates
+    stack = (cat.stacking_costs["cost_cny_per_t"] if len(cat.stacking_costs)
+             else pd.Series(dtype=float))
+    tax = cat.materials["env_tax_cny_per_t"].astype(float)
+    rule = out["fate"].map(fates["avoided_cost_rule"]).fillna("fixed") if len(fates) else \
+        pd.Series("fixed", index=out.index)
+    fixed = (out["fate"].map(fates["avoided_cost_cny_per_unit"]).astype(float) if len(fates)
+             else pd.Series(0.0, index=out.index))
+    w = np.select([rule == "stacking_costs", rule == "env_tax"],
+                  [out["material"].map(stack).astype(float).fillna(0.0).to_numpy(),
+                   out["material"].map(tax).astype(float).fillna(0.0).to_numpy()],
+                  fixed.fillna(0.0).to_numpy())
+    given = out["fate_cost"].astype(float)
+    out["fate_cost_cny_per_unit"] = np.where(given.notna(), given, w)
+    out["replacement"] = out["replacement"].fillna("").astype(str)
+    is_fuel = (out["fate"].map(fates["co2_rule"]) == "lhv_times_replacement").fillna(False) \
+        if len(fates) else pd.Series(False, index=out.index)
+    repl = out["replacement"].where(out["replacement"] != "", out["fate"].map(
+        fates["replacement"]).fillna("natural_gas") if len(fates) else "natural_gas")
+    fuels = cat.replacement_fuels
+    if len(fuels):
+        lhv_ef = (fuels["hydrogen_lhv_gj_per_t"] * fuels["co2_t_per_gj"]).astype(float)
+        by_fuel = repl.map(lhv_ef).astype(float).fillna(0.0).to_numpy()
+    else:
+        by_fuel = np.zeros(len(out))
+    plain = (out["fate"].map(fates["co2_reversed_t_per_unit"]).astype(float).fillna(0.0)
+             .to_numpy() if len(fates) else np.zeros(len(out)))
+    out["co2_reversed_t_per_unit"] = np.where(is_fuel.to_numpy(dtype=bool), by_fuel, plain)
+    out.loc[is_fuel.to_numpy(dtype=bool), "replacement"] = repl[is_fuel.to_numpy(dtype=bool)]
+    out["utilised_outside"] = out["utilised_outside"].astype(float).fillna(0.0)
+    return out
 
 
 def _sinks(scenario: Scenario) -> pd.DataFrame:
@@ -433,6 +523,54 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
                             "order"])
 
 
+def link_class(routes: pd.Series, materials: pd.Series, catalogue) -> np.ndarray:
+    """The counting class of each (route, material): ``route_classes``, else ``routes.class``.
+
+    Parameters
+    ----------
+    routes, materials : Series
+        Route and material id per link.
+    catalogue : Catalogue
+
+    Returns
+    -------
+    ndarray of str
+        ``utilisation`` or ``safe_disposal`` per link (docs/model.md#counting-classes).
+    """
+    rc = catalogue.route_classes
+    by_route = (catalogue.routes["class"] if "class" in catalogue.routes.columns
+                else pd.Series(dtype=str)).replace("", np.nan)
+    out = routes.astype(str).map(by_route).fillna("utilisation").astype(str)
+    if len(rc):
+        key = routes.astype(str) + ":" + materials.astype(str)
+        over = key.map(rc["class"].replace("", np.nan))
+        out = over.where(over.notna(), out)
+    return out.to_numpy(dtype=object).astype(str)
+
+
+def _fate_and_class(links: pd.DataFrame, src: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The fate terms of each link's source, its class, the bound on G − O, baseline flows."""
+    sid = links["source_id"]
+    links["disposal_cny_per_unit"] = sid.map(src["fate_cost_cny_per_unit"]).astype(
+        float).fillna(0.0).to_numpy()
+    links["co2_reversed_t_per_unit"] = sid.map(src["co2_reversed_t_per_unit"]).astype(
+        float).fillna(0.0).to_numpy()
+    links["fate"] = sid.map(src["fate"]).fillna("").astype(str).to_numpy()
+    links["class"] = link_class(links["route"], links["material"], scenario.catalogue)
+    supply = (sid.map(src["generated"] - src["utilised_outside"] + src["drawable"])
+              .astype(float).fillna(0.0).to_numpy())
+    links["bound"] = np.minimum(links["bound"].to_numpy(dtype=float), supply)
+    lk = scenario.links
+    if "baseline_quantity" in lk.columns and len(lk):
+        base = lk["baseline_quantity"].astype(float)
+        base.index = base.index.astype(str)
+        links["baseline_quantity"] = pd.Series(links.index.astype(str), index=links.index).map(
+            base).astype(float).to_numpy()
+    else:
+        links["baseline_quantity"] = np.nan
+    return links
+
+
 def candidate_links(scenario: Scenario) -> CandidateNetwork:
     """Build the candidate network of a scenario (SPEC §3).
 
@@ -514,13 +652,14 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
     if parts:
         links = pd.concat(parts)
         links = _finish(links, scenario)
+        links = _fate_and_class(links, src, scenario)
         links = links[LINK_COLUMNS]
     else:
         links = pd.DataFrame({c: pd.Series(dtype=float) for c in LINK_COLUMNS})
     links.index = links.index.astype(str)
     links.index.name = "link_id"
     for c in ("from", "to", "source_id", "use_id", "material", "route", "mode", "from_park",
-              "to_park"):
+              "to_park", "class", "fate"):
         links[c] = links[c].astype(str)
     links["existing"] = links["existing"].astype(bool)
     return CandidateNetwork(sources=src, sinks=snk, stock=stock, links=links, enterprises=ent)

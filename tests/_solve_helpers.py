@@ -8,6 +8,12 @@ import pandas as pd
 
 from parkflow.io import scenario_from_frames
 
+#: The hand numbers of these parks were computed with a fly-ash credit of 25 CNY/t (the
+#: environmental-protection tax). Fate ``stored`` now credits the stacking cost
+#: (docs/model.md#fates), so the tiny parks state a stacking cost of 25 CNY/t to keep them.
+STACK_25 = pd.DataFrame({"material": ["fly_ash", "bf_slag", "coal_gangue", "steel_slag"],
+                         "cost_cny_per_t": [25.0, 25.0, 5.0, 25.0]})
+
 #: truck: 0.5 CNY/t·km + 10 CNY/t handling, no fixed cost, 0.0001 t CO2/t·km
 TRUCK = {"cost_cny_per_tkm": 0.5, "handling_cny_per_t": 10.0, "fixed_cny_per_a": 0.0,
          "fixed_cny_per_km_a": 0.0, "co2_t_per_tkm": 0.0001, "reach_km": 100.0, "detour": 1.0,
@@ -43,6 +49,7 @@ def tiny_park(cap_e2: float = 150.0, value_e3: float = 20.0, fixed_l2: float = 5
         targets = [{"id": "t", "materials": "fly_ash", "rate": 0.0, "scope": "all"}]
     sc = scenario_from_frames("tiny", ent, sup, use, stockpiles=stk, links=links,
                               targets=targets, candidates="links_only",
-                              modes={"truck": dict(TRUCK)}, **settings)
+                              modes={"truck": dict(TRUCK)}, stacking_costs=STACK_25.copy(),
+                              **settings)
     assert sc.catalogue.materials.loc["fly_ash", "env_tax_cny_per_t"] == 25.0
     return sc

@@ -30,12 +30,34 @@ GRID_CO2_T_PER_MWH: dict[str, float] = {"sichuan": 0.1564, "national": 0.5306}
 TCE_PER_GJ: float = 0.03412
 
 TABLES: tuple[str, ...] = ("materials", "categories", "routes", "modes")
+#: The catalogue tables of fates and counting classes (docs/model.md#fates), keyed tables.
+FATE_TABLES: tuple[str, ...] = ("fates", "stacking_costs", "replacement_fuels", "route_classes")
 INDEX_NAMES: dict[str, str] = {
     "materials": "material_id",
     "categories": "category_id",
     "routes": "route_id",
     "modes": "mode_id",
+    "fates": "fate_id",
+    "stacking_costs": "material",
+    "replacement_fuels": "fuel_id",
+    "route_classes": "route_material",
 }
+#: The key column(s) of each table's CSV file (``id`` unless given).
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {"stacking_costs": ("material",),
+                                           "route_classes": ("route", "material")}
+
+
+def keyed(raw: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Index a fate table's rows by their key (``id``, ``material`` or ``route:material``)."""
+    keys = KEY_COLUMNS.get(table, ("id",))
+    df = raw.copy()
+    key = df[keys[0]].astype(str).str.strip()
+    for k in keys[1:]:
+        key = key + ":" + df[k].astype(str).str.strip()
+    if keys == ("id",) or keys == ("material",):
+        df = df.drop(columns=list(keys))
+    df.index = pd.Index(key.to_numpy(), name=INDEX_NAMES[table])
+    return df
 KINDS: tuple[str, ...] = ("solid", "heat", "hydrogen")
 #: Canonical unit per material kind (one table: :data:`parkflow.units.CANONICAL`).
 CANONICAL_UNITS: dict[str, str] = CANONICAL
@@ -174,11 +196,15 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
 def _builtin_tables() -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     data = resources.files("parkflow") / "data"
-    for table in TABLES:
+    for table in (*TABLES, *FATE_TABLES):
         with (data / f"{table}.csv").open("r", encoding="utf-8") as fh:
             raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
-        raw = raw.set_index("id")
+        raw = keyed(raw, table)
         declared = list(CATALOGUE_COLUMNS[table])
+        for c in declared:  # a declared column the file lacks gets its default (routes.class)
+            if c not in raw.columns:
+                default = CATALOGUE_TABLES[table].column(c).default
+                raw[c] = "" if default is None or default != default else str(default)
         raw = raw[[c for c in declared if c in raw.columns]]
         tables[table] = _typed(raw.replace("", np.nan), table)
     return tables
@@ -198,7 +224,7 @@ def builtin_catalogue() -> Catalogue:
     10.0
     """
     tables = _builtin_tables()
-    return Catalogue(**{t: tables[t].copy() for t in TABLES})
+    return Catalogue(**{t: tables[t].copy() for t in (*TABLES, *FATE_TABLES)})
 
 
 

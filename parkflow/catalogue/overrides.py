@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parkflow.catalogue.builtin import (
@@ -356,11 +357,51 @@ def _mode_overrides_frame(
     return frame
 
 
+def _merge_keyed(base: pd.DataFrame, override: pd.DataFrame | None, table: str,
+                 problems: list[Problem]) -> pd.DataFrame:
+    """A fate table with a scenario's rows: same key replaces the given cells, new keys added."""
+    if override is None or len(override) == 0:
+        return base
+    from parkflow.catalogue.builtin import KEY_COLUMNS, _typed, keyed
+
+    file = CATALOGUE_TABLES[table].file
+    df = override.copy()
+    df.columns = [CATALOGUE_TABLES[table].resolve_header(c) for c in df.columns]
+    keys = KEY_COLUMNS.get(table, ("id",))
+    missing = [k for k in keys if k not in df.columns]
+    if missing:
+        problems.append(Problem(file=file, message=f"the table needs the column(s) "
+                                f"{', '.join(missing)}", fix=f"add {', '.join(keys)}"))
+        return base
+    df = keyed(df.replace("", np.nan), table)
+    declared = [c for c in CATALOGUE_TABLES[table].column_names if c in df.columns]
+    try:
+        df = _typed(df[declared], table)
+    except (TypeError, ValueError) as exc:
+        problems.append(Problem(file=file, message=f"a value has the wrong type: {exc}",
+                                fix="write numbers in the numeric columns"))
+        return base
+    out = base.copy()
+    for key, row in df.iterrows():
+        given = {c: v for c, v in row.items() if not is_blank(v)}
+        if key in out.index:
+            for c, v in given.items():
+                out.loc[key, c] = v
+        else:
+            new = pd.DataFrame([given], index=pd.Index([key], name=out.index.name))
+            out = pd.concat([out, new])
+    return out
+
+
 def load_catalogue(
     materials: pd.DataFrame | None = None,
     routes: pd.DataFrame | None = None,
     modes: pd.DataFrame | None = None,
     mode_overrides: dict[str, dict] | None = None,
+    fates: pd.DataFrame | None = None,
+    stacking_costs: pd.DataFrame | None = None,
+    replacement_fuels: pd.DataFrame | None = None,
+    route_classes: pd.DataFrame | None = None,
 ) -> Catalogue:
     """The built-in catalogue merged with a scenario's overrides.
 
@@ -384,6 +425,9 @@ def load_catalogue(
         ``reach_km``.
     mode_overrides : dict, optional
         scenario.yaml ``modes:``: mode id -> {column: value}, applied after ``modes``.
+    fates, stacking_costs, replacement_fuels, route_classes : DataFrame, optional
+        Override rows of the fate tables (docs/model.md#fates), by ``id``, ``material`` or
+        (``route``, ``material``).
 
     Returns
     -------
@@ -407,9 +451,14 @@ def load_catalogue(
     0.5
     """
     base = builtin_catalogue()
-    if materials is None and routes is None and modes is None and not mode_overrides:
+    fate_overrides = {"fates": fates, "stacking_costs": stacking_costs,
+                      "replacement_fuels": replacement_fuels, "route_classes": route_classes}
+    if (materials is None and routes is None and modes is None and not mode_overrides
+            and all(v is None for v in fate_overrides.values())):
         return base
     problems: list[Problem] = []
+    fate_tables = {t: _merge_keyed(getattr(base, t), v, t, problems)
+                   for t, v in fate_overrides.items()}
     mats, cats, rts, mds = base.materials, base.categories, base.routes, base.modes
 
     if materials is not None:
@@ -451,6 +500,6 @@ def load_catalogue(
     if problems:
         files = list(dict.fromkeys(p.file for p in problems))
         raise ScenarioError(problems, source=", ".join(files))
-    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds)
+    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds, **fate_tables)
 
 

@@ -43,6 +43,7 @@ from parkflow.io.checks import (
     quantities,
     route_kind,
     stockpile_is_solid,
+    supply_fates,
 )
 from parkflow.io.readers import CATALOGUE_FILES, RawScenario, read_source
 from parkflow.models.scenario import Catalogue, Scenario, Settings, SolverSettings, Target
@@ -141,7 +142,11 @@ def build_catalogue(src: RawScenario, problems: Problems) -> Catalogue:
         return load_catalogue(materials=src.tables.get("materials"),
                               routes=src.tables.get("routes"),
                               modes=src.tables.get("modes"),
-                              mode_overrides=raw_modes if raw_modes else None)
+                              mode_overrides=raw_modes if raw_modes else None,
+                              fates=src.tables.get("fates"),
+                              stacking_costs=src.tables.get("stacking_costs"),
+                              replacement_fuels=src.tables.get("replacement_fuels"),
+                              route_classes=src.tables.get("route_classes"))
     except ScenarioError as exc:
         rename = {file: src.files.get(name, file) for name, file in CATALOGUE_FILES.items()}
         rename["scenario.yaml"] = src.config_file
@@ -309,9 +314,18 @@ def _supplies_and_stockpiles(b: _Build) -> None:
                                              unit="fraction")
         frame = df.assign(quantity=qty)
         what = material.map(lambda m: f"material '{m}'")
+        also: tuple[str, ...] = ()
+        if t == "supplies":
+            outside = number_column(t, df, tids, "utilised_outside", file, problems,
+                                    required=False, unit="see unit") \
+                if "utilised_outside" in df.columns else pd.Series(0.0, index=df.index)
+            frame = frame.assign(utilised_outside=outside.fillna(0.0))
+            also = ("utilised_outside",)
         conv = quantities(t, frame, tids, "quantity", kind, material.map(density), what, hours,
-                           file, problems)
+                           file, problems, also=also)
         typed.update(conv)
+        if t == "supplies":
+            typed.update(supply_fates(df, tids, kind, conv, catalogue, file, problems))
         if t == "stockpiles":
             q = conv["quantity"]
             typed["max_draw"] = draw.where(draw.notna(), q).clip(upper=q)
@@ -513,7 +527,9 @@ def scenario_from_frames(
     (20000.0, 't/a')
     """
     config: dict[str, Any] = {"name": name}
-    overrides = {k: settings.pop(k) for k in ("materials", "routes") if k in settings}
+    overrides = {k: settings.pop(k) for k in ("materials", "routes", "fates", "stacking_costs",
+                                              "replacement_fuels", "route_classes")
+                 if k in settings}
     if isinstance(settings.get("modes"), pd.DataFrame):
         overrides["modes"] = settings.pop("modes")
     solver = settings.get("solver")

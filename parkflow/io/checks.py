@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 #: Keys of scenario.yaml that parkflow reads into Settings; any other key is kept in
 #: ``Settings.extra`` (the declared ones, such as ``min_flow``, are checked first).
 YAML_KEYS = CORE_SETTINGS
-TARGET_KEYS = ("id", "materials", "exclude", "rate", "scope")
+TARGET_KEYS = ("id", "materials", "exclude", "rate", "scope", "basis", "year", "enforce")
 SOLVER_KEYS = ("name", "time_limit_s", "gap")
 CANDIDATES = SETTINGS["candidates"].choices
 COORDINATES = SETTINGS["coordinates"].choices
@@ -513,6 +513,55 @@ def stockpile_is_solid(ids: pd.Index, material: pd.Series, kind: pd.Series, file
                      "earlier years)", row=excel_row(pos), column="material")
 
 
+def supply_fates(df: pd.DataFrame, ids: pd.Index, kind: pd.Series, conv: dict[str, pd.Series],
+                 catalogue: Catalogue, file: str, problems: Problems) -> dict[str, pd.Series]:
+    """Rule: a supply's fate fits its material's kind; ``replacement`` only with ``fuel``;
+    0 ≤ ``utilised_outside`` ≤ ``quantity``. Returns ``fate`` (defaults filled by kind),
+    ``replacement``, ``fate_cost`` and ``utilised_outside`` (docs/model.md#fates)."""
+    from parkflow.models.schema import DEFAULT_FATE, FATES_BY_KIND
+
+    n = len(df)
+    fate = (text_cells(df["fate"]) if "fate" in df.columns
+            else pd.Series("", index=df.index, dtype=str)).str.strip().str.lower()
+    fate = fate.where(fate != "", kind.map(DEFAULT_FATE).fillna("")).astype(str)
+    repl = (text_cells(df["replacement"]) if "replacement" in df.columns
+            else pd.Series("", index=df.index, dtype=str)).str.strip().str.lower()
+    cost = (number_column("supplies", df, ids, "fate_cost", file, problems, required=False,
+                          unit="CNY per canonical unit") if "fate_cost" in df.columns
+            else pd.Series(np.nan, index=df.index))
+    known = set(catalogue.fates.index) if len(catalogue.fates) else set()
+    applies = (catalogue.fates["applies_to"] if "applies_to" in catalogue.fates
+               else pd.Series(dtype=str))
+    fuels = set(catalogue.replacement_fuels.index) if len(catalogue.replacement_fuels) else set()
+    for pos in range(n):
+        k, f, r = kind.iloc[pos], fate.iloc[pos], repl.iloc[pos]
+        if k == "":
+            continue
+        allowed = [x for x in FATES_BY_KIND.get(k, ()) if x in known] + sorted(
+            x for x in known if applies.get(x) == k and x not in FATES_BY_KIND.get(k, ()))
+        if f not in known or (applies.get(f, k) not in ("", k)):
+            problems.add(file, f"supply '{ids[pos]}': fate '{f}' is not a fate of a {k} "
+                         f"material" + suggest(f, allowed), column="fate", row=excel_row(pos),
+                         fix=f"use one of {', '.join(allowed)}")
+        if r and f != "fuel":
+            problems.add(file, f"supply '{ids[pos]}': replacement '{r}' is given but the fate "
+                         f"is '{f}'", column="replacement", row=excel_row(pos),
+                         fix="give a replacement only with fate fuel, or clear it")
+        elif r and r not in fuels:
+            problems.add(file, f"supply '{ids[pos]}': unknown replacement fuel '{r}'"
+                         + suggest(r, sorted(fuels)), column="replacement", row=excel_row(pos),
+                         fix=f"use one of {', '.join(sorted(fuels))}")
+    outside = conv.get("utilised_outside", pd.Series(0.0, index=df.index)).fillna(0.0)
+    qty = conv["quantity"]
+    for pos in np.flatnonzero(((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()):
+        problems.add(file, f"supply '{ids[pos]}': utilised_outside {outside.iloc[pos]:g} is more "
+                     f"than the quantity {qty.iloc[pos]:g}", column="utilised_outside",
+                     row=excel_row(pos), fix="utilised_outside is a part of quantity")
+    repl = repl.where((repl != "") | (fate != "fuel"), "natural_gas")
+    return {"fate": fate, "replacement": repl, "fate_cost": cost.astype(float),
+            "utilised_outside": outside.astype(float)}
+
+
 def link_route_accepts(ids: pd.Index, material: pd.Series, route: pd.Series, known: np.ndarray,
                        catalogue: Catalogue, file: str, problems: Problems) -> None:
     """Rule: a link's route accepts its material."""
@@ -851,8 +900,30 @@ def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, citie
                          "park:<id> or city:<name>", column=f"{where}.scope",
                          fix="write e.g. `scope: all` or `scope: park:P1`")
         spec_text = spec if isinstance(spec, str) else ",".join(str(s) for s in spec)
+        from parkflow.models.schema import TARGET_BASES, parse_bool
+
+        basis = str(item.get("basis") or "nbs").strip().lower()
+        if basis not in TARGET_BASES:
+            problems.add(file, f"target '{tid}': unknown basis '{basis}'"
+                         + suggest(basis, TARGET_BASES), column=f"{where}.basis",
+                         fix=f"use one of {', '.join(TARGET_BASES)}")
+        year = item.get("year")
+        try:
+            year = None if is_blank(year) else int(year)
+        except (TypeError, ValueError):
+            problems.add(file, f"target '{tid}': year {year!r} is not a year",
+                         column=f"{where}.year", fix="write e.g. `year: 2030`")
+            year = None
+        enforce = item.get("enforce")
+        try:
+            enforce = parse_bool(enforce, blank=None)
+        except (TypeError, ValueError):
+            problems.add(file, f"target '{tid}': enforce {enforce!r} is not true or false",
+                         column=f"{where}.enforce", fix="write `enforce: true` or leave it out")
+            enforce = None
         out.append(Target(id=tid, materials=members, rate=rate, scope=scope,
-                          exclude=tuple(exclude), spec=spec_text))
+                          exclude=tuple(exclude), spec=spec_text, basis=basis, year=year,
+                          enforce=enforce))
     return tuple(out)
 
 

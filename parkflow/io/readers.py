@@ -48,7 +48,10 @@ __all__ = ["decode_bytes", "read_csv_any", "read_frame", "load_yaml_text", "RawS
            "read_source", "CATALOGUE_FILES"]
 
 #: Catalogue override tables a scenario may hold, and their file names.
-CATALOGUE_FILES = {"materials": "materials.csv", "routes": "routes.csv", "modes": "modes.csv"}
+CATALOGUE_FILES = {"materials": "materials.csv", "routes": "routes.csv", "modes": "modes.csv",
+                   "fates": "fates.csv", "stacking_costs": "stacking_costs.csv",
+                   "replacement_fuels": "replacement_fuels.csv",
+                   "route_classes": "route_classes.csv"}
 
 #: Headers of the ``scenario`` sheet's two columns, in English or Chinese.
 _SHEET_HEADER = {"key": "key", "键": "key", "参数": "key", "项目": "key",

@@ -25,8 +25,15 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
     else:
         spec = spec if "," not in spec else [s.strip() for s in spec.split(",")]
         exclude = list(t.exclude)
-    return {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
-            "scope": t.scope}
+    out = {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
+           "scope": t.scope}
+    if getattr(t, "basis", "nbs") != "nbs":
+        out["basis"] = t.basis
+    if getattr(t, "year", None) is not None:
+        out["year"] = int(t.year)
+    if getattr(t, "enforce", None) is not None:
+        out["enforce"] = bool(t.enforce)
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -67,6 +74,20 @@ def _catalogue_overrides(scenario: Scenario) -> tuple[dict[str, pd.DataFrame], d
                   if i not in reference.index
                   or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
         rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
+        tables[table] = rows
+    for table in ("fates", "stacking_costs", "replacement_fuels", "route_classes"):
+        mine = getattr(cat, table)
+        reference = getattr(base, table)
+        if len(mine) == 0 or frames_equal(mine, reference):
+            continue
+        differ = [i for i in mine.index
+                  if i not in reference.index
+                  or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
+        rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
+        if table == "stacking_costs":
+            rows = rows.rename_axis("material").reset_index()
+        elif table == "route_classes":
+            rows = rows.reset_index(drop=True)
         tables[table] = rows
     return tables, modes
 

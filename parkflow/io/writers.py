@@ -56,8 +56,10 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
             json.dumps({"type": "FeatureCollection", "features": features},
                        ensure_ascii=False, default=_plain), encoding="utf-8")
     for table, rows in tables.items():
-        _catalogue_csv_frame(rows).to_csv(folder / CATALOGUE_FILES[table], index=False,
-                                          encoding="utf-8", lineterminator="\n")
+        frame = (rows if table in ("stacking_costs", "route_classes")
+                 else _catalogue_csv_frame(rows))
+        frame.to_csv(folder / CATALOGUE_FILES[table], index=False, encoding="utf-8",
+                     lineterminator="\n")
 
 
 def save_scenario(scenario: Scenario, path: str | Path, lang: str = "en") -> Path:

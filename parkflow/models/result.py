@@ -181,8 +181,17 @@ def _targets_list(result: Result) -> list[dict[str, Any]]:
     if t is None or t.empty:
         return []
     cols = ["id", "scope", "target", "rate", "met", "utilised", "generated", "drawn", "shortfall",
-            "unit"]
-    return [_plain({c: r.get(c) for c in cols}) for r in t.to_dict(orient="records")]
+            "unit", "basis", "year", "enforced", "applicable", "status", "rate_nbs",
+            "utilised_outside", "safe_disposal"]
+    out = []
+    for r in t.to_dict(orient="records"):
+        row = {c: r.get(c) for c in cols if c in r or c in cols[:10]}
+        if r.get("status") == "not_applicable":
+            row["rate"] = None
+            row["rate_nbs"] = None
+            row["met"] = None
+        out.append(_plain(row))
+    return out
 
 
 def link_counts(result: Result) -> dict[str, int]:

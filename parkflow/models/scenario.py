@@ -59,6 +59,14 @@ class Target:
         What the scenario said to exclude (material or category ids), kept for reporting.
     spec : str
         The ``materials`` entry as written (a group id or a comma list), kept for saving.
+    basis : {"nbs", "new", "consumption"}
+        Which rate (docs/model.md#bases): 综合利用率 (default), 新增 (this year's generation
+        only) or 综合消纳率 (safe disposal counted too).
+    year : int or None
+        The year the target is for (None: the scenario's year).
+    enforce : bool or None
+        True: always a constraint; False: only reported; None: a constraint when its year is
+        the scenario's year.
     """
 
     id: str
@@ -67,6 +75,15 @@ class Target:
     scope: str = "all"
     exclude: tuple[str, ...] = ()
     spec: str = BULK_GROUP
+    basis: str = "nbs"
+    year: int | None = None
+    enforce: bool | None = None
+
+    def binds(self, scenario_year: int | None) -> bool:
+        """Whether the target is a constraint of a scenario of ``scenario_year``."""
+        if self.enforce is not None:
+            return bool(self.enforce)
+        return self.year is None or scenario_year is None or int(self.year) == int(scenario_year)
 
 
 @dataclass(frozen=True)
@@ -107,12 +124,19 @@ class Catalogue:
     * ``modes`` — index ``mode_id``; ``name_zh, name_en, carries (tuple of kinds), cost_cny_per_tkm,
       handling_cny_per_t, fixed_cny_per_a, fixed_cny_per_km_a, co2_t_per_tkm, reach_km, detour,
       loss_per_km, source``. Per-unit columns are per canonical unit (t, or GJ for heat).
+    * ``fates`` (index ``fate_id``), ``stacking_costs`` (index ``material``),
+      ``replacement_fuels`` (index ``fuel_id``), ``route_classes`` (index ``route:material``):
+      what utilising a unit saves and how it is counted (docs/model.md#fates).
     """
 
     materials: pd.DataFrame
     categories: pd.DataFrame
     routes: pd.DataFrame
     modes: pd.DataFrame
+    fates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stacking_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    replacement_fuels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    route_classes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def group_members(self, group_or_ids: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Expand a group id, a category id or material ids into material ids."""

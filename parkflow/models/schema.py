@@ -340,6 +340,22 @@ SUPPLIES = TableSchema(
         Column("purity", "float64", required=False, default=NAN, unit="fraction",
                minimum=0.0, maximum=1.0, percent=True,
                doc="Hydrogen: purity (0-1), e.g. 0.999.", aliases=("纯度",)),
+        Column("fate", "str", required=False, default="",
+               doc="What happens today to what is not utilised: a fates id (stored, landfilled, "
+               "dumped for solids; vented, flared, fuel for hydrogen; wasted for heat). Default "
+               "by kind: stored, vented, wasted (docs/model.md#fates).",
+               aliases=("去向现状", "处置现状")),
+        Column("replacement", "str", required=False, default="",
+               doc="With fate fuel: the fuel burnt instead (replacement_fuels id; default "
+               "natural_gas).", aliases=("替代燃料",)),
+        Column("fate_cost", "float64", required=False, default=NAN,
+               unit="CNY per canonical unit", minimum=0.0,
+               doc="Avoided cost of the fate per unit utilised; overrides the catalogue's.",
+               aliases=("现状处置成本",)),
+        Column("utilised_outside", "float64", required=False, default=0.0, unit="see unit",
+               minimum=0.0, doc="Amount utilised today by buyers outside the scenario "
+               "(综合利用量, not re-optimised; same unit as quantity).",
+               aliases=("外部利用量", "场外利用量")),
     ),
 )
 
@@ -421,6 +437,10 @@ LINKS = TableSchema(
         Column("distance_km", "float64", required=False, default=NAN, unit="km",
                minimum=0.0, doc="Distance, overrides geodesic distance × detour.",
                aliases=("距离", "距离_km")),
+        Column("baseline_quantity", "float64", required=False, default=NAN,
+               unit="canonical unit/a", minimum=0.0,
+               doc="Existing links: what flows today, leaving the source (the report's before; "
+               "with existing_flows: keep a floor).", aliases=("现状流量",)),
     ),
 )
 
@@ -571,6 +591,8 @@ CAT_ROUTES = TableSchema(
         Column("source", "str", required=False, aliases=("来源",)),
         Column("value_source", "str", required=False),
         Column("co2_source", "str", required=False),
+        Column("class", "str", required=False, default="utilisation",
+               aliases=("统计口径",)),
     ),
 )
 
@@ -610,10 +632,98 @@ CAT_MODES = TableSchema(
     ),
 )
 
+CAT_FATES = TableSchema(
+    name="fates",
+    file="fates.csv",
+    index_name="fate_id",
+    label="fate",
+    kind="catalogue",
+    required_table=False,
+    doc="Fates: what happens today to what is not utilised, what utilising one unit saves.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("applies_to", "str", required=False, aliases=("适用形态",)),
+        Column("avoided_cost_cny_per_unit", "float64", required=False, minimum=0.0,
+               unit="CNY per canonical unit", aliases=("避免成本",)),
+        Column("avoided_cost_rule", "str", required=False, default="fixed"),
+        Column("co2_reversed_t_per_unit", "float64", required=False, default=0.0,
+               unit="tCO2 per canonical unit"),
+        Column("co2_rule", "str", required=False, default="none"),
+        Column("replacement", "str", required=False),
+        Column("counts_as", "str", required=False),
+        Column("default_for", "str", required=False),
+        Column("source", "str", required=False, aliases=("来源",)),
+    ),
+)
+
+CAT_STACKING_COSTS = TableSchema(
+    name="stacking_costs",
+    file="stacking_costs.csv",
+    index_name="material",
+    label="stacking cost",
+    kind="catalogue",
+    required_table=False,
+    doc="Stacking cost per material (a stored tonne utilised saves it), with its range.",
+    columns=(
+        Column("cost_cny_per_t", "float64", required=False, minimum=0.0,
+               unit="CNY per canonical unit", aliases=("堆存成本",)),
+        Column("low", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
+        Column("high", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
+        Column("source", "str", required=False, aliases=("来源",)),
+    ),
+)
+
+CAT_REPLACEMENT_FUELS = TableSchema(
+    name="replacement_fuels",
+    file="replacement_fuels.csv",
+    index_name="fuel_id",
+    label="replacement fuel",
+    kind="catalogue",
+    required_table=False,
+    doc="Fuels burnt instead of a by-product gas taken off a boiler (fate fuel).",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("co2_t_per_gj", "float64", required=False, minimum=0.0, unit="tCO2/GJ"),
+        Column("hydrogen_lhv_gj_per_t", "float64", required=False, minimum=0.0, unit="GJ/t"),
+        Column("source", "str", required=False, aliases=("来源",)),
+    ),
+)
+
+CAT_ROUTE_CLASSES = TableSchema(
+    name="route_classes",
+    file="route_classes.csv",
+    index_name="route_material",
+    label="route class",
+    kind="catalogue",
+    required_table=False,
+    doc="Per-material counting class of a route (utilisation | safe_disposal), over routes.class.",
+    columns=(
+        Column("route", "str", required=False, aliases=("利用途径",)),
+        Column("material", "str", required=False, aliases=("物料",)),
+        Column("class", "str", required=False, aliases=("统计口径",)),
+        Column("source", "str", required=False, aliases=("来源",)),
+    ),
+)
+
 #: The catalogue tables, by name.
 CATALOGUE_TABLES: dict[str, TableSchema] = {
-    t.name: t for t in (CAT_MATERIALS, CAT_CATEGORIES, CAT_ROUTES, CAT_MODES)
+    t.name: t for t in (CAT_MATERIALS, CAT_CATEGORIES, CAT_ROUTES, CAT_MODES, CAT_FATES,
+                        CAT_STACKING_COSTS, CAT_REPLACEMENT_FUELS, CAT_ROUTE_CLASSES)
 }
+#: Fate ids allowed per material kind.
+FATES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "solid": ("stored", "landfilled", "dumped"),
+    "hydrogen": ("vented", "flared", "fuel"),
+    "heat": ("wasted",),
+}
+#: The default fate per material kind (docs/model.md#fates).
+DEFAULT_FATE: dict[str, str] = {"solid": "stored", "hydrogen": "vented", "heat": "wasted"}
+#: Counting classes of a route (docs/model.md#counting-classes).
+ROUTE_CLASSES: tuple[str, ...] = ("utilisation", "safe_disposal")
+#: Target bases (docs/model.md#bases).
+TARGET_BASES: tuple[str, ...] = ("nbs", "new", "consumption")
 
 
 # output tables (written by parkflow solve; see docs/reporting.md)
@@ -706,6 +816,9 @@ _SETTINGS = (
     Setting("max_candidates_per_supply", "int_or_none", 50, "Automatic candidates kept per "
             "(source, route): the nearest uses; none (or 0) = all.", minimum=0.0,
             used_by="parkflow.network"),
+    Setting("existing_flows", "choice", "free", "Existing links: free (stay built, flow "
+            "re-optimised) or keep (flow at least its baseline_quantity).",
+            choices=("free", "keep"), used_by="parkflow.solvers"),
     Setting("min_flow", "float", 0.0, "Minimum flow of a built link (0 = none), capped at the "
             "link's bound.", unit="canonical unit/a", minimum=0.0,
             used_by="parkflow.solvers"),
@@ -791,8 +904,9 @@ if __name__ == "__main__":  # python -m parkflow.models.schema [--write docs/sce
     import sys
     from pathlib import Path
 
-    if len(sys.argv) == 3 and sys.argv[1] == "--write":
-        _doc = Path(sys.argv[2])
+    if len(sys.argv) in (1, 3) and (len(sys.argv) == 1 or sys.argv[1] == "--write"):
+        _doc = (Path(sys.argv[2]) if len(sys.argv) == 3
+                else Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md")
         _doc.write_text(refresh_doc(_doc.read_text(encoding="utf-8")), encoding="utf-8")
         raise SystemExit(0)
     for _t in (*TABLES.values(), *SHEET_TABLES.values()):

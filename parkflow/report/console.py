@@ -87,9 +87,19 @@ def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> lis
                      f"{text('c_tco2', lang)}{semi}{text('c_links', lang)} "
                      f"{_links_text(result, lang)}")
         for t in result.targets.itertuples():
+            status = getattr(t, "status", "")
+            if status == "not_applicable":
+                lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): "
+                             f"{text('c_not_applicable', lang)}")
+                continue
             mark = (text("c_met", lang) if t.met else
                     text("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit))
+            if status == "not_enforced":
+                mark += text("c_not_enforced", lang)
+            basis = getattr(t, "basis", "nbs")
             rate = text("c_rate_vs", lang).format(rate=f"{t.rate:.1%}", target=f"{t.target:.0%}")
+            if basis not in ("nbs", None, ""):
+                rate = f"({basis}) {rate}"
             lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
     if result.message:
         lines.append(f"  {result.message}")
@@ -119,6 +129,10 @@ def summary_table(result: Any, lang: str = "en") -> Any:
                   f"{result.co2_avoided_t_per_a:,.0f}")
         t.add_row(text("c_links", lang), _links_text(result, lang))
         for r in result.targets.itertuples():
+            if getattr(r, "status", "") == "not_applicable":
+                t.add_row(f"{text('c_target', lang)} {r.id} ({r.scope})",
+                          text("c_not_applicable", lang))
+                continue
             state = (text("c_met", lang) if r.met else
                      text("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit))
             t.add_row(f"{text('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
@@ -126,5 +140,6 @@ def summary_table(result: Any, lang: str = "en") -> Any:
         b = result.baseline
         if b is not None and b.status.has_solution:
             for r in b.targets.itertuples():
-                t.add_row(f"{text('c_today', lang)} {r.id}", f"{r.rate:.1%}")
+                if getattr(r, "status", "") != "not_applicable":
+                    t.add_row(f"{text('c_today', lang)} {r.id}", f"{r.rate:.1%}")
     return t

@@ -64,7 +64,7 @@ from parkflow.solvers.formulation import (
     SparseModel,
     build,
 )
-from parkflow.solvers.full import resolve_options, solve_network
+from parkflow.solvers.full import keeps_existing_flows, resolve_options, solve_network
 from parkflow.solvers.reduce import reduce_links
 from parkflow.solvers.solution import empty_result, result_from_solution
 
@@ -320,7 +320,8 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         return res
 
     t = time.perf_counter()
-    form = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks)
+    form = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks,
+                 year=scenario.settings.year, keep_existing_flows=keeps_existing_flows(scenario))
     model, lay = form.model, form.layout
     src_lab, _, n_comp = component_labels(net)
     col_lab = _column_labels(form, net, src_lab)

@@ -53,6 +53,30 @@ Constraint families (one function each, same name in rows ``family[id]``, docs a
 which is the official 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量) ≥ ρ with the
 utilised amount counted where it leaves the source.
 
+Fates, classes, bases and today's outlets (docs/model.md#fates, #counting-classes, #bases)
+-----------------------------------------------------------------------------------------
+* :math:`w_l` is the avoided cost of the fate of :math:`s(l)` (stacking cost for ``stored``, the
+  disposal fee for ``landfilled``, the environmental-protection tax only for ``dumped``, 0 for
+  gases and heat); the CO₂ of a link is :math:`\eta_l a_l - e^{tr}_l - \rho_s` with
+  :math:`\rho_s` the CO₂ the fate already gives (``fuel``: LHV × the replacement fuel's factor).
+* :math:`O_s` ``utilised_outside`` is a constant: ``supply_limit`` has :math:`G'_s = G_s - O_s`
+  on the right, and every rate counts :math:`O` in the numerator and in :math:`G`.
+* :math:`L^U, L^D` the links of class ``utilisation`` and ``safe_disposal``; per entry
+  :math:`U_e = \sum_{S(e)} \sum_{L^{out} \cap L^U} f_l`, :math:`X_e` the same over
+  :math:`L^D`, :math:`R_e = \sum_{S(e)} \sum_{K(s)} r_k`, :math:`O_e`, :math:`G_e`.
+* ``target_rate[e]`` by the entry's basis, one linear row each:
+
+  - ``nbs`` (综合利用率, :math:`(U+O)/(G+R)`): :math:`U - \rho R + \sigma \ge \rho G - O`
+  - ``new`` (新增, :math:`(U-R+O)/G`): :math:`U - R + \sigma \ge \rho G - O`
+  - ``consumption`` (综合消纳率, :math:`(U+X+O)/(G+R)`):
+    :math:`U + X - \rho R + \sigma \ge \rho G - O`
+
+  Only entries that bind (the target's ``year`` is the scenario's, or ``enforce: true``) and are
+  applicable (their scope generates or stores their materials) get a row; the slack column of
+  the others is fixed at 0.
+* ``existing_flows[l]`` (``existing_flows: keep``): :math:`f_l \ge q^0_l` for existing links
+  with a ``baseline_quantity``.
+
 The alternative objectives (``utilisation``, ``co2``) reuse this model with another objective
 vector (:func:`objective_vectors`) and one extra row (:func:`with_row`); see
 :mod:`parkflow.solvers.full`.
@@ -90,6 +114,7 @@ __all__ = [
     "min_flow",
     "stock_draw_limit",
     "existing_links",
+    "existing_flows",
     "target_rate",
     "target_entries",
     "objective_vectors",
@@ -105,7 +130,7 @@ __all__ = [
 DEFAULT_PENALTY_CNY_PER_T = 1.0e4
 
 FAMILIES = ("supply_limit", "use_capacity", "link_activation", "min_flow", "stock_draw_limit",
-            "existing_links", "target_rate")
+            "existing_links", "existing_flows", "target_rate")
 
 @dataclass
 class Block:
@@ -243,8 +268,10 @@ def supply_limit(network: CandidateNetwork, lay: Layout) -> Block:
     rows = np.concatenate([lr, kr[keep]])
     cc = np.concatenate([lay.positions("flow"), lay.offset("draw") + np.flatnonzero(keep)])
     vals = np.concatenate([np.ones(len(lr)), -np.ones(int(keep.sum()))])
+    outside = (src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src
+               else 0.0)
     return _block("supply_limit", src.index, rows, cc, vals, -np.inf,
-                  src["generated"].to_numpy(dtype=float))
+                  src["generated"].to_numpy(dtype=float) - outside)
 
 
 def use_capacity(network: CandidateNetwork, lay: Layout) -> Block:
@@ -313,14 +340,31 @@ def existing_links(network: CandidateNetwork, lay: Layout) -> Block:
                   np.ones(len(pos)), 1.0, np.inf)
 
 
-def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iterable[str] = ()
-                   ) -> tuple[pd.DataFrame, sp.csr_matrix]:
+def existing_flows(network: CandidateNetwork, lay: Layout, keep: bool = False) -> Block:
+    r"""With ``existing_flows: keep``, today's contracts are not cut: a floor, not a fixed flow.
+
+    .. math:: f_l \ge q^0_l \qquad \forall l \in L^{ex},\ q^0_l \text{ given}
+    """
+    links = network.links
+    if not keep or "baseline_quantity" not in links or len(links) == 0:
+        return _block("existing_flows", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
+    q0 = links["baseline_quantity"].to_numpy(dtype=float)
+    pos = np.flatnonzero(links["existing"].to_numpy(dtype=bool) & np.isfinite(q0) & (q0 > 0))
+    return _block("existing_flows", links.index[pos], np.arange(len(pos)),
+                  lay.offset("flow") + pos, np.ones(len(pos)), q0[pos], np.inf)
+
+
+def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iterable[str] = (),
+                   year: int | None = None) -> tuple[pd.DataFrame, sp.csr_matrix]:
     """Expand targets into entries (``each_park`` → one per park) and their source membership.
 
     Returns
     -------
     entries : DataFrame
-        One row per entry: ``entry_id, id, scope, target`` (rate 0-1), ``generated`` (unit/a).
+        One row per entry: ``entry_id, id, scope, target`` (rate 0-1), ``generated`` (unit/a),
+        ``basis``, ``year``, ``binds`` (a constraint of a scenario of ``year``),
+        ``utilised_outside``, ``drawable`` (unit/a) and ``applicable`` (the scope generates,
+        stores or utilises outside some of its materials).
     members : csr_matrix
         ``entries × sources`` 0/1: the sources whose material and place the entry covers.
     """
@@ -344,15 +388,34 @@ def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iter
             scoped = [("all", np.ones(len(sources), dtype=bool))]
         for s, m in scoped:
             mask = m & in_mat
-            rows.append({"id": t.id, "scope": s, "target": float(t.rate)})
+            rows.append({"id": t.id, "scope": s, "target": float(t.rate),
+                         "basis": getattr(t, "basis", "nbs") or "nbs",
+                         "year": getattr(t, "year", None),
+                         "binds": t.binds(year) if hasattr(t, "binds") else True})
             masks.append(mask)
-    entries = pd.DataFrame(rows, columns=["id", "scope", "target"])
+    entries = pd.DataFrame(rows, columns=["id", "scope", "target", "basis", "year", "binds"])
+    entries["binds"] = entries["binds"].astype(bool)
     entries.index = pd.Index([f"{r['id']}@{r['scope']}" for r in rows], name="entry_id")
     if masks:
         members = sp.csr_matrix(np.vstack(masks).astype(float))
     else:
         members = sp.csr_matrix((0, len(sources)))
-    entries["generated"] = members @ sources["generated"].to_numpy(dtype=float) if masks else []
+
+    def per_entry(column: str) -> Any:
+        if not masks:
+            return []
+        vals = (sources[column].to_numpy(dtype=float) if column in sources
+                else np.zeros(len(sources)))
+        return members @ vals
+
+    entries["generated"] = per_entry("generated")
+    entries["utilised_outside"] = per_entry("utilised_outside")
+    entries["drawable"] = per_entry("drawable")
+    g = np.asarray(entries["generated"], dtype=float)
+    denom = np.where(entries["basis"] == "new", g,
+                     g + np.asarray(entries["drawable"], dtype=float)
+                     + np.asarray(entries["utilised_outside"], dtype=float))
+    entries["applicable"] = denom > 0
     return entries, members
 
 
@@ -375,16 +438,37 @@ def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
     if n == 0:
         return _block("target_rate", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
     rate = entries["target"].to_numpy(dtype=float)
+    basis = entries["basis"].to_numpy(dtype=object) if "basis" in entries else np.full(n, "nbs")
     src = network.sources
-    fl = (members @ _incidence(network.links["source_id"], src.index)).tocoo()
-    dr = (sp.diags(-rate) @ members @ _incidence(network.stock["source_id"], src.index)).tocoo()
+    links = network.links
+    cls = (links["class"].to_numpy(dtype=object) if "class" in links
+           else np.full(len(links), "utilisation"))
+    inc = _incidence(links["source_id"], src.index)
+    util = sp.diags((cls != "safe_disposal").astype(float))
+    disp = sp.diags((cls == "safe_disposal").astype(float))
+    consumption = sp.diags((basis == "consumption").astype(float))
+    fl = (members @ inc @ util + consumption @ members @ inc @ disp).tocoo()
+    draw_coef = np.where(basis == "new", -1.0, -rate)
+    dr = (sp.diags(draw_coef) @ members @ _incidence(network.stock["source_id"],
+                                                      src.index)).tocoo()
     k = np.arange(n)
     rows = np.concatenate([fl.row, dr.row, k])
     cc = np.concatenate([lay.offset("flow") + fl.col, lay.offset("draw") + dr.col,
                          lay.positions("slack")])
     vals = np.concatenate([fl.data, dr.data, np.ones(n)])
-    rhs = rate * entries["generated"].to_numpy(dtype=float)
-    return _block("target_rate", entries.index, rows, cc, vals, rhs, np.inf)
+    outside = (entries["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in entries
+               else 0.0)
+    rhs = rate * entries["generated"].to_numpy(dtype=float) - outside
+    # a target that does not bind this year, or whose scope has none of its materials: no row
+    keep = np.ones(n, dtype=bool)
+    if "binds" in entries:
+        keep &= entries["binds"].to_numpy(dtype=bool)
+    if "applicable" in entries:
+        keep &= entries["applicable"].to_numpy(dtype=bool)
+    new_pos = np.cumsum(keep) - 1
+    row_map = np.where(keep, new_pos, -1)
+    return _block("target_rate", entries.index[keep], row_map[rows], cc, vals, rhs[keep],
+                  np.inf)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,7 +490,9 @@ def objective_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
         "disposal": lk["disposal_cny_per_unit"].to_numpy(dtype=float),
         "fixed": lk["fixed_cny_per_a"].to_numpy(dtype=float),
         "co2": eff * lk["co2_avoided_t_per_unit"].to_numpy(dtype=float)
-        - lk["co2_transport_t_per_unit"].to_numpy(dtype=float),
+        - lk["co2_transport_t_per_unit"].to_numpy(dtype=float)
+        - (lk["co2_reversed_t_per_unit"].to_numpy(dtype=float)
+           if "co2_reversed_t_per_unit" in lk else 0.0),
     }
 
 
@@ -439,7 +525,8 @@ def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) ->
 # ---------------------------------------------------------------------------------------------
 def build(network: CandidateNetwork, targets: Sequence[Target], objective: str = "cost",
           penalty: float = DEFAULT_PENALTY_CNY_PER_T, min_flow_per_a: float = 0.0,
-          parks: Iterable[str] = ()) -> Formulation:
+          parks: Iterable[str] = (), year: int | None = None,
+          keep_existing_flows: bool = False) -> Formulation:
     """Stack the variables, every constraint family and the objective into one sparse model.
 
     Parameters
@@ -458,6 +545,10 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         Minimum economic flow of a built link (unit/a); 0 gives no ``min_flow`` rows.
     parks : iterable of str
         Park ids, in order, for ``each_park`` targets.
+    year : int, optional
+        The scenario's year: which targets bind (:meth:`Target.binds`).
+    keep_existing_flows : bool
+        ``existing_flows: keep`` — existing links carry at least their ``baseline_quantity``.
 
     Returns
     -------
@@ -466,7 +557,7 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         the order of :data:`FAMILIES`.
     """
     links = network.links
-    entries, members = target_entries(targets, network.sources, parks)
+    entries, members = target_entries(targets, network.sources, parks, year)
     lay = Layout(links=links.index, stock=network.stock.index, entries=entries.index)
     blocks = [
         supply_limit(network, lay),
@@ -475,6 +566,7 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         min_flow(network, lay, min_flow_per_a),
         stock_draw_limit(network, lay),
         existing_links(network, lay),
+        existing_flows(network, lay, keep_existing_flows),  # issue 11: today's outlets
         target_rate(network, lay, entries, members),
     ]
     offset = 0
@@ -497,6 +589,10 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
     A.sort_indices()
 
     col_upper = lay.vector(np.inf, build=1.0)
+    # issue 11: no slack for a target that does not bind or does not apply (no row either)
+    if len(entries):
+        idle = ~(entries["binds"].to_numpy(dtype=bool) & entries["applicable"].to_numpy(dtype=bool))
+        col_upper[lay.positions("slack")[idle]] = 0.0
     integer = lay.vector(0.0, build=1.0).astype(bool)
     vectors = objective_vectors(network)
     cost = cost_vector(vectors, lay, penalty)

@@ -46,9 +46,18 @@ from parkflow.solvers.solution import (
 from parkflow.statistics.utilisation import tailings_materials
 
 __all__ = ["solve_network", "solve_baseline", "resolve_options", "SolveOptions",
-           "expand_targets", "trivial_start"]
+           "expand_targets", "trivial_start", "keeps_existing_flows"]
 
 _ABS_TOL = ABS_TOL_T_PER_A
+
+
+def keeps_existing_flows(scenario: Scenario) -> bool:
+    """Whether the scenario says ``existing_flows: keep`` (existing links hold their baseline).
+
+    The default is ``free`` (docs/model.md, "Today's outlets").
+    """
+    extra = scenario.settings.extra or {}
+    return str(extra.get("existing_flows", "free") or "free") == "keep"
 
 
 class _Clock:
@@ -81,9 +90,18 @@ def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
         One value per column.
     """
     model = form.model
+    slack = np.zeros(form.layout.n_slack)
+    if len(form.entries):
+        active = (form.entries["binds"].to_numpy(dtype=bool)
+                  & form.entries["applicable"].to_numpy(dtype=bool))
+        slack[active] = np.clip(model.row_lower[model.rows("target_rate")], 0.0, None)
+    flow = np.zeros(form.layout.n_links)
+    if "existing_flows" in model.families and model.rows("existing_flows").stop > \
+            model.rows("existing_flows").start:
+        return form.layout.vector(build=network.links["existing"].to_numpy(dtype=float),
+                                  slack=slack)  # the floors make the empty start infeasible
     return form.layout.vector(
-        build=network.links["existing"].to_numpy(dtype=float),
-        slack=np.clip(model.row_lower[model.rows("target_rate")], 0.0, None))
+        flow=flow, build=network.links["existing"].to_numpy(dtype=float), slack=slack)
 
 
 def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock: _Clock,
@@ -150,11 +168,37 @@ def _scope_vectors(form: Formulation, network: CandidateNetwork, targets: Sequen
     return a, d, g
 
 
+def _reach(form: Formulation, network: CandidateNetwork, solver: str, clock: _Clock,
+           gap: float | None, runs: list[BackendResult]) -> Formulation:
+    """Phase A of every objective but ``cost``: the least total slack, then slack caps.
+
+    The best reachable rate of a target does not depend on the objective (docs/model.md,
+    "Unreachable targets"): with the caps σ ≤ σ*(1 + 1e-9) + ½ tol the objective is optimised
+    at the best reachable rates (σ* = 0: the targets are hard).
+    """
+    model, lay = form.model, form.layout
+    if lay.n_slack == 0 or not np.any(lay.array(model.col_upper, "slack") > 0):
+        return form
+    res = solve_model(with_objective(model, lay.vector(slack=1.0)), solver, clock.left(), gap,
+                      check=False, start=trivial_start(form, network))
+    runs.append(res)
+    if res.x is None:
+        return form
+    denom = form.entries["generated"].to_numpy(dtype=float)
+    tol = _ABS_TOL + 1e-6 * np.asarray(denom)
+    best = lay.array(res.x, "slack")
+    cap = np.minimum(lay.array(model.col_upper, "slack"), best * (1 + 1e-9) + 0.5 * tol)
+    return form.with_model(replace(model, col_upper=lay.assign(model.col_upper, slack=cap)))
+
+
 def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
                    targets: Sequence[Target], scenario: Scenario, solver: str, clock: _Clock,
                    gap: float | None, runs: list[BackendResult]) -> tuple[BackendResult, str]:
     if objective == "cost":
         return _cost_phase(form, network, solver, clock, gap, runs)
+    # issue 11 item 6: the reach first, whatever the objective, so that "best reachable" and
+    # the diagnosis are those of the rate, not of the objective's plan
+    form = _reach(form, network, solver, clock, gap, runs)
     model, lay = form.model, form.layout
     if objective == "co2":
         c = lay.vector(flow=form.vectors["co2"])
@@ -224,7 +268,8 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
     """
     t0 = time.perf_counter()
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
-    form = build(network, targets, "cost", min_flow_per_a=min_flow_per_a, parks=parks)
+    form = build(network, targets, "cost", min_flow_per_a=min_flow_per_a, parks=parks,
+                 year=scenario.settings.year, keep_existing_flows=keeps_existing_flows(scenario))
     model = form.model
     build_s = time.perf_counter() - t0
     clock = _Clock(time_limit_s)

@@ -22,7 +22,7 @@ from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.formulation import Formulation
-from parkflow.statistics.utilisation import utilisation_rate, utilisation_table
+from parkflow.statistics.utilisation import basis_rate, utilisation_table
 
 __all__ = ["result_from_solution", "empty_result", "clean_solution", "entry_totals",
            "UNREACHABLE_NOTE", "ABS_TOL_T_PER_A"]
@@ -77,27 +77,67 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
                                      "generated", "drawn", "shortfall", "unit"])
     src = network.sources
     flow = lay.array(x, "flow")
-    out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+    cls = (network.links["class"].to_numpy(dtype=object) if "class" in network.links
+           else np.full(len(flow), "utilisation"))
+    disp = cls == "safe_disposal"
+    sid = network.links["source_id"].to_numpy()
+    out = pd.Series(np.where(disp, 0.0, flow), index=sid).groupby(level=0).sum()
     util_s = out.reindex(src.index).fillna(0.0).to_numpy()
+    disp_s = (pd.Series(np.where(disp, flow, 0.0), index=sid).groupby(level=0).sum()
+              .reindex(src.index).fillna(0.0).to_numpy())
+    outside_s = (src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src
+                 else np.zeros(len(src)))
     drawn_k = lay.array(x, "draw")
     drawn_s = pd.Series(drawn_k, index=network.stock["source_id"].to_numpy()).groupby(
         level=0).sum().reindex(src.index).fillna(0.0).to_numpy() if lay.n_stock else np.zeros(
         len(src))
     M = form.members
-    e["utilised"] = M @ util_s
+    o = M @ outside_s
+    xd = M @ disp_s
     e["generated"] = M @ src["generated"].to_numpy(dtype=float)
     e["drawn"] = M @ drawn_s
-    denom = e["generated"] + e["drawn"]
-    e["rate"] = utilisation_rate(e["utilised"].to_numpy(float), e["generated"].to_numpy(float),
-                                 e["drawn"].to_numpy(float))
-    need = e["target"] * denom - e["utilised"]
+    e["utilised_outside"] = o
+    e["safe_disposal"] = xd
+    basis = e["basis"].to_numpy(dtype=object) if "basis" in e else np.full(len(e), "nbs")
+    u_model = M @ util_s
+    # 综合利用量 = the model's utilisation flows + what outside buyers take (docs/model.md#bases)
+    e["utilised"] = u_model + o
+    g, r = e["generated"].to_numpy(float), e["drawn"].to_numpy(float)
+    e["rate"] = basis_rate(basis, u_model, g, r, o, xd)
+    e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd)
+    # numerator and denominator of each basis (the row of docs/model.md#bases)
+    num = np.where(basis == "new", u_model - r + o,
+                   np.where(basis == "consumption", u_model + xd + o, u_model + o))
+    denom = np.where(basis == "new", g, g + r)
+    need = e["target"].to_numpy(float) * denom - num
     tol = _ABS_TOL + 1e-6 * denom
     e["shortfall"] = np.where(need > tol, need, 0.0)
     e["met"] = e["shortfall"] <= 0
+    applicable = (e["applicable"].to_numpy(dtype=bool) if "applicable" in e
+                  else np.ones(len(e), dtype=bool))
+    binds = e["binds"].to_numpy(dtype=bool) if "binds" in e else np.ones(len(e), dtype=bool)
+    e["applicable"] = applicable
+    e["enforced"] = binds & applicable
+    e["status"] = np.where(~applicable, "not_applicable",
+                           np.where(~binds, "not_enforced",
+                                    np.where(e["met"], "met", "not_met")))
+    e.loc[~applicable, "shortfall"] = 0.0
+    if "basis" not in e:
+        e["basis"] = "nbs"
+    if "year" not in e:
+        e["year"] = None
     kinds = M @ (src["kind"] != "heat").to_numpy(dtype=float)
     e["unit"] = np.where(kinds >= M.sum(axis=1).A1, "t/a", "mixed")
     return e[["id", "scope", "target", "rate", "met", "utilised", "generated", "drawn",
-              "shortfall", "unit"]].reset_index(drop=True)
+              "shortfall", "unit", "basis", "year", "enforced", "applicable", "status",
+              "rate_nbs", "utilised_outside", "safe_disposal"]].reset_index(drop=True)
+
+
+def _enforced(targets_df: pd.DataFrame) -> pd.Series:
+    """Entries that are constraints of this solve (not another year's, not n/a)."""
+    if "enforced" in targets_df:
+        return targets_df["enforced"].astype(bool)
+    return pd.Series(True, index=targets_df.index)
 
 
 def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.DataFrame,
@@ -105,7 +145,8 @@ def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.Data
     """Where the unmet targets' by-products have no use within reach or no capacity left."""
     cols = ["target", "scope", "material", "park", "city", "generated", "drawn", "utilised",
             "left", "reason", "routes", "capacity_needed", "unit"]
-    unmet = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+    unmet = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) \
+        else targets_df
     if unmet.empty or form.members is None:
         return pd.DataFrame(columns=cols)
     routes = scenario.catalogue.routes["accepts"]
@@ -225,7 +266,8 @@ UNREACHABLE_NOTE = ("best reachable rates minimise the total shortfall (t/a) sum
 
 
 def _unreachable_message(targets_df: pd.DataFrame) -> str:
-    miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
+    miss = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) \
+        else targets_df
     text = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
                      f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
                      for r in miss.itertuples())

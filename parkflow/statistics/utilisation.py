@@ -88,6 +88,49 @@ def utilisation_rate(utilised: Any, generated: Any, drawn: Any = 0.0) -> Any:
     return float(r) if r.ndim == 0 else r
 
 
+def basis_rate(basis: Any, utilised: Any, generated: Any, drawn: Any = 0.0,
+               outside: Any = 0.0, safe_disposal: Any = 0.0) -> Any:
+    """The rate of a target basis (docs/model.md#bases), through :func:`utilisation_rate`.
+
+    Parameters
+    ----------
+    basis : {"nbs", "new", "consumption"} or array of them
+        ``nbs`` 综合利用率 ``(U + O) / (G + R)``; ``new`` 新增综合利用率 ``(U − R + O) / G``;
+        ``consumption`` 综合消纳率 ``(U + X + O) / (G + R)``.
+    utilised : float or array-like
+        U, utilisation-class flows in the model (t/a), drawn stock included.
+    generated : float or array-like
+        G, 产生量 (t/a), ``utilised_outside`` included.
+    drawn : float or array-like
+        R, stock drawn (t/a).
+    outside : float or array-like
+        O, ``utilised_outside`` (t/a).
+    safe_disposal : float or array-like
+        X, safe-disposal flows (t/a).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        NaN where the denominator is 0 (not applicable).
+
+    Examples
+    --------
+    >>> [round(basis_rate(b, 150.0, 200.0, 30.0, 20.0, 50.0), 4) for b in ("nbs", "new",
+    ...                                                                     "consumption")]
+    [0.7391, 0.7, 0.9565]
+    """
+    b = np.asarray(basis, dtype=object)
+    u = np.asarray(utilised, dtype=float) + np.asarray(outside, dtype=float)
+    g = np.asarray(generated, dtype=float)
+    r = np.asarray(drawn, dtype=float)
+    x = np.asarray(safe_disposal, dtype=float)
+    nbs = utilisation_rate(u, g, r)
+    new = utilisation_rate(u - r, g, 0.0)
+    cons = utilisation_rate(u + x, g, r)
+    out = np.where(b == "new", new, np.where(b == "consumption", cons, nbs))
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def gap_to_target(utilised: Any, generated: Any, drawn: Any, target: float) -> tuple[Any, Any]:
     """Gap to a target rate, in percentage points and in t/a (both 0 when the target is met).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _solve_helpers import TRUCK, tiny_park
+from _solve_helpers import STACK_25, TRUCK, tiny_park
 
 from parkflow.io import scenario_from_frames
 from parkflow.network import candidate_links
@@ -38,7 +38,8 @@ def two_clusters(rate: float = 0.5):
                           "distance_km": [50.0, 90.0]})
     targets = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": "all"}]
     return scenario_from_frames("two", ent, sup, use, links=links, targets=targets,
-                                candidates="links_only", modes={"truck": dict(TRUCK)})
+                                candidates="links_only", modes={"truck": dict(TRUCK)},
+                                stacking_costs=STACK_25.copy())
 
 
 def test_components_of_two_clusters() -> None:

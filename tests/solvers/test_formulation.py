@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _solve_helpers import tiny_park
+from _solve_helpers import STACK_25, tiny_park
 
 from parkflow.network import candidate_links
 from parkflow.solvers.api import solve
@@ -166,7 +166,8 @@ def _two_parks(targets):
                           "material": ["fly_ash"] * 2, "route": ["cement_admixture"] * 2,
                           "mode": ["truck"] * 2, "distance_km": [10.0, 20.0]})
     return scenario_from_frames("scopes", ent, sup, use, links=links, targets=targets,
-                                candidates="links_only", modes={"truck": dict(TRUCK)})
+                                candidates="links_only", modes={"truck": dict(TRUCK)},
+                                stacking_costs=STACK_25.copy())
 
 
 @pytest.mark.parametrize(("scope", "rate", "flows", "cost", "entries"), [
