@@ -83,7 +83,9 @@ def test_project_has_the_tables_settings_and_catalogue(client, project):
     assert p["valid"] and p["problems"] == []
     assert set(p["tables"]) == {"enterprises", "supplies", "uses", "stockpiles", "links"}
     assert "capacity" in p["tables"]["uses"]["columns"]
-    assert [t["id"] for t in p["settings"]["targets"]] == ["bulk-2025", "bulk-2030"]
+    # the bundled park scenarios enforce one target year (issue 11): bulk-2030 returns with
+    # `year: 2030, enforce: false` after the format-2 merge
+    assert [t["id"] for t in p["settings"]["targets"]] == ["bulk-2025"]
     cat = client.get(f"/api/projects/{project}/catalogue").json()
     assert {"fly_ash"} <= {m["id"] for m in cat["materials"]}
     assert {"truck"} <= {m["id"] for m in cat["modes"]}
@@ -124,7 +126,9 @@ def test_solve_in_the_background_then_download_everything(client, project):
     f = done["figures"]
     assert f["status"] == "optimal" and f["links_built"] > 0
     rate = {t["id"]: t for t in f["targets"]}["bulk-2025"]
-    assert rate["rate"] == pytest.approx(0.9733, abs=1e-3) and rate["met"]
+    # 0.9733 → 0.9481: Leshan rebuilt (carbide slag 1.75 t/t, 炉渣 rows, rail door to door,
+    # no enforced 2030 target); re-measure after the format-2 merge (utilised_outside, fates)
+    assert rate["rate"] == pytest.approx(0.9481, abs=1e-3) and rate["met"]
     base = f"/files/{project}/runs/{done['run']}"
     for name in ("report.html", "report.md", "report.xlsx", "map.html", "scenario.xlsx"):
         r = client.get(f"{base}/{name}?dl=1")

@@ -95,7 +95,8 @@ def test_the_whole_loop_in_chromium(server, shots, tmp_path):
         page.click("#solve")
         rate = page.locator("[data-testid='rate-bulk-2025'] .fvalue")
         rate.wait_for(timeout=60_000)
-        assert rate.inner_text() == "97.33 %"
+        # 97.33 → 94.81 %: Leshan rebuilt for issue 11 (see test_webapp_api)
+        assert rate.inner_text() == "94.81 %"
         page.wait_for_timeout(1500)  # the map iframe draws
         page.screenshot(path=str(shots / "results.png"), full_page=False)
         not_blank(shots / "results.png")
@@ -140,7 +141,8 @@ def test_the_whole_loop_in_chromium(server, shots, tmp_path):
         # solve again: the rate changes on the page
         page.click("#nav button[data-view='solve']")
         page.click("#solve")
-        sync_api.expect(rate).to_have_text("93.01 %", timeout=60_000)
+        # 93.01 → 77.79 %: Leshan rebuilt for issue 11 (the added plant now weighs more)
+        sync_api.expect(rate).to_have_text("77.79 %", timeout=60_000)
 
         # a variant of the base, compared with it
         page.click("#nav button[data-view='variants']")
