@@ -36,7 +36,9 @@ on the WGS-84 ellipsoid, vectorised. There is no Python loop over pairs.
 Per-unit link parameters (CNY or t CO₂ per canonical unit leaving the source):
 
 * ``efficiency = max(0, 1 − loss_per_km · distance_km)`` (delivered / sent);
-* ``transport_cny_per_unit = cost_cny_per_tkm · distance_km + handling_cny_per_t``;
+* ``transport_cny_per_unit = cost_cny_per_tkm · distance_km + handling_cny_per_t``, door to
+  door: a mode with ``sided_handling_cny_per_t`` (rail) charges that instead of
+  ``handling_cny_per_t`` when both plants have ``rail_siding`` (docs/catalogue.md, transport);
 * ``fixed_cny_per_a = fixed_cny_per_a(mode) + fixed_cny_per_km_a(mode) · distance_km`` (or the
   links table's ``fixed_cost``);
 * ``value_cny_per_unit`` — per *delivered* unit (the use's ``value``, else the route's);
@@ -293,9 +295,47 @@ def _modes(scenario: Scenario) -> pd.DataFrame:
     for col in ("cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a", "fixed_cny_per_km_a",
                 "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"):
         m[col] = pd.to_numeric(m[col], errors="coerce").fillna(1.0 if col == "detour" else 0.0)
+    sided = m.get("sided_handling_cny_per_t", np.nan)
+    m["sided_handling_cny_per_t"] = pd.to_numeric(sided, errors="coerce")
     return m[["mode", "kind", "cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a",
-              "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"]
-             ].reset_index(drop=True)
+              "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km",
+              "sided_handling_cny_per_t"]].reset_index(drop=True)
+
+
+def _door_to_door(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Handling per unit, door to door: the sided handling where both plants have a siding.
+
+    Rail's ``handling_cny_per_t`` (70 CNY/t) pays trucking to and from the stations and loading
+    at both ends; when the ``from`` and the ``to`` enterprise both have ``rail_siding`` the mode's
+    ``sided_handling_cny_per_t`` (25 CNY/t) applies instead (docs/catalogue.md, transport).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Link rows with ``from``, ``to``, ``handling_cny_per_t`` and
+        ``sided_handling_cny_per_t``.
+    scenario : Scenario
+        Gives ``enterprises.rail_siding`` (absent: no plant has a siding).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` with ``handling_cny_per_t`` replaced where both ends have a siding.
+    """
+    if len(df) == 0 or "sided_handling_cny_per_t" not in df:
+        return df
+    ent = scenario.enterprises
+    if "rail_siding" not in ent.columns:
+        return df
+    siding = ent["rail_siding"].fillna(False).astype(bool)
+    both = (df["from"].map(siding).fillna(False).astype(bool).to_numpy()
+            & df["to"].map(siding).fillna(False).astype(bool).to_numpy())
+    sided = df["sided_handling_cny_per_t"].to_numpy(dtype=float)
+    use = both & ~np.isnan(sided)
+    if use.any():
+        df["handling_cny_per_t"] = np.where(use, sided,
+                                            df["handling_cny_per_t"].to_numpy(dtype=float))
+    return df
 
 
 def _route_mode_ok(df: pd.DataFrame, routes: pd.DataFrame) -> np.ndarray:
@@ -448,6 +488,7 @@ def _finish(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Compute the per-unit parameters of link rows that hold distance_km and the mode columns."""
     mat = scenario.catalogue.materials
     routes = scenario.catalogue.routes
+    df = _door_to_door(df, scenario)
     d = df["distance_km"].to_numpy(dtype=float)
     eff = np.clip(1.0 - df["loss_per_km"].to_numpy(dtype=float) * d, 0.0, 1.0)
     df["efficiency"] = eff
@@ -513,6 +554,7 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
             | (~given & _route_mode_ok(df, routes))].copy()
     df["distance_km"] = df["distance_given"].where(df["distance_given"].notna(),
                                                    df["geodesic_km"] * df["detour"])
+    df = _door_to_door(df, scenario)
     df["_unit_cost"] = df["cost_cny_per_tkm"] * df["distance_km"] + df["handling_cny_per_t"]
     df["_fixed"] = df["fixed_override"].where(
         df["fixed_override"].notna(), df["fixed_cny_per_a"] + df["fixed_cny_per_km_a"]

@@ -45,7 +45,8 @@ def test_heat_temperature_rule():
     assert set(heat["route"]) == {"district_heating"}
     assert set(heat["mode"]) == {"steam_pipe", "hot_water_pipe"}
     pipe = heat[heat["mode"] == "hot_water_pipe"].iloc[0]
-    assert pipe["efficiency"] == pytest.approx(1 - 0.01 * pipe["distance_km"])
+    # hot-water loss re-estimated 0.01 → 0.002 per km (pre-insulated mains, docs/catalogue.md)
+    assert pipe["efficiency"] == pytest.approx(1 - 0.002 * pipe["distance_km"])
     assert pipe["fixed_cny_per_a"] == pytest.approx(200000 + 300000 * pipe["distance_km"])
 
 
@@ -135,7 +136,8 @@ def test_kd_tree_pairs_match_brute_force():
                                lat[None, n // 2:])
     d = geodesic_km(*(g.ravel() for g in grid)) * 1.3
     assert len(truck) == int((d <= 150.0).sum())
-    assert len(links[links["mode"] == "rail"]) == int((d / 1.3 * 1.4 <= 800.0).sum())
+    # rail reach 800 → 400 km (useful door-to-door reach 300–400 km, docs/catalogue.md)
+    assert len(links[links["mode"] == "rail"]) == int((d / 1.3 * 1.4 <= 400.0).sum())
 
 
 def _heat_scenario(links=None):
@@ -218,3 +220,31 @@ def test_candidate_bound_keeps_table_links():
     net = candidate_links(sc).links
     assert "L1" in net.index and net.loc["L1", "to"] == "E12"
     assert set(net.loc[net.index != "L1", "to"]) == {"E1"}
+
+
+def _rail_scenario(sidings):
+    # two plants 200 km apart (beyond truck reach 150 km, within rail 400 km)
+    ent = pd.DataFrame({"id": ["A", "B"], "name": ["mill", "kiln"], "park": ["P1", "P2"],
+                        "sector": ["x", "y"], "lon": [104.0, 104.0], "lat": [30.0, 31.8],
+                        "rail_siding": sidings})
+    sup = pd.DataFrame({"enterprise": ["A"], "material": ["bf_slag"], "quantity": [1000.0],
+                        "unit": ["t/a"]})
+    use = pd.DataFrame({"enterprise": ["B"], "route": ["cement_admixture"],
+                        "capacity": [1000.0], "unit": ["t/a"]})
+    return scenario_from_frames("rail", ent, sup, use)
+
+
+@pytest.mark.parametrize(("sidings", "handling"), [
+    ([False, False], 70.0), ([True, False], 70.0), ([False, True], 70.0), ([True, True], 25.0)])
+def test_rail_is_priced_door_to_door(sidings, handling):
+    links = candidate_links(_rail_scenario(sidings)).links
+    rail = links[links["mode"] == "rail"].iloc[0]
+    # by hand: 0.15 CNY/t·km × distance + 70 CNY/t (trucking and loading at both ends), or
+    # 25 CNY/t when both plants have a siding
+    assert rail["transport_cny_per_unit"] == pytest.approx(0.15 * rail["distance_km"] + handling)
+    assert (links["mode"] == "truck").sum() == 0  # 200 km × 1.3 detour is beyond truck reach
+
+
+def test_rail_siding_column_defaults_to_false():
+    sc = _heat_scenario()
+    assert not sc.enterprises["rail_siding"].any()

@@ -315,6 +315,10 @@ ENTERPRISES = TableSchema(
         Column("water_reused_t_per_a", "float64", required=False, default=NAN, unit="t/a",
                minimum=0.0, doc="Water reused or recycled, for the scorecard's water reuse rate.",
                aliases=("重复利用水量", "回用水量")),
+        Column("rail_siding", "bool", required=False, default=False,
+               doc="True: the plant has a rail siding (铁路专用线); rail between two such plants "
+               "pays the sided handling (docs/catalogue.md, transport).",
+               aliases=("铁路专用线",)),
     ),
 )
 
@@ -535,6 +539,12 @@ CAT_MATERIALS = TableSchema(
                default=NAN),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("env_tax_source", "str", required=False),
+        Column("basis", "str", required=False, doc="Quantities are 'dry' or 'wet' (as weighed at "
+               "the plant); blank for heat and hydrogen.", aliases=("计量基准",)),
+        Column("moisture_frac", "float64", required=False, unit="fraction", minimum=0.0,
+               maximum=1.0, default=NAN, doc="Typical free water of the material as it leaves "
+               "the plant (fraction of wet mass)."),
+        Column("basis_source", "str", required=False),
     ),
 )
 
@@ -626,6 +636,11 @@ CAT_MODES = TableSchema(
         Column("loss_per_km", "float64", required=False, unit="fraction per km", minimum=0.0,
                maximum=1.0, exclusive_maximum=True, allow_nan=False, default=0.0,
                aliases=("每公里损耗",)),
+        Column("sided_handling_cny_per_t", "float64", required=False,
+               unit="CNY per canonical unit", minimum=0.0, default=NAN,
+               doc="Handling when both plants have a rail siding (enterprises.rail_siding); "
+               "blank: handling_cny_per_t always (docs/catalogue.md, transport).",
+               aliases=("专用线装卸费(元/单位)",)),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("cost_source", "str", required=False),
         Column("co2_source", "str", required=False),

@@ -35,6 +35,8 @@ SPEC_ROUTES = {
     "cement_raw_meal", "sinter_feed", "soil_conditioner", "hydrogen_feedstock",
     "fuel_cell_hydrogen", "district_heating", "process_steam", "orc_power",
 }
+NEW_BULK = {"bottom_ash", "lithium_slag", "phosphorus_slag", "manganese_residue",
+            "nonferrous_slag"}
 SPEC_MODES = {"truck", "rail", "steam_pipe", "hot_water_pipe", "hydrogen_pipeline", "tube_trailer"}
 
 
@@ -79,8 +81,13 @@ def test_sichuan_bulk_scope_and_tailings(cat):
     assert m.loc["tailings", "is_tailings"]
     assert m["is_tailings"].sum() == 1
     bulk = set(cat.group_members("bulk_solid_waste"))
-    assert bulk == SPEC_MATERIALS - {"waste_heat", "hydrogen"}
-    assert set(cat.group_members("smelting_slag")) == {"steel_slag", "bf_slag", "vti_slag"}
+    # the streams Sichuan's statistics and plans name were added (docs/catalogue.md): 炉渣, 锂渣,
+    # 磷渣, 锰渣, non-ferrous slag; zinc leach residue is hazardous, outside the bulk target
+    assert bulk == SPEC_MATERIALS - {"waste_heat", "hydrogen"} | NEW_BULK
+    assert "zinc_leach_residue" not in bulk
+    assert set(cat.group_members("smelting_slag")) == {
+        "steel_slag", "bf_slag", "vti_slag", "phosphorus_slag", "manganese_residue",
+        "nonferrous_slag"}
     assert set(cat.group_members("byproduct_gypsum")) == {
         "phosphogypsum", "titanium_gypsum", "fgd_gypsum"}
     assert set(m["category"]) <= set(cat.categories.index)
@@ -202,7 +209,8 @@ def test_override_replaces_given_columns_and_adds_rows():
     assert "sludge" in cat.categories.index  # a clearly new category is added
     r = cat.routes
     assert r.loc["cement_admixture", "value_cny_per_unit"] == 150
-    assert r.loc["cement_admixture", "accepts"] == ("fly_ash", "bf_slag")
+    # bottom ash (炉渣) is a GB 175 pozzolanic component, added to the built-in route
+    assert r.loc["cement_admixture", "accepts"] == ("fly_ash", "bf_slag", "bottom_ash")
     assert r.loc["sludge_kiln", "accepts"] == ("sludge", "fly_ash")
     assert r.loc["sludge_kiln", "value_cny_per_unit"] == -40
     assert r["value_cny_per_unit"].dtype == np.float64

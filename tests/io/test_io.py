@@ -111,8 +111,10 @@ def test_targets_expand_groups_categories_and_exclusions(tmp_path, tiny_files):
     t1, t2, t3 = sc.targets
     assert t1.materials == ("titanium_gypsum", "fgd_gypsum")
     assert t2.materials == ("fly_ash", "steel_slag") and t2.scope == "each_park"
+    # + bottom_ash (炉渣) and lithium_slag (锂渣), new bulk categories of the catalogue
     assert set(t3.materials) == {"coal_gangue", "fly_ash", "phosphogypsum", "titanium_gypsum",
-                                 "fgd_gypsum", "red_mud", "carbide_slag"}
+                                 "fgd_gypsum", "red_mud", "carbide_slag", "bottom_ash",
+                                 "lithium_slag"}
     assert t3.exclude == ("tailings", "smelting_slag")
 
 
@@ -121,7 +123,8 @@ def test_default_target_is_bulk_2025(tmp_path, tiny_files):
     sc = load_scenario(write_scenario(tmp_path / "d", tiny_files))
     (t,) = sc.targets
     assert (t.id, t.rate, t.scope, t.exclude) == ("bulk-2025", 0.78, "all", ("tailings",))
-    assert len(t.materials) == 10 and "tailings" not in t.materials
+    # 10 → 15 bulk materials: 炉渣, 锂渣, 磷渣, 锰渣 and non-ferrous slag joined the catalogue
+    assert len(t.materials) == 15 and "tailings" not in t.materials
 
 
 def test_mode_overrides_reach_the_catalogue(tmp_path, tiny_files):

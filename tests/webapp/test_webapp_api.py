@@ -83,6 +83,8 @@ def test_project_has_the_tables_settings_and_catalogue(client, project):
     assert p["valid"] and p["problems"] == []
     assert set(p["tables"]) == {"enterprises", "supplies", "uses", "stockpiles", "links"}
     assert "capacity" in p["tables"]["uses"]["columns"]
+    # the bundled park scenarios enforce one target year (issue 11): bulk-2030 returns with
+    # `year: 2030, enforce: false` after the format-2 merge
     assert [t["id"] for t in p["settings"]["targets"]] == ["bulk-2025", "bulk-2030"]
     cat = client.get(f"/api/projects/{project}/catalogue").json()
     assert {"fly_ash"} <= {m["id"] for m in cat["materials"]}
@@ -116,6 +118,12 @@ def test_settings_are_checked_and_saved(client, project):
     assert client.get(f"/api/projects/{project}").json()["settings"]["gap"] == 0.01
 
 
+def leshan_rate() -> float:
+    """bulk-2025's rate for the bundled Leshan scenario, solved through the public API."""
+    res = pf.solve(pf.load_scenario(pf.bundled_scenario_path("leshan-wutongqiao")))
+    return float(res.targets.set_index("id").loc["bulk-2025", "rate"])
+
+
 def test_solve_in_the_background_then_download_everything(client, project):
     job = client.post(f"/api/projects/{project}/solve", json={"lang": "en"}).json()
     assert job["state"] in ("queued", "running")
@@ -124,7 +132,10 @@ def test_solve_in_the_background_then_download_everything(client, project):
     f = done["figures"]
     assert f["status"] == "optimal" and f["links_built"] > 0
     rate = {t["id"]: t for t in f["targets"]}["bulk-2025"]
-    assert rate["rate"] == pytest.approx(0.9733, abs=1e-3) and rate["met"]
+    # the page shows what the public API gives for the same scenario (Leshan's rate moves with
+    # the catalogue and today's outlets, issue 11, so it is measured here, not written down)
+    expected = leshan_rate()
+    assert rate["rate"] == pytest.approx(expected, abs=1e-3) and rate["met"]
     base = f"/files/{project}/runs/{done['run']}"
     for name in ("report.html", "report.md", "report.xlsx", "map.html", "scenario.xlsx"):
         r = client.get(f"{base}/{name}?dl=1")
@@ -167,7 +178,11 @@ def test_a_failing_job_gives_a_message_not_a_traceback(tmp_path):
 def test_variant_overlay_reproduces_the_edits(client, project, ws):
     p = client.get(f"/api/projects/{project}").json()
     tables = p["tables"]
-    set_cell(tables, "uses", "U3", "capacity", 0)
+    # U3 down to what its existing link carries today (0 would contradict existing_flows: keep)
+    set_cell(tables, "uses", "U3", "capacity", 96000)
+    # and ten times LS05's fly ash (96 → 960 kt/a): more than the park can absorb, so the rate
+    # falls (Leshan has spare capacity today: a capacity cut alone leaves it at 100 %)
+    set_cell(tables, "supplies", "S6", "quantity", 960)
     set_cell(tables, "enterprises", "LS10", "lon", 103.803)
     ent = tables["enterprises"]
     new = [None] * len(ent["columns"])
@@ -182,7 +197,8 @@ def test_variant_overlay_reproduces_the_edits(client, project, ws):
     path = ws / "projects" / project / "variants" / "u3-zero.yaml"
     variant = pf.load_scenario(path)
     work = pf.load_scenario(ws / "projects" / project / "work.xlsx")
-    assert variant.uses.loc["U3", "capacity"] == 0
+    assert variant.uses.loc["U3", "capacity"] == 96000
+    assert variant.supplies.loc["S6", "quantity"] == pytest.approx(960)  # as typed, kt/a
     assert variant.enterprises.loc["LS10", "lon"] == pytest.approx(103.803)
     assert variant.enterprises.loc["LS90", "name"] == "新厂 <b>x</b>"
     assert len(variant.uses) == len(work.uses) and len(variant.enterprises) == len(work.enterprises)
