@@ -35,6 +35,7 @@ INDEX_NAMES: dict[str, str] = {
     "categories": "category_id",
     "routes": "route_id",
     "modes": "mode_id",
+    "technologies": "technology_id",
 }
 KINDS: tuple[str, ...] = ("solid", "heat", "hydrogen")
 #: Canonical unit per material kind (one table: :data:`parkflow.units.CANONICAL`).
@@ -184,6 +185,42 @@ def _builtin_tables() -> dict[str, pd.DataFrame]:
     return tables
 
 
+@lru_cache(maxsize=1)
+def _builtin_technologies() -> pd.DataFrame:
+    data = resources.files("parkflow") / "data"
+    with (data / "technologies.csv").open("r", encoding="utf-8") as fh:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    raw = raw.set_index("id")
+    declared = list(CATALOGUE_COLUMNS["technologies"])
+    raw = raw[[c for c in declared if c in raw.columns]]
+    out = _typed(raw.replace("", np.nan), "technologies")
+    for column, spec in CATALOGUE_TABLES["technologies"].dtypes().items():
+        if spec == "float64" and column in out:
+            default = _DEFAULTS.get(column)
+            if default is not None:
+                out[column] = out[column].fillna(float(default))
+    return out
+
+
+def builtin_technologies() -> pd.DataFrame:
+    """The built-in technologies of candidate facilities (``parkflow/data/technologies.csv``).
+
+    Returns
+    -------
+    DataFrame
+        Index ``technology_id``; the columns of
+        :data:`parkflow.models.schema.CATALOGUE_TABLES` ``["technologies"]``; ``sizes`` stays
+        a ``;`` text (parsed by :func:`parkflow.network.facility_ladder`).
+
+    Examples
+    --------
+    >>> t = builtin_technologies()
+    >>> t.loc["slag_powder_mill_s95", "route"], float(t.loc["orc_unit", "life_a"])
+    ('cement_admixture', 20.0)
+    """
+    return _builtin_technologies().copy()
+
+
 def builtin_catalogue() -> Catalogue:
     """The built-in catalogue, without overrides.
 
@@ -198,7 +235,8 @@ def builtin_catalogue() -> Catalogue:
     10.0
     """
     tables = _builtin_tables()
-    return Catalogue(**{t: tables[t].copy() for t in TABLES})
+    return Catalogue(**{t: tables[t].copy() for t in TABLES},
+                     technologies=builtin_technologies())
 
 
 

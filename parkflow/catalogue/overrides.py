@@ -451,6 +451,9 @@ def load_catalogue(
     if problems:
         files = list(dict.fromkeys(p.file for p in problems))
         raise ScenarioError(problems, source=", ".join(files))
-    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds)
+    from parkflow.catalogue.builtin import builtin_technologies
+
+    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds,
+                     technologies=builtin_technologies())
 
 

@@ -40,6 +40,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the existing-links-only baseline solve")
 
 
+def print_build_plan(result, file=None) -> None:  # noqa: ANN001
+    """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing."""
+    file = file or sys.stdout
+    fac = getattr(result, "facilities", None)
+    if fac is None or not len(fac.columns):
+        return
+    if fac.empty:
+        print("  build plan: no facility built", file=file)
+        return
+    total = float(fac["capex_cny"].sum())
+    print(f"  build plan ({len(fac)} facilities, capex {total:,.0f} CNY):", file=file)
+    for f in fac.itertuples():
+        by = f.build_year
+        year = "" if by is None or by != by else f" {by:.0f}"
+        print(f"    {f.facility_id} {f.technology} at {f.site or f.park}{year}: "
+              f"{f.size:,.0f} {f.unit}, capex {f.capex_cny:,.0f} CNY, load "
+              f"{f.load_factor:.0%}", file=file)
+
+
 def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: ANN001
     """A short plain-text summary of a result (status, cost, CO2, targets)."""
     file = file or sys.stdout
@@ -58,6 +77,7 @@ def print_summary(result, out: Path | None = None, file=None) -> None:  # noqa: 
             mark = "met" if t.met else f"NOT met, short {t.shortfall:,.0f} {t.unit}"
             print(f"  target {t.id} ({t.scope}): rate {t.rate:.1%} vs {t.target:.0%} — {mark}",
                   file=file)
+        print_build_plan(result, file=file)
     if result.message:
         print(f"  {result.message}", file=file)
     if out is not None:
