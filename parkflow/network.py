@@ -71,7 +71,8 @@ from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import Scenario
 
 __all__ = ["CandidateNetwork", "candidate_links", "max_candidates", "DEFAULT_MAX_CANDIDATES",
-           "LINK_COLUMNS", "SOURCE_COLUMNS"]
+           "LINK_COLUMNS", "SOURCE_COLUMNS", "FACILITY_COLUMNS", "LADDER_COLUMNS", "crf",
+           "discount_rate", "facility_ladder"]
 
 #: Sphere radius used for the KD-tree search (km); the query radius is padded for the ellipsoid.
 _EARTH_KM = 6371.0088
@@ -99,6 +100,10 @@ class CandidateNetwork:
     links: pd.DataFrame
     enterprises: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+    #: Candidate facilities (index ``facility_id``, :data:`FACILITY_COLUMNS`; issue 12).
+    facilities: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: Their size ladders (index ``f:S``, :data:`LADDER_COLUMNS`; docs/model.md "Facilities").
+    ladder: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -640,9 +645,11 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
     modes = _modes(scenario)
     ent = scenario.enterprises
     accepts = _accepts(scenario)
+    uses_only = snk
+    ent, snk, facilities, ladder = _facility_sinks(scenario, ent, snk)  # issue 12
 
     parts = []
-    table = _table_links(scenario, src, snk, modes)
+    table = _table_links(scenario, src, uses_only, modes)
     if len(table):
         table = table.set_index("link_id")
         parts.append(table)
@@ -704,4 +711,162 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
               "to_park", "class", "fate"):
         links[c] = links[c].astype(str)
     links["existing"] = links["existing"].astype(bool)
-    return CandidateNetwork(sources=src, sinks=snk, stock=stock, links=links, enterprises=ent)
+    return CandidateNetwork(sources=src, sinks=snk, stock=stock, links=links, enterprises=ent,
+                            facilities=facilities, ladder=ladder)
+
+
+# ---------------------------------------------------------------------------------------------
+# candidate facilities (issue 12, docs/model.md "Facilities")
+# ---------------------------------------------------------------------------------------------
+#: Columns of ``CandidateNetwork.facilities`` (one row per candidate facility).
+FACILITY_COLUMNS = ["use_id", "technology", "route", "enterprise", "site", "park", "lon", "lat",
+                    "existing_size", "max_size", "unit", "variable_cny_per_unit",
+                    "co2_t_per_unit", "max_output_unit_per_a", "available_from"]
+#: Columns of ``CandidateNetwork.ladder`` (one row per facility × size step, index ``f:S``).
+LADDER_COLUMNS = ["facility_id", "use_id", "technology", "step", "size", "prev_size",
+                  "delta_size", "delta_capex_cny", "annual_cny_per_a", "available"]
+
+
+def crf(rate: float | np.ndarray, life_a: float | np.ndarray) -> np.ndarray:
+    r"""Capital-recovery factor :math:`r(1+r)^n / ((1+r)^n - 1)`, :math:`1/n` at :math:`r = 0`.
+
+    Examples
+    --------
+    >>> round(float(crf(0.08, 20)), 6), round(float(crf(0.10, 10)), 6), float(crf(0.0, 10))
+    (0.101852, 0.162745, 0.1)
+    """
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(life_a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.power(1.0 + r, n)
+        out = np.where(r > 0, r * g / (g - 1.0), 1.0 / n)
+    return out
+
+
+def discount_rate(scenario: Scenario) -> float:
+    """The scenario's ``discount_rate`` (scenario.yaml; default 0.08)."""
+    value = (scenario.settings.extra or {}).get("discount_rate", 0.08)
+    return 0.08 if value is None else float(value)
+
+
+def facility_ladder(facilities: pd.DataFrame, technologies: pd.DataFrame, rate: float,
+                    year: int | None = None) -> pd.DataFrame:
+    r"""The size ladder of every candidate facility (docs/model.md "Facilities").
+
+    Sizes above the existing size :math:`C^0_f`, ascending, step :math:`z = 1, 2, \dots`;
+    :math:`\Delta K_{f,z} = K_0 [C^0_f = 0, z = 1] + k_1 \Delta S_{f,z}` (CNY) and
+    :math:`A_{f,z} = (\mathrm{CRF}(r, n) + \varphi)\,\Delta K_{f,z} + \mathrm{FOM}\,[C^0_f = 0,
+    z = 1]` (CNY/a). Vectorised (explode, cumcount, shift). ``available`` is false for a
+    facility whose ``available_from`` is after ``year`` (its steps get upper bound 0).
+
+    Returns
+    -------
+    DataFrame
+        Index ``f:S`` (e.g. ``F1:100000``), columns :data:`LADDER_COLUMNS`.
+    """
+    if facilities is None or len(facilities) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in LADDER_COLUMNS},
+                            index=pd.Index([], name="step_id"))
+    f = facilities.reset_index()
+    f["size"] = f["sizes"].astype(str).str.split(";")
+    f = f.explode("size")
+    f = f[f["size"].astype(str).str.strip() != ""].copy()
+    f["size"] = f["size"].astype(float)
+    f = f[f["size"] > f["existing"]].sort_values(["facility_id", "size"], kind="stable")
+    f["step"] = f.groupby("facility_id").cumcount() + 1
+    f["prev_size"] = f.groupby("facility_id")["size"].shift(1)
+    f["prev_size"] = f["prev_size"].fillna(f["existing"]).astype(float)
+    f["delta_size"] = f["size"] - f["prev_size"]
+    t = technologies.reindex(f["technology"])
+    first = ((f["step"] == 1) & (f["existing"] <= 0)).to_numpy()
+    k0 = t["capex_cny"].to_numpy(dtype=float)
+    k1 = t["capex_cny_per_unit_a"].to_numpy(dtype=float)
+    dk = np.where(first, k0, 0.0) + k1 * f["delta_size"].to_numpy(dtype=float)
+    factor = crf(rate, t["life_a"].to_numpy(dtype=float)) + t[
+        "fixed_om_frac_capex_per_a"].to_numpy(dtype=float)
+    fom = np.where(first, t["fixed_om_cny_per_a"].to_numpy(dtype=float), 0.0)
+    f["delta_capex_cny"] = dk
+    f["annual_cny_per_a"] = factor * dk + fom
+    f["use_id"] = "F:" + f["facility_id"].astype(str)
+    avail = f["available_from"] if "available_from" in f else pd.Series(np.nan, index=f.index)
+    f["available"] = (avail.isna() | (year is None) | (avail <= (year or 0))).to_numpy(bool)
+    out = f[LADDER_COLUMNS].copy()
+    out.index = pd.Index(out["facility_id"].astype(str) + ":"
+                         + out["size"].map(lambda v: f"{v:g}"), name="step_id")
+    return out
+
+
+def _facility_sinks(scenario: Scenario, ent: pd.DataFrame, snk: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Candidate facilities as sinks ``F:<id>`` (+ synthetic enterprises for free sites).
+
+    Returns (enterprises, sinks, facilities, ladder).
+    """
+    fac = scenario.facilities
+    techs = scenario.catalogue.technologies
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in FACILITY_COLUMNS},
+                         index=pd.Index([], name="facility_id"))
+    if fac is None or len(fac) == 0 or techs is None:
+        return ent, snk, empty, facility_ladder(None, None, 0.0)  # type: ignore[arg-type]
+    routes = scenario.catalogue.routes
+    fac = fac[fac["technology"].isin(techs.index)]
+    t = techs.reindex(fac["technology"])
+    t.index = fac.index
+    fac = fac[t["route"].isin(routes.index).to_numpy()]
+    t = t.loc[fac.index]
+    use_id = "F:" + fac.index.astype(str)
+    free = fac["site"].astype(str) == ""
+    node = np.where(free, use_id, fac["site"].astype(str))
+    park = np.where(free, fac["park"].astype(str),
+                    fac["site"].map(ent["park"]).fillna("").astype(str))
+    lon = np.where(free, fac["lon"].astype(float), fac["site"].map(ent["lon"]).astype(float))
+    lat = np.where(free, fac["lat"].astype(float), fac["site"].map(ent["lat"]).astype(float))
+    sizes = fac["sizes"].astype(str).map(
+        lambda s: max([float(v) for v in s.split(";") if v.strip()] or [0.0]))
+    max_size = np.maximum(sizes.to_numpy(dtype=float), fac["existing"].to_numpy(dtype=float))
+    facilities = pd.DataFrame({
+        "use_id": use_id, "technology": fac["technology"].astype(str).to_numpy(),
+        "route": t["route"].astype(str).to_numpy(), "enterprise": node,
+        "site": fac["site"].astype(str).to_numpy(), "park": park, "lon": lon, "lat": lat,
+        "existing_size": fac["existing"].to_numpy(dtype=float), "max_size": max_size,
+        "unit": t["unit"].astype(str).to_numpy(),
+        "variable_cny_per_unit": t["variable_cny_per_unit"].to_numpy(dtype=float),
+        "co2_t_per_unit": t["co2_t_per_unit"].to_numpy(dtype=float),
+        "max_output_unit_per_a": t["max_output_unit_per_a"].to_numpy(dtype=float),
+        "available_from": fac["available_from"].to_numpy(dtype=float)},
+        index=pd.Index(fac.index.astype(str), name="facility_id"))
+    new_nodes = facilities[free.to_numpy()]
+    if len(new_nodes):
+        city = new_nodes["park"].map(scenario.parks["city"]) if "city" in scenario.parks \
+            else pd.Series("", index=new_nodes.index)
+        extra = pd.DataFrame({"name": new_nodes["technology"].to_numpy(),
+                              "park": new_nodes["park"].to_numpy(), "sector": "facility",
+                              "lon": new_nodes["lon"].to_numpy(),
+                              "lat": new_nodes["lat"].to_numpy(),
+                              "city": city.fillna("").astype(str).to_numpy()},
+                             index=pd.Index(new_nodes["use_id"].to_numpy(), name=ent.index.name))
+        if hasattr(ent, "geometry"):
+            import geopandas as gpd
+
+            extra = gpd.GeoDataFrame(extra, geometry=gpd.points_from_xy(extra["lon"],
+                                                                        extra["lat"]),
+                                     crs=getattr(ent, "crs", None))
+        ent = pd.concat([ent, extra[[c for c in extra.columns if c in ent.columns]]])
+    value = t["value_cny_per_unit"].astype(float).fillna(
+        t["route"].map(routes["value_cny_per_unit"]).astype(float)).fillna(0.0)
+    purity = np.where(t["purity_out"].notna(), 0.0,
+                      t["route"].map(routes["min_purity"]).astype(float))
+    first = routes["accepts"].map(lambda a: a[0] if len(a) else "")
+    kind = t["route"].map(first).map(scenario.catalogue.materials["kind"]).fillna("solid")
+    city_of = ent["city"] if "city" in ent.columns else pd.Series("", index=ent.index)
+    sinks = pd.DataFrame({
+        "enterprise": node, "route": t["route"].astype(str).to_numpy(),
+        "kind": kind.astype(str).to_numpy(), "capacity": max_size,
+        "unit": t["unit"].astype(str).to_numpy(), "value_cny_per_unit": value.to_numpy(),
+        "min_temperature_c": t["route"].map(routes["min_temperature_c"]).astype(float)
+        .to_numpy(), "min_purity": purity, "park": park,
+        "city": pd.Series(node).map(city_of).fillna("").astype(str).to_numpy()},
+        index=pd.Index(use_id, name="use_id"))
+    snk = pd.concat([snk, sinks[SINK_COLUMNS]])
+    ladder = facility_ladder(fac, techs, discount_rate(scenario), scenario.settings.year)
+    return ent, snk, facilities[FACILITY_COLUMNS], ladder

@@ -30,6 +30,7 @@ from parkflow.catalogue.builtin import (
     TABLES,
     TCE_PER_GJ,
     builtin_catalogue,
+    builtin_technologies,
     catalogue_table,
     suggest,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "TABLES",
     "TCE_PER_GJ",
     "builtin_catalogue",
+    "builtin_technologies",
     "catalogue_table",
     "load_catalogue",
     "suggest",

@@ -41,6 +41,7 @@ INDEX_NAMES: dict[str, str] = {
     "stacking_costs": "material",
     "replacement_fuels": "fuel_id",
     "route_classes": "route_material",
+    "technologies": "technology_id",
 }
 #: The key column(s) of each table's CSV file (``id`` unless given).
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {"stacking_costs": ("material",),
@@ -210,6 +211,42 @@ def _builtin_tables() -> dict[str, pd.DataFrame]:
     return tables
 
 
+@lru_cache(maxsize=1)
+def _builtin_technologies() -> pd.DataFrame:
+    data = resources.files("parkflow") / "data"
+    with (data / "technologies.csv").open("r", encoding="utf-8") as fh:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    raw = raw.set_index("id")
+    declared = list(CATALOGUE_COLUMNS["technologies"])
+    raw = raw[[c for c in declared if c in raw.columns]]
+    out = _typed(raw.replace("", np.nan), "technologies")
+    for column, spec in CATALOGUE_TABLES["technologies"].dtypes().items():
+        if spec == "float64" and column in out:
+            default = _DEFAULTS.get(column)
+            if default is not None:
+                out[column] = out[column].fillna(float(default))
+    return out
+
+
+def builtin_technologies() -> pd.DataFrame:
+    """The built-in technologies of candidate facilities (``parkflow/data/technologies.csv``).
+
+    Returns
+    -------
+    DataFrame
+        Index ``technology_id``; the columns of
+        :data:`parkflow.models.schema.CATALOGUE_TABLES` ``["technologies"]``; ``sizes`` stays
+        a ``;`` text (parsed by :func:`parkflow.network.facility_ladder`).
+
+    Examples
+    --------
+    >>> t = builtin_technologies()
+    >>> t.loc["slag_powder_mill_s95", "route"], float(t.loc["orc_unit", "life_a"])
+    ('cement_admixture', 20.0)
+    """
+    return _builtin_technologies().copy()
+
+
 def builtin_catalogue() -> Catalogue:
     """The built-in catalogue, without overrides.
 
@@ -224,7 +261,8 @@ def builtin_catalogue() -> Catalogue:
     10.0
     """
     tables = _builtin_tables()
-    return Catalogue(**{t: tables[t].copy() for t in (*TABLES, *FATE_TABLES)})
+    return Catalogue(**{t: tables[t].copy() for t in (*TABLES, *FATE_TABLES)},
+                     technologies=builtin_technologies())
 
 
 

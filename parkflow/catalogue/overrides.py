@@ -500,6 +500,9 @@ def load_catalogue(
     if problems:
         files = list(dict.fromkeys(p.file for p in problems))
         raise ScenarioError(problems, source=", ".join(files))
-    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds, **fate_tables)
+    from parkflow.catalogue.builtin import builtin_technologies
+
+    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds, **fate_tables,
+                     technologies=builtin_technologies())
 
 

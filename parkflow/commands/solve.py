@@ -41,6 +41,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the existing-links-only baseline solve")
 
 
+def print_build_plan(result, file=None) -> None:  # noqa: ANN001
+    """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing."""
+    file = file or sys.stdout
+    fac = getattr(result, "facilities", None)
+    if fac is None or not len(fac.columns):
+        return
+    if fac.empty:
+        print("  build plan: no facility built", file=file)
+        return
+    total = float(fac["capex_cny"].sum())
+    print(f"  build plan ({len(fac)} facilities, capex {total:,.0f} CNY):", file=file)
+    for f in fac.itertuples():
+        by = f.build_year
+        year = "" if by is None or by != by else f" {by:.0f}"
+        print(f"    {f.facility_id} {f.technology} at {f.site or f.park}{year}: "
+              f"{f.size:,.0f} {f.unit}, capex {f.capex_cny:,.0f} CNY, load "
+              f"{f.load_factor:.0%}", file=file)
+
+
 def print_summary(result, out: Path | None = None, file=None,  # noqa: ANN001
                   lang: str = "en") -> None:
     """A short plain-text summary of a result (status, cost and all its parts, CO2, targets).
@@ -61,6 +80,7 @@ def print_summary(result, out: Path | None = None, file=None,  # noqa: ANN001
     file = file or sys.stdout
     for line in summary_lines(result, lang, out):
         print(line, file=file)
+    print_build_plan(result, file=file)
 
 
 def run(args: argparse.Namespace) -> int:

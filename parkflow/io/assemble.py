@@ -415,6 +415,23 @@ def _links(b: _Build) -> None:
                      (m_ok & r_ok & mode_ok).to_numpy(dtype=bool), problems)
 
 
+def _facilities(b: _Build) -> pd.DataFrame | None:
+    """facilities (optional, issue 12): technology known, a site or lon/lat/park, sizes."""
+    from parkflow.io.facilities import check_facilities
+
+    raw = b.src.tables.get("facilities")
+    if raw is None:
+        return None
+    file = b.files.get("facilities", "facilities.csv")
+    df = check_columns("facilities", raw, file, b.problems)
+    if df is None:
+        return None
+    ids = assign_ids("facilities", df, file, b.problems)
+    ent_ids = b.ids.get("enterprises", pd.Index([], dtype=str))
+    parks = b.parks.index if b.parks is not None else pd.Index([], dtype=str)
+    return check_facilities(df, ids, file, b.catalogue, ent_ids, parks, b.problems)
+
+
 def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
     """Validate a raw scenario and assemble the Scenario (None when any problem was found).
 
@@ -431,6 +448,12 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
     """
     name, settings, mode_overrides = check_settings(src, problems)
     catalogue = build_catalogue(src, problems)
+    if src.tables.get("technologies") is not None:  # issue 12: scenario technologies rows
+        from parkflow.io.facilities import merge_technologies
+
+        catalogue = dataclasses.replace(catalogue, technologies=merge_technologies(
+            catalogue.technologies, src.tables["technologies"],
+            src.files.get("technologies", "technologies.csv"), problems))
     files = src.files
     frames = {t: check_columns(t, src.tables.get(t), files.get(t, t), problems)
               for t in DATA_TABLES}
@@ -444,6 +467,7 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
     _supplies_and_stockpiles(b)
     _uses(b)
     _links(b)
+    facilities = _facilities(b)  # issue 12
     built, parks = b.built, b.parks
     assert parks is not None
     cities = set(parks["city"])
@@ -467,6 +491,7 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
         settings=settings,
         mode_overrides=mode_overrides,
         source=src.source,
+        facilities=facilities,
     )
 
 
@@ -541,11 +566,18 @@ def scenario_from_frames(
     config.update(settings)
     if targets is not None:
         config["targets"] = [t if isinstance(t, (Mapping, Target)) else t for t in targets]
+    facilities = settings.pop("facilities", None)  # issue 12: a DataFrame of candidates
+    technologies = settings.pop("technologies", None)  # issue 12: technology rows
     tables: dict[str, pd.DataFrame | None] = {
         "enterprises": enterprises, "supplies": supplies, "uses": uses,
         "stockpiles": stockpiles, "links": links, "parks": parks, **overrides,
     }
-    files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES)}
+    if facilities is not None:
+        tables["facilities"] = facilities
+    if technologies is not None:
+        tables["technologies"] = technologies
+    files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities",
+                            "technologies")}
     src = RawScenario(config=config, config_file="settings", tables=tables, files=files,
                   catalogue=catalogue)
     problems = Problems()

@@ -233,6 +233,14 @@ def check_declared_extras(extra: dict[str, Any], file: str, problems: Problems) 
                          f"({SETTINGS['min_flow'].unit})", column="min_flow",
                          fix="write e.g. `min_flow: 60` (0 for no minimum)")
             extra.pop("min_flow")
+    if "discount_rate" in extra:  # issue 12
+        value = extra["discount_rate"]
+        number = None if isinstance(value, bool) else _number(value)
+        if number is None or not 0 <= number < 1:
+            problems.add(file, f"discount_rate {value!r} must be a number in [0, 1)",
+                         column="discount_rate",
+                         fix="write e.g. `discount_rate: 0.08` (8 % a year)")
+            extra.pop("discount_rate")
 
 
 def _number(value: Any) -> float | None:

@@ -416,6 +416,14 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
         tables[name] = _read_table_file(file, schema.file, problems)
         if tables[name] is None and not schema.required_table:
             tables[name] = pd.DataFrame(columns=schema.required_columns)
+    fac_file = path / TABLES["facilities"].file  # issue 12: optional, read when present
+    files["facilities"] = TABLES["facilities"].file
+    if fac_file.is_file():
+        tables["facilities"] = _read_table_file(fac_file, fac_file.name, problems)
+    tech_file = path / "technologies.csv"
+    if tech_file.is_file():
+        files["technologies"] = "technologies.csv"
+        tables["technologies"] = _read_table_file(tech_file, tech_file.name, problems)
     present = [name for name in PARK_FILES if (path / name).is_file()]
     files["parks"] = present[0] if present else "parks.geojson"
     tables["parks"] = None

@@ -162,7 +162,12 @@ def write_solution_files(scenario: Scenario | None, result: Result, folder: str 
     bsrc = b.sources.copy() if b is not None and b.sources is not None else pd.DataFrame()
     bsrc.index.name = "source_id"
     _csv(bsrc, folder / "baseline_sources.csv", index=True)
-    return [folder / n for n in SOLUTION_FILES]
+    written = [folder / n for n in SOLUTION_FILES]
+    fac = result.facilities
+    if fac is not None and len(fac.columns):  # issue 12: the build plan
+        _csv(fac, folder / "facilities.csv")
+        written.append(folder / "facilities.csv")
+    return written
 
 
 def write_solution(scenario: Scenario | None, result: Result, out_dir: str | Path) -> Path:

@@ -129,6 +129,8 @@ class Result:
     def flows_geodataframe(self, scenario: Any) -> Any:
         """:attr:`flows_gdf` with the enterprises' coordinates taken from ``scenario``."""
         return _flows_gdf(self.flows, scenario.enterprises[["lon", "lat"]])
+    #: Built facilities (facilities.csv; empty DataFrame without candidate facilities, issue 12).
+    facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def raise_for_status(self) -> Result:
         """Raise :class:`InfeasibleError` when there is no solution; return self otherwise."""
@@ -275,6 +277,12 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None,
         **link_counts(result),
         "targets": _targets_list(result),
     }
+    fac = result.facilities
+    if fac is not None and len(fac.columns):  # issue 12: only with candidate facilities
+        out["objective"]["facility_cny_per_a"] = obj.get("facility_cny_per_a", 0.0)
+        out["objective"]["variable_cny_per_a"] = obj.get("variable_cny_per_a", 0.0)
+        out["facilities"] = fac.to_dict(orient="records")
+        out["capex_cny"] = float(fac["capex_cny"].sum()) if len(fac) else 0.0
     b = result.baseline
     if b is not None:
         out["baseline"] = {

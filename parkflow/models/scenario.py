@@ -137,6 +137,8 @@ class Catalogue:
     stacking_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     replacement_fuels: pd.DataFrame = field(default_factory=pd.DataFrame)
     route_classes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Technologies of candidate facilities (index ``technology_id``; issue 12), None = none.
+    technologies: pd.DataFrame | None = None
 
     def group_members(self, group_or_ids: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Expand a group id, a category id or material ids into material ids."""
@@ -167,6 +169,8 @@ class Scenario:
     settings: Settings = field(default_factory=Settings)
     mode_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
+    #: Candidate facilities (index ``facility_id``; docs/model.md "Facilities"), None = none.
+    facilities: pd.DataFrame | None = None
 
     def replace(self, **changes: Any) -> Scenario:
         """Return a copy with some fields changed (tables are not copied)."""

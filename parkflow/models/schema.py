@@ -473,10 +473,45 @@ PARKS = TableSchema(
     ),
 )
 
+#: Candidate facilities (issue 12, docs/model.md "Facilities"): optional and not in
+#: DATA_TABLES, so version-1 folders round-trip unchanged (read and written only when present).
+FACILITIES = TableSchema(
+    name="facilities",
+    file="facilities.csv",
+    index_name="facility_id",
+    id_prefix="F",
+    label="facility",
+    aliases=("设施", "候选设施", "项目"),
+    required_table=False,
+    doc="Candidate facilities: a technology at a site (an enterprise, or lon/lat in a park).",
+    columns=(
+        Column("technology", "str", doc="Technology id from the catalogue.",
+               aliases=("技术", "工艺")),
+        Column("site", "str", required=False, default="",
+               doc="Enterprise id of a co-located facility (else give lon, lat, park).",
+               aliases=("厂址", "依托企业")),
+        Column("lon", "float64", required=False, default=NAN, unit="degree",
+               doc="Free site: longitude.", aliases=("经度",)),
+        Column("lat", "float64", required=False, default=NAN, unit="degree",
+               doc="Free site: latitude.", aliases=("纬度",)),
+        Column("park", "str", required=False, default="", doc="Free site: park id.",
+               aliases=("园区",)),
+        Column("sizes", "str", required=False, default="",
+               doc="Sizes to choose from, ';'-separated, in the technology's unit (default: "
+               "the technology's).", aliases=("规模",)),
+        Column("existing", "float64", required=False, default=0.0, minimum=0.0,
+               unit="technology unit/a", doc="Current size of an existing facility (0: new).",
+               aliases=("现有规模",)),
+        Column("available_from", "float64", required=False, default=NAN, unit="year",
+               doc="First year it may be built (periods).", aliases=("最早建设年份",)),
+    ),
+)
+
 #: The input tables of a scenario, by name.
 TABLES: dict[str, TableSchema] = {
     t.name: t for t in (ENTERPRISES, SUPPLIES, USES, STOCKPILES, LINKS, PARKS)
 }
+TABLES["facilities"] = FACILITIES  # issue 12 (optional; see FACILITIES)
 #: The CSV data tables, in the order they are read and written (parks come from GeoJSON).
 DATA_TABLES: tuple[str, ...] = ("enterprises", "supplies", "uses", "stockpiles", "links")
 #: The ``scenario`` sheet of a workbook (key | value rows) and its other names.
@@ -722,6 +757,58 @@ CAT_ROUTE_CLASSES = TableSchema(
     ),
 )
 
+
+# ---- investment planning (issue 12, docs/model.md "Facilities") ---------------------------
+CAT_TECHNOLOGIES = TableSchema(
+    name="technologies",
+    file="technologies.csv",
+    id_aliases=("技术编号",),
+    index_name="technology_id",
+    label="technology",
+    kind="catalogue",
+    required_table=False,
+    doc="Technologies a candidate facility may be built with: sizes, capex, O&M, life, value.",
+    columns=(
+        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
+        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        Column("route", "str", required=False, aliases=("利用途径",),
+               doc="The use route the facility offers."),
+        Column("accepts", "list", required=False, aliases=("可接收物料",),
+               doc="Materials taken in (intersected with the route's)."),
+        Column("unit", "str", required=False, aliases=("单位",),
+               doc="Unit of the sizes (t/a or GJ/a, by-product taken in)."),
+        Column("sizes", "str", required=False, aliases=("规模",),
+               doc="Discrete sizes, ';'-separated, in unit (by-product taken in per year)."),
+        Column("capex_cny", "float64", required=False, unit="CNY", minimum=0.0, default=0.0,
+               allow_nan=False, aliases=("固定投资(元)",), doc="Fixed part of the capex."),
+        Column("capex_cny_per_unit_a", "float64", required=False, unit="CNY per unit/a",
+               minimum=0.0, default=0.0, allow_nan=False, aliases=("单位投资(元/单位·年)",),
+               doc="Capex per unit of yearly capacity."),
+        Column("life_a", "float64", required=False, unit="a", minimum=1.0, default=20.0,
+               allow_nan=False, aliases=("寿命(年)",), doc="Economic life (CRF)."),
+        Column("fixed_om_cny_per_a", "float64", required=False, unit="CNY/a", minimum=0.0,
+               default=0.0, allow_nan=False, aliases=("固定运维(元/年)",)),
+        Column("fixed_om_frac_capex_per_a", "float64", required=False, unit="fraction of capex/a",
+               minimum=0.0, maximum=1.0, default=0.0, allow_nan=False),
+        Column("variable_cny_per_unit", "float64", required=False, unit="CNY per unit taken in",
+               minimum=0.0, default=0.0, allow_nan=False, aliases=("可变成本(元/单位)",)),
+        Column("value_cny_per_unit", "float64", required=False, unit="CNY per unit taken in",
+               default=NAN, aliases=("价值(元/单位)",),
+               doc="Product value (replaces the route's when given)."),
+        Column("max_output_unit_per_a", "float64", required=False, unit="unit/a", minimum=0.0,
+               default=NAN, aliases=("市场容量",),
+               doc="Product market: most taken in per year by all facilities of the technology."),
+        Column("co2_t_per_unit", "float64", required=False, unit="tCO2 per unit taken in",
+               default=0.0, allow_nan=False, doc="The facility's own emissions."),
+        Column("purity_out", "float64", required=False, unit="fraction", minimum=0.0,
+               maximum=1.0, default=NAN),
+        Column("source", "str", required=False, aliases=("来源",)),
+        Column("capex_source", "str", required=False),
+        Column("cost_source", "str", required=False),
+        Column("co2_source", "str", required=False),
+    ),
+)
+
 #: The catalogue tables, by name.
 CATALOGUE_TABLES: dict[str, TableSchema] = {
     t.name: t for t in (CAT_MATERIALS, CAT_CATEGORIES, CAT_ROUTES, CAT_MODES, CAT_FATES,
@@ -739,6 +826,7 @@ DEFAULT_FATE: dict[str, str] = {"solid": "stored", "hydrogen": "vented", "heat":
 ROUTE_CLASSES: tuple[str, ...] = ("utilisation", "safe_disposal")
 #: Target bases (docs/model.md#bases).
 TARGET_BASES: tuple[str, ...] = ("nbs", "new", "consumption")
+CATALOGUE_TABLES["technologies"] = CAT_TECHNOLOGIES  # issue 12
 
 
 # output tables (written by parkflow solve; see docs/reporting.md)
@@ -834,6 +922,9 @@ _SETTINGS = (
     Setting("existing_flows", "choice", "free", "Existing links: free (stay built, flow "
             "re-optimised) or keep (flow at least its baseline_quantity).",
             choices=("free", "keep"), used_by="parkflow.solvers"),
+    Setting("discount_rate", "float", 0.08, "Discount rate of the capital-recovery factor "
+            "(facility capex) and of the present value over periods.", unit="1/a",
+            minimum=0.0, maximum=0.99, used_by="parkflow.solvers"),
     Setting("min_flow", "float", 0.0, "Minimum flow of a built link (0 = none), capped at the "
             "link's bound.", unit="canonical unit/a", minimum=0.0,
             used_by="parkflow.solvers"),

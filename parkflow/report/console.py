@@ -17,6 +17,8 @@ __all__ = ["cost_parts", "summary_lines", "summary_table", "text"]
 #: The parts of the objective, with their sign in the net cost.
 COST_PARTS = (("transport", 1.0), ("fixed", 1.0), ("purification", 1.0), ("value", -1.0),
               ("disposal_avoided", -1.0))
+#: Parts a result has only with candidate facilities (docs/model.md, "Facilities").
+FACILITY_COST_PARTS = (("facility", 1.0), ("variable", 1.0))
 
 
 def cost_parts(objective: dict[str, float]) -> list[tuple[str, float, float]]:
@@ -39,8 +41,9 @@ def cost_parts(objective: dict[str, float]) -> list[tuple[str, float, float]]:
     >>> sum(a * s for _, a, s in parts)
     -17.0
     """
+    extra = tuple(p for p in FACILITY_COST_PARTS if f"{p[0]}_cny_per_a" in objective)
     return [(name, float(objective.get(f"{name}_cny_per_a", 0.0) or 0.0), sign)
-            for name, sign in COST_PARTS]
+            for name, sign in (*COST_PARTS, *extra)]
 
 
 def _links_text(result: Any, lang: str) -> str:

@@ -19,7 +19,7 @@ from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
-from parkflow.report.console import COST_PARTS
+from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
 from parkflow.report.texts import CITY_ZH, text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
@@ -380,7 +380,7 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
          result.objective.get("total_cny_per_a", float("nan"))),
     ]
     # the parts of the net cost, signed so that they add up to it (purification included)
-    for name, sign in COST_PARTS:
+    for name, _, sign in cost_parts(result.objective or {}):
         key = f"{name}_cny_per_a"
         rows.append((f"cost_{'disposal' if name == 'disposal_avoided' else name}", "u_cny",
                      sign * base.objective.get(key, 0.0) if base is not None else float("nan"),

@@ -114,6 +114,8 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
     n_parks = len(scenario.parks) if scenario.parks is not None else 1
     n_entries = sum(n_parks if t.scope == "each_park" else 1 for t in tg)
     chosen = choose_strategy(len(network.links), objective, n_entries, strategy)
+    if len(network.facilities) and strategy == Strategy.AUTO:
+        chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
     say(f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
         f"{chosen})")
     if chosen == "decompose":

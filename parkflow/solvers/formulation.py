@@ -116,6 +116,11 @@ __all__ = [
     "existing_links",
     "existing_flows",
     "target_rate",
+    "facility_open",
+    "facility_capacity",
+    "facility_link",
+    "facility_market",
+    "facility_vectors",
     "target_entries",
     "objective_vectors",
     "with_row",
@@ -130,7 +135,8 @@ __all__ = [
 DEFAULT_PENALTY_CNY_PER_T = 1.0e4
 
 FAMILIES = ("supply_limit", "use_capacity", "link_activation", "min_flow", "stock_draw_limit",
-            "existing_links", "existing_flows", "target_rate")
+            "existing_links", "existing_flows", "facility_open", "facility_capacity",
+            "facility_link", "facility_market", "target_rate")
 
 @dataclass
 class Block:
@@ -472,6 +478,144 @@ def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
 
 
 # ---------------------------------------------------------------------------------------------
+# facilities (issue 12; docs/model.md "Facilities") — the size ladder y[f,z] = open[f:S_z]
+# ---------------------------------------------------------------------------------------------
+def _facility_links(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the links into a facility, the facility's row in ``network.facilities``)."""
+    fac = network.facilities
+    if fac is None or len(fac) == 0 or len(network.links) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pos = pd.Index(fac["use_id"]).get_indexer(network.links["use_id"])
+    into = np.flatnonzero(pos >= 0)
+    return into, pos[into].astype(np.int64)
+
+
+def facility_open(network: CandidateNetwork, lay: Layout) -> Block:
+    r"""A facility grows by steps: size step :math:`z \ge 2` only on top of step :math:`z-1`.
+
+    .. math:: y_{f,z} - y_{f,z-1} \le 0 \qquad z \ge 2
+
+    so :math:`\sum_z o_{f,z} = y_{f,1} \le 1` with :math:`o_{f,z} = y_{f,z} - y_{f,z+1}`: at
+    most one size per facility.
+    """
+    lad = network.ladder
+    if lad is None or len(lad) == 0:
+        return _block("facility_open", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
+    step = lad["step"].to_numpy(dtype=int)
+    k = np.flatnonzero(step >= 2)
+    n = len(k)
+    r = np.arange(n)
+    off = lay.offset("open")
+    return _block("facility_open", lad.index[k], np.concatenate([r, r]),
+                  np.concatenate([off + k, off + k - 1]),
+                  np.concatenate([np.ones(n), -np.ones(n)]), -np.inf, 0.0)
+
+
+def facility_capacity(network: CandidateNetwork, lay: Layout) -> Block:
+    r"""What a facility takes in stays within the size it is built (or expanded) to.
+
+    .. math:: \sum_{l \in L^{in}(f)} \eta_l f_l - \sum_z \Delta S_{f,z}\, y_{f,z} \le C^0_f
+    """
+    fac, lad = network.facilities, network.ladder
+    if fac is None or len(fac) == 0:
+        return _block("facility_capacity", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf,
+                      0.0)
+    into, frow = _facility_links(network)
+    eff = network.links["efficiency"].to_numpy(dtype=float)
+    lrow = _positions(lad["facility_id"], fac.index)
+    rows = np.concatenate([frow, lrow])
+    cols = np.concatenate([lay.offset("flow") + into, lay.offset("open") + np.arange(len(lad))])
+    vals = np.concatenate([eff[into], -lad["delta_size"].to_numpy(dtype=float)])
+    return _block("facility_capacity", fac.index, rows, cols, vals, -np.inf,
+                  fac["existing_size"].to_numpy(dtype=float))
+
+
+def _source_bound(network: CandidateNetwork) -> np.ndarray:
+    """:math:`B^{src}_l = G_s + \\sum_{K(s)} D_k` of each link's source (unit/a)."""
+    src = network.sources
+    supply = (src["generated"] + src["drawable"]).astype(float)
+    return supply.reindex(network.links["source_id"]).fillna(0.0).to_numpy(dtype=float)
+
+
+def facility_link(network: CandidateNetwork, lay: Layout) -> Block:
+    r"""Tight per-link big-M into a facility: a link carries nothing into a closed facility.
+
+    .. math:: \eta_l f_l - \sum_z \beta_{l,z} y_{f,z} \le \min(C^0_f, \eta_l B^{src}_l),\quad
+              \beta_{l,z} = \min(\Delta S_{f,z}, \max(0, \eta_l B^{src}_l - S_{f,z-1}))
+
+    Rows whose every :math:`\beta` is 0 are redundant and dropped.
+    """
+    lad = network.ladder
+    into, _ = _facility_links(network)
+    if lad is None or len(lad) == 0 or len(into) == 0:
+        return _block("facility_link", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
+    links = network.links
+    eff = links["efficiency"].to_numpy(dtype=float)[into]
+    cap = eff * _source_bound(network)[into]
+    li = pd.DataFrame({"pos": into, "use_id": links["use_id"].to_numpy()[into], "cap": cap,
+                       "eff": eff})
+    ll = lad.reset_index(drop=True).assign(lpos=np.arange(len(lad)))[
+        ["use_id", "lpos", "prev_size", "delta_size"]]
+    m = li.reset_index().rename(columns={"index": "row"}).merge(ll, on="use_id")
+    beta = np.minimum(m["delta_size"].to_numpy(dtype=float),
+                      np.maximum(0.0, m["cap"].to_numpy(dtype=float)
+                                 - m["prev_size"].to_numpy(dtype=float)))
+    keep_row = pd.Series(beta > 0).groupby(m["row"].to_numpy()).any()
+    rows_kept = np.flatnonzero(keep_row.reindex(np.arange(len(li))).fillna(False).to_numpy())
+    new_row = np.full(len(li), -1, dtype=np.int64)
+    new_row[rows_kept] = np.arange(len(rows_kept))
+    nz = beta > 0
+    r_beta = new_row[m["row"].to_numpy()[nz]]
+    fac = network.facilities
+    c0 = fac["existing_size"].reindex(fac.index[_positions(li["use_id"], pd.Index(
+        fac["use_id"]))]).to_numpy(dtype=float)
+    rows = np.concatenate([np.arange(len(rows_kept)), r_beta])
+    cols = np.concatenate([lay.offset("flow") + into[rows_kept],
+                           lay.offset("open") + m["lpos"].to_numpy()[nz]])
+    vals = np.concatenate([eff[rows_kept], -beta[nz]])
+    rhs = np.minimum(c0, cap)[rows_kept]
+    return _block("facility_link", links.index[into[rows_kept]], rows, cols, vals, -np.inf, rhs)
+
+
+def facility_market(network: CandidateNetwork, lay: Layout) -> Block:
+    r"""One product market per technology, shared by its facilities (``max_output_unit_per_a``).
+
+    .. math:: \sum_{f \in F(\tau)} \sum_{l \in L^{in}(f)} \eta_l f_l \le M_\tau
+    """
+    fac = network.facilities
+    into, frow = _facility_links(network)
+    if fac is None or len(fac) == 0 or len(into) == 0:
+        return _block("facility_market", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf,
+                      0.0)
+    cap = fac.groupby("technology")["max_output_unit_per_a"].first()
+    cap = cap[cap.notna()]
+    techs = pd.Index(cap.index.astype(str))
+    rows = _positions(fac["technology"].to_numpy()[frow], techs)
+    ok = rows >= 0
+    eff = network.links["efficiency"].to_numpy(dtype=float)[into]
+    return _block("facility_market", techs, rows[ok], lay.offset("flow") + into[ok], eff[ok],
+                  -np.inf, cap.to_numpy(dtype=float))
+
+
+def facility_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
+    """Per-link objective parts of flows into facilities (length ``n_links``).
+
+    ``facility_variable``: :math:`\\eta_l k_\\tau` (CNY per unit sent); ``facility_co2``:
+    :math:`-\\eta_l e_\\tau` (t CO₂ per unit sent, the facility's own emissions).
+    """
+    n = len(network.links)
+    var = np.zeros(n)
+    co2 = np.zeros(n)
+    into, frow = _facility_links(network)
+    if len(into):
+        eff = network.links["efficiency"].to_numpy(dtype=float)[into]
+        fac = network.facilities
+        var[into] = eff * fac["variable_cny_per_unit"].to_numpy(dtype=float)[frow]
+        co2[into] = -eff * fac["co2_t_per_unit"].to_numpy(dtype=float)[frow]
+    return {"facility_variable": var, "facility_co2": co2}
+
+
+# ---------------------------------------------------------------------------------------------
 # objective
 # ---------------------------------------------------------------------------------------------
 def objective_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
@@ -558,7 +702,9 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
     """
     links = network.links
     entries, members = target_entries(targets, network.sources, parks, year)
-    lay = Layout(links=links.index, stock=network.stock.index, entries=entries.index)
+    ladder = network.ladder if network.ladder is not None and len(network.ladder) else None
+    lay = Layout(links=links.index, stock=network.stock.index, entries=entries.index,
+                 ladder=pd.Index([], dtype=object) if ladder is None else ladder.index)
     blocks = [
         supply_limit(network, lay),
         use_capacity(network, lay),
@@ -567,6 +713,12 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         stock_draw_limit(network, lay),
         existing_links(network, lay),
         existing_flows(network, lay, keep_existing_flows),  # issue 11: today's outlets
+        # -- facilities (issue 12) --
+        facility_open(network, lay),
+        facility_capacity(network, lay),
+        facility_link(network, lay),
+        facility_market(network, lay),
+        # --
         target_rate(network, lay, entries, members),
     ]
     offset = 0
@@ -588,14 +740,24 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
     A.eliminate_zeros()
     A.sort_indices()
 
-    col_upper = lay.vector(np.inf, build=1.0)
+    col_upper = lay.vector(np.inf, build=1.0, open=1.0)
+    if lay.n_open:  # a facility not yet available (``available_from`` after the year): closed
+        col_upper = lay.assign(col_upper, open=network.ladder["available"].to_numpy(dtype=float))
     # issue 11: no slack for a target that does not bind or does not apply (no row either)
     if len(entries):
         idle = ~(entries["binds"].to_numpy(dtype=bool) & entries["applicable"].to_numpy(dtype=bool))
         col_upper[lay.positions("slack")[idle]] = 0.0
-    integer = lay.vector(0.0, build=1.0).astype(bool)
+    integer = lay.vector(0.0, build=1.0, open=1.0).astype(bool)
     vectors = objective_vectors(network)
     cost = cost_vector(vectors, lay, penalty)
+    # -- facilities (issue 12): variable cost and own CO₂ of flows in, annualised steps --
+    if lay.n_open or len(network.facilities):
+        fv = facility_vectors(network)
+        vectors.update(fv)
+        vectors["co2"] = vectors["co2"] + fv["facility_co2"]
+        vectors["open"] = network.ladder["annual_cny_per_a"].to_numpy(dtype=float) \
+            if lay.n_open else np.zeros(0)
+        cost = cost + lay.vector(flow=fv["facility_variable"], open=vectors["open"])
     model = SparseModel(A=A, row_names=np.concatenate(names), row_lower=np.concatenate(lo_all),
                         row_upper=np.concatenate(up_all), col_names=lay.column_names(),
                         col_lower=np.zeros(lay.n), col_upper=col_upper, integer=integer, c=cost,

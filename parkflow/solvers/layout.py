@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,13 +31,13 @@ import pandas as pd
 
 __all__ = ["VARIABLES", "Layout"]
 
-#: The variable families, in column order.
-VARIABLES = ("flow", "build", "draw", "slack")
+#: The variable families, in column order (``open``: facility size steps, issue 12).
+VARIABLES = ("flow", "build", "draw", "open", "slack")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """The column blocks of the model: ``flow[l], build[l], draw[k], slack[e]``.
+    """The column blocks of the model: ``flow[l], build[l], draw[k], open[f:S], slack[e]``.
 
     Parameters
     ----------
@@ -47,11 +47,15 @@ class Layout:
         ``stockpile_id`` (``draw``).
     entries : pandas.Index
         ``entry_id`` of the target entries (``slack``).
+    ladder : pandas.Index
+        ``f:S`` ids of the facility size steps (``open``; docs/model.md "Facilities"); empty
+        without facilities, and then the columns are those of the model without facilities.
     """
 
     links: pd.Index
     stock: pd.Index
     entries: pd.Index
+    ladder: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
 
     # -- sizes and positions ----------------------------------------------------------------
     @property
@@ -70,9 +74,14 @@ class Layout:
         return len(self.entries)
 
     @property
+    def n_open(self) -> int:
+        """Number of facility size steps (``open`` columns)."""
+        return len(self.ladder)
+
+    @property
     def n(self) -> int:
         """Number of columns."""
-        return 2 * self.n_links + self.n_stock + self.n_slack
+        return 2 * self.n_links + self.n_stock + self.n_open + self.n_slack
 
     def offset(self, variable: str) -> int:
         """Position of the first column of ``variable``."""
@@ -80,8 +89,9 @@ class Layout:
 
     def columns(self, variable: str) -> slice:
         """The column block of one variable family."""
-        nl, nk = self.n_links, self.n_stock
-        starts = {"flow": 0, "build": nl, "draw": 2 * nl, "slack": 2 * nl + nk}
+        nl, nk, no = self.n_links, self.n_stock, self.n_open
+        starts = {"flow": 0, "build": nl, "draw": 2 * nl, "open": 2 * nl + nk,
+                  "slack": 2 * nl + nk + no}
         if variable not in starts:
             msg = f"unknown variable {variable!r}; use one of {', '.join(VARIABLES)}"
             raise KeyError(msg)
@@ -96,7 +106,7 @@ class Layout:
     def index(self, variable: str) -> pd.Index:
         """The ids one variable family is indexed by."""
         return {"flow": self.links, "build": self.links, "draw": self.stock,
-                "slack": self.entries}[variable]
+                "open": self.ladder, "slack": self.entries}[variable]
 
     # -- reading and writing solution vectors -----------------------------------------------
     def array(self, x: np.ndarray, variable: str) -> np.ndarray:

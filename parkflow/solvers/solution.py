@@ -25,6 +25,7 @@ from parkflow.solvers.formulation import Formulation
 from parkflow.statistics.utilisation import basis_rate, utilisation_table
 
 __all__ = ["result_from_solution", "empty_result", "clean_solution", "entry_totals",
+           "facility_table", "FACILITY_TABLE_COLUMNS",
            "UNREACHABLE_NOTE", "ABS_TOL_T_PER_A"]
 
 #: Slack or shortfall below this is round-off (t/a).
@@ -140,11 +141,48 @@ def _enforced(targets_df: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=targets_df.index)
 
 
+def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame
+                    ) -> pd.Series:
+    """Per (material, park) row of a diagnosis: facilities and technologies that would take it.
+
+    Candidate facilities accepting the material in the same park, not at their largest size
+    (``F1 slag_powder_mill_s95 @ E1 +200000 t/a``), then catalogue technologies accepting it
+    with no candidate site (``add a facilities row: vti_slag_aggregate``). docs/model.md
+    "Facilities", diagnosis.
+    """
+    techs = scenario.catalogue.technologies
+    if techs is None or len(techs) == 0:
+        return pd.Series("", index=left.index)
+    fac = network.facilities
+    routes = scenario.catalogue.routes["accepts"]
+
+    def accepts(tid: str, material: str) -> bool:
+        acc = techs.at[tid, "accepts"] or ()
+        route = techs.at[tid, "route"]
+        in_route = route in routes.index and material in routes[route]
+        return material in acc and in_route
+
+    out = []
+    for material, park in zip(left["material"], left["park"], strict=True):  # a few rows
+        words = []
+        if fac is not None and len(fac):
+            for fid, f in fac.iterrows():  # candidate facilities: a handful per scenario
+                if f["park"] == park and accepts(f["technology"], material):
+                    words.append(f"{fid} {f['technology']} @ {f['enterprise']} up to "
+                                 f"{f['max_size']:,.0f} {f['unit']}")
+        have = set(fac["technology"]) if fac is not None and len(fac) else set()
+        for tid in techs.index:
+            if tid not in have and accepts(tid, material):
+                words.append(f"add a facilities row: {tid}")
+        out.append("; ".join(words))
+    return pd.Series(out, index=left.index)
+
+
 def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.DataFrame,
                sources: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Where the unmet targets' by-products have no use within reach or no capacity left."""
     cols = ["target", "scope", "material", "park", "city", "generated", "drawn", "utilised",
-            "left", "reason", "routes", "capacity_needed", "unit"]
+            "left", "reason", "routes", "capacity_needed", "unit", "facilities"]
     unmet = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) \
         else targets_df
     if unmet.empty or form.members is None:
@@ -172,6 +210,7 @@ def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.Data
         g["reason"] = np.where(g["has_use"], "no capacity left within reach",
                                "no use within reach")
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
+        g["facilities"] = _facilities_for(network, scenario, g)  # issue 12
         share = g["left"] / g["left"].sum()
         g["capacity_needed"] = share * float(e["shortfall"])
         g.insert(0, "scope", e["scope"])
@@ -222,9 +261,64 @@ def _tables(scenario: Scenario, network: CandidateNetwork, form: Formulation, x:
                    "left", "unit", "park", "city", "drawable", "temperature_c", "purity"]]
     objective = {f"{k}_cny_per_a": float(links[f"{k}_cny_per_a"].sum()) for k in
                  ("total", "transport", "fixed", "purification", "value", "disposal_avoided")}
+    if lay.n_open:  # -- facilities (issue 12): annualised steps and variable cost in total --
+        facility = float(lay.array(x, "open") @ v["open"])
+        variable = float(flow @ v["facility_variable"])
+        objective["facility_cny_per_a"] = facility
+        objective["variable_cny_per_a"] = variable
+        objective["total_cny_per_a"] += facility + variable
+        links["co2_avoided_t_per_a"] = flow * v["co2"]
     return {"links": links, "flows": flows, "draws": draws, "sources": sources,
             "utilisation": utilisation_table(sources, scenario.catalogue),
             "objective": objective, "co2": float(links["co2_avoided_t_per_a"].sum())}
+
+
+#: facilities.csv columns (docs/model.md "Facilities", docs/reporting.md).
+FACILITY_TABLE_COLUMNS = ["facility_id", "technology", "site", "park", "lon", "lat", "size",
+                          "unit", "build_year", "existing_size", "capex_cny",
+                          "annual_cost_cny_per_a", "throughput", "load_factor"]
+
+
+def facility_table(network: CandidateNetwork, form: Formulation, x: np.ndarray,
+                   year: int | None = None) -> pd.DataFrame:
+    """One row per built (or expanded) facility of a solution: size, capex, cost, throughput.
+
+    ``capex_cny`` is the overnight capex of the steps built (an expansion: the difference);
+    ``annual_cost_cny_per_a`` their annualised capex and fixed O&M plus the variable cost of
+    what is taken in; ``load_factor`` = throughput ÷ size. Vectorised over the ladder.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FACILITY_TABLE_COLUMNS` (empty without facilities or builds).
+    """
+    lay, fac, lad = form.layout, network.facilities, network.ladder
+    if lay.n_open == 0 or fac is None or len(fac) == 0:
+        return pd.DataFrame(columns=FACILITY_TABLE_COLUMNS)
+    y = np.rint(np.clip(lay.array(x, "open"), 0.0, 1.0))
+    built = lad.assign(y=y)
+    on = built[built["y"] > 0]
+    per = on.groupby("facility_id").agg(size=("size", "max"), capex_cny=("delta_capex_cny", "sum"),
+                                        annual=("annual_cny_per_a", "sum"))
+    flow = lay.array(x, "flow")
+    eff = network.links["efficiency"].to_numpy(dtype=float)
+    use_to_f = pd.Series(fac.index, index=fac["use_id"].to_numpy())
+    f_of_link = network.links["use_id"].map(use_to_f)
+    through = pd.Series(flow * eff, index=network.links.index).groupby(
+        f_of_link.to_numpy()).sum() if f_of_link.notna().any() else pd.Series(dtype=float)
+    var = form.vectors.get("facility_variable", np.zeros(len(flow)))
+    var_f = pd.Series(flow * var, index=network.links.index).groupby(
+        f_of_link.to_numpy()).sum() if f_of_link.notna().any() else pd.Series(dtype=float)
+    out = fac.loc[per.index].copy() if len(per) else fac.iloc[0:0].copy()
+    out["size"] = per["size"]
+    out["capex_cny"] = per["capex_cny"]
+    out["throughput"] = through.reindex(out.index).fillna(0.0)
+    out["annual_cost_cny_per_a"] = per["annual"] + var_f.reindex(out.index).fillna(0.0)
+    out["load_factor"] = np.where(out["size"] > 0, out["throughput"] / out["size"], 0.0)
+    out["build_year"] = year
+    out = out.rename(columns={"existing_size": "existing_size"})
+    out["facility_id"] = out.index.astype(str)
+    return out[FACILITY_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
@@ -318,6 +412,9 @@ def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Fo
     x = clean_solution(form, network, np.asarray(x, dtype=float))
     tables = _tables(scenario, network, form, x)
     targets_df = entry_totals(form, network, x)
+    facilities = (facility_table(network, form, x, scenario.settings.year)
+                  if network.facilities is not None and len(network.facilities)
+                  else pd.DataFrame())
     diagnosis = pd.DataFrame()
     if status == SolveStatus.TARGET_UNREACHABLE:
         diagnosis = _diagnosis(network, form, targets_df, tables["sources"], scenario)
@@ -336,7 +433,7 @@ def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Fo
                   sources=tables["sources"], utilisation=tables["utilisation"],
                   targets=targets_df, objective=tables["objective"],
                   co2_avoided_t_per_a=tables["co2"], solver=solver_info, diagnosis=diagnosis,
-                  message=message or "",
+                  message=message or "", facilities=facilities,
                   enterprise_points=scenario.enterprises[["lon", "lat"]].copy())
 
 
