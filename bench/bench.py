@@ -2,6 +2,11 @@
 
     python bench/bench.py                       # N = 200 and 1,000
     python bench/bench.py --sizes 200,1000,5000 --gap 0.01 --time-limit 600
+    python bench/bench.py --sizes 2000,5000 --families 0,0.15 --gap 0.01 --time-limit 120
+
+``--families`` lists ``--tightness`` values (``parkflow generate --tightness``): 0 is the easy
+family (the 78 % target, usually met by the least-cost plan), 0.15 the binding one (the target
+15 points above the least-cost plan's estimated rate; docs/performance.md "Benchmark families").
 
 For each N it generates a scenario (``generate_scenario(N, N // 25, seed)``) and, each in its own
 process so that peak memory is clean and pulp never meets OR-Tools' HiGHS in one process:
@@ -9,7 +14,10 @@ process so that peak memory is clean and pulp never meets OR-Tools' HiGHS in one
 * parkflow: candidate-network build, model build, solve to the gap, whole ``solve()``, peak RSS;
   the neutral problem is exported for the others;
 * the greedy heuristic (bench/greedy.py) on the same problem: objective and rate reached;
-* PuLP/CBC (bench/pulp_baseline.py): the same model written one variable at a time.
+* PuLP/CBC (bench/pulp_baseline.py): the same model written one variable at a time;
+* one raw HiGHS call (bench/highs_baseline.py, scipy.optimize.milp) on the same model.
+
+All get the same gap and time limit; the ratios are measured back to back in one run.
 
 It prints one table per N with ratios against the baseline measured in the same run, and writes
 all numbers as JSON (``--json``).
@@ -75,7 +83,8 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
 
 
 def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder: Path,
-                     decompose: bool, strategy: str = "auto") -> dict[str, Any]:
+                     decompose: bool, strategy: str = "auto", tightness: float = 0.0,
+                     per_park: int = 25) -> dict[str, Any]:
     """Child process: time parkflow's steps, export the problem, run the greedy heuristic."""
     import pandas as pd
 
@@ -84,12 +93,14 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
 
     from parkflow.network import candidate_links
     from parkflow.solvers.api import solve_with_strategy
-    from parkflow.studies.generate import generate_scenario
+    from parkflow.studies.generate import generate_scenario, with_tightness
     from parkflow.studies.pareto import total_cost
 
     row: dict[str, Any] = {"n_enterprises": n}
     t = time.perf_counter()
-    sc = generate_scenario(n, max(3, n // 25), seed=seed)
+    sc = with_tightness(generate_scenario(n, max(3, n // per_park), seed=seed), tightness)
+    row["tightness"] = tightness
+    row["target_rate"] = float(sc.targets[0].rate)
     row["generate_s"] = time.perf_counter() - t
     t = time.perf_counter()
     net = candidate_links(sc)
@@ -105,6 +116,8 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     row["solver_s"] = res.solver.get("time_s")
     row["gap"] = res.solver.get("gap")
     row["status"] = res.status.value
+    row["n_iterations"] = res.solver.get("n_iterations")
+    row["multipliers"] = res.solver.get("multipliers")
     row["objective"] = total_cost(res)
     row["rate"] = float(res.targets["rate"].iloc[0]) if len(res.targets) else None
     row["n_variables"] = res.solver.get("n_variables")
@@ -165,8 +178,11 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
 def report(row: dict[str, Any]) -> str:
     """One N as a Markdown table with ratios against PuLP/CBC and greedy."""
     p = row.get("pulp", {})
+    h = row.get("highs", {})
     lines = [f"### N = {row['n_enterprises']:,} enterprises, {row.get('n_links', 0):,} candidate "
-             f"links", "", "| step | parkflow | PuLP/CBC | ratio (PuLP / parkflow) |",
+             f"links, tightness {row.get('tightness', 0)} (target "
+             f"{_fmt(row.get('target_rate'), '.3f')})", "",
+             "| step | parkflow | PuLP/CBC | ratio (PuLP / parkflow) |",
              "| --- | --- | --- | --- |"]
 
     def ratio(a: Any, b: Any) -> str:
@@ -189,6 +205,16 @@ def report(row: dict[str, Any]) -> str:
                  f"{_fmt(p.get('objective'), ',.0f')} | |")
     lines.append(f"| status | {row.get('status')} (gap {_fmt(row.get('gap'), '.4f')}) | "
                  f"{p.get('status', p.get('error'))} | |")
+    if h:
+        lines.append(f"| one raw HiGHS call (scipy milp) | {_fmt(h.get('solve_s'))} s, "
+                     f"{_fmt(h.get('objective'), ',.0f')} CNY/a, gap {_fmt(h.get('gap'), '.4f')}"
+                     f", {h.get('status', h.get('error'))} | | ratio HiGHS / parkflow "
+                     f"{ratio(h.get('solve_s'), row.get('whole_solve_s'))} |")
+        best = [v for v in (p.get("objective"), h.get("objective")) if v is not None]
+        if best and row.get("objective") is not None:
+            worse = (row["objective"] - min(best)) / max(abs(min(best)), 1e-9)
+            lines.append(f"| parkflow objective vs best of CBC and HiGHS | {worse:+.4%} "
+                         f"(gap asked {row['gap_asked']:.0%}) | | |")
     if "reduced_s" in row:
         lines.append(f"| reduced network, solved whole, s | {_fmt(row['reduced_s'])} "
                      f"({_fmt(row.get('reduced_objective'), ',.0f')} CNY/a, "
@@ -222,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
                              "solve_decomposed with 1 and 2 processes")
     parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
                         help="parkflow's solve path, as `parkflow solve --strategy` (default auto)")
+    parser.add_argument("--families", default="0",
+                        help="comma list of --tightness values (0 easy, 0.15 binding; default 0)")
+    parser.add_argument("--per-park", type=int, default=25,
+                        help="enterprises per park (parks = N // this; default 25)")
+    parser.add_argument("--skip-highs", action="store_true")
+    parser.add_argument("--tightness", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, default=None, help="write all numbers here")
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
@@ -229,16 +261,19 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child is not None:
         row = measure_parkflow(args.child, args.seed, args.gap, args.time_limit, args.folder,
-                               args.decompose, args.strategy)
+                               args.decompose, args.strategy, args.tightness, args.per_park)
         print(json.dumps(row, default=str))
         return 0
 
     rows = []
-    for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
+    cases = [(int(s), float(f)) for f in args.families.split(",") if f.strip()
+             for s in args.sizes.split(",") if s.strip()]
+    for n, tightness in cases:
         with tempfile.TemporaryDirectory(prefix=f"parkflow-bench-{n}-") as tmp:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed",
                    str(args.seed), "--gap", str(args.gap), "--time-limit", str(args.time_limit),
-                   "--folder", tmp, "--strategy", args.strategy] + (
+                   "--folder", tmp, "--strategy", args.strategy, "--tightness", str(tightness),
+                   "--per-park", str(args.per_park)] + (
                        ["--decompose"] if args.decompose else [])
             row = _child(cmd, timeout_s=4 * args.time_limit + 600)
             row.setdefault("n_enterprises", n)
@@ -247,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
                 row["pulp"] = _child([sys.executable, str(HERE / "pulp_baseline.py"), tmp,
                                       "--gap", str(args.gap), "--time-limit",
                                       str(args.time_limit)], timeout_s=2 * args.time_limit + 600)
+            if not args.skip_highs and "error" not in row:
+                row["highs"] = _child([sys.executable, str(HERE / "highs_baseline.py"), tmp,
+                                       "--gap", str(args.gap), "--time-limit",
+                                       str(args.time_limit)],
+                                      timeout_s=2 * args.time_limit + 600)
         rows.append(row)
         print(report(row), flush=True)
         print(flush=True)

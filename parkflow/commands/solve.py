@@ -95,9 +95,14 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     preflight(out, [path])  # fail before a long solve, not after
     scenario = load_scenario(path)
-    result = solve_with_strategy(scenario, strategy=args.strategy, objective=args.objective,
-                                 solver=args.solver, time_limit_s=args.time_limit, gap=args.gap,
-                                 baseline=not args.no_baseline)
+    # progress line on a terminal (issue 13; quiet under --json or when piped)
+    from parkflow.commands._progress import solve_progress
+
+    with solve_progress(enabled=not args.json) as progress:
+        result = solve_with_strategy(scenario, strategy=args.strategy, objective=args.objective,
+                                     solver=args.solver, time_limit_s=args.time_limit,
+                                     gap=args.gap, baseline=not args.no_baseline,
+                                     progress=progress)
     with output_dir(out, inputs=[path]) as tmp:
         write_solve_folder(scenario, result, tmp, lang=args.lang)
     if args.json:

@@ -271,7 +271,10 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None,
         "solver": {k: result.solver.get(k) for k in
                    ("name", "time_s", "gap", "termination", "build_s", "network_s",
                     "n_variables", "n_constraints", "n_binaries", "n_solves", "time_limit_s",
-                    "gap_limit", "limit", "strategy", "method") if k in result.solver},
+                    "gap_limit", "limit", "strategy", "method",
+                    # decomposed solves and the candidate bound (issue 13, docs/performance.md)
+                    "wall_s", "bound", "multipliers", "n_iterations", "iterations",
+                    "max_candidates_per_supply", "gap_against") if k in result.solver},
         "objective": {f"{k}_cny_per_a": obj.get(f"{k}_cny_per_a") for k in _OBJ_KEYS},
         "co2_avoided_t_per_a": result.co2_avoided_t_per_a,
         **link_counts(result),

@@ -28,9 +28,10 @@ from collections.abc import Callable, Sequence
 from parkflow.models.enums import DEFAULT_STRATEGY, STRATEGIES, Objective, Strategy
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
-from parkflow.network import candidate_links
+from parkflow.network import candidate_links, max_candidates
 from parkflow.solvers.decompose import solve_decomposed
 from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
+from parkflow.solvers.progress import Reporter
 
 __all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES",
            "DECOMPOSE_MIN_LINKS"]
@@ -95,7 +96,9 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
     jobs : int
         Blocks solved in parallel by the decomposed path.
     progress : callable, optional
-        Called with a short message at each stage.
+        Called at each stage and multiplier iteration with a
+        :class:`~parkflow.solvers.progress.ProgressEvent` (a ``str`` message with ``phase``,
+        ``incumbent``, ``bound``, ``gap``, ``elapsed_s`` fields).
 
     Returns
     -------
@@ -103,11 +106,19 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
         ``solver["strategy"]`` is ``full`` or ``decompose``; ``solver["network_s"]`` the time
         to build the candidate network (s).
     """
-    say = progress or (lambda message: None)
+    t_start = time.perf_counter()
+    say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
         scenario, objective, solver, time_limit_s, gap, targets)
 
-    say("building the candidate network")
+    def left(share: float = 1.0) -> float | None:
+        """What is left of the limit (s) for the next step, at least 5 % of the limit."""
+        if limit is None:
+            return None
+        rest = float(limit) - (time.perf_counter() - t_start)
+        return max(0.05 * float(limit), share * rest)
+
+    say("building the candidate network", "network")
     t0 = time.perf_counter()
     network = candidate_links(scenario)
     net_s = time.perf_counter() - t0
@@ -117,21 +128,33 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
     if len(network.facilities) and strategy == Strategy.AUTO:
         chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
     say(f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
-        f"{chosen})")
+        f"{chosen})", "strategy")
+    # the baseline (existing links only, small) gets what the main solve leaves, at least 5 %
+    main_limit = left(0.95 if baseline else 1.0)
     if chosen == "decompose":
         result = solve_decomposed(scenario, objective=objective, solver=solver_name,
-                                  time_limit_s=limit, gap=gap, targets=tg, network=network,
+                                  time_limit_s=main_limit, gap=gap, targets=tg, network=network,
                                   jobs=jobs, cover=None, progress=say)
     else:
-        result = solve_network(scenario, network, objective, solver_name, limit, gap,
-                                         tg, min_flow)
+        result = solve_network(scenario, network, objective, solver_name, main_limit, gap,
+                               tg, min_flow)
     result.solver["network_s"] = net_s
     result.solver["strategy"] = chosen
+    result.solver["time_limit_s"] = limit  # the caller's limit (the solve got what was left)
+    bound_k = max_candidates(scenario)
+    result.solver["max_candidates_per_supply"] = bound_k
+    result.solver["gap_against"] = (
+        "all candidates" if bound_k is None else
+        f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)")
     if baseline:
-        say("solving the existing-links-only baseline")
-        result.baseline = solve_baseline(scenario, network, solver_name, limit, gap, tg,
-                                                   min_flow)
-    say(f"done: {result.status.value}")
+        say("solving the existing-links-only baseline", "baseline")
+        result.baseline = solve_baseline(scenario, network, solver_name, left(), gap, tg,
+                                         min_flow)
+    result.solver["wall_s"] = time.perf_counter() - t_start
+    say(f"done: {result.status.value}", "done",
+        incumbent=(result.objective or {}).get("total_cny_per_a", float("nan"))
+        if result.status.has_solution else float("nan"),
+        gap=result.solver.get("gap", float("nan")))
     return result
 
 
@@ -157,7 +180,9 @@ def solve(scenario: Scenario, objective: str | None = None, solver: str | None =
     baseline : bool
         Also solve the existing-links-only case into ``result.baseline``.
     progress : callable, optional
-        Called with a short message before each step.
+        Called with a :class:`~parkflow.solvers.progress.ProgressEvent` — a ``str`` (the short
+        message) with structured fields — at each step (phases in
+        :data:`~parkflow.solvers.progress.PHASES` order).
     strategy : {"auto", "full", "decompose"}
         As ``parkflow solve --strategy`` (module docstring); default ``auto``, as the CLI:
         ``full`` (one MILP) except for large cost models with one coupling target.

@@ -19,6 +19,13 @@ Interrupts: the native solve runs in a worker thread while the calling (main) th
 short steps, so that a signal handler can run; on :class:`KeyboardInterrupt` (or a SIGTERM
 turned into one by :mod:`parkflow.interrupt`) the solve's MathOpt ``SolveInterrupter`` is
 triggered and the interrupt is re-raised at once.
+
+Watchdog: HiGHS was seen to run ~380 s past a 120 s limit on a 127,669-link whole model,
+deaf to the interrupter too (the limit and the interrupter are checked by HiGHS's MIP loop and
+simplex, not inside every presolve/probing pass). So when a solve is still running at 105 % of its
+limit + :data:`WATCHDOG_GRACE_S`, the interrupter is triggered; if the thread has not returned
+after another grace period it is abandoned (a daemon thread) and :func:`solve_model` returns the
+start it was given as ``feasible`` (``limit="time"``, no bound), so a time limit always holds.
 """
 
 from __future__ import annotations
@@ -190,6 +197,15 @@ def core_solve_signature_problem() -> str:
     return ""
 
 
+#: Seconds the watchdog of :func:`_solve_proto` waits past 105 % of a solve's time limit before
+#: it interrupts the solver, and again before it abandons the solve thread.
+WATCHDOG_GRACE_S = 1.0
+
+
+class SolverOverrunError(RuntimeError):
+    """The native solver kept running past its time limit and the interrupter (watchdog)."""
+
+
 #: Back-ends given the MathOpt interrupter: GSCIP with one prints "SCIPcatchEvent does not support
 #: variable or row change events" on stderr (ortools 9.15); it is stopped by the process exit.
 _INTERRUPTIBLE = frozenset({SolverName.HIGHS.value})
@@ -228,11 +244,23 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
             box["error"] = exc
 
     worker = threading.Thread(target=work, name="parkflow-solve", daemon=True)
+    hard = None
+    if time_limit_s is not None and np.isfinite(time_limit_s):
+        hard = time.perf_counter() + 1.05 * float(time_limit_s) + WATCHDOG_GRACE_S
     with interrupt.on_interrupt(stopper.interrupt):
         worker.start()
         try:
             while worker.is_alive():
                 worker.join(0.05)
+                if hard is not None and time.perf_counter() > hard and worker.is_alive():
+                    # the solver overran its own time limit (seen with HiGHS on 127,669
+                    # links): interrupt it, and if it does not stop, leave it behind
+                    stopper.interrupt()
+                    worker.join(WATCHDOG_GRACE_S)
+                    if worker.is_alive():
+                        raise SolverOverrunError(
+                            f"the solver ignored its {time_limit_s:.3g} s time limit and the "
+                            "interrupter; its answer was abandoned")
         except KeyboardInterrupt:
             stopper.interrupt()
             worker.join(0.2)
@@ -349,6 +377,15 @@ def solve_model(model: SparseModel, solver: str | None = DEFAULT_SOLVER,
     try:
         with _quiet_stdout():
             res = _solve_proto(proto, name, time_limit_s, gap, start)
+    except SolverOverrunError as exc:
+        elapsed = time.perf_counter() - t0
+        if start is not None:  # the start is the best known solution
+            x = np.asarray(start, dtype=float).copy()
+            obj = float(model.c @ x + model.offset)
+            return BackendResult("feasible", x, obj, float("nan"), float("nan"), elapsed,
+                                 "feasible", name, "time")
+        return BackendResult("no_solution", None, float("nan"), float("nan"), float("nan"),
+                             elapsed, f"no_solution_found: {exc}", name, "time")
     except Exception as exc:  # noqa: BLE001 - solver failures become an error status
         return BackendResult("error", None, float("nan"), float("nan"), float("nan"),
                              time.perf_counter() - t0, f"error: {exc}", name)

@@ -41,7 +41,7 @@ import contextlib
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -64,7 +64,14 @@ from parkflow.solvers.formulation import (
     SparseModel,
     build,
 )
-from parkflow.solvers.full import keeps_existing_flows, resolve_options, solve_network
+from parkflow.solvers.full import (
+    keeps_existing_flows,
+    resolve_options,
+    solve_network,
+    trivial_start,
+)
+from parkflow.solvers.heuristic import greedy_start
+from parkflow.solvers.progress import Reporter
 from parkflow.solvers.reduce import reduce_links
 from parkflow.solvers.solution import empty_result, result_from_solution
 
@@ -88,8 +95,17 @@ class BlockSolution:
 
 
 def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float | None = None,
-                gap: float | None = None) -> BlockSolution:
+                gap: float | None = None, start: np.ndarray | None = None) -> BlockSolution:
     """Solve a (minimisation) sparse model with :func:`parkflow.solvers.backends.solve_model`.
+
+    Parameters
+    ----------
+    model : SparseModel
+    solver : {"highs", "scip"}
+    time_limit_s, gap : float, optional
+    start : ndarray, optional
+        A known solution of the block (the previous multiplier's, or the no-action start): the
+        solver's hint, and the answer when a limit stops the solver before it finds one.
 
     Returns
     -------
@@ -99,7 +115,7 @@ def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float |
     t0 = time.perf_counter()
     if model.n_variables == 0:
         return BlockSolution("optimal", np.zeros(0), float(model.offset), float(model.offset), 0.0)
-    res = solve_model(model, solver, time_limit_s, gap, check=False)
+    res = solve_model(model, solver, time_limit_s, gap, check=False, start=start)
     x = res.x
     obj = float(model.c @ x + model.offset) if x is not None else float("nan")
     bound = float(res.bound)
@@ -108,14 +124,38 @@ def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float |
     return BlockSolution(res.status, x, obj, bound, time.perf_counter() - t0)
 
 
-def _solve_job(args: tuple[SparseModel, str, float | None, float | None]) -> BlockSolution:
+def _solve_job(args: tuple[SparseModel, str, float | None, float | None, np.ndarray | None]
+               ) -> BlockSolution:
     return solve_block(*args)
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _worker_init() -> None:
     """Block workers ignore Ctrl-C (the terminal sends it to the whole process group): the
-    parent stops them (:meth:`_Runner.kill`), so a worker never prints a traceback."""
+    parent stops them (:meth:`_Runner.kill`), so a worker never prints a traceback.
+
+    A worker starts with SIGINT and SIGTERM blocked (:func:`_spawning`), so one that arrives
+    while it is still importing waits here and is then dropped by the ignore.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+@contextlib.contextmanager
+def _spawning() -> Iterator[None]:
+    """Block SIGINT/SIGTERM while worker processes are started: they inherit the mask, and the
+    parent gets a signal that arrived meanwhile as soon as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,13 +251,16 @@ class _Runner:
                                             initializer=_worker_init)
             self._stack.enter_context(interrupt.on_interrupt(self.kill))
 
-    def run(self, c_full: np.ndarray, time_limit_s: float | None, gap: float | None
-            ) -> list[BlockSolution]:
-        args = [(replace(m, c=c_full[cols]), self.solver, time_limit_s, gap)
+    def run(self, c_full: np.ndarray, time_limit_s: float | None, gap: float | None,
+            start: np.ndarray | None = None) -> list[BlockSolution]:
+        args = [(replace(m, c=c_full[cols]), self.solver, time_limit_s, gap,
+                 None if start is None else start[cols])
                 for m, cols in self.blocks]
         if self.pool is not None:
             try:
-                return list(self.pool.map(_solve_job, args))
+                with _spawning():  # map submits every job, starting the workers, at once
+                    results = self.pool.map(_solve_job, args)
+                return list(results)
             except BrokenProcessPool:  # e.g. a script without an ``if __name__ == "__main__"``
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
@@ -289,22 +332,35 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         ``bound`` (proven lower bound, CNY/a incl. penalty), ``multiplier`` (CNY/t),
         ``n_components``, ``n_blocks``, ``n_iterations``, ``reduction``, ``n_links_full``.
     """
-    say = progress or (lambda message: None)
     t_start = time.perf_counter()
+    say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
         scenario, objective, solver, time_limit_s, gap, targets)
     gap_goal = 1e-4 if gap is None else float(gap)
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
 
-    def left() -> float | None:
-        if limit is None:
-            return None
-        return max(0.05, float(limit) - (time.perf_counter() - t_start))
+    # stop the multiplier loop at 95 % of the limit minus a reserve for writing the result
+    deadline = None if limit is None else t_start + 0.95 * float(limit) - min(
+        2.0, 0.02 * float(limit))
 
-    say("building the candidate network")
+    def left() -> float | None:
+        if deadline is None:
+            return None
+        return max(0.05, deadline - time.perf_counter())
+
+    def iteration_budget() -> float | None:
+        """A share of what is left, so that later multipliers and the repair get time too."""
+        rest = left()
+        if rest is None:
+            return None
+        return max(0.05, rest / 3.0) if rest > 0.1 * float(limit) else rest
+
+    if network is None:
+        say("building the candidate network", "network")
     t = time.perf_counter()
     full = candidate_links(scenario) if network is None else network
     network_s = time.perf_counter() - t
+    say("reducing the candidate links", "reduce")
     t = time.perf_counter()
     net, red = reduce_links(full, tg, objective, cover=cover) if reduce else (full, None)
     reduce_s = time.perf_counter() - t
@@ -319,6 +375,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
             f"objective {objective} is not decomposed: the reduced network was solved whole"
         return res
 
+    say("building the model and its blocks", "build")
     t = time.perf_counter()
     form = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks,
                  year=scenario.settings.year, keep_existing_flows=keeps_existing_flows(scenario))
@@ -341,7 +398,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
                  "n_components": n_comp})
 
     if len(coupling) > 1 or len(other_coupling):
-        say("several coupling rows: solving the reduced network whole")
+        say("several coupling rows: solving the reduced network whole", "solve")
         res = solve_network(scenario, net, "cost", solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
         res.message = (res.message + "; " if res.message else "") + \
@@ -384,20 +441,31 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     lam_lo, lam_hi = 0.0, penalty
     lam = 0.0
     stopped = ""
+    proven_unreachable = False
+    history: list[dict[str, float]] = []
+    # the no-action start: feasible (the target slack takes the shortfall); every block starts
+    # from it, then from the previous multiplier's answer (warm start)
+    start = greedy_start(form, net, fallback=trivial_start(form, net))
+    if s_col >= 0:
+        start[s_col] = 0.0
+    warm = start.copy()
 
-    def evaluate(lam_v: float) -> tuple[np.ndarray | None, float, float]:
-        """x (full columns) of the relaxed problem at λ, its lower bound, U = a·x."""
+    def evaluate(lam_v: float) -> tuple[np.ndarray | None, float, float, bool]:
+        """x (full columns) of the relaxed problem at λ, its lower bound, U = a·x, and whether
+        every block was solved to its gap."""
         nonlocal solver_s
         c_lam = model.c - lam_v * a
-        sols = runner.run(c_lam, left(), gap)
+        sols = runner.run(c_lam, iteration_budget(), gap, warm)
         solver_s += max(s.time_s for s in sols)
-        if any(s.x is None for s in sols):
-            return None, -np.inf, np.nan
         x = lay.vector()
         for (_, cb), s in zip(blocks, sols, strict=True):
-            x[cb] = s.x
+            x[cb] = s.x if s.x is not None else warm[cb]
+        if any(s.x is None and s.status in ("infeasible", "error") for s in sols):
+            return None, -np.inf, np.nan, False
         lb = float(sum(s.bound for s in sols)) + lam_v * rhs
-        return x, lb, float(a @ x)
+        if not np.isfinite(lb):
+            lb = -np.inf
+        return x, lb, float(a @ x), all(s.status == "optimal" for s in sols)
 
     def cost_of(x: np.ndarray) -> float:
         x = x.copy()
@@ -459,7 +527,7 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
                       col_lower=np.append(sub.col_lower, 0.0),
                       col_upper=np.append(sub.col_upper, np.inf),
                       integer=np.append(sub.integer, False), c=np.append(sub.c, penalty))
-        sol = solve_block(sub, solver_name, left(), gap)
+        sol = solve_block(sub, solver_name, iteration_budget(), gap)
         solver_s += sol.time_s
         if sol.x is None:
             return None
@@ -467,47 +535,60 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         x[cc] = sol.x[:-1]
         return x, cost_of(x)
 
+    def offer(x: np.ndarray, cost: float) -> None:
+        nonlocal best_ub, best_x
+        if cost < best_ub - 1e-9 * max(1.0, abs(cost)):
+            best_ub, best_x = cost, with_slack(x)
+
+    def gap_now() -> float:
+        if not (np.isfinite(best_ub) and np.isfinite(best_lb)):
+            return float("nan")
+        return (best_ub - best_lb) / max(abs(best_ub), 1e-9)
+
+    offer(start, cost_of(start))
+    say("greedy start", "start", incumbent=best_ub)
     try:
         while n_iter < max_iterations:
             n_iter += 1
-            say(f"multiplier {lam:,.4g} CNY/t (iteration {n_iter})")
-            x, lb, u = evaluate(lam)
+            x, lb, u, solved = evaluate(lam)
             if x is None:
                 stopped = "a block has no solution"
                 break
+            warm = with_slack(x)
             best_lb = max(best_lb, lb)
             meets = s_col < 0 or u >= rhs - _ABS_TOL
+            offer(x, cost_of(x))  # every iterate is feasible with the target slack
             if meets:
                 hi_x, lam_hi = x, lam
-                ub = cost_of(x)
-                if ub < best_ub:
-                    best_ub, best_x = ub, with_slack(x)
             else:
                 lo_x, lam_lo = x, lam
-                if lam >= penalty:  # the target cannot be met: the penalised optimum
-                    ub = cost_of(x)
-                    if ub < best_ub:
-                        best_ub, best_x = ub, with_slack(x)
+                if lam >= penalty and solved:
+                    proven_unreachable = True
             rep = repair()
-            if rep is not None and rep[1] < best_ub:
-                best_ub, best_x = rep[1], with_slack(rep[0])
-            rep = restricted()
-            if rep is not None and rep[1] < best_ub:
-                best_ub, best_x = rep[1], with_slack(rep[0])
+            if rep is not None:
+                offer(*rep)
+            if left() is None or left() > 0.1:
+                rep = restricted()
+                if rep is not None:
+                    offer(*rep)
+            history.append({k: (float(v) if np.isfinite(v) else None) for k, v in
+                            (("multiplier", lam), ("bound", lb), ("utilised", u),
+                             ("incumbent", best_ub))})
+            say(f"multiplier {lam:,.4g} CNY/t (iteration {n_iter})", "iterate",
+                incumbent=best_ub, bound=best_lb, gap=gap_now(), iteration=n_iter,
+                multiplier=lam)
             if np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9):
                 break
-            if limit is not None and time.perf_counter() - t_start >= float(limit):
+            if deadline is not None and time.perf_counter() >= deadline - 0.05:
                 stopped = "time limit"
                 break
-            if meets and lam == 0.0:
+            if meets and lam == 0.0 and solved:
                 break  # the target is not binding: x is the blocks' own optimum
             if hi_x is None:
-                lam = penalty if lam == 0.0 else min(penalty, max(lam * 16.0, 1.0))
                 if lam_lo >= penalty:
                     break
                 # first step from 0: try a moderate price before the penalty itself
-                if lam_lo == 0.0:
-                    lam = min(penalty, 100.0)
+                lam = min(penalty, 100.0) if lam_lo == 0.0 else min(penalty, max(lam * 16.0, 1.0))
                 continue
             if lam_hi - lam_lo <= 1e-6 * max(1.0, lam_hi):
                 break
@@ -516,21 +597,31 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         runner.close()
 
     total_s = time.perf_counter() - t_start
-    proven = (best_ub - best_lb) / max(abs(best_ub), 1e-9) if np.isfinite(best_ub) else np.nan
+    proven = gap_now()
     info.update({"time_s": solver_s, "gap": float(proven), "bound": float(best_lb),
                  "multiplier": float(lam_hi if hi_x is not None else lam_lo),
+                 "multipliers": [float(lam_hi if hi_x is not None else lam_lo)],
                  "n_iterations": n_iter, "n_solves": n_iter * len(blocks), "wall_s": total_s,
-                 "termination": stopped or "gap reached"})
+                 "iterations": history,
+                 "termination": stopped or ("gap reached" if proven <= gap_goal + 1e-12
+                                            else "iterations")})
     if best_x is None:
         return empty_result(scenario, net, "cost", SolveStatus.ERROR, info,
                             f"decomposed solve found no solution ({stopped})")
     short = rhs - float(a @ best_x) if s_col >= 0 else 0.0
-    if short > _ABS_TOL + 1e-6 * abs(rhs):
+    if short > _ABS_TOL + 1e-6 * abs(rhs) and proven_unreachable:
         status = SolveStatus.TARGET_UNREACHABLE
-    elif np.isfinite(proven) and proven <= gap_goal + 1e-12:
+    elif np.isfinite(proven) and proven <= gap_goal + 1e-12 and short <= _ABS_TOL + 1e-6 * abs(
+            rhs):
         status = SolveStatus.OPTIMAL
     else:
         status = SolveStatus.FEASIBLE
-    message = "" if status == SolveStatus.OPTIMAL else \
-        f"stopped ({stopped or 'iterations'}); proven relative gap {proven:.4g}"
+    if status == SolveStatus.OPTIMAL:
+        message = ""
+    else:
+        message = (f"stopped ({stopped or 'iterations'}); proven relative gap {proven:.4g}"
+                   if np.isfinite(proven) else f"stopped ({stopped or 'iterations'}); no bound")
+        if status == SolveStatus.FEASIBLE and short > _ABS_TOL + 1e-6 * abs(rhs):
+            message += (f"; the best plan found misses the target by {short:,.0f} t/a "
+                        "(not proven unreachable)")
     return result_from_solution(scenario, net, form, best_x, status, info, message)

@@ -37,6 +37,7 @@ from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_target
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import Formulation, build, with_objective, with_row
+from parkflow.solvers.heuristic import greedy_start
 from parkflow.solvers.solution import (
     ABS_TOL_T_PER_A,
     clean_solution,
@@ -109,8 +110,8 @@ def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock
                 ) -> tuple[BackendResult, str]:
     """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
     model, lay = form.model, form.layout
-    if start is None:
-        start = trivial_start(form, network)
+    if start is None:  # issue 13: the greedy heuristic's plan (else the no-action start)
+        start = greedy_start(form, network, fallback=trivial_start(form, network))
     res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
     runs.append(res)
     if res.x is None:

@@ -409,3 +409,87 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
                      f"{n_enterprises} enterprises in "
                      f"{n_parks} parks, seed {seed}. Plausible, not real, plants."),
     )
+
+
+def greedy_rates(scenario: Scenario) -> tuple[float, float]:
+    """Estimated utilisation rates of a scenario's first target: least-cost and reachable.
+
+    A greedy pass over the candidate network (:func:`parkflow.network.candidate_links`): links
+    are taken in ascending order of their cost per unit at full use (unit cost + annualised fixed
+    cost / bound) while that is negative — an estimate of the least-cost plan *without* the
+    target — then every remaining link of a target material is taken (an estimate of the best
+    reachable rate). Each taken link carries what its source and its use have left. Stock draws
+    are ignored (rate = utilised / generated).
+
+    Returns
+    -------
+    least_cost, reachable : float
+        Rates, 0-1.
+    """
+    from parkflow.network import candidate_links
+
+    net = candidate_links(scenario)
+    lk, src, snk = net.links, net.sources, net.sinks
+    mats = set(scenario.targets[0].materials) if scenario.targets else set()
+    in_src = src["material"].isin(list(mats)).to_numpy()
+    generated = float(src["generated"].to_numpy(float)[in_src].sum())
+    if generated <= 0 or not len(lk):
+        return 0.0, 0.0
+    s = src.index.get_indexer(lk["source_id"])
+    u = snk.index.get_indexer(lk["use_id"])
+    eta = lk["efficiency"].to_numpy(float)
+    unit = (lk["transport_cny_per_unit"] + lk["purification_cny_per_unit"]
+            - eta * lk["value_cny_per_unit"] - lk["disposal_cny_per_unit"]).to_numpy(float)
+    bound = lk["bound"].to_numpy(float)
+    score = unit + lk["fixed_cny_per_a"].to_numpy(float) / np.maximum(bound, 1e-9)
+    in_t = lk["material"].isin(list(mats)).to_numpy()
+    left_s = src["generated"].to_numpy(float).copy()
+    left_u = snk["capacity"].to_numpy(float).copy()
+    used = 0.0
+    order = np.argsort(score, kind="stable")
+
+    def take(i: int) -> float:
+        q = max(0.0, min(left_s[s[i]], left_u[u[i]] / max(eta[i], 1e-9), bound[i]))
+        left_s[s[i]] -= q
+        left_u[u[i]] -= q * eta[i]
+        return q if in_t[i] else 0.0
+
+    for i in order[score[order] < 0]:  # one step per link: a few 10,000 at most
+        used += take(int(i))
+    least = used / generated
+    for i in order[in_t[order]]:
+        used += take(int(i))
+    return least, used / generated
+
+
+def with_tightness(scenario: Scenario, tightness: float) -> Scenario:
+    """The scenario with its first target's rate set ``tightness`` above its least-cost rate.
+
+    The least-cost plan without the target then misses the target by about ``tightness``
+    (0.1 = 10 percentage points): the rate is :func:`greedy_rates`' least-cost estimate +
+    ``tightness``, capped a quarter of the way (at least 1 point) below the estimated reachable
+    rate, so the target stays reachable with room to choose. ``tightness <= 0`` returns the
+    scenario unchanged (the default 78 % target, which the least-cost plan usually meets: the
+    "easy" family of docs/performance.md).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        E.g. from :func:`generate_scenario`.
+    tightness : float
+        Margin, 0-1.
+
+    Returns
+    -------
+    Scenario
+    """
+    from dataclasses import replace
+
+    if tightness <= 0 or not scenario.targets:
+        return scenario
+    least, reach = greedy_rates(scenario)
+    headroom = max(0.01, 0.25 * (reach - least))  # keep the target clear of the reachable rate
+    rate = float(np.clip(min(least + tightness, reach - headroom), 0.0, 1.0))
+    rate = float(np.floor(rate * 1000) / 1000)  # three decimals: a readable target
+    first = replace(scenario.targets[0], rate=rate)
+    return replace(scenario, targets=(first, *scenario.targets[1:]))

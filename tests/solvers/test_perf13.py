@@ -1,0 +1,97 @@
+"""Issue 13 behaviour: binding targets, time limits, progress events, the watchdog, tightness."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from parkflow.solvers import backends
+from parkflow.solvers.api import solve
+from parkflow.solvers.decompose import solve_decomposed
+from parkflow.solvers.progress import PHASES, ProgressEvent
+from parkflow.studies.generate import generate_scenario, greedy_rates, with_tightness
+
+
+@pytest.fixture(scope="module")
+def binding():
+    """A small generated province whose target the least-cost plan misses."""
+    return with_tightness(generate_scenario(60, 3, seed=1), 0.04)
+
+
+def test_tightness_sets_the_target_above_the_least_cost_rate(binding) -> None:
+    least, reach = greedy_rates(binding)
+    rate = binding.targets[0].rate
+    assert least < rate < reach
+    assert rate == pytest.approx(min(least + 0.04, reach - max(0.01, (reach - least) / 4)),
+                                 abs=1e-3)
+    assert with_tightness(binding, 0.0) is binding
+
+
+def test_decompose_on_a_binding_case_gives_the_full_optimum(binding) -> None:
+    full = solve(binding, gap=1e-6, time_limit_s=120, baseline=False, strategy="full")
+    dec = solve_decomposed(binding, gap=1e-6, time_limit_s=120, jobs=1, cover=None)
+    assert full.status.value == "optimal"
+    assert dec.status.value in ("optimal", "feasible")
+    assert dec.solver["n_iterations"] > 1  # the target binds: more than λ = 0
+    assert dec.solver["multipliers"][0] > 0
+    p, d = full.objective["total_cny_per_a"], dec.objective["total_cny_per_a"]
+    assert abs(d - p) <= 1e-4 * abs(p) + 1.0
+    assert dec.targets["met"].all()
+    assert dec.solver["bound"] <= p + 1e-6 * abs(p)
+
+
+@pytest.mark.parametrize("strategy", ["full", "decompose"])
+def test_time_limit_returns_feasible_not_error(binding, strategy: str) -> None:
+    res = solve(binding, gap=0.0, time_limit_s=0.05, baseline=False, strategy=strategy)
+    assert res.status.value in ("feasible", "optimal")
+    assert res.status.has_solution
+    assert res.solver["time_limit_s"] == 0.05
+
+
+def test_decompose_time_limit_keeps_the_start_at_worst(binding) -> None:
+    res = solve_decomposed(binding, gap=0.0, time_limit_s=0.01, jobs=1)
+    assert res.status.value in ("feasible", "optimal")
+    assert np.isfinite(res.objective["total_cny_per_a"])
+    assert res.solver["iterations"]  # one entry per multiplier tried
+
+
+def test_progress_events_arrive_in_order(binding) -> None:
+    events: list[str] = []
+    solve(binding, gap=1e-3, time_limit_s=60, strategy="decompose", progress=events.append)
+    assert all(isinstance(e, str) for e in events)  # old text callbacks keep working
+    assert all(isinstance(e, ProgressEvent) for e in events)
+    phases = [e.phase for e in events]
+    assert phases[0] == "network" and phases[-1] == "done"
+    rank = [PHASES.index(p) for p in phases]
+    assert rank == sorted(rank)
+    its = [e for e in events if e.phase == "iterate"]
+    assert [e.iteration for e in its] == list(range(1, len(its) + 1))
+    assert all(b.elapsed_s >= a.elapsed_s for a, b in zip(events, events[1:], strict=False))
+    assert np.isfinite(its[-1].incumbent)
+    assert events[-1].as_dict()["phase"] == "done"
+
+
+def test_watchdog_returns_the_start_when_the_solver_overruns(monkeypatch) -> None:
+    import scipy.sparse as sp
+    from ortools.math_opt.core.python import solver as core_solver
+
+    def deaf(*args, **kwargs):  # a solver that ignores its limit and the interrupter
+        time.sleep(3.0)
+        raise RuntimeError("should have been abandoned")
+
+    monkeypatch.setattr(core_solver, "solve", deaf)
+    monkeypatch.setattr(backends, "WATCHDOG_GRACE_S", 0.1)
+    model = backends.SparseModel(
+        A=sp.csr_matrix(np.array([[1.0, 1.0]])), row_names=np.array(["r"], dtype=object),
+        row_lower=np.array([-np.inf]), row_upper=np.array([1.5]),
+        col_names=np.array(["x", "y"], dtype=object), col_lower=np.zeros(2),
+        col_upper=np.array([1.0, 9.0]), integer=np.array([True, False]),
+        c=np.array([-2.0, -1.0]))
+    t0 = time.perf_counter()
+    res = backends.solve_model(model, "highs", time_limit_s=0.1, check=False,
+                               start=np.zeros(2))
+    assert time.perf_counter() - t0 < 2.0
+    assert res.status == "feasible" and res.limit == "time"
+    np.testing.assert_array_equal(res.x, np.zeros(2))
