@@ -35,8 +35,9 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     """Write the neutral problem (links, sources, uses, meta) that the baselines read.
 
     Taken from parkflow's candidate network, so all three solve the same model: unit cost per
-    unit sent = transport + purification − value × efficiency − disposal (SPEC §4); the fixed
-    cost is the link's annualised fixed cost; the bound is the network's tight big-M.
+    unit sent = transport + purification − value × efficiency − disposal (docs/model.md,
+    "Objective `cost`"); the fixed cost is the link's annualised fixed cost; the bound is the
+    network's tight big-M.
     """
     import numpy as np
     import pandas as pd

@@ -8,7 +8,7 @@ PROBLEM_DIR holds the neutral problem that bench.py exported from parkflow's can
 (``links.parquet, sources.parquet, uses.parquet, meta.json``). Prints one JSON line:
 ``build_s, solve_s, objective, status, gap, peak_rss_mb``.
 
-The model (SPEC §4, the first target only, scope all):
+The model (docs/model.md, the first target only, scope all):
 
     min  Σ_l c_l f_l + Σ_l F_l b_l + P s
     s.t. Σ_{l ∈ out(k)} f_l − d_k ≤ G_k                   supply_limit[k]

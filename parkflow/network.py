@@ -1,4 +1,6 @@
-"""The candidate network: which supply could go to which use, by which mode (SPEC §3).
+"""The candidate network: which supply could go to which use, by which mode.
+
+The rules are those of docs/model.md, "Candidate links".
 
 :func:`candidate_links` turns a :class:`~parkflow.models.scenario.Scenario` into a
 :class:`CandidateNetwork`:
@@ -13,7 +15,7 @@
 * ``graph`` — an ``nx.MultiDiGraph``: enterprises as nodes, each candidate link an edge keyed by
   its ``link_id`` and carrying the link's columns as attributes.
 
-Rules (SPEC §3): the route accepts the material; heat: source temperature ≥ the sink's minimum
+Rules: the route accepts the material; heat: source temperature ≥ the sink's minimum
 (the use's ``min_temperature_c``, else the route's) + the route's ΔT; hydrogen: purity ≥ the
 minimum (the use's ``min_purity``, else the route's), or — when the route has
 ``purification_cny_per_unit`` — allowed at that extra cost per unit; one candidate per mode that
@@ -434,7 +436,7 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
 
 
 def candidate_links(scenario: Scenario) -> CandidateNetwork:
-    """Build the candidate network of a scenario (SPEC §3).
+    """Build the candidate network of a scenario (docs/model.md, "Candidate links").
 
     Parameters
     ----------

@@ -223,7 +223,8 @@ def test_each_scenario_has_a_readme_and_is_listed(name):
 
 
 def test_panzhihua_target_is_out_of_reach_with_todays_outlets(scenarios):
-    # high-Ti slag has only low-value outlets (DOMAIN §3): 78 % cannot be reached by capacity
+    # high-Ti slag has only low-value outlets (docs/sources.md 17): 78 % cannot be reached by
+    # capacity
     sc = scenarios["panzhihua-vti"]
     generated, utilisable = _max_bulk_utilisation(sc)
     assert utilisable < 0.78 * generated

@@ -1,4 +1,4 @@
-"""The candidate network: rules of SPEC §3 on hand-placed plants."""
+"""The candidate network: rules of docs/model.md, "Candidate links", on hand-placed plants."""
 
 from __future__ import annotations
 

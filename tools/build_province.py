@@ -1,17 +1,19 @@
 """Build the bundled scenario ``scenarios/sichuan-province`` — deterministic and seeded.
 
 Thirteen real Sichuan parks (``tools/data/sichuan_parks.csv``, a copy of
-shared/data/sichuan_parks.csv, DOMAIN.md §5) each get a *recipe*: which plant types the park
+shared/data/sichuan_parks.csv, docs/sources.md 44) each get a *recipe*: which plant types the park
 holds and how many (from the park's main industries in that file). Every plant is then drawn
 with a seeded generator:
 
 * position: the park point plus a normal offset (σ = 1.5 km), clipped to 4 km;
 * size: log-uniform between the sector's ``size_low`` and ``size_high`` (:data:`SECTORS`);
 * quantities: size × the sector's coefficients (:data:`STREAMS`), rounded to three significant
-  figures. The coefficients come from DOMAIN.md §3 where it has one (PG 4.8 t/t P2O5, steel slag
+  figures. The coefficients come from docs/sources.md where it has one (PG 4.8 t/t P2O5, steel slag
   12 % of steel, Ti-gypsum 5 t/t TiO2, 25.2 kg H2/t NaOH, gypsum retarder 5 % of cement,
   admixture ≤ 20 % of cement for P·O, …) and are marked as estimates otherwise; each row's
-  ``note`` column says which.
+  ``note`` column says which. (The notes still cite DOMAIN §n, the team's fact sheet: they are
+  written into the bundled scenario, whose bytes tests/test_bundled.py pins; the items of
+  docs/sources.md hold the same facts.)
 
 The same seed gives the same files byte for byte. Usage::
 

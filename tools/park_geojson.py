@@ -1,9 +1,10 @@
 """Write a scenario's ``parks.geojson``: one plausible polygon per park, covering its plants.
 
 The polygons are estimates (no official boundaries were retrieved): an irregular 12-gon around the
-park point of ``tools/data/sichuan_parks.csv`` (a copy of shared/data/sichuan_parks.csv, DOMAIN.md
-§5), large enough to hold every enterprise of the park with a margin of ``margin_km``. The
-irregularity is seeded by the park id, so the same inputs always give the same file.
+park point of ``tools/data/sichuan_parks.csv`` (a copy of shared/data/sichuan_parks.csv,
+docs/sources.md 44), large enough to hold every enterprise of the park with a margin of
+``margin_km``. The irregularity is seeded by the park id, so the same inputs always give the same
+file.
 
 Usage::
 

@@ -2,7 +2,8 @@
 
 Every table cell parkflow reads — from a CSV file, a workbook, a DataFrame given in code, the
 catalogue's package data or a scenario override — goes through these functions, so "yes" means
-true and "60,000" means sixty thousand in every file (see docs/scenario-format.md, "Cells").
+true and "60,000" means sixty thousand in every file (see docs/scenario-format.md, "Files,
+encodings, rows").
 
 * Blank: an empty cell, whitespace, ``None``/NaN, and the texts ``nan``, ``NA``, ``#N/A``...
   in a number column.

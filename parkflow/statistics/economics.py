@@ -1,8 +1,8 @@
 """Economics: the objective's parts per link, and who pays and who earns.
 
-The allocation rule (docs/reporting.md, "Who pays, who earns"): the generator saves the disposal
-cost and pays transport and the link's fixed cost; the user earns the use value and pays the
-purification. The transfer price range ``[price_min, price_max]`` (CNY per unit shipped, user →
+The allocation rule (docs/reporting.md, "Economics: the allocation rule"): the generator saves the
+disposal cost and pays transport and the link's fixed cost; the user earns the use value and pays
+the purification. The transfer price range ``[price_min, price_max]`` (CNY per unit shipped, user →
 generator) leaves neither side worse off. All money in CNY/a.
 """
 

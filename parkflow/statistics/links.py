@@ -1,7 +1,7 @@
 """Link effects: flows, money and CO₂ per link, before and after, and the energy effects.
 
 Computed once from a :class:`~parkflow.models.result.Result` (and its baseline) in canonical units
-(t/a or GJ/a, CNY/a, t CO₂/a); the report translates them (docs/reporting.md, "Links" and
+(t/a or GJ/a, CNY/a, t CO₂/a); the report translates them (docs/reporting.md, "The tables" and
 "Effects").
 """
 

@@ -1,7 +1,7 @@
 """Utilisation indicators: the official comprehensive-utilisation rate per scope and category.
 
 :func:`utilisation_rate` is **the** rate formula: every table, summary, map and study that shows a
-rate calls it (docs/reporting.md, "The utilisation rate").
+rate calls it (docs/reporting.md, "Definitions").
 
 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量),
 i.e. ``rate = utilised / (generated + drawn)``, per statistics category and per scope

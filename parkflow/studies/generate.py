@@ -61,7 +61,7 @@ PROFILES: dict[str, dict[str, float]] = {
     "mixed": {},
 }
 
-#: Real parks (DOMAIN.md §5, shared/data/sichuan_parks.csv; coordinates ±5 km): used first.
+#: Real parks (docs/sources.md 44, tools/data/sichuan_parks.csv; coordinates ±5 km): used first.
 KNOWN_PARKS: tuple[tuple[str, str, str, float, float, str, str], ...] = (
     ("PZH-VTHT", "Panzhihua V-Ti Hi-tech Zone", "Panzhihua", 101.74, 26.55, "national",
      "vti_steel"),
@@ -121,12 +121,13 @@ SECTORS: dict[str, Sector] = {
 # (sector, kind, item, coefficient per size unit, unit, temperature_c, purity, min_temperature_c,
 #  min_purity). kind: supply (item = material), use (item = route), stock (years of output held).
 _STREAM_ROWS: list[tuple] = [
-    # steel: BF slag ~0.3 t/t iron (DOMAIN §3) × 0.9 t iron/t steel; steel slag 10-15 % of steel
+    # steel: BF slag ~0.3 t/t iron (docs/sources.md 18) × 0.9 t iron/t steel; steel slag 10-15 %
+    # of steel
     ("steel", "supply", "bf_slag", 0.27, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("steel", "supply", "steel_slag", 0.12, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("steel", "supply", "waste_heat", 0.6, "GJ/a", 350.0, np.nan, np.nan, np.nan),  # [E]
     ("steel", "use", "sinter_feed", 0.03, "t/a", np.nan, np.nan, np.nan, np.nan),  # [E]
-    # Panzhihua high-Ti BF slag: 3-4 Mt/a at ~6.5 Mt iron (DOMAIN §3) -> ~0.5 t/t steel
+    # Panzhihua high-Ti BF slag: 3-4 Mt/a at ~6.5 Mt iron (docs/sources.md 17, 49) -> ~0.5 t/t steel
     ("vti_steel", "supply", "vti_slag", 0.5, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("vti_steel", "supply", "steel_slag", 0.12, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("vti_steel", "supply", "waste_heat", 0.6, "GJ/a", 350.0, np.nan, np.nan, np.nan),
@@ -144,21 +145,23 @@ _STREAM_ROWS: list[tuple] = [
     # metal mine: tailings ~80 % of ore (excluded from the Sichuan KPI); paste backfill
     ("metal_mine", "supply", "tailings", 0.8, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("metal_mine", "use", "mine_backfill", 0.25, "t/a", np.nan, np.nan, np.nan, np.nan),
-    # phosphate: 4.5-5.0 t PG/t P2O5 (DOMAIN §3); sulphuric-acid plant steam ~3 GJ/t P2O5 [E]
+    # phosphate: 4.5-5.0 t PG/t P2O5 (docs/sources.md 15); sulphuric-acid plant steam ~3 GJ/t
+    # P2O5 [E]
     ("phosphate_chemicals", "supply", "phosphogypsum", 4.8, "t/a", np.nan, np.nan, np.nan,
      np.nan),
     ("phosphate_chemicals", "supply", "waste_heat", 3.0, "GJ/a", 250.0, np.nan, np.nan, np.nan),
     ("phosphate_chemicals", "stock", "phosphogypsum", 8.0, "t", np.nan, np.nan, np.nan, np.nan),
-    # TiO2 sulphate route: 3-15 t Ti-gypsum/t TiO2 (DOMAIN §3)
+    # TiO2 sulphate route: 3-15 t Ti-gypsum/t TiO2 (docs/sources.md 49)
     ("tio2_sulphate", "supply", "titanium_gypsum", 7.0, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("tio2_sulphate", "stock", "titanium_gypsum", 6.0, "t", np.nan, np.nan, np.nan, np.nan),
     ("tio2_sulphate", "use", "process_steam", 4.0, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # chlor-alkali: 25.2 kg H2/t NaOH (DOMAIN §3, derived); carbide-route PVC ~1.2 t slag/t PVC
+    # chlor-alkali: 25.2 kg H2/t NaOH (docs/sources.md 48, derived); carbide-route PVC ~1.2 t
+    # slag/t PVC
     # at ~0.75 t PVC/t NaOH [E]; evaporation steam ~2.5 GJ/t NaOH [E]
     ("chlor_alkali", "supply", "hydrogen", 0.0252, "t/a", np.nan, 0.999, np.nan, np.nan),
     ("chlor_alkali", "supply", "carbide_slag", 0.9, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("chlor_alkali", "use", "process_steam", 2.5, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # cement per t clinker: cement ~1.25 t; gypsum retarder ~4 % of cement (DOMAIN §3);
+    # cement per t clinker: cement ~1.25 t; gypsum retarder ~4 % of cement (docs/sources.md 49);
     # admixture 15-25 % of cement; raw-meal substitutes ~8 %; cooler/preheater heat 0.5 GJ/t [E]
     ("cement", "use", "cement_retarder", 0.05, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("cement", "use", "cement_admixture", 0.25, "t/a", np.nan, np.nan, np.nan, np.nan),
@@ -171,7 +174,7 @@ _STREAM_ROWS: list[tuple] = [
     ("road_contractor", "use", "road_base", 0.5, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("district_heating", "use", "district_heating", 1.0, "GJ/a", np.nan, np.nan, 90.0, np.nan),
     ("process_steam_user", "use", "process_steam", 1.0, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # ammonia: 178 kg H2/t NH3 (DOMAIN §3); by-product H2 may replace ~10 % of it [E]
+    # ammonia: 178 kg H2/t NH3 (docs/sources.md 48); by-product H2 may replace ~10 % of it [E]
     ("ammonia_methanol", "use", "hydrogen_feedstock", 0.0178, "t/a", np.nan, np.nan, np.nan,
      np.nan),
     ("ammonia_methanol", "use", "process_steam", 1.5, "GJ/a", np.nan, np.nan, 180.0, np.nan),
@@ -381,7 +384,7 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
     n_enterprises : int
         Number of plants (>= ``n_parks``).
     n_parks : int
-        Number of parks (>= 1). The first 13 are real Sichuan parks (DOMAIN.md §5) in a seeded
+        Number of parks (>= 1). The first 13 are real Sichuan parks (docs/sources.md 44) in a seeded
         order; more are placed 5-35 km from prefecture seats of the Basin and Panxi.
     seed : int
         Seed of the random generator; the same arguments give the same scenario.

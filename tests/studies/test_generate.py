@@ -62,7 +62,7 @@ def test_streams_use_catalogue_ids_and_positive_quantities(frames):
 
 
 def test_quantities_follow_the_sector_coefficients(frames):
-    """Phosphogypsum is 4.8 t per t P2O5 (DOMAIN §3) within the ±15 % jitter (4 sigma)."""
+    """Phosphogypsum is 4.8 t per t P2O5 (docs/sources.md 15) within the ±15 % jitter (4 sigma)."""
     ent = frames["enterprises"].set_index("id")
     pg = frames["supplies"][frames["supplies"]["material"] == "phosphogypsum"]
     ratio = pg["quantity"].to_numpy() / ent.loc[pg["enterprise"], "size"].to_numpy()
