@@ -46,9 +46,13 @@ Per-unit link parameters (CNY or t CO₂ per canonical unit leaving the source):
 * ``co2_avoided_t_per_unit`` — per delivered unit; ``co2_transport_t_per_unit`` — per unit sent;
 * ``bound = min(generated + drawable, capacity / efficiency)`` — the tight big-M of the link.
 
->>> import parkflow as pf  # doctest: +SKIP
->>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))  # doctest: +SKIP
->>> net.links[["from", "to", "material", "route", "mode", "distance_km"]].head()  # doctest: +SKIP
+>>> from parkflow.examples import tiny_park
+>>> net = candidate_links(tiny_park())
+>>> net.links[["from", "to", "route", "distance_km"]]
+        from  to             route  distance_km
+link_id
+L1        E1  E2  cement_admixture         10.0
+L2        E1  E3            bricks         20.0
 """
 
 from __future__ import annotations
@@ -452,10 +456,10 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
 
     Examples
     --------
-    >>> import parkflow as pf  # doctest: +SKIP
-    >>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))  # doctest: +SKIP
-    >>> sorted(net.links["mode"].unique())  # doctest: +SKIP
-    ['hydrogen_pipeline', 'steam_pipe', 'truck', ...]
+    >>> import parkflow as pf
+    >>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))
+    >>> sorted(net.links["mode"].unique())
+    ['hot_water_pipe', 'hydrogen_pipeline', 'rail', 'steam_pipe', 'truck', 'tube_trailer']
     """
     src, stock = _sources(scenario)
     snk = _sinks(scenario)

@@ -314,8 +314,10 @@ def load_overlay(path: str | Path) -> Scenario:
 
     Examples
     --------
-    >>> path = "scenarios/leshan-wutongqiao-variants/gypsum-board.yaml"
-    >>> sc = load_overlay(path)  # doctest: +SKIP
+    >>> from parkflow.io.bundled import scenarios_root
+    >>> sc = load_overlay(scenarios_root() / "leshan-wutongqiao-variants" / "gypsum-board.yaml")
+    >>> sc.name
+    'Leshan Wutongqiao 2025 + gypsum-board plant'
     """
     path = Path(path)
     file = str(path)

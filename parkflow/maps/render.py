@@ -119,8 +119,12 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
 
     Examples
     --------
-    >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
-    >>> write_map(sc, res, "map.html")              # doctest: +SKIP
+    >>> from parkflow.examples import tiny_park
+    >>> from parkflow.solvers.api import solve
+    >>> sc = tiny_park()
+    >>> m = render_map(sc, solve(sc), lang="en")
+    >>> type(m).__name__
+    'OfflineMap'
     """
     m = OfflineMap(tiles=None, control_scale=True, prefer_canvas=False)
     drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)

@@ -369,11 +369,10 @@ def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
 
     Examples
     --------
-    >>> from parkflow.io.overlay import load_overlay                            # doctest: +SKIP
-    >>> base = load_scenario("scenarios/leshan-wutongqiao")                  # doctest: +SKIP
-    >>> var = load_overlay("scenarios/leshan-wutongqiao-variants/gb.yaml")    # doctest: +SKIP
-    >>> cmp = compare(base, var, lang="en")                                  # doctest: +SKIP
-    >>> cmp.differences[cmp.differences.change == "added"]                   # doctest: +SKIP
+    >>> from parkflow.examples import tiny_park
+    >>> cmp = compare(tiny_park(), tiny_park(cap_e2=70.0), lang="en")  # L2 added in B
+    >>> cmp.differences[["from", "to", "change"]].to_dict("records")
+    [{'from': 'E1', 'to': 'E3', 'change': 'added'}, {'from': 'E1', 'to': 'E2', 'change': 'changed'}]
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")

@@ -397,8 +397,8 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
 
     Examples
     --------
-    >>> sc = generate_scenario(30, 3, seed=1)  # doctest: +SKIP
-    >>> len(sc.enterprises)                     # doctest: +SKIP
+    >>> sc = generate_scenario(30, 3, seed=1)
+    >>> len(sc.enterprises)
     30
     """
     from parkflow.io import scenario_from_frames
