@@ -50,4 +50,5 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'parkflow' has no attribute {name!r}")
+    msg = f"module 'parkflow' has no attribute {name!r}"
+    raise AttributeError(msg)

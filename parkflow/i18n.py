@@ -382,12 +382,14 @@ def label(key: str, lang: str = "zh", default: str | None = None) -> str:
         For a language other than zh or en.
     """
     if lang not in LANGS:
-        raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+        msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+        raise ValueError(msg)
     entry = LABELS.get(key)
     if entry is None:
         if default is not None:
             return default
-        raise KeyError(f"no label {key!r}")
+        msg = f"no label {key!r}"
+        raise KeyError(msg)
     return entry[lang]
 
 
@@ -501,7 +503,8 @@ def sector_name(sector_id: str, lang: str = "zh") -> str:
     'Coke oven gas'
     """
     if lang not in ("zh", "en"):
-        raise ValueError(f"language {lang!r} is not supported; use zh or en")
+        msg = f"language {lang!r} is not supported; use zh or en"
+        raise ValueError(msg)
     table = sector_table()
     key = str(sector_id)
     if key in table.index:
@@ -598,7 +601,8 @@ class Names:
     def __init__(self, lang: str, scenario: Scenario | None = None,
                  catalogue: Catalogue | None = None, sources: pd.DataFrame | None = None):
         if lang not in LANGS:
-            raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+            msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+            raise ValueError(msg)
         self.lang = lang
         self.catalogue = catalogue if catalogue is not None else getattr(scenario, "catalogue",
                                                                          None)

@@ -118,7 +118,7 @@ def test_the_graph_sees_imports():
     assert graph.has_edge("parkflow.network", "parkflow.geo")
 
 
-@pytest.mark.parametrize("snippet, expected", [
+@pytest.mark.parametrize(("snippet", "expected"), [
     ("from parkflow.models import scenario", {"parkflow.models", "parkflow.models.scenario"}),
     ("if TYPE_CHECKING:\n    import parkflow.maps\n", set()),
     ("def f():\n    import parkflow.maps\n", {"parkflow.maps"}),

@@ -25,7 +25,8 @@ def test_inverse_is_within_a_metre_across_sichuan():
 
 def test_outside_china_is_unchanged():
     lon, lat = wgs84_to_gcj02([2.35, 139.7], [48.85, 35.7])
-    assert lon.tolist() == [2.35, 139.7] and lat.tolist() == [48.85, 35.7]
+    assert lon.tolist() == [2.35, 139.7]
+    assert lat.tolist() == [48.85, 35.7]
     back = gcj02_to_wgs84([2.35], [48.85])
     assert back[0][0] == 2.35
 
@@ -98,4 +99,5 @@ def test_a_plant_in_vietnam_is_a_validation_error(tmp_path):
     files["enterprises.csv"] = files["enterprises.csv"].replace("104.05,30.62", "106.05,21.13")
     _, problems = validate(write_scenario(tmp_path / "s", files))
     (p,) = [p for p in problems if "outside China" in p.message]
-    assert p.row == 3 and p.column == "lon"
+    assert p.row == 3
+    assert p.column == "lon"

@@ -1,5 +1,7 @@
-"""One hardened YAML loader for everything parkflow reads: scenario.yaml, layout variants, sweep
-grids and the values of a workbook's ``scenario`` sheet.
+r"""One hardened YAML loader for everything parkflow reads.
+
+That is scenario.yaml, layout variants, sweep grids and the values of a workbook's ``scenario``
+sheet.
 
 PyYAML's ``safe_load`` already refuses to build Python objects, but it silently keeps the last of
 two equal keys (a second ``targets:`` block drops the first), lets a few hundred bytes of aliases
@@ -15,7 +17,7 @@ refuses all of these with a :class:`~parkflow.errors.ScenarioError` whose
 * Python tags (``!!python/object``, ``!!python/name`` …) and any other tag outside YAML's core
   schema.
 
->>> load_yaml("a: 1\\nb: [x, y]\\n", "demo.yaml")
+>>> load_yaml("a: 1\nb: [x, y]\n", "demo.yaml")
 {'a': 1, 'b': ['x', 'y']}
 """
 
@@ -65,18 +67,26 @@ def _check_graph(root: Node, max_nodes: int) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
-            raise _Refused("an alias refers to the node that contains it (a recursive alias)",
+            msg = "an alias refers to the node that contains it (a recursive alias)"
+            raise _Refused(msg,
                            _line(node), fix="remove the alias or copy the values it stands for")
         if depth > MAX_DEPTH:
-            raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", _line(node))
+            msg = f"nesting deeper than {MAX_DEPTH} levels"
+            raise _Refused(msg, _line(node))
         tag = node.tag or ""
         if tag.startswith(_CORE + "python/"):
-            raise _Refused(f"Python tags ({tag.replace(_CORE, '!!')}) are not allowed: parkflow "
-                           "never builds Python objects from a scenario file", _line(node),
+            msg = (
+                f"Python tags ({tag.replace(_CORE, '!!')}) are not allowed: parkflow "
+                           "never builds Python objects from a scenario file"
+            )
+            raise _Refused(msg, _line(node),
                            fix="remove the tag and write the plain value")
         if tag.startswith("tag:") and tag not in _ALLOWED_TAGS or tag.startswith("!"):
-            raise _Refused(f"the tag {tag.replace(_CORE, '!!')} is not allowed (only plain YAML "
-                           "values: text, numbers, true/false, lists and mappings)", _line(node),
+            msg = (
+                f"the tag {tag.replace(_CORE, '!!')} is not allowed (only plain YAML "
+                           "values: text, numbers, true/false, lists and mappings)"
+            )
+            raise _Refused(msg, _line(node),
                            fix="remove the tag")
         open_nodes.add(key)
         total = 1
@@ -88,8 +98,11 @@ def _check_graph(root: Node, max_nodes: int) -> None:
                 total += visit(k, depth + 1) + visit(v, depth + 1)
         open_nodes.discard(key)
         if total > max_nodes:
-            raise _Refused(f"the document expands to more than {max_nodes:,} values (aliases "
-                           "that repeat aliases: a YAML 'billion laughs' bomb?)", _line(node),
+            msg = (
+                f"the document expands to more than {max_nodes:,} values (aliases "
+                           "that repeat aliases: a YAML 'billion laughs' bomb?)"
+            )
+            raise _Refused(msg, _line(node),
                            fix="write the values out instead of nesting aliases")
         sizes[key] = total
         return total
@@ -111,8 +124,11 @@ class _Loader(yaml.SafeLoader):
             except TypeError:  # unhashable: SafeLoader reports it below
                 continue
             if first != -1:
-                raise _Refused(f"the key '{key}' is given twice in one mapping (first on line "
-                               f"{first}); YAML would silently keep only the last",
+                msg = (
+                    f"the key '{key}' is given twice in one mapping (first on line "
+                               f"{first}); YAML would silently keep only the last"
+                )
+                raise _Refused(msg,
                                _line(key_node), fix="merge the two blocks into one")
             seen[key] = _line(key_node)
         return super().construct_mapping(node, deep=deep)

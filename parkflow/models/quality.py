@@ -1,5 +1,8 @@
-"""The quality rule that joins a by-product supply to a use, used by the candidate network
-(docs/model.md, "Candidate links") and by the validation of hand-written links."""
+"""The quality rule that joins a by-product supply to a use.
+
+Used by the candidate network (docs/model.md, "Candidate links") and by the validation of
+hand-written links.
+"""
 
 from __future__ import annotations
 

@@ -64,6 +64,7 @@ class Reduction:
     exact: bool = True
 
     def __str__(self) -> str:
+        """One line: how many links each rule dropped."""
         parts = ", ".join(f"{k} {v:,}" for k, v in self.dropped.items())
         return (f"{self.n_before:,} → {self.n_after:,} candidate links ({parts}; "
                 f"{'exact' if self.exact else 'heuristic'})")

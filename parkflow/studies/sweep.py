@@ -174,7 +174,8 @@ def load_plan(path: str | Path) -> SweepPlan:
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"grid file {path} not found")
+        msg = f"grid file {path} not found"
+        raise FileNotFoundError(msg)
     spec = load_yaml_file(path)
     return plan_from_dict(spec, where=str(path))
 
@@ -217,7 +218,8 @@ def check_parameters(scenario: Scenario, names: Iterable[str], where: str = "gri
 def _scale(value: Any, name: str) -> float:
     x = float(value)
     if not math.isfinite(x) or x < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        msg = f"{name} must be a finite number >= 0, got {value!r}"
+        raise ValueError(msg)
     return x
 
 
@@ -274,7 +276,8 @@ def apply_parameters(scenario: Scenario, params: dict[str, Any]) -> Scenario:
         elif head == "mode":
             x = float(value)
             if parts[2] in ("reach_km", "detour") and not x > 0:
-                raise ValueError(f"{name} must be > 0, got {value!r}")
+                msg = f"{name} must be > 0, got {value!r}"
+                raise ValueError(msg)
             set_mode(parts[1], parts[2], x)
         elif head == "reach_scale":
             x = _scale(value, name)
@@ -296,11 +299,13 @@ def apply_parameters(scenario: Scenario, params: dict[str, Any]) -> Scenario:
         elif head in ("target_rate", "target"):
             x = float(value)
             if not 0.0 <= x <= 1.0:
-                raise ValueError(f"{name} must lie between 0 and 1, got {value!r}")
+                msg = f"{name} must lie between 0 and 1, got {value!r}"
+                raise ValueError(msg)
             targets = [replace(t, rate=x) if head == "target_rate" or t.id == parts[1] else t
                        for t in targets]
         else:
-            raise ValueError(f"unknown parameter {name!r}")
+            msg = f"unknown parameter {name!r}"
+            raise ValueError(msg)
     catalogue = replace(cat, routes=routes, modes=modes, materials=materials)
     return scenario.replace(catalogue=catalogue, uses=uses, supplies=supplies,
                             targets=tuple(targets), mode_overrides=overrides)

@@ -91,9 +91,11 @@ def _number(value: Any, name: str, low: float, high: float) -> float | None:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise WorkspaceError(f"{name} must be a number") from None
+        msg = f"{name} must be a number"
+        raise WorkspaceError(msg) from None
     if not low <= v <= high:
-        raise WorkspaceError(f"{name} must lie between {low:g} and {high:g}")
+        msg = f"{name} must lie between {low:g} and {high:g}"
+        raise WorkspaceError(msg)
     return v
 
 
@@ -201,16 +203,19 @@ def create_app(workspace: str | Path, initial: str | None = None,
         if body.get("bundled"):
             name = str(body["bundled"])
             if name not in pf.bundled_scenarios():
-                raise WorkspaceError(f"no bundled scenario {name!r}")
+                msg = f"no bundled scenario {name!r}"
+                raise WorkspaceError(msg)
             path, origin = pf.bundled_scenario_path(name), f"bundled:{name}"
         elif body.get("folder"):
             rel = str(body["folder"])
             path = ws.inside(rel)
             if "projects" in path.relative_to(ws.root).parts[:1] or not path.exists():
-                raise WorkspaceError(f"no scenario {rel!r} in the workspace")
+                msg = f"no scenario {rel!r} in the workspace"
+                raise WorkspaceError(msg)
             origin = f"folder:{rel}"
         else:
-            raise WorkspaceError("give `bundled` or `folder`")
+            msg = "give `bundled` or `folder`"
+            raise WorkspaceError(msg)
         pid, problems = ws.open_scenario(path, origin)
         return {"project": pid, "problems": problems}
 
@@ -218,7 +223,8 @@ def create_app(workspace: str | Path, initial: str | None = None,
     async def upload(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
         name = Path(file.filename or "upload.xlsx").name
         if not name.lower().endswith(".xlsx"):
-            raise WorkspaceError("upload an .xlsx workbook")
+            msg = "upload an .xlsx workbook"
+            raise WorkspaceError(msg)
         limit = int(max_upload_mb * 1024 * 1024)
         data = bytearray()
         while chunk := await file.read(1 << 20):
@@ -261,12 +267,14 @@ def create_app(workspace: str | Path, initial: str | None = None,
         work = ws.project_dir(pid) / "work.xlsx"
         if body.get("tables"):
             if not isinstance(body["tables"], dict):
-                raise WorkspaceError("tables must be a mapping of table name to columns/rows")
+                msg = "tables must be a mapping of table name to columns/rows"
+                raise WorkspaceError(msg)
             write_tables(work, body["tables"])
         if body.get("settings"):
             s = dict(body["settings"])
             if s.get("objective") not in (None, *OBJECTIVES):
-                raise WorkspaceError(f"objective must be one of {', '.join(OBJECTIVES)}")
+                msg = f"objective must be one of {', '.join(OBJECTIVES)}"
+                raise WorkspaceError(msg)
             s["time_limit_s"] = _number(s.get("time_limit_s"), "time limit", 1, 86400)
             s["gap"] = _number(s.get("gap"), "gap", 0, 1)
             for t in s.get("targets") or []:
@@ -281,10 +289,12 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def solve_options(body: dict[str, Any]) -> dict[str, Any]:
         objective = body.get("objective") or None
         if objective not in (None, *OBJECTIVES):
-            raise WorkspaceError(f"objective must be one of {', '.join(OBJECTIVES)}")
+            msg = f"objective must be one of {', '.join(OBJECTIVES)}"
+            raise WorkspaceError(msg)
         lang = body.get("lang", "zh")
         if lang not in ("zh", "en"):
-            raise WorkspaceError("lang must be zh or en")
+            msg = "lang must be zh or en"
+            raise WorkspaceError(msg)
         return {"objective": objective, "lang": lang,
                 "time_limit_s": _number(body.get("time_limit_s"), "time limit", 1, 86400),
                 "gap": _number(body.get("gap"), "gap", 0, 1),
@@ -310,7 +320,8 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def save_variant(pid: str, body: dict[str, Any]) -> dict[str, Any]:
         name = str(body.get("name") or "").strip()
         if not name:
-            raise WorkspaceError("give the variant a name")
+            msg = "give the variant a name"
+            raise WorkspaceError(msg)
         vid, problems = ws.save_variant(pid, name[:200])
         return {"variant": vid, "problems": problems, "variants": ws.variants(pid)}
 
@@ -335,23 +346,27 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def job(jid: str) -> dict[str, Any]:
         q = jobs()
         if jid not in q.jobs:
-            raise WorkspaceError(f"no job {jid!r}")
+            msg = f"no job {jid!r}"
+            raise WorkspaceError(msg)
         return q.jobs[jid].as_dict(q.position(q.jobs[jid]))
 
     @app.post("/api/jobs/{jid}/cancel")
     def cancel(jid: str) -> dict[str, Any]:
         q = jobs()
         if jid not in q.jobs:
-            raise WorkspaceError(f"no job {jid!r}")
+            msg = f"no job {jid!r}"
+            raise WorkspaceError(msg)
         return q.cancel(jid).as_dict()
 
     # -- files ------------------------------------------------------------------------------------
     def output_file(pid: str, kind: str, rid: str, name: str) -> Path:
         if kind not in ("runs", "compares") or name not in RUN_FILES:
-            raise WorkspaceError("no such file")
+            msg = "no such file"
+            raise WorkspaceError(msg)
         path = ws.inside(ws.project_dir(pid) / kind / check_id(rid) / name)
         if not path.is_file():
-            raise FileNotFoundError(f"{name} is not there (yet)")
+            msg = f"{name} is not there (yet)"
+            raise FileNotFoundError(msg)
         return path
 
     @app.get("/files/{pid}/{kind}/{rid}/{name}")
@@ -366,7 +381,8 @@ def create_app(workspace: str | Path, initial: str | None = None,
     @app.get("/files/{pid}/{which}.xlsx")
     def workbook(pid: str, which: str) -> FileResponse:
         if which not in ("base", "work"):
-            raise WorkspaceError("no such workbook")
+            msg = "no such workbook"
+            raise WorkspaceError(msg)
         name = f"{ws.meta(pid).get('id', pid)}-{which}.xlsx"
         return FileResponse(ws.project_dir(pid) / f"{which}.xlsx", filename=name)
 
@@ -378,10 +394,12 @@ def create_app(workspace: str | Path, initial: str | None = None,
     @app.get("/files/{pid}/{kind}/{rid}.zip")
     def zipped(pid: str, kind: str, rid: str) -> Response:
         if kind not in ("runs", "compares"):
-            raise WorkspaceError("no such folder")
+            msg = "no such folder"
+            raise WorkspaceError(msg)
         folder = ws.inside(ws.project_dir(pid) / kind / check_id(rid))
         if not folder.is_dir():
-            raise FileNotFoundError("no such run")
+            msg = "no such run"
+            raise FileNotFoundError(msg)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(folder.iterdir()):

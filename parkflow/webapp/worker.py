@@ -79,7 +79,8 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
                       progress=lambda text: say("phase", f"solve: {text}"))
     figures = key_figures(result)
     if not result.status.has_solution:
-        raise RuntimeError(f"{result.status.value}: {result.message}")
+        msg = f"{result.status.value}: {result.message}"
+        raise RuntimeError(msg)
     say("phase", "report")
     _deps.write_reports(scenario, result, out, lang=lang, formats=("md", "html", "xlsx"))
     say("phase", "map")
@@ -105,7 +106,8 @@ def compare_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     cmp = _deps.compare(a, b, lang=params.get("lang", "zh"), **kwargs)
     for sc, res in ((a, cmp.result_a), (b, cmp.result_b)):
         if not res.status.has_solution:
-            raise RuntimeError(f"{sc.name}: {res.status.value}. {res.message}")
+            msg = f"{sc.name}: {res.status.value}. {res.message}"
+            raise RuntimeError(msg)
     say("phase", "files")
     cmp.write(out, merge=True)
     rows = []

@@ -57,7 +57,8 @@ def new_id(text: str = "") -> str:
 def check_id(ident: str) -> str:
     """Return ``ident`` when it is a well-formed id, else raise :class:`WorkspaceError`."""
     if not isinstance(ident, str) or not ID_RE.match(ident):
-        raise WorkspaceError(f"not a valid id: {ident!r}")
+        msg = f"not a valid id: {ident!r}"
+        raise WorkspaceError(msg)
     return ident
 
 
@@ -138,7 +139,8 @@ def write_tables(workbook: Path, tables: dict[str, Any]) -> None:
     wb = openpyxl.load_workbook(workbook)
     for table, data in tables.items():
         if table not in TABLES:
-            raise WorkspaceError(f"unknown table {table!r}; editable: {', '.join(TABLES)}")
+            msg = f"unknown table {table!r}; editable: {', '.join(TABLES)}"
+            raise WorkspaceError(msg)
         columns = [str(c) for c in data.get("columns", [])]
         rows = data.get("rows", [])
         sheet = _sheet_for(wb, table)
@@ -151,7 +153,8 @@ def write_tables(workbook: Path, tables: dict[str, Any]) -> None:
         ws.append(columns)
         for row in rows:
             if not isinstance(row, list):
-                raise WorkspaceError(f"{table}: each row must be a list of cells")
+                msg = f"{table}: each row must be a list of cells"
+                raise WorkspaceError(msg)
             ws.append([coerce(v) for v in row[:len(columns)]])
     _atomic_save(wb, workbook)
 
@@ -296,14 +299,16 @@ class Workspace:
         """``path`` resolved; :class:`WorkspaceError` when it lies outside the workspace."""
         p = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
         if p != self.root and self.root not in p.parents:
-            raise WorkspaceError("that path lies outside the workspace")
+            msg = "that path lies outside the workspace"
+            raise WorkspaceError(msg)
         return p
 
     def project_dir(self, pid: str) -> Path:
         """The folder of project ``pid`` (which must exist)."""
         d = self.root / "projects" / check_id(pid)
         if not (d / "project.json").is_file():
-            raise WorkspaceError(f"no project {pid!r}")
+            msg = f"no project {pid!r}"
+            raise WorkspaceError(msg)
         return d
 
     # -- listing --------------------------------------------------------------------------------
@@ -368,7 +373,8 @@ class Workspace:
             openpyxl.load_workbook(d / "base.xlsx", read_only=True).close()
         except Exception as exc:
             shutil.rmtree(d)
-            raise WorkspaceError(f"{filename} is not an .xlsx workbook ({exc})") from None
+            msg = f"{filename} is not an .xlsx workbook ({exc})"
+            raise WorkspaceError(msg) from None
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
         scenario, problems = validate(d / "work.xlsx")
         if scenario is not None:
@@ -406,7 +412,8 @@ class Workspace:
             return d / f"{which}.xlsx"
         p = d / "variants" / f"{check_id(which)}.yaml"
         if not p.is_file():
-            raise WorkspaceError(f"no variant {which!r}")
+            msg = f"no variant {which!r}"
+            raise WorkspaceError(msg)
         return p
 
     def save_variant(self, pid: str, name: str) -> tuple[str, list[dict[str, Any]]]:

@@ -27,7 +27,8 @@ def _gen(out, n=4, seed=0, cwd=None):
 def _one_error_line(proc):
     assert proc.returncode == 2, proc.stderr + proc.stdout
     lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: "), lines
     assert "internal error" not in lines[0]
     return lines[0]
 
@@ -37,11 +38,13 @@ def test_foreign_folder_is_refused_then_replaced_with_force(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     line = _one_error_line(_gen(out))
-    assert "not a parkflow output" in line and "--force" in line
+    assert "not a parkflow output" in line
+    assert "--force" in line
     assert (out / "notes.txt").read_text() == "mine"
     proc = _run("generate", out, "--enterprises", 4, "--parks", 2, "--force")
     assert proc.returncode == 0, proc.stderr
-    assert not (out / "notes.txt").exists() and (out / ".parkflow-output").exists()
+    assert not (out / "notes.txt").exists()
+    assert (out / ".parkflow-output").exists()
     assert _gen(out).returncode == 0  # an earlier output: replaced without --force
 
 
@@ -65,7 +68,8 @@ def test_symlinked_input_inside_out_is_refused(tmp_path):
     shutil.move(scenario / "enterprises.csv", out / "enterprises.csv")
     (scenario / "enterprises.csv").symlink_to(out / "enterprises.csv")
     line = _one_error_line(_run("solve", scenario, "--out", out))
-    assert "input" in line and "enterprises.csv" in line
+    assert "input" in line
+    assert "enterprises.csv" in line
     assert (out / "enterprises.csv").is_file()
 
 
@@ -100,7 +104,8 @@ def test_concurrent_runs_into_one_out_are_serialised(tmp_path):
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert (out / ".parkflow-output").exists() and (out / "enterprises.csv").exists()
+    assert (out / ".parkflow-output").exists()
+    assert (out / "enterprises.csv").exists()
 
 
 def _mount(where: Path, *opts: str) -> bool:
@@ -123,7 +128,8 @@ def test_full_disk(tiny_disk):
     assert _gen(out, n=2).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     line = _one_error_line(_gen(out, n=400))
-    assert "No space left on device" in line and str(out) in line
+    assert "No space left on device" in line
+    assert str(out) in line
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["out"]
 
@@ -134,5 +140,6 @@ def test_read_only_folder(tiny_disk):
     before = sorted(p.name for p in out.iterdir())
     assert subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)]).returncode == 0
     line = _one_error_line(_gen(out, n=2, seed=3))
-    assert "Read-only file system" in line and str(out) in line
+    assert "Read-only file system" in line
+    assert str(out) in line
     assert sorted(p.name for p in out.iterdir()) == before

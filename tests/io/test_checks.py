@@ -76,7 +76,8 @@ def test_declared_setting_max_candidates():
     assert _one(problems).message == "max_candidates_per_supply 'many' is not a whole number"
     ok = {"max_candidates_per_supply": "none", "min_flow": 60}
     check_declared_extras(ok, "f", problems := Problems())
-    assert not problems and ok == {"max_candidates_per_supply": "none", "min_flow": 60}
+    assert not problems
+    assert ok == {"max_candidates_per_supply": "none", "min_flow": 60}
 
 
 def test_problems_translate_rows_after_dropped_rows():

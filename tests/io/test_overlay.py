@@ -43,7 +43,8 @@ def test_shipped_example_adds_moves_and_removes(base):
     sc = load_scenario(EXAMPLE)  # load_scenario delegates .yaml to load_overlay
     assert sc.name == "Leshan Wutongqiao 2025 + gypsum-board plant"
     assert sc.source == EXAMPLE
-    assert "LS30" in sc.enterprises.index and "LS21" not in sc.enterprises.index
+    assert "LS30" in sc.enterprises.index
+    assert "LS21" not in sc.enterprises.index
     assert len(sc.enterprises) == len(base.enterprises)  # one added, one removed
     # the added use: 6 万t/a → 60 000 t/a, in the canonical unit
     use = sc.uses[sc.uses["enterprise"] == "LS30"]
@@ -81,7 +82,8 @@ def test_remove_rows_by_values_or_id(tmp_path, base):
                if (base.uses.at[u, "enterprise"], base.uses.at[u, "route"]) not in linked)
     sc = _load(_write(tmp_path, "remove:\n  supplies: [{enterprise: LS07, material: fgd_gypsum}]\n"
                                 f"  uses: [{uid}]\n"))
-    assert sid not in sc.supplies.index and uid not in sc.uses.index
+    assert sid not in sc.supplies.index
+    assert uid not in sc.uses.index
     assert len(sc.supplies) == len(base.supplies) - 1
     assert "LS07" in sc.enterprises.index  # the plant stays
 
@@ -125,8 +127,11 @@ add:
     problems = info.value.problems
     assert {p.file for p in problems} == {str(path)}
     text = str(info.value)
-    assert "add.uses[1]" in text and "'GJ/a' does not fit" in text
-    assert "add.uses[2]" in text and "'X2'" in text and "capacity -5" in text
+    assert "add.uses[1]" in text
+    assert "'GJ/a' does not fit" in text
+    assert "add.uses[2]" in text
+    assert "'X2'" in text
+    assert "capacity -5" in text
 
 
 def test_structure_problems_all_reported(tmp_path):
@@ -145,7 +150,8 @@ remove:
     assert "unknown key 'colour'" in text
     assert "move.enterprises[1]: enterprise 'ZZ' is not in the base scenario" in text
     assert "remove.uses[1]: no row of uses matches 'U999'" in text
-    assert "remove.supplies[1]" in text and "unobtainium" in text
+    assert "remove.supplies[1]" in text
+    assert "unobtainium" in text
     assert len(info.value.problems) == 4
 
 
@@ -168,5 +174,6 @@ def test_overlay_of_an_overlay(tmp_path):
     first.write_text(f"base: {os.path.relpath(EXAMPLE, tmp_path)}\nname: second\n"
                      "remove:\n  enterprises: [LS30]\n", encoding="utf-8")
     sc = _load(first)
-    assert sc.name == "second" and "LS30" not in sc.enterprises.index
+    assert sc.name == "second"
+    assert "LS30" not in sc.enterprises.index
     assert "LS21" not in sc.enterprises.index  # the first overlay's removal holds

@@ -266,7 +266,8 @@ def test_cli_validate_exits_2_lists_problems_and_writes_nothing(tmp_path, capsys
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "supplies.csv, row 2, column 'material'" in err
-    assert "did you mean 'fly_ash'?" in err and "fix:" in err
+    assert "did you mean 'fly_ash'?" in err
+    assert "fix:" in err
     assert "Traceback" not in err
     assert _tree_hash(tmp_path) == before
 
@@ -307,7 +308,8 @@ def test_link_heat_too_cool_for_the_route(tmp_path):
     # 180 °C < process steam's 180 °C minimum + 20 K approach
     links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
     p = check(edited(tmp_path, links_csv=links), "links.csv", 3, "route", "too cool")
-    assert "180 °C" in p.message and "needs ≥ 200 °C (minimum 180 + ΔT 20)" in p.message
+    assert "180 °C" in p.message
+    assert "needs ≥ 200 °C (minimum 180 + ΔT 20)" in p.message
 
 
 def test_link_heat_hot_enough_is_valid(tmp_path):
@@ -397,4 +399,5 @@ def test_max_candidates_per_supply_must_be_a_whole_number(tmp_path):
           "max_candidates_per_supply", "'many' is not a whole number")
     ok = TINY_FILES["scenario.yaml"] + "max_candidates_per_supply: 30\n"
     scenario, problems = validate(edited(tmp_path / "ok", scenario_yaml=ok))
-    assert problems == [] and scenario.settings.extra["max_candidates_per_supply"] == 30
+    assert problems == []
+    assert scenario.settings.extra["max_candidates_per_supply"] == 30

@@ -55,7 +55,9 @@ def test_counts_per_rule_and_existing_kept() -> None:
     net, rep = reduce_links(hand_network(), FLY_ASH_TARGET, cover=None)
     assert rep.dropped == {"dominated_mode": 1, "unprofitable": 1}
     assert sorted(net.links.index) == ["L1", "L4", "L5", "L6", "L7"]
-    assert rep.exact and rep.n_before == 7 and rep.n_after == 5
+    assert rep.exact
+    assert rep.n_before == 7
+    assert rep.n_after == 5
     assert "7 → 5 candidate links" in str(rep)
 
 

@@ -34,7 +34,8 @@ def test_another_seed_gives_another_scenario():
 
 def test_counts_and_ids(frames):
     ent = frames["enterprises"]
-    assert len(ent) == 120 and ent["id"].is_unique
+    assert len(ent) == 120
+    assert ent["id"].is_unique
     assert len(frames["parks"]) == 8
     # every park holds at least two plants, the first its anchor generator, the second cement
     assert ent.groupby("park").size().min() >= 2
@@ -43,7 +44,8 @@ def test_counts_and_ids(frames):
 
 def test_plants_lie_in_sichuan_within_a_few_km_of_their_park(frames):
     ent, parks = frames["enterprises"], frames["parks"].set_index("id")
-    assert ent["lon"].between(101.5, 107.6).all() and ent["lat"].between(26.4, 32.6).all()
+    assert ent["lon"].between(101.5, 107.6).all()
+    assert ent["lat"].between(26.4, 32.6).all()
     # the polygons are circles drawn around the centre: their centroid is the centre
     centre = shapely.centroid(np.asarray(parks.loc[ent["park"]].geometry))
     _, _, dist_m = Geod(ellps="WGS84").inv(ent["lon"].to_numpy(), ent["lat"].to_numpy(),
@@ -56,7 +58,8 @@ def test_streams_use_catalogue_ids_and_positive_quantities(frames):
     assert set(frames["supplies"]["material"]) <= set(cat.materials.index)
     assert set(frames["uses"]["route"]) <= set(cat.routes.index)
     assert set(STREAMS["sector"]) <= set(SECTORS)
-    assert (frames["supplies"]["quantity"] > 0).all() and (frames["uses"]["capacity"] > 0).all()
+    assert (frames["supplies"]["quantity"] > 0).all()
+    assert (frames["uses"]["capacity"] > 0).all()
     stock = frames["stockpiles"]
     assert (stock["max_draw"] <= stock["quantity"]).all()
 
@@ -84,7 +87,8 @@ def test_generated_scenario_validates_and_solves():
     from parkflow.studies.generate import generate_scenario
 
     sc = generate_scenario(30, 3, seed=0)
-    assert len(sc.enterprises) == 30 and len(sc.parks) == 3
+    assert len(sc.enterprises) == 30
+    assert len(sc.parks) == 3
     res = solve(sc, objective="cost", time_limit_s=60, gap=0.01)
     assert res.status.has_solution
     assert res.targets["rate"].between(0, 1).all()

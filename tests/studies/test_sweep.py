@@ -24,9 +24,11 @@ def test_samples_are_seeded_and_cross_the_grid():
             "parameters": {"capacity_scale": {"distribution": "uniform", "low": 0.5,
                                               "high": 1.5}}}
     a, b = plan_from_dict(spec), plan_from_dict(spec)
-    assert a.runs == b.runs and len(a.runs) == 10
+    assert a.runs == b.runs
+    assert len(a.runs) == 10
     scales = [r["capacity_scale"] for r in a.runs[:5]]
-    assert all(0.5 <= s <= 1.5 for s in scales) and len(set(scales)) == 5
+    assert all(0.5 <= s <= 1.5 for s in scales)
+    assert len(set(scales)) == 5
     assert [r["capacity_scale"] for r in a.runs[5:]] == scales  # same draws at each grid point
 
 
@@ -55,7 +57,8 @@ def test_parameters_are_applied_to_a_copy(tiny_scenario):
                                           "route_value.bricks": 35.0, "target_rate": 0.82,
                                           "reach_scale": 0.5})
     caps = sc.uses.set_index("route")["capacity"]
-    assert caps["bricks"] == 800.0 and caps["cement_admixture"] == 600.0
+    assert caps["bricks"] == 800.0
+    assert caps["cement_admixture"] == 600.0
     assert sc.catalogue.modes.loc["truck", "cost_cny_per_tkm"] == 0.3
     assert sc.catalogue.modes.loc["truck", "reach_km"] == pytest.approx(
         tiny_scenario.catalogue.modes.loc["truck", "reach_km"] * 0.5)
@@ -81,7 +84,8 @@ def test_sweep_on_two_workers_survives_a_failed_run_and_resumes(tiny_scenario, t
     out = tmp_path / "sweep"
     plan = plan_from_dict({"grid": {"capacity_scale": [0.5, 1.0, -1.0], "target_rate": [0.78]}})
     table = run_sweep(tiny_scenario, plan, out, workers=2, processes=False, show_progress=False)
-    assert len(table) == 3 and table["run_id"].is_unique
+    assert len(table) == 3
+    assert table["run_id"].is_unique
     by_scale = table.set_index("capacity_scale")
     assert by_scale.loc[-1.0, "status"] == "error"
     assert "capacity_scale must be a finite number >= 0" in by_scale.loc[-1.0, "error"]
