@@ -43,8 +43,9 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     """Write the neutral problem (links, sources, uses, meta) that the baselines read.
 
     Taken from parkflow's candidate network, so all three solve the same model: unit cost per
-    unit sent = transport + purification − value × efficiency − disposal (SPEC §4); the fixed
-    cost is the link's annualised fixed cost; the bound is the network's tight big-M.
+    unit sent = transport + purification − value × efficiency − disposal (docs/model.md,
+    "Objective `cost`"); the fixed cost is the link's annualised fixed cost; the bound is the
+    network's tight big-M.
     """
     import numpy as np
     import pandas as pd
@@ -54,25 +55,32 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     lk, src, snk, stock = net.links, net.sources, net.sinks, net.stock
     target = scenario.targets[0]
     draw = stock.groupby("source_id")["max_draw"].sum() if len(stock) else pd.Series(dtype=float)
-    sources = pd.DataFrame({
-        "generated": src["generated"].to_numpy(float),
-        "max_draw": draw.reindex(src.index).fillna(0.0).to_numpy(float),
-        "in_target": src["material"].isin(list(target.materials)).to_numpy(),
-    })
+    sources = pd.DataFrame(
+        {
+            "generated": src["generated"].to_numpy(float),
+            "max_draw": draw.reindex(src.index).fillna(0.0).to_numpy(float),
+            "in_target": src["material"].isin(list(target.materials)).to_numpy(),
+        }
+    )
     eff = lk["efficiency"].to_numpy(float)
-    out = pd.DataFrame({
-        "link": np.arange(len(lk)),
-        "source": src.index.get_indexer(lk["source_id"]),
-        "use": snk.index.get_indexer(lk["use_id"]),
-        "unit_cost": (lk["transport_cny_per_unit"] + lk["purification_cny_per_unit"]
-                      - eff * lk["value_cny_per_unit"] - lk["disposal_cny_per_unit"]
-                      ).to_numpy(float),
-        "fixed_cost": lk["fixed_cny_per_a"].to_numpy(float),
-        "delivered_factor": eff,
-        "bound": lk["bound"].to_numpy(float),
-        "existing": lk["existing"].to_numpy(bool),
-        "in_target": lk["material"].isin(list(target.materials)).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "link": np.arange(len(lk)),
+            "source": src.index.get_indexer(lk["source_id"]),
+            "use": snk.index.get_indexer(lk["use_id"]),
+            "unit_cost": (
+                lk["transport_cny_per_unit"]
+                + lk["purification_cny_per_unit"]
+                - eff * lk["value_cny_per_unit"]
+                - lk["disposal_cny_per_unit"]
+            ).to_numpy(float),
+            "fixed_cost": lk["fixed_cny_per_a"].to_numpy(float),
+            "delivered_factor": eff,
+            "bound": lk["bound"].to_numpy(float),
+            "existing": lk["existing"].to_numpy(bool),
+            "in_target": lk["material"].isin(list(target.materials)).to_numpy(),
+        }
+    )
     folder.mkdir(parents=True, exist_ok=True)
     out.to_parquet(folder / "links.parquet")
     sources.to_parquet(folder / "sources.parquet")
@@ -82,9 +90,17 @@ def export_problem(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     return {"n_links": len(out)}
 
 
-def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder: Path,
-                     decompose: bool, strategy: str = "auto", tightness: float = 0.0,
-                     per_park: int = 25) -> dict[str, Any]:
+def measure_parkflow(
+    n: int,
+    seed: int,
+    gap: float,
+    time_limit_s: float,
+    folder: Path,
+    decompose: bool,
+    strategy: str = "auto",
+    tightness: float = 0.0,
+    per_park: int = 25,
+) -> dict[str, Any]:
     """Child process: time parkflow's steps, export the problem, run the greedy heuristic."""
     import pandas as pd
 
@@ -108,8 +124,9 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
     row["n_links"] = len(net.links)
     t = time.perf_counter()
     # what `parkflow solve --strategy STRATEGY` runs (auto: decompose above 20,000 links)
-    res = solve_with_strategy(sc, strategy=strategy, objective="cost", gap=gap,
-                              time_limit_s=time_limit_s, baseline=False)
+    res = solve_with_strategy(
+        sc, strategy=strategy, objective="cost", gap=gap, time_limit_s=time_limit_s, baseline=False
+    )
     row["whole_solve_s"] = time.perf_counter() - t
     row["strategy"] = res.solver.get("strategy")
     row["model_build_s"] = res.solver.get("build_s")
@@ -143,14 +160,28 @@ def measure_parkflow(n: int, seed: int, gap: float, time_limit_s: float, folder:
             row[f"decomposed_{jobs}_objective"] = total_cost(dres)
             row[f"decomposed_{jobs}_status"] = dres.status.value
             row[f"decomposed_{jobs}_gap"] = dres.solver.get("gap")
-            row[f"decomposed_{jobs}_info"] = {k: dres.solver.get(k) for k in (
-                "n_links_full", "n_components", "n_blocks", "n_iterations", "multiplier",
-                "bound", "build_s", "time_s")}
+            row[f"decomposed_{jobs}_info"] = {
+                k: dres.solver.get(k)
+                for k in (
+                    "n_links_full",
+                    "n_components",
+                    "n_blocks",
+                    "n_iterations",
+                    "multiplier",
+                    "bound",
+                    "build_s",
+                    "time_s",
+                )
+            }
     export_problem(sc, net, folder)
     links_p = pd.read_parquet(folder / "links.parquet")
     t = time.perf_counter()
-    g = greedy(links_p, pd.read_parquet(folder / "sources.parquet"),
-               pd.read_parquet(folder / "uses.parquet"), sc.targets[0].rate)
+    g = greedy(
+        links_p,
+        pd.read_parquet(folder / "sources.parquet"),
+        pd.read_parquet(folder / "uses.parquet"),
+        sc.targets[0].rate,
+    )
     row["greedy_s"] = time.perf_counter() - t
     row.update({f"greedy_{k}": v for k, v in g.items()})
     row["peak_rss_mb_end"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -179,57 +210,82 @@ def report(row: dict[str, Any]) -> str:
     """One N as a Markdown table with ratios against PuLP/CBC and greedy."""
     p = row.get("pulp", {})
     h = row.get("highs", {})
-    lines = [f"### N = {row['n_enterprises']:,} enterprises, {row.get('n_links', 0):,} candidate "
-             f"links, tightness {row.get('tightness', 0)} (target "
-             f"{_fmt(row.get('target_rate'), '.3f')})", "",
-             "| step | parkflow | PuLP/CBC | ratio (PuLP / parkflow) |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        f"### N = {row['n_enterprises']:,} enterprises, {row.get('n_links', 0):,} candidate "
+        f"links, tightness {row.get('tightness', 0)} (target "
+        f"{_fmt(row.get('target_rate'), '.3f')})",
+        "",
+        "| step | parkflow | PuLP/CBC | ratio (PuLP / parkflow) |",
+        "| --- | --- | --- | --- |",
+    ]
 
     def ratio(a: Any, b: Any) -> str:
         return _fmt(a / b, ".1f") + "×" if a and b else "—"
 
     lines.append(f"| candidate network, s | {_fmt(row.get('network_s'))} | (shared) | |")
-    lines.append(f"| model build, s | {_fmt(row.get('model_build_s'))} | {_fmt(p.get('build_s'))}"
-                 f" | {ratio(p.get('build_s'), row.get('model_build_s'))} |")
-    lines.append(f"| solve to {row['gap_asked']:.0%} gap, s | {_fmt(row.get('solver_s'))} | "
-                 f"{_fmt(p.get('solve_s'))} | {ratio(p.get('solve_s'), row.get('solver_s'))} |")
+    lines.append(
+        f"| model build, s | {_fmt(row.get('model_build_s'))} | {_fmt(p.get('build_s'))}"
+        f" | {ratio(p.get('build_s'), row.get('model_build_s'))} |"
+    )
+    lines.append(
+        f"| solve to {row['gap_asked']:.0%} gap, s | {_fmt(row.get('solver_s'))} | "
+        f"{_fmt(p.get('solve_s'))} | {ratio(p.get('solve_s'), row.get('solver_s'))} |"
+    )
     pulp_total = (p.get("build_s") or 0) + (p.get("solve_s") or 0) if p.get("solve_s") else None
-    lines.append(f"| whole solve() ({row.get('strategy')}), s | "
-                 f"{_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
-                 f"{ratio(pulp_total, row.get('whole_solve_s'))} |")
-    lines.append(f"| peak memory, MB | {_fmt(row.get('peak_rss_mb'), '.0f')} | "
-                 f"{_fmt(p.get('peak_rss_mb'), '.0f')} "
-                 f"(+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
-                 f" | |")
-    lines.append(f"| objective, CNY/a | {_fmt(row.get('objective'), ',.0f')} | "
-                 f"{_fmt(p.get('objective'), ',.0f')} | |")
-    lines.append(f"| status | {row.get('status')} (gap {_fmt(row.get('gap'), '.4f')}) | "
-                 f"{p.get('status', p.get('error'))} | |")
+    lines.append(
+        f"| whole solve() ({row.get('strategy')}), s | "
+        f"{_fmt(row.get('whole_solve_s'))} | {_fmt(pulp_total)} | "
+        f"{ratio(pulp_total, row.get('whole_solve_s'))} |"
+    )
+    lines.append(
+        f"| peak memory, MB | {_fmt(row.get('peak_rss_mb'), '.0f')} | "
+        f"{_fmt(p.get('peak_rss_mb'), '.0f')} "
+        f"(+ CBC {_fmt(p.get('cbc_peak_rss_mb'), '.0f')})"
+        f" | |"
+    )
+    lines.append(
+        f"| objective, CNY/a | {_fmt(row.get('objective'), ',.0f')} | "
+        f"{_fmt(p.get('objective'), ',.0f')} | |"
+    )
+    lines.append(
+        f"| status | {row.get('status')} (gap {_fmt(row.get('gap'), '.4f')}) | "
+        f"{p.get('status', p.get('error'))} | |"
+    )
     if h:
-        lines.append(f"| one raw HiGHS call (scipy milp) | {_fmt(h.get('solve_s'))} s, "
-                     f"{_fmt(h.get('objective'), ',.0f')} CNY/a, gap {_fmt(h.get('gap'), '.4f')}"
-                     f", {h.get('status', h.get('error'))} | | ratio HiGHS / parkflow "
-                     f"{ratio(h.get('solve_s'), row.get('whole_solve_s'))} |")
+        lines.append(
+            f"| one raw HiGHS call (scipy milp) | {_fmt(h.get('solve_s'))} s, "
+            f"{_fmt(h.get('objective'), ',.0f')} CNY/a, gap {_fmt(h.get('gap'), '.4f')}"
+            f", {h.get('status', h.get('error'))} | | ratio HiGHS / parkflow "
+            f"{ratio(h.get('solve_s'), row.get('whole_solve_s'))} |"
+        )
         best = [v for v in (p.get("objective"), h.get("objective")) if v is not None]
         if best and row.get("objective") is not None:
             worse = (row["objective"] - min(best)) / max(abs(min(best)), 1e-9)
-            lines.append(f"| parkflow objective vs best of CBC and HiGHS | {worse:+.4%} "
-                         f"(gap asked {row['gap_asked']:.0%}) | | |")
+            lines.append(
+                f"| parkflow objective vs best of CBC and HiGHS | {worse:+.4%} "
+                f"(gap asked {row['gap_asked']:.0%}) | | |"
+            )
     if "reduced_s" in row:
-        lines.append(f"| reduced network, solved whole, s | {_fmt(row['reduced_s'])} "
-                     f"({_fmt(row.get('reduced_objective'), ',.0f')} CNY/a, "
-                     f"{row.get('reduced_status')}) | | {ratio(pulp_total, row['reduced_s'])} |")
+        lines.append(
+            f"| reduced network, solved whole, s | {_fmt(row['reduced_s'])} "
+            f"({_fmt(row.get('reduced_objective'), ',.0f')} CNY/a, "
+            f"{row.get('reduced_status')}) | | {ratio(pulp_total, row['reduced_s'])} |"
+        )
         for jobs in (1, 2):
             key = f"decomposed_{jobs}"
-            lines.append(f"| decomposed, {jobs} process(es), s | {_fmt(row.get(key + '_s'))} "
-                         f"({_fmt(row.get(key + '_objective'), ',.0f')} CNY/a, "
-                         f"{row.get(key + '_status')}, proven gap "
-                         f"{_fmt(row.get(key + '_gap'), '.4f')}) | | "
-                         f"{ratio(pulp_total, row.get(key + '_s'))} |")
+            lines.append(
+                f"| decomposed, {jobs} process(es), s | {_fmt(row.get(key + '_s'))} "
+                f"({_fmt(row.get(key + '_objective'), ',.0f')} CNY/a, "
+                f"{row.get(key + '_status')}, proven gap "
+                f"{_fmt(row.get(key + '_gap'), '.4f')}) | | "
+                f"{ratio(pulp_total, row.get(key + '_s'))} |"
+            )
         lines.append(f"| reduction | {row.get('reduction')} | | |")
-    lines.append(f"| greedy heuristic | {_fmt(row.get('greedy_s'))} s, "
-                 f"{_fmt(row.get('greedy_objective'), ',.0f')} CNY/a, rate "
-                 f"{_fmt(row.get('greedy_rate'), '.3f')} | | |")
+    lines.append(
+        f"| greedy heuristic | {_fmt(row.get('greedy_s'))} s, "
+        f"{_fmt(row.get('greedy_objective'), ',.0f')} CNY/a, rate "
+        f"{_fmt(row.get('greedy_rate'), '.3f')} | | |"
+    )
     if row.get("error"):
         lines.append(f"\nparkflow error: {row['error']}")
     return "\n".join(lines)
@@ -243,15 +299,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--time-limit", type=float, default=600.0, help="per solve, s")
     parser.add_argument("--skip-pulp", action="store_true")
-    parser.add_argument("--decompose", action="store_true",
-                        help="also time the reduced network (reduce_links + solve_network) and "
-                             "solve_decomposed with 1 and 2 processes")
-    parser.add_argument("--strategy", choices=("auto", "full", "decompose"), default="auto",
-                        help="parkflow's solve path, as `parkflow solve --strategy` (default auto)")
-    parser.add_argument("--families", default="0",
-                        help="comma list of --tightness values (0 easy, 0.15 binding; default 0)")
-    parser.add_argument("--per-park", type=int, default=25,
-                        help="enterprises per park (parks = N // this; default 25)")
+    parser.add_argument(
+        "--decompose",
+        action="store_true",
+        help="also time the reduced network (reduce_links + solve_network) and "
+        "solve_decomposed with 1 and 2 processes",
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=("auto", "full", "decompose"),
+        default="auto",
+        help="parkflow's solve path, as `parkflow solve --strategy` (default auto)",
+    )
+    parser.add_argument(
+        "--families",
+        default="0",
+        help="comma list of --tightness values (0 easy, 0.15 binding; default 0)",
+    )
+    parser.add_argument(
+        "--per-park",
+        type=int,
+        default=25,
+        help="enterprises per park (parks = N // this; default 25)",
+    )
     parser.add_argument("--skip-highs", action="store_true")
     parser.add_argument("--tightness", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, default=None, help="write all numbers here")
@@ -260,33 +330,79 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.child is not None:
-        row = measure_parkflow(args.child, args.seed, args.gap, args.time_limit, args.folder,
-                               args.decompose, args.strategy, args.tightness, args.per_park)
+        row = measure_parkflow(
+            args.child,
+            args.seed,
+            args.gap,
+            args.time_limit,
+            args.folder,
+            args.decompose,
+            args.strategy,
+            args.tightness,
+            args.per_park,
+        )
         print(json.dumps(row, default=str))
         return 0
 
     rows = []
-    cases = [(int(s), float(f)) for f in args.families.split(",") if f.strip()
-             for s in args.sizes.split(",") if s.strip()]
+    cases = [
+        (int(s), float(f))
+        for f in args.families.split(",")
+        if f.strip()
+        for s in args.sizes.split(",")
+        if s.strip()
+    ]
     for n, tightness in cases:
         with tempfile.TemporaryDirectory(prefix=f"parkflow-bench-{n}-") as tmp:
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed",
-                   str(args.seed), "--gap", str(args.gap), "--time-limit", str(args.time_limit),
-                   "--folder", tmp, "--strategy", args.strategy, "--tightness", str(tightness),
-                   "--per-park", str(args.per_park)] + (
-                       ["--decompose"] if args.decompose else [])
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                str(n),
+                "--seed",
+                str(args.seed),
+                "--gap",
+                str(args.gap),
+                "--time-limit",
+                str(args.time_limit),
+                "--folder",
+                tmp,
+                "--strategy",
+                args.strategy,
+                "--tightness",
+                str(tightness),
+                "--per-park",
+                str(args.per_park),
+            ] + (["--decompose"] if args.decompose else [])
             row = _child(cmd, timeout_s=4 * args.time_limit + 600)
             row.setdefault("n_enterprises", n)
             row["gap_asked"] = args.gap
             if not args.skip_pulp and "error" not in row:
-                row["pulp"] = _child([sys.executable, str(HERE / "pulp_baseline.py"), tmp,
-                                      "--gap", str(args.gap), "--time-limit",
-                                      str(args.time_limit)], timeout_s=2 * args.time_limit + 600)
+                row["pulp"] = _child(
+                    [
+                        sys.executable,
+                        str(HERE / "pulp_baseline.py"),
+                        tmp,
+                        "--gap",
+                        str(args.gap),
+                        "--time-limit",
+                        str(args.time_limit),
+                    ],
+                    timeout_s=2 * args.time_limit + 600,
+                )
             if not args.skip_highs and "error" not in row:
-                row["highs"] = _child([sys.executable, str(HERE / "highs_baseline.py"), tmp,
-                                       "--gap", str(args.gap), "--time-limit",
-                                       str(args.time_limit)],
-                                      timeout_s=2 * args.time_limit + 600)
+                row["highs"] = _child(
+                    [
+                        sys.executable,
+                        str(HERE / "highs_baseline.py"),
+                        tmp,
+                        "--gap",
+                        str(args.gap),
+                        "--time-limit",
+                        str(args.time_limit),
+                    ],
+                    timeout_s=2 * args.time_limit + 600,
+                )
         rows.append(row)
         print(report(row), flush=True)
         print(flush=True)

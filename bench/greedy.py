@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 
-def greedy(links: pd.DataFrame, sources: pd.DataFrame, uses: pd.DataFrame, rate: float
-           ) -> dict[str, float]:
+def greedy(
+    links: pd.DataFrame, sources: pd.DataFrame, uses: pd.DataFrame, rate: float
+) -> dict[str, float]:
     """Return ``objective`` (CNY/a, same terms as the MILP without the slack), ``rate`` reached
     and ``links_built``."""
     left_supply = (sources["generated"] + sources["max_draw"]).to_numpy(dtype=float).copy()

@@ -8,7 +8,7 @@ PROBLEM_DIR holds the neutral problem that bench.py exported from parkflow's can
 (``links.parquet, sources.parquet, uses.parquet, meta.json``). Prints one JSON line:
 ``build_s, solve_s, objective, status, gap, peak_rss_mb``.
 
-The model (SPEC §4, the first target only, scope all):
+The model (docs/model.md, the first target only, scope all):
 
     min  Σ_l c_l f_l + Σ_l F_l b_l + P s
     s.t. Σ_{l ∈ out(k)} f_l − d_k ≤ G_k                   supply_limit[k]
@@ -73,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if row.max_draw > 0:
             draw[k] = pulp.LpVariable(f"draw_{k}", lowBound=0, upBound=row.max_draw)
         if k in out_of:
-            prob += (pulp.lpSum(out_of[k]) - draw.get(k, 0) <= row.generated,
-                     f"supply_limit_{k}")
+            prob += (pulp.lpSum(out_of[k]) - draw.get(k, 0) <= row.generated, f"supply_limit_{k}")
     for u, row in enumerate(uses.itertuples(index=False)):
         if u in into:
             prob += pulp.lpSum(into[u]) <= row.capacity, f"use_capacity_{u}"
@@ -83,13 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     in_t = sources["in_target"].to_numpy()
     generated_t = float(sources.loc[in_t, "generated"].sum())
     drawn_t = [draw[k] for k in draw if in_t[k]]
-    prob += (pulp.lpSum(target_flow) + slack
-             >= meta["rate"] * (generated_t + pulp.lpSum(drawn_t)), "target")
+    prob += (
+        pulp.lpSum(target_flow) + slack >= meta["rate"] * (generated_t + pulp.lpSum(drawn_t)),
+        "target",
+    )
     prob += pulp.lpSum(objective)
     build_s = time.perf_counter() - start
 
-    solver = pulp.PULP_CBC_CMD(msg=False, gapRel=args.gap, timeLimit=args.time_limit,
-                               threads=args.threads)
+    solver = pulp.PULP_CBC_CMD(
+        msg=False, gapRel=args.gap, timeLimit=args.time_limit, threads=args.threads
+    )
     start = time.perf_counter()
     prob.solve(solver)
     solve_s = time.perf_counter() - start
@@ -97,13 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     slack_v = slack.value() or 0.0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # CBC runs as a child
-    print(json.dumps({
-        "build_s": build_s, "solve_s": solve_s, "status": pulp.LpStatus[prob.status],
-        "objective": None if value is None else float(value) - meta["penalty_cny_per_unit"]
-        * slack_v,
-        "slack": slack_v, "n_links": len(links), "peak_rss_mb": peak_mb,
-        "cbc_peak_rss_mb": child_mb,
-    }))
+    print(
+        json.dumps(
+            {
+                "build_s": build_s,
+                "solve_s": solve_s,
+                "status": pulp.LpStatus[prob.status],
+                "objective": None
+                if value is None
+                else float(value) - meta["penalty_cny_per_unit"] * slack_v,
+                "slack": slack_v,
+                "n_links": len(links),
+                "peak_rss_mb": peak_mb,
+                "cbc_peak_rss_mb": child_mb,
+            }
+        )
+    )
     return 0
 
 

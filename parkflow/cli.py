@@ -36,8 +36,18 @@ COMMANDS = (
 
 #: Commands that write files: they take ``--force`` (replace an --out folder, or a file,
 #: holding what parkflow did not write).
-WRITERS = ("run", "solve", "report", "map", "compare", "pareto", "sweep", "generate", "template",
-           "convert")
+WRITERS = (
+    "run",
+    "solve",
+    "report",
+    "map",
+    "compare",
+    "pareto",
+    "sweep",
+    "generate",
+    "template",
+    "convert",
+)
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -61,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         if name in WRITERS:
-            p.add_argument("--force", action="store_true",
-                           help="replace the output folder even when it holds files parkflow "
-                           "did not write (they are deleted)")
+            p.add_argument(
+                "--force",
+                action="store_true",
+                help="replace the output folder even when it holds files parkflow "
+                "did not write (they are deleted)",
+            )
         p.set_defaults(_run=module.run)
     return parser
 
@@ -102,9 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("PARKFLOW_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in parkflow; set PARKFLOW_DEBUG=1 to see the traceback and please "
-              "report it.", file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in parkflow; set PARKFLOW_DEBUG=1 to see the traceback and please "
+            "report it.",
+            file=sys.stderr,
+        )
         return EXIT_BUG
 
 

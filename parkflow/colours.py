@@ -34,8 +34,18 @@ MATERIAL_COLOURS: dict[str, str] = {
     "hydrogen": "#17becf",
 }
 #: Spare colours for materials outside the table (scenario-defined materials).
-EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
-                 "#31a354", "#756bb1", "#636363")
+EXTRA_COLOURS = (
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+)
 #: The colour of an aggregated "other" band or node.
 OTHER_COLOUR = "#bab0ac"
 
@@ -68,6 +78,9 @@ def material_colour(material_id: str, order: Sequence[str] = ()) -> str:
     if material_id in MATERIAL_COLOURS:
         return MATERIAL_COLOURS[material_id]
     others = [m for m in order if m not in MATERIAL_COLOURS]
-    i = others.index(material_id) if material_id in others else zlib.crc32(
-        material_id.encode("utf-8"))
+    i = (
+        others.index(material_id)
+        if material_id in others
+        else zlib.crc32(material_id.encode("utf-8"))
+    )
     return EXTRA_COLOURS[i % len(EXTRA_COLOURS)]

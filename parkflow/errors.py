@@ -20,6 +20,7 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
+        """The message as printed: ``file: row ...: message``."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"

@@ -46,8 +46,12 @@ def in_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     lon_a = np.asarray(lon, dtype=float)
     lat_a = np.asarray(lat, dtype=float)
     with np.errstate(invalid="ignore"):
-        return ((lon_a >= CHINA_LON[0]) & (lon_a <= CHINA_LON[1])
-                & (lat_a >= CHINA_LAT[0]) & (lat_a <= CHINA_LAT[1]))
+        return (
+            (lon_a >= CHINA_LON[0])
+            & (lon_a <= CHINA_LON[1])
+            & (lat_a >= CHINA_LAT[0])
+            & (lat_a <= CHINA_LAT[1])
+        )
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,13 +117,13 @@ def locate(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.str_]:
     return out
 
 
-def _offset(lon: NDArray[np.float64], lat: NDArray[np.float64]
-            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _offset(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """GCJ-02 offset (degrees) at WGS-84 (lon, lat)."""
     x = lon - 105.0
     y = lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y
-            + 0.2 * np.sqrt(np.abs(x)))
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
     dlat += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     dlat += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
     dlat += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
@@ -135,8 +139,9 @@ def _offset(lon: NDArray[np.float64], lat: NDArray[np.float64]
     return dlon, dlat
 
 
-def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike
-                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def wgs84_to_gcj02(
+    lon: ArrayLike, lat: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """WGS-84 → GCJ-02 (degrees); points outside China are returned unchanged.
 
     Parameters
@@ -156,8 +161,9 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike
     return np.where(inside, lon_a + dlon, lon_a), np.where(inside, lat_a + dlat, lat_a)
 
 
-def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, iterations: int = 8
-                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def gcj02_to_wgs84(
+    lon: ArrayLike, lat: ArrayLike, iterations: int = 8
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """GCJ-02 → WGS-84 by fixed-point iteration of the forward formula (error ≪ 1 m).
 
     Parameters
@@ -190,14 +196,16 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, iterations: int = 8
     return np.where(inside, w_lon, g_lon), np.where(inside, w_lat, g_lat)
 
 
-def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
-                ) -> NDArray[np.float64]:
+def geodesic_km(
+    lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
+) -> NDArray[np.float64]:
     """Geodesic distance on the WGS-84 ellipsoid, km (pyproj.Geod, vectorised).
 
     >>> round(float(geodesic_km(104.0, 30.0, 104.0, 31.0)[0]), 2)
     110.86
     """
-    arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float))
-                                   for a in (lon1, lat1, lon2, lat2)))
+    arrays = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in (lon1, lat1, lon2, lat2))
+    )
     _, _, dist_m = _GEOD.inv(*(np.ascontiguousarray(a) for a in arrays))
     return np.asarray(dist_m, dtype=float) / 1000.0

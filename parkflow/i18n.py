@@ -40,8 +40,10 @@ TOTAL_ROWS = ("bulk_total", "bulk_excl_tailings")
 
 LABELS: dict[str, dict[str, str]] = {
     # ---- document -----------------------------------------------------------------------
-    "report_title": {"zh": "工业固体废物综合利用与园区共生优化报告",
-                     "en": "Industrial solid-waste utilisation and park symbiosis report"},
+    "report_title": {
+        "zh": "工业固体废物综合利用与园区共生优化报告",
+        "en": "Industrial solid-waste utilisation and park symbiosis report",
+    },
     "scenario": {"zh": "情景", "en": "Scenario"},
     "status": {"zh": "求解状态", "en": "Solve status"},
     "objective_name": {"zh": "优化目标", "en": "Objective"},
@@ -51,62 +53,75 @@ LABELS: dict[str, dict[str, str]] = {
     "no_scenario_note": {
         "zh": "未找到原情景文件：企业与园区名称以编号显示，电网因子与节能量按内置目录计算。",
         "en": "The scenario file was not found: enterprises and parks are shown by id; grid "
-              "factors and energy savings use the built-in catalogue.",
+        "factors and energy savings use the built-in catalogue.",
     },
-    "no_baseline_note": {"zh": "未提供基线（仅现有链接）结果，优化前后对比从略。",
-                         "en": "No baseline (existing links only) result: the before/after "
-                               "comparison is omitted."},
+    "no_baseline_note": {
+        "zh": "未提供基线（仅现有链接）结果，优化前后对比从略。",
+        "en": "No baseline (existing links only) result: the before/after comparison is omitted.",
+    },
     "formula_note": {
         "zh": "综合利用率 = 综合利用量 ÷ (产生量 + 综合利用往年贮存量) × 100%；"
-              "综合利用量含综合利用往年贮存量；"
-              "贮存/处置量 = 产生量 + 综合利用往年贮存量 − 综合利用量。",
+        "综合利用量含综合利用往年贮存量；"
+        "贮存/处置量 = 产生量 + 综合利用往年贮存量 − 综合利用量。",
         "en": "Utilisation rate = utilised ÷ (generated + drawn from prior-year stock) × 100 %; "
-              "utilised includes the stock drawn; stored or disposed = generated + drawn − "
-              "utilised.",
+        "utilised includes the stock drawn; stored or disposed = generated + drawn − "
+        "utilised.",
     },
-    "unit_note": {"zh": "单位：固体废物 t/a（大于10万吨的列以万t/a表示），余热 GJ/a，副产氢 t/a。",
-                  "en": "Units: solid waste t/a (columns above 100,000 t shown in 10⁴ t/a), "
-                        "waste heat GJ/a, hydrogen t/a."},
+    "unit_note": {
+        "zh": "单位：固体废物 t/a（大于10万吨的列以万t/a表示），余热 GJ/a，副产氢 t/a。",
+        "en": "Units: solid waste t/a (columns above 100,000 t shown in 10⁴ t/a), "
+        "waste heat GJ/a, hydrogen t/a.",
+    },
     "allocation_note": {
         "zh": "分摊规则：产废方承担运输、装卸与链接固定费用并获得免缴的环境保护税（处置费）；"
-              "利用方承担提纯费用并获得利用价值。结算价区间为双方均不亏损的单位转让价格。",
+        "利用方承担提纯费用并获得利用价值。结算价区间为双方均不亏损的单位转让价格。",
         "en": "Allocation: the generator pays transport, handling and the link's fixed cost and "
-              "saves the disposal cost (environmental-protection tax); the user pays purification "
-              "and earns the use value. The transfer-price range is the price per unit at which "
-              "neither side loses.",
+        "saves the disposal cost (environmental-protection tax); the user pays purification "
+        "and earns the use value. The transfer-price range is the price per unit at which "
+        "neither side loses.",
     },
     "grid_note": {
         "zh": "余热发电（ORC）按全国电网因子 {national} 与四川电网因子 {sichuan} "
-              "tCO₂/MWh 分别计算；"
-              "节能量：余热按热当量折标煤，发电按电力当量值 0.1229 kgce/kWh 折标煤。",
+        "tCO₂/MWh 分别计算；"
+        "节能量：余热按热当量折标煤，发电按电力当量值 0.1229 kgce/kWh 折标煤。",
         "en": "Waste-heat power (ORC) is counted with both the national grid factor {national} and "
-              "the Sichuan factor {sichuan} tCO₂/MWh; energy saved: heat at its calorific "
-              "equivalent, electricity at 0.1229 kgce/kWh.",
+        "the Sichuan factor {sichuan} tCO₂/MWh; energy saved: heat at its calorific "
+        "equivalent, electricity at 0.1229 kgce/kWh.",
     },
     # ---- table titles ---------------------------------------------------------------------
     "t_overview": {"zh": "一、主要指标（优化前后）", "en": "1. Key figures (before and after)"},
-    "t_targets": {"zh": "二、大宗工业固体废物综合利用率与目标对照（不含尾矿）",
-                  "en": "2. Bulk industrial solid-waste utilisation against targets "
-                        "(tailings excluded)"},
-    "t_scenario_targets": {"zh": "三、情景设定目标完成情况",
-                           "en": "3. The scenario's own targets"},
-    "t_solid_waste": {"zh": "四、工业固体废物产生及综合利用情况（分类别、分范围）",
-                      "en": "4. Industrial solid waste generated and utilised, by category and "
-                            "scope"},
-    "t_energy_gas": {"zh": "五、余热与副产氢利用情况", "en": "5. Waste heat and by-product "
-                                                     "hydrogen"},
-    "t_before_after": {"zh": "六、优化前后综合利用率对比（不含尾矿）",
-                       "en": "6. Utilisation rate before and after (tailings excluded)"},
-    "t_links": {"zh": "七、共生链接明细（现有与新建）", "en": "7. Symbiosis links, existing and "
-                                                        "proposed"},
+    "t_targets": {
+        "zh": "二、大宗工业固体废物综合利用率与目标对照（不含尾矿）",
+        "en": "2. Bulk industrial solid-waste utilisation against targets (tailings excluded)",
+    },
+    "t_scenario_targets": {"zh": "三、情景设定目标完成情况", "en": "3. The scenario's own targets"},
+    "t_solid_waste": {
+        "zh": "四、工业固体废物产生及综合利用情况（分类别、分范围）",
+        "en": "4. Industrial solid waste generated and utilised, by category and scope",
+    },
+    "t_energy_gas": {
+        "zh": "五、余热与副产氢利用情况",
+        "en": "5. Waste heat and by-product hydrogen",
+    },
+    "t_before_after": {
+        "zh": "六、优化前后综合利用率对比（不含尾矿）",
+        "en": "6. Utilisation rate before and after (tailings excluded)",
+    },
+    "t_links": {
+        "zh": "七、共生链接明细（现有与新建）",
+        "en": "7. Symbiosis links, existing and proposed",
+    },
     "t_effects": {"zh": "八、减排与节能效果（分链接）", "en": "8. CO₂ and energy effects, by link"},
     "t_economics_links": {"zh": "九、经济性（分链接）", "en": "9. Economics by link"},
-    "t_economics_enterprises": {"zh": "十、经济性（分企业）", "en": "10. Economics by "
-                                                             "enterprise"},
-    "t_sankey": {"zh": "物质流向图（产废企业 → 利用途径 → 利用企业）",
-                 "en": "Material flows (generators → routes → users)"},
-    "t_rate_chart": {"zh": "各园区综合利用率与目标（不含尾矿）",
-                     "en": "Utilisation rate against targets by park (tailings excluded)"},
+    "t_economics_enterprises": {"zh": "十、经济性（分企业）", "en": "10. Economics by enterprise"},
+    "t_sankey": {
+        "zh": "物质流向图（产废企业 → 利用途径 → 利用企业）",
+        "en": "Material flows (generators → routes → users)",
+    },
+    "t_rate_chart": {
+        "zh": "各园区综合利用率与目标（不含尾矿）",
+        "en": "Utilisation rate against targets by park (tailings excluded)",
+    },
     # ---- column headers -------------------------------------------------------------------
     "indicator": {"zh": "指标", "en": "Indicator"},
     "scope_type": {"zh": "范围类型", "en": "Scope type"},
@@ -161,8 +176,10 @@ LABELS: dict[str, dict[str, str]] = {
     "fixed_cost": {"zh": "链接固定费用", "en": "Link fixed cost"},
     "purification_cost": {"zh": "提纯费用", "en": "Purification"},
     "value": {"zh": "利用价值", "en": "Use value"},
-    "disposal_avoided": {"zh": "节省处置费（环境保护税）", "en": "Disposal cost saved "
-                                                           "(environmental tax)"},
+    "disposal_avoided": {
+        "zh": "节省处置费（环境保护税）",
+        "en": "Disposal cost saved (environmental tax)",
+    },
     "net_benefit": {"zh": "净收益", "en": "Net benefit"},
     "generator_net": {"zh": "产废方净收益", "en": "Generator's net"},
     "user_net": {"zh": "利用方净收益", "en": "User's net"},
@@ -173,14 +190,18 @@ LABELS: dict[str, dict[str, str]] = {
     "park": {"zh": "园区", "en": "Park"},
     "sector": {"zh": "行业", "en": "Sector"},
     "as_generator_saved": {"zh": "作为产废方节省处置费", "en": "Disposal saved as generator"},
-    "as_generator_paid": {"zh": "作为产废方承担运输及固定费用", "en": "Transport and fixed paid "
-                                                                   "as generator"},
+    "as_generator_paid": {
+        "zh": "作为产废方承担运输及固定费用",
+        "en": "Transport and fixed paid as generator",
+    },
     "as_user_value": {"zh": "作为利用方获得价值", "en": "Value earned as user"},
     "as_user_paid": {"zh": "作为利用方承担提纯费用", "en": "Purification paid as user"},
     "links_built": {"zh": "建成链接数", "en": "Links built"},
     "links_proposed": {"zh": "其中新建链接数", "en": "of which proposed"},
-    "total_cost": {"zh": "年净成本（负值为净收益）", "en": "Net cost per year (negative = "
-                                                       "net gain)"},
+    "total_cost": {
+        "zh": "年净成本（负值为净收益）",
+        "en": "Net cost per year (negative = net gain)",
+    },
     "count": {"zh": "个", "en": "links"},
     # ---- values ---------------------------------------------------------------------------
     "enterprise_scope": {"zh": "企业", "en": "Enterprise"},
@@ -194,8 +215,10 @@ LABELS: dict[str, dict[str, str]] = {
     "proposed": {"zh": "新建", "en": "proposed"},
     "total_row": {"zh": "合计", "en": "Total"},
     "bulk_total": {"zh": "大宗工业固体废物合计", "en": "Bulk industrial solid waste, total"},
-    "bulk_excl_tailings": {"zh": "大宗工业固体废物合计（不含尾矿）",
-                           "en": "Bulk industrial solid waste, tailings excluded"},
+    "bulk_excl_tailings": {
+        "zh": "大宗工业固体废物合计（不含尾矿）",
+        "en": "Bulk industrial solid waste, tailings excluded",
+    },
     # ---- units ----------------------------------------------------------------------------
     "u_t": {"zh": "t/a", "en": "t/a"},
     "u_wt": {"zh": "万t/a", "en": "10⁴ t/a"},
@@ -214,8 +237,10 @@ LABELS: dict[str, dict[str, str]] = {
     # ---- statuses and objectives ------------------------------------------------------------
     "optimal": {"zh": "最优", "en": "optimal"},
     "feasible": {"zh": "可行（达到时间限制）", "en": "feasible (time limit)"},
-    "target_unreachable": {"zh": "目标不可达（已给出最佳可达值）",
-                           "en": "target unreachable (best reachable shown)"},
+    "target_unreachable": {
+        "zh": "目标不可达（已给出最佳可达值）",
+        "en": "target unreachable (best reachable shown)",
+    },
     "infeasible": {"zh": "无可行解", "en": "infeasible"},
     "error": {"zh": "错误", "en": "error"},
     "obj_cost": {"zh": "成本最低", "en": "least cost"},
@@ -273,8 +298,7 @@ LABELS: dict[str, dict[str, str]] = {
 # ---- maps (parkflow.maps.map_label) and layout comparison (parkflow.studies.compare) ----------
 _MAP_LABELS: dict[str, dict[str, str]] = {
     "enterprises": {"zh": "企业", "en": "Enterprises"},
-    "unused": {"zh": "未利用量（贮存/处置）",
-               "en": "Supply left unused (stored or disposed)"},
+    "unused": {"zh": "未利用量（贮存/处置）", "en": "Supply left unused (stored or disposed)"},
     "parks": {"zh": "园区边界", "en": "Park boundaries"},
     "links": {"zh": "共生链接", "en": "Symbiosis links"},
     "sector": {"zh": "行业", "en": "Sector"},
@@ -305,10 +329,14 @@ _MAP_LABELS: dict[str, dict[str, str]] = {
     "existing": {"zh": "现有链接", "en": "existing link"},
     "proposed": {"zh": "新建链接", "en": "proposed link"},
     "none": {"zh": "（无）", "en": "(none)"},
-    "legend_width": {"zh": "线宽 ∝ 流量；虚线 = 现有链接",
-                     "en": "Line width ∝ flow; dashed = existing"},
-    "legend_unused": {"zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
-                      "en": "Dashed ring = supply left unused (area ∝ amount)"},
+    "legend_width": {
+        "zh": "线宽 ∝ 流量；虚线 = 现有链接",
+        "en": "Line width ∝ flow; dashed = existing",
+    },
+    "legend_unused": {
+        "zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
+        "en": "Dashed ring = supply left unused (area ∝ amount)",
+    },
     "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
     "legend": {"zh": "图例", "en": "Legend"},
     "legend_sectors": {"zh": "行业（企业颜色）", "en": "Sectors (enterprise colour)"},
@@ -346,8 +374,7 @@ _COMPARE_LABELS: dict[str, dict[str, str]] = {
     "co2": {"zh": "CO₂减排 t/a", "en": "CO₂ avoided t/a"},
     "rate": {"zh": "综合利用率", "en": "Utilisation rate"},
     "utilised": {"zh": "综合利用量", "en": "Utilised"},
-    "total_cny_per_a": {"zh": "年净成本（负为净收益）",
-                        "en": "Net cost (negative = gain)"},
+    "total_cny_per_a": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
     "transport_cny_per_a": {"zh": "运输及装卸费", "en": "Transport and handling"},
     "fixed_cny_per_a": {"zh": "链接固定费", "en": "Link fixed cost"},
     "value_cny_per_a": {"zh": "利用价值", "en": "Use value"},
@@ -356,8 +383,10 @@ _COMPARE_LABELS: dict[str, dict[str, str]] = {
     "links_built": {"zh": "建成链接数", "en": "Links built"},
     "status": {"zh": "求解状态", "en": "Status"},
     "no_rows": {"zh": "两方案的链接完全相同。", "en": "Both layouts build the same links."},
-    "sync_note": {"zh": "两幅地图联动：平移或缩放其中一幅，另一幅随之移动。",
-                  "en": "The two maps move together: pan or zoom one and the other follows."},
+    "sync_note": {
+        "zh": "两幅地图联动：平移或缩放其中一幅，另一幅随之移动。",
+        "en": "The two maps move together: pan or zoom one and the other follows.",
+    },
 }
 
 LABELS.update({f"map:{k}": v for k, v in _MAP_LABELS.items()})
@@ -382,12 +411,14 @@ def label(key: str, lang: str = "zh", default: str | None = None) -> str:
         For a language other than zh or en.
     """
     if lang not in LANGS:
-        raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+        msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+        raise ValueError(msg)
     entry = LABELS.get(key)
     if entry is None:
         if default is not None:
             return default
-        raise KeyError(f"no label {key!r}")
+        msg = f"no label {key!r}"
+        raise KeyError(msg)
     return entry[lang]
 
 
@@ -465,8 +496,18 @@ FAMILIES: dict[str, dict[str, str]] = {
 }
 
 #: Colours for sectors missing from ``sectors.csv`` (assigned in sorted order).
-SPARE_COLOURS = ("#e6ab02", "#66a61e", "#1b9e77", "#d95f02", "#7570b3", "#a6761d", "#666666",
-                 "#e31a1c", "#fdbf6f", "#cab2d6")
+SPARE_COLOURS = (
+    "#e6ab02",
+    "#66a61e",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#a6761d",
+    "#666666",
+    "#e31a1c",
+    "#fdbf6f",
+    "#cab2d6",
+)
 
 
 @cache
@@ -501,7 +542,8 @@ def sector_name(sector_id: str, lang: str = "zh") -> str:
     'Coke oven gas'
     """
     if lang not in ("zh", "en"):
-        raise ValueError(f"language {lang!r} is not supported; use zh or en")
+        msg = f"language {lang!r} is not supported; use zh or en"
+        raise ValueError(msg)
     table = sector_table()
     key = str(sector_id)
     if key in table.index:
@@ -595,35 +637,54 @@ class Names:
     ('Fly ash', 'E1', 'Whole scenario')
     """
 
-    def __init__(self, lang: str, scenario: Scenario | None = None,
-                 catalogue: Catalogue | None = None, sources: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        lang: str,
+        scenario: Scenario | None = None,
+        catalogue: Catalogue | None = None,
+        sources: pd.DataFrame | None = None,
+    ):
         if lang not in LANGS:
-            raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+            msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+            raise ValueError(msg)
         self.lang = lang
-        self.catalogue = catalogue if catalogue is not None else getattr(scenario, "catalogue",
-                                                                         None)
+        self.catalogue = (
+            catalogue if catalogue is not None else getattr(scenario, "catalogue", None)
+        )
         self.enterprise: dict[str, str] = {}
         self.enterprise_sector: dict[str, str] = {}
         self.enterprise_park: dict[str, str] = {}
         self.park: dict[str, str] = {}
         self._memo: dict[tuple[str, str], str] = {}
-        if sources is not None and not sources.empty and {"enterprise", "park"} <= set(
-                sources.columns):
+        if (
+            sources is not None
+            and not sources.empty
+            and {"enterprise", "park"} <= set(sources.columns)
+        ):
             pairs = sources[["enterprise", "park"]].dropna().drop_duplicates("enterprise")
-            self.enterprise_park.update(zip(pairs["enterprise"].astype(str),
-                                            pairs["park"].astype(str), strict=True))
+            self.enterprise_park.update(
+                zip(pairs["enterprise"].astype(str), pairs["park"].astype(str), strict=True)
+            )
         if scenario is None:
             return
         ent = scenario.enterprises
         ids = ent.index.astype(str)
-        for attr, col in (("enterprise", "name"), ("enterprise_sector", "sector"),
-                          ("enterprise_park", "park")):
+        for attr, col in (
+            ("enterprise", "name"),
+            ("enterprise_sector", "sector"),
+            ("enterprise_park", "park"),
+        ):
             if col in ent.columns:
                 getattr(self, attr).update(zip(ids, ent[col].astype(str), strict=True))
         parks = scenario.parks
         if parks is not None and len(parks) and "name" in parks.columns:
-            self.park.update({str(k): t for k, v in zip(parks.index, parks["name"], strict=True)
-                              if (t := _text(v)) is not None})
+            self.park.update(
+                {
+                    str(k): t
+                    for k, v in zip(parks.index, parks["name"], strict=True)
+                    if (t := _text(v)) is not None
+                }
+            )
 
     def merged(self, other: Names) -> Names:
         """These names with ``other``'s enterprises and parks added (``other`` wins on a clash)."""
@@ -640,8 +701,9 @@ class Names:
             col = f"name_{self.lang}"
             if frame is not None and key in frame.index and col in frame.columns:
                 value = _text(frame.at[key, col])
-            self._memo[table, key] = value or label(f"{prefix}:{key}", self.lang,
-                                                    default=fallback or key)
+            self._memo[table, key] = value or label(
+                f"{prefix}:{key}", self.lang, default=fallback or key
+            )
         return self._memo[table, key]
 
     def material(self, key: str) -> str:

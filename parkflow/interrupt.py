@@ -38,8 +38,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-__all__ = ["EXIT_INTERRUPTED", "MESSAGE", "GRACE_S", "install", "on_interrupt", "requested",
-           "check", "report", "exit_interrupted"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "MESSAGE",
+    "GRACE_S",
+    "install",
+    "on_interrupt",
+    "requested",
+    "check",
+    "report",
+    "exit_interrupted",
+]
 
 #: Exit code of an interrupted command (128 + SIGINT, the shell's convention).
 EXIT_INTERRUPTED = 130
@@ -182,5 +191,6 @@ def install() -> None:
         signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
     except (OSError, ValueError):
         return
-    threading.Thread(target=_watchdog, args=(read_fd,), name="parkflow-interrupt",
-                     daemon=True).start()
+    threading.Thread(
+        target=_watchdog, args=(read_fd,), name="parkflow-interrupt", daemon=True
+    ).start()

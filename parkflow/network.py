@@ -1,4 +1,6 @@
-"""The candidate network: which supply could go to which use, by which mode (SPEC §3).
+"""The candidate network: which supply could go to which use, by which mode.
+
+The rules are those of docs/model.md, "Candidate links".
 
 :func:`candidate_links` turns a :class:`~parkflow.models.scenario.Scenario` into a
 :class:`CandidateNetwork`:
@@ -13,7 +15,7 @@
 * ``graph`` — an ``nx.MultiDiGraph``: enterprises as nodes, each candidate link an edge keyed by
   its ``link_id`` and carrying the link's columns as attributes.
 
-Rules (SPEC §3): the route accepts the material; heat: source temperature ≥ the sink's minimum
+Rules: the route accepts the material; heat: source temperature ≥ the sink's minimum
 (the use's ``min_temperature_c``, else the route's) + the route's ΔT; hydrogen: purity ≥ the
 minimum (the use's ``min_purity``, else the route's), or — when the route has
 ``purification_cny_per_unit`` — allowed at that extra cost per unit; one candidate per mode that
@@ -52,9 +54,13 @@ Per-unit link parameters (CNY or t CO₂ per canonical unit leaving the source):
 * ``co2_avoided_t_per_unit`` — per delivered unit; ``co2_transport_t_per_unit`` — per unit sent;
 * ``bound = min(generated + drawable, capacity / efficiency)`` — the tight big-M of the link.
 
->>> import parkflow as pf  # doctest: +SKIP
->>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))  # doctest: +SKIP
->>> net.links[["from", "to", "material", "route", "mode", "distance_km"]].head()  # doctest: +SKIP
+>>> from parkflow.examples import tiny_park
+>>> net = candidate_links(tiny_park())
+>>> net.links[["from", "to", "route", "distance_km"]]
+        from  to             route  distance_km
+link_id
+L1        E1  E2  cement_admixture         10.0
+L2        E1  E3            bricks         20.0
 """
 
 from __future__ import annotations
@@ -70,24 +76,80 @@ from parkflow.geo import geodesic_km
 from parkflow.models.quality import quality_rule
 from parkflow.models.scenario import Scenario
 
-__all__ = ["CandidateNetwork", "candidate_links", "max_candidates", "DEFAULT_MAX_CANDIDATES",
-           "LINK_COLUMNS", "SOURCE_COLUMNS", "FACILITY_COLUMNS", "LADDER_COLUMNS", "crf",
-           "discount_rate", "facility_ladder"]
+__all__ = [
+    "CandidateNetwork",
+    "candidate_links",
+    "max_candidates",
+    "DEFAULT_MAX_CANDIDATES",
+    "LINK_COLUMNS",
+    "SOURCE_COLUMNS",
+    "FACILITY_COLUMNS",
+    "LADDER_COLUMNS",
+    "crf",
+    "discount_rate",
+    "facility_ladder",
+]
 
 #: Sphere radius used for the KD-tree search (km); the query radius is padded for the ellipsoid.
 _EARTH_KM = 6371.0088
 _PAD = 1.01
 
-SOURCE_COLUMNS = ["enterprise", "material", "category", "kind", "generated", "drawable", "unit",
-                  "temperature_c", "purity", "park", "city", "fate", "replacement",
-                  "fate_cost_cny_per_unit", "co2_reversed_t_per_unit", "utilised_outside"]
-SINK_COLUMNS = ["enterprise", "route", "kind", "capacity", "unit", "value_cny_per_unit",
-                "min_temperature_c", "min_purity", "park", "city"]
-LINK_COLUMNS = ["from", "to", "source_id", "use_id", "material", "route", "mode", "distance_km",
-                "existing", "efficiency", "transport_cny_per_unit", "purification_cny_per_unit",
-                "value_cny_per_unit", "disposal_cny_per_unit", "fixed_cny_per_a",
-                "co2_avoided_t_per_unit", "co2_transport_t_per_unit", "bound", "from_park",
-                "to_park", "class", "fate", "co2_reversed_t_per_unit", "baseline_quantity"]
+SOURCE_COLUMNS = [
+    "enterprise",
+    "material",
+    "category",
+    "kind",
+    "generated",
+    "drawable",
+    "unit",
+    "temperature_c",
+    "purity",
+    "park",
+    "city",
+    "fate",
+    "replacement",
+    "fate_cost_cny_per_unit",
+    "co2_reversed_t_per_unit",
+    "utilised_outside",
+]
+SINK_COLUMNS = [
+    "enterprise",
+    "route",
+    "kind",
+    "capacity",
+    "unit",
+    "value_cny_per_unit",
+    "min_temperature_c",
+    "min_purity",
+    "park",
+    "city",
+]
+LINK_COLUMNS = [
+    "from",
+    "to",
+    "source_id",
+    "use_id",
+    "material",
+    "route",
+    "mode",
+    "distance_km",
+    "existing",
+    "efficiency",
+    "transport_cny_per_unit",
+    "purification_cny_per_unit",
+    "value_cny_per_unit",
+    "disposal_cny_per_unit",
+    "fixed_cny_per_a",
+    "co2_avoided_t_per_unit",
+    "co2_transport_t_per_unit",
+    "bound",
+    "from_park",
+    "to_park",
+    "class",
+    "fate",
+    "co2_reversed_t_per_unit",
+    "baseline_quantity",
+]
 
 
 @dataclass
@@ -121,7 +183,8 @@ def _graph(enterprises: pd.DataFrame, links: pd.DataFrame) -> nx.MultiDiGraph:
     if len(links):
         data = links.to_dict(orient="records")
         g.add_edges_from(
-            (d["from"], d["to"], lid, d) for lid, d in zip(links.index, data, strict=True))
+            (d["from"], d["to"], lid, d) for lid, d in zip(links.index, data, strict=True)
+        )
     return g
 
 
@@ -137,27 +200,44 @@ def _sources(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     solid = sup[kind == "solid"]
     other = sup[kind != "solid"]
 
-    solid = solid.assign(fate=_col(solid, "fate", "stored").replace("", "stored"),
-                         fate_cost=_col(solid, "fate_cost", np.nan).astype(float),
-                         utilised_outside=_col(solid, "utilised_outside", 0.0).astype(float))
+    solid = solid.assign(
+        fate=_col(solid, "fate", "stored").replace("", "stored"),
+        fate_cost=_col(solid, "fate_cost", np.nan).astype(float),
+        utilised_outside=_col(solid, "utilised_outside", 0.0).astype(float),
+    )
     keys = ["enterprise", "material", "fate"]
-    pooled = (solid.groupby(keys, sort=True, as_index=False)
-              .agg(generated=("quantity", "sum"), utilised_outside=("utilised_outside", "sum"),
-                   fate_cost=("fate_cost", "max"), fate_cost_min=("fate_cost", "min")))
+    pooled = solid.groupby(keys, sort=True, as_index=False).agg(
+        generated=("quantity", "sum"),
+        utilised_outside=("utilised_outside", "sum"),
+        fate_cost=("fate_cost", "max"),
+        fate_cost_min=("fate_cost", "min"),
+    )
     clash = pooled["fate_cost"].notna() & (pooled["fate_cost"] != pooled["fate_cost_min"])
     if clash.any():
         from parkflow.errors import Problem, ScenarioError
 
         bad = pooled[clash]
-        raise ScenarioError([Problem(file="supplies.csv", message=(
-            f"supplies of {m} at {e} ({f}) give different fate_cost values; they are one heap"),
-            fix="give the same fate_cost on every row of the heap, or leave it blank")
-            for e, m, f in zip(bad["enterprise"], bad["material"], bad["fate"], strict=True)])
+        raise ScenarioError(
+            [
+                Problem(
+                    file="supplies.csv",
+                    message=(
+                        f"supplies of {m} at {e} ({f}) give different fate_cost values; "
+                        "they are one heap"
+                    ),
+                    fix="give the same fate_cost on every row of the heap, or leave it blank",
+                )
+                for e, m, f in zip(bad["enterprise"], bad["material"], bad["fate"], strict=True)
+            ]
+        )
     pooled = pooled.drop(columns="fate_cost_min")
     stk = scenario.stockpiles
     if len(stk):
-        draw_sum = (stk.groupby(["enterprise", "material"], sort=True, as_index=False)["max_draw"]
-                    .sum().rename(columns={"max_draw": "drawable"}))
+        draw_sum = (
+            stk.groupby(["enterprise", "material"], sort=True, as_index=False)["max_draw"]
+            .sum()
+            .rename(columns={"max_draw": "drawable"})
+        )
         draw_sum["fate"] = "stored"
         pooled = pooled.merge(draw_sum, on=keys, how="outer")
     else:
@@ -167,23 +247,35 @@ def _sources(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     # one id per (enterprise, material) when it has one fate (today's ids), else one per fate
     n_fates = pooled.groupby(["enterprise", "material"])["fate"].transform("size")
     base_id = pooled["enterprise"].astype(str) + ":" + pooled["material"].astype(str)
-    pooled.index = pd.Index(base_id.where(n_fates == 1, base_id + ":" + pooled["fate"]),
-                            name="source_id")
+    pooled.index = pd.Index(
+        base_id.where(n_fates == 1, base_id + ":" + pooled["fate"]), name="source_id"
+    )
     pooled["temperature_c"] = np.nan
     pooled["purity"] = np.nan
     pooled["replacement"] = ""
 
-    single = pd.DataFrame({
-        "enterprise": other["enterprise"].to_numpy(), "material": other["material"].to_numpy(),
-        "generated": other["quantity"].to_numpy(dtype=float), "drawable": 0.0,
-        "temperature_c": other["temperature_c"].to_numpy(dtype=float),
-        "purity": other["purity"].to_numpy(dtype=float),
-        "fate": _col(other, "fate", "").to_numpy(),
-        "replacement": _col(other, "replacement", "").to_numpy(),
-        "fate_cost": _col(other, "fate_cost", np.nan).to_numpy(dtype=float),
-        "utilised_outside": _col(other, "utilised_outside", 0.0).to_numpy(dtype=float)},
-        index=pd.Index(other["enterprise"].astype(str) + ":" + other["material"].astype(str)
-                       + ":" + other.index.astype(str), name="source_id"))
+    single = pd.DataFrame(
+        {
+            "enterprise": other["enterprise"].to_numpy(),
+            "material": other["material"].to_numpy(),
+            "generated": other["quantity"].to_numpy(dtype=float),
+            "drawable": 0.0,
+            "temperature_c": other["temperature_c"].to_numpy(dtype=float),
+            "purity": other["purity"].to_numpy(dtype=float),
+            "fate": _col(other, "fate", "").to_numpy(),
+            "replacement": _col(other, "replacement", "").to_numpy(),
+            "fate_cost": _col(other, "fate_cost", np.nan).to_numpy(dtype=float),
+            "utilised_outside": _col(other, "utilised_outside", 0.0).to_numpy(dtype=float),
+        },
+        index=pd.Index(
+            other["enterprise"].astype(str)
+            + ":"
+            + other["material"].astype(str)
+            + ":"
+            + other.index.astype(str),
+            name="source_id",
+        ),
+    )
     src = pd.concat([pooled, single]) if len(single) else pooled
     src["enterprise"] = src["enterprise"].astype(str)
     src["material"] = src["material"].astype(str)
@@ -199,12 +291,15 @@ def _sources(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     stored = src[(src["kind"] == "solid") & (src["fate"] == "stored")]
     stored_id = pd.Series(stored.index, index=stored["enterprise"] + ":" + stored["material"])
     stock_key = stk["enterprise"].astype(str) + ":" + stk["material"].astype(str)
-    stock = pd.DataFrame({
-        "source_id": stock_key.map(stored_id).fillna(stock_key).to_numpy(),
-        "enterprise": stk["enterprise"].astype(str).to_numpy(),
-        "material": stk["material"].astype(str).to_numpy(),
-        "max_draw": stk["max_draw"].to_numpy(dtype=float) if len(stk) else np.zeros(0)},
-        index=pd.Index(stk.index.astype(str), name="stockpile_id"))
+    stock = pd.DataFrame(
+        {
+            "source_id": stock_key.map(stored_id).fillna(stock_key).to_numpy(),
+            "enterprise": stk["enterprise"].astype(str).to_numpy(),
+            "material": stk["material"].astype(str).to_numpy(),
+            "max_draw": stk["max_draw"].to_numpy(dtype=float) if len(stk) else np.zeros(0),
+        },
+        index=pd.Index(stk.index.astype(str), name="stockpile_id"),
+    )
     return src, stock
 
 
@@ -212,8 +307,7 @@ def _col(df: pd.DataFrame, column: str, default: object) -> pd.Series:
     """A column of a supplies frame, or ``default`` (version-1 frames built in code)."""
     if column in df.columns:
         out = df[column]
-        return out.fillna(default) if not isinstance(default, float) or default == default \
-            else out
+        return out.fillna(default) if not isinstance(default, float) or default == default else out
     return pd.Series(default, index=df.index)
 
 
@@ -231,32 +325,53 @@ def _fate_terms(src: pd.DataFrame, cat) -> pd.DataFrame:
     out["fate"] = out["fate"].fillna("").astype(str)
     out["fate"] = out["fate"].where(out["fate"] != "", out["kind"].map(DEFAULT_FATE)).fillna("")
     fates = cat.fates
-    stack = (cat.stacking_costs["cost_cny_per_t"] if len(cat.stacking_costs)
-             else pd.Series(dtype=float))
+    stack = (
+        cat.stacking_costs["cost_cny_per_t"] if len(cat.stacking_costs) else pd.Series(dtype=float)
+    )
     tax = cat.materials["env_tax_cny_per_t"].astype(float)
-    rule = out["fate"].map(fates["avoided_cost_rule"]).fillna("fixed") if len(fates) else \
-        pd.Series("fixed", index=out.index)
-    fixed = (out["fate"].map(fates["avoided_cost_cny_per_unit"]).astype(float) if len(fates)
-             else pd.Series(0.0, index=out.index))
-    w = np.select([rule == "stacking_costs", rule == "env_tax"],
-                  [out["material"].map(stack).astype(float).fillna(0.0).to_numpy(),
-                   out["material"].map(tax).astype(float).fillna(0.0).to_numpy()],
-                  fixed.fillna(0.0).to_numpy())
+    rule = (
+        out["fate"].map(fates["avoided_cost_rule"]).fillna("fixed")
+        if len(fates)
+        else pd.Series("fixed", index=out.index)
+    )
+    fixed = (
+        out["fate"].map(fates["avoided_cost_cny_per_unit"]).astype(float)
+        if len(fates)
+        else pd.Series(0.0, index=out.index)
+    )
+    w = np.select(
+        [rule == "stacking_costs", rule == "env_tax"],
+        [
+            out["material"].map(stack).astype(float).fillna(0.0).to_numpy(),
+            out["material"].map(tax).astype(float).fillna(0.0).to_numpy(),
+        ],
+        fixed.fillna(0.0).to_numpy(),
+    )
     given = out["fate_cost"].astype(float)
     out["fate_cost_cny_per_unit"] = np.where(given.notna(), given, w)
     out["replacement"] = out["replacement"].fillna("").astype(str)
-    is_fuel = (out["fate"].map(fates["co2_rule"]) == "lhv_times_replacement").fillna(False) \
-        if len(fates) else pd.Series(False, index=out.index)
-    repl = out["replacement"].where(out["replacement"] != "", out["fate"].map(
-        fates["replacement"]).fillna("natural_gas") if len(fates) else "natural_gas")
+    is_fuel = (
+        (out["fate"].map(fates["co2_rule"]) == "lhv_times_replacement").fillna(False)
+        if len(fates)
+        else pd.Series(False, index=out.index)
+    )
+    repl = out["replacement"].where(
+        out["replacement"] != "",
+        out["fate"].map(fates["replacement"]).fillna("natural_gas")
+        if len(fates)
+        else "natural_gas",
+    )
     fuels = cat.replacement_fuels
     if len(fuels):
         lhv_ef = (fuels["hydrogen_lhv_gj_per_t"] * fuels["co2_t_per_gj"]).astype(float)
         by_fuel = repl.map(lhv_ef).astype(float).fillna(0.0).to_numpy()
     else:
         by_fuel = np.zeros(len(out))
-    plain = (out["fate"].map(fates["co2_reversed_t_per_unit"]).astype(float).fillna(0.0)
-             .to_numpy() if len(fates) else np.zeros(len(out)))
+    plain = (
+        out["fate"].map(fates["co2_reversed_t_per_unit"]).astype(float).fillna(0.0).to_numpy()
+        if len(fates)
+        else np.zeros(len(out))
+    )
     out["co2_reversed_t_per_unit"] = np.where(is_fuel.to_numpy(dtype=bool), by_fuel, plain)
     out.loc[is_fuel.to_numpy(dtype=bool), "replacement"] = repl[is_fuel.to_numpy(dtype=bool)]
     out["utilised_outside"] = out["utilised_outside"].astype(float).fillna(0.0)
@@ -269,17 +384,22 @@ def _sinks(scenario: Scenario) -> pd.DataFrame:
     uses = scenario.uses
     ent = scenario.enterprises
     value = uses["value"].astype(float).fillna(uses["route"].map(routes["value_cny_per_unit"]))
-    out = pd.DataFrame({
-        "enterprise": uses["enterprise"].astype(str),
-        "route": uses["route"].astype(str),
-        "capacity": uses["capacity"].astype(float),
-        "unit": uses["unit"].astype(str),
-        "value_cny_per_unit": value.astype(float).fillna(0.0),
-        "min_temperature_c": uses["min_temperature_c"].astype(float).fillna(
-            uses["route"].map(routes["min_temperature_c"]).astype(float)),
-        "min_purity": uses["min_purity"].astype(float).fillna(
-            uses["route"].map(routes["min_purity"]).astype(float)),
-    }, index=pd.Index(uses.index.astype(str), name="use_id"))
+    out = pd.DataFrame(
+        {
+            "enterprise": uses["enterprise"].astype(str),
+            "route": uses["route"].astype(str),
+            "capacity": uses["capacity"].astype(float),
+            "unit": uses["unit"].astype(str),
+            "value_cny_per_unit": value.astype(float).fillna(0.0),
+            "min_temperature_c": uses["min_temperature_c"]
+            .astype(float)
+            .fillna(uses["route"].map(routes["min_temperature_c"]).astype(float)),
+            "min_purity": uses["min_purity"]
+            .astype(float)
+            .fillna(uses["route"].map(routes["min_purity"]).astype(float)),
+        },
+        index=pd.Index(uses.index.astype(str), name="use_id"),
+    )
     first = routes["accepts"].map(lambda a: a[0] if len(a) else "")
     out["kind"] = out["route"].map(first).map(cat.materials["kind"]).fillna("solid").astype(str)
     out["park"] = out["enterprise"].map(ent["park"]).fillna("").astype(str)
@@ -293,18 +413,41 @@ def _modes(scenario: Scenario) -> pd.DataFrame:
     modes = scenario.catalogue.modes.copy()
     modes.index.name = "mode"
     m = modes.reset_index()
-    m["kind"] = m["carries"].map(lambda c: tuple(c) if isinstance(c, (tuple, list)) else
-                                 tuple(str(c).replace(",", ";").split(";")))
+    m["kind"] = m["carries"].map(
+        lambda c: (
+            tuple(c) if isinstance(c, (tuple, list)) else tuple(str(c).replace(",", ";").split(";"))
+        )
+    )
     m = m.explode("kind")
     m["kind"] = m["kind"].astype(str).str.strip()
-    for col in ("cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a", "fixed_cny_per_km_a",
-                "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"):
+    for col in (
+        "cost_cny_per_tkm",
+        "handling_cny_per_t",
+        "fixed_cny_per_a",
+        "fixed_cny_per_km_a",
+        "co2_t_per_tkm",
+        "reach_km",
+        "detour",
+        "loss_per_km",
+    ):
         m[col] = pd.to_numeric(m[col], errors="coerce").fillna(1.0 if col == "detour" else 0.0)
     sided = m.get("sided_handling_cny_per_t", np.nan)
     m["sided_handling_cny_per_t"] = pd.to_numeric(sided, errors="coerce")
-    return m[["mode", "kind", "cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a",
-              "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km",
-              "sided_handling_cny_per_t"]].reset_index(drop=True)
+    return m[
+        [
+            "mode",
+            "kind",
+            "cost_cny_per_tkm",
+            "handling_cny_per_t",
+            "fixed_cny_per_a",
+            "fixed_cny_per_km_a",
+            "co2_t_per_tkm",
+            "reach_km",
+            "detour",
+            "loss_per_km",
+            "sided_handling_cny_per_t",
+        ]
+    ].reset_index(drop=True)
 
 
 def _door_to_door(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -333,13 +476,16 @@ def _door_to_door(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     if "rail_siding" not in ent.columns:
         return df
     siding = ent["rail_siding"].fillna(False).astype(bool)
-    both = (df["from"].map(siding).fillna(False).astype(bool).to_numpy()
-            & df["to"].map(siding).fillna(False).astype(bool).to_numpy())
+    both = (
+        df["from"].map(siding).fillna(False).astype(bool).to_numpy()
+        & df["to"].map(siding).fillna(False).astype(bool).to_numpy()
+    )
     sided = df["sided_handling_cny_per_t"].to_numpy(dtype=float)
     use = both & ~np.isnan(sided)
     if use.any():
-        df["handling_cny_per_t"] = np.where(use, sided,
-                                            df["handling_cny_per_t"].to_numpy(dtype=float))
+        df["handling_cny_per_t"] = np.where(
+            use, sided, df["handling_cny_per_t"].to_numpy(dtype=float)
+        )
     return df
 
 
@@ -372,8 +518,9 @@ def _unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
-def _pairs(ent: pd.DataFrame, from_ids: np.ndarray, to_ids: np.ndarray, radius_km: float
-           ) -> pd.DataFrame:
+def _pairs(
+    ent: pd.DataFrame, from_ids: np.ndarray, to_ids: np.ndarray, radius_km: float
+) -> pd.DataFrame:
     """Enterprise pairs (from, to) within ``radius_km`` geodesic, with their distance (km)."""
     if len(from_ids) == 0 or len(to_ids) == 0 or radius_km < 0:
         return pd.DataFrame({"from": [], "to": [], "geodesic_km": []})
@@ -393,8 +540,12 @@ def _pairs(ent: pd.DataFrame, from_ids: np.ndarray, to_ids: np.ndarray, radius_k
     pairs = pd.DataFrame({"i": i, "j": j}).drop_duplicates()
     fr = from_ids[pairs["i"].to_numpy()]
     to = to_ids[pairs["j"].to_numpy()]
-    d = geodesic_km(lon.loc[fr].to_numpy(), lat.loc[fr].to_numpy(),
-                    lon.loc[to].to_numpy(), lat.loc[to].to_numpy())
+    d = geodesic_km(
+        lon.loc[fr].to_numpy(),
+        lat.loc[fr].to_numpy(),
+        lon.loc[to].to_numpy(),
+        lat.loc[to].to_numpy(),
+    )
     out = pd.DataFrame({"from": fr, "to": to, "geodesic_km": d})
     return out[out["geodesic_km"] <= radius_km].reset_index(drop=True)
 
@@ -422,12 +573,19 @@ def max_candidates(scenario: Scenario) -> int | None:
     try:
         k = int(float(value))
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"max_candidates_per_supply {value!r} is not a whole number") from exc
+        msg = f"max_candidates_per_supply {value!r} is not a whole number"
+        raise ValueError(msg) from exc
     return k if k > 0 else None
 
 
-def _knn_pairs(ent: pd.DataFrame, ks: pd.DataFrame, ku: pd.DataFrame, accepts: pd.DataFrame,
-               radius_km: float, k: int) -> pd.DataFrame:
+def _knn_pairs(
+    ent: pd.DataFrame,
+    ks: pd.DataFrame,
+    ku: pd.DataFrame,
+    accepts: pd.DataFrame,
+    radius_km: float,
+    k: int,
+) -> pd.DataFrame:
     """Per route, each supplying enterprise's ``k`` nearest using enterprises within ``radius_km``.
 
     A KD-tree ``k``-nearest query per route (a handful of routes; never all pairs): at most
@@ -457,9 +615,12 @@ def _knn_pairs(ent: pd.DataFrame, ks: pd.DataFrame, ku: pd.DataFrame, accepts: p
     if not parts:
         return pd.DataFrame({"from": [], "to": [], "route": [], "geodesic_km": []})
     out = pd.concat(parts, ignore_index=True)
-    out["geodesic_km"] = geodesic_km(lon.loc[out["from"]].to_numpy(),
-                                     lat.loc[out["from"]].to_numpy(),
-                                     lon.loc[out["to"]].to_numpy(), lat.loc[out["to"]].to_numpy())
+    out["geodesic_km"] = geodesic_km(
+        lon.loc[out["from"]].to_numpy(),
+        lat.loc[out["from"]].to_numpy(),
+        lon.loc[out["to"]].to_numpy(),
+        lat.loc[out["to"]].to_numpy(),
+    )
     return out[out["geodesic_km"] <= radius_km].reset_index(drop=True)
 
 
@@ -473,12 +634,34 @@ def _nearest_per_source(df: pd.DataFrame, k: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # links
 # ---------------------------------------------------------------------------------------------
-def _source_sink_pairs(src: pd.DataFrame, snk: pd.DataFrame, pairs: pd.DataFrame,
-                       accepts: pd.DataFrame) -> pd.DataFrame:
-    s = src.reset_index()[["source_id", "enterprise", "material", "kind", "generated", "drawable",
-                           "temperature_c", "purity", "park"]]
-    u = snk.reset_index()[["use_id", "enterprise", "route", "capacity", "value_cny_per_unit",
-                           "min_temperature_c", "min_purity", "park"]]
+def _source_sink_pairs(
+    src: pd.DataFrame, snk: pd.DataFrame, pairs: pd.DataFrame, accepts: pd.DataFrame
+) -> pd.DataFrame:
+    s = src.reset_index()[
+        [
+            "source_id",
+            "enterprise",
+            "material",
+            "kind",
+            "generated",
+            "drawable",
+            "temperature_c",
+            "purity",
+            "park",
+        ]
+    ]
+    u = snk.reset_index()[
+        [
+            "use_id",
+            "enterprise",
+            "route",
+            "capacity",
+            "value_cny_per_unit",
+            "min_temperature_c",
+            "min_purity",
+            "park",
+        ]
+    ]
     df = pairs.merge(s.rename(columns={"enterprise": "from", "park": "from_park"}), on="from")
     df = df.merge(accepts, on=["material", "route"] if "route" in pairs else "material")
     df = df.merge(u.rename(columns={"enterprise": "to", "park": "to_park"}), on=["to", "route"])
@@ -498,16 +681,24 @@ def _finish(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     eff = np.clip(1.0 - df["loss_per_km"].to_numpy(dtype=float) * d, 0.0, 1.0)
     df["efficiency"] = eff
     df["transport_cny_per_unit"] = df["cost_cny_per_tkm"].to_numpy(dtype=float) * d + df[
-        "handling_cny_per_t"].to_numpy(dtype=float)
-    mode_fixed = df["fixed_cny_per_a"].to_numpy(dtype=float) + df[
-        "fixed_cny_per_km_a"].to_numpy(dtype=float) * d
-    override = df["fixed_override"].to_numpy(dtype=float) if "fixed_override" in df else np.full(
-        len(df), np.nan)
+        "handling_cny_per_t"
+    ].to_numpy(dtype=float)
+    mode_fixed = (
+        df["fixed_cny_per_a"].to_numpy(dtype=float)
+        + df["fixed_cny_per_km_a"].to_numpy(dtype=float) * d
+    )
+    override = (
+        df["fixed_override"].to_numpy(dtype=float)
+        if "fixed_override" in df
+        else np.full(len(df), np.nan)
+    )
     df["fixed_cny_per_a"] = np.where(np.isnan(override), mode_fixed, override)
-    df["disposal_cny_per_unit"] = df["material"].map(mat["env_tax_cny_per_t"]).astype(
-        float).fillna(0.0).to_numpy()
-    df["co2_avoided_t_per_unit"] = df["route"].map(routes["co2_avoided_t_per_unit"]).astype(
-        float).fillna(0.0).to_numpy()
+    df["disposal_cny_per_unit"] = (
+        df["material"].map(mat["env_tax_cny_per_t"]).astype(float).fillna(0.0).to_numpy()
+    )
+    df["co2_avoided_t_per_unit"] = (
+        df["route"].map(routes["co2_avoided_t_per_unit"]).astype(float).fillna(0.0).to_numpy()
+    )
     df["co2_transport_t_per_unit"] = df["co2_t_per_tkm"].to_numpy(dtype=float) * d
     supply = df["generated"].to_numpy(dtype=float) + df["drawable"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -517,35 +708,65 @@ def _finish(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return df
 
 
-def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes: pd.DataFrame
-                 ) -> pd.DataFrame:
+def _table_links(
+    scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes: pd.DataFrame
+) -> pd.DataFrame:
     """The scenario's links table as candidate rows (ids kept)."""
     lk = scenario.links
     if len(lk) == 0:
         return pd.DataFrame()
     ent = scenario.enterprises
     routes = scenario.catalogue.routes
-    t = pd.DataFrame({
-        "link_id": lk.index.astype(str), "from": lk["from"].astype(str).to_numpy(),
-        "to": lk["to"].astype(str).to_numpy(), "material": lk["material"].astype(str).to_numpy(),
-        "route": lk["route"].astype(str).to_numpy(),
-        "mode_given": lk["mode"].fillna("").astype(str).to_numpy(),
-        "existing": lk["existing"].fillna(False).astype(bool).to_numpy(),
-        "fixed_override": lk["fixed_cost"].astype(float).to_numpy(),
-        "distance_given": lk["distance_km"].astype(float).to_numpy(),
-        "order": np.arange(len(lk))})
-    t["geodesic_km"] = geodesic_km(ent["lon"].reindex(t["from"]).to_numpy(dtype=float),
-                                   ent["lat"].reindex(t["from"]).to_numpy(dtype=float),
-                                   ent["lon"].reindex(t["to"]).to_numpy(dtype=float),
-                                   ent["lat"].reindex(t["to"]).to_numpy(dtype=float))
-    s = src.reset_index()[["source_id", "enterprise", "material", "kind", "generated", "drawable",
-                           "temperature_c", "purity", "park"]]
+    t = pd.DataFrame(
+        {
+            "link_id": lk.index.astype(str),
+            "from": lk["from"].astype(str).to_numpy(),
+            "to": lk["to"].astype(str).to_numpy(),
+            "material": lk["material"].astype(str).to_numpy(),
+            "route": lk["route"].astype(str).to_numpy(),
+            "mode_given": lk["mode"].fillna("").astype(str).to_numpy(),
+            "existing": lk["existing"].fillna(False).astype(bool).to_numpy(),
+            "fixed_override": lk["fixed_cost"].astype(float).to_numpy(),
+            "distance_given": lk["distance_km"].astype(float).to_numpy(),
+            "order": np.arange(len(lk)),
+        }
+    )
+    t["geodesic_km"] = geodesic_km(
+        ent["lon"].reindex(t["from"]).to_numpy(dtype=float),
+        ent["lat"].reindex(t["from"]).to_numpy(dtype=float),
+        ent["lon"].reindex(t["to"]).to_numpy(dtype=float),
+        ent["lat"].reindex(t["to"]).to_numpy(dtype=float),
+    )
+    s = src.reset_index()[
+        [
+            "source_id",
+            "enterprise",
+            "material",
+            "kind",
+            "generated",
+            "drawable",
+            "temperature_c",
+            "purity",
+            "park",
+        ]
+    ]
     s = s.rename(columns={"enterprise": "from", "park": "from_park"})
     df = t.merge(s, on=["from", "material"], how="inner")
-    u = snk.reset_index()[["use_id", "enterprise", "route", "capacity", "value_cny_per_unit",
-                           "min_temperature_c", "min_purity", "park"]]
-    df = df.merge(u.rename(columns={"enterprise": "to", "park": "to_park"}), on=["to", "route"],
-                  how="inner")
+    u = snk.reset_index()[
+        [
+            "use_id",
+            "enterprise",
+            "route",
+            "capacity",
+            "value_cny_per_unit",
+            "min_temperature_c",
+            "min_purity",
+            "park",
+        ]
+    ]
+    df = df.merge(
+        u.rename(columns={"enterprise": "to", "park": "to_park"}), on=["to", "route"], how="inner"
+    )
     ok, purification = quality_rule(df, routes)
     df["purification_cny_per_unit"] = purification
     # prefer a (source, use) pair that meets the quality rule, then the first in table order
@@ -555,19 +776,23 @@ def _table_links(scenario: Scenario, src: pd.DataFrame, snk: pd.DataFrame, modes
     df = df.merge(modes, on="kind", how="inner")
     given = df["mode_given"] != ""
     # a mode written in the table is kept as written; otherwise one the route allows
-    df = df[(given & (df["mode"] == df["mode_given"]))
-            | (~given & _route_mode_ok(df, routes))].copy()
-    df["distance_km"] = df["distance_given"].where(df["distance_given"].notna(),
-                                                   df["geodesic_km"] * df["detour"])
+    df = df[
+        (given & (df["mode"] == df["mode_given"])) | (~given & _route_mode_ok(df, routes))
+    ].copy()
+    df["distance_km"] = df["distance_given"].where(
+        df["distance_given"].notna(), df["geodesic_km"] * df["detour"]
+    )
     df = _door_to_door(df, scenario)
     df["_unit_cost"] = df["cost_cny_per_tkm"] * df["distance_km"] + df["handling_cny_per_t"]
     df["_fixed"] = df["fixed_override"].where(
-        df["fixed_override"].notna(), df["fixed_cny_per_a"] + df["fixed_cny_per_km_a"]
-        * df["distance_km"])
+        df["fixed_override"].notna(),
+        df["fixed_cny_per_a"] + df["fixed_cny_per_km_a"] * df["distance_km"],
+    )
     df = df.sort_values(["order", "_unit_cost", "_fixed", "mode"], kind="stable")
     df = df.drop_duplicates("order", keep="first")
-    return df.drop(columns=["_bad", "_unit_cost", "_fixed", "mode_given", "distance_given",
-                            "order"])
+    return df.drop(
+        columns=["_bad", "_unit_cost", "_fixed", "mode_given", "distance_given", "order"]
+    )
 
 
 def link_class(routes: pd.Series, materials: pd.Series, catalogue) -> np.ndarray:
@@ -585,8 +810,9 @@ def link_class(routes: pd.Series, materials: pd.Series, catalogue) -> np.ndarray
         ``utilisation`` or ``safe_disposal`` per link (docs/model.md#counting-classes).
     """
     rc = catalogue.route_classes
-    by_route = (catalogue.routes["class"] if "class" in catalogue.routes.columns
-                else pd.Series(dtype=str)).replace("", np.nan)
+    by_route = (
+        catalogue.routes["class"] if "class" in catalogue.routes.columns else pd.Series(dtype=str)
+    ).replace("", np.nan)
     out = routes.astype(str).map(by_route).fillna("utilisation").astype(str)
     if len(rc):
         key = routes.astype(str) + ":" + materials.astype(str)
@@ -598,28 +824,35 @@ def link_class(routes: pd.Series, materials: pd.Series, catalogue) -> np.ndarray
 def _fate_and_class(links: pd.DataFrame, src: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The fate terms of each link's source, its class, the bound on G − O, baseline flows."""
     sid = links["source_id"]
-    links["disposal_cny_per_unit"] = sid.map(src["fate_cost_cny_per_unit"]).astype(
-        float).fillna(0.0).to_numpy()
-    links["co2_reversed_t_per_unit"] = sid.map(src["co2_reversed_t_per_unit"]).astype(
-        float).fillna(0.0).to_numpy()
+    links["disposal_cny_per_unit"] = (
+        sid.map(src["fate_cost_cny_per_unit"]).astype(float).fillna(0.0).to_numpy()
+    )
+    links["co2_reversed_t_per_unit"] = (
+        sid.map(src["co2_reversed_t_per_unit"]).astype(float).fillna(0.0).to_numpy()
+    )
     links["fate"] = sid.map(src["fate"]).fillna("").astype(str).to_numpy()
     links["class"] = link_class(links["route"], links["material"], scenario.catalogue)
-    supply = (sid.map(src["generated"] - src["utilised_outside"] + src["drawable"])
-              .astype(float).fillna(0.0).to_numpy())
+    supply = (
+        sid.map(src["generated"] - src["utilised_outside"] + src["drawable"])
+        .astype(float)
+        .fillna(0.0)
+        .to_numpy()
+    )
     links["bound"] = np.minimum(links["bound"].to_numpy(dtype=float), supply)
     lk = scenario.links
     if "baseline_quantity" in lk.columns and len(lk):
         base = lk["baseline_quantity"].astype(float)
         base.index = base.index.astype(str)
-        links["baseline_quantity"] = pd.Series(links.index.astype(str), index=links.index).map(
-            base).astype(float).to_numpy()
+        links["baseline_quantity"] = (
+            pd.Series(links.index.astype(str), index=links.index).map(base).astype(float).to_numpy()
+        )
     else:
         links["baseline_quantity"] = np.nan
     return links
 
 
 def candidate_links(scenario: Scenario) -> CandidateNetwork:
-    """Build the candidate network of a scenario (SPEC §3).
+    """Build the candidate network of a scenario (docs/model.md, "Candidate links").
 
     Parameters
     ----------
@@ -635,10 +868,10 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
 
     Examples
     --------
-    >>> import parkflow as pf  # doctest: +SKIP
-    >>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))  # doctest: +SKIP
-    >>> sorted(net.links["mode"].unique())  # doctest: +SKIP
-    ['hydrogen_pipeline', 'steam_pipe', 'truck', ...]
+    >>> import parkflow as pf
+    >>> net = candidate_links(pf.load_scenario(pf.bundled_scenario_path()))
+    >>> sorted(net.links["mode"].unique())
+    ['hot_water_pipe', 'hydrogen_pipeline', 'rail', 'steam_pipe', 'truck', 'tube_trailer']
     """
     src, stock = _sources(scenario)
     snk = _sinks(scenario)
@@ -691,11 +924,11 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
                 key = table["source_id"] + "|" + table["use_id"] + "|" + table["mode"]
                 akey = auto["source_id"] + "|" + auto["use_id"] + "|" + auto["mode"]
                 auto = auto[~akey.isin(set(key))]
-            auto = auto.sort_values(["from", "to", "material", "route", "mode", "source_id",
-                                     "use_id"], kind="stable").reset_index(drop=True)
+            auto = auto.sort_values(
+                ["from", "to", "material", "route", "mode", "source_id", "use_id"], kind="stable"
+            ).reset_index(drop=True)
             width = max(5, len(str(len(auto))))
-            auto.index = pd.Index([f"C{k + 1:0{width}d}" for k in range(len(auto))],
-                                  name="link_id")
+            auto.index = pd.Index([f"C{k + 1:0{width}d}" for k in range(len(auto))], name="link_id")
             parts.append(auto)
 
     if parts:
@@ -707,24 +940,66 @@ def candidate_links(scenario: Scenario) -> CandidateNetwork:
         links = pd.DataFrame({c: pd.Series(dtype=float) for c in LINK_COLUMNS})
     links.index = links.index.astype(str)
     links.index.name = "link_id"
-    for c in ("from", "to", "source_id", "use_id", "material", "route", "mode", "from_park",
-              "to_park", "class", "fate"):
+    for c in (
+        "from",
+        "to",
+        "source_id",
+        "use_id",
+        "material",
+        "route",
+        "mode",
+        "from_park",
+        "to_park",
+        "class",
+        "fate",
+    ):
         links[c] = links[c].astype(str)
     links["existing"] = links["existing"].astype(bool)
-    return CandidateNetwork(sources=src, sinks=snk, stock=stock, links=links, enterprises=ent,
-                            facilities=facilities, ladder=ladder)
+    return CandidateNetwork(
+        sources=src,
+        sinks=snk,
+        stock=stock,
+        links=links,
+        enterprises=ent,
+        facilities=facilities,
+        ladder=ladder,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # candidate facilities (issue 12, docs/model.md "Facilities")
 # ---------------------------------------------------------------------------------------------
 #: Columns of ``CandidateNetwork.facilities`` (one row per candidate facility).
-FACILITY_COLUMNS = ["use_id", "technology", "route", "enterprise", "site", "park", "lon", "lat",
-                    "existing_size", "max_size", "unit", "variable_cny_per_unit",
-                    "co2_t_per_unit", "max_output_unit_per_a", "available_from"]
+FACILITY_COLUMNS = [
+    "use_id",
+    "technology",
+    "route",
+    "enterprise",
+    "site",
+    "park",
+    "lon",
+    "lat",
+    "existing_size",
+    "max_size",
+    "unit",
+    "variable_cny_per_unit",
+    "co2_t_per_unit",
+    "max_output_unit_per_a",
+    "available_from",
+]
 #: Columns of ``CandidateNetwork.ladder`` (one row per facility × size step, index ``f:S``).
-LADDER_COLUMNS = ["facility_id", "use_id", "technology", "step", "size", "prev_size",
-                  "delta_size", "delta_capex_cny", "annual_cny_per_a", "available"]
+LADDER_COLUMNS = [
+    "facility_id",
+    "use_id",
+    "technology",
+    "step",
+    "size",
+    "prev_size",
+    "delta_size",
+    "delta_capex_cny",
+    "annual_cny_per_a",
+    "available",
+]
 
 
 def crf(rate: float | np.ndarray, life_a: float | np.ndarray) -> np.ndarray:
@@ -749,8 +1024,9 @@ def discount_rate(scenario: Scenario) -> float:
     return 0.08 if value is None else float(value)
 
 
-def facility_ladder(facilities: pd.DataFrame, technologies: pd.DataFrame, rate: float,
-                    year: int | None = None) -> pd.DataFrame:
+def facility_ladder(
+    facilities: pd.DataFrame, technologies: pd.DataFrame, rate: float, year: int | None = None
+) -> pd.DataFrame:
     r"""The size ladder of every candidate facility (docs/model.md "Facilities").
 
     Sizes above the existing size :math:`C^0_f`, ascending, step :math:`z = 1, 2, \dots`;
@@ -765,8 +1041,9 @@ def facility_ladder(facilities: pd.DataFrame, technologies: pd.DataFrame, rate: 
         Index ``f:S`` (e.g. ``F1:100000``), columns :data:`LADDER_COLUMNS`.
     """
     if facilities is None or len(facilities) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in LADDER_COLUMNS},
-                            index=pd.Index([], name="step_id"))
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float) for c in LADDER_COLUMNS}, index=pd.Index([], name="step_id")
+        )
     f = facilities.reset_index()
     f["size"] = f["sizes"].astype(str).str.split(";")
     f = f.explode("size")
@@ -782,8 +1059,9 @@ def facility_ladder(facilities: pd.DataFrame, technologies: pd.DataFrame, rate: 
     k0 = t["capex_cny"].to_numpy(dtype=float)
     k1 = t["capex_cny_per_unit_a"].to_numpy(dtype=float)
     dk = np.where(first, k0, 0.0) + k1 * f["delta_size"].to_numpy(dtype=float)
-    factor = crf(rate, t["life_a"].to_numpy(dtype=float)) + t[
-        "fixed_om_frac_capex_per_a"].to_numpy(dtype=float)
+    factor = crf(rate, t["life_a"].to_numpy(dtype=float)) + t["fixed_om_frac_capex_per_a"].to_numpy(
+        dtype=float
+    )
     fom = np.where(first, t["fixed_om_cny_per_a"].to_numpy(dtype=float), 0.0)
     f["delta_capex_cny"] = dk
     f["annual_cny_per_a"] = factor * dk + fom
@@ -791,21 +1069,25 @@ def facility_ladder(facilities: pd.DataFrame, technologies: pd.DataFrame, rate: 
     avail = f["available_from"] if "available_from" in f else pd.Series(np.nan, index=f.index)
     f["available"] = (avail.isna() | (year is None) | (avail <= (year or 0))).to_numpy(bool)
     out = f[LADDER_COLUMNS].copy()
-    out.index = pd.Index(out["facility_id"].astype(str) + ":"
-                         + out["size"].map(lambda v: f"{v:g}"), name="step_id")
+    out.index = pd.Index(
+        out["facility_id"].astype(str) + ":" + out["size"].map(lambda v: f"{v:g}"), name="step_id"
+    )
     return out
 
 
-def _facility_sinks(scenario: Scenario, ent: pd.DataFrame, snk: pd.DataFrame
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _facility_sinks(
+    scenario: Scenario, ent: pd.DataFrame, snk: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Candidate facilities as sinks ``F:<id>`` (+ synthetic enterprises for free sites).
 
     Returns (enterprises, sinks, facilities, ladder).
     """
     fac = scenario.facilities
     techs = scenario.catalogue.technologies
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in FACILITY_COLUMNS},
-                         index=pd.Index([], name="facility_id"))
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in FACILITY_COLUMNS},
+        index=pd.Index([], name="facility_id"),
+    )
     if fac is None or len(fac) == 0 or techs is None:
         return ent, snk, empty, facility_ladder(None, None, 0.0)  # type: ignore[arg-type]
     routes = scenario.catalogue.routes
@@ -817,56 +1099,94 @@ def _facility_sinks(scenario: Scenario, ent: pd.DataFrame, snk: pd.DataFrame
     use_id = "F:" + fac.index.astype(str)
     free = fac["site"].astype(str) == ""
     node = np.where(free, use_id, fac["site"].astype(str))
-    park = np.where(free, fac["park"].astype(str),
-                    fac["site"].map(ent["park"]).fillna("").astype(str))
+    park = np.where(
+        free, fac["park"].astype(str), fac["site"].map(ent["park"]).fillna("").astype(str)
+    )
     lon = np.where(free, fac["lon"].astype(float), fac["site"].map(ent["lon"]).astype(float))
     lat = np.where(free, fac["lat"].astype(float), fac["site"].map(ent["lat"]).astype(float))
-    sizes = fac["sizes"].astype(str).map(
-        lambda s: max([float(v) for v in s.split(";") if v.strip()] or [0.0]))
+    sizes = (
+        fac["sizes"]
+        .astype(str)
+        .map(lambda s: max([float(v) for v in s.split(";") if v.strip()] or [0.0]))
+    )
     max_size = np.maximum(sizes.to_numpy(dtype=float), fac["existing"].to_numpy(dtype=float))
-    facilities = pd.DataFrame({
-        "use_id": use_id, "technology": fac["technology"].astype(str).to_numpy(),
-        "route": t["route"].astype(str).to_numpy(), "enterprise": node,
-        "site": fac["site"].astype(str).to_numpy(), "park": park, "lon": lon, "lat": lat,
-        "existing_size": fac["existing"].to_numpy(dtype=float), "max_size": max_size,
-        "unit": t["unit"].astype(str).to_numpy(),
-        "variable_cny_per_unit": t["variable_cny_per_unit"].to_numpy(dtype=float),
-        "co2_t_per_unit": t["co2_t_per_unit"].to_numpy(dtype=float),
-        "max_output_unit_per_a": t["max_output_unit_per_a"].to_numpy(dtype=float),
-        "available_from": fac["available_from"].to_numpy(dtype=float)},
-        index=pd.Index(fac.index.astype(str), name="facility_id"))
+    facilities = pd.DataFrame(
+        {
+            "use_id": use_id,
+            "technology": fac["technology"].astype(str).to_numpy(),
+            "route": t["route"].astype(str).to_numpy(),
+            "enterprise": node,
+            "site": fac["site"].astype(str).to_numpy(),
+            "park": park,
+            "lon": lon,
+            "lat": lat,
+            "existing_size": fac["existing"].to_numpy(dtype=float),
+            "max_size": max_size,
+            "unit": t["unit"].astype(str).to_numpy(),
+            "variable_cny_per_unit": t["variable_cny_per_unit"].to_numpy(dtype=float),
+            "co2_t_per_unit": t["co2_t_per_unit"].to_numpy(dtype=float),
+            "max_output_unit_per_a": t["max_output_unit_per_a"].to_numpy(dtype=float),
+            "available_from": fac["available_from"].to_numpy(dtype=float),
+        },
+        index=pd.Index(fac.index.astype(str), name="facility_id"),
+    )
     new_nodes = facilities[free.to_numpy()]
     if len(new_nodes):
-        city = new_nodes["park"].map(scenario.parks["city"]) if "city" in scenario.parks \
+        city = (
+            new_nodes["park"].map(scenario.parks["city"])
+            if "city" in scenario.parks
             else pd.Series("", index=new_nodes.index)
-        extra = pd.DataFrame({"name": new_nodes["technology"].to_numpy(),
-                              "park": new_nodes["park"].to_numpy(), "sector": "facility",
-                              "lon": new_nodes["lon"].to_numpy(),
-                              "lat": new_nodes["lat"].to_numpy(),
-                              "city": city.fillna("").astype(str).to_numpy()},
-                             index=pd.Index(new_nodes["use_id"].to_numpy(), name=ent.index.name))
+        )
+        extra = pd.DataFrame(
+            {
+                "name": new_nodes["technology"].to_numpy(),
+                "park": new_nodes["park"].to_numpy(),
+                "sector": "facility",
+                "lon": new_nodes["lon"].to_numpy(),
+                "lat": new_nodes["lat"].to_numpy(),
+                "city": city.fillna("").astype(str).to_numpy(),
+            },
+            index=pd.Index(new_nodes["use_id"].to_numpy(), name=ent.index.name),
+        )
         if hasattr(ent, "geometry"):
             import geopandas as gpd
 
-            extra = gpd.GeoDataFrame(extra, geometry=gpd.points_from_xy(extra["lon"],
-                                                                        extra["lat"]),
-                                     crs=getattr(ent, "crs", None))
+            extra = gpd.GeoDataFrame(
+                extra,
+                geometry=gpd.points_from_xy(extra["lon"], extra["lat"]),
+                crs=getattr(ent, "crs", None),
+            )
         ent = pd.concat([ent, extra[[c for c in extra.columns if c in ent.columns]]])
-    value = t["value_cny_per_unit"].astype(float).fillna(
-        t["route"].map(routes["value_cny_per_unit"]).astype(float)).fillna(0.0)
-    purity = np.where(t["purity_out"].notna(), 0.0,
-                      t["route"].map(routes["min_purity"]).astype(float))
+    value = (
+        t["value_cny_per_unit"]
+        .astype(float)
+        .fillna(t["route"].map(routes["value_cny_per_unit"]).astype(float))
+        .fillna(0.0)
+    )
+    purity = np.where(
+        t["purity_out"].notna(), 0.0, t["route"].map(routes["min_purity"]).astype(float)
+    )
     first = routes["accepts"].map(lambda a: a[0] if len(a) else "")
     kind = t["route"].map(first).map(scenario.catalogue.materials["kind"]).fillna("solid")
     city_of = ent["city"] if "city" in ent.columns else pd.Series("", index=ent.index)
-    sinks = pd.DataFrame({
-        "enterprise": node, "route": t["route"].astype(str).to_numpy(),
-        "kind": kind.astype(str).to_numpy(), "capacity": max_size,
-        "unit": t["unit"].astype(str).to_numpy(), "value_cny_per_unit": value.to_numpy(),
-        "min_temperature_c": t["route"].map(routes["min_temperature_c"]).astype(float)
-        .to_numpy(), "min_purity": purity, "park": park,
-        "city": pd.Series(node).map(city_of).fillna("").astype(str).to_numpy()},
-        index=pd.Index(use_id, name="use_id"))
+    sinks = pd.DataFrame(
+        {
+            "enterprise": node,
+            "route": t["route"].astype(str).to_numpy(),
+            "kind": kind.astype(str).to_numpy(),
+            "capacity": max_size,
+            "unit": t["unit"].astype(str).to_numpy(),
+            "value_cny_per_unit": value.to_numpy(),
+            "min_temperature_c": t["route"]
+            .map(routes["min_temperature_c"])
+            .astype(float)
+            .to_numpy(),
+            "min_purity": purity,
+            "park": park,
+            "city": pd.Series(node).map(city_of).fillna("").astype(str).to_numpy(),
+        },
+        index=pd.Index(use_id, name="use_id"),
+    )
     snk = pd.concat([snk, sinks[SINK_COLUMNS]])
     ladder = facility_ladder(fac, techs, discount_rate(scenario), scenario.settings.year)
     return ent, snk, facilities[FACILITY_COLUMNS], ladder

@@ -46,16 +46,45 @@ UNITS_BY_KIND: dict[str, tuple[str, ...]] = {
 
 # token spelling -> pint name (pint reads 'kt' as knot, so spell every mass unit out)
 _ALIASES: dict[str, str] = {
-    "t": "tonne", "吨": "tonne", "kg": "kilogram", "公斤": "kilogram", "千克": "kilogram",
-    "kt": "kilotonne", "千吨": "kilotonne", "10kt": "wan_tonne", "万t": "wan_tonne",
-    "万吨": "wan_tonne", "wan_t": "wan_tonne", "wan_tonne": "wan_tonne", "mt": "megatonne",
-    "Mt": "megatonne", "百万吨": "megatonne",
-    "GJ": "gigajoule", "TJ": "terajoule", "MJ": "megajoule", "MWh": "megawatt_hour",
-    "kWh": "kilowatt_hour", "GWh": "gigawatt_hour", "MW": "megawatt", "kW": "kilowatt",
+    "t": "tonne",
+    "吨": "tonne",
+    "kg": "kilogram",
+    "公斤": "kilogram",
+    "千克": "kilogram",
+    "kt": "kilotonne",
+    "千吨": "kilotonne",
+    "10kt": "wan_tonne",
+    "万t": "wan_tonne",
+    "万吨": "wan_tonne",
+    "wan_t": "wan_tonne",
+    "wan_tonne": "wan_tonne",
+    "mt": "megatonne",
+    "Mt": "megatonne",
+    "百万吨": "megatonne",
+    "GJ": "gigajoule",
+    "TJ": "terajoule",
+    "MJ": "megajoule",
+    "MWh": "megawatt_hour",
+    "kWh": "kilowatt_hour",
+    "GWh": "gigawatt_hour",
+    "MW": "megawatt",
+    "kW": "kilowatt",
     "GW": "gigawatt",
-    "Nm3": "Nm3", "Nm³": "Nm3", "nm3": "Nm3", "标方": "Nm3", "万Nm3": "10000 * Nm3",
-    "a": "year", "yr": "year", "year": "year", "y": "year", "年": "year", "d": "day",
-    "day": "day", "天": "day", "h": "hour", "小时": "hour",
+    "Nm3": "Nm3",
+    "Nm³": "Nm3",
+    "nm3": "Nm3",
+    "标方": "Nm3",
+    "万Nm3": "10000 * Nm3",
+    "a": "year",
+    "yr": "year",
+    "year": "year",
+    "y": "year",
+    "年": "year",
+    "d": "day",
+    "day": "day",
+    "天": "day",
+    "h": "hour",
+    "小时": "hour",
 }
 
 _DIM_MASS = ureg.parse_units("tonne").dimensionality
@@ -183,35 +212,53 @@ def to_canonical(
     ([3000.0, 28800.0, 0.0899], [True, True, True])
     """
     index = quantity.index
-    units = pd.Series(unit, index=index).astype(object).map(
-        lambda u: "" if u is None or (isinstance(u, float) and math.isnan(u)) else str(u).strip())
+    units = (
+        pd.Series(unit, index=index)
+        .astype(object)
+        .map(
+            lambda u: (
+                "" if u is None or (isinstance(u, float) and math.isnan(u)) else str(u).strip()
+            )
+        )
+    )
     kinds = pd.Series(material_kind, index=index).astype(object).map(str)
     pairs = pd.MultiIndex.from_arrays([units, kinds]).unique()
     table = pd.DataFrame(
         [_factor(u, k, operating_hours) for u, k in pairs],
-        index=pairs, columns=["factor", "density"],
+        index=pairs,
+        columns=["factor", "density"],
     )
     key = pd.MultiIndex.from_arrays([units, kinds])
     looked = table.reindex(key)
     factor = looked["factor"].to_numpy(dtype=float)
     uses_density = looked["density"].to_numpy(dtype=bool)
-    density = pd.to_numeric(pd.Series(density_kg_per_nm3, index=index),
-                            errors="coerce").to_numpy(dtype=float)
+    density = pd.to_numeric(pd.Series(density_kg_per_nm3, index=index), errors="coerce").to_numpy(
+        dtype=float
+    )
     factor = np.where(uses_density, factor * density, factor)
     values = pd.to_numeric(quantity, errors="coerce").to_numpy(dtype=float) * factor
     fits = ~np.isnan(factor)
     return pd.Series(values, index=index, dtype=float), pd.Series(fits, index=index, dtype=bool)
 
 
-def convert_one(value: float, unit: str, material_kind: str,
-                density_kg_per_nm3: float = math.nan, operating_hours: float = 8000.0) -> float:
+def convert_one(
+    value: float,
+    unit: str,
+    material_kind: str,
+    density_kg_per_nm3: float = math.nan,
+    operating_hours: float = 8000.0,
+) -> float:
     """Convert one amount (see :func:`to_canonical`); NaN when the unit does not fit."""
-    q, _ = to_canonical(pd.Series([float(value)]), pd.Series([unit]), pd.Series([material_kind]),
-                        pd.Series([density_kg_per_nm3]), operating_hours)
+    q, _ = to_canonical(
+        pd.Series([float(value)]),
+        pd.Series([unit]),
+        pd.Series([material_kind]),
+        pd.Series([density_kg_per_nm3]),
+        operating_hours,
+    )
     return float(q.iloc[0])
 
 
 def units_for_kind(material_kind: str) -> str:
     """The units a material of this kind may use, comma-separated, for messages."""
     return ", ".join(UNITS_BY_KIND.get(str(material_kind), ("t/a",)))
-

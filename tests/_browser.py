@@ -15,16 +15,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium",
-                             shutil.which("chromium-browser"), shutil.which("google-chrome"))
-                 if p and Path(p).exists()), None)
+CHROMIUM = next(
+    (
+        p
+        for p in (
+            shutil.which("chromium"),
+            "/usr/bin/chromium",
+            shutil.which("chromium-browser"),
+            shutil.which("google-chrome"),
+        )
+        if p and Path(p).exists()
+    ),
+    None,
+)
 
 needs_browser = [
     pytest.mark.browser,
     # CI installs chromium (.ci/run), so there a missing browser fails instead of skipping
-    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                       reason="headless chromium not installed (apt-get install chromium); "
-                       "browser tests skipped"),
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"),
+        reason="headless chromium not installed (apt-get install chromium); browser tests skipped",
+    ),
 ]
 
 
@@ -36,20 +47,37 @@ def browser_test(test: Callable[..., None]) -> Callable[..., None]:
 
 
 def _command(page: Path, profile: Path, *extra: str) -> list[str]:
-    return [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--proxy-server=http://127.0.0.1:9", "--enable-logging=stderr",
-            f"--user-data-dir={profile}", "--virtual-time-budget=5000", *extra,
-            page.resolve().as_uri()]
+    return [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--proxy-server=http://127.0.0.1:9",
+        "--enable-logging=stderr",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=5000",
+        *extra,
+        page.resolve().as_uri(),
+    ]
 
 
-def screenshot(page: Path, png: Path, size: tuple[int, int] = (1200, 800)
-               ) -> tuple[np.ndarray, str]:
+def screenshot(
+    page: Path, png: Path, size: tuple[int, int] = (1200, 800)
+) -> tuple[np.ndarray, str]:
     """Open ``page`` offline in headless chromium; return the RGB image (0-1) and the console."""
     from matplotlib import image
 
-    cmd = _command(page, png.parent / "chromium-profile", f"--screenshot={png}",
-                   f"--window-size={size[0]},{size[1]}")
+    cmd = _command(
+        page,
+        png.parent / "chromium-profile",
+        f"--screenshot={png}",
+        f"--window-size={size[0]},{size[1]}",
+    )
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert png.is_file(), f"no screenshot; chromium said:\n{run.stderr[-2000:]}"
     console = "\n".join(line for line in run.stderr.splitlines() if "CONSOLE" in line)
@@ -58,8 +86,12 @@ def screenshot(page: Path, png: Path, size: tuple[int, int] = (1200, 800)
 
 def dump_dom(page: Path, size: tuple[int, int] = (1200, 800)) -> tuple[str, str]:
     """Open ``page`` offline; return the DOM after its scripts ran, and the console."""
-    cmd = _command(page, page.parent / "chromium-profile-dom", "--dump-dom",
-                   f"--window-size={size[0]},{size[1]}")
+    cmd = _command(
+        page,
+        page.parent / "chromium-profile-dom",
+        "--dump-dom",
+        f"--window-size={size[0]},{size[1]}",
+    )
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert run.stdout.strip(), f"no DOM; chromium said:\n{run.stderr[-2000:]}"
     console = "\n".join(line for line in run.stderr.splitlines() if "CONSOLE" in line)

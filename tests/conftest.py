@@ -51,19 +51,16 @@ TINY_FILES: dict[str, str] = {
         "E3,process_steam,20000,GJ/a\n"
         "E3,hydrogen_feedstock,50,t/a\n"
     ),
-    "stockpiles.csv": (
-        "enterprise,material,quantity,unit,max_draw\n"
-        "E1,fly_ash,10,kt,4000\n"
-    ),
+    "stockpiles.csv": ("enterprise,material,quantity,unit,max_draw\nE1,fly_ash,10,kt,4000\n"),
     "links.csv": (
-        "from,to,material,route,mode,existing\n"
-        "E1,E2,fly_ash,cement_admixture,truck,true\n"
+        "from,to,material,route,mode,existing\nE1,E2,fly_ash,cement_admixture,truck,true\n"
     ),
 }
 
 
-def write_scenario(folder: Path, files: dict[str, str] | None = None,
-                   encoding: str = "utf-8", newline: str = "\n") -> Path:
+def write_scenario(
+    folder: Path, files: dict[str, str] | None = None, encoding: str = "utf-8", newline: str = "\n"
+) -> Path:
     """Write a scenario folder from ``{file name: text}`` (default: the tiny scenario)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in (TINY_FILES if files is None else files).items():

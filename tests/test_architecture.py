@@ -17,17 +17,27 @@ PACKAGE = Path(__file__).resolve().parents[1] / "parkflow"
 
 # stage of each top-level part, bottom (0) to top; a module may import its own stage or below
 STAGES: dict[str, int] = {
-    "errors": 0, "units": 0, "geo": 0, "i18n": 0, "interrupt": 0, "colours": 0,
+    "errors": 0,
+    "units": 0,
+    "geo": 0,
+    "i18n": 0,
+    "interrupt": 0,
+    "colours": 0,
     "models": 1,
     "catalogue": 2,
     "io": 3,
     "network": 4,
     "statistics": 5,
     "solvers": 6,
-    "report": 7, "maps": 7,
-    "studies": 8, "examples": 8,
+    "report": 7,
+    "maps": 7,
+    "studies": 8,
+    "examples": 8,
     "webapp": 9,
-    "commands": 10, "cli": 10, "__main__": 10, "__init__": 10,
+    "commands": 10,
+    "cli": 10,
+    "__main__": 10,
+    "__init__": 10,
 }
 
 
@@ -42,7 +52,8 @@ def _module_name(path: Path) -> str:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(tree: ast.AST, here: str, is_pkg: bool) -> set[str]:
@@ -94,8 +105,7 @@ def _stage(module: str) -> int:
 
 
 def test_every_module_has_a_stage():
-    missing = sorted({m.split(".")[1] for m in import_graph() if "." in m}
-                     - set(STAGES))
+    missing = sorted({m.split(".")[1] for m in import_graph() if "." in m} - set(STAGES))
     assert not missing, f"add these parts to STAGES and docs/architecture.md: {missing}"
 
 
@@ -106,10 +116,10 @@ def test_no_import_cycles():
 
 def test_imports_point_one_way():
     graph = import_graph()
-    upward = [(a, b) for a, b in graph.edges
-              if a != "parkflow" and _stage(a) < _stage(b)]
+    upward = [(a, b) for a, b in graph.edges if a != "parkflow" and _stage(a) < _stage(b)]
     assert not upward, "imports above their own stage: " + ", ".join(
-        f"{a} -> {b}" for a, b in upward)
+        f"{a} -> {b}" for a, b in upward
+    )
 
 
 def test_the_graph_sees_imports():
@@ -118,10 +128,13 @@ def test_the_graph_sees_imports():
     assert graph.has_edge("parkflow.network", "parkflow.geo")
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    ("from parkflow.models import scenario", {"parkflow.models", "parkflow.models.scenario"}),
-    ("if TYPE_CHECKING:\n    import parkflow.maps\n", set()),
-    ("def f():\n    import parkflow.maps\n", {"parkflow.maps"}),
-])
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        ("from parkflow.models import scenario", {"parkflow.models", "parkflow.models.scenario"}),
+        ("if TYPE_CHECKING:\n    import parkflow.maps\n", set()),
+        ("def f():\n    import parkflow.maps\n", {"parkflow.maps"}),
+    ],
+)
 def test_walker_reads_imports(snippet, expected):
     assert _imports(ast.parse(snippet), "parkflow.x", False) == expected

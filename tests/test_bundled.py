@@ -94,8 +94,9 @@ def test_plants_sit_inside_their_park_near_the_park_point(scenarios, name):
     parks_csv = pd.read_csv(ROOT / "tools" / "data" / "sichuan_parks.csv").set_index("park_id")
     ent = sc.enterprises
     points = parks_csv.loc[ent["park"], ["lon", "lat"]].to_numpy()
-    _, _, dist_m = GEOD.inv(points[:, 0], points[:, 1], ent["lon"].to_numpy(),
-                            ent["lat"].to_numpy())
+    _, _, dist_m = GEOD.inv(
+        points[:, 0], points[:, 1], ent["lon"].to_numpy(), ent["lat"].to_numpy()
+    )
     assert dist_m.max() < 8_000
     polygons = sc.parks.geometry.reindex(ent["park"]).set_axis(ent.index)
     assert ent.geometry.within(polygons).all()
@@ -107,7 +108,8 @@ def test_targets_objective_and_solver_settings(scenarios, name):
     sc = scenarios[name]
     first = sc.targets[0]
     assert (first.id, first.rate, first.scope) == ("bulk-2025", 0.78, "all")
-    assert "tailings" not in first.materials and "vti_slag" in first.materials
+    assert "tailings" not in first.materials
+    assert "vti_slag" in first.materials
     assert sc.settings.objective == "cost"
     solver = sc.settings.solver
     assert (solver.name, solver.time_limit_s, solver.gap) == ("highs", 60, 0.001)
@@ -159,12 +161,17 @@ def _max_bulk_utilisation(sc) -> tuple[float, float]:
     modes = cat.modes[cat.modes["carries"].map(lambda c: "solid" in c)]
     reach_km = float((modes["reach_km"] / modes["detour"]).max())
     pairs = sup.reset_index().merge(uses.reset_index(), how="cross", suffixes=("_s", "_u"))
-    pairs = pairs[[m in cat.routes.loc[r, "accepts"]
-                   for m, r in zip(pairs["material"], pairs["route"], strict=True)]]
+    pairs = pairs[
+        [
+            m in cat.routes.loc[r, "accepts"]
+            for m, r in zip(pairs["material"], pairs["route"], strict=True)
+        ]
+    ]
     ent = sc.enterprises
     a, b = ent.loc[pairs["enterprise_s"]], ent.loc[pairs["enterprise_u"]]
-    _, _, dist_m = GEOD.inv(a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(),
-                            b["lat"].to_numpy())
+    _, _, dist_m = GEOD.inv(
+        a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(), b["lat"].to_numpy()
+    )
     pairs = pairs[dist_m / 1000 <= reach_km]
     graph = nx.DiGraph()
     graph.add_edges_from(("src", s, {"capacity": q}) for s, q in sup["quantity"].items())
@@ -184,8 +191,12 @@ def test_bulk_targets_are_reachable_by_capacity(scenarios, name):
     # the targets the scenario enforces: its own year's (a 2030 target in a 2025 scenario is
     # reported, not enforced — docs/model.md, "Target year")
     year = sc.settings.year
-    best_rate = max(t.rate for t in sc.targets if t.scope == "all"
-                    and (getattr(t, "year", None) in (None, year) or getattr(t, "enforce", False)))
+    best_rate = max(
+        t.rate
+        for t in sc.targets
+        if t.scope == "all"
+        and (getattr(t, "year", None) in (None, year) or getattr(t, "enforce", False))
+    )
     assert utilisable >= best_rate * generated
     if name in PARK_SCENARIOS:  # not everything inside one park: a planner has work to do
         assert utilisable < 0.999 * generated
@@ -197,8 +208,11 @@ def test_leshan_needs_new_links_to_reach_the_target(scenarios):
     bulk = set(sc.targets[0].materials)
     existing = sc.links[sc.links["existing"] & sc.links["material"].isin(bulk)]
     sup = sc.supplies
-    fed = sup[sup.set_index(["enterprise", "material"]).index.isin(
-        list(zip(existing["from"], existing["material"], strict=True)))]
+    fed = sup[
+        sup.set_index(["enterprise", "material"]).index.isin(
+            list(zip(existing["from"], existing["material"], strict=True))
+        )
+    ]
     total = sup.loc[sup["material"].isin(bulk), "quantity"].sum()
     assert fed["quantity"].sum() < 0.78 * total
 
@@ -207,8 +221,15 @@ def test_province_is_rebuilt_byte_for_byte(tmp_path):
     build = _load_tool("build_province")
     build.write_province(tmp_path, seed=build.DEFAULT_SEED)
     committed = scenarios_root() / PROVINCE
-    for file in ("enterprises.csv", "supplies.csv", "uses.csv", "stockpiles.csv", "links.csv",
-                 "parks.geojson", "scenario.yaml"):
+    for file in (
+        "enterprises.csv",
+        "supplies.csv",
+        "uses.csv",
+        "stockpiles.csv",
+        "links.csv",
+        "parks.geojson",
+        "scenario.yaml",
+    ):
         assert (tmp_path / file).read_bytes() == (committed / file).read_bytes(), file
 
 
@@ -224,19 +245,22 @@ def test_province_seed_changes_the_plants(tmp_path):
 def test_each_scenario_has_a_readme_and_is_listed(name):
     readme = (scenarios_root() / name / "README.md").read_text(encoding="utf-8")
     # sources are cited from docs/sources.md (DOMAIN.md does not ship)
-    assert "estimate" in readme and ("docs/sources.md" in readme or "DOMAIN" in readme)
+    assert "estimate" in readme
+    assert "docs/sources.md" in readme or "DOMAIN" in readme
     index = (scenarios_root() / "README.md").read_text(encoding="utf-8")
     assert f"`{name}`" in index
 
 
 def test_panzhihua_target_is_out_of_reach_with_todays_outlets(scenarios):
-    # high-Ti slag has only low-value outlets (DOMAIN §3): 78 % cannot be reached by capacity
+    # high-Ti slag has only low-value outlets (docs/sources.md 17): 78 % cannot be reached by
+    # capacity
     sc = scenarios["panzhihua-vti"]
     generated, utilisable = _max_bulk_utilisation(sc)
     assert utilisable < 0.78 * generated
 
 
 # --------------------------------------------------------------- today's practice (the before)
+
 
 def _bands(name: str) -> dict[str, list[float]]:
     """The ``before_rate_bands`` of a scenario README's fenced yaml block."""
@@ -279,7 +303,8 @@ def _before_rates(sc) -> dict[str, float]:
 @pytest.mark.parametrize("name", PARK_SCENARIOS)
 def test_before_rates_are_inside_the_bands_the_readme_states(scenarios, name):
     bands = _bands(name)
-    assert "bulk" in bands and len(bands) >= 3
+    assert "bulk" in bands
+    assert len(bands) >= 3
     rates = _before_rates(scenarios[name])
     for key, (low, high) in bands.items():
         assert low <= rates[key] <= high, f"{name}: before rate of {key} {rates[key]:.3f}"
@@ -293,8 +318,10 @@ def test_todays_outlets_fit_generation_and_capacity(scenarios, name):
     assert (outside <= sup["quantity"] + 1e-6).all()
     lk = sc.links[sc.links["existing"]]
     base = pd.to_numeric(lk["baseline_quantity"], errors="coerce").fillna(0.0)
-    gen = sup.groupby(["enterprise", "material"])["quantity"].sum() - outside.groupby(
-        [sup["enterprise"], sup["material"]]).sum()
+    gen = (
+        sup.groupby(["enterprise", "material"])["quantity"].sum()
+        - outside.groupby([sup["enterprise"], sup["material"]]).sum()
+    )
     sent = base.groupby([lk["from"], lk["material"]]).sum()
     assert (sent <= gen.reindex(sent.index) + 1e-6).all()
     # every solid supply states its fate; the stacks of PG, Ti-gypsum and high-Ti slag are `stored`
@@ -304,5 +331,10 @@ def test_todays_outlets_fit_generation_and_capacity(scenarios, name):
 
 def test_polysilicon_needs_high_purity_hydrogen(scenarios):
     uses = scenarios["leshan-wutongqiao"].uses
-    assert (uses.loc[uses["enterprise"].isin(["LS01", "LS09"])
-                     & (uses["route"] == "hydrogen_feedstock"), "min_purity"] >= 0.99999).all()
+    assert (
+        uses.loc[
+            uses["enterprise"].isin(["LS01", "LS09"]) & (uses["route"] == "hydrogen_feedstock"),
+            "min_purity",
+        ]
+        >= 0.99999
+    ).all()

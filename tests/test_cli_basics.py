@@ -33,10 +33,12 @@ def test_internal_error_has_no_traceback(monkeypatch, capsys):
     import parkflow.commands.scenarios as cmd
 
     def boom(args):
-        raise RuntimeError("kaput")
+        msg = "kaput"
+        raise RuntimeError(msg)
 
     monkeypatch.setattr(cmd, "run", boom)
     monkeypatch.delenv("PARKFLOW_DEBUG", raising=False)
     assert main(["scenarios"]) == 1
     err = capsys.readouterr().err
-    assert "internal error: RuntimeError: kaput" in err and "Traceback" not in err
+    assert "internal error: RuntimeError: kaput" in err
+    assert "Traceback" not in err

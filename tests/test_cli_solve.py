@@ -46,13 +46,25 @@ def test_unreachable_target_still_exits_0(tmp_path, capsys):
     folder = save_scenario(sc, tmp_path / "sc")
     assert main(["solve", str(folder), "--out", str(tmp_path / "o"), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "target_unreachable" in out and "short 18" in out
+    assert "target_unreachable" in out
+    assert "short 18" in out
 
 
 def test_bad_solver_and_bad_input_exit_2(tmp_path, capsys):
     assert main(["solve", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
-    assert main(["solve", str(bundled_scenario_path()), "--out", str(tmp_path / "o"),
-                 "--solver", "cpsat"]) == 2
+    assert (
+        main(
+            [
+                "solve",
+                str(bundled_scenario_path()),
+                "--out",
+                str(tmp_path / "o"),
+                "--solver",
+                "cpsat",
+            ]
+        )
+        == 2
+    )
 
 
 def test_solvers_lists_highs(capsys):
@@ -71,8 +83,19 @@ def test_solve_strategy_decompose_gives_the_same_optimum(tmp_path, capsys):
     folder = save_scenario(tiny_park(cap_e2=70.0), tmp_path / "sc")
     totals = {}
     for strategy in ("full", "decompose"):
-        code = main(["solve", str(folder), "--out", str(tmp_path / strategy), "--json", "--gap",
-                     "0", "--strategy", strategy])
+        code = main(
+            [
+                "solve",
+                str(folder),
+                "--out",
+                str(tmp_path / strategy),
+                "--json",
+                "--gap",
+                "0",
+                "--strategy",
+                strategy,
+            ]
+        )
         assert code == 0
         summary = json.loads(capsys.readouterr().out)
         totals[strategy] = summary["objective"]["total_cny_per_a"]
@@ -96,6 +119,8 @@ def test_strategy_choice():
     res = solve_with_strategy(tiny_park(cap_e2=70.0), baseline=False)  # small: full
     assert res.solver["strategy"] == "full"
     res = solve_with_strategy(tiny_park(cap_e2=70.0), "decompose", gap=0.0)
-    assert res.solver["strategy"] == "decompose" and res.solver["method"] == "decomposed"
+    assert res.solver["strategy"] == "decompose"
+    assert res.solver["method"] == "decomposed"
     assert res.objective["total_cny_per_a"] == pytest.approx(-8450.0)
-    assert res.baseline is not None and res.baseline.status.has_solution
+    assert res.baseline is not None
+    assert res.baseline.status.has_solution

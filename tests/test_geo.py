@@ -25,15 +25,16 @@ def test_inverse_is_within_a_metre_across_sichuan():
 
 def test_outside_china_is_unchanged():
     lon, lat = wgs84_to_gcj02([2.35, 139.7], [48.85, 35.7])
-    assert lon.tolist() == [2.35, 139.7] and lat.tolist() == [48.85, 35.7]
+    assert lon.tolist() == [2.35, 139.7]
+    assert lat.tolist() == [48.85, 35.7]
     back = gcj02_to_wgs84([2.35], [48.85])
     assert back[0][0] == 2.35
 
 
 def test_in_china_bounding_box():
-    assert in_china([104.0, 73.0, 135.1, 30.6, 104.0, np.nan],
-                    [30.6, 18.0, 53.6, 104.0, 60.0, 30.0]).tolist() == [
-        True, True, True, False, False, False]
+    assert in_china(
+        [104.0, 73.0, 135.1, 30.6, 104.0, np.nan], [30.6, 18.0, 53.6, 104.0, 60.0, 30.0]
+    ).tolist() == [True, True, True, False, False, False]
 
 
 def test_geodesic_km_on_the_ellipsoid():
@@ -60,8 +61,10 @@ def test_inside_china_outline_catches_a_latitude_typo():
 def test_locate_gives_the_hints():
     from parkflow.geo import locate
 
-    got = locate([104.0, 30.6, np.radians(104.0), 106.55, np.nan],
-                 [30.6, 104.0, np.radians(30.6), 21.13, 1.0])
+    got = locate(
+        [104.0, 30.6, np.radians(104.0), 106.55, np.nan],
+        [30.6, 104.0, np.radians(30.6), 21.13, 1.0],
+    )
     assert got.tolist() == ["inside", "swapped", "radians", "outside", "missing"]
 
 
@@ -98,4 +101,5 @@ def test_a_plant_in_vietnam_is_a_validation_error(tmp_path):
     files["enterprises.csv"] = files["enterprises.csv"].replace("104.05,30.62", "106.05,21.13")
     _, problems = validate(write_scenario(tmp_path / "s", files))
     (p,) = [p for p in problems if "outside China" in p.message]
-    assert p.row == 3 and p.column == "lon"
+    assert p.row == 3
+    assert p.column == "lon"

@@ -13,12 +13,18 @@ from parkflow.i18n import Names, family_name, sector_colours, sector_family, sec
 def test_names_come_from_the_scenario_and_its_catalogue():
     sc = hand_scenario()
     zh, en = Names("zh", sc), Names("en", sc)
-    assert zh.ent("E1") == "电厂 Power" and zh.ent("E9") == "E9"  # unknown: the id
-    assert zh.park_name("P1") == "五通桥园区" and zh.park_name("P3") == "P3"
-    assert zh.material("fly_ash") == "粉煤灰" and en.material("fly_ash").lower() == "fly ash"
-    assert zh.sector("E2") == "水泥" and en.sector("E9") == ""
-    assert zh.scope("park", "P1") == "五通桥园区" and zh.scope("enterprise", "E1") == "电厂 Power"
-    assert zh.scope("all", "") == "全情景合计" and en.scope_type("park") == "Park"
+    assert zh.ent("E1") == "电厂 Power"
+    assert zh.ent("E9") == "E9"
+    assert zh.park_name("P1") == "五通桥园区"
+    assert zh.park_name("P3") == "P3"
+    assert zh.material("fly_ash") == "粉煤灰"
+    assert en.material("fly_ash").lower() == "fly ash"
+    assert zh.sector("E2") == "水泥"
+    assert en.sector("E9") == ""
+    assert zh.scope("park", "P1") == "五通桥园区"
+    assert zh.scope("enterprise", "E1") == "电厂 Power"
+    assert zh.scope("all", "") == "全情景合计"
+    assert en.scope_type("park") == "Park"
 
 
 def test_catalogue_names_win_then_labels_then_the_id():
@@ -37,7 +43,8 @@ def test_catalogue_names_win_then_labels_then_the_id():
 
 def test_parks_of_enterprises_from_a_result_without_scenario():
     names = Names("en", sources=hand_result().sources)
-    assert names.enterprise_park["E3"] == "P2" and names.ent("E3") == "E3"
+    assert names.enterprise_park["E3"] == "P2"
+    assert names.ent("E3") == "E3"
 
 
 def test_merged_names_take_both_scenarios():
@@ -46,7 +53,8 @@ def test_merged_names_take_both_scenarios():
     ent.loc["E1", "name"] = "new power"
     ent = ent.rename(index={"E4": "E5"})
     merged = Names("en", a).merged(Names("en", b.replace(enterprises=ent)))
-    assert merged.ent("E1") == "new power" and merged.ent("E4") == "钢厂 Steel"
+    assert merged.ent("E1") == "new power"
+    assert merged.ent("E4") == "钢厂 Steel"
     assert merged.ent("E5") == "钢厂 Steel"
 
 
@@ -56,8 +64,8 @@ def test_unsupported_language_is_refused():
 
 
 def test_sector_table_names_families_and_colours():
-    assert sector_name("cement", "en") == "Cement" and sector_family("cement") == \
-        "building_materials"
-    assert sector_family("coke_oven_gas") == "other" and family_name("other", "zh") == "其他"
+    assert sector_name("cement", "en") == "Cement"
+    assert sector_family("cement") == "building_materials"
+    assert sector_family("coke_oven_gas") == "other"
+    assert family_name("other", "zh") == "其他"
     assert list(sector_colours(["coal_power", "cement"])) == ["cement", "coal_power"]
-

@@ -17,8 +17,9 @@ def test_quickstart_notebook_runs(tmp_path):
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
@@ -26,6 +27,8 @@ def test_quickstart_notebook_runs(tmp_path):
     assert len(maps) == 1
     page = html_lib.unescape(maps[0])
     loads = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(https?://[^\"' >]+)", page)
-    assert loads == [] and "L.map(" in page
-    assert any("Result: " in h for h in html) and any("Scenario: " in h for h in html)
+    assert loads == []
+    assert "L.map(" in page
+    assert any("Result: " in h for h in html)
+    assert any("Scenario: " in h for h in html)
     assert any("LINESTRING" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)

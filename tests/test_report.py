@@ -57,10 +57,17 @@ def _util(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
     ent = pd.DataFrame(rows, columns=["scope_id", "category", "generated", "utilised", "drawn"])
     ent["scope_type"] = "enterprise"
     ent["park"] = ent["scope_id"].map(PARK)
-    park = (ent.groupby(["park", "category"], as_index=False)[["generated", "utilised", "drawn"]]
-            .sum().rename(columns={"park": "scope_id"}).assign(scope_type="park"))
-    whole = (ent.groupby("category", as_index=False)[["generated", "utilised", "drawn"]].sum()
-             .assign(scope_type="all", scope_id="all"))
+    park = (
+        ent.groupby(["park", "category"], as_index=False)[["generated", "utilised", "drawn"]]
+        .sum()
+        .rename(columns={"park": "scope_id"})
+        .assign(scope_type="park")
+    )
+    whole = (
+        ent.groupby("category", as_index=False)[["generated", "utilised", "drawn"]]
+        .sum()
+        .assign(scope_type="all", scope_id="all")
+    )
     out = pd.concat([ent.drop(columns="park"), park, whole], ignore_index=True)
     out["unit"] = np.where(out["category"] == "waste_heat", "GJ/a", "t/a")
     out["rate"] = out["utilised"] / (out["generated"] + out["drawn"])
@@ -68,63 +75,146 @@ def _util(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
 
 
 def _links(rows: list[dict]) -> pd.DataFrame:
-    base = {"mode": "truck", "distance_km": 10.0, "existing": False, "transport_cny_per_a": 0.0,
-            "fixed_cny_per_a": 0.0, "purification_cny_per_a": 0.0, "value_cny_per_a": 0.0,
-            "disposal_avoided_cny_per_a": 0.0, "co2_avoided_t_per_a": 0.0, "build": 1}
+    base = {
+        "mode": "truck",
+        "distance_km": 10.0,
+        "existing": False,
+        "transport_cny_per_a": 0.0,
+        "fixed_cny_per_a": 0.0,
+        "purification_cny_per_a": 0.0,
+        "value_cny_per_a": 0.0,
+        "disposal_avoided_cny_per_a": 0.0,
+        "co2_avoided_t_per_a": 0.0,
+        "build": 1,
+    }
     df = pd.DataFrame([{**base, **r} for r in rows]).set_index("link_id")
     df["delivered"] = df.get("delivered", df["flow"]).fillna(df["flow"])
-    df["total_cny_per_a"] = (df["transport_cny_per_a"] + df["fixed_cny_per_a"]
-                             + df["purification_cny_per_a"] - df["value_cny_per_a"]
-                             - df["disposal_avoided_cny_per_a"])
+    df["total_cny_per_a"] = (
+        df["transport_cny_per_a"]
+        + df["fixed_cny_per_a"]
+        + df["purification_cny_per_a"]
+        - df["value_cny_per_a"]
+        - df["disposal_avoided_cny_per_a"]
+    )
     return df
 
 
-def _result(util: pd.DataFrame, links: pd.DataFrame, baseline: Result | None = None,
-            targets: pd.DataFrame | None = None) -> Result:
+def _result(
+    util: pd.DataFrame,
+    links: pd.DataFrame,
+    baseline: Result | None = None,
+    targets: pd.DataFrame | None = None,
+) -> Result:
     sources = util[util["scope_type"] == "enterprise"].rename(columns={"scope_id": "enterprise"})
     sources = sources.assign(park=sources["enterprise"].map(PARK), city="Leshan")
     return Result(
-        scenario_name="hand park", status=SolveStatus.OPTIMAL, objective_name="cost",
-        links=links, flows=links[links["build"] == 1], draws=pd.DataFrame(), sources=sources,
-        utilisation=util, targets=targets if targets is not None else pd.DataFrame(),
+        scenario_name="hand park",
+        status=SolveStatus.OPTIMAL,
+        objective_name="cost",
+        links=links,
+        flows=links[links["build"] == 1],
+        draws=pd.DataFrame(),
+        sources=sources,
+        utilisation=util,
+        targets=targets if targets is not None else pd.DataFrame(),
         objective={"total_cny_per_a": float(links["total_cny_per_a"].sum())},
-        co2_avoided_t_per_a=float(links["co2_avoided_t_per_a"].sum()), solver={},
-        baseline=baseline)
+        co2_avoided_t_per_a=float(links["co2_avoided_t_per_a"].sum()),
+        solver={},
+        baseline=baseline,
+    )
 
 
 @pytest.fixture
 def result() -> Result:
-    existing = {"link_id": "L1", "from": "E1", "to": "E3", "material": "fly_ash",
-                "route": "cement_admixture", "flow": 80_000.0, "existing": True,
-                "disposal_avoided_cny_per_a": 2_000_000.0, "value_cny_per_a": 9_600_000.0,
-                "transport_cny_per_a": 3_000_000.0, "co2_avoided_t_per_a": 60_000.0}
-    base_util = _util([("E1", "fly_ash", 100_000, 80_000, 0), ("E1", "tailings", 500_000, 0, 0),
-                       ("E2", "byproduct_gypsum", 200_000, 0, 0),
-                       ("E2", "waste_heat", 50_000, 0, 0),
-                       ("E3", "smelting_slag", 300_000, 270_000, 0)])
+    existing = {
+        "link_id": "L1",
+        "from": "E1",
+        "to": "E3",
+        "material": "fly_ash",
+        "route": "cement_admixture",
+        "flow": 80_000.0,
+        "existing": True,
+        "disposal_avoided_cny_per_a": 2_000_000.0,
+        "value_cny_per_a": 9_600_000.0,
+        "transport_cny_per_a": 3_000_000.0,
+        "co2_avoided_t_per_a": 60_000.0,
+    }
+    base_util = _util(
+        [
+            ("E1", "fly_ash", 100_000, 80_000, 0),
+            ("E1", "tailings", 500_000, 0, 0),
+            ("E2", "byproduct_gypsum", 200_000, 0, 0),
+            ("E2", "waste_heat", 50_000, 0, 0),
+            ("E3", "smelting_slag", 300_000, 270_000, 0),
+        ]
+    )
     baseline = _result(base_util, _links([existing]))
-    util = _util([("E1", "fly_ash", 100_000, 90_000, 10_000),
-                  ("E1", "tailings", 500_000, 100_000, 0),
-                  ("E2", "byproduct_gypsum", 200_000, 120_000, 20_000),
-                  ("E2", "waste_heat", 50_000, 30_000, 0),
-                  ("E3", "smelting_slag", 300_000, 270_000, 0)])
-    links = _links([
-        {**existing, "flow": 90_000.0},
-        {"link_id": "L2", "from": "E2", "to": "E1", "material": "phosphogypsum",
-         "route": "cement_retarder", "flow": 120_000.0, "transport_cny_per_a": 1_000_000.0,
-         "fixed_cny_per_a": 200_000.0, "value_cny_per_a": 6_000_000.0,
-         "disposal_avoided_cny_per_a": 3_000_000.0, "co2_avoided_t_per_a": 360.0},
-        {"link_id": "L3", "from": "E2", "to": "E3", "material": "waste_heat",
-         "route": "orc_power", "mode": "steam_pipe", "distance_km": 2.0, "flow": 30_000.0,
-         "delivered": 29_000.0, "co2_avoided_t_per_a": 126.15, "fixed_cny_per_a": 100_000.0,
-         "value_cny_per_a": 377_000.0},
-        {"link_id": "L4", "from": "E3", "to": "E2", "material": "steel_slag",
-         "route": "road_base", "flow": 0.0, "build": 0},
-    ])
-    targets = pd.DataFrame([{"id": "bulk-2025", "scope": "all", "target": 0.78,
-                             "rate": 480_000 / 630_000, "met": False, "utilised": 480_000.0,
-                             "generated": 600_000.0, "drawn": 30_000.0, "shortfall": 11_400.0,
-                             "unit": "t/a"}])
+    util = _util(
+        [
+            ("E1", "fly_ash", 100_000, 90_000, 10_000),
+            ("E1", "tailings", 500_000, 100_000, 0),
+            ("E2", "byproduct_gypsum", 200_000, 120_000, 20_000),
+            ("E2", "waste_heat", 50_000, 30_000, 0),
+            ("E3", "smelting_slag", 300_000, 270_000, 0),
+        ]
+    )
+    links = _links(
+        [
+            {**existing, "flow": 90_000.0},
+            {
+                "link_id": "L2",
+                "from": "E2",
+                "to": "E1",
+                "material": "phosphogypsum",
+                "route": "cement_retarder",
+                "flow": 120_000.0,
+                "transport_cny_per_a": 1_000_000.0,
+                "fixed_cny_per_a": 200_000.0,
+                "value_cny_per_a": 6_000_000.0,
+                "disposal_avoided_cny_per_a": 3_000_000.0,
+                "co2_avoided_t_per_a": 360.0,
+            },
+            {
+                "link_id": "L3",
+                "from": "E2",
+                "to": "E3",
+                "material": "waste_heat",
+                "route": "orc_power",
+                "mode": "steam_pipe",
+                "distance_km": 2.0,
+                "flow": 30_000.0,
+                "delivered": 29_000.0,
+                "co2_avoided_t_per_a": 126.15,
+                "fixed_cny_per_a": 100_000.0,
+                "value_cny_per_a": 377_000.0,
+            },
+            {
+                "link_id": "L4",
+                "from": "E3",
+                "to": "E2",
+                "material": "steel_slag",
+                "route": "road_base",
+                "flow": 0.0,
+                "build": 0,
+            },
+        ]
+    )
+    targets = pd.DataFrame(
+        [
+            {
+                "id": "bulk-2025",
+                "scope": "all",
+                "target": 0.78,
+                "rate": 480_000 / 630_000,
+                "met": False,
+                "utilised": 480_000.0,
+                "generated": 600_000.0,
+                "drawn": 30_000.0,
+                "shortfall": 11_400.0,
+                "unit": "t/a",
+            }
+        ]
+    )
     return _result(util, links, baseline=baseline, targets=targets)
 
 
@@ -171,8 +261,9 @@ def test_scopes_add_up(result):
     park = u[u["scope_type"] == "park"].set_index(["scope_id", "category"])[qty]
     pd.testing.assert_frame_equal(by_park.sort_index(), park.sort_index(), check_names=False)
     whole = u[u["scope_type"] == "all"].set_index("category")[qty].sort_index()
-    pd.testing.assert_frame_equal(park.groupby(level="category").sum().sort_index(), whole,
-                                  check_names=False)
+    pd.testing.assert_frame_equal(
+        park.groupby(level="category").sum().sort_index(), whole, check_names=False
+    )
 
 
 # ---- tables ------------------------------------------------------------------------------
@@ -220,13 +311,22 @@ def test_orc_power_with_both_grid_factors(result):
     # a solid link is not touched by the grid factor
     assert eff.loc["L2", "CO₂ avoided (national grid) (t CO₂/a)"] == pytest.approx(360.0)
     assert eff.loc["Total", "CO₂ avoided (as modelled) (t CO₂/a)"] == pytest.approx(
-        60_000 + 360 + 126.15)
+        60_000 + 360 + 126.15
+    )
 
 
 def test_heat_to_a_heat_user_counts_tce():
-    links = pd.DataFrame({"route": ["process_steam"], "material": ["waste_heat"],
-                          "delivered": [29_307.6], "flow": [29_307.6], "distance_km": [1.0],
-                          "co2_avoided_t_per_a": [10.0], "transport_co2_t_per_a": [0.0]})
+    links = pd.DataFrame(
+        {
+            "route": ["process_steam"],
+            "material": ["waste_heat"],
+            "delivered": [29_307.6],
+            "flow": [29_307.6],
+            "distance_km": [1.0],
+            "co2_avoided_t_per_a": [10.0],
+            "transport_co2_t_per_a": [0.0],
+        }
+    )
     eff = link_effects(links, None)
     assert eff["energy_saved_tce_per_a"].iloc[0] == pytest.approx(1000.0, rel=2e-3)
     assert eff["electricity_mwh_per_a"].iloc[0] == 0.0
@@ -245,10 +345,12 @@ def test_economics_allocation(result):
     # E2 generates L2 and L3: 3.0 M saved, 1.0 + 0.2 + 0.1 M paid
     assert ent.loc["E2", "Disposal saved as generator (CNY/a)"] == pytest.approx(3_000_000)
     assert ent.loc["E2", "Transport and fixed paid as generator (CNY/a)"] == pytest.approx(
-        1_300_000)
+        1_300_000
+    )
     # the parties' nets add up to minus the optimiser's total cost
     assert ent.loc["Total", "Net benefit (CNY/a)"] == pytest.approx(
-        -result.objective["total_cny_per_a"])
+        -result.objective["total_cny_per_a"]
+    )
 
 
 def test_chinese_display_uses_wan_tonnes_and_one_decimal(result):
@@ -294,12 +396,21 @@ def test_english_report_has_no_chinese_left(result):
 def test_chinese_report_uses_official_terms(result):
     rep = build_report(None, result, lang="zh")
     cols = list(rep.table("solid_waste").columns)
-    assert cols[3:8] == ["产生量 (t/a)", "综合利用量 (t/a)",
-                         "其中：综合利用往年贮存量 (t/a)",
-                         "贮存/处置量 (t/a)", "综合利用率 (%)"]
+    assert cols[3:8] == [
+        "产生量 (t/a)",
+        "综合利用量 (t/a)",
+        "其中：综合利用往年贮存量 (t/a)",
+        "贮存/处置量 (t/a)",
+        "综合利用率 (%)",
+    ]
     cats = set(rep.table("solid_waste")["类别"])
-    assert {"粉煤灰", "尾矿", "工业副产石膏", "冶炼废渣",
-            "大宗工业固体废物合计（不含尾矿）"} <= cats
+    assert {
+        "粉煤灰",
+        "尾矿",
+        "工业副产石膏",
+        "冶炼废渣",
+        "大宗工业固体废物合计（不含尾矿）",
+    } <= cats
     assert set(rep.table("energy_gas")["类别"]) == {"余热"}
     assert rep.tables.keys() == build_report(None, result, lang="en").tables.keys()
 
@@ -338,8 +449,9 @@ class _Collect(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_format_opens_and_holds_the_target_rows(result, tmp_path, lang):
-    paths = write_reports(None, result, tmp_path / "out", lang=lang,
-                          formats=("md", "html", "xlsx", "csv"))
+    paths = write_reports(
+        None, result, tmp_path / "out", lang=lang, formats=("md", "html", "xlsx", "csv")
+    )
     names = {p.name for p in paths}
     assert {"report.md", "report.html", "report.xlsx", "report_targets.csv"} <= names
     assert all(p.is_file() for p in paths)
@@ -347,7 +459,8 @@ def test_every_format_opens_and_holds_the_target_rows(result, tmp_path, lang):
     target_2025 = label("rate_2025", lang)
 
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert target_2025 in md and whole in md
+    assert target_2025 in md
+    assert whole in md
 
     sheets = pd.read_excel(tmp_path / "out" / "report.xlsx", sheet_name=None)
     assert len(sheets) == 1 + len(build_report(None, result, lang=lang).tables)
@@ -358,7 +471,8 @@ def test_every_format_opens_and_holds_the_target_rows(result, tmp_path, lang):
     parser = _Collect()
     parser.feed((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     tags = [t for t, _ in parser.tags]
-    assert "script" not in tags and "link" not in tags  # self-contained, nothing fetched
+    assert "script" not in tags
+    assert "link" not in tags
     assert tags.count("svg") == 3  # rate chart, Sankey in t/a, Sankey in GJ/a
     assert sum(1 for t, a in parser.tags if a.get("class") == "target-line") == 2
     assert whole in "".join(parser.text)
@@ -380,9 +494,14 @@ def test_write_reports_adds_to_an_existing_folder(result, tmp_path):
     write_reports(None, result, out)
     assert (out / "flows.csv").read_text(encoding="utf-8") == "kept\n"
     # the charts come as PNG beside report.html too (issue 14)
-    assert {p.name for p in out.iterdir()} == {"flows.csv", "report.md", "report.html",
-                                               "report_rates.png", "report_sankey_gj.png",
-                                               "report_sankey_t.png"}
+    assert {p.name for p in out.iterdir()} == {
+        "flows.csv",
+        "report.md",
+        "report.html",
+        "report_rates.png",
+        "report_sankey_gj.png",
+        "report_sankey_t.png",
+    }
 
 
 # ---- command line ------------------------------------------------------------------------------
@@ -403,10 +522,12 @@ def test_report_command_writes_into_the_folder(result, tmp_path, monkeypatch, ca
     summary = importlib.import_module("parkflow.io.solution")
     (tmp_path / "summary.json").write_text(
         json.dumps({"scenario": "hand park", "scenario_path": str(tmp_path / "gone")}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setattr(summary, "read_result", lambda folder: result)
-    assert main(["report", str(tmp_path), "--lang", "en", "--format", "xlsx",
-                 "--format", "csv"]) == 0
+    assert (
+        main(["report", str(tmp_path), "--lang", "en", "--format", "xlsx", "--format", "csv"]) == 0
+    )
     captured = capsys.readouterr()
     assert "no longer there" in captured.err
     assert (tmp_path / "report.xlsx").is_file()
@@ -422,18 +543,35 @@ def test_names_come_from_the_scenario(result):
     from parkflow.models.scenario import Scenario
 
     ent = gpd.GeoDataFrame(
-        {"name": ["永祥水泥", "福华化工", "和邦钢铁"], "park": ["P1", "P1", "P2"],
-         "sector": ["cement", "chemicals", "steel"], "lon": [103.8, 103.81, 103.9],
-         "lat": [29.4, 29.41, 29.5]},
+        {
+            "name": ["永祥水泥", "福华化工", "和邦钢铁"],
+            "park": ["P1", "P1", "P2"],
+            "sector": ["cement", "chemicals", "steel"],
+            "lon": [103.8, 103.81, 103.9],
+            "lat": [29.4, 29.41, 29.5],
+        },
         index=pd.Index(["E1", "E2", "E3"], name="enterprise_id"),
-        geometry=gpd.points_from_xy([103.8, 103.81, 103.9], [29.4, 29.41, 29.5]), crs=4326)
-    parks = gpd.GeoDataFrame({"name": ["五通桥园区", "沙湾园区"], "level": ["provincial"] * 2},
-                             index=pd.Index(["P1", "P2"], name="park_id"),
-                             geometry=[None, None], crs=4326)
+        geometry=gpd.points_from_xy([103.8, 103.81, 103.9], [29.4, 29.41, 29.5]),
+        crs=4326,
+    )
+    parks = gpd.GeoDataFrame(
+        {"name": ["五通桥园区", "沙湾园区"], "level": ["provincial"] * 2},
+        index=pd.Index(["P1", "P2"], name="park_id"),
+        geometry=[None, None],
+        crs=4326,
+    )
     empty = pd.DataFrame()
-    sc = Scenario(name="hand park", enterprises=ent, supplies=empty, uses=empty,
-                  stockpiles=empty, links=empty, parks=parks, catalogue=builtin_catalogue(),
-                  targets=())
+    sc = Scenario(
+        name="hand park",
+        enterprises=ent,
+        supplies=empty,
+        uses=empty,
+        stockpiles=empty,
+        links=empty,
+        parks=parks,
+        catalogue=builtin_catalogue(),
+        targets=(),
+    )
     rep = build_report(sc, result, lang="zh")
     assert list(rep.table("targets")["范围"]) == ["全情景合计", "五通桥园区", "沙湾园区"]
     links = rep.table("links").set_index("链接编号")
@@ -455,26 +593,43 @@ def test_links_built_agrees_with_the_summary(result):
     flows.loc["L1", ["flow", "delivered"]] = 0.0
     res = Result(**{**result.__dict__, "flows": flows})
     assert res.summary["links_built"] == 3  # L1 (existing, no flow), L2, L3
-    for lang, row, col in (("en", "Links built", "After (optimised)"),
-                           ("zh", "建成链接数", "优化后")):
-        ov = build_report(None, res, lang=lang).table("overview").set_index(
-            "Indicator" if lang == "en" else "指标")
+    for lang, row, col in (
+        ("en", "Links built", "After (optimised)"),
+        ("zh", "建成链接数", "优化后"),
+    ):
+        ov = (
+            build_report(None, res, lang=lang)
+            .table("overview")
+            .set_index("Indicator" if lang == "en" else "指标")
+        )
         assert ov.loc[row, col] == res.summary["links_built"]
     ov = build_report(None, res, lang="en").table("overview").set_index("Indicator")
     assert ov.loc["of which proposed", "After (optimised)"] == 2
-    assert ov.loc["Links built", "Before (existing links only)"] == \
-        res.baseline.summary["links_built"] == 1
+    assert (
+        ov.loc["Links built", "Before (existing links only)"]
+        == res.baseline.summary["links_built"]
+        == 1
+    )
     assert "| Links built | 1 | 3 | 2 | count |" in to_markdown(build_report(None, res, "en"))
 
 
 def test_target_labels_of_the_rate_chart_do_not_overlap(result):
     # 78 % and 82 % lie 11 px apart on the 230 px plot: the labels are moved 14 px apart
-    svg = rate_chart_svg(pd.DataFrame({"scope": ["all"], "rate": [0.9],
-                                       "rate_baseline": [0.5]}),
-                         {2025: 0.78, 2030: 0.82}, "zh")
-    ys = sorted(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*'
-                                             r'class="target-label"', svg))
-    assert len(ys) == 2 and ys[1] - ys[0] >= 14 - 1e-6
+    svg = rate_chart_svg(
+        pd.DataFrame({"scope": ["all"], "rate": [0.9], "rate_baseline": [0.5]}),
+        {2025: 0.78, 2030: 0.82},
+        "zh",
+    )
+    ys = sorted(
+        float(y)
+        for y in re.findall(
+            r'<text x="[\d.]+" y="([\d.]+)"[^>]*'
+            r'class="target-label"',
+            svg,
+        )
+    )
+    assert len(ys) == 2
+    assert ys[1] - ys[0] >= 14 - 1e-6
     # a cluster keeps its mean (105.667) and spreads 14 px apart
     assert target_label_y([100.0, 108.0, 109.0]) == pytest.approx([91.667, 105.667, 119.667])
     assert target_label_y([109.0, 100.0]) == [111.5, 97.5]  # the order of the input is kept
@@ -483,8 +638,15 @@ def test_target_labels_of_the_rate_chart_do_not_overlap(result):
 
 def test_sankey_leaves_room_for_long_names():
     long_name = "五通达化工(离子膜烧碱/草甘膦)有限公司"
-    flows = pd.DataFrame({"from_name": [long_name], "route_name": ["水泥缓凝剂"],
-                          "to_name": ["永祥水泥"], "material_name": ["磷石膏"], "flow": [1.0]})
+    flows = pd.DataFrame(
+        {
+            "from_name": [long_name],
+            "route_name": ["水泥缓凝剂"],
+            "to_name": ["永祥水泥"],
+            "material_name": ["磷石膏"],
+            "flow": [1.0],
+        }
+    )
     svg = sankey_svg(flows, "t/a")
     # the generator's label ends 4 px left of its node; the node leaves the label's width
     x_node = float(re.search(r'<rect x="([\d.]+)" y="[\d.]+" width="14[.0]*"', svg).group(1))
@@ -502,9 +664,20 @@ def test_flows_read_back_from_csv_match_by_link_id(result):
 
 def test_report_of_a_run_without_solution(tmp_path):
     empty = pd.DataFrame()
-    res = Result(scenario_name="x", status=SolveStatus.INFEASIBLE, objective_name="cost",
-                 links=empty, flows=empty, draws=empty, sources=empty, utilisation=empty,
-                 targets=empty, objective={}, co2_avoided_t_per_a=0.0, solver={})
+    res = Result(
+        scenario_name="x",
+        status=SolveStatus.INFEASIBLE,
+        objective_name="cost",
+        links=empty,
+        flows=empty,
+        draws=empty,
+        sources=empty,
+        utilisation=empty,
+        targets=empty,
+        objective={},
+        co2_avoided_t_per_a=0.0,
+        solver={},
+    )
     rep = build_report(None, res, lang="zh")
     assert rep.meta["status"] == "无可行解"
     assert rep.table("targets").empty
@@ -531,8 +704,11 @@ def test_drawn_comes_right_after_utilised(result, key):
 
 def test_overview_rows_put_drawn_under_utilised(result):
     ind = build_report(None, result, lang="zh").table("overview")["指标"].tolist()
-    assert [s.split(" — ")[0] for s in ind[1:4]] == ["产生量", "综合利用量",
-                                                    "其中：综合利用往年贮存量"]
+    assert [s.split(" — ")[0] for s in ind[1:4]] == [
+        "产生量",
+        "综合利用量",
+        "其中：综合利用往年贮存量",
+    ]
 
 
 # ---- the tailings rule (flag OR category) also at category level -----------------------------
@@ -548,8 +724,7 @@ def test_report_excludes_a_flagged_category_from_the_bulk_total(result):
     cat = replace(cat, materials=mats)
     util = result.utilisation
     util = util[~util["category"].isin([BULK_TOTAL, BULK_EXCL_TAILINGS])]
-    extra = util[util["category"] == "fly_ash"].assign(category="red_mud", utilised=0.0,
-                                                       drawn=0.0)
+    extra = util[util["category"] == "fly_ash"].assign(category="red_mud", utilised=0.0, drawn=0.0)
     result.utilisation = pd.concat([util, extra], ignore_index=True)
     rows = utilisation_rows(result, cat)
     whole = rows[(rows.scope_type == "all") & (rows.category == BULK_EXCL_TAILINGS)].iloc[0]

@@ -12,14 +12,24 @@ EXPECTED = {"summary.json", "flows.csv", "utilisation.csv", "report.md", "report
 
 def test_solve_writes_report_and_map(tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["solve", str(bundled_scenario_path("leshan-wutongqiao")), "--out", str(out),
-                 "--lang", "en", "--no-baseline"])
+    code = main(
+        [
+            "solve",
+            str(bundled_scenario_path("leshan-wutongqiao")),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--no-baseline",
+        ]
+    )
     assert code == 0
     names = {p.name for p in out.iterdir()}
     assert names >= EXPECTED
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     html = (out / "map.html").read_text(encoding="utf-8")
-    assert "leaflet" in html.lower() and "cdn.jsdelivr" not in html
+    assert "leaflet" in html.lower()
+    assert "cdn.jsdelivr" not in html
     assert summary["scenario"] in (out / "report.md").read_text(encoding="utf-8")
     assert summary["solver"]["strategy"] == "full"  # a small park is solved whole
     # the solver's native chatter stays out of what the user reads

@@ -11,10 +11,21 @@ import pytest
 from parkflow.units import convert_one, is_known_unit, to_canonical, unit_fits
 
 
-@pytest.mark.parametrize(("unit", "expected_t_per_a"), [
-    ("t/a", 1.0), ("t", 1.0), ("kg/a", 0.001), ("kt/a", 1000.0), ("Mt/a", 1e6),
-    ("万t/a", 1e4), ("wan_t/a", 1e4), ("10kt/a", 1e4), ("万吨/年", 1e4), ("吨/年", 1.0),
-])
+@pytest.mark.parametrize(
+    ("unit", "expected_t_per_a"),
+    [
+        ("t/a", 1.0),
+        ("t", 1.0),
+        ("kg/a", 0.001),
+        ("kt/a", 1000.0),
+        ("Mt/a", 1e6),
+        ("万t/a", 1e4),
+        ("wan_t/a", 1e4),
+        ("10kt/a", 1e4),
+        ("万吨/年", 1e4),
+        ("吨/年", 1.0),
+    ],
+)
 def test_solid_units(unit, expected_t_per_a):
     assert convert_one(1.0, unit, "solid") == pytest.approx(expected_t_per_a, rel=1e-12)
 
@@ -26,9 +37,15 @@ def test_thermal_megawatt_runs_the_operating_hours():
     assert convert_one(500.0, "kW", "heat", operating_hours=8000) == pytest.approx(14400.0)
 
 
-@pytest.mark.parametrize(("unit", "expected_gj_per_a"), [
-    ("GJ/a", 1.0), ("TJ/a", 1000.0), ("MWh/a", 3.6), ("GJ", 1.0),
-])
+@pytest.mark.parametrize(
+    ("unit", "expected_gj_per_a"),
+    [
+        ("GJ/a", 1.0),
+        ("TJ/a", 1000.0),
+        ("MWh/a", 3.6),
+        ("GJ", 1.0),
+    ],
+)
 def test_heat_units(unit, expected_gj_per_a):
     assert convert_one(1.0, unit, "heat") == pytest.approx(expected_gj_per_a, rel=1e-12)
 
@@ -41,9 +58,16 @@ def test_hydrogen_normal_cubic_metres_use_the_density():
     assert math.isnan(convert_one(1.0, "Nm3/a", "hydrogen"))
 
 
-@pytest.mark.parametrize(("unit", "kind"), [
-    ("GJ/a", "solid"), ("MW", "solid"), ("t/a", "heat"), ("Nm3/a", "solid"), ("MWh/a", "hydrogen"),
-])
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("GJ/a", "solid"),
+        ("MW", "solid"),
+        ("t/a", "heat"),
+        ("Nm3/a", "solid"),
+        ("MWh/a", "hydrogen"),
+    ],
+)
 def test_units_that_do_not_fit_the_kind(unit, kind):
     assert not unit_fits(unit, kind)
     assert math.isnan(convert_one(1.0, unit, kind, density_kg_per_nm3=0.09))
@@ -62,7 +86,8 @@ def test_to_canonical_is_vectorised_over_mixed_rows():
     density = pd.Series([np.nan, np.nan, np.nan, 0.0899, np.nan, np.nan], index=quantity.index)
     values, fits = to_canonical(quantity, unit, kind, density, operating_hours=8000)
     assert values.index.tolist() == list("abcdef")
-    np.testing.assert_allclose(values.to_numpy()[[0, 1, 2, 3, 5]],
-                               [20000.0, 3000.0, 28800.0, 89.9, 70000.0])
+    np.testing.assert_allclose(
+        values.to_numpy()[[0, 1, 2, 3, 5]], [20000.0, 3000.0, 28800.0, 89.9, 70000.0]
+    )
     assert math.isnan(values["e"])
     assert fits.tolist() == [True, True, True, True, False, True]

@@ -72,16 +72,19 @@ def build(src: Path) -> dict:
         shape = MultiPolygon([shape])
     return {
         "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            "properties": {
-                "name": "China (incl. Hainan, Taiwan, Hong Kong, Macao), widened by "
-                        f"{BUFFER_DEG} degrees",
-                "source": "Natural Earth 4.1.0 admin-0 countries 1:50m via npm world-atlas 2.0.2",
-                "licence": "public domain (Natural Earth); world-atlas packaging ISC",
-            },
-            "geometry": mapping(shape),
-        }],
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": "China (incl. Hainan, Taiwan, Hong Kong, Macao), widened by "
+                    f"{BUFFER_DEG} degrees",
+                    "source": "Natural Earth 4.1.0 admin-0 countries 1:50m "
+                    "via npm world-atlas 2.0.2",
+                    "licence": "public domain (Natural Earth); world-atlas packaging ISC",
+                },
+                "geometry": mapping(shape),
+            }
+        ],
     }
 
 

@@ -1,9 +1,10 @@
 """Write a scenario's ``parks.geojson``: one plausible polygon per park, covering its plants.
 
 The polygons are estimates (no official boundaries were retrieved): an irregular 12-gon around the
-park point of ``tools/data/sichuan_parks.csv`` (a copy of shared/data/sichuan_parks.csv, DOMAIN.md
-§5), large enough to hold every enterprise of the park with a margin of ``margin_km``. The
-irregularity is seeded by the park id, so the same inputs always give the same file.
+park point of ``tools/data/sichuan_parks.csv`` (a copy of shared/data/sichuan_parks.csv,
+docs/sources.md 44), large enough to hold every enterprise of the park with a margin of
+``margin_km``. The irregularity is seeded by the park id, so the same inputs always give the same
+file.
 
 Usage::
 
@@ -32,8 +33,9 @@ def park_table() -> pd.DataFrame:
     return parks
 
 
-def park_polygon(lon: float, lat: float, radius_km: float, seed: str,
-                 n_vertices: int = 12) -> list[list[float]]:
+def park_polygon(
+    lon: float, lat: float, radius_km: float, seed: str, n_vertices: int = 12
+) -> list[list[float]]:
     """An irregular closed ring (lon, lat degrees) whose vertices lie 1.0–1.3 × radius_km away.
 
     Parameters
@@ -65,8 +67,10 @@ def parks_feature_collection(enterprises: pd.DataFrame, margin_km: float = 1.0) 
     for park_id, group in enterprises.groupby("park", sort=True):
         row = parks.loc[park_id]
         km_per_deg_lon = KM_PER_DEG_LAT * np.cos(np.radians(row["lat"]))
-        dist_km = np.hypot((group["lon"] - row["lon"]) * km_per_deg_lon,
-                           (group["lat"] - row["lat"]) * KM_PER_DEG_LAT)
+        dist_km = np.hypot(
+            (group["lon"] - row["lon"]) * km_per_deg_lon,
+            (group["lat"] - row["lat"]) * KM_PER_DEG_LAT,
+        )
         # the 12-gon with vertices >= r contains the circle of radius r·cos(15°)
         radius_km = (float(dist_km.max()) + margin_km) / np.cos(np.pi / 12)
         features.append(park_feature(park_id, row, radius_km))
@@ -77,12 +81,19 @@ def park_feature(park_id: str, row: pd.Series, radius_km: float) -> dict:
     """The GeoJSON feature of one park: its polygon and the properties parks.geojson carries."""
     return {
         "type": "Feature",
-        "properties": {"id": park_id, "name": row["name_zh"], "name_en": row["name_en"],
-                       "level": row["level"], "city": row["city"],
-                       "note": "boundary estimate: polygon around the park point of "
-                               "sichuan_parks.csv covering its plants"},
-        "geometry": {"type": "Polygon",
-                     "coordinates": [park_polygon(row["lon"], row["lat"], radius_km, park_id)]},
+        "properties": {
+            "id": park_id,
+            "name": row["name_zh"],
+            "name_en": row["name_en"],
+            "level": row["level"],
+            "city": row["city"],
+            "note": "boundary estimate: polygon around the park point of "
+            "sichuan_parks.csv covering its plants",
+        },
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [park_polygon(row["lon"], row["lat"], radius_km, park_id)],
+        },
     }
 
 

@@ -18,7 +18,6 @@ canonical unit and km (``cost_cny_per_tkm``) or per canonical unit (``handling_c
 False
 """
 
-
 from parkflow.catalogue.builtin import (
     CANONICAL_UNITS,
     CATALOGUE_COLUMNS,

@@ -44,8 +44,10 @@ INDEX_NAMES: dict[str, str] = {
     "technologies": "technology_id",
 }
 #: The key column(s) of each table's CSV file (``id`` unless given).
-KEY_COLUMNS: dict[str, tuple[str, ...]] = {"stacking_costs": ("material",),
-                                           "route_classes": ("route", "material")}
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stacking_costs": ("material",),
+    "route_classes": ("route", "material"),
+}
 
 
 def keyed(raw: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -59,6 +61,8 @@ def keyed(raw: pd.DataFrame, table: str) -> pd.DataFrame:
         df = df.drop(columns=list(keys))
     df.index = pd.Index(key.to_numpy(), name=INDEX_NAMES[table])
     return df
+
+
 KINDS: tuple[str, ...] = ("solid", "heat", "hydrogen")
 #: Canonical unit per material kind (one table: :data:`parkflow.units.CANONICAL`).
 CANONICAL_UNITS: dict[str, str] = CANONICAL
@@ -76,7 +80,9 @@ COLUMN_UNITS: dict[str, str] = {
 
 # Defaults for new rows (numbers and flags); str columns default to "" and names to the id.
 _DEFAULTS: dict[str, Any] = {
-    c.name: c.default for schema in CATALOGUE_TABLES.values() for c in schema.columns
+    c.name: c.default
+    for schema in CATALOGUE_TABLES.values()
+    for c in schema.columns
     if c.default is not None
 }
 _COLUMNS = {c.name: c for schema in CATALOGUE_TABLES.values() for c in schema.columns}
@@ -133,8 +139,6 @@ def _split_list(value: Any) -> tuple[str, ...]:
     else:
         items = str(value).replace(",", ";").split(";")
     return tuple(i.strip() for i in items if i.strip())
-
-
 
 
 def _parse(value: Any, dtype: str) -> tuple[Any, str | None]:
@@ -261,9 +265,10 @@ def builtin_catalogue() -> Catalogue:
     10.0
     """
     tables = _builtin_tables()
-    return Catalogue(**{t: tables[t].copy() for t in (*TABLES, *FATE_TABLES)},
-                     technologies=builtin_technologies())
-
+    return Catalogue(
+        **{t: tables[t].copy() for t in (*TABLES, *FATE_TABLES)},
+        technologies=builtin_technologies(),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,14 +276,40 @@ def builtin_catalogue() -> Catalogue:
 # --------------------------------------------------------------------------------------------
 
 _DISPLAY: dict[str, list[str]] = {
-    "materials": ["name", "category", "group", "kind", "canonical_unit", "is_tailings",
-                  "env_tax_cny_per_t"],
+    "materials": [
+        "name",
+        "category",
+        "group",
+        "kind",
+        "canonical_unit",
+        "is_tailings",
+        "env_tax_cny_per_t",
+    ],
     "categories": ["name", "group", "kind"],
-    "routes": ["name", "accepts", "modes", "value_cny_per_unit", "co2_avoided_t_per_unit",
-               "displaces", "min_temperature_c", "delta_t_c", "min_purity",
-               "purification_cny_per_unit"],
-    "modes": ["name", "carries", "cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a",
-              "fixed_cny_per_km_a", "co2_t_per_tkm", "reach_km", "detour", "loss_per_km"],
+    "routes": [
+        "name",
+        "accepts",
+        "modes",
+        "value_cny_per_unit",
+        "co2_avoided_t_per_unit",
+        "displaces",
+        "min_temperature_c",
+        "delta_t_c",
+        "min_purity",
+        "purification_cny_per_unit",
+    ],
+    "modes": [
+        "name",
+        "carries",
+        "cost_cny_per_tkm",
+        "handling_cny_per_t",
+        "fixed_cny_per_a",
+        "fixed_cny_per_km_a",
+        "co2_t_per_tkm",
+        "reach_km",
+        "detour",
+        "loss_per_km",
+    ],
 }
 
 HEADERS_ZH: dict[str, str] = {
@@ -338,9 +369,11 @@ def catalogue_table(cat: Catalogue, table: str, lang: str = "en") -> pd.DataFram
     '冶炼废渣'
     """
     if table not in TABLES:
-        raise ValueError(f"unknown catalogue table {table!r}; use one of {', '.join(TABLES)}")
+        msg = f"unknown catalogue table {table!r}; use one of {', '.join(TABLES)}"
+        raise ValueError(msg)
     if lang not in ("en", "zh"):
-        raise ValueError(f"unknown language {lang!r}; use 'en' or 'zh'")
+        msg = f"unknown language {lang!r}; use 'en' or 'zh'"
+        raise ValueError(msg)
     df: pd.DataFrame = getattr(cat, table)
     out = pd.DataFrame(index=df.index.copy())
     for column in _DISPLAY[table]:

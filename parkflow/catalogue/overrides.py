@@ -85,8 +85,13 @@ def _merge_table(
     for dup in duplicated:
         row, _ = locate(dup, "id")
         problems.append(
-            Problem(file=file, row=row, column="id", message=f"{label} '{dup}' appears twice",
-                    fix="keep one row per id")
+            Problem(
+                file=file,
+                row=row,
+                column="id",
+                message=f"{label} '{dup}' appears twice",
+                fix="keep one row per id",
+            )
         )
     override = override[~override.index.duplicated()]
     numeric_given: dict[str, list[str]] = {}
@@ -96,8 +101,15 @@ def _merge_table(
         row_no, _ = locate(ident, "id")
         touched[ident] = row_no
         if ident == "" or ident.lower() == "nan":
-            problems.append(Problem(file=file, row=row_no, column="id", message="the id is empty",
-                                    fix=f"give each row a {INDEX_NAMES[table]}"))
+            problems.append(
+                Problem(
+                    file=file,
+                    row=row_no,
+                    column="id",
+                    message="the id is empty",
+                    fix=f"give each row a {INDEX_NAMES[table]}",
+                )
+            )
             continue
         is_new = ident not in out.index
         parsed: dict[str, Any] = {}
@@ -111,10 +123,14 @@ def _merge_table(
                 error = _check_bounds(column, value)
             if error is not None:
                 problems.append(
-                    Problem(file=file, row=row, column=col,
-                            message=f"{label} '{ident}': {column} {error}",
-                            fix=f"give a {_dtype_words(dtypes[column])}"
-                            + (f" in {COLUMN_UNITS[column]}" if column in COLUMN_UNITS else ""))
+                    Problem(
+                        file=file,
+                        row=row,
+                        column=col,
+                        message=f"{label} '{ident}': {column} {error}",
+                        fix=f"give a {_dtype_words(dtypes[column])}"
+                        + (f" in {COLUMN_UNITS[column]}" if column in COLUMN_UNITS else ""),
+                    )
                 )
                 continue
             parsed[column] = value
@@ -124,16 +140,21 @@ def _merge_table(
                 row, col = locate(ident, column)
                 hint = suggest(ident, out.index)
                 problems.append(
-                    Problem(file=file, row=row, column=col,
-                            message=f"new {label} '{ident}' has no {column}{hint}",
-                            fix=f"fill {column}, or use the id of a built-in {label}")
+                    Problem(
+                        file=file,
+                        row=row,
+                        column=col,
+                        message=f"new {label} '{ident}' has no {column}{hint}",
+                        fix=f"fill {column}, or use the id of a built-in {label}",
+                    )
                 )
             new_rows[ident] = parsed
         else:
             for column, value in parsed.items():
                 out.at[ident, column] = value
-            numeric_given[ident] = [c for c in parsed if c not in _COSMETIC
-                                    and not c.endswith("source")]
+            numeric_given[ident] = [
+                c for c in parsed if c not in _COSMETIC and not c.endswith("source")
+            ]
             if "source" not in parsed and numeric_given[ident]:
                 cols = ", ".join(numeric_given[ident])
                 out.at[ident, "source"] = (
@@ -200,31 +221,42 @@ def _check_materials(
         kind = row["kind"]
         if kind not in KINDS:
             problems.append(
-                Problem(file=file, row=row_no, column="kind",
-                        message=f"material '{ident}': kind '{kind}' is not one of "
-                        f"{', '.join(KINDS)}"
-                        + suggest(kind, KINDS),
-                        fix="use solid, heat or hydrogen")
+                Problem(
+                    file=file,
+                    row=row_no,
+                    column="kind",
+                    message=f"material '{ident}': kind '{kind}' is not one of "
+                    f"{', '.join(KINDS)}" + suggest(kind, KINDS),
+                    fix="use solid, heat or hydrogen",
+                )
             )
             continue
         unit = row["canonical_unit"]
         if unit != CANONICAL_UNITS[kind]:
             problems.append(
-                Problem(file=file, row=row_no, column="canonical_unit",
-                        message=f"material '{ident}': canonical_unit '{unit}' does not fit kind "
-                        f"'{kind}'",
-                        fix=f"use {CANONICAL_UNITS[kind]} (or leave the cell empty)")
+                Problem(
+                    file=file,
+                    row=row_no,
+                    column="canonical_unit",
+                    message=f"material '{ident}': canonical_unit '{unit}' does not fit kind "
+                    f"'{kind}'",
+                    fix=f"use {CANONICAL_UNITS[kind]} (or leave the cell empty)",
+                )
             )
         category = row["category"]
         if category not in categories.index and category not in new_categories:
             hint = suggest(category, categories.index)
             if hint:
                 problems.append(
-                    Problem(file=file, row=row_no, column="category",
-                            message=f"material '{ident}': category '{category}' is not a "
-                            f"statistics category{hint}",
-                            fix="use a category id from `parkflow catalogue --table categories`, "
-                            "or a clearly new id to add a category")
+                    Problem(
+                        file=file,
+                        row=row_no,
+                        column="category",
+                        message=f"material '{ident}': category '{category}' is not a "
+                        f"statistics category{hint}",
+                        fix="use a category id from `parkflow catalogue --table categories`, "
+                        "or a clearly new id to add a category",
+                    )
                 )
             else:
                 new_categories[category] = {
@@ -261,18 +293,26 @@ def _check_references(
         row, col = locate(ident, column)
         if not items and column != "modes":  # an empty route mode list means "any mode"
             problems.append(
-                Problem(file=file, row=row, column=col,
-                        message=f"{label} '{ident}': {column} is empty",
-                        fix=f"list {what} ids separated by ';'")
+                Problem(
+                    file=file,
+                    row=row,
+                    column=col,
+                    message=f"{label} '{ident}': {column} is empty",
+                    fix=f"list {what} ids separated by ';'",
+                )
             )
         for item in items:
             if item not in known:
                 problems.append(
-                    Problem(file=file, row=row, column=col,
-                            message=f"{label} '{ident}': {column} names unknown {what} "
-                            f"'{item}'{suggest(item, known)}",
-                            fix=f"use a {what} id from the catalogue, or add it to "
-                            f"{'materials.csv' if what == 'material' else 'the catalogue'}")
+                    Problem(
+                        file=file,
+                        row=row,
+                        column=col,
+                        message=f"{label} '{ident}': {column} names unknown {what} "
+                        f"'{item}'{suggest(item, known)}",
+                        fix=f"use a {what} id from the catalogue, or add it to "
+                        f"{'materials.csv' if what == 'material' else 'the catalogue'}",
+                    )
                 )
 
 
@@ -288,8 +328,11 @@ def _check_route_mode_kinds(
     for ident in touched:
         if ident not in routes.index:
             continue
-        kinds = {str(materials.at[m, "kind"]) for m in routes.at[ident, "accepts"]
-                 if m in materials.index}
+        kinds = {
+            str(materials.at[m, "kind"])
+            for m in routes.at[ident, "accepts"]
+            if m in materials.index
+        }
         for mode in routes.at[ident, "modes"]:
             if mode not in modes.index:
                 continue  # reported by _check_references
@@ -297,11 +340,15 @@ def _check_route_mode_kinds(
             if kinds and not kinds & carries:
                 row, col = locate(ident, "modes")
                 problems.append(
-                    Problem(file="routes.csv", row=row, column=col,
-                            message=f"route '{ident}': mode '{mode}' carries "
-                            f"{', '.join(sorted(carries))}, not {', '.join(sorted(kinds))}",
-                            fix="list modes that carry what the route accepts, or leave modes "
-                            "empty (any mode that carries it)")
+                    Problem(
+                        file="routes.csv",
+                        row=row,
+                        column=col,
+                        message=f"route '{ident}': mode '{mode}' carries "
+                        f"{', '.join(sorted(carries))}, not {', '.join(sorted(kinds))}",
+                        fix="list modes that carry what the route accepts, or leave modes "
+                        "empty (any mode that carries it)",
+                    )
                 )
 
 
@@ -327,27 +374,36 @@ def _mode_overrides_frame(
     records: dict[str, dict[str, Any]] = {}
     if not isinstance(mode_overrides, Mapping):
         problems.append(
-            Problem(file="scenario.yaml", column="modes",
-                    message="modes must be a mapping of mode id to settings",
-                    fix="write e.g. `modes: {truck: {cost_cny_per_tkm: 0.45}}`")
+            Problem(
+                file="scenario.yaml",
+                column="modes",
+                message="modes must be a mapping of mode id to settings",
+                fix="write e.g. `modes: {truck: {cost_cny_per_tkm: 0.45}}`",
+            )
         )
         return pd.DataFrame(index=pd.Index([], name="mode_id"))
     for ident, settings in mode_overrides.items():
         if not isinstance(settings, Mapping):
             problems.append(
-                Problem(file="scenario.yaml", column=f"modes.{ident}",
-                        message=f"mode '{ident}' settings must be a mapping of column to value",
-                        fix=f"write e.g. `{ident}: {{cost_cny_per_tkm: 0.45}}`")
+                Problem(
+                    file="scenario.yaml",
+                    column=f"modes.{ident}",
+                    message=f"mode '{ident}' settings must be a mapping of column to value",
+                    fix=f"write e.g. `{ident}: {{cost_cny_per_tkm: 0.45}}`",
+                )
             )
             continue
         record: dict[str, Any] = {}
         for key, value in settings.items():
             if key not in known:
                 problems.append(
-                    Problem(file="scenario.yaml", column=f"modes.{ident}.{key}",
-                            message=f"mode '{ident}': unknown setting '{key}'"
-                            + suggest(str(key), known),
-                            fix=f"use one of {', '.join(known)}")
+                    Problem(
+                        file="scenario.yaml",
+                        column=f"modes.{ident}.{key}",
+                        message=f"mode '{ident}': unknown setting '{key}'"
+                        + suggest(str(key), known),
+                        fix=f"use one of {', '.join(known)}",
+                    )
                 )
                 continue
             record[key] = value
@@ -357,8 +413,9 @@ def _mode_overrides_frame(
     return frame
 
 
-def _merge_keyed(base: pd.DataFrame, override: pd.DataFrame | None, table: str,
-                 problems: list[Problem]) -> pd.DataFrame:
+def _merge_keyed(
+    base: pd.DataFrame, override: pd.DataFrame | None, table: str, problems: list[Problem]
+) -> pd.DataFrame:
     """A fate table with a scenario's rows: same key replaces the given cells, new keys added."""
     if override is None or len(override) == 0:
         return base
@@ -370,16 +427,26 @@ def _merge_keyed(base: pd.DataFrame, override: pd.DataFrame | None, table: str,
     keys = KEY_COLUMNS.get(table, ("id",))
     missing = [k for k in keys if k not in df.columns]
     if missing:
-        problems.append(Problem(file=file, message=f"the table needs the column(s) "
-                                f"{', '.join(missing)}", fix=f"add {', '.join(keys)}"))
+        problems.append(
+            Problem(
+                file=file,
+                message=f"the table needs the column(s) {', '.join(missing)}",
+                fix=f"add {', '.join(keys)}",
+            )
+        )
         return base
     df = keyed(df.replace("", np.nan), table)
     declared = [c for c in CATALOGUE_TABLES[table].column_names if c in df.columns]
     try:
         df = _typed(df[declared], table)
     except (TypeError, ValueError) as exc:
-        problems.append(Problem(file=file, message=f"a value has the wrong type: {exc}",
-                                fix="write numbers in the numeric columns"))
+        problems.append(
+            Problem(
+                file=file,
+                message=f"a value has the wrong type: {exc}",
+                fix="write numbers in the numeric columns",
+            )
+        )
         return base
     out = base.copy()
     for key, row in df.iterrows():
@@ -451,22 +518,33 @@ def load_catalogue(
     0.5
     """
     base = builtin_catalogue()
-    fate_overrides = {"fates": fates, "stacking_costs": stacking_costs,
-                      "replacement_fuels": replacement_fuels, "route_classes": route_classes}
-    if (materials is None and routes is None and modes is None and not mode_overrides
-            and all(v is None for v in fate_overrides.values())):
+    fate_overrides = {
+        "fates": fates,
+        "stacking_costs": stacking_costs,
+        "replacement_fuels": replacement_fuels,
+        "route_classes": route_classes,
+    }
+    if (
+        materials is None
+        and routes is None
+        and modes is None
+        and not mode_overrides
+        and all(v is None for v in fate_overrides.values())
+    ):
         return base
     problems: list[Problem] = []
-    fate_tables = {t: _merge_keyed(getattr(base, t), v, t, problems)
-                   for t, v in fate_overrides.items()}
+    fate_tables = {
+        t: _merge_keyed(getattr(base, t), v, t, problems) for t, v in fate_overrides.items()
+    }
     mats, cats, rts, mds = base.materials, base.categories, base.routes, base.modes
 
     if materials is not None:
         frame = _frame_with_ids(materials, "materials", "materials.csv", problems)
         if frame is not None:
             locate = _frame_locator(frame)
-            mats, touched = _merge_table(mats, frame, "materials", "materials.csv", locate,
-                                         problems)
+            mats, touched = _merge_table(
+                mats, frame, "materials", "materials.csv", locate, problems
+            )
             cats = _check_materials(mats, cats, touched, "materials.csv", problems)
 
     route_locate: Locator | None = None
@@ -475,10 +553,19 @@ def load_catalogue(
         frame = _frame_with_ids(routes, "routes", "routes.csv", problems)
         if frame is not None:
             route_locate = _frame_locator(frame)
-            rts, route_touched = _merge_table(rts, frame, "routes", "routes.csv", route_locate,
-                                              problems)
-            _check_references(rts, "accepts", mats.index, "material", route_touched,
-                              "routes.csv", route_locate, problems)
+            rts, route_touched = _merge_table(
+                rts, frame, "routes", "routes.csv", route_locate, problems
+            )
+            _check_references(
+                rts,
+                "accepts",
+                mats.index,
+                "material",
+                route_touched,
+                "routes.csv",
+                route_locate,
+                problems,
+            )
 
     mode_sources: list[tuple[pd.DataFrame, str, Locator]] = []
     if modes is not None:
@@ -493,8 +580,9 @@ def load_catalogue(
         _check_references(mds, "carries", KINDS, "kind", touched, file, locate, problems)
 
     if routes is not None and route_locate is not None:
-        _check_references(rts, "modes", mds.index, "mode", route_touched, "routes.csv",
-                          route_locate, problems)
+        _check_references(
+            rts, "modes", mds.index, "mode", route_touched, "routes.csv", route_locate, problems
+        )
         _check_route_mode_kinds(rts, mds, mats, route_touched, route_locate, problems)
 
     if problems:
@@ -502,7 +590,11 @@ def load_catalogue(
         raise ScenarioError(problems, source=", ".join(files))
     from parkflow.catalogue.builtin import builtin_technologies
 
-    return Catalogue(materials=mats, categories=cats, routes=rts, modes=mds, **fate_tables,
-                     technologies=builtin_technologies())
-
-
+    return Catalogue(
+        materials=mats,
+        categories=cats,
+        routes=rts,
+        modes=mds,
+        **fate_tables,
+        technologies=builtin_technologies(),
+    )

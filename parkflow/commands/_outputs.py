@@ -8,8 +8,9 @@ from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
 
-def write_solve_folder(scenario: Scenario, result: Result, folder: Path, lang: str = "zh"
-                       ) -> list[Path]:
+def write_solve_folder(
+    scenario: Scenario, result: Result, folder: Path, lang: str = "zh"
+) -> list[Path]:
     """Write summary.json, the CSV tables, report.md, report.html and map.html into ``folder``.
 
     ``folder`` is the temporary folder of a :func:`parkflow.io.atomic.output_dir` block, so
@@ -32,6 +33,9 @@ def is_solve_folder(folder: Path) -> bool:
 
     if (folder / "summary.json").is_file():
         return True
-    print(f"error: {folder} is not a parkflow solve output folder (no summary.json); "
-          "run `parkflow solve SCENARIO --out DIR` first", file=sys.stderr)
+    print(
+        f"error: {folder} is not a parkflow solve output folder (no summary.json); "
+        "run `parkflow solve SCENARIO --out DIR` first",
+        file=sys.stderr,
+    )
     return False

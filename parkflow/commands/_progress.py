@@ -55,6 +55,8 @@ def solve_progress(enabled: bool = True) -> Iterator[Callable[[str], None]]:
 
     console = Console()
     with console.status("starting", spinner="dots") as status:
+
         def show(event: str) -> None:
             status.update(describe(event))
+
         yield show

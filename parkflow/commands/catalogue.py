@@ -28,13 +28,25 @@ _TITLES = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("--lang", choices=("en", "zh"), default="en",
-                        help="language of names and headers (default: en)")
-    parser.add_argument("--table", choices=("materials", "categories", "routes", "modes", "all"),
-                        default="all", help="which table to show (default: all)")
-    parser.add_argument("--format", dest="fmt", choices=("table", "csv"), default="table",
-                        help="table (default; rich when on a terminal) or csv with every column "
-                        "including sources")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of names and headers (default: en)",
+    )
+    parser.add_argument(
+        "--table",
+        choices=("materials", "categories", "routes", "modes", "all"),
+        default="all",
+        help="which table to show (default: all)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("table", "csv"),
+        default="table",
+        help="table (default; rich when on a terminal) or csv with every column including sources",
+    )
 
 
 def _cell(value: object) -> str:

@@ -17,16 +17,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from parkflow.maps import LANGS, TILES
 
     parser.add_argument("dir", metavar="DIR", help="output folder of `parkflow solve`")
-    parser.add_argument("--lang", choices=LANGS, default="zh",
-                        help="language of the labels (default: zh)")
-    parser.add_argument("--tiles", choices=TILES, default=None,
-                        help="base map: none (works offline; the default without a Tianditu "
-                             "key), osm, tianditu (the default when a key is given: "
-                             "--tianditu-key or PARKFLOW_TIANDITU_KEY) or gaode (GCJ-02, "
-                             "shifted for you)")
-    parser.add_argument("--tianditu-key", default=None, metavar="KEY",
-                        help="Tianditu (天地图) key; with it the base map is Tianditu unless "
-                             "--tiles says otherwise (never required)")
+    parser.add_argument(
+        "--lang", choices=LANGS, default="zh", help="language of the labels (default: zh)"
+    )
+    parser.add_argument(
+        "--tiles",
+        choices=TILES,
+        default=None,
+        help="base map: none (works offline; the default without a Tianditu "
+        "key), osm, tianditu (the default when a key is given: "
+        "--tianditu-key or PARKFLOW_TIANDITU_KEY) or gaode (GCJ-02, "
+        "shifted for you)",
+    )
+    parser.add_argument(
+        "--tianditu-key",
+        default=None,
+        metavar="KEY",
+        help="Tianditu (天地图) key; with it the base map is Tianditu unless "
+        "--tiles says otherwise (never required)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,12 +53,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         source = scenario_path_of(folder)
     except FileNotFoundError as exc:
-        raise FileNotFoundError(f"{exc}; the map needs the scenario's coordinates") from exc
+        msg = f"{exc}; the map needs the scenario's coordinates"
+        raise FileNotFoundError(msg) from exc
     scenario = load_scenario(source)
     try:
-        m = render_map(scenario, result, lang=args.lang,
-                       tiles=choose_tiles(args.tiles, args.tianditu_key),
-                       tianditu_key=args.tianditu_key)
+        m = render_map(
+            scenario,
+            result,
+            lang=args.lang,
+            tiles=choose_tiles(args.tiles, args.tianditu_key),
+            tianditu_key=args.tianditu_key,
+        )
     except ValueError as exc:  # e.g. tianditu without a key
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,18 +16,33 @@ HELP = "write the utilisation-rate filing tables (md, html, xlsx, csv) into a so
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("dir", metavar="DIR", help="output folder of `parkflow solve`")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of the tables (default: zh, the official terms)")
-    parser.add_argument("--format", dest="formats", action="append",
-                        choices=("md", "html", "xlsx", "csv"),
-                        help="format to write; repeat for several (default: all four)")
-    parser.add_argument("--scorecard", action="store_true",
-                        help="write only the circular-transformation scorecard and the project "
-                        "list, as scorecard.md/.html/.xlsx (every report includes them too)")
-    parser.add_argument("--units", choices=("wan", "t"), default=None,
-                        help="units of md, html and xlsx: wan (万t/a, 万元/a) or t (t/a, CNY/a); "
-                        "default wan for a Chinese report of 100,000 t/a or more, else t "
-                        "(the CSVs are always in t/a and CNY/a)")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the tables (default: zh, the official terms)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("md", "html", "xlsx", "csv"),
+        help="format to write; repeat for several (default: all four)",
+    )
+    parser.add_argument(
+        "--scorecard",
+        action="store_true",
+        help="write only the circular-transformation scorecard and the project "
+        "list, as scorecard.md/.html/.xlsx (every report includes them too)",
+    )
+    parser.add_argument(
+        "--units",
+        choices=("wan", "t"),
+        default=None,
+        help="units of md, html and xlsx: wan (万t/a, 万元/a) or t (t/a, CNY/a); "
+        "default wan for a Chinese report of 100,000 t/a or more, else t "
+        "(the CSVs are always in t/a and CNY/a)",
+    )
 
 
 def _scenario_from_summary(folder: Path) -> Any:
@@ -47,8 +62,11 @@ def _scenario_from_summary(folder: Path) -> Any:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        print(f"note: the scenario {path} no longer loads ({len(exc.problems)} problems); "
-              "the report shows ids instead of names", file=sys.stderr)
+        print(
+            f"note: the scenario {path} no longer loads ({len(exc.problems)} problems); "
+            "the report shows ids instead of names",
+            file=sys.stderr,
+        )
         return None
 
 
@@ -70,10 +88,12 @@ def run(args: argparse.Namespace) -> int:
     formats = tuple(args.formats) if args.formats else FORMATS
     from parkflow.report.tables import SCORECARD_TABLES
 
-    extra: dict[str, Any] = ({"only": SCORECARD_TABLES, "stem": "scorecard"}
-                             if args.scorecard else {})
-    paths = write_reports(scenario, result, folder, lang=args.lang, formats=formats,
-                          units=args.units, **extra)
+    extra: dict[str, Any] = (
+        {"only": SCORECARD_TABLES, "stem": "scorecard"} if args.scorecard else {}
+    )
+    paths = write_reports(
+        scenario, result, folder, lang=args.lang, formats=formats, units=args.units, **extra
+    )
     for p in paths:
         print(p)
     return 0

@@ -12,17 +12,34 @@ HELP = "solve the bundled default scenario and write its results into ./parkflow
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("--out", default="parkflow-out", metavar="DIR",
-                        help="output folder (default: ./parkflow-out)")
-    parser.add_argument("--scenario", default=None, metavar="NAME",
-                        help="bundled scenario name (default: leshan-wutongqiao)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of report.md, report.html and map.html (default zh)")
-    parser.add_argument("--solver", choices=SOLVER_NAMES, default=None,
-                        help="back-end (default: the scenario's)")
-    parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
-                        help="auto (default): decompose large cost models; full: one MILP; "
-                        "decompose: always (see parkflow solve)")
+    parser.add_argument(
+        "--out",
+        default="parkflow-out",
+        metavar="DIR",
+        help="output folder (default: ./parkflow-out)",
+    )
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="bundled scenario name (default: leshan-wutongqiao)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of report.md, report.html and map.html (default zh)",
+    )
+    parser.add_argument(
+        "--solver", choices=SOLVER_NAMES, default=None, help="back-end (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default=DEFAULT_STRATEGY,
+        help="auto (default): decompose large cost models; full: one MILP; "
+        "decompose: always (see parkflow solve)",
+    )
 
 
 def _links_text(result) -> str:  # noqa: ANN001
@@ -50,16 +67,22 @@ def run(args: argparse.Namespace) -> int:
     path = bundled_scenario_path(args.scenario or DEFAULT_SCENARIO)
     out = Path(args.out)
     preflight(out, [path])
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task(f"loading {path.name}", total=None)
         scenario = load_scenario(path)
 
         def say(message: str) -> None:
             progress.update(task, description=message)
 
-        result = solve_with_strategy(scenario, strategy=args.strategy, solver=args.solver,
-                                     progress=say)
+        result = solve_with_strategy(
+            scenario, strategy=args.strategy, solver=args.solver, progress=say
+        )
         say(f"writing {out}")
         with output_dir(out, inputs=[path]) as tmp:
             write_solve_folder(scenario, result, tmp, lang=args.lang)

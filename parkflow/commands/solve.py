@@ -18,27 +18,58 @@ EXIT_NO_SOLUTION = 3
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario folder or .xlsx workbook")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="output folder (outside the scenario; replaced whole)")
-    parser.add_argument("--objective", choices=OBJECTIVES, default=None,
-                        help="what to optimise (default: the scenario's objective)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
-                        help="solver time limit in seconds (default: the scenario's)")
-    parser.add_argument("--gap", type=float, default=None, metavar="G",
-                        help="relative MIP gap at which to stop (default: the scenario's)")
-    parser.add_argument("--solver", choices=SOLVER_NAMES, default=None,
-                        help="back-end (default: the scenario's, else highs)")
-    parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
-                        help="auto (default): decompose large cost models (> 20,000 candidate "
-                        "links, one target) into independent blocks; full: one MILP; decompose: "
-                        "always (docs/performance.md)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of report.md, report.html, map.html and of the summary "
-                        "printed (default zh)")
-    parser.add_argument("--json", action="store_true",
-                        help="print summary.json to stdout instead of a text summary")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="skip the existing-links-only baseline solve")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder (outside the scenario; replaced whole)",
+    )
+    parser.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        default=None,
+        help="what to optimise (default: the scenario's objective)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="S",
+        help="solver time limit in seconds (default: the scenario's)",
+    )
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=None,
+        metavar="G",
+        help="relative MIP gap at which to stop (default: the scenario's)",
+    )
+    parser.add_argument(
+        "--solver",
+        choices=SOLVER_NAMES,
+        default=None,
+        help="back-end (default: the scenario's, else highs)",
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default=DEFAULT_STRATEGY,
+        help="auto (default): decompose large cost models (> 20,000 candidate "
+        "links, one target) into independent blocks; full: one MILP; decompose: "
+        "always (docs/performance.md)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of report.md, report.html, map.html and of the summary printed (default zh)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print summary.json to stdout instead of a text summary"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the existing-links-only baseline solve"
+    )
 
 
 def print_build_plan(result, file=None) -> None:  # noqa: ANN001
@@ -55,13 +86,20 @@ def print_build_plan(result, file=None) -> None:  # noqa: ANN001
     for f in fac.itertuples():
         by = f.build_year
         year = "" if by is None or by != by else f" {by:.0f}"
-        print(f"    {f.facility_id} {f.technology} at {f.site or f.park}{year}: "
-              f"{f.size:,.0f} {f.unit}, capex {f.capex_cny:,.0f} CNY, load "
-              f"{f.load_factor:.0%}", file=file)
+        print(
+            f"    {f.facility_id} {f.technology} at {f.site or f.park}{year}: "
+            f"{f.size:,.0f} {f.unit}, capex {f.capex_cny:,.0f} CNY, load "
+            f"{f.load_factor:.0%}",
+            file=file,
+        )
 
 
-def print_summary(result, out: Path | None = None, file=None,  # noqa: ANN001
-                  lang: str = "en") -> None:
+def print_summary(
+    result,
+    out: Path | None = None,
+    file=None,  # noqa: ANN001
+    lang: str = "en",
+) -> None:
     """A short plain-text summary of a result (status, cost and all its parts, CO2, targets).
 
     Parameters
@@ -99,15 +137,24 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.commands._progress import solve_progress
 
     with solve_progress(enabled=not args.json) as progress:
-        result = solve_with_strategy(scenario, strategy=args.strategy, objective=args.objective,
-                                     solver=args.solver, time_limit_s=args.time_limit,
-                                     gap=args.gap, baseline=not args.no_baseline,
-                                     progress=progress)
+        result = solve_with_strategy(
+            scenario,
+            strategy=args.strategy,
+            objective=args.objective,
+            solver=args.solver,
+            time_limit_s=args.time_limit,
+            gap=args.gap,
+            baseline=not args.no_baseline,
+            progress=progress,
+        )
     with output_dir(out, inputs=[path]) as tmp:
         write_solve_folder(scenario, result, tmp, lang=args.lang)
     if args.json:
-        print(json.dumps(summary_dict(result, scenario_path=path.resolve()), ensure_ascii=False,
-                         indent=2))
+        print(
+            json.dumps(
+                summary_dict(result, scenario_path=path.resolve()), ensure_ascii=False, indent=2
+            )
+        )
     else:
         print_summary(result, out, lang=args.lang)
     return EXIT_OK if result.status.has_solution else EXIT_NO_SOLUTION

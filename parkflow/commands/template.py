@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-HELP = ("write a scenario workbook to fill in: bilingual headers, drop-downs from the catalogue, "
-        "instructions, a targets sheet and example rows")
+HELP = (
+    "write a scenario workbook to fill in: bilingual headers, drop-downs from the catalogue, "
+    "instructions, a targets sheet and example rows"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("out", metavar="OUT.xlsx", help="the workbook to write")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of the sheet names, headers and instructions "
-                        "(default zh; both are read)")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the sheet names, headers and instructions (default zh; both are read)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     example = example_scenario(args.lang)
     write_output_file(out, lambda tmp: write_workbook(example, tmp, lang=args.lang))
-    print(f"wrote {out}: fill in the sheets (the example rows show the format), then "
-          f"`parkflow validate {out}`")
+    print(
+        f"wrote {out}: fill in the sheets (the example rows show the format), then "
+        f"`parkflow validate {out}`"
+    )
     return EXIT_OK

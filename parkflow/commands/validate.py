@@ -10,8 +10,11 @@ HELP = "check a scenario: every problem with file, row, column and the fix (writ
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("scenario", metavar="SCENARIO",
-                        help="scenario folder, .xlsx workbook or layout-variant .yaml")
+    parser.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario folder, .xlsx workbook or layout-variant .yaml",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -118,8 +118,11 @@ def _sector_names() -> dict[str, str]:
 def _catalogue_ids(b: _Build) -> None:
     """Catalogue names written in material, route, mode and sector cells become ids."""
     cat = b.catalogue
-    mats, routes, modes = (catalogue_names(cat.materials), catalogue_names(cat.routes),
-                           catalogue_names(cat.modes))
+    mats, routes, modes = (
+        catalogue_names(cat.materials),
+        catalogue_names(cat.routes),
+        catalogue_names(cat.modes),
+    )
     for t, df in b.frames.items():
         if df is None:
             continue
@@ -139,14 +142,16 @@ def build_catalogue(src: RawScenario, problems: Problems) -> Catalogue:
         return src.catalogue
     raw_modes = src.config.get("modes")
     try:
-        return load_catalogue(materials=src.tables.get("materials"),
-                              routes=src.tables.get("routes"),
-                              modes=src.tables.get("modes"),
-                              mode_overrides=raw_modes if raw_modes else None,
-                              fates=src.tables.get("fates"),
-                              stacking_costs=src.tables.get("stacking_costs"),
-                              replacement_fuels=src.tables.get("replacement_fuels"),
-                              route_classes=src.tables.get("route_classes"))
+        return load_catalogue(
+            materials=src.tables.get("materials"),
+            routes=src.tables.get("routes"),
+            modes=src.tables.get("modes"),
+            mode_overrides=raw_modes if raw_modes else None,
+            fates=src.tables.get("fates"),
+            stacking_costs=src.tables.get("stacking_costs"),
+            replacement_fuels=src.tables.get("replacement_fuels"),
+            route_classes=src.tables.get("route_classes"),
+        )
     except ScenarioError as exc:
         rename = {file: src.files.get(name, file) for name, file in CATALOGUE_FILES.items()}
         rename["scenario.yaml"] = src.config_file
@@ -155,8 +160,9 @@ def build_catalogue(src: RawScenario, problems: Problems) -> Catalogue:
         return builtin_catalogue()
 
 
-def finish_table(name: str, df: pd.DataFrame, ids: pd.Index, typed: dict[str, pd.Series]
-                 ) -> pd.DataFrame:
+def finish_table(
+    name: str, df: pd.DataFrame, ids: pd.Index, typed: dict[str, pd.Series]
+) -> pd.DataFrame:
     """Declared columns (typed) then extra columns; indexed by id."""
     schema = TABLES[name]
     data: dict[str, Any] = {}
@@ -188,7 +194,6 @@ def finish_table(name: str, df: pd.DataFrame, ids: pd.Index, typed: dict[str, pd
     return out
 
 
-
 def _enterprises(b: _Build) -> None:
     """enterprises: coordinates inside China (or swapped), GCJ-02 converted, a park each."""
     problems, settings = b.problems, b.settings
@@ -197,10 +202,12 @@ def _enterprises(b: _Build) -> None:
     if ent is not None:
         file = files["enterprises"]
         eids = ids["enterprises"]
-        lon = number_column("enterprises", ent, eids, "lon", file, problems, required=True,
-                            unit="degrees")
-        lat = number_column("enterprises", ent, eids, "lat", file, problems, required=True,
-                            unit="degrees")
+        lon = number_column(
+            "enterprises", ent, eids, "lon", file, problems, required=True, unit="degrees"
+        )
+        lat = number_column(
+            "enterprises", ent, eids, "lat", file, problems, required=True, unit="degrees"
+        )
         have = lon.notna() & lat.notna()
         check_in_china(eids, lon, lat, file, problems)
         if settings.coordinates == "gcj02":
@@ -212,7 +219,9 @@ def _enterprises(b: _Build) -> None:
         names = text_cells(ent["name"])
         names = names.where(names != "", pd.Series(list(eids), index=ent.index, dtype=str))
         built["enterprises"] = finish_table(
-            "enterprises", ent, eids,
+            "enterprises",
+            ent,
+            eids,
             {"lon": lon, "lat": lat, "park": park, "name": names},
         )
 
@@ -230,42 +239,63 @@ def _parks(b: _Build) -> None:
         pfile = files.get("parks", "parks")
         pdf = check_columns("parks", parks_raw, pfile, problems)
         if pdf is not None:
-            geometry = (pdf["geometry"].to_numpy() if "geometry" in pdf.columns
-                        else [None] * len(pdf))
+            geometry = (
+                pdf["geometry"].to_numpy() if "geometry" in pdf.columns else [None] * len(pdf)
+            )
             pids = assign_ids("parks", pdf, pfile, problems)
             for pos in np.flatnonzero((text_cells(pdf["id"]) == "").to_numpy()):
-                problems.add(pfile, "a park has no id", fix="give every park its id",
-                             row=excel_row(pos), column="id")
-            parks = gpd.GeoDataFrame(finish_table("parks", pdf, pids, {}),
-                                     geometry=list(geometry), crs="EPSG:4326")
+                problems.add(
+                    pfile,
+                    "a park has no id",
+                    fix="give every park its id",
+                    row=excel_row(pos),
+                    column="id",
+                )
+            parks = gpd.GeoDataFrame(
+                finish_table("parks", pdf, pids, {}), geometry=list(geometry), crs="EPSG:4326"
+            )
             parks = parks[~parks.index.duplicated()]
             check_parks_in_china(parks, pfile, problems)
         else:
             parks = None
         if parks is not None and ent_tab is not None:
-            enterprise_park_known(ent_ids, ent_tab["park"], parks.index, files["enterprises"],
-                                  pfile, problems)
+            enterprise_park_known(
+                ent_ids, ent_tab["park"], parks.index, files["enterprises"], pfile, problems
+            )
     else:
         parks = None
     if parks is None:
         if ent_tab is not None:
             named = ent_tab[ent_tab["park"] != ""]
             pid = pd.Index(named["park"].unique(), dtype=str, name="park_id")
-            city = (named[named["city"] != ""].groupby("park")["city"].first()
-                    .reindex(pid).fillna("").astype(str))
+            city = (
+                named[named["city"] != ""]
+                .groupby("park")["city"]
+                .first()
+                .reindex(pid)
+                .fillna("")
+                .astype(str)
+            )
             parks = gpd.GeoDataFrame(
-                {"name": pd.Series(list(pid), index=pid, dtype=str),
-                 "level": pd.Series([""] * len(pid), index=pid, dtype=str),
-                 "city": city.to_numpy(),
-                 "name_zh": pd.Series([""] * len(pid), index=pid, dtype=str),
-                 "city_zh": pd.Series([""] * len(pid), index=pid, dtype=str)},
-                index=pid, geometry=[None] * len(pid), crs="EPSG:4326")
+                {
+                    "name": pd.Series(list(pid), index=pid, dtype=str),
+                    "level": pd.Series([""] * len(pid), index=pid, dtype=str),
+                    "city": city.to_numpy(),
+                    "name_zh": pd.Series([""] * len(pid), index=pid, dtype=str),
+                    "city_zh": pd.Series([""] * len(pid), index=pid, dtype=str),
+                },
+                index=pid,
+                geometry=[None] * len(pid),
+                crs="EPSG:4326",
+            )
             parks["city"] = parks["city"].astype(str)
         else:
-            parks = gpd.GeoDataFrame({"name": [], "level": [], "city": [], "name_zh": [],
-                                      "city_zh": []},
-                                     geometry=[], crs="EPSG:4326",
-                                     index=pd.Index([], dtype=str, name="park_id"))
+            parks = gpd.GeoDataFrame(
+                {"name": [], "level": [], "city": [], "name_zh": [], "city_zh": []},
+                geometry=[],
+                crs="EPSG:4326",
+                index=pd.Index([], dtype=str, name="park_id"),
+            )
     parks.index.name = "park_id"
     if ent_tab is not None:
         park_city = parks["city"].reindex(ent_tab["park"]).fillna("").astype(str).to_numpy()
@@ -293,36 +323,62 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             continue
         file, tids = files[t], ids[t]
         check_refs(t, df, tids, "enterprise", ent_ids, "enterprise", file, ent_file, problems)
-        mat_ok = check_refs(t, df, tids, "material", mat_ids, "material", file, known_mat_file,
-                             problems)
+        mat_ok = check_refs(
+            t, df, tids, "material", mat_ids, "material", file, known_mat_file, problems
+        )
         material = text_cells(df["material"])
         kind = material.map(mat_kind).where(mat_ok, "").fillna("").astype(str)
         qty = number_column(t, df, tids, "quantity", file, problems, required=True)
-        typed: dict[str, pd.Series] = {"enterprise": text_cells(df["enterprise"]),
-                                       "material": material}
+        typed: dict[str, pd.Series] = {
+            "enterprise": text_cells(df["enterprise"]),
+            "material": material,
+        }
         if t == "stockpiles":
             # max_draw is in the canonical unit per year (schema), whatever the row's unit
-            draw = number_column(t, df, tids, "max_draw", file, problems, required=False,
-                                  unit="canonical unit per year")
+            draw = number_column(
+                t,
+                df,
+                tids,
+                "max_draw",
+                file,
+                problems,
+                required=False,
+                unit="canonical unit per year",
+            )
             stockpile_is_solid(tids, material, kind, file, problems)
         else:
-            typed["temperature_c"] = number_column(t, df, tids, "temperature_c", file,
-                                                    problems, required=False,
-                                                    unit="°C")
-            typed["purity"] = number_column(t, df, tids, "purity", file, problems,
-                                             required=False,
-                                             unit="fraction")
+            typed["temperature_c"] = number_column(
+                t, df, tids, "temperature_c", file, problems, required=False, unit="°C"
+            )
+            typed["purity"] = number_column(
+                t, df, tids, "purity", file, problems, required=False, unit="fraction"
+            )
         frame = df.assign(quantity=qty)
         what = material.map(lambda m: f"material '{m}'")
         also: tuple[str, ...] = ()
         if t == "supplies":
-            outside = number_column(t, df, tids, "utilised_outside", file, problems,
-                                    required=False, unit="see unit") \
-                if "utilised_outside" in df.columns else pd.Series(0.0, index=df.index)
+            outside = (
+                number_column(
+                    t, df, tids, "utilised_outside", file, problems, required=False, unit="see unit"
+                )
+                if "utilised_outside" in df.columns
+                else pd.Series(0.0, index=df.index)
+            )
             frame = frame.assign(utilised_outside=outside.fillna(0.0))
             also = ("utilised_outside",)
-        conv = quantities(t, frame, tids, "quantity", kind, material.map(density), what, hours,
-                           file, problems, also=also)
+        conv = quantities(
+            t,
+            frame,
+            tids,
+            "quantity",
+            kind,
+            material.map(density),
+            what,
+            hours,
+            file,
+            problems,
+            also=also,
+        )
         typed.update(conv)
         if t == "supplies":
             typed.update(supply_fates(df, tids, kind, conv, catalogue, file, problems))
@@ -348,27 +404,47 @@ def _uses(b: _Build) -> None:
     kind_of_route = route_kind(catalogue)
     if df is not None:
         file, tids = files["uses"], ids["uses"]
-        check_refs("uses", df, tids, "enterprise", ent_ids, "enterprise", file, ent_file,
-                    problems)
-        route_ok = check_refs("uses", df, tids, "route", catalogue.routes.index, "route", file,
-                               known_route_file, problems)
+        check_refs("uses", df, tids, "enterprise", ent_ids, "enterprise", file, ent_file, problems)
+        route_ok = check_refs(
+            "uses",
+            df,
+            tids,
+            "route",
+            catalogue.routes.index,
+            "route",
+            file,
+            known_route_file,
+            problems,
+        )
         route = text_cells(df["route"])
         kind = route.map(kind_of_route).where(route_ok, "").fillna("").astype(str)
         cap = number_column("uses", df, tids, "capacity", file, problems, required=True)
-        typed = {"enterprise": text_cells(df["enterprise"]), "route": route,
-                 "min_temperature_c": number_column("uses", df, tids, "min_temperature_c", file,
-                                                     problems, required=False,
-                                                     unit="°C"),
-                 "min_purity": number_column("uses", df, tids, "min_purity", file, problems,
-                                              required=False,
-                                              unit="fraction"),
-                 "value": number_column("uses", df, tids, "value", file, problems,
-                                         required=False)}
+        typed = {
+            "enterprise": text_cells(df["enterprise"]),
+            "route": route,
+            "min_temperature_c": number_column(
+                "uses", df, tids, "min_temperature_c", file, problems, required=False, unit="°C"
+            ),
+            "min_purity": number_column(
+                "uses", df, tids, "min_purity", file, problems, required=False, unit="fraction"
+            ),
+            "value": number_column("uses", df, tids, "value", file, problems, required=False),
+        }
         # Nm3 for a hydrogen route: the density of the first hydrogen material it accepts
         first_mat = route.map(catalogue.routes["accepts"].map(lambda a: a[0] if a else ""))
         what = route.map(lambda r: f"route '{r}'")
-        conv = quantities("uses", df.assign(capacity=cap), tids, "capacity", kind,
-                           first_mat.map(density), what, hours, file, problems)
+        conv = quantities(
+            "uses",
+            df.assign(capacity=cap),
+            tids,
+            "capacity",
+            kind,
+            first_mat.map(density),
+            what,
+            hours,
+            file,
+            problems,
+        )
         typed.update(conv)
         built["uses"] = finish_table("uses", df, tids, typed)
 
@@ -390,29 +466,65 @@ def _links(b: _Build) -> None:
         file, tids = files["links"], ids["links"]
         check_refs("links", df, tids, "from", ent_ids, "enterprise", file, ent_file, problems)
         check_refs("links", df, tids, "to", ent_ids, "enterprise", file, ent_file, problems)
-        m_ok = check_refs("links", df, tids, "material", mat_ids, "material", file,
-                           known_mat_file, problems)
-        r_ok = check_refs("links", df, tids, "route", catalogue.routes.index, "route", file,
-                           known_route_file, problems)
-        mode_ok = check_refs("links", df, tids, "mode", catalogue.modes.index, "mode", file,
-                              "the transport modes (parkflow catalogue --table modes)",
-                              problems, allow_blank=True)
+        m_ok = check_refs(
+            "links", df, tids, "material", mat_ids, "material", file, known_mat_file, problems
+        )
+        r_ok = check_refs(
+            "links",
+            df,
+            tids,
+            "route",
+            catalogue.routes.index,
+            "route",
+            file,
+            known_route_file,
+            problems,
+        )
+        mode_ok = check_refs(
+            "links",
+            df,
+            tids,
+            "mode",
+            catalogue.modes.index,
+            "mode",
+            file,
+            "the transport modes (parkflow catalogue --table modes)",
+            problems,
+            allow_blank=True,
+        )
         material, route = text_cells(df["material"]), text_cells(df["route"])
         mode = text_cells(df["mode"])
-        link_route_accepts(tids, material, route, (m_ok & r_ok).to_numpy(), catalogue, file,
-                           problems)
-        link_mode_carries(tids, material, mode, (m_ok & mode_ok).to_numpy(), catalogue, file,
-                          problems)
+        link_route_accepts(
+            tids, material, route, (m_ok & r_ok).to_numpy(), catalogue, file, problems
+        )
+        link_mode_carries(
+            tids, material, mode, (m_ok & mode_ok).to_numpy(), catalogue, file, problems
+        )
         existing = check_bool_column("links", df, tids, "existing", file, problems)
-        typed = {"from": text_cells(df["from"]), "to": text_cells(df["to"]), "material": material,
-                 "route": route, "mode": mode, "existing": existing,
-                 "fixed_cost": number_column("links", df, tids, "fixed_cost", file, problems,
-                                              required=False, unit="CNY/a"),
-                 "distance_km": number_column("links", df, tids, "distance_km", file,
-                                               problems, required=False, unit="km")}
+        typed = {
+            "from": text_cells(df["from"]),
+            "to": text_cells(df["to"]),
+            "material": material,
+            "route": route,
+            "mode": mode,
+            "existing": existing,
+            "fixed_cost": number_column(
+                "links", df, tids, "fixed_cost", file, problems, required=False, unit="CNY/a"
+            ),
+            "distance_km": number_column(
+                "links", df, tids, "distance_km", file, problems, required=False, unit="km"
+            ),
+        }
         built["links"] = finish_table("links", df, tids, typed)
-        check_links(built, catalogue, file, files, tids,
-                     (m_ok & r_ok & mode_ok).to_numpy(dtype=bool), problems)
+        check_links(
+            built,
+            catalogue,
+            file,
+            files,
+            tids,
+            (m_ok & r_ok & mode_ok).to_numpy(dtype=bool),
+            problems,
+        )
 
 
 def _facilities(b: _Build) -> pd.DataFrame | None:
@@ -451,16 +563,29 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
     if src.tables.get("technologies") is not None:  # issue 12: scenario technologies rows
         from parkflow.io.facilities import merge_technologies
 
-        catalogue = dataclasses.replace(catalogue, technologies=merge_technologies(
-            catalogue.technologies, src.tables["technologies"],
-            src.files.get("technologies", "technologies.csv"), problems))
+        catalogue = dataclasses.replace(
+            catalogue,
+            technologies=merge_technologies(
+                catalogue.technologies,
+                src.tables["technologies"],
+                src.files.get("technologies", "technologies.csv"),
+                problems,
+            ),
+        )
     files = src.files
-    frames = {t: check_columns(t, src.tables.get(t), files.get(t, t), problems)
-              for t in DATA_TABLES}
-    ids = {t: assign_ids(t, df, files[t], problems) for t, df in frames.items()
-           if df is not None}
-    b = _Build(src=src, problems=problems, catalogue=catalogue, settings=settings, files=files,
-               frames=frames, ids=ids)
+    frames = {
+        t: check_columns(t, src.tables.get(t), files.get(t, t), problems) for t in DATA_TABLES
+    }
+    ids = {t: assign_ids(t, df, files[t], problems) for t, df in frames.items() if df is not None}
+    b = _Build(
+        src=src,
+        problems=problems,
+        catalogue=catalogue,
+        settings=settings,
+        files=files,
+        frames=frames,
+        ids=ids,
+    )
     _catalogue_ids(b)
     _enterprises(b)
     _parks(b)
@@ -552,15 +677,27 @@ def scenario_from_frames(
     (20000.0, 't/a')
     """
     config: dict[str, Any] = {"name": name}
-    overrides = {k: settings.pop(k) for k in ("materials", "routes", "fates", "stacking_costs",
-                                              "replacement_fuels", "route_classes")
-                 if k in settings}
+    overrides = {
+        k: settings.pop(k)
+        for k in (
+            "materials",
+            "routes",
+            "fates",
+            "stacking_costs",
+            "replacement_fuels",
+            "route_classes",
+        )
+        if k in settings
+    }
     if isinstance(settings.get("modes"), pd.DataFrame):
         overrides["modes"] = settings.pop("modes")
     solver = settings.get("solver")
     if isinstance(solver, SolverSettings):
-        settings["solver"] = {"name": solver.name, "time_limit_s": solver.time_limit_s,
-                              "gap": solver.gap}
+        settings["solver"] = {
+            "name": solver.name,
+            "time_limit_s": solver.time_limit_s,
+            "gap": solver.gap,
+        }
     extra = settings.pop("extra", None) or {}
     config.update(extra)
     config.update(settings)
@@ -569,23 +706,27 @@ def scenario_from_frames(
     facilities = settings.pop("facilities", None)  # issue 12: a DataFrame of candidates
     technologies = settings.pop("technologies", None)  # issue 12: technology rows
     tables: dict[str, pd.DataFrame | None] = {
-        "enterprises": enterprises, "supplies": supplies, "uses": uses,
-        "stockpiles": stockpiles, "links": links, "parks": parks, **overrides,
+        "enterprises": enterprises,
+        "supplies": supplies,
+        "uses": uses,
+        "stockpiles": stockpiles,
+        "links": links,
+        "parks": parks,
+        **overrides,
     }
     if facilities is not None:
         tables["facilities"] = facilities
     if technologies is not None:
         tables["technologies"] = technologies
-    files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities",
-                            "technologies")}
-    src = RawScenario(config=config, config_file="settings", tables=tables, files=files,
-                  catalogue=catalogue)
+    files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities", "technologies")}
+    src = RawScenario(
+        config=config, config_file="settings", tables=tables, files=files, catalogue=catalogue
+    )
     problems = Problems()
     scenario = assemble(src, problems)
     if problems or scenario is None:
         raise ScenarioError(problems, source=f"scenario '{name}'")
     return scenario
-
 
 
 def validate_tables(path: Path) -> tuple[Scenario | None, list[Problem]]:

@@ -51,7 +51,8 @@ LOCK_WAIT_S = 120.0
 #: Files a parkflow output folder from before the marker may hold (see :func:`replaceable`).
 _LEGACY_NAMES = re.compile(
     r"(summary\.json|[a-z0-9_]+\.csv|report\.(md|html|xlsx)|map\.html|compare\.html"
-    r"|pareto\.(png|html)|[a-z0-9_]+\.parquet)")
+    r"|pareto\.(png|html)|[a-z0-9_]+\.parquet)"
+)
 
 _FORCE: contextvars.ContextVar[bool] = contextvars.ContextVar("parkflow_force", default=False)
 _COMMAND: contextvars.ContextVar[str] = contextvars.ContextVar("parkflow_command", default="")
@@ -59,8 +60,11 @@ _COMMAND: contextvars.ContextVar[str] = contextvars.ContextVar("parkflow_command
 
 @contextlib.contextmanager
 def settings(force: bool = False, command: str = "") -> Iterator[None]:
-    """Within the block, :func:`output_dir` replaces foreign folders (``force``) and records
-    ``command`` in its marker. The CLI wraps every command in it (``--force``)."""
+    """Set how :func:`output_dir` behaves within the block.
+
+    Within the block, :func:`output_dir` replaces foreign folders (``force``) and records
+    ``command`` in its marker. The CLI wraps every command in it (``--force``).
+    """
     tokens = (_FORCE.set(bool(force)), _COMMAND.set(command))
     try:
         yield
@@ -82,8 +86,11 @@ def _real(path: Path) -> Path:
 
 
 def input_paths(path: Path | str | None) -> list[Path]:
-    """Every real path reading ``path`` touches: the path, each file of a folder (symlinks
-    resolved) and, for a layout variant ``.yaml``, its base scenarios, recursively."""
+    """Every real path reading ``path`` touches.
+
+    That is the path, each file of a folder (symlinks resolved) and, for a layout variant
+    ``.yaml``, its base scenarios, recursively.
+    """
     if path is None:
         return []
     out: list[Path] = []
@@ -142,9 +149,11 @@ def check_not_input(out: Path, inputs: Iterable[Path | None]) -> None:
                 clash = clash or _is_within(out_r, in_r)
             if clash:
                 shown = inp if in_r == top else f"{inp} (reads {in_r})"
-                raise OutputError(
+                msg = (
                     f"output folder {out} would write over or into the input {shown}; "
-                    "choose an --out folder outside the scenario")
+                    "choose an --out folder outside the scenario"
+                )
+                raise OutputError(msg)
 
 
 def _read_marker(folder: Path) -> dict | None:
@@ -182,13 +191,20 @@ def foreign_entries(folder: Path) -> list[str] | None:
 
 def _refuse_foreign(out: Path, foreign: list[str] | None) -> None:
     if foreign is None:
-        raise OutputError(f"{out} is not empty and is not a parkflow output; choose a new --out "
-                          "folder, or add --force to replace it and everything in it")
+        msg = (
+            f"{out} is not empty and is not a parkflow output; choose a new --out "
+            "folder, or add --force to replace it and everything in it"
+        )
+        raise OutputError(msg)
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
-                                          else "")
-        raise OutputError(f"{out} holds files parkflow did not write ({shown}); move them "
-                          "away, choose another --out, or add --force to replace them")
+        shown = ", ".join(foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        msg = (
+            f"{out} holds files parkflow did not write ({shown}); move them "
+            "away, choose another --out, or add --force to replace them"
+        )
+        raise OutputError(msg)
 
 
 def _cause(exc: OSError) -> str:
@@ -291,9 +307,12 @@ def _locked(parent: Path, out: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise OutputError(f"another parkflow run has been writing beside {out} for "
-                                      f"over {LOCK_WAIT_S:.0f} s; wait for it to finish or "
-                                      "choose another --out") from None
+                    msg = (
+                        f"another parkflow run has been writing beside {out} for "
+                        f"over {LOCK_WAIT_S:.0f} s; wait for it to finish or "
+                        "choose another --out"
+                    )
+                    raise OutputError(msg) from None
                 time.sleep(0.05)
             except OSError:  # flock not supported on this file system
                 break
@@ -322,22 +341,31 @@ def _check_target(out: Path, merge: bool) -> None:
     real = _real(out)
     cwd = _real(Path.cwd())
     if not merge and (real == cwd or _is_within(cwd, real)):
-        raise OutputError(f"--out {out} is the folder you are in (or holds it); give a new "
-                          "folder name, e.g. --out result")
+        msg = (
+            f"--out {out} is the folder you are in (or holds it); give a new "
+            "folder name, e.g. --out result"
+        )
+        raise OutputError(msg)
     if not merge and real == Path(real.anchor):
-        raise OutputError(f"--out {out} is the root of the file system; give a new folder name")
+        msg = f"--out {out} is the root of the file system; give a new folder name"
+        raise OutputError(msg)
     for p in (real, *real.parents):
         if p.exists() and not p.is_dir():
             if p == real:
-                raise OutputError(f"{out} exists and is a file, not a folder; choose another "
-                                  "--out")
-            raise OutputError(f"cannot write {out}: {p} is a file, not a folder")
+                msg = f"{out} exists and is a file, not a folder; choose another --out"
+                raise OutputError(msg)
+            msg = f"cannot write {out}: {p} is a file, not a folder"
+            raise OutputError(msg)
         if p.exists():
             break
 
 
-def preflight(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool = False,
-              force: bool | None = None) -> None:
+def preflight(
+    out: str | Path,
+    inputs: Iterable[Path | None] = (),
+    merge: bool = False,
+    force: bool | None = None,
+) -> None:
     """The checks of :func:`output_dir`, before a long computation (fail fast, write nothing).
 
     Raises
@@ -354,12 +382,17 @@ def preflight(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool =
         try:
             _refuse_foreign(out, foreign_entries(real))
         except PermissionError as exc:
-            raise OutputError(f"cannot read {out}: {_cause(exc)}") from None
+            msg = f"cannot read {out}: {_cause(exc)}"
+            raise OutputError(msg) from None
 
 
 @contextlib.contextmanager
-def output_dir(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool = False,
-               force: bool | None = None) -> Iterator[Path]:
+def output_dir(
+    out: str | Path,
+    inputs: Iterable[Path | None] = (),
+    merge: bool = False,
+    force: bool | None = None,
+) -> Iterator[Path]:
     """Yield a temporary folder; on success move its files into ``out``.
 
     Parameters
@@ -392,20 +425,22 @@ def output_dir(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool 
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create {parent} for {out}: {_cause(exc)}") from None
+        msg = f"cannot create {parent} for {out}: {_cause(exc)}"
+        raise OutputError(msg) from None
     with _locked(parent, out):
         with contextlib.suppress(OSError):
             _clean_leftovers(parent, real.name)
         try:
             foreign = _foreign_now(out, real, merge, force)
         except OSError as exc:
-            raise OutputError(f"cannot read {out}: {_cause(exc)}") from None
+            msg = f"cannot read {out}: {_cause(exc)}"
+            raise OutputError(msg) from None
         tmp = parent / f".{real.name}.tmp-{os.getpid()}{secrets.token_hex(4)}"
         try:
             os.mkdir(tmp)
         except OSError as exc:
-            raise OutputError(f"cannot write {out}: {_cause(exc)} (creating a folder in "
-                              f"{parent})") from None
+            msg = f"cannot write {out}: {_cause(exc)} (creating a folder in {parent})"
+            raise OutputError(msg) from None
         shown = _TARGETS.get(real, out)  # a nested output_dir into our tmp: name the target
         _TARGETS[tmp] = shown
         try:
@@ -413,11 +448,13 @@ def output_dir(out: str | Path, inputs: Iterable[Path | None] = (), merge: bool 
                 yield tmp
             except OSError as exc:
                 where = exc.filename or out
-                raise OutputError(f"cannot write {shown}: {_cause(exc)} ({where})") from None
+                msg = f"cannot write {shown}: {_cause(exc)} ({where})"
+                raise OutputError(msg) from None
             try:
                 _finish(tmp, real, merge, foreign, force)
             except OSError as exc:
-                raise OutputError(f"cannot write {shown}: {_cause(exc)}") from None
+                msg = f"cannot write {shown}: {_cause(exc)}"
+                raise OutputError(msg) from None
         finally:
             _TARGETS.pop(tmp, None)
             shutil.rmtree(tmp, ignore_errors=True)
@@ -450,7 +487,8 @@ def _finish(tmp: Path, out: Path, merge: bool, foreign: list[str], force: bool) 
             target = out / item.name
             if target.is_dir() and not target.is_symlink():
                 if not item.is_dir():
-                    raise OutputError(f"{target} is a folder; cannot write a file there")
+                    msg = f"{target} is a folder; cannot write a file there"
+                    raise OutputError(msg)
                 shutil.rmtree(target)
             os.replace(item, target)
         return
@@ -465,7 +503,12 @@ def _finish(tmp: Path, out: Path, merge: bool, foreign: list[str], force: bool) 
 def _write_marker(folder: Path, files: list[str]) -> None:
     from parkflow import __version__
 
-    data = {"tool": "parkflow", "version": __version__, "command": _COMMAND.get(),
-            "files": [f for f in files if f != MARKER]}
-    (folder / MARKER).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
-                                 encoding="utf-8")
+    data = {
+        "tool": "parkflow",
+        "version": __version__,
+        "command": _COMMAND.get(),
+        "files": [f for f in files if f != MARKER],
+    }
+    (folder / MARKER).write_text(
+        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )

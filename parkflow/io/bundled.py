@@ -13,7 +13,8 @@ def scenarios_root() -> Path:
     for candidate in (here.parent / "scenarios", here / "data" / "scenarios"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("bundled scenarios not found: run parkflow from a source checkout")
+    msg = "bundled scenarios not found: run parkflow from a source checkout"
+    raise FileNotFoundError(msg)
 
 
 def bundled_scenarios() -> list[str]:
@@ -27,5 +28,6 @@ def bundled_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
     path = scenarios_root() / name
     if not (path / "scenario.yaml").is_file():
         known = ", ".join(bundled_scenarios())
-        raise FileNotFoundError(f"no bundled scenario {name!r}; known: {known}")
+        msg = f"no bundled scenario {name!r}; known: {known}"
+        raise FileNotFoundError(msg)
     return path

@@ -2,7 +2,8 @@
 
 Every table cell parkflow reads — from a CSV file, a workbook, a DataFrame given in code, the
 catalogue's package data or a scenario override — goes through these functions, so "yes" means
-true and "60,000" means sixty thousand in every file (see docs/scenario-format.md, "Cells").
+true and "60,000" means sixty thousand in every file (see docs/scenario-format.md, "Files,
+encodings, rows").
 
 * Blank: an empty cell, whitespace, ``None``/NaN, and the texts ``nan``, ``NA``, ``#N/A``...
   in a number column.
@@ -123,8 +124,9 @@ def text_cells(series: pd.Series) -> pd.Series:
     return series.astype(object).map(cell).astype(str)
 
 
-def number_cells(series: pd.Series, percent: bool = False
-                 ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def number_cells(
+    series: pd.Series, percent: bool = False
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(float values, blank mask, not-a-number mask) of a column of cells ('NaN' is blank).
 
     Parameters
@@ -141,8 +143,9 @@ def number_cells(series: pd.Series, percent: bool = False
     (60000.0, [False, True, False], [False, False, True])
     """
     obj = series.astype(object)
-    blank = obj.map(lambda v: is_blank(v) or (isinstance(v, str)
-                                              and v.strip().lower() in NAN_TEXTS)).astype(bool)
+    blank = obj.map(
+        lambda v: is_blank(v) or (isinstance(v, str) and v.strip().lower() in NAN_TEXTS)
+    ).astype(bool)
     stripped = obj.map(lambda v: normalise_number_text(v, percent) if isinstance(v, str) else v)
     bools = stripped.map(lambda v: isinstance(v, (bool, np.bool_)))
     values = pd.to_numeric(stripped.where(~blank & ~bools, np.nan), errors="coerce")

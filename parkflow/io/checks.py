@@ -80,8 +80,14 @@ class Problems(list):
         rows = self.rows.get(file)
         return rows[pos] if rows is not None and 0 <= pos < len(rows) else excel_row(pos)
 
-    def add(self, file: str, message: str, fix: str = "", row: int | None = None,
-            column: str | None = None) -> None:
+    def add(
+        self,
+        file: str,
+        message: str,
+        fix: str = "",
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
         """Add one problem (``row`` as if data rows were consecutive from row 2)."""
         rows = self.rows.get(file)
         if rows is not None and row is not None and 0 <= row - 2 < len(rows):
@@ -97,8 +103,12 @@ def check_name(cfg: Mapping[str, Any], file: str, problems: Problems) -> str:
     """Rule: the scenario has a ``name``."""
     name = cfg.get("name")
     if is_blank(name):
-        problems.add(file, "the scenario has no name", column="name",
-                     fix="add a line `name: <scenario name>`")
+        problems.add(
+            file,
+            "the scenario has no name",
+            column="name",
+            fix="add a line `name: <scenario name>`",
+        )
         return ""
     return str(name)
 
@@ -107,9 +117,13 @@ def check_coordinates(cfg: Mapping[str, Any], file: str, problems: Problems) -> 
     """Rule: ``coordinates`` is wgs84 or gcj02."""
     coordinates = str(cfg.get("coordinates") or "wgs84").strip().lower()
     if coordinates not in COORDINATES:
-        problems.add(file, f"coordinates '{coordinates}' is not wgs84 or gcj02"
-                     + suggest(coordinates, COORDINATES), column="coordinates",
-                     fix="write `coordinates: wgs84` (GPS) or `coordinates: gcj02` (Amap/Tencent)")
+        problems.add(
+            file,
+            f"coordinates '{coordinates}' is not wgs84 or gcj02"
+            + suggest(coordinates, COORDINATES),
+            column="coordinates",
+            fix="write `coordinates: wgs84` (GPS) or `coordinates: gcj02` (Amap/Tencent)",
+        )
         return "wgs84"
     return coordinates
 
@@ -123,8 +137,12 @@ def check_operating_hours(cfg: Mapping[str, Any], file: str, problems: Problems)
         if not 0 < hours <= float(spec.maximum or math.inf):
             raise ValueError
     except (TypeError, ValueError):
-        problems.add(file, f"operating_hours {hours!r} must be a number of hours per year, "
-                     "0-8784", column="operating_hours", fix="write e.g. `operating_hours: 8000`")
+        problems.add(
+            file,
+            f"operating_hours {hours!r} must be a number of hours per year, 0-8784",
+            column="operating_hours",
+            fix="write e.g. `operating_hours: 8000`",
+        )
         return float(spec.default)
     return hours
 
@@ -137,8 +155,9 @@ def check_year(cfg: Mapping[str, Any], file: str, problems: Problems) -> int | N
     try:
         return int(year)
     except (TypeError, ValueError):
-        problems.add(file, f"year {year!r} is not a year", column="year",
-                     fix="write e.g. `year: 2025`")
+        problems.add(
+            file, f"year {year!r} is not a year", column="year", fix="write e.g. `year: 2025`"
+        )
         return None
 
 
@@ -148,11 +167,16 @@ def check_choice(cfg: Mapping[str, Any], key: str, file: str, problems: Problems
     choices = OBJECTIVES if key == "objective" else spec.choices
     value = str(cfg.get(key) or spec.default).strip()
     if value not in choices:
-        fixes = {"candidates": "write `candidates: auto` or `candidates: links_only`",
-                 "objective": "write `objective: cost`, `utilisation` or `co2`"}
-        problems.add(file, f"{key} '{value}' is not one of {', '.join(choices)}"
-                     + suggest(value, choices), column=key,
-                     fix=fixes.get(key, f"write one of {', '.join(choices)}"))
+        fixes = {
+            "candidates": "write `candidates: auto` or `candidates: links_only`",
+            "objective": "write `objective: cost`, `utilisation` or `co2`",
+        }
+        problems.add(
+            file,
+            f"{key} '{value}' is not one of {', '.join(choices)}" + suggest(value, choices),
+            column=key,
+            fix=fixes.get(key, f"write one of {', '.join(choices)}"),
+        )
         return str(spec.default)
     return value
 
@@ -163,21 +187,31 @@ def check_solver(cfg: Mapping[str, Any], file: str, problems: Problems) -> Solve
     if isinstance(solver_cfg, str):
         solver_cfg = {"name": solver_cfg}
     if not isinstance(solver_cfg, Mapping):
-        problems.add(file, "solver must be a mapping", column="solver",
-                     fix="write e.g. `solver: {name: highs, time_limit_s: 60, gap: 0.001}`")
+        problems.add(
+            file,
+            "solver must be a mapping",
+            column="solver",
+            fix="write e.g. `solver: {name: highs, time_limit_s: 60, gap: 0.001}`",
+        )
         return SolverSettings()
     values: dict[str, Any] = {}
     for key, value in solver_cfg.items():
         if key not in SOLVER_KEYS:
-            problems.add(file, f"unknown solver setting '{key}'"
-                         + suggest(str(key), SOLVER_KEYS), column=f"solver.{key}",
-                         fix=f"use {', '.join(SOLVER_KEYS)}")
+            problems.add(
+                file,
+                f"unknown solver setting '{key}'" + suggest(str(key), SOLVER_KEYS),
+                column=f"solver.{key}",
+                fix=f"use {', '.join(SOLVER_KEYS)}",
+            )
         elif key == "name":
             sname = str(value).strip().lower()
             if sname not in SOLVER_NAMES:
-                problems.add(file, f"unknown solver '{value}'"
-                             + suggest(sname, SOLVER_NAMES), column="solver.name",
-                             fix="use highs or scip")
+                problems.add(
+                    file,
+                    f"unknown solver '{value}'" + suggest(sname, SOLVER_NAMES),
+                    column="solver.name",
+                    fix="use highs or scip",
+                )
             else:
                 values["name"] = sname
         else:
@@ -187,9 +221,12 @@ def check_solver(cfg: Mapping[str, Any], file: str, problems: Problems) -> Solve
                     raise ValueError
                 values[key] = number
             except (TypeError, ValueError):
-                problems.add(file, f"solver {key} {value!r} must be a positive number",
-                             column=f"solver.{key}",
-                             fix="write e.g. `time_limit_s: 60` or `gap: 0.001`")
+                problems.add(
+                    file,
+                    f"solver {key} {value!r} must be a positive number",
+                    column=f"solver.{key}",
+                    fix="write e.g. `time_limit_s: 60` or `gap: 0.001`",
+                )
     return SolverSettings(**values)
 
 
@@ -204,8 +241,12 @@ def check_unknown_keys(extra: Mapping[str, Any], file: str) -> None:
             continue
         close = difflib.get_close_matches(str(key), list(SETTINGS), n=1, cutoff=0.85)
         if close:
-            warnings.warn(f"{file}: unknown key '{key}' (did you mean '{close[0]}'?); it is "
-                          "kept but not used", ParkflowWarning, stacklevel=2)
+            warnings.warn(
+                f"{file}: unknown key '{key}' (did you mean '{close[0]}'?); it is "
+                "kept but not used",
+                ParkflowWarning,
+                stacklevel=2,
+            )
 
 
 def check_declared_extras(extra: dict[str, Any], file: str, problems: Problems) -> None:
@@ -220,26 +261,34 @@ def check_declared_extras(extra: dict[str, Any], file: str, problems: Problems) 
             try:
                 int(float(value))
             except (TypeError, ValueError):
-                problems.add(file, f"max_candidates_per_supply {value!r} is not a whole number",
-                             column="max_candidates_per_supply",
-                             fix="write e.g. `max_candidates_per_supply: 50`, or `none` for no "
-                             "bound")
+                problems.add(
+                    file,
+                    f"max_candidates_per_supply {value!r} is not a whole number",
+                    column="max_candidates_per_supply",
+                    fix="write e.g. `max_candidates_per_supply: 50`, or `none` for no bound",
+                )
                 extra.pop("max_candidates_per_supply")
     if "min_flow" in extra:
         value = extra["min_flow"]
         number = None if isinstance(value, bool) else _number(value)
         if number is None or not number >= 0 or math.isinf(number):
-            problems.add(file, f"min_flow {value!r} must be a non-negative number "
-                         f"({SETTINGS['min_flow'].unit})", column="min_flow",
-                         fix="write e.g. `min_flow: 60` (0 for no minimum)")
+            problems.add(
+                file,
+                f"min_flow {value!r} must be a non-negative number ({SETTINGS['min_flow'].unit})",
+                column="min_flow",
+                fix="write e.g. `min_flow: 60` (0 for no minimum)",
+            )
             extra.pop("min_flow")
     if "discount_rate" in extra:  # issue 12
         value = extra["discount_rate"]
         number = None if isinstance(value, bool) else _number(value)
         if number is None or not 0 <= number < 1:
-            problems.add(file, f"discount_rate {value!r} must be a number in [0, 1)",
-                         column="discount_rate",
-                         fix="write e.g. `discount_rate: 0.08` (8 % a year)")
+            problems.add(
+                file,
+                f"discount_rate {value!r} must be a number in [0, 1)",
+                column="discount_rate",
+                fix="write e.g. `discount_rate: 0.08` (8 % a year)",
+            )
             extra.pop("discount_rate")
 
 
@@ -250,8 +299,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def check_settings(src: RawScenario, problems: Problems
-                   ) -> tuple[str, Settings, dict[str, Any]]:
+def check_settings(src: RawScenario, problems: Problems) -> tuple[str, Settings, dict[str, Any]]:
     """Every scenario.yaml rule; returns (name, Settings, mode overrides) with defaults for the
     values in error."""
     cfg = src.config
@@ -271,15 +319,24 @@ def check_settings(src: RawScenario, problems: Problems
         modes = {}  # load_catalogue reports it
     settings = Settings(
         description="" if is_blank(cfg.get("description")) else str(cfg.get("description")),
-        year=year, coordinates=coordinates, operating_hours=hours, candidates=candidates,
-        objective=objective, solver=solver, extra=extra,
+        year=year,
+        coordinates=coordinates,
+        operating_hours=hours,
+        candidates=candidates,
+        objective=objective,
+        solver=solver,
+        extra=extra,
     )
-    return name, settings, {str(k): dict(v) if isinstance(v, Mapping) else v
-                            for k, v in modes.items()}
+    return (
+        name,
+        settings,
+        {str(k): dict(v) if isinstance(v, Mapping) else v for k, v in modes.items()},
+    )
 
 
-def check_columns(name: str, df: pd.DataFrame | None, file: str, problems: Problems
-                  ) -> pd.DataFrame | None:
+def check_columns(
+    name: str, df: pd.DataFrame | None, file: str, problems: Problems
+) -> pd.DataFrame | None:
     """Rules on a raw table's header: every required column present, none twice, rows present.
 
     Headers are read in English (any case) or by their Chinese names (the schema's aliases) and
@@ -316,21 +373,31 @@ def check_columns(name: str, df: pd.DataFrame | None, file: str, problems: Probl
     zh = {c.name: f" (or {' / '.join(c.aliases)})" if c.aliases else "" for c in schema.columns}
     for column in missing:
         hint = suggest(column, [c for c in df.columns if c not in schema.column_names])
-        problems.add(file, f"missing required column '{column}'{hint}", column=column,
-                     fix=f"add a column '{column}'{zh[column]} ({docs[column]})")
+        problems.add(
+            file,
+            f"missing required column '{column}'{hint}",
+            column=column,
+            fix=f"add a column '{column}'{zh[column]} ({docs[column]})",
+        )
     dup_cols = df.columns[df.columns.duplicated()].unique()
     for column in dup_cols:
         given = [h for h, c in zip(headers, df.columns, strict=True) if c == column]
         heads = ", ".join(f"'{h}'" for h in dict.fromkeys(given))
         said = "" if len(set(given)) == 1 else f" (as {heads})"
-        problems.add(file, f"the column '{column}' appears twice{said}", column=column,
-                     fix="keep one column of that name")
+        problems.add(
+            file,
+            f"the column '{column}' appears twice{said}",
+            column=column,
+            fix="keep one column of that name",
+        )
     if missing or len(dup_cols):
         return None
     if schema.required_table and len(df) == 0:
-        problems.add(file, "the table is empty: a scenario needs at least one "
-                     f"{TABLES[name].label}",
-                     fix="add rows under the header")
+        problems.add(
+            file,
+            f"the table is empty: a scenario needs at least one {TABLES[name].label}",
+            fix="add rows under the header",
+        )
         return None
     for column in schema.columns:
         if column.name not in df.columns:
@@ -341,16 +408,20 @@ def check_columns(name: str, df: pd.DataFrame | None, file: str, problems: Probl
 def assign_ids(name: str, df: pd.DataFrame, file: str, problems: Problems) -> pd.Index:
     """Ids from the ``id`` column (blank: generated), or ``<prefix><row number>``."""
     schema = TABLES[name]
-    generated = pd.Series([f"{schema.id_prefix}{k + 1}" for k in range(len(df))], index=df.index,
-                          dtype=str)
+    generated = pd.Series(
+        [f"{schema.id_prefix}{k + 1}" for k in range(len(df))], index=df.index, dtype=str
+    )
     if "id" in df.columns:
         given = text_cells(df["id"])
         if name == "enterprises":
             for pos in np.flatnonzero((given == "").to_numpy()):
-                problems.add(file, f"{TABLES[name].label} in row {problems.row(file, pos)} has "
-                             "no id",
-                             fix="give every enterprise a unique id, e.g. E01",
-                             row=excel_row(pos), column="id")
+                problems.add(
+                    file,
+                    f"{TABLES[name].label} in row {problems.row(file, pos)} has no id",
+                    fix="give every enterprise a unique id, e.g. E01",
+                    row=excel_row(pos),
+                    column="id",
+                )
         ids = given.where(given != "", generated)
     else:
         ids = generated
@@ -359,14 +430,26 @@ def assign_ids(name: str, df: pd.DataFrame, file: str, problems: Problems) -> pd
     first = {v: problems.row(file, p) for p, v in zip(first_row.index, first_row, strict=True)}
     for pos in np.flatnonzero(dup.to_numpy()):
         ident = ids.iloc[pos]
-        problems.add(file, f"duplicate id: {TABLES[name].label} '{ident}' already appears in row "
-                     f"{first[ident]}", fix="give every row a unique id",
-                     row=excel_row(pos), column="id")
+        problems.add(
+            file,
+            f"duplicate id: {TABLES[name].label} '{ident}' already appears in row {first[ident]}",
+            fix="give every row a unique id",
+            row=excel_row(pos),
+            column="id",
+        )
     return pd.Index(ids.to_numpy(dtype=object), name=schema.index_name, dtype=str)
 
 
-def number_column(name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str,
-                  problems: Problems, required: bool, unit: str = "") -> pd.Series:
+def number_column(
+    name: str,
+    df: pd.DataFrame,
+    ids: pd.Index,
+    column: str,
+    file: str,
+    problems: Problems,
+    required: bool,
+    unit: str = "",
+) -> pd.Series:
     """Rules on a number column: a number, present when required, finite, within the bounds
     the schema declares (:class:`parkflow.models.schema.Column` ``minimum``, ``maximum``).
 
@@ -379,36 +462,69 @@ def number_column(name: str, df: pd.DataFrame, ids: pd.Index, column: str, file:
     raw = df[column].astype(object)
     unit_txt = f" ({unit})" if unit else ""
     for pos in np.flatnonzero(bad.to_numpy()):
-        problems.add(file, f"{label} '{ids[pos]}': {column} '{raw.iloc[pos]}' is not a number",
-                     fix=f"write a plain number{unit_txt} without units, e.g. 60000 or 60,000 "
-                     "(a comma only between groups of three digits; 1.5, not 1,5)",
-                     row=excel_row(pos), column=column)
+        problems.add(
+            file,
+            f"{label} '{ids[pos]}': {column} '{raw.iloc[pos]}' is not a number",
+            fix=f"write a plain number{unit_txt} without units, e.g. 60000 or 60,000 "
+            "(a comma only between groups of three digits; 1.5, not 1,5)",
+            row=excel_row(pos),
+            column=column,
+        )
     if required:
         for pos in np.flatnonzero((blank | values.isna() & ~bad).to_numpy()):
-            problems.add(file, f"{label} '{ids[pos]}': {column} is empty (or NaN)",
-                         fix=f"write the {column}{unit_txt}", row=excel_row(pos), column=column)
+            problems.add(
+                file,
+                f"{label} '{ids[pos]}': {column} is empty (or NaN)",
+                fix=f"write the {column}{unit_txt}",
+                row=excel_row(pos),
+                column=column,
+            )
     finite = np.isfinite(values) | values.isna()
     for pos in np.flatnonzero(~finite.to_numpy()):
-        problems.add(file, f"{label} '{ids[pos]}': {column} {values.iloc[pos]} is not finite",
-                     fix=f"write a finite number{unit_txt}", row=excel_row(pos), column=column)
+        problems.add(
+            file,
+            f"{label} '{ids[pos]}': {column} {values.iloc[pos]} is not finite",
+            fix=f"write a finite number{unit_txt}",
+            row=excel_row(pos),
+            column=column,
+        )
     if minimum is not None:
         for pos in np.flatnonzero((values < minimum).to_numpy()):
-            problems.add(file, f"{label} '{ids[pos]}': {column} {values.iloc[pos]:g} must be "
-                         f">= {minimum:g}{unit_txt}", fix=f"write a non-negative {column}",
-                         row=excel_row(pos), column=column)
+            problems.add(
+                file,
+                f"{label} '{ids[pos]}': {column} {values.iloc[pos]:g} must be "
+                f">= {minimum:g}{unit_txt}",
+                fix=f"write a non-negative {column}",
+                row=excel_row(pos),
+                column=column,
+            )
     if maximum is not None:
         for pos in np.flatnonzero((values > maximum).to_numpy()):
-            problems.add(file, f"{label} '{ids[pos]}': {column} {values.iloc[pos]:g} must be "
-                         f"<= {maximum:g}{unit_txt}",
-                         fix=f"write the {column} as a fraction (0.999, not 99.9)"
-                         if maximum == 1.0 else f"write at most {maximum:g}",
-                         row=excel_row(pos), column=column)
+            problems.add(
+                file,
+                f"{label} '{ids[pos]}': {column} {values.iloc[pos]:g} must be "
+                f"<= {maximum:g}{unit_txt}",
+                fix=f"write the {column} as a fraction (0.999, not 99.9)"
+                if maximum == 1.0
+                else f"write at most {maximum:g}",
+                row=excel_row(pos),
+                column=column,
+            )
     return values.where(np.isfinite(values), np.nan) if len(values) else values
 
 
-def check_refs(name: str, df: pd.DataFrame, ids: pd.Index, column: str, known: pd.Index,
-               what: str, file: str, known_file: str, problems: Problems,
-               allow_blank: bool = False) -> pd.Series:
+def check_refs(
+    name: str,
+    df: pd.DataFrame,
+    ids: pd.Index,
+    column: str,
+    known: pd.Index,
+    what: str,
+    file: str,
+    known_file: str,
+    problems: Problems,
+    allow_blank: bool = False,
+) -> pd.Series:
     """Rule: each value of ``column`` names a known id; returns the mask of good rows."""
     values = text_cells(df[column])
     blank = values == ""
@@ -417,13 +533,22 @@ def check_refs(name: str, df: pd.DataFrame, ids: pd.Index, column: str, known: p
     for pos in np.flatnonzero(~ok.to_numpy()):
         value = values.iloc[pos]
         if value == "":
-            problems.add(file, f"{TABLES[name].label} '{ids[pos]}': {column} is empty",
-                         fix=f"write a {what} id", row=excel_row(pos), column=column)
+            problems.add(
+                file,
+                f"{TABLES[name].label} '{ids[pos]}': {column} is empty",
+                fix=f"write a {what} id",
+                row=excel_row(pos),
+                column=column,
+            )
         else:
-            problems.add(file, f"{TABLES[name].label} '{ids[pos]}': {what} '{value}' is not in "
-                         f"{known_file}{suggest(value, known_list)}",
-                         fix=f"use a {what} id from {known_file}, or add it there",
-                         row=excel_row(pos), column=column)
+            problems.add(
+                file,
+                f"{TABLES[name].label} '{ids[pos]}': {what} '{value}' is not in "
+                f"{known_file}{suggest(value, known_list)}",
+                fix=f"use a {what} id from {known_file}, or add it there",
+                row=excel_row(pos),
+                column=column,
+            )
     return ok
 
 
@@ -434,9 +559,19 @@ def route_kind(catalogue: Catalogue) -> pd.Series:
     return first.map(kinds).fillna("").astype(str)
 
 
-def quantities(name: str, df: pd.DataFrame, ids: pd.Index, qty_col: str, kind: pd.Series,
-               density: pd.Series, what: pd.Series, hours: float, file: str,
-               problems: Problems, also: tuple[str, ...] = ()) -> dict[str, pd.Series]:
+def quantities(
+    name: str,
+    df: pd.DataFrame,
+    ids: pd.Index,
+    qty_col: str,
+    kind: pd.Series,
+    density: pd.Series,
+    what: pd.Series,
+    hours: float,
+    file: str,
+    problems: Problems,
+    also: tuple[str, ...] = (),
+) -> dict[str, pd.Series]:
     """Rule: each unit is known and fits its material; returns ``qty_col`` (and ``also``)
     converted to canonical units, and the canonical ``unit``."""
     label = TABLES[name].label
@@ -457,19 +592,22 @@ def quantities(name: str, df: pd.DataFrame, ids: pd.Index, qty_col: str, kind: p
         if unit == "":
             msg = f"{label} '{ids[pos]}': unit is empty"
         elif not is_known_unit(unit):
-            msg = (f"{label} '{ids[pos]}': unknown unit '{unit}'"
-                   + suggest(unit, allowed.split(", ")))
+            msg = f"{label} '{ids[pos]}': unknown unit '{unit}'" + suggest(
+                unit, allowed.split(", ")
+            )
         else:
-            msg = (f"{label} '{ids[pos]}': unit '{unit}' does not fit {what.iloc[pos]} "
-                   f"({k}, measured in {CANONICAL[k]})")
+            msg = (
+                f"{label} '{ids[pos]}': unit '{unit}' does not fit {what.iloc[pos]} "
+                f"({k}, measured in {CANONICAL[k]})"
+            )
         problems.add(file, msg, fix=f"use one of {allowed}", row=excel_row(pos), column="unit")
     out["unit"] = kind.map(CANONICAL).fillna("").astype(str)
     return out
 
 
-
-def check_in_china(ids: pd.Index, lon: pd.Series, lat: pd.Series, file: str,
-                   problems: Problems) -> None:
+def check_in_china(
+    ids: pd.Index, lon: pd.Series, lat: pd.Series, file: str, problems: Problems
+) -> None:
     """Rule: each enterprise lies in China, checked against its land outline
     (:func:`parkflow.geo.locate`); swapped values and radians are named as such."""
     have = (lon.notna() & lat.notna()).to_numpy()
@@ -477,134 +615,244 @@ def check_in_china(ids: pd.Index, lon: pd.Series, lat: pd.Series, file: str,
     for pos in np.flatnonzero(have & (where != "inside")):
         said = f"enterprise '{ids[pos]}': lon {lon.iloc[pos]:g}, lat {lat.iloc[pos]:g}"
         if where[pos] == "swapped":
-            problems.add(file, f"{said} look swapped (latitude and longitude)",
-                         fix="swap the two values: lon is 73-135 in China, lat 18-54",
-                         row=excel_row(pos), column="lon")
+            problems.add(
+                file,
+                f"{said} look swapped (latitude and longitude)",
+                fix="swap the two values: lon is 73-135 in China, lat 18-54",
+                row=excel_row(pos),
+                column="lon",
+            )
         elif where[pos] == "radians":
-            problems.add(file, f"{said} look like radians",
-                         fix="give decimal degrees (multiply by 180/π: lon 73-135, lat 18-54 "
-                         "in China)", row=excel_row(pos), column="lon")
+            problems.add(
+                file,
+                f"{said} look like radians",
+                fix="give decimal degrees (multiply by 180/π: lon 73-135, lat 18-54 in China)",
+                row=excel_row(pos),
+                column="lon",
+            )
         else:
-            problems.add(file, f"{said} is outside China (checked against its outline)",
-                         fix="give decimal degrees, WGS-84 (or GCJ-02 with `coordinates: "
-                         "gcj02`), of a place inside China; check for a mistyped digit",
-                         row=excel_row(pos), column="lon")
+            problems.add(
+                file,
+                f"{said} is outside China (checked against its outline)",
+                fix="give decimal degrees, WGS-84 (or GCJ-02 with `coordinates: "
+                "gcj02`), of a place inside China; check for a mistyped digit",
+                row=excel_row(pos),
+                column="lon",
+            )
 
 
 def check_park_given(ids: pd.Index, park: pd.Series, file: str, problems: Problems) -> None:
     """Rule: every enterprise names its park."""
     for pos in np.flatnonzero((park == "").to_numpy()):
-        problems.add(file, f"enterprise '{ids[pos]}': park is empty",
-                     fix="write the park id the plant belongs to", row=excel_row(pos),
-                     column="park")
+        problems.add(
+            file,
+            f"enterprise '{ids[pos]}': park is empty",
+            fix="write the park id the plant belongs to",
+            row=excel_row(pos),
+            column="park",
+        )
 
 
-def enterprise_park_known(ids: pd.Index, park: pd.Series, parks: pd.Index, file: str,
-                          parks_file: str, problems: Problems) -> None:
+def enterprise_park_known(
+    ids: pd.Index, park: pd.Series, parks: pd.Index, file: str, parks_file: str, problems: Problems
+) -> None:
     """Rule: with a parks table, every enterprise's park is one of its ids."""
     unknown = ~park.isin(parks) & (park != "")
     for pos in np.flatnonzero(unknown.to_numpy()):
         value = park.iloc[pos]
-        problems.add(file, f"enterprise '{ids[pos]}': park '{value}' is not in {parks_file}"
-                     + suggest(value, list(parks)),
-                     fix=f"use a park id from {parks_file}, or add the park there",
-                     row=excel_row(pos), column="park")
+        problems.add(
+            file,
+            f"enterprise '{ids[pos]}': park '{value}' is not in {parks_file}"
+            + suggest(value, list(parks)),
+            fix=f"use a park id from {parks_file}, or add the park there",
+            row=excel_row(pos),
+            column="park",
+        )
 
 
-def stockpile_is_solid(ids: pd.Index, material: pd.Series, kind: pd.Series, file: str,
-                       problems: Problems) -> None:
+def stockpile_is_solid(
+    ids: pd.Index, material: pd.Series, kind: pd.Series, file: str, problems: Problems
+) -> None:
     """Rule: only solids are stockpiled (heat and hydrogen are not stored from earlier years)."""
     for pos in np.flatnonzero(((kind != "solid") & (kind != "")).to_numpy()):
-        problems.add(file, f"stockpile '{ids[pos]}': material '{material.iloc[pos]}' "
-                     f"is {kind.iloc[pos]}, not a solid; only solids can be stockpiled",
-                     fix="remove the row (heat and hydrogen cannot be stored from "
-                     "earlier years)", row=excel_row(pos), column="material")
+        problems.add(
+            file,
+            f"stockpile '{ids[pos]}': material '{material.iloc[pos]}' "
+            f"is {kind.iloc[pos]}, not a solid; only solids can be stockpiled",
+            fix="remove the row (heat and hydrogen cannot be stored from earlier years)",
+            row=excel_row(pos),
+            column="material",
+        )
 
 
-def supply_fates(df: pd.DataFrame, ids: pd.Index, kind: pd.Series, conv: dict[str, pd.Series],
-                 catalogue: Catalogue, file: str, problems: Problems) -> dict[str, pd.Series]:
+def supply_fates(
+    df: pd.DataFrame,
+    ids: pd.Index,
+    kind: pd.Series,
+    conv: dict[str, pd.Series],
+    catalogue: Catalogue,
+    file: str,
+    problems: Problems,
+) -> dict[str, pd.Series]:
     """Rule: a supply's fate fits its material's kind; ``replacement`` only with ``fuel``;
     0 ≤ ``utilised_outside`` ≤ ``quantity``. Returns ``fate`` (defaults filled by kind),
     ``replacement``, ``fate_cost`` and ``utilised_outside`` (docs/model.md#fates)."""
     from parkflow.models.schema import DEFAULT_FATE, FATES_BY_KIND
 
     n = len(df)
-    fate = (text_cells(df["fate"]) if "fate" in df.columns
-            else pd.Series("", index=df.index, dtype=str)).str.strip().str.lower()
+    fate = (
+        (
+            text_cells(df["fate"])
+            if "fate" in df.columns
+            else pd.Series("", index=df.index, dtype=str)
+        )
+        .str.strip()
+        .str.lower()
+    )
     fate = fate.where(fate != "", kind.map(DEFAULT_FATE).fillna("")).astype(str)
-    repl = (text_cells(df["replacement"]) if "replacement" in df.columns
-            else pd.Series("", index=df.index, dtype=str)).str.strip().str.lower()
-    cost = (number_column("supplies", df, ids, "fate_cost", file, problems, required=False,
-                          unit="CNY per canonical unit") if "fate_cost" in df.columns
-            else pd.Series(np.nan, index=df.index))
+    repl = (
+        (
+            text_cells(df["replacement"])
+            if "replacement" in df.columns
+            else pd.Series("", index=df.index, dtype=str)
+        )
+        .str.strip()
+        .str.lower()
+    )
+    cost = (
+        number_column(
+            "supplies",
+            df,
+            ids,
+            "fate_cost",
+            file,
+            problems,
+            required=False,
+            unit="CNY per canonical unit",
+        )
+        if "fate_cost" in df.columns
+        else pd.Series(np.nan, index=df.index)
+    )
     known = set(catalogue.fates.index) if len(catalogue.fates) else set()
-    applies = (catalogue.fates["applies_to"] if "applies_to" in catalogue.fates
-               else pd.Series(dtype=str))
+    applies = (
+        catalogue.fates["applies_to"] if "applies_to" in catalogue.fates else pd.Series(dtype=str)
+    )
     fuels = set(catalogue.replacement_fuels.index) if len(catalogue.replacement_fuels) else set()
     for pos in range(n):
         k, f, r = kind.iloc[pos], fate.iloc[pos], repl.iloc[pos]
         if k == "":
             continue
         allowed = [x for x in FATES_BY_KIND.get(k, ()) if x in known] + sorted(
-            x for x in known if applies.get(x) == k and x not in FATES_BY_KIND.get(k, ()))
+            x for x in known if applies.get(x) == k and x not in FATES_BY_KIND.get(k, ())
+        )
         if f not in known or (applies.get(f, k) not in ("", k)):
-            problems.add(file, f"supply '{ids[pos]}': fate '{f}' is not a fate of a {k} "
-                         f"material" + suggest(f, allowed), column="fate", row=excel_row(pos),
-                         fix=f"use one of {', '.join(allowed)}")
+            problems.add(
+                file,
+                f"supply '{ids[pos]}': fate '{f}' is not a fate of a {k} "
+                f"material" + suggest(f, allowed),
+                column="fate",
+                row=excel_row(pos),
+                fix=f"use one of {', '.join(allowed)}",
+            )
         if r and f != "fuel":
-            problems.add(file, f"supply '{ids[pos]}': replacement '{r}' is given but the fate "
-                         f"is '{f}'", column="replacement", row=excel_row(pos),
-                         fix="give a replacement only with fate fuel, or clear it")
+            problems.add(
+                file,
+                f"supply '{ids[pos]}': replacement '{r}' is given but the fate is '{f}'",
+                column="replacement",
+                row=excel_row(pos),
+                fix="give a replacement only with fate fuel, or clear it",
+            )
         elif r and r not in fuels:
-            problems.add(file, f"supply '{ids[pos]}': unknown replacement fuel '{r}'"
-                         + suggest(r, sorted(fuels)), column="replacement", row=excel_row(pos),
-                         fix=f"use one of {', '.join(sorted(fuels))}")
+            problems.add(
+                file,
+                f"supply '{ids[pos]}': unknown replacement fuel '{r}'" + suggest(r, sorted(fuels)),
+                column="replacement",
+                row=excel_row(pos),
+                fix=f"use one of {', '.join(sorted(fuels))}",
+            )
     outside = conv.get("utilised_outside", pd.Series(0.0, index=df.index)).fillna(0.0)
     qty = conv["quantity"]
     for pos in np.flatnonzero(((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()):
-        problems.add(file, f"supply '{ids[pos]}': utilised_outside {outside.iloc[pos]:g} is more "
-                     f"than the quantity {qty.iloc[pos]:g}", column="utilised_outside",
-                     row=excel_row(pos), fix="utilised_outside is a part of quantity")
+        problems.add(
+            file,
+            f"supply '{ids[pos]}': utilised_outside {outside.iloc[pos]:g} is more "
+            f"than the quantity {qty.iloc[pos]:g}",
+            column="utilised_outside",
+            row=excel_row(pos),
+            fix="utilised_outside is a part of quantity",
+        )
     repl = repl.where((repl != "") | (fate != "fuel"), "natural_gas")
-    return {"fate": fate, "replacement": repl, "fate_cost": cost.astype(float),
-            "utilised_outside": outside.astype(float)}
+    return {
+        "fate": fate,
+        "replacement": repl,
+        "fate_cost": cost.astype(float),
+        "utilised_outside": outside.astype(float),
+    }
 
 
-def link_route_accepts(ids: pd.Index, material: pd.Series, route: pd.Series, known: np.ndarray,
-                       catalogue: Catalogue, file: str, problems: Problems) -> None:
+def link_route_accepts(
+    ids: pd.Index,
+    material: pd.Series,
+    route: pd.Series,
+    known: np.ndarray,
+    catalogue: Catalogue,
+    file: str,
+    problems: Problems,
+) -> None:
     """Rule: a link's route accepts its material."""
     accepts = route.map(catalogue.routes["accepts"])
     for pos in np.flatnonzero(known):
         if material.iloc[pos] not in accepts.iloc[pos]:
-            problems.add(file, f"link '{ids[pos]}': route '{route.iloc[pos]}' does not "
-                         f"accept {material.iloc[pos]}",
-                         fix=f"use a route that accepts it, or one of the materials "
-                         f"{', '.join(accepts.iloc[pos])}", row=excel_row(pos), column="route")
+            problems.add(
+                file,
+                f"link '{ids[pos]}': route '{route.iloc[pos]}' does not "
+                f"accept {material.iloc[pos]}",
+                fix=f"use a route that accepts it, or one of the materials "
+                f"{', '.join(accepts.iloc[pos])}",
+                row=excel_row(pos),
+                column="route",
+            )
 
 
-def link_mode_carries(ids: pd.Index, material: pd.Series, mode: pd.Series, known: np.ndarray,
-                      catalogue: Catalogue, file: str, problems: Problems) -> None:
+def link_mode_carries(
+    ids: pd.Index,
+    material: pd.Series,
+    mode: pd.Series,
+    known: np.ndarray,
+    catalogue: Catalogue,
+    file: str,
+    problems: Problems,
+) -> None:
     """Rule: a link's mode, when written, carries its material's kind."""
     carries = mode.map(catalogue.modes["carries"])
     kind = material.map(catalogue.materials["kind"])
     for pos in np.flatnonzero(known & (mode != "").to_numpy()):
         if kind.iloc[pos] not in carries.iloc[pos]:
-            problems.add(file, f"link '{ids[pos]}': mode '{mode.iloc[pos]}' does not "
-                         f"carry {kind.iloc[pos]} ({material.iloc[pos]})",
-                         fix="choose a mode that carries it, or leave mode empty",
-                         row=excel_row(pos), column="mode")
+            problems.add(
+                file,
+                f"link '{ids[pos]}': mode '{mode.iloc[pos]}' does not "
+                f"carry {kind.iloc[pos]} ({material.iloc[pos]})",
+                fix="choose a mode that carries it, or leave mode empty",
+                row=excel_row(pos),
+                column="mode",
+            )
 
 
-def check_bool_column(name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str,
-                      problems: Problems) -> pd.Series:
+def check_bool_column(
+    name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str, problems: Problems
+) -> pd.Series:
     """Rule: a true/false column reads as true or false (:func:`parkflow.io.cells.bool_cells`);
     returns the values."""
     values, bad = bool_cells(df[column])
     for pos in np.flatnonzero(bad.to_numpy()):
-        problems.add(file, f"{TABLES[name].label} '{ids[pos]}': {column} "
-                     f"'{df[column].iloc[pos]}' is not true or false",
-                     fix="write true or false (yes/no, 1/0, 是/否)", row=excel_row(pos),
-                     column=column)
+        problems.add(
+            file,
+            f"{TABLES[name].label} '{ids[pos]}': {column} "
+            f"'{df[column].iloc[pos]}' is not true or false",
+            fix="write true or false (yes/no, 1/0, 是/否)",
+            row=excel_row(pos),
+            column=column,
+        )
     return values
 
 
@@ -631,8 +879,14 @@ class LinkRows:
     kind: pd.Series
 
 
-def link_rows(built: dict[str, Any], catalogue: Catalogue, file: str, files: dict[str, str],
-              tids: pd.Index, refs_ok: np.ndarray) -> LinkRows | None:
+def link_rows(
+    built: dict[str, Any],
+    catalogue: Catalogue,
+    file: str,
+    files: dict[str, str],
+    tids: pd.Index,
+    refs_ok: np.ndarray,
+) -> LinkRows | None:
     """The links rows whose references resolve (None when there is nothing to check)."""
     links = built.get("links")
     ent = built.get("enterprises")
@@ -642,54 +896,80 @@ def link_rows(built: dict[str, Any], catalogue: Catalogue, file: str, files: dic
         return None
     ent = ent[~ent.index.duplicated()]  # duplicates are reported already
     routes = catalogue.routes
-    good = (refs_ok & links["from"].isin(ent.index).to_numpy()
-            & links["to"].isin(ent.index).to_numpy())
+    good = (
+        refs_ok & links["from"].isin(ent.index).to_numpy() & links["to"].isin(ent.index).to_numpy()
+    )
     accepts = links["route"].map(routes["accepts"])
-    good &= np.array([m in (a if isinstance(a, tuple | list) else ())
-                      for m, a in zip(links["material"], accepts, strict=True)], dtype=bool)
+    good &= np.array(
+        [
+            m in (a if isinstance(a, tuple | list) else ())
+            for m, a in zip(links["material"], accepts, strict=True)
+        ],
+        dtype=bool,
+    )
     material = links["material"].astype(str)
     return LinkRows(
-        links=links, ent=ent, sup=sup, uses=uses, stk=built.get("stockpiles"),
-        catalogue=catalogue, file=file, sup_file=files.get("supplies", "supplies.csv"),
-        use_file=files.get("uses", "uses.csv"), tids=tids, good=good,
-        frm=links["from"].astype(str), to=links["to"].astype(str), material=material,
-        route=links["route"].astype(str), mode=links["mode"].astype(str),
-        kind=material.map(catalogue.materials["kind"]).fillna("").astype(str))
+        links=links,
+        ent=ent,
+        sup=sup,
+        uses=uses,
+        stk=built.get("stockpiles"),
+        catalogue=catalogue,
+        file=file,
+        sup_file=files.get("supplies", "supplies.csv"),
+        use_file=files.get("uses", "uses.csv"),
+        tids=tids,
+        good=good,
+        frm=links["from"].astype(str),
+        to=links["to"].astype(str),
+        material=material,
+        route=links["route"].astype(str),
+        mode=links["mode"].astype(str),
+        kind=material.map(catalogue.materials["kind"]).fillna("").astype(str),
+    )
 
 
 def link_has_supply(lr: LinkRows, problems: Problems) -> np.ndarray:
     """Rule: a link's ``from`` has a supply or stockpile of its material. Returns the mask."""
-    have = set(zip(lr.sup["enterprise"].astype(str), lr.sup["material"].astype(str),
-                   strict=True))
+    have = set(zip(lr.sup["enterprise"].astype(str), lr.sup["material"].astype(str), strict=True))
     if lr.stk is not None and len(lr.stk):
-        have |= set(zip(lr.stk["enterprise"].astype(str), lr.stk["material"].astype(str),
-                        strict=True))
-    has_supply = np.array([(f, m) in have for f, m in zip(lr.frm, lr.material, strict=True)],
-                          dtype=bool)
+        have |= set(
+            zip(lr.stk["enterprise"].astype(str), lr.stk["material"].astype(str), strict=True)
+        )
+    has_supply = np.array(
+        [(f, m) in have for f, m in zip(lr.frm, lr.material, strict=True)], dtype=bool
+    )
     for pos in np.flatnonzero(lr.good & ~has_supply):
-        problems.add(lr.file, f"link '{lr.tids[pos]}': enterprise '{lr.frm.iloc[pos]}' has no "
-                     f"supply or stockpile of {lr.material.iloc[pos]}",
-                     fix=f"add the supply to {lr.sup_file} (or a stockpile), or correct from or "
-                     "material", row=excel_row(pos), column="from")
+        problems.add(
+            lr.file,
+            f"link '{lr.tids[pos]}': enterprise '{lr.frm.iloc[pos]}' has no "
+            f"supply or stockpile of {lr.material.iloc[pos]}",
+            fix=f"add the supply to {lr.sup_file} (or a stockpile), or correct from or material",
+            row=excel_row(pos),
+            column="from",
+        )
     return has_supply
 
 
 def link_has_use(lr: LinkRows, problems: Problems) -> np.ndarray:
     """Rule: a link's ``to`` has a use on its route. Returns the mask."""
-    used = set(zip(lr.uses["enterprise"].astype(str), lr.uses["route"].astype(str),
-                   strict=True))
-    has_use = np.array([(t, r) in used for t, r in zip(lr.to, lr.route, strict=True)],
-                       dtype=bool)
+    used = set(zip(lr.uses["enterprise"].astype(str), lr.uses["route"].astype(str), strict=True))
+    has_use = np.array([(t, r) in used for t, r in zip(lr.to, lr.route, strict=True)], dtype=bool)
     for pos in np.flatnonzero(lr.good & ~has_use):
-        problems.add(lr.file, f"link '{lr.tids[pos]}': enterprise '{lr.to.iloc[pos]}' has no use "
-                     f"on route '{lr.route.iloc[pos]}'",
-                     fix=f"add the use to {lr.use_file}, or correct to or route",
-                     row=excel_row(pos), column="to")
+        problems.add(
+            lr.file,
+            f"link '{lr.tids[pos]}': enterprise '{lr.to.iloc[pos]}' has no use "
+            f"on route '{lr.route.iloc[pos]}'",
+            fix=f"add the use to {lr.use_file}, or correct to or route",
+            row=excel_row(pos),
+            column="to",
+        )
     return has_use
 
 
-def link_quality(lr: LinkRows, has_supply: np.ndarray, has_use: np.ndarray,
-                 problems: Problems) -> None:
+def link_quality(
+    lr: LinkRows, has_supply: np.ndarray, has_use: np.ndarray, problems: Problems
+) -> None:
     """Rule: some (supply, use) pair of a heat or hydrogen link meets the quality rule.
 
     Heat: temperature ≥ the use's minimum, else the route's, + the route's ΔT; hydrogen: purity
@@ -698,25 +978,46 @@ def link_quality(lr: LinkRows, has_supply: np.ndarray, has_use: np.ndarray,
     links, sup, uses, routes = lr.links, lr.sup, lr.uses, lr.catalogue.routes
     frm, to, material, route, kind = lr.frm, lr.to, lr.material, lr.route, lr.kind
     file, tids, sup_file, use_file, good = lr.file, lr.tids, lr.sup_file, lr.use_file, lr.good
-    rows = pd.DataFrame({"pos": np.arange(len(links)), "frm": frm.to_numpy(),
-                         "to": to.to_numpy(), "material": material.to_numpy(),
-                         "route": route.to_numpy(), "kind": kind.to_numpy()})
+    rows = pd.DataFrame(
+        {
+            "pos": np.arange(len(links)),
+            "frm": frm.to_numpy(),
+            "to": to.to_numpy(),
+            "material": material.to_numpy(),
+            "route": route.to_numpy(),
+            "kind": kind.to_numpy(),
+        }
+    )
     rows = rows[good & has_supply & has_use & rows["kind"].isin(["heat", "hydrogen"]).to_numpy()]
     if len(rows):
-        s = pd.DataFrame({"frm": sup["enterprise"].astype(str).to_numpy(),
-                          "material": sup["material"].astype(str).to_numpy(),
-                          "temperature_c": sup["temperature_c"].to_numpy(dtype=float),
-                          "purity": sup["purity"].to_numpy(dtype=float)})
-        u = pd.DataFrame({"to": uses["enterprise"].astype(str).to_numpy(),
-                          "route": uses["route"].astype(str).to_numpy(),
-                          "min_temperature_c": uses["min_temperature_c"].to_numpy(dtype=float),
-                          "min_purity": uses["min_purity"].to_numpy(dtype=float)})
+        s = pd.DataFrame(
+            {
+                "frm": sup["enterprise"].astype(str).to_numpy(),
+                "material": sup["material"].astype(str).to_numpy(),
+                "temperature_c": sup["temperature_c"].to_numpy(dtype=float),
+                "purity": sup["purity"].to_numpy(dtype=float),
+            }
+        )
+        u = pd.DataFrame(
+            {
+                "to": uses["enterprise"].astype(str).to_numpy(),
+                "route": uses["route"].astype(str).to_numpy(),
+                "min_temperature_c": uses["min_temperature_c"].to_numpy(dtype=float),
+                "min_purity": uses["min_purity"].to_numpy(dtype=float),
+            }
+        )
         pairs = rows.merge(s, on=["frm", "material"]).merge(u, on=["to", "route"])
-        need_t = pairs["min_temperature_c"].fillna(
-            pairs["route"].map(routes["min_temperature_c"]).astype(float)).to_numpy(dtype=float)
+        need_t = (
+            pairs["min_temperature_c"]
+            .fillna(pairs["route"].map(routes["min_temperature_c"]).astype(float))
+            .to_numpy(dtype=float)
+        )
         delta = pairs["route"].map(routes["delta_t_c"]).astype(float).fillna(0.0).to_numpy()
-        need_p = pairs["min_purity"].fillna(
-            pairs["route"].map(routes["min_purity"]).astype(float)).to_numpy(dtype=float)
+        need_p = (
+            pairs["min_purity"]
+            .fillna(pairs["route"].map(routes["min_purity"]).astype(float))
+            .to_numpy(dtype=float)
+        )
         pairs["min_temperature_c"], pairs["min_purity"] = need_t, need_p
         pairs["ok"], _ = quality_rule(pairs, routes)
         pairs["need_t"], pairs["need_all_t"] = need_t, need_t + delta
@@ -725,20 +1026,29 @@ def link_quality(lr: LinkRows, has_supply: np.ndarray, has_use: np.ndarray,
         for r in best[~best["ok"]].itertuples():
             p = int(r.pos)
             if r.kind == "heat":
-                have_t = "no temperature_c" if np.isnan(r.temperature_c) else \
-                    f"{r.temperature_c:g} °C"
-                msg = (f"link '{tids[p]}': the heat of '{r.frm}' ({have_t}) is too cool for "
-                       f"route '{r.route}' at '{r.to}': it needs ≥ {r.need_all_t:g} °C "
-                       f"(minimum {r.need_t:g} + ΔT {r.need_all_t - r.need_t:g})")
-                fix = (f"use a route with a lower minimum, correct temperature_c in {sup_file} "
-                       "or min_temperature_c in " + use_file)
+                have_t = (
+                    "no temperature_c" if np.isnan(r.temperature_c) else f"{r.temperature_c:g} °C"
+                )
+                msg = (
+                    f"link '{tids[p]}': the heat of '{r.frm}' ({have_t}) is too cool for "
+                    f"route '{r.route}' at '{r.to}': it needs ≥ {r.need_all_t:g} °C "
+                    f"(minimum {r.need_t:g} + ΔT {r.need_all_t - r.need_t:g})"
+                )
+                fix = (
+                    f"use a route with a lower minimum, correct temperature_c in {sup_file} "
+                    "or min_temperature_c in " + use_file
+                )
             else:
                 have_p = "no purity" if np.isnan(r.purity) else f"purity {r.purity:g}"
-                msg = (f"link '{tids[p]}': the hydrogen of '{r.frm}' ({have_p}) is below the "
-                       f"minimum purity {r.need_p:g} of route '{r.route}' at '{r.to}', which "
-                       "offers no purification")
-                fix = (f"correct purity in {sup_file} or min_purity in {use_file}, or use a "
-                       "route with purification_cny_per_unit")
+                msg = (
+                    f"link '{tids[p]}': the hydrogen of '{r.frm}' ({have_p}) is below the "
+                    f"minimum purity {r.need_p:g} of route '{r.route}' at '{r.to}', which "
+                    "offers no purification"
+                )
+                fix = (
+                    f"correct purity in {sup_file} or min_purity in {use_file}, or use a "
+                    "route with purification_cny_per_unit"
+                )
             problems.add(file, msg, fix=fix, row=excel_row(p), column="route")
 
 
@@ -748,17 +1058,23 @@ def link_mode_allowed(lr: LinkRows, problems: Problems) -> None:
     routes, file, tids = lr.catalogue.routes, lr.file, lr.tids
     route, mode, kind, good = lr.route, lr.mode, lr.kind, lr.good
     allowed = route.map(routes["modes"]).map(
-        lambda m: tuple(m) if isinstance(m, tuple | list) else ())
+        lambda m: tuple(m) if isinstance(m, tuple | list) else ()
+    )
     carries = mode.map(lr.catalogue.modes["carries"]).map(
-        lambda c: tuple(c) if isinstance(c, tuple | list) else ())
+        lambda c: tuple(c) if isinstance(c, tuple | list) else ()
+    )
     given = (mode != "").to_numpy()
     for pos in np.flatnonzero(good & given):
         ok_modes = allowed.iloc[pos]
         if kind.iloc[pos] in carries.iloc[pos] and ok_modes and mode.iloc[pos] not in ok_modes:
-            problems.add(file, f"link '{tids[pos]}': route '{route.iloc[pos]}' does not allow "
-                         f"mode '{mode.iloc[pos]}'",
-                         fix=f"use one of {', '.join(ok_modes)}, or leave mode empty",
-                         row=excel_row(pos), column="mode")
+            problems.add(
+                file,
+                f"link '{tids[pos]}': route '{route.iloc[pos]}' does not allow "
+                f"mode '{mode.iloc[pos]}'",
+                fix=f"use one of {', '.join(ok_modes)}, or leave mode empty",
+                row=excel_row(pos),
+                column="mode",
+            )
 
 
 def link_reach(lr: LinkRows) -> None:
@@ -775,17 +1091,23 @@ def link_reach(lr: LinkRows) -> None:
     check = np.flatnonzero(good & blank_d)
     if len(check) == 0:
         return
-    geo = geodesic_km(ent["lon"].reindex(frm.iloc[check]).to_numpy(dtype=float),
-                      ent["lat"].reindex(frm.iloc[check]).to_numpy(dtype=float),
-                      ent["lon"].reindex(to.iloc[check]).to_numpy(dtype=float),
-                      ent["lat"].reindex(to.iloc[check]).to_numpy(dtype=float))
+    geo = geodesic_km(
+        ent["lon"].reindex(frm.iloc[check]).to_numpy(dtype=float),
+        ent["lat"].reindex(frm.iloc[check]).to_numpy(dtype=float),
+        ent["lon"].reindex(to.iloc[check]).to_numpy(dtype=float),
+        ent["lat"].reindex(to.iloc[check]).to_numpy(dtype=float),
+    )
     modes = lr.catalogue.modes
     for pos, g in zip(check, geo, strict=True):
         if given[pos]:
             names = [mode.iloc[pos]]
         else:
-            names = [m for m in modes.index if kind.iloc[pos] in tuple(modes.at[m, "carries"])
-                     and (not allowed.iloc[pos] or m in allowed.iloc[pos])]
+            names = [
+                m
+                for m in modes.index
+                if kind.iloc[pos] in tuple(modes.at[m, "carries"])
+                and (not allowed.iloc[pos] or m in allowed.iloc[pos])
+            ]
         if not names:
             continue
         reach = {m: float(modes.at[m, "reach_km"]) for m in names}
@@ -795,17 +1117,27 @@ def link_reach(lr: LinkRows) -> None:
             warnings.warn(
                 f"{file} row {excel_row(pos)}: link '{tids[pos]}' is {dist[m]:.1f} km by {m}, "
                 f"beyond its reach of {reach[m]:g} km; write distance_km to keep it on purpose",
-                ParkflowWarning, stacklevel=2)
+                ParkflowWarning,
+                stacklevel=2,
+            )
 
 
 def route_modes(lr: LinkRows) -> pd.Series:
     """The modes each link's route allows (empty: any that carries the kind)."""
     return lr.route.map(lr.catalogue.routes["modes"]).map(
-        lambda m: tuple(m) if isinstance(m, tuple | list) else ())
+        lambda m: tuple(m) if isinstance(m, tuple | list) else ()
+    )
 
 
-def check_links(built: dict[str, Any], catalogue: Catalogue, file: str, files: dict[str, str],
-                tids: pd.Index, refs_ok: np.ndarray, problems: Problems) -> None:
+def check_links(
+    built: dict[str, Any],
+    catalogue: Catalogue,
+    file: str,
+    files: dict[str, str],
+    tids: pd.Index,
+    refs_ok: np.ndarray,
+    problems: Problems,
+) -> None:
     """The rules a links-table row must meet to become a candidate (docs/scenario-format.md,
     "links"): :func:`link_has_supply`, :func:`link_has_use`, :func:`link_quality`,
     :func:`link_mode_allowed`, and — only for an otherwise loadable scenario — the
@@ -822,8 +1154,9 @@ def check_links(built: dict[str, Any], catalogue: Catalogue, file: str, files: d
         link_reach(lr)
 
 
-def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, cities: set[str],
-                  problems: Problems) -> tuple[Target, ...]:
+def check_targets(
+    src: RawScenario, catalogue: Catalogue, parks: pd.Index, cities: set[str], problems: Problems
+) -> tuple[Target, ...]:
     """Rules on ``targets``: known keys, unique ids, known materials, a rate in 0-1 (``0.78`` or
     ``78%``), a scope that names a known park or city. Returns the expanded targets."""
     file = src.config_file
@@ -833,9 +1166,13 @@ def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, citie
     if isinstance(raw, Mapping):
         raw = [raw]
     if not isinstance(raw, list):
-        problems.add(file, "targets must be a list of targets", column="targets",
-                     fix="write `targets:` then lines `- {id: bulk-2025, materials: "
-                     "bulk_solid_waste, exclude: [tailings], rate: 0.78, scope: all}`")
+        problems.add(
+            file,
+            "targets must be a list of targets",
+            column="targets",
+            fix="write `targets:` then lines `- {id: bulk-2025, materials: "
+            "bulk_solid_waste, exclude: [tailings], rate: 0.78, scope: all}`",
+        )
         return ()
     mats = catalogue.materials
     known_names = sorted(set(mats.index) | set(mats["group"]) | set(mats["category"]))
@@ -847,19 +1184,29 @@ def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, citie
             out.append(item)
             continue
         if not isinstance(item, Mapping):
-            problems.add(file, f"{where} must be a mapping of id, materials, exclude, rate, scope",
-                         column=where, fix="write `- {id: t1, materials: bulk_solid_waste, "
-                         "rate: 0.78}`")
+            problems.add(
+                file,
+                f"{where} must be a mapping of id, materials, exclude, rate, scope",
+                column=where,
+                fix="write `- {id: t1, materials: bulk_solid_waste, rate: 0.78}`",
+            )
             continue
         for key in item:
             if key not in TARGET_KEYS:
-                problems.add(file, f"{where}: unknown key '{key}'"
-                             + suggest(str(key), TARGET_KEYS), column=f"{where}.{key}",
-                             fix=f"use {', '.join(TARGET_KEYS)}")
+                problems.add(
+                    file,
+                    f"{where}: unknown key '{key}'" + suggest(str(key), TARGET_KEYS),
+                    column=f"{where}.{key}",
+                    fix=f"use {', '.join(TARGET_KEYS)}",
+                )
         tid = str(item.get("id") or f"target-{k + 1}")
         if tid in seen:
-            problems.add(file, f"duplicate target id '{tid}'", column=f"{where}.id",
-                         fix="give each target its own id")
+            problems.add(
+                file,
+                f"duplicate target id '{tid}'",
+                column=f"{where}.id",
+                fix="give each target its own id",
+            )
         seen.add(tid)
         spec = item.get("materials", BULK_GROUP)
         spec = BULK_GROUP if is_blank(spec) else spec
@@ -867,27 +1214,44 @@ def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, citie
         exclude = [exclude] if isinstance(exclude, str) else list(exclude)
         members, unknown, unknown_ex = expand_materials(catalogue, spec, exclude)
         for name in unknown:
-            problems.add(file, f"target '{tid}': unknown material, category or group '{name}'"
-                         + suggest(name, known_names), column=f"{where}.materials",
-                         fix="use a material id, a statistics category or a group "
-                         "(bulk_solid_waste)")
+            problems.add(
+                file,
+                f"target '{tid}': unknown material, category or group '{name}'"
+                + suggest(name, known_names),
+                column=f"{where}.materials",
+                fix="use a material id, a statistics category or a group (bulk_solid_waste)",
+            )
         for name in unknown_ex:
-            problems.add(file, f"target '{tid}': cannot exclude unknown '{name}'"
-                         + suggest(name, known_names), column=f"{where}.exclude",
-                         fix="name material or category ids, e.g. [tailings]")
+            problems.add(
+                file,
+                f"target '{tid}': cannot exclude unknown '{name}'" + suggest(name, known_names),
+                column=f"{where}.exclude",
+                fix="name material or category ids, e.g. [tailings]",
+            )
         if not unknown and not members:
-            problems.add(file, f"target '{tid}' covers no material", column=f"{where}.materials",
-                         fix="check materials and exclude")
+            problems.add(
+                file,
+                f"target '{tid}' covers no material",
+                column=f"{where}.materials",
+                fix="check materials and exclude",
+            )
         rate = item.get("rate")
         try:
             rate = _rate(rate)
             if not 0.0 <= rate <= 1.0:
-                problems.add(file, f"target '{tid}': rate {rate:g} is outside 0-1",
-                             column=f"{where}.rate",
-                             fix="write the rate as a fraction: 0.78 for 78 %")
+                problems.add(
+                    file,
+                    f"target '{tid}': rate {rate:g} is outside 0-1",
+                    column=f"{where}.rate",
+                    fix="write the rate as a fraction: 0.78 for 78 %",
+                )
         except (TypeError, ValueError):
-            problems.add(file, f"target '{tid}': rate {rate!r} is not a number",
-                         column=f"{where}.rate", fix="write e.g. `rate: 0.78`")
+            problems.add(
+                file,
+                f"target '{tid}': rate {rate!r} is not a number",
+                column=f"{where}.rate",
+                fix="write e.g. `rate: 0.78`",
+            )
             rate = math.nan
         scope = str(item.get("scope") or "all").strip()
         kind, _, arg = scope.partition(":")
@@ -895,45 +1259,76 @@ def check_targets(src: RawScenario, catalogue: Catalogue, parks: pd.Index, citie
             pass
         elif kind == "park" and arg:
             if arg not in parks:
-                problems.add(file, f"target '{tid}': scope names unknown park '{arg}'"
-                             + suggest(arg, [str(p) for p in parks]), column=f"{where}.scope",
-                             fix="use a park id from enterprises.park / parks.geojson")
+                problems.add(
+                    file,
+                    f"target '{tid}': scope names unknown park '{arg}'"
+                    + suggest(arg, [str(p) for p in parks]),
+                    column=f"{where}.scope",
+                    fix="use a park id from enterprises.park / parks.geojson",
+                )
         elif kind == "city" and arg:
             if arg not in cities:
-                problems.add(file, f"target '{tid}': scope names city '{arg}' that no "
-                             "enterprise or park is in" + suggest(arg, sorted(cities)),
-                             column=f"{where}.scope", fix="use a city from enterprises.city")
+                problems.add(
+                    file,
+                    f"target '{tid}': scope names city '{arg}' that no "
+                    "enterprise or park is in" + suggest(arg, sorted(cities)),
+                    column=f"{where}.scope",
+                    fix="use a city from enterprises.city",
+                )
         else:
-            problems.add(file, f"target '{tid}': scope '{scope}' is not all, each_park, "
-                         "park:<id> or city:<name>", column=f"{where}.scope",
-                         fix="write e.g. `scope: all` or `scope: park:P1`")
+            problems.add(
+                file,
+                f"target '{tid}': scope '{scope}' is not all, each_park, park:<id> or city:<name>",
+                column=f"{where}.scope",
+                fix="write e.g. `scope: all` or `scope: park:P1`",
+            )
         spec_text = spec if isinstance(spec, str) else ",".join(str(s) for s in spec)
         from parkflow.models.schema import TARGET_BASES, parse_bool
 
         basis = str(item.get("basis") or "nbs").strip().lower()
         if basis not in TARGET_BASES:
-            problems.add(file, f"target '{tid}': unknown basis '{basis}'"
-                         + suggest(basis, TARGET_BASES), column=f"{where}.basis",
-                         fix=f"use one of {', '.join(TARGET_BASES)}")
+            problems.add(
+                file,
+                f"target '{tid}': unknown basis '{basis}'" + suggest(basis, TARGET_BASES),
+                column=f"{where}.basis",
+                fix=f"use one of {', '.join(TARGET_BASES)}",
+            )
         year = item.get("year")
         try:
             year = None if is_blank(year) else int(year)
         except (TypeError, ValueError):
-            problems.add(file, f"target '{tid}': year {year!r} is not a year",
-                         column=f"{where}.year", fix="write e.g. `year: 2030`")
+            problems.add(
+                file,
+                f"target '{tid}': year {year!r} is not a year",
+                column=f"{where}.year",
+                fix="write e.g. `year: 2030`",
+            )
             year = None
         enforce = item.get("enforce")
         try:
             enforce = parse_bool(enforce, blank=None)
         except (TypeError, ValueError):
-            problems.add(file, f"target '{tid}': enforce {enforce!r} is not true or false",
-                         column=f"{where}.enforce", fix="write `enforce: true` or leave it out")
+            problems.add(
+                file,
+                f"target '{tid}': enforce {enforce!r} is not true or false",
+                column=f"{where}.enforce",
+                fix="write `enforce: true` or leave it out",
+            )
             enforce = None
-        out.append(Target(id=tid, materials=members, rate=rate, scope=scope,
-                          exclude=tuple(exclude), spec=spec_text, basis=basis, year=year,
-                          enforce=enforce))
+        out.append(
+            Target(
+                id=tid,
+                materials=members,
+                rate=rate,
+                scope=scope,
+                exclude=tuple(exclude),
+                spec=spec_text,
+                basis=basis,
+                year=year,
+                enforce=enforce,
+            )
+        )
     return tuple(out)
-
 
 
 def _rate(value: Any) -> float:
@@ -962,16 +1357,28 @@ def check_parks_in_china(parks: pd.DataFrame, file: str, problems: Problems) -> 
             continue
         said = f"park '{parks.index[pos]}': its boundary (at {point.x:g}, {point.y:g})"
         if abs(point.x) > 180 or abs(point.y) > 90:
-            problems.add(file, f"{said} is in metres, not degrees",
-                         fix="the file's coordinate reference system is missing: save the layer "
-                         "with its CRS (e.g. EPSG:4547, CGCS2000 Gauss-Kruger) or in EPSG:4326",
-                         row=excel_row(pos), column="geometry")
+            problems.add(
+                file,
+                f"{said} is in metres, not degrees",
+                fix="the file's coordinate reference system is missing: save the layer "
+                "with its CRS (e.g. EPSG:4547, CGCS2000 Gauss-Kruger) or in EPSG:4326",
+                row=excel_row(pos),
+                column="geometry",
+            )
         elif where == "swapped":
-            problems.add(file, f"{said} looks swapped (latitude and longitude)",
-                         fix="write each point as lon lat (x y)", row=excel_row(pos),
-                         column="geometry")
+            problems.add(
+                file,
+                f"{said} looks swapped (latitude and longitude)",
+                fix="write each point as lon lat (x y)",
+                row=excel_row(pos),
+                column="geometry",
+            )
         else:
-            problems.add(file, f"{said} is outside China (checked against its outline)",
-                         fix="give the boundary in WGS-84 degrees, or in a file that names its "
-                         "CRS (GeoPackage, Shapefile with .prj, GeoJSON)", row=excel_row(pos),
-                         column="geometry")
+            problems.add(
+                file,
+                f"{said} is outside China (checked against its outline)",
+                fix="give the boundary in WGS-84 degrees, or in a file that names its "
+                "CRS (GeoPackage, Shapefile with .prj, GeoJSON)",
+                row=excel_row(pos),
+                column="geometry",
+            )

@@ -38,9 +38,15 @@ def parse_sizes(text: object) -> tuple[float, ...] | None:
     return tuple(sorted(set(values)))
 
 
-def check_facilities(df: pd.DataFrame, ids: pd.Index, file: str, catalogue: Catalogue,
-                     enterprises: pd.Index, parks: pd.Index, problems: Problems
-                     ) -> pd.DataFrame:
+def check_facilities(
+    df: pd.DataFrame,
+    ids: pd.Index,
+    file: str,
+    catalogue: Catalogue,
+    enterprises: pd.Index,
+    parks: pd.Index,
+    problems: Problems,
+) -> pd.DataFrame:
     """Validate and type the facilities table (problems collected, never raised).
 
     Parameters
@@ -63,72 +69,130 @@ def check_facilities(df: pd.DataFrame, ids: pd.Index, file: str, catalogue: Cata
         Index ``facility_id``; ``technology, site, lon, lat, park, sizes`` (``;`` text of the
         sizes that apply), ``existing`` (unit/a), ``available_from``.
     """
-    techs = catalogue.technologies if catalogue.technologies is not None else pd.DataFrame(
-        index=pd.Index([], name="technology_id"))
-    check_refs("facilities", df, ids, "technology", techs.index, "technology", file,
-               "the catalogue (parkflow catalogue --table technologies)", problems)
+    techs = (
+        catalogue.technologies
+        if catalogue.technologies is not None
+        else pd.DataFrame(index=pd.Index([], name="technology_id"))
+    )
+    check_refs(
+        "facilities",
+        df,
+        ids,
+        "technology",
+        techs.index,
+        "technology",
+        file,
+        "the catalogue (parkflow catalogue --table technologies)",
+        problems,
+    )
     tech = text_cells(df["technology"])
     site = text_cells(df["site"]) if "site" in df else pd.Series("", index=df.index)
     park = text_cells(df["park"]) if "park" in df else pd.Series("", index=df.index)
-    lon = number_column("facilities", df, ids, "lon", file, problems, required=False,
-                        unit="degrees") if "lon" in df else pd.Series(np.nan, index=df.index)
-    lat = number_column("facilities", df, ids, "lat", file, problems, required=False,
-                        unit="degrees") if "lat" in df else pd.Series(np.nan, index=df.index)
-    existing = (number_column("facilities", df, ids, "existing", file, problems,
-                              required=False, unit="unit/a").fillna(0.0)
-                if "existing" in df else pd.Series(0.0, index=df.index))
-    avail = (number_column("facilities", df, ids, "available_from", file, problems,
-                           required=False, unit="year")
-             if "available_from" in df else pd.Series(np.nan, index=df.index))
+    lon = (
+        number_column("facilities", df, ids, "lon", file, problems, required=False, unit="degrees")
+        if "lon" in df
+        else pd.Series(np.nan, index=df.index)
+    )
+    lat = (
+        number_column("facilities", df, ids, "lat", file, problems, required=False, unit="degrees")
+        if "lat" in df
+        else pd.Series(np.nan, index=df.index)
+    )
+    existing = (
+        number_column(
+            "facilities", df, ids, "existing", file, problems, required=False, unit="unit/a"
+        ).fillna(0.0)
+        if "existing" in df
+        else pd.Series(0.0, index=df.index)
+    )
+    avail = (
+        number_column(
+            "facilities", df, ids, "available_from", file, problems, required=False, unit="year"
+        )
+        if "available_from" in df
+        else pd.Series(np.nan, index=df.index)
+    )
     sizes_raw = text_cells(df["sizes"]) if "sizes" in df else pd.Series("", index=df.index)
     free = lon.notna() | lat.notna() | (park != "")
     colocated = site != ""
     for pos in np.flatnonzero((colocated & ~site.isin(enterprises)).to_numpy()):
-        problems.add(file, f"facility '{ids[pos]}': site '{site.iloc[pos]}' is not an "
-                     "enterprise id", fix="write the id of the enterprise it is built at "
-                     "(enterprises.csv), or leave site empty and give lon, lat, park",
-                     row=excel_row(pos), column="site")
+        problems.add(
+            file,
+            f"facility '{ids[pos]}': site '{site.iloc[pos]}' is not an enterprise id",
+            fix="write the id of the enterprise it is built at "
+            "(enterprises.csv), or leave site empty and give lon, lat, park",
+            row=excel_row(pos),
+            column="site",
+        )
     for pos in np.flatnonzero((colocated & free).to_numpy()):
-        problems.add(file, f"facility '{ids[pos]}' has both a site and lon/lat/park",
-                     fix="give either site (co-located) or lon, lat and park (a free site)",
-                     row=excel_row(pos), column="site")
+        problems.add(
+            file,
+            f"facility '{ids[pos]}' has both a site and lon/lat/park",
+            fix="give either site (co-located) or lon, lat and park (a free site)",
+            row=excel_row(pos),
+            column="site",
+        )
     incomplete = ~colocated & (lon.isna() | lat.isna() | (park == ""))
     for pos in np.flatnonzero(incomplete.to_numpy()):
-        problems.add(file, f"facility '{ids[pos]}' has no site", fix="give site (an "
-                     "enterprise id) or all of lon, lat and park", row=excel_row(pos),
-                     column="site")
+        problems.add(
+            file,
+            f"facility '{ids[pos]}' has no site",
+            fix="give site (an enterprise id) or all of lon, lat and park",
+            row=excel_row(pos),
+            column="site",
+        )
     for pos in np.flatnonzero((~colocated & (park != "") & ~park.isin(parks)).to_numpy()):
-        problems.add(file, f"facility '{ids[pos]}': park '{park.iloc[pos]}' is unknown",
-                     fix="use a park id of enterprises.csv or parks.geojson",
-                     row=excel_row(pos), column="park")
+        problems.add(
+            file,
+            f"facility '{ids[pos]}': park '{park.iloc[pos]}' is unknown",
+            fix="use a park id of enterprises.csv or parks.geojson",
+            row=excel_row(pos),
+            column="park",
+        )
     tech_sizes = tech.map(techs["sizes"]) if "sizes" in techs else pd.Series("", index=df.index)
     chosen = sizes_raw.where(sizes_raw != "", tech_sizes.fillna("").astype(str))
     out_sizes = []
     for pos, (own, text) in enumerate(zip(sizes_raw, chosen, strict=True)):  # cell parsing
         parsed = parse_sizes(text)
         if parsed is None:
-            problems.add(file, f"facility '{ids[pos]}': sizes '{text}' is not a ';' list of "
-                         "positive numbers", fix="write e.g. 100000;200000 (in the "
-                         "technology's unit per year)", row=excel_row(pos),
-                         column="sizes" if own else "technology")
+            problems.add(
+                file,
+                f"facility '{ids[pos]}': sizes '{text}' is not a ';' list of positive numbers",
+                fix="write e.g. 100000;200000 (in the technology's unit per year)",
+                row=excel_row(pos),
+                column="sizes" if own else "technology",
+            )
             parsed = ()
         out_sizes.append(";".join(f"{v:g}" for v in parsed))
     sizes = pd.Series(out_sizes, index=df.index)
     no_size = (sizes == "") & tech.isin(techs.index)
     for pos in np.flatnonzero(no_size.to_numpy()):
-        problems.add(file, f"facility '{ids[pos]}' has no size to build",
-                     fix="give sizes (e.g. 100000;200000)", row=excel_row(pos), column="sizes")
-    out = pd.DataFrame({"technology": tech.to_numpy(), "site": site.to_numpy(),
-                        "lon": lon.to_numpy(dtype=float), "lat": lat.to_numpy(dtype=float),
-                        "park": park.to_numpy(), "sizes": sizes.to_numpy(),
-                        "existing": existing.to_numpy(dtype=float),
-                        "available_from": avail.to_numpy(dtype=float)},
-                       index=pd.Index(ids.astype(str), name="facility_id"))
+        problems.add(
+            file,
+            f"facility '{ids[pos]}' has no size to build",
+            fix="give sizes (e.g. 100000;200000)",
+            row=excel_row(pos),
+            column="sizes",
+        )
+    out = pd.DataFrame(
+        {
+            "technology": tech.to_numpy(),
+            "site": site.to_numpy(),
+            "lon": lon.to_numpy(dtype=float),
+            "lat": lat.to_numpy(dtype=float),
+            "park": park.to_numpy(),
+            "sizes": sizes.to_numpy(),
+            "existing": existing.to_numpy(dtype=float),
+            "available_from": avail.to_numpy(dtype=float),
+        },
+        index=pd.Index(ids.astype(str), name="facility_id"),
+    )
     return out
 
 
-def merge_technologies(builtin: pd.DataFrame | None, rows: pd.DataFrame, file: str,
-                       problems: Problems) -> pd.DataFrame | None:
+def merge_technologies(
+    builtin: pd.DataFrame | None, rows: pd.DataFrame, file: str, problems: Problems
+) -> pd.DataFrame | None:
     """The catalogue's technologies with a scenario's ``technologies`` rows (same id replaces).
 
     ``rows`` has an ``id`` column (or index) and any declared columns; missing numbers take the
@@ -149,18 +213,28 @@ def merge_technologies(builtin: pd.DataFrame | None, rows: pd.DataFrame, file: s
             values = pd.to_numeric(raw, errors="coerce")
             bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
             for pos in np.flatnonzero(bad.to_numpy()):
-                problems.add(file, f"technology '{out.index[pos]}': {c.name} "
-                             f"'{raw.iloc[pos]}' is not a number", fix=f"write a number "
-                             f"({c.unit})", row=excel_row(pos), column=c.name)
+                problems.add(
+                    file,
+                    f"technology '{out.index[pos]}': {c.name} '{raw.iloc[pos]}' is not a number",
+                    fix=f"write a number ({c.unit})",
+                    row=excel_row(pos),
+                    column=c.name,
+                )
             default = c.default if isinstance(c.default, float) else np.nan
             out[c.name] = values.fillna(default).to_numpy(dtype=float)
         elif c.dtype == "list":
-            out[c.name] = [tuple(p.strip() for p in str(v).split(";") if p.strip())
-                           if isinstance(v, str) else tuple(v) if isinstance(v, (list, tuple))
-                           else () for v in raw]
+            out[c.name] = [
+                tuple(p.strip() for p in str(v).split(";") if p.strip())
+                if isinstance(v, str)
+                else tuple(v)
+                if isinstance(v, (list, tuple))
+                else ()
+                for v in raw
+            ]
         else:
-            out[c.name] = [("" if v is None or (isinstance(v, float) and np.isnan(v))
-                            else str(v)) for v in raw]
+            out[c.name] = [
+                ("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in raw
+            ]
     if builtin is None or len(builtin) == 0:
         return out
     return pd.concat([builtin[~builtin.index.isin(out.index)], out[builtin.columns]])

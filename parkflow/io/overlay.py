@@ -75,24 +75,32 @@ def _read(path: Path, problems: _Collect) -> dict[str, Any]:
         problems.items.extend(exc.problems)
         return {}
     if not isinstance(data, Mapping):
-        problems.add("an overlay must be a mapping with at least `base:`",
-                     fix="start the file with `base: ../<scenario folder>`")
+        problems.add(
+            "an overlay must be a mapping with at least `base:`",
+            fix="start the file with `base: ../<scenario folder>`",
+        )
         return {}
     for key in data:
         if key not in TOP_KEYS:
-            problems.add(f"unknown key '{key}'", column=str(key),
-                         fix=f"use {', '.join(TOP_KEYS)}")
+            problems.add(f"unknown key '{key}'", column=str(key), fix=f"use {', '.join(TOP_KEYS)}")
     if not data.get("base"):
-        problems.add("missing `base:` (the scenario this variant changes)", column="base",
-                     fix="add `base: ../leshan-wutongqiao` (a path relative to this file)")
+        problems.add(
+            "missing `base:` (the scenario this variant changes)",
+            column="base",
+            fix="add `base: ../leshan-wutongqiao` (a path relative to this file)",
+        )
     if data.get("coordinates", "wgs84") not in ("wgs84", "gcj02"):
-        problems.add(f"coordinates must be wgs84 or gcj02, not {data.get('coordinates')!r}",
-                     column="coordinates", fix="write `coordinates: wgs84`")
+        problems.add(
+            f"coordinates must be wgs84 or gcj02, not {data.get('coordinates')!r}",
+            column="coordinates",
+            fix="write `coordinates: wgs84`",
+        )
     return dict(data)
 
 
-def _section(data: dict[str, Any], key: str, tables: tuple[str, ...], problems: _Collect
-             ) -> dict[str, list[Any]]:
+def _section(
+    data: dict[str, Any], key: str, tables: tuple[str, ...], problems: _Collect
+) -> dict[str, list[Any]]:
     raw = data.get(key) or {}
     if not isinstance(raw, Mapping):
         problems.add(f"`{key}` must be a mapping of tables ({', '.join(tables)})", column=key)
@@ -100,16 +108,22 @@ def _section(data: dict[str, Any], key: str, tables: tuple[str, ...], problems: 
     out: dict[str, list[Any]] = {}
     for table, items in raw.items():
         if table not in tables:
-            problems.add(f"{key}: unknown table '{table}'", column=f"{key}.{table}",
-                         fix=f"use {', '.join(tables)}")
+            problems.add(
+                f"{key}: unknown table '{table}'",
+                column=f"{key}.{table}",
+                fix=f"use {', '.join(tables)}",
+            )
             continue
         if items is None:
             continue
         if isinstance(items, Mapping) and key == "move":  # {E07: {lon, lat}} also accepted
             items = [{"id": k, **(v if isinstance(v, Mapping) else {})} for k, v in items.items()]
         if not isinstance(items, list):
-            problems.add(f"{key}.{table} must be a list", column=f"{key}.{table}",
-                         fix="write one `- ...` line per entry")
+            problems.add(
+                f"{key}.{table} must be a list",
+                column=f"{key}.{table}",
+                fix="write one `- ...` line per entry",
+            )
             continue
         out[str(table)] = list(items)
     return out
@@ -125,7 +139,7 @@ def _table(df: pd.DataFrame) -> pd.DataFrame:
 
 def _matches(frame: pd.DataFrame, item: Any) -> np.ndarray:
     if isinstance(item, (str, int)):
-        return (frame.index == str(item))
+        return frame.index == str(item)
     mask = np.ones(len(frame), dtype=bool)
     for col, value in item.items():
         if col == "id":
@@ -137,8 +151,9 @@ def _matches(frame: pd.DataFrame, item: Any) -> np.ndarray:
     return mask
 
 
-def _remove(tables: dict[str, pd.DataFrame], remove: dict[str, list[Any]], problems: _Collect
-            ) -> None:
+def _remove(
+    tables: dict[str, pd.DataFrame], remove: dict[str, list[Any]], problems: _Collect
+) -> None:
     for table in REMOVE_TABLES:
         frame = tables[table]
         drop = np.zeros(len(frame), dtype=bool)
@@ -147,22 +162,35 @@ def _remove(tables: dict[str, pd.DataFrame], remove: dict[str, list[Any]], probl
             if not isinstance(item, (str, int, Mapping)):
                 problems.add(f"{where}: give an id or a mapping of column: value", column=where)
                 continue
-            bad = [c for c in (item if isinstance(item, Mapping) else {})
-                   if c != "id" and c not in frame.columns]
+            bad = [
+                c
+                for c in (item if isinstance(item, Mapping) else {})
+                if c != "id" and c not in frame.columns
+            ]
             if bad:
-                problems.add(f"{where}: unknown column '{bad[0]}' of {table}", column=where,
-                             fix=f"use {', '.join(['id', *map(str, frame.columns)])}")
+                problems.add(
+                    f"{where}: unknown column '{bad[0]}' of {table}",
+                    column=where,
+                    fix=f"use {', '.join(['id', *map(str, frame.columns)])}",
+                )
                 continue
             hit = _matches(frame, item)
             if not hit.any():
-                problems.add(f"{where}: no row of {table} matches {item!r}", column=where,
-                             fix=f"check the id or the values against the base's {table}")
+                problems.add(
+                    f"{where}: no row of {table} matches {item!r}",
+                    column=where,
+                    fix=f"check the id or the values against the base's {table}",
+                )
             drop |= hit
         tables[table] = frame[~drop]
     # an enterprise removed takes its supplies, uses, stockpiles and links with it
     kept = set(tables["enterprises"].index)
-    for table, cols in (("supplies", ("enterprise",)), ("uses", ("enterprise",)),
-                        ("stockpiles", ("enterprise",)), ("links", ("from", "to"))):
+    for table, cols in (
+        ("supplies", ("enterprise",)),
+        ("uses", ("enterprise",)),
+        ("stockpiles", ("enterprise",)),
+        ("links", ("from", "to")),
+    ):
         frame = tables[table]
         keep = np.ones(len(frame), dtype=bool)
         for col in cols:
@@ -171,8 +199,9 @@ def _remove(tables: dict[str, pd.DataFrame], remove: dict[str, list[Any]], probl
         tables[table] = frame[keep]
 
 
-def _move(tables: dict[str, pd.DataFrame], move: dict[str, list[Any]], gcj02: bool,
-          problems: _Collect) -> None:
+def _move(
+    tables: dict[str, pd.DataFrame], move: dict[str, list[Any]], gcj02: bool, problems: _Collect
+) -> None:
     ent = tables["enterprises"].copy()
     ent["lon"] = ent["lon"].astype(float)
     ent["lat"] = ent["lat"].astype(float)
@@ -183,19 +212,27 @@ def _move(tables: dict[str, pd.DataFrame], move: dict[str, list[Any]], gcj02: bo
             continue
         eid = str(item["id"])
         if eid not in ent.index:
-            problems.add(f"{where}: enterprise '{eid}' is not in the base scenario",
-                         column=f"{where}.id", fix="check the id against enterprises.csv")
+            problems.add(
+                f"{where}: enterprise '{eid}' is not in the base scenario",
+                column=f"{where}.id",
+                fix="check the id against enterprises.csv",
+            )
             continue
         extra = [c for c in item if c not in ("id", "lon", "lat")]
         if extra:
-            problems.add(f"{where}: move changes lon and lat only, not '{extra[0]}'",
-                         column=where, fix="remove the enterprise and add it again to change "
-                         "more than its place")
+            problems.add(
+                f"{where}: move changes lon and lat only, not '{extra[0]}'",
+                column=where,
+                fix="remove the enterprise and add it again to change more than its place",
+            )
         try:
             lon, lat = float(item["lon"]), float(item["lat"])
         except (KeyError, TypeError, ValueError):
-            problems.add(f"{where}: lon and lat must both be numbers (degrees)",
-                         column=where, fix="write e.g. `lon: 103.80, lat: 29.42`")
+            problems.add(
+                f"{where}: lon and lat must both be numbers (degrees)",
+                column=where,
+                fix="write e.g. `lon: 103.80, lat: 29.42`",
+            )
             continue
         if gcj02:
             from parkflow.geo import gcj02_to_wgs84
@@ -206,8 +243,9 @@ def _move(tables: dict[str, pd.DataFrame], move: dict[str, list[Any]], gcj02: bo
     tables["enterprises"] = ent
 
 
-def _add(tables: dict[str, pd.DataFrame], add: dict[str, list[Any]], gcj02: bool,
-         problems: _Collect) -> dict[str, dict[int, str]]:
+def _add(
+    tables: dict[str, pd.DataFrame], add: dict[str, list[Any]], gcj02: bool, problems: _Collect
+) -> dict[str, dict[int, str]]:
     """Append the added rows; return, per table, position in the new frame → overlay entry."""
     origin: dict[str, dict[int, str]] = {}
     for table in ADD_TABLES:
@@ -228,17 +266,22 @@ def _add(tables: dict[str, pd.DataFrame], add: dict[str, list[Any]], gcj02: bool
             ident = item.get("id")
             if ident is None:
                 if table == "enterprises":
-                    problems.add(f"{where}: an added enterprise needs an `id`", column=where,
-                                 fix="add `id: E90` (any id not used in the base)")
+                    problems.add(
+                        f"{where}: an added enterprise needs an `id`",
+                        column=where,
+                        fix="add `id: E90` (any id not used in the base)",
+                    )
                     continue
                 while f"{prefix}{n}" in used:
                     n += 1
                 ident = f"{prefix}{n}"
             ident = str(ident)
             if ident in used:
-                problems.add(f"{where}: id '{ident}' is already used in {table}",
-                             column=f"{where}.id", fix="choose a new id, or `move`/`remove` "
-                             "the existing row")
+                problems.add(
+                    f"{where}: id '{ident}' is already used in {table}",
+                    column=f"{where}.id",
+                    fix="choose a new id, or `move`/`remove` the existing row",
+                )
                 continue
             if table == "enterprises" and gcj02 and {"lon", "lat"} <= set(row):
                 from parkflow.geo import gcj02_to_wgs84
@@ -263,8 +306,13 @@ def _add(tables: dict[str, pd.DataFrame], add: dict[str, list[Any]], gcj02: bool
     return origin
 
 
-def _translate(exc: ScenarioError, origin: dict[str, dict[int, str]], file: str,
-               base_label: str, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+def _translate(
+    exc: ScenarioError,
+    origin: dict[str, dict[int, str]],
+    file: str,
+    base_label: str,
+    tables: dict[str, pd.DataFrame],
+) -> list[Problem]:
     """Problems of the combined tables → the overlay entry (or the base table) they come from."""
     out = []
     for p in exc.problems:
@@ -273,16 +321,24 @@ def _translate(exc: ScenarioError, origin: dict[str, dict[int, str]], file: str,
         entry = origin.get(table, {}).get(pos) if pos is not None else None
         if entry is not None:
             column = f"{entry}.{p.column}" if p.column else entry
-            out.append(Problem(file=file, message=f"{entry}: {p.message}", fix=p.fix,
-                               column=column))
+            out.append(
+                Problem(file=file, message=f"{entry}: {p.message}", fix=p.fix, column=column)
+            )
         elif table in tables and pos is not None and 0 <= pos < len(tables[table]):
             ident = tables[table].index[pos]
-            out.append(Problem(file=file, message=f"{table} '{ident}' of the base ({base_label}),"
-                               f" after the overlay's changes: {p.message}", fix=p.fix,
-                               column=p.column))
+            out.append(
+                Problem(
+                    file=file,
+                    message=f"{table} '{ident}' of the base ({base_label}),"
+                    f" after the overlay's changes: {p.message}",
+                    fix=p.fix,
+                    column=p.column,
+                )
+            )
         else:
-            out.append(Problem(file=file, message=f"{p.file}: {p.message}", fix=p.fix,
-                               column=p.column))
+            out.append(
+                Problem(file=file, message=f"{p.file}: {p.message}", fix=p.fix, column=p.column)
+            )
     return out
 
 
@@ -314,8 +370,10 @@ def load_overlay(path: str | Path) -> Scenario:
 
     Examples
     --------
-    >>> path = "scenarios/leshan-wutongqiao-variants/gypsum-board.yaml"
-    >>> sc = load_overlay(path)  # doctest: +SKIP
+    >>> from parkflow.io.bundled import scenarios_root
+    >>> sc = load_overlay(scenarios_root() / "leshan-wutongqiao-variants" / "gypsum-board.yaml")
+    >>> sc.name
+    'Leshan Wutongqiao 2025 + gypsum-board plant'
     """
     path = Path(path)
     file = str(path)
@@ -323,24 +381,39 @@ def load_overlay(path: str | Path) -> Scenario:
     stack: set[Path] = getattr(_loading, "stack", set())
     here = path.resolve()
     if here in stack:
-        raise ScenarioError(Problem(file=file, message="the overlay's base leads back to itself",
-                                    column="base", fix="point `base:` at a scenario folder"),
-                            source=file)
+        raise ScenarioError(
+            Problem(
+                file=file,
+                message="the overlay's base leads back to itself",
+                column="base",
+                fix="point `base:` at a scenario folder",
+            ),
+            source=file,
+        )
     data = _read(path, problems)
     if not data or not data.get("base"):
         raise ScenarioError(problems.items, source=file)
     base_path = (path.parent / str(data["base"])).resolve()
     if not base_path.exists():
-        raise ScenarioError(Problem(file=file, message=f"base '{data['base']}' not found "
-                                    f"(looked for {base_path})", column="base",
-                                    fix="give the base scenario's path relative to this file"),
-                            source=file)
+        raise ScenarioError(
+            Problem(
+                file=file,
+                message=f"base '{data['base']}' not found (looked for {base_path})",
+                column="base",
+                fix="give the base scenario's path relative to this file",
+            ),
+            source=file,
+        )
     _loading.stack = stack | {here}
     try:
         base = _load_base(base_path)
     except ScenarioError as exc:
-        head = Problem(file=file, column="base", message=f"the base scenario {data['base']} has "
-                       f"{len(exc.problems)} problem(s), listed below")
+        head = Problem(
+            file=file,
+            column="base",
+            message=f"the base scenario {data['base']} has "
+            f"{len(exc.problems)} problem(s), listed below",
+        )
         raise ScenarioError([head, *exc.problems], source=file) from exc
     finally:
         _loading.stack = stack
@@ -369,13 +442,26 @@ def load_overlay(path: str | Path) -> Scenario:
     description = str(data.get("description") or s.description)
     try:
         scenario = scenario_from_frames(
-            name, tables["enterprises"].reset_index(), tables["supplies"].reset_index(),
-            tables["uses"].reset_index(), stockpiles=tables["stockpiles"].reset_index(),
-            links=tables["links"].reset_index(), parks=parks, targets=list(base.targets),
-            catalogue=base.catalogue, description=description, year=s.year,
-            operating_hours=s.operating_hours, candidates=s.candidates, objective=s.objective,
-            solver=s.solver, modes=dict(base.mode_overrides), extra=dict(s.extra))
+            name,
+            tables["enterprises"].reset_index(),
+            tables["supplies"].reset_index(),
+            tables["uses"].reset_index(),
+            stockpiles=tables["stockpiles"].reset_index(),
+            links=tables["links"].reset_index(),
+            parks=parks,
+            targets=list(base.targets),
+            catalogue=base.catalogue,
+            description=description,
+            year=s.year,
+            operating_hours=s.operating_hours,
+            candidates=s.candidates,
+            objective=s.objective,
+            solver=s.solver,
+            modes=dict(base.mode_overrides),
+            extra=dict(s.extra),
+        )
     except ScenarioError as exc:
-        raise ScenarioError(_translate(exc, origin, file, str(data["base"]), tables),
-                            source=file) from exc
+        raise ScenarioError(
+            _translate(exc, origin, file, str(data["base"]), tables), source=file
+        ) from exc
     return scenario.replace(source=path)

@@ -44,18 +44,38 @@ from parkflow.models.schema import (
     TableSchema,
 )
 
-__all__ = ["decode_bytes", "read_csv_any", "read_frame", "load_yaml_text", "RawScenario",
-           "read_source", "CATALOGUE_FILES"]
+__all__ = [
+    "decode_bytes",
+    "read_csv_any",
+    "read_frame",
+    "load_yaml_text",
+    "RawScenario",
+    "read_source",
+    "CATALOGUE_FILES",
+]
 
 #: Catalogue override tables a scenario may hold, and their file names.
-CATALOGUE_FILES = {"materials": "materials.csv", "routes": "routes.csv", "modes": "modes.csv",
-                   "fates": "fates.csv", "stacking_costs": "stacking_costs.csv",
-                   "replacement_fuels": "replacement_fuels.csv",
-                   "route_classes": "route_classes.csv"}
+CATALOGUE_FILES = {
+    "materials": "materials.csv",
+    "routes": "routes.csv",
+    "modes": "modes.csv",
+    "fates": "fates.csv",
+    "stacking_costs": "stacking_costs.csv",
+    "replacement_fuels": "replacement_fuels.csv",
+    "route_classes": "route_classes.csv",
+}
 
 #: Headers of the ``scenario`` sheet's two columns, in English or Chinese.
-_SHEET_HEADER = {"key": "key", "键": "key", "参数": "key", "项目": "key",
-                 "value": "value", "值": "value", "取值": "value", "数值": "value"}
+_SHEET_HEADER = {
+    "key": "key",
+    "键": "key",
+    "参数": "key",
+    "项目": "key",
+    "value": "value",
+    "值": "value",
+    "取值": "value",
+    "数值": "value",
+}
 
 _BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -118,7 +138,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UnicodeDecodeError("unknown", data, 0, 1, "not UTF-8, GB18030 or a known encoding")
+        msg = "unknown"
+        raise UnicodeDecodeError(msg, data, 0, 1, "not UTF-8, GB18030 or a known encoding")
     return str(best), str(best.encoding)
 
 
@@ -165,8 +186,11 @@ def drop_unnamed_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
     >>> drop_unnamed_empty_columns(df).columns.tolist()
     ['a']
     """
-    unnamed = [c for c in df.columns
-               if (str(c).startswith("Unnamed: ") or is_blank(c)) and df[c].map(is_blank).all()]
+    unnamed = [
+        c
+        for c in df.columns
+        if (str(c).startswith("Unnamed: ") or is_blank(c)) and df[c].map(is_blank).all()
+    ]
     return df.drop(columns=unnamed)
 
 
@@ -254,8 +278,11 @@ def _read_yaml(path: Path, label: str, problems: Problems) -> dict[str, Any]:
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        problems.add(label, "the file must hold 'key: value' lines (a mapping)",
-                     fix="start with `name: <scenario name>`")
+        problems.add(
+            label,
+            "the file must hold 'key: value' lines (a mapping)",
+            fix="start with `name: <scenario name>`",
+        )
         return {}
     return config
 
@@ -267,32 +294,51 @@ def _read_table_file(path: Path, label: str, problems: Problems) -> pd.DataFrame
     try:
         head = path.read_bytes()[:4]
     except OSError as exc:
-        problems.add(label, f"the file cannot be read: {exc.strerror or exc}",
-                     fix="check that the file exists and may be read")
+        problems.add(
+            label,
+            f"the file cannot be read: {exc.strerror or exc}",
+            fix="check that the file exists and may be read",
+        )
         return None
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        problems.add(label, "the file is an Excel workbook, not CSV text",
-                     fix="in Excel choose Save As → 'CSV UTF-8 (*.csv)', or give the .xlsx "
-                     "workbook itself as the scenario")
+        problems.add(
+            label,
+            "the file is an Excel workbook, not CSV text",
+            fix="in Excel choose Save As → 'CSV UTF-8 (*.csv)', or give the .xlsx "
+            "workbook itself as the scenario",
+        )
         return None
     try:
         return read_csv_any(path)
     except pd.errors.EmptyDataError:
-        problems.add(label, "the file is empty (not even a header row)",
-                     fix="write the header row with the column names")
+        problems.add(
+            label,
+            "the file is empty (not even a header row)",
+            fix="write the header row with the column names",
+        )
     except UnicodeDecodeError:
-        problems.add(label, "the file is not text in UTF-8, UTF-16 or GB18030",
-                     fix="save it from Excel as 'CSV UTF-8 (*.csv)'")
+        problems.add(
+            label,
+            "the file is not text in UTF-8, UTF-16 or GB18030",
+            fix="save it from Excel as 'CSV UTF-8 (*.csv)'",
+        )
     except pd.errors.ParserError as exc:
         ragged = _RAGGED.search(str(exc))
         if ragged:
             want, line, saw = ragged.groups()
-            problems.add(label, f"row {line} has {saw} cells but the header has {want}",
-                         fix="remove the extra cells, or put a cell that holds the delimiter "
-                         'in quotes ("60,000")', row=int(line))
+            problems.add(
+                label,
+                f"row {line} has {saw} cells but the header has {want}",
+                fix="remove the extra cells, or put a cell that holds the delimiter "
+                'in quotes ("60,000")',
+                row=int(line),
+            )
         else:
-            problems.add(label, f"the file cannot be read as CSV: {str(exc).splitlines()[0]}",
-                         fix="save it from Excel as 'CSV UTF-8' (or GBK)")
+            problems.add(
+                label,
+                f"the file cannot be read as CSV: {str(exc).splitlines()[0]}",
+                fix="save it from Excel as 'CSV UTF-8' (or GBK)",
+            )
     return None
 
 
@@ -301,13 +347,19 @@ def _read_geojson(path: Path, label: str, problems: Problems) -> pd.DataFrame | 
         text, _ = decode_bytes(path.read_bytes())
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problems.add(label, f"the GeoJSON cannot be read: {exc}",
-                     fix="export the park boundaries as GeoJSON (FeatureCollection)")
+        problems.add(
+            label,
+            f"the GeoJSON cannot be read: {exc}",
+            fix="export the park boundaries as GeoJSON (FeatureCollection)",
+        )
         return None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
-        problems.add(label, "not a GeoJSON FeatureCollection (no 'features' list)",
-                     fix="export the park boundaries as a FeatureCollection")
+        problems.add(
+            label,
+            "not a GeoJSON FeatureCollection (no 'features' list)",
+            fix="export the park boundaries as a FeatureCollection",
+        )
         return None
     crs = _geojson_crs(data)
     records: list[dict[str, Any]] = []
@@ -317,9 +369,13 @@ def _read_geojson(path: Path, label: str, problems: Problems) -> pd.DataFrame | 
         try:
             props["geometry"] = shape(geom) if geom else None
         except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
-            problems.add(label, f"feature {k + 1}: the geometry cannot be read ({exc})",
-                         fix="give a Polygon or MultiPolygon", row=excel_row(k),
-                         column="geometry")
+            problems.add(
+                label,
+                f"feature {k + 1}: the geometry cannot be read ({exc})",
+                fix="give a Polygon or MultiPolygon",
+                row=excel_row(k),
+                column="geometry",
+            )
             props["geometry"] = None
         records.append(props)
     if not records:
@@ -353,16 +409,21 @@ def _to_wgs84(frame: pd.DataFrame, crs: Any, label: str, problems: Problems) -> 
     try:
         source = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError as exc:
-        problems.add(label, f"the coordinate reference system {crs!r} is not known ({exc})",
-                     fix="save the layer in EPSG:4326 (WGS-84), or with a known EPSG code")
+        problems.add(
+            label,
+            f"the coordinate reference system {crs!r} is not known ({exc})",
+            fix="save the layer in EPSG:4326 (WGS-84), or with a known EPSG code",
+        )
         return frame
-    if source.to_string() in _WGS84_NAMES or source.to_epsg() in (4326, 4490) or (
-            source.is_geographic and source.name.upper().startswith(("WGS 84", "CGCS2000"))):
+    if (
+        source.to_string() in _WGS84_NAMES
+        or source.to_epsg() in (4326, 4490)
+        or (source.is_geographic and source.name.upper().startswith(("WGS 84", "CGCS2000")))
+    ):
         return frame
     geoms = gpd.GeoSeries(list(frame["geometry"]), crs=source)
     out = frame.copy()
-    out["geometry"] = pd.Series(list(geoms.to_crs("EPSG:4326")), index=frame.index,
-                                dtype=object)
+    out["geometry"] = pd.Series(list(geoms.to_crs("EPSG:4326")), index=frame.index, dtype=object)
     return out
 
 
@@ -375,9 +436,12 @@ def _read_gis(path: Path, label: str, problems: Problems) -> pd.DataFrame | None
             warnings.simplefilter("ignore")
             layer = gpd.read_file(path)
     except Exception as exc:  # the GDAL drivers raise many kinds on a broken file
-        problems.add(label, f"the file cannot be read: {type(exc).__name__}: {exc}",
-                     fix="export the park boundaries again (GeoPackage, Shapefile with its "
-                     ".shx/.dbf/.prj, or GeoJSON)")
+        problems.add(
+            label,
+            f"the file cannot be read: {type(exc).__name__}: {exc}",
+            fix="export the park boundaries again (GeoPackage, Shapefile with its "
+            ".shx/.dbf/.prj, or GeoJSON)",
+        )
         return None
     frame = pd.DataFrame(layer.drop(columns=layer.geometry.name))
     frame["geometry"] = pd.Series(list(layer.geometry), index=layer.index, dtype=object)
@@ -397,8 +461,11 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
     if yaml_path.is_file():
         config = _read_yaml(yaml_path, yaml_path.name, problems)
     else:
-        problems.add("scenario.yaml", "missing file: the scenario folder has no scenario.yaml",
-                     fix="add scenario.yaml with at least `name: <scenario name>`")
+        problems.add(
+            "scenario.yaml",
+            "missing file: the scenario folder has no scenario.yaml",
+            fix="add scenario.yaml with at least `name: <scenario name>`",
+        )
         config = {}
     tables: dict[str, pd.DataFrame | None] = {}
     files: dict[str, str] = {}
@@ -409,9 +476,11 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
         if not file.is_file():
             tables[name] = None
             if schema.required_table:
-                problems.add(schema.file, f"missing file: the scenario needs {schema.file}",
-                             fix=f"add {schema.file} with the columns "
-                             f"{', '.join(schema.required_columns)}")
+                problems.add(
+                    schema.file,
+                    f"missing file: the scenario needs {schema.file}",
+                    fix=f"add {schema.file} with the columns {', '.join(schema.required_columns)}",
+                )
             continue
         tables[name] = _read_table_file(file, schema.file, problems)
         if tables[name] is None and not schema.required_table:
@@ -428,8 +497,11 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
     files["parks"] = present[0] if present else "parks.geojson"
     tables["parks"] = None
     if len(present) > 1:
-        problems.add(present[1], f"the folder holds park boundaries twice ({', '.join(present)})",
-                     fix=f"keep one of them ({present[0]} is the one read)")
+        problems.add(
+            present[1],
+            f"the folder holds park boundaries twice ({', '.join(present)})",
+            fix=f"keep one of them ({present[0]} is the one read)",
+        )
     if present:
         reader = _read_geojson if present[0].endswith(".geojson") else _read_gis
         tables["parks"] = reader(path / present[0], present[0], problems)
@@ -437,16 +509,20 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
         files[name] = file_name
         file = path / file_name
         tables[name] = _read_table_file(file, file_name, problems) if file.is_file() else None
-    return RawScenario(config=config, config_file=yaml_path.name, tables=tables, files=files,
-                       source=path)
+    return RawScenario(
+        config=config, config_file=yaml_path.name, tables=tables, files=files, source=path
+    )
 
 
 def _config_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> dict[str, Any]:
     """The ``scenario`` sheet (key | value rows) as a scenario.yaml mapping."""
     config: dict[str, Any] = {}
     if df.shape[1] < 2:
-        problems.add(label, "the sheet needs two columns: key and value",
-                     fix="write one setting per row: key in column A, value in column B")
+        problems.add(
+            label,
+            "the sheet needs two columns: key and value",
+            fix="write one setting per row: key in column A, value in column B",
+        )
         return config
     for pos, (key, value) in enumerate(zip(df.iloc[:, 0], df.iloc[:, 1], strict=True)):
         if is_blank(key):
@@ -458,10 +534,13 @@ def _config_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> dict
             try:
                 value = load_yaml_text(value, label)
             except ScenarioError as exc:
-                problems.add(label, f"the value of '{key}' cannot be read as YAML: "
-                             f"{exc.problems[0].message}",
-                             fix="write a YAML flow value, e.g. [{id: t1, rate: 0.78}]",
-                             row=excel_row(pos), column="value")
+                problems.add(
+                    label,
+                    f"the value of '{key}' cannot be read as YAML: {exc.problems[0].message}",
+                    fix="write a YAML flow value, e.g. [{id: t1, rate: 0.78}]",
+                    row=excel_row(pos),
+                    column="value",
+                )
                 continue
         elif isinstance(value, str):
             value = value.strip()
@@ -495,8 +574,11 @@ def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list
     known = set(TARGETS_SHEET.column_names)
     for column in frame.columns:
         if column not in known:
-            problems.add(label, f"unknown column '{column}'",
-                         fix=f"use the columns {', '.join(TARGETS_SHEET.column_names)}")
+            problems.add(
+                label,
+                f"unknown column '{column}'",
+                fix=f"use the columns {', '.join(TARGETS_SHEET.column_names)}",
+            )
     out: list[dict[str, Any]] = []
     for row in frame.to_dict("records"):
         item: dict[str, Any] = {}
@@ -526,22 +608,31 @@ def _sheet(sheets: dict[str, pd.DataFrame], schema: TableSchema) -> str | None:
 def _open_workbook(path: Path, problems: Problems) -> dict[str, pd.DataFrame] | None:
     book = path.name
     if not zipfile.is_zipfile(path):
-        problems.add(book, "the file is not an Excel workbook (.xlsx is a zip archive; this file "
-                     "is not one)", fix="open it in Excel or WPS and save it as 'Excel Workbook "
-                     "(*.xlsx)'; for CSV files, give the folder that holds them")
+        problems.add(
+            book,
+            "the file is not an Excel workbook (.xlsx is a zip archive; this file is not one)",
+            fix="open it in Excel or WPS and save it as 'Excel Workbook "
+            "(*.xlsx)'; for CSV files, give the folder that holds them",
+        )
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds on a broken file
-        problems.add(book, f"the workbook cannot be read: {type(exc).__name__}: {exc}",
-                     fix="open it in Excel or WPS and save it again as .xlsx")
+        problems.add(
+            book,
+            f"the workbook cannot be read: {type(exc).__name__}: {exc}",
+            fix="open it in Excel or WPS and save it again as .xlsx",
+        )
         return None
     if not sheets:
-        problems.add(book, "the workbook has no sheets",
-                     fix="add the sheets scenario, enterprises, supplies and uses "
-                     "(see docs/scenario-format.md)")
+        problems.add(
+            book,
+            "the workbook has no sheets",
+            fix="add the sheets scenario, enterprises, supplies and uses "
+            "(see docs/scenario-format.md)",
+        )
         return None
     return {str(k).strip(): v for k, v in sheets.items()}
 
@@ -556,15 +647,20 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
     sheets = _open_workbook(path, problems)
     if sheets is None:
         return None
-    found = {name: _sheet(sheets, ALL_TABLES.get(name) or ALL_TABLES[f"catalogue:{name}"])
-             for name in (*DATA_TABLES, "parks", *CATALOGUE_FILES)}
+    found = {
+        name: _sheet(sheets, ALL_TABLES.get(name) or ALL_TABLES[f"catalogue:{name}"])
+        for name in (*DATA_TABLES, "parks", *CATALOGUE_FILES)
+    }
     files = {name: f"{book}[{found[name] or name}]" for name in found}
     scenario_sheet = _sheet(sheets, SCENARIO_SHEET)
     if scenario_sheet is None and not any(found.values()):
         listed = ", ".join(f"'{k}'" for k in sheets)
-        problems.add(book, f"the workbook holds no scenario sheet (its sheets: {listed})",
-                     fix="name the sheets scenario, enterprises, supplies, uses (or 情景, 企业, "
-                     "产生, 利用), as docs/scenario-format.md shows")
+        problems.add(
+            book,
+            f"the workbook holds no scenario sheet (its sheets: {listed})",
+            fix="name the sheets scenario, enterprises, supplies, uses (or 情景, 企业, "
+            "产生, 利用), as docs/scenario-format.md shows",
+        )
         return None
     config_file = f"{book}[{scenario_sheet or 'scenario'}]"
     if scenario_sheet is not None:
@@ -575,17 +671,22 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
             raw = pd.concat([pd.DataFrame([list(raw.columns)], columns=raw.columns), raw])
         config = _config_from_sheet(raw.reset_index(drop=True), config_file, problems)
     else:
-        problems.add(book, "missing sheet 'scenario' (key | value rows)",
-                     fix="add a sheet named 'scenario' (or 情景) with at least the row "
-                     "name | <name>")
+        problems.add(
+            book,
+            "missing sheet 'scenario' (key | value rows)",
+            fix="add a sheet named 'scenario' (or 情景) with at least the row name | <name>",
+        )
         config = {}
     targets_sheet = _sheet(sheets, TARGETS_SHEET)
     if targets_sheet is not None:
         label = f"{book}[{targets_sheet}]"
         rows = targets_from_sheet(sheets[targets_sheet], label, problems)
         if rows and "targets" in config:
-            problems.add(label, "targets are given twice: in this sheet and in the scenario "
-                         "sheet's 'targets' row", fix="keep one of them (the targets sheet)")
+            problems.add(
+                label,
+                "targets are given twice: in this sheet and in the scenario sheet's 'targets' row",
+                fix="keep one of them (the targets sheet)",
+            )
         elif rows:
             config["targets"] = rows
     tables: dict[str, pd.DataFrame | None] = {}
@@ -600,9 +701,12 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
             tables[name] = None
             if schema.required_table:
                 names = ", ".join(f"'{a}'" for a in (name, *schema.aliases))
-                problems.add(book, f"missing sheet '{name}'",
-                             fix=f"add a sheet {names} with the columns "
-                             f"{', '.join(schema.required_columns)}")
+                problems.add(
+                    book,
+                    f"missing sheet '{name}'",
+                    fix=f"add a sheet {names} with the columns "
+                    f"{', '.join(schema.required_columns)}",
+                )
     tables["parks"] = None
     if found["parks"] is not None:
         parks = sheets[found["parks"]].copy()
@@ -616,30 +720,41 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
                 try:
                     geoms.append(shapely.from_wkt(str(wkt)))
                 except shapely.errors.ShapelyError as exc:
-                    problems.add(files["parks"], f"the geometry is not valid WKT ({exc})",
-                                 fix="write e.g. POLYGON ((104 30.6, 104.1 30.6, 104.1 30.7, "
-                                 "104 30.6)) or leave the cell empty",
-                                 row=excel_row(pos), column="geometry")
+                    problems.add(
+                        files["parks"],
+                        f"the geometry is not valid WKT ({exc})",
+                        fix="write e.g. POLYGON ((104 30.6, 104.1 30.6, 104.1 30.7, "
+                        "104 30.6)) or leave the cell empty",
+                        row=excel_row(pos),
+                        column="geometry",
+                    )
                     geoms.append(None)
             parks["geometry"] = pd.Series(geoms, index=parks.index, dtype=object)
         tables["parks"] = drop_empty_rows(parks)
     for name in CATALOGUE_FILES:
         sheet = found[name]
         tables[name] = sheets[sheet] if sheet is not None else None
-    return RawScenario(config=config, config_file=config_file, tables=tables, files=files,
-                       source=path)
+    return RawScenario(
+        config=config, config_file=config_file, tables=tables, files=files, source=path
+    )
 
 
 def read_source(path: Path, problems: Problems) -> RawScenario | None:
     """Read a scenario folder or workbook (None, with a problem, when it is neither)."""
     if not path.exists():
-        problems.add(str(path), "no such file or folder",
-                     fix="give a scenario folder (holding scenario.yaml) or an .xlsx workbook")
+        problems.add(
+            str(path),
+            "no such file or folder",
+            fix="give a scenario folder (holding scenario.yaml) or an .xlsx workbook",
+        )
         return None
     if path.is_dir():
         return read_folder(path, problems)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, problems)
-    problems.add(path.name, f"cannot read a scenario from a '{path.suffix}' file",
-                 fix="give a scenario folder, an .xlsx workbook or a layout-variant .yaml")
+    problems.add(
+        path.name,
+        f"cannot read a scenario from a '{path.suffix}' file",
+        fix="give a scenario folder, an .xlsx workbook or a layout-variant .yaml",
+    )
     return None

@@ -25,8 +25,13 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
     else:
         spec = spec if "," not in spec else [s.strip() for s in spec.split(",")]
         exclude = list(t.exclude)
-    out = {"id": t.id, "materials": spec, "exclude": exclude, "rate": float(t.rate),
-           "scope": t.scope}
+    out = {
+        "id": t.id,
+        "materials": spec,
+        "exclude": exclude,
+        "rate": float(t.rate),
+        "scope": t.scope,
+    }
     if getattr(t, "basis", "nbs") != "nbs":
         out["basis"] = t.basis
     if getattr(t, "year", None) is not None:
@@ -37,7 +42,7 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars → Python scalars, for YAML."""
+    """Numpy scalars → Python scalars, for YAML."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, tuple):
@@ -65,14 +70,19 @@ def _catalogue_overrides(scenario: Scenario) -> tuple[dict[str, pd.DataFrame], d
     except ScenarioError:
         with_modes, modes = base, {}
     tables: dict[str, pd.DataFrame] = {}
-    for table, reference in (("materials", base.materials), ("routes", base.routes),
-                             ("modes", with_modes.modes)):
+    for table, reference in (
+        ("materials", base.materials),
+        ("routes", base.routes),
+        ("modes", with_modes.modes),
+    ):
         mine: pd.DataFrame = getattr(cat, table)
         if frames_equal(mine, reference):
             continue
-        differ = [i for i in mine.index
-                  if i not in reference.index
-                  or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
+        differ = [
+            i
+            for i in mine.index
+            if i not in reference.index or not frames_equal(mine.loc[[i]], reference.loc[[i]])
+        ]
         rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
         tables[table] = rows
     for table in ("fates", "stacking_costs", "replacement_fuels", "route_classes"):
@@ -80,9 +90,11 @@ def _catalogue_overrides(scenario: Scenario) -> tuple[dict[str, pd.DataFrame], d
         reference = getattr(base, table)
         if len(mine) == 0 or frames_equal(mine, reference):
             continue
-        differ = [i for i in mine.index
-                  if i not in reference.index
-                  or not frames_equal(mine.loc[[i]], reference.loc[[i]])]
+        differ = [
+            i
+            for i in mine.index
+            if i not in reference.index or not frames_equal(mine.loc[[i]], reference.loc[[i]])
+        ]
         rows = mine.loc[differ, [c for c in CATALOGUE_COLUMNS[table] if c in mine.columns]]
         if table == "stacking_costs":
             rows = rows.rename_axis("material").reset_index()
@@ -108,15 +120,20 @@ def _config(scenario: Scenario, modes: dict[str, Any]) -> dict[str, Any]:
         config["description"] = s.description
     if s.year is not None:
         config["year"] = int(s.year)
-    config.update({
-        "coordinates": "wgs84",
-        "operating_hours": float(s.operating_hours),
-        "candidates": s.candidates,
-        "objective": s.objective,
-        "solver": {"name": s.solver.name, "time_limit_s": float(s.solver.time_limit_s),
-                   "gap": float(s.solver.gap)},
-        "targets": [_target_dict(t, scenario.catalogue) for t in scenario.targets],
-    })
+    config.update(
+        {
+            "coordinates": "wgs84",
+            "operating_hours": float(s.operating_hours),
+            "candidates": s.candidates,
+            "objective": s.objective,
+            "solver": {
+                "name": s.solver.name,
+                "time_limit_s": float(s.solver.time_limit_s),
+                "gap": float(s.solver.gap),
+            },
+            "targets": [_target_dict(t, scenario.catalogue) for t in scenario.targets],
+        }
+    )
     if modes:
         config["modes"] = modes
     for key, value in s.extra.items():

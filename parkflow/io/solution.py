@@ -36,17 +36,46 @@ from parkflow.models.result import Result, SolveStatus, summary_dict
 from parkflow.models.scenario import Scenario
 from parkflow.models.schema import OUTPUT_TABLES
 
-__all__ = ["write_solution", "write_solution_files", "read_solution", "read_result",
-           "scenario_path_of", "scenario_sha256", "FLOW_COLUMNS", "SOLUTION_FILES",
-           "OUTPUT_DTYPES"]
+__all__ = [
+    "write_solution",
+    "write_solution_files",
+    "read_solution",
+    "read_result",
+    "scenario_path_of",
+    "scenario_sha256",
+    "FLOW_COLUMNS",
+    "SOLUTION_FILES",
+    "OUTPUT_DTYPES",
+]
 
-SOLUTION_FILES = ("summary.json", "flows.csv", "utilisation.csv", "sources.csv", "draws.csv",
-                  "targets.csv", "diagnosis.csv", "baseline_flows.csv", "baseline_utilisation.csv",
-                  "baseline_sources.csv")
+SOLUTION_FILES = (
+    "summary.json",
+    "flows.csv",
+    "utilisation.csv",
+    "sources.csv",
+    "draws.csv",
+    "targets.csv",
+    "diagnosis.csv",
+    "baseline_flows.csv",
+    "baseline_utilisation.csv",
+    "baseline_sources.csv",
+)
 #: flows.csv columns, in order, as declared once in :data:`parkflow.models.schema.OUTPUT_TABLES`.
 FLOW_COLUMNS = OUTPUT_TABLES["flows"].column_names
-_ID_COLUMNS = ("from", "to", "link_id", "source_id", "use_id", "stockpile_id", "enterprise",
-               "park", "city", "scope_id", "id", "scope")
+_ID_COLUMNS = (
+    "from",
+    "to",
+    "link_id",
+    "source_id",
+    "use_id",
+    "stockpile_id",
+    "enterprise",
+    "park",
+    "city",
+    "scope_id",
+    "id",
+    "scope",
+)
 #: Declared types of the output tables' non-numeric columns, applied when they are read back
 #: (a minimal declaration; the full output-table schema is ``parkflow.models.schema``'s).
 OUTPUT_DTYPES: dict[str, dict[str, str]] = {
@@ -76,9 +105,11 @@ def scenario_sha256(source: str | Path) -> str | None:
     if path.is_file():
         files = [(path.name, path)]
     elif path.is_dir():
-        files = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*")
-                       if p.is_file() and not any(part.startswith(".")
-                                                  for part in p.relative_to(path).parts))
+        files = sorted(
+            (p.relative_to(path).as_posix(), p)
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
     else:
         return None
     h = hashlib.sha256()
@@ -114,8 +145,12 @@ def _csv(df: pd.DataFrame | None, path: Path, index: bool = False) -> None:
     (df if df is not None else pd.DataFrame()).to_csv(path, index=index, encoding=_ENCODING)
 
 
-def write_solution_files(scenario: Scenario | None, result: Result, folder: str | Path,
-                         final_dir: str | Path | None = None) -> list[Path]:
+def write_solution_files(
+    scenario: Scenario | None,
+    result: Result,
+    folder: str | Path,
+    final_dir: str | Path | None = None,
+) -> list[Path]:
     """Write the solution files into an existing folder (the caller manages atomicity).
 
     Use :func:`write_solution` unless you already hold a :func:`parkflow.io.atomic.output_dir`.
@@ -140,11 +175,14 @@ def write_solution_files(scenario: Scenario | None, result: Result, folder: str 
     folder = Path(folder)
     final = Path(final_dir) if final_dir is not None else folder
     source = Path(scenario.source) if scenario is not None and scenario.source else None
-    summary = summary_dict(result,
-                           scenario_path=_relative_to(source, final) if source else None,
-                           scenario_sha256=scenario_sha256(source) if source else None)
-    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
-                                         encoding="utf-8")
+    summary = summary_dict(
+        result,
+        scenario_path=_relative_to(source, final) if source else None,
+        scenario_sha256=scenario_sha256(source) if source else None,
+    )
+    (folder / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     _csv(_flows_frame(result), folder / "flows.csv")
     _csv(result.utilisation, folder / "utilisation.csv")
     src = result.sources.copy() if result.sources is not None else pd.DataFrame()
@@ -220,14 +258,20 @@ def _result_from(summary: dict[str, Any], flows: pd.DataFrame, **tables: pd.Data
         scenario_name=str(summary.get("scenario", "")),
         status=SolveStatus(summary.get("status", "error")),
         objective_name=str(summary.get("objective_name", "cost")),
-        links=flows, flows=flows,
+        links=flows,
+        flows=flows,
         draws=tables.get("draws", pd.DataFrame()),
         sources=tables.get("sources", pd.DataFrame()),
         utilisation=tables.get("utilisation", pd.DataFrame()),
         targets=tables.get("targets", pd.DataFrame()),
-        objective={f"{k}_cny_per_a": (float(obj[f"{k}_cny_per_a"])
-                                      if obj.get(f"{k}_cny_per_a") is not None
-                                      else float("nan")) for k in _OBJ_KEYS},
+        objective={
+            f"{k}_cny_per_a": (
+                float(obj[f"{k}_cny_per_a"])
+                if obj.get(f"{k}_cny_per_a") is not None
+                else float("nan")
+            )
+            for k in _OBJ_KEYS
+        },
         co2_avoided_t_per_a=float(summary.get("co2_avoided_t_per_a") or 0.0),
         solver=dict(summary.get("solver") or {}),
         diagnosis=tables.get("diagnosis", pd.DataFrame()),
@@ -249,31 +293,40 @@ def read_result(out_dir: str | Path) -> Result:
     folder = Path(out_dir)
     path = folder / "summary.json"
     if not path.is_file():
-        raise FileNotFoundError(f"{folder} holds no summary.json; run `parkflow solve` first")
+        msg = f"{folder} holds no summary.json; run `parkflow solve` first"
+        raise FileNotFoundError(msg)
     summary = json.loads(path.read_text(encoding="utf-8"))
     flows = _read_csv(folder / "flows.csv", "link_id")
     targets = _read_csv(folder / "targets.csv")
-    res = _result_from(summary, flows, draws=_read_csv(folder / "draws.csv", "stockpile_id"),
-                       sources=_read_csv(folder / "sources.csv", "source_id"),
-                       utilisation=_read_csv(folder / "utilisation.csv"), targets=targets,
-                       diagnosis=_read_csv(folder / "diagnosis.csv"))
+    res = _result_from(
+        summary,
+        flows,
+        draws=_read_csv(folder / "draws.csv", "stockpile_id"),
+        sources=_read_csv(folder / "sources.csv", "source_id"),
+        utilisation=_read_csv(folder / "utilisation.csv"),
+        targets=targets,
+        diagnosis=_read_csv(folder / "diagnosis.csv"),
+    )
     base = summary.get("baseline")
     if base:
         bflows = _read_csv(folder / "baseline_flows.csv", "link_id")
         btargets = pd.DataFrame(base.get("targets") or [])
         # folders written before baseline_utilisation/sources.csv existed read back without them
-        res.baseline = _result_from({**base, "scenario": summary.get("scenario"),
-                                     "objective_name": "cost"}, bflows, targets=btargets,
-                                    utilisation=_read_csv(folder / "baseline_utilisation.csv"),
-                                    sources=_read_csv(folder / "baseline_sources.csv",
-                                                      "source_id"))
+        res.baseline = _result_from(
+            {**base, "scenario": summary.get("scenario"), "objective_name": "cost"},
+            bflows,
+            targets=btargets,
+            utilisation=_read_csv(folder / "baseline_utilisation.csv"),
+            sources=_read_csv(folder / "baseline_sources.csv", "source_id"),
+        )
     return res
 
 
 def _summary_of(folder: Path) -> dict[str, Any]:
     path = folder / "summary.json"
     if not path.is_file():
-        raise FileNotFoundError(f"{folder} holds no summary.json; run `parkflow solve` first")
+        msg = f"{folder} holds no summary.json; run `parkflow solve` first"
+        raise FileNotFoundError(msg)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -303,18 +356,19 @@ def scenario_path_of(folder: str | Path) -> Path:
     try:
         summary = _summary_of(folder)
     except ValueError as exc:
-        raise FileNotFoundError(f"{folder / 'summary.json'} is not valid JSON ({exc})") from exc
+        msg = f"{folder / 'summary.json'} is not valid JSON ({exc})"
+        raise FileNotFoundError(msg) from exc
     path = summary.get("scenario_path")
     if not path:
-        raise FileNotFoundError(f"{folder / 'summary.json'} names no scenario_path; solve again "
-                                "with `parkflow solve`")
+        msg = f"{folder / 'summary.json'} names no scenario_path; solve again with `parkflow solve`"
+        raise FileNotFoundError(msg)
     p = Path(path)
     candidates = [p] if p.is_absolute() else [folder / p, p]
     for c in candidates:
         if c.exists():
             return c
-    raise FileNotFoundError(f"the scenario {path} named in {folder / 'summary.json'} is no "
-                            "longer there")
+    msg = f"the scenario {path} named in {folder / 'summary.json'} is no longer there"
+    raise FileNotFoundError(msg)
 
 
 def read_solution(folder: str | Path) -> tuple[Scenario | None, Result]:
@@ -346,5 +400,6 @@ def read_solution(folder: str | Path) -> tuple[Scenario | None, Result]:
         scenario = None
     if scenario is not None:  # so that result.flows_gdf works on a folder read back
         result = dataclasses.replace(
-            result, enterprise_points=scenario.enterprises[["lon", "lat"]].copy())
+            result, enterprise_points=scenario.enterprises[["lon", "lat"]].copy()
+        )
     return scenario, result

@@ -44,8 +44,15 @@ from parkflow.models.schema import (
     TableSchema,
 )
 
-__all__ = ["LANGS", "sheet_name", "header", "write_workbook", "write_output_file",
-           "written_by_parkflow", "example_scenario"]
+__all__ = [
+    "LANGS",
+    "sheet_name",
+    "header",
+    "write_workbook",
+    "write_output_file",
+    "written_by_parkflow",
+    "example_scenario",
+]
 
 #: Languages of a workbook's sheet names, headers and instructions.
 LANGS = ("zh", "en")
@@ -93,11 +100,17 @@ def _note(schema: TableSchema, column: str, lang: str) -> str:
     other = column if lang == "zh" else ", ".join(col.aliases if col else ("编号",)) or column
     parts = [f"{'English' if lang == 'zh' else '中文'}: {other}"]
     if col is None and column == "id":
-        parts.append("Row id (optional; generated when empty)." if lang == "en"
-                     else "行编号（可空，空则自动生成）。")
+        parts.append(
+            "Row id (optional; generated when empty)."
+            if lang == "en"
+            else "行编号（可空，空则自动生成）。"
+        )
     if col is not None:
-        parts.append(("required" if lang == "en" else "必填") if col.required
-                     else ("optional" if lang == "en" else "选填"))
+        parts.append(
+            ("required" if lang == "en" else "必填")
+            if col.required
+            else ("optional" if lang == "en" else "选填")
+        )
         if col.doc:
             parts.append(col.doc)
         if col.unit:
@@ -143,8 +156,9 @@ def _setting_cell(value: Any) -> Any:
     import yaml
 
     if isinstance(value, (dict, list)):
-        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
-                              width=10**6).strip()
+        return yaml.safe_dump(
+            value, allow_unicode=True, default_flow_style=True, width=10**6
+        ).strip()
     return value
 
 
@@ -195,11 +209,18 @@ def _lists(catalogue: Any, lang: str) -> dict[str, list[tuple[str, str, str]]]:
     from parkflow.units import UNITS_BY_KIND
 
     def rows(df: pd.DataFrame) -> list[tuple[str, str, str]]:
-        return [(str(i), str(df.at[i, "name_zh"]) if "name_zh" in df.columns else "",
-                 str(df.at[i, "name_en"]) if "name_en" in df.columns else "") for i in df.index]
+        return [
+            (
+                str(i),
+                str(df.at[i, "name_zh"]) if "name_zh" in df.columns else "",
+                str(df.at[i, "name_en"]) if "name_en" in df.columns else "",
+            )
+            for i in df.index
+        ]
 
-    units = list(dict.fromkeys([u for kind in UNITS_BY_KIND.values() for u in kind]
-                               + ["t", "万t", "GJ"]))
+    units = list(
+        dict.fromkeys([u for kind in UNITS_BY_KIND.values() for u in kind] + ["t", "万t", "GJ"])
+    )
     try:
         sectors = sector_table()
         sectors = sectors.set_index("id") if "id" in sectors.columns else sectors
@@ -212,8 +233,11 @@ def _lists(catalogue: Any, lang: str) -> dict[str, list[tuple[str, str, str]]]:
         "mode": rows(catalogue.modes),
         "sector": sector_rows,
         "unit": [(u, "", "") for u in units],
-        "level": [("national", "国家级", "national"), ("provincial", "省级", "provincial"),
-                  ("municipal", "市级", "municipal")],
+        "level": [
+            ("national", "国家级", "national"),
+            ("provincial", "省级", "provincial"),
+            ("municipal", "市级", "municipal"),
+        ],
         "bool": [("TRUE", "是", "yes"), ("FALSE", "否", "no")],
     }
     fates = getattr(catalogue, "fates", None)
@@ -225,13 +249,19 @@ def _lists(catalogue: Any, lang: str) -> dict[str, list[tuple[str, str, str]]]:
 #: (table, column) → the list its cells are chosen from.
 _VALIDATED: dict[tuple[str, str], str] = {
     ("enterprises", "sector"): "sector",
-    ("supplies", "material"): "material", ("supplies", "unit"): "unit",
-    ("uses", "route"): "route", ("uses", "unit"): "unit",
-    ("stockpiles", "material"): "material", ("stockpiles", "unit"): "unit",
-    ("links", "material"): "material", ("links", "route"): "route",
-    ("links", "mode"): "mode", ("links", "existing"): "bool",
+    ("supplies", "material"): "material",
+    ("supplies", "unit"): "unit",
+    ("uses", "route"): "route",
+    ("uses", "unit"): "unit",
+    ("stockpiles", "material"): "material",
+    ("stockpiles", "unit"): "unit",
+    ("links", "material"): "material",
+    ("links", "route"): "route",
+    ("links", "mode"): "mode",
+    ("links", "existing"): "bool",
     ("parks", "level"): "level",
-    ("supplies", "fate"): "fate", ("stockpiles", "fate"): "fate",
+    ("supplies", "fate"): "fate",
+    ("stockpiles", "fate"): "fate",
 }
 
 
@@ -268,11 +298,19 @@ def _validate(ws: Any, table: str, columns: list[str], refs: dict[str, str], lan
         source = _VALIDATED.get((table, column))
         if source is None or source not in refs:
             continue
-        dv = DataValidation(type="list", formula1=refs[source], allow_blank=True,
-                            errorStyle="warning", showErrorMessage=True)
+        dv = DataValidation(
+            type="list",
+            formula1=refs[source],
+            allow_blank=True,
+            errorStyle="warning",
+            showErrorMessage=True,
+        )
         dv.errorTitle = "parkflow"
-        dv.error = ("不在目录列表中；也可填写目录中的中文名称。" if lang == "zh" else
-                    "Not in the catalogue list; the catalogue's Chinese names are accepted too.")
+        dv.error = (
+            "不在目录列表中；也可填写目录中的中文名称。"
+            if lang == "zh"
+            else "Not in the catalogue list; the catalogue's Chinese names are accepted too."
+        )
         letter = get_column_letter(k)
         dv.add(f"{letter}2:{letter}{_ROWS_VALIDATED}")
         ws.add_data_validation(dv)
@@ -295,7 +333,8 @@ _TEXTS = {
             "FILE.xlsx --out result`. Reference: docs/scenario-format.md.",
         ],
         "head": ("sheet", "required", "what it holds", "required columns"),
-        "yes": "yes", "no": "no",
+        "yes": "yes",
+        "no": "no",
     },
     "zh": {
         "title": "parkflow 情景工作簿",
@@ -311,19 +350,22 @@ _TEXTS = {
             "--out result`。格式说明：docs/scenario-format.md。",
         ],
         "head": ("工作表", "必需", "内容", "必填列"),
-        "yes": "是", "no": "否",
+        "yes": "是",
+        "no": "否",
     },
 }
 
 _SHEET_DOCS = {
-    "zh": {"scenario": "情景设置：名称、年份、运行小时数、目标函数、求解器（键 | 值）",
-           "targets": "利用率目标，每行一个（物料、排除、目标利用率、范围）",
-           "enterprises": "企业：每行一个工厂（园区、行业、经纬度）",
-           "supplies": "产生量：每年产生的副产物（固废、余热、氢气）",
-           "uses": "利用能力：企业每年可通过某利用途径消纳的量",
-           "stockpiles": "往年贮存量（可选）：可逐年取用的堆存",
-           "links": "现有或手工提出的连接（可选；现有连接强制开启）",
-           "parks": "园区（可选）：编号、名称、级别、城市，边界为 WKT"},
+    "zh": {
+        "scenario": "情景设置：名称、年份、运行小时数、目标函数、求解器（键 | 值）",
+        "targets": "利用率目标，每行一个（物料、排除、目标利用率、范围）",
+        "enterprises": "企业：每行一个工厂（园区、行业、经纬度）",
+        "supplies": "产生量：每年产生的副产物（固废、余热、氢气）",
+        "uses": "利用能力：企业每年可通过某利用途径消纳的量",
+        "stockpiles": "往年贮存量（可选）：可逐年取用的堆存",
+        "links": "现有或手工提出的连接（可选；现有连接强制开启）",
+        "parks": "园区（可选）：编号、名称、级别、城市，边界为 WKT",
+    },
 }
 
 
@@ -348,8 +390,9 @@ def _write_instructions(ws: Any, lang: str, sheets: list[tuple[TableSchema, str]
         columns = [header(schema, c, lang) for c in schema.required_columns]
         if schema.name == "scenario":
             columns = ["name"]
-        for k, text in enumerate((name, texts["yes"] if required else texts["no"], doc,
-                                  ", ".join(columns)), start=1):
+        for k, text in enumerate(
+            (name, texts["yes"] if required else texts["no"], doc, ", ".join(columns)), start=1
+        ):
             _put(ws, row, k, text).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (16, 8, 70, 50), strict=True):
         ws.column_dimensions[letter].width = width
@@ -368,11 +411,15 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for t in config.get("targets") or []:
         materials = t.get("materials")
-        rows.append({"id": t.get("id"),
-                     "materials": ";".join(materials) if isinstance(materials, list)
-                     else materials,
-                     "exclude": ";".join(t.get("exclude") or []),
-                     "rate": t.get("rate"), "scope": t.get("scope", "all")})
+        rows.append(
+            {
+                "id": t.get("id"),
+                "materials": ";".join(materials) if isinstance(materials, list) else materials,
+                "exclude": ";".join(t.get("exclude") or []),
+                "rate": t.get("rate"),
+                "scope": t.get("scope", "all"),
+            }
+        )
     return pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
 
 
@@ -402,7 +449,8 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
     )
 
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+        msg = f"lang must be one of {LANGS}, not {lang!r}"
+        raise ValueError(msg)
     tables, modes = _catalogue_overrides(scenario)
     config = _config(scenario, modes)
     wb = Workbook()
@@ -439,8 +487,7 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
         schema = TABLES[name]
         frame = _table_frame(name, getattr(scenario, name))
         if name == "parks":
-            frame["geometry"] = [None if g is None else g.wkt
-                                 for g in scenario.parks.geometry]
+            frame["geometry"] = [None if g is None else g.wkt for g in scenario.parks.geometry]
         ws = wb.create_sheet(sheet_name(schema, lang), position)
         position += 1
         _write_frame(ws, schema, frame, lang)
@@ -473,12 +520,14 @@ def written_by_parkflow(path: str | Path) -> bool:
         return False
     creator = re.search(r"<dc:creator>(.*?)</dc:creator>", core)
     modifier = re.search(r"<cp:lastModifiedBy>(.*?)</cp:lastModifiedBy>", core)
-    return bool(creator and modifier and creator.group(1) == CREATOR
-                and modifier.group(1) == CREATOR)
+    return bool(
+        creator and modifier and creator.group(1) == CREATOR and modifier.group(1) == CREATOR
+    )
 
 
-def write_output_file(path: str | Path, write: Callable[[Path], Any],
-                      inputs: Iterable[Path | None] = ()) -> Path:
+def write_output_file(
+    path: str | Path, write: Callable[[Path], Any], inputs: Iterable[Path | None] = ()
+) -> Path:
     """Write one output file whole or not at all, through :func:`parkflow.io.atomic.output_dir`.
 
     Parameters
@@ -501,11 +550,15 @@ def write_output_file(path: str | Path, write: Callable[[Path], Any],
     path = Path(path)
     check_not_input(path, list(inputs))
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name such as park.xlsx")
+        msg = f"{path} is a folder; give a file name such as park.xlsx"
+        raise OutputError(msg)
     force = _FORCE.get()
     if path.exists() and not force and not written_by_parkflow(path):
-        raise OutputError(f"{path} exists and was not written by parkflow (or was edited since); "
-                          "choose another file name, or add --force to replace it")
+        msg = (
+            f"{path} exists and was not written by parkflow (or was edited since); "
+            "choose another file name, or add --force to replace it"
+        )
+        raise OutputError(msg)
     # replacing: the file is parkflow's (or --force); a new file never replaces anything
     # (the inputs were checked against the file; the folder may well hold them)
     with output_dir(path.parent, merge=True, force=path.exists()) as tmp:
@@ -531,32 +584,85 @@ def example_scenario(lang: str = "en") -> Any:
     from parkflow.io.assemble import scenario_from_frames
 
     zh = lang == "zh"
-    enterprises = pd.DataFrame({
-        "id": ["E01", "E02", "E03"],
-        "name": ["示例电厂", "示例水泥厂", "示例砖厂"] if zh else
-                ["Example power plant", "Example cement plant", "Example brick works"],
-        "park": ["P1", "P1", "P1"],
-        "sector": ["coal_power", "cement", "brick_works"],
-        "lon": [103.760, 103.775, 103.790], "lat": [29.560, 29.552, 29.545],
-        "city": ["乐山市" if zh else "Leshan"] * 3,
-    })
-    supplies = pd.DataFrame({"id": ["S1", "S2"], "enterprise": ["E01", "E01"],
-                             "material": ["fly_ash", "waste_heat"],
-                             "quantity": [12.0, 5.0], "unit": ["万t/a", "MW"]})
-    uses = pd.DataFrame({"id": ["U1", "U2"], "enterprise": ["E02", "E03"],
-                         "route": ["cement_admixture", "bricks"],
-                         "capacity": [8.0, 30000.0], "unit": ["万t/a", "t/a"]})
-    stockpiles = pd.DataFrame({"id": ["K1"], "enterprise": ["E01"], "material": ["fly_ash"],
-                               "quantity": [20.0], "unit": ["万t"], "max_draw": [20000.0]})
-    links = pd.DataFrame({"id": ["L1"], "from": ["E01"], "to": ["E02"], "material": ["fly_ash"],
-                          "route": ["cement_admixture"], "mode": ["truck"], "existing": [True]})
+    enterprises = pd.DataFrame(
+        {
+            "id": ["E01", "E02", "E03"],
+            "name": ["示例电厂", "示例水泥厂", "示例砖厂"]
+            if zh
+            else ["Example power plant", "Example cement plant", "Example brick works"],
+            "park": ["P1", "P1", "P1"],
+            "sector": ["coal_power", "cement", "brick_works"],
+            "lon": [103.760, 103.775, 103.790],
+            "lat": [29.560, 29.552, 29.545],
+            "city": ["乐山市" if zh else "Leshan"] * 3,
+        }
+    )
+    supplies = pd.DataFrame(
+        {
+            "id": ["S1", "S2"],
+            "enterprise": ["E01", "E01"],
+            "material": ["fly_ash", "waste_heat"],
+            "quantity": [12.0, 5.0],
+            "unit": ["万t/a", "MW"],
+        }
+    )
+    uses = pd.DataFrame(
+        {
+            "id": ["U1", "U2"],
+            "enterprise": ["E02", "E03"],
+            "route": ["cement_admixture", "bricks"],
+            "capacity": [8.0, 30000.0],
+            "unit": ["万t/a", "t/a"],
+        }
+    )
+    stockpiles = pd.DataFrame(
+        {
+            "id": ["K1"],
+            "enterprise": ["E01"],
+            "material": ["fly_ash"],
+            "quantity": [20.0],
+            "unit": ["万t"],
+            "max_draw": [20000.0],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "id": ["L1"],
+            "from": ["E01"],
+            "to": ["E02"],
+            "material": ["fly_ash"],
+            "route": ["cement_admixture"],
+            "mode": ["truck"],
+            "existing": [True],
+        }
+    )
     parks = gpd.GeoDataFrame(
-        {"id": ["P1"], "name": ["示例工业园区" if zh else "Example industrial park"],
-         "level": ["provincial"], "city": ["乐山市" if zh else "Leshan"]},
-        geometry=[Polygon([(103.74, 29.53), (103.81, 29.53), (103.81, 29.58),
-                           (103.74, 29.58)])], crs="EPSG:4326")
-    targets = [{"id": "bulk-2025", "materials": "bulk_solid_waste", "exclude": ["tailings"],
-                "rate": 0.78, "scope": "all"}]
-    return scenario_from_frames("示例园区 2025" if zh else "Example park 2025", enterprises,
-                                supplies, uses, stockpiles=stockpiles, links=links, parks=parks,
-                                targets=targets, year=2025)
+        {
+            "id": ["P1"],
+            "name": ["示例工业园区" if zh else "Example industrial park"],
+            "level": ["provincial"],
+            "city": ["乐山市" if zh else "Leshan"],
+        },
+        geometry=[Polygon([(103.74, 29.53), (103.81, 29.53), (103.81, 29.58), (103.74, 29.58)])],
+        crs="EPSG:4326",
+    )
+    targets = [
+        {
+            "id": "bulk-2025",
+            "materials": "bulk_solid_waste",
+            "exclude": ["tailings"],
+            "rate": 0.78,
+            "scope": "all",
+        }
+    ]
+    return scenario_from_frames(
+        "示例园区 2025" if zh else "Example park 2025",
+        enterprises,
+        supplies,
+        uses,
+        stockpiles=stockpiles,
+        links=links,
+        parks=parks,
+        targets=targets,
+        year=2025,
+    )

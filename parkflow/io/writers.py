@@ -31,35 +31,49 @@ from parkflow.models.schema import DATA_TABLES, TABLES
 __all__ = ["save_scenario", "summarise"]
 
 
-
 def _write_folder(scenario: Scenario, folder: Path) -> None:
     tables, modes = _catalogue_overrides(scenario)
     config = _config(scenario, modes)
     (folder / "scenario.yaml").write_text(
-        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     for name in DATA_TABLES:
         frame = _table_frame(name, getattr(scenario, name))
-        frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8",
-                     lineterminator="\n")
+        frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8", lineterminator="\n")
     if len(scenario.parks):
         features = []
         parks = scenario.parks
         props = pd.DataFrame(parks.drop(columns=parks.geometry.name))
-        for ident, geom, row in zip(parks.index, parks.geometry, props.to_dict("records"),
-                                    strict=True):
+        for ident, geom, row in zip(
+            parks.index, parks.geometry, props.to_dict("records"), strict=True
+        ):
             properties = {"id": str(ident)}
-            properties.update({k: (None if isinstance(v, float) and math.isnan(v)
-                                   else _plain(v)) for k, v in row.items()})
-            features.append({"type": "Feature", "properties": properties,
-                             "geometry": None if geom is None else mapping(geom)})
+            properties.update(
+                {
+                    k: (None if isinstance(v, float) and math.isnan(v) else _plain(v))
+                    for k, v in row.items()
+                }
+            )
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": properties,
+                    "geometry": None if geom is None else mapping(geom),
+                }
+            )
         (folder / "parks.geojson").write_text(
-            json.dumps({"type": "FeatureCollection", "features": features},
-                       ensure_ascii=False, default=_plain), encoding="utf-8")
+            json.dumps(
+                {"type": "FeatureCollection", "features": features},
+                ensure_ascii=False,
+                default=_plain,
+            ),
+            encoding="utf-8",
+        )
     for table, rows in tables.items():
-        frame = (rows if table in ("stacking_costs", "route_classes")
-                 else _catalogue_csv_frame(rows))
-        frame.to_csv(folder / CATALOGUE_FILES[table], index=False, encoding="utf-8",
-                     lineterminator="\n")
+        frame = rows if table in ("stacking_costs", "route_classes") else _catalogue_csv_frame(rows)
+        frame.to_csv(
+            folder / CATALOGUE_FILES[table], index=False, encoding="utf-8", lineterminator="\n"
+        )
 
 
 def save_scenario(scenario: Scenario, path: str | Path, lang: str = "en") -> Path:
@@ -93,12 +107,12 @@ def save_scenario(scenario: Scenario, path: str | Path, lang: str = "en") -> Pat
     if path.suffix.lower() == ".xlsx":
         from parkflow.io.workbook import write_output_file, write_workbook
 
-        return write_output_file(path, lambda tmp: write_workbook(scenario, tmp, lang=lang),
-                                 inputs=[scenario.source])
+        return write_output_file(
+            path, lambda tmp: write_workbook(scenario, tmp, lang=lang), inputs=[scenario.source]
+        )
     with output_dir(path, inputs=[scenario.source]) as tmp_dir:
         _write_folder(scenario, tmp_dir)
     return path
-
 
 
 def summarise(scenario: Scenario) -> str:
@@ -129,11 +143,13 @@ def summarise(scenario: Scenario) -> str:
         label = f"{park} ({name})" if name and name != park else str(park)
         lines.append(f"  {label}: {n}")
     lines.append("Streams per material:")
-    supplied = sc.supplies.groupby("material").agg(n=("quantity", "size"),
-                                                  total=("quantity", "sum"))
+    supplied = sc.supplies.groupby("material").agg(
+        n=("quantity", "size"), total=("quantity", "sum")
+    )
     stocked = sc.stockpiles.groupby("material")["quantity"].sum()
     route_kind = sc.uses.assign(
-        material=sc.uses["route"].map(sc.catalogue.routes["accepts"])).explode("material")
+        material=sc.uses["route"].map(sc.catalogue.routes["accepts"])
+    ).explode("material")
     absorbable = route_kind.groupby("material")["capacity"].sum()
     for material, row in supplied.iterrows():
         unit = mats.loc[material, "canonical_unit"]
@@ -143,14 +159,18 @@ def summarise(scenario: Scenario) -> str:
         extra += f", use capacity {absorbable.get(material, 0.0):,.0f} {unit}"
         lines.append(f"  {material}: {int(row['n'])} supplies, {row['total']:,.0f} {unit}{extra}")
     lines.append("Generated per statistics category:")
-    cats = sc.supplies.assign(category=sc.supplies["material"].map(mats["category"]),
-                              unit_=sc.supplies["material"].map(mats["canonical_unit"]))
+    cats = sc.supplies.assign(
+        category=sc.supplies["material"].map(mats["category"]),
+        unit_=sc.supplies["material"].map(mats["canonical_unit"]),
+    )
     for (category, unit), total in cats.groupby(["category", "unit_"])["quantity"].sum().items():
         name = sc.catalogue.categories["name_en"].get(category, category)
         lines.append(f"  {category} ({name}): {total:,.0f} {unit}")
     lines.append("Targets:")
     for t in sc.targets:
         excl = f", excluding {', '.join(t.exclude)}" if t.exclude else ""
-        lines.append(f"  {t.id}: {t.rate:.0%} of {t.spec}{excl} ({len(t.materials)} materials), "
-                     f"scope {t.scope}")
+        lines.append(
+            f"  {t.id}: {t.rate:.0%} of {t.spec}{excl} ({len(t.materials)} materials), "
+            f"scope {t.scope}"
+        )
     return "\n".join(lines)

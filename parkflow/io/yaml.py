@@ -1,5 +1,7 @@
-"""One hardened YAML loader for everything parkflow reads: scenario.yaml, layout variants, sweep
-grids and the values of a workbook's ``scenario`` sheet.
+r"""One hardened YAML loader for everything parkflow reads.
+
+That is scenario.yaml, layout variants, sweep grids and the values of a workbook's ``scenario``
+sheet.
 
 PyYAML's ``safe_load`` already refuses to build Python objects, but it silently keeps the last of
 two equal keys (a second ``targets:`` block drops the first), lets a few hundred bytes of aliases
@@ -15,7 +17,7 @@ refuses all of these with a :class:`~parkflow.errors.ScenarioError` whose
 * Python tags (``!!python/object``, ``!!python/name`` …) and any other tag outside YAML's core
   schema.
 
->>> load_yaml("a: 1\\nb: [x, y]\\n", "demo.yaml")
+>>> load_yaml("a: 1\nb: [x, y]\n", "demo.yaml")
 {'a': 1, 'b': ['x', 'y']}
 """
 
@@ -37,9 +39,25 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 64
 
 _CORE = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_CORE + t for t in ("null", "bool", "int", "float", "str", "binary",
-                                      "timestamp", "seq", "map", "omap", "pairs", "set",
-                                      "merge", "value")}
+_ALLOWED_TAGS = {
+    _CORE + t
+    for t in (
+        "null",
+        "bool",
+        "int",
+        "float",
+        "str",
+        "binary",
+        "timestamp",
+        "seq",
+        "map",
+        "omap",
+        "pairs",
+        "set",
+        "merge",
+        "value",
+    )
+}
 
 
 class _Refused(Exception):
@@ -65,19 +83,26 @@ def _check_graph(root: Node, max_nodes: int) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
-            raise _Refused("an alias refers to the node that contains it (a recursive alias)",
-                           _line(node), fix="remove the alias or copy the values it stands for")
+            msg = "an alias refers to the node that contains it (a recursive alias)"
+            raise _Refused(
+                msg, _line(node), fix="remove the alias or copy the values it stands for"
+            )
         if depth > MAX_DEPTH:
-            raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", _line(node))
+            msg = f"nesting deeper than {MAX_DEPTH} levels"
+            raise _Refused(msg, _line(node))
         tag = node.tag or ""
         if tag.startswith(_CORE + "python/"):
-            raise _Refused(f"Python tags ({tag.replace(_CORE, '!!')}) are not allowed: parkflow "
-                           "never builds Python objects from a scenario file", _line(node),
-                           fix="remove the tag and write the plain value")
+            msg = (
+                f"Python tags ({tag.replace(_CORE, '!!')}) are not allowed: parkflow "
+                "never builds Python objects from a scenario file"
+            )
+            raise _Refused(msg, _line(node), fix="remove the tag and write the plain value")
         if tag.startswith("tag:") and tag not in _ALLOWED_TAGS or tag.startswith("!"):
-            raise _Refused(f"the tag {tag.replace(_CORE, '!!')} is not allowed (only plain YAML "
-                           "values: text, numbers, true/false, lists and mappings)", _line(node),
-                           fix="remove the tag")
+            msg = (
+                f"the tag {tag.replace(_CORE, '!!')} is not allowed (only plain YAML "
+                "values: text, numbers, true/false, lists and mappings)"
+            )
+            raise _Refused(msg, _line(node), fix="remove the tag")
         open_nodes.add(key)
         total = 1
         if isinstance(node, SequenceNode):
@@ -88,9 +113,11 @@ def _check_graph(root: Node, max_nodes: int) -> None:
                 total += visit(k, depth + 1) + visit(v, depth + 1)
         open_nodes.discard(key)
         if total > max_nodes:
-            raise _Refused(f"the document expands to more than {max_nodes:,} values (aliases "
-                           "that repeat aliases: a YAML 'billion laughs' bomb?)", _line(node),
-                           fix="write the values out instead of nesting aliases")
+            msg = (
+                f"the document expands to more than {max_nodes:,} values (aliases "
+                "that repeat aliases: a YAML 'billion laughs' bomb?)"
+            )
+            raise _Refused(msg, _line(node), fix="write the values out instead of nesting aliases")
         sizes[key] = total
         return total
 
@@ -111,15 +138,18 @@ class _Loader(yaml.SafeLoader):
             except TypeError:  # unhashable: SafeLoader reports it below
                 continue
             if first != -1:
-                raise _Refused(f"the key '{key}' is given twice in one mapping (first on line "
-                               f"{first}); YAML would silently keep only the last",
-                               _line(key_node), fix="merge the two blocks into one")
+                msg = (
+                    f"the key '{key}' is given twice in one mapping (first on line "
+                    f"{first}); YAML would silently keep only the last"
+                )
+                raise _Refused(msg, _line(key_node), fix="merge the two blocks into one")
             seen[key] = _line(key_node)
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(text: str | bytes, file: str = "YAML", *, max_bytes: int = MAX_BYTES,
-              max_nodes: int = MAX_NODES) -> Any:
+def load_yaml(
+    text: str | bytes, file: str = "YAML", *, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES
+) -> Any:
     """Parse one YAML document with the bounds above.
 
     Parameters
@@ -148,9 +178,14 @@ def load_yaml(text: str | bytes, file: str = "YAML", *, max_bytes: int = MAX_BYT
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ScenarioError(Problem(file=file, message=f"not UTF-8 text ({exc.reason} at "
-                                        f"byte {exc.start})", fix="save the file as UTF-8"),
-                                source=file) from exc
+            raise ScenarioError(
+                Problem(
+                    file=file,
+                    message=f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    fix="save the file as UTF-8",
+                ),
+                source=file,
+            ) from exc
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -159,20 +194,31 @@ def load_yaml(text: str | bytes, file: str = "YAML", *, max_bytes: int = MAX_BYT
         _check_graph(node, max_nodes)
         return loader.construct_document(node)
     except _Refused as exc:
-        raise ScenarioError(Problem(file=file, message=exc.message, fix=exc.fix, row=exc.line),
-                            source=file) from None
+        raise ScenarioError(
+            Problem(file=file, message=exc.message, fix=exc.fix, row=exc.line), source=file
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise ScenarioError(Problem(
-            file=file, message=(f"not valid YAML: the YAML cannot be read at line "
-                                f"{mark.line + 1}, column {mark.column + 1}: {what}"
-                                if mark is not None else f"not valid YAML: {what}"),
-            fix="check the indentation and the colons on that line (a value with ': ' or '#' "
-            "needs quotes)", row=None if mark is None else mark.line + 1), source=file) from None
+        raise ScenarioError(
+            Problem(
+                file=file,
+                message=(
+                    f"not valid YAML: the YAML cannot be read at line "
+                    f"{mark.line + 1}, column {mark.column + 1}: {what}"
+                    if mark is not None
+                    else f"not valid YAML: {what}"
+                ),
+                fix="check the indentation and the colons on that line (a value with ': ' or '#' "
+                "needs quotes)",
+                row=None if mark is None else mark.line + 1,
+            ),
+            source=file,
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(Problem(file=file, message=f"not valid YAML: {exc}"),
-                            source=file) from None
+        raise ScenarioError(
+            Problem(file=file, message=f"not valid YAML: {exc}"), source=file
+        ) from None
     finally:
         loader.dispose()
 
@@ -192,12 +238,20 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:
             _too_big(str(path), size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(Problem(file=str(path), message=f"cannot read the file: "
-                                    f"{exc.strerror or exc}"), source=str(path)) from exc
+        raise ScenarioError(
+            Problem(file=str(path), message=f"cannot read the file: {exc.strerror or exc}"),
+            source=str(path),
+        ) from exc
     return load_yaml(data, str(path), max_bytes=max_bytes)
 
 
 def _too_big(file: str, size: int, max_bytes: int) -> None:
-    raise ScenarioError(Problem(
-        file=file, message=f"the file is {size:,} bytes, more than the {max_bytes:,} a "
-        "scenario YAML file may hold", fix="check that this is the right file"), source=file)
+    raise ScenarioError(
+        Problem(
+            file=file,
+            message=f"the file is {size:,} bytes, more than the {max_bytes:,} a "
+            "scenario YAML file may hold",
+            fix="check that this is the right file",
+        ),
+        source=file,
+    )

@@ -26,7 +26,8 @@ CITIES_CSV = CONTEXT_DIR / "sichuan_cities.csv"
 @cache
 def _cities() -> pd.DataFrame:
     return pd.read_csv(CITIES_CSV, dtype={"city_id": str}, keep_default_na=False).set_index(
-        "city_id")
+        "city_id"
+    )
 
 
 def sichuan_cities() -> pd.DataFrame:
@@ -70,19 +71,37 @@ def context_layer(m: folium.Map, tiles: str, lang: str) -> list[str]:
         The layer's name (plain text), as the layer control lists it.
     """
     cities = _cities()
-    lon, lat = display_lonlat(cities["lon"].to_numpy(float), cities["lat"].to_numpy(float),
-                              tiles)
+    lon, lat = display_lonlat(cities["lon"].to_numpy(float), cities["lat"].to_numpy(float), tiles)
     seat = map_label("seat", lang)
     features = []
     for (_, row), x, y in zip(cities.iterrows(), lon.tolist(), lat.tolist(), strict=True):
-        tip = (f"{row['name_zh']} {row['name_en']} — {seat} {row['seat_zh']} "
-               f"{row['seat_en']} ({map_label('approx', lang)})")
-        features.append({"at": [round(y, 4), round(x, 4)], "style": {}, "tooltip": tip,
-                         "label": short_name(row, lang)})
+        tip = (
+            f"{row['name_zh']} {row['name_en']} — {seat} {row['seat_zh']} "
+            f"{row['seat_en']} ({map_label('approx', lang)})"
+        )
+        features.append(
+            {
+                "at": [round(y, 4), round(x, 4)],
+                "style": {},
+                "tooltip": tip,
+                "label": short_name(row, lang),
+            }
+        )
     name = map_label("context", lang)
     group = folium.FeatureGroup(name=html_text(name), show=True)
     group.add_to(m)
-    Features("marker", {"radius": 3, "color": "#7a7a7a", "weight": 1, "fill": True,
-                        "fillColor": "#ffffff", "fillOpacity": 1.0}, features,
-             label_class="pf-lab-city", role="context").add_to(group)
+    Features(
+        "marker",
+        {
+            "radius": 3,
+            "color": "#7a7a7a",
+            "weight": 1,
+            "fill": True,
+            "fillColor": "#ffffff",
+            "fillOpacity": 1.0,
+        },
+        features,
+        label_class="pf-lab-city",
+        role="context",
+    ).add_to(group)
     return [name]

@@ -92,8 +92,13 @@ def html_text(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                  "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def script_json(value: Any) -> str:
@@ -129,7 +134,8 @@ class HtmlBlock(MacroElement):
     """
 
     _template = folium.template.Template(
-        """{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}""")
+        """{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}"""
+    )
 
     def __init__(self, text: str):
         super().__init__()
@@ -302,9 +308,16 @@ class Features(MacroElement):
         })(%(map)s, %(group)s, %(data)s);
 """
 
-    def __init__(self, kind: str, style: dict[str, Any], features: list[dict[str, Any]],
-                 max_width: int = 420, zoom: dict[str, int] | None = None,
-                 label_class: str = "", role: str = "main"):
+    def __init__(
+        self,
+        kind: str,
+        style: dict[str, Any],
+        features: list[dict[str, Any]],
+        max_width: int = 420,
+        zoom: dict[str, int] | None = None,
+        label_class: str = "",
+        role: str = "main",
+    ):
         super().__init__()
         self._name = "Features"
         self.kind = kind
@@ -317,8 +330,12 @@ class Features(MacroElement):
 
     def data_json(self) -> str:
         """The features as JSON that is safe inside ``<script>`` (:func:`script_json`)."""
-        data: dict[str, Any] = {"kind": self.kind, "style": self.style,
-                                "max_width": self.max_width, "features": self.features}
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "style": self.style,
+            "max_width": self.max_width,
+            "features": self.features,
+        }
         if self.zoom:
             data["zoom"] = self.zoom
         if self.label_class:
@@ -330,8 +347,11 @@ class Features(MacroElement):
     def render(self, **kwargs: Any) -> None:
         """Add the script to the page as it is (branca would parse it as a Jinja template)."""
         group = self._parent
-        script = self._SCRIPT % {"map": group._parent.get_name(), "group": group.get_name(),
-                                 "data": self.data_json()}
+        script = self._SCRIPT % {
+            "map": group._parent.get_name(),
+            "group": group.get_name(),
+            "data": self.data_json(),
+        }
         self.get_root().script.add_child(Verbatim(script), name=self.get_name())
 
 

@@ -32,8 +32,14 @@ def enterprise_positions(scenario: Scenario, tiles: str = "none") -> pd.DataFram
     return pd.DataFrame({"lon": lon, "lat": lat}, index=ent.index.astype(str))
 
 
-def link_curves(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
-                bend: np.ndarray, n_points: int = FEW_POINTS) -> np.ndarray:
+def link_curves(
+    x0: np.ndarray,
+    y0: np.ndarray,
+    x1: np.ndarray,
+    y1: np.ndarray,
+    bend: np.ndarray,
+    n_points: int = FEW_POINTS,
+) -> np.ndarray:
     """Points of gently curved links (quadratic Bézier curves), all links at once.
 
     Parameters

@@ -45,9 +45,16 @@ from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
 #: Columns of a built link its popup shows (missing ones show as "–").
-LINK_POPUP_COLUMNS = ("transport_cny_per_a", "fixed_cny_per_a", "purification_cny_per_a",
-                      "value_cny_per_a", "disposal_avoided_cny_per_a", "total_cny_per_a",
-                      "co2_avoided_t_per_a", "distance_km")
+LINK_POPUP_COLUMNS = (
+    "transport_cny_per_a",
+    "fixed_cny_per_a",
+    "purification_cny_per_a",
+    "value_cny_per_a",
+    "disposal_avoided_cny_per_a",
+    "total_cny_per_a",
+    "co2_avoided_t_per_a",
+    "distance_km",
+)
 
 
 #: From this zoom level on: enterprise names and every link; below it park names and the
@@ -58,9 +65,16 @@ NEAR_ZOOM = 10
 #: beneath the line, and the line's own options.
 CHANGE_STYLES: dict[str, dict[str, Any]] = {
     "added": {"under": {"color": "#ffd400", "opacity": 0.95, "grow": 9}},
-    "removed": {"under": {"color": "#000000", "opacity": 0.85, "grow": 7, "dashArray": "5 5",
-                          "lineCap": "butt"},
-                "style": {"dashArray": "14 6", "lineCap": "butt"}},
+    "removed": {
+        "under": {
+            "color": "#000000",
+            "opacity": 0.85,
+            "grow": 7,
+            "dashArray": "5 5",
+            "lineCap": "butt",
+        },
+        "style": {"dashArray": "14 6", "lineCap": "butt"},
+    },
     "changed": {},
     "same": {"style": {"opacity": 0.3}},
 }
@@ -77,7 +91,7 @@ def park_display_name(scenario: Scenario, park: str, lang: str) -> str:
     """A park's name in ``lang``: ``name_en`` in English when the parks table has one."""
     parks = scenario.parks
     if parks is not None and park in parks.index:
-        for col in ((("name_en",) if lang == "en" else ()) + ("name",)):
+        for col in (("name_en",) if lang == "en" else ()) + ("name",):
             if col in parks.columns:
                 value = parks.at[park, col]
                 if isinstance(value, str) and value.strip():
@@ -92,8 +106,12 @@ def park_centres(scenario: Scenario, pos: pd.DataFrame, tiles: str) -> pd.DataFr
     (in the base map's datum, as ``pos``).
     """
     park = _park_of(scenario).reindex(pos.index)
-    centre = pos.assign(park=park.to_numpy()).dropna(subset=["park"]).groupby("park")[
-        ["lon", "lat"]].mean()
+    centre = (
+        pos.assign(park=park.to_numpy())
+        .dropna(subset=["park"])
+        .groupby("park")[["lon", "lat"]]
+        .mean()
+    )
     parks = scenario.parks
     if parks is not None and len(parks) and "geometry" in parks.columns:
         geoms = parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty]
@@ -114,8 +132,9 @@ def _park_of(scenario: Scenario) -> pd.Series:
     return park[park.notna() & (park != "") & (park.str.lower() != "nan")].astype(str)
 
 
-def park_layer(m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str,
-               lang: str) -> list[str]:
+def park_layer(
+    m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str, lang: str
+) -> list[str]:
     """Parks: outline, light fill and name.
 
     A park with a polygon is drawn from it (a dashed outline with a light fill); a park without
@@ -127,9 +146,12 @@ def park_layer(m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str,
 
     park_of = _park_of(scenario).reindex(pos.index).dropna()
     parks = scenario.parks
-    has_geom = (parks is not None and len(parks) and "geometry" in parks.columns)
-    geoms = (parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty] if has_geom
-             else pd.Series(dtype=object))
+    has_geom = parks is not None and len(parks) and "geometry" in parks.columns
+    geoms = (
+        parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty]
+        if has_geom
+        else pd.Series(dtype=object)
+    )
     ids = list(dict.fromkeys([*geoms.index.astype(str), *park_of.unique()]))
     if not ids:
         return []
@@ -146,33 +168,68 @@ def park_layer(m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str,
         park = park_display_name(scenario, pid, lang)
         if pid in geoms.index.astype(str):
             shape = shapely.transform(geoms[geoms.index.astype(str) == pid].iloc[0], shift)
-            style = {"color": "#3d4f63", "weight": 2, "dashArray": "6 4", "lineCap": "butt",
-                     "fill": True, "fillColor": "#8fa3b8", "fillOpacity": 0.08}
+            style = {
+                "color": "#3d4f63",
+                "weight": 2,
+                "dashArray": "6 4",
+                "lineCap": "butt",
+                "fill": True,
+                "fillColor": "#8fa3b8",
+                "fillOpacity": 0.08,
+            }
             tip = f"{park} ({pid})"
         else:
             at = pos.loc[park_of.index[park_of == pid], ["lon", "lat"]].to_numpy(float)
             shape = shapely.MultiPoint(at).convex_hull.buffer(0.01)
-            style = {"color": "#3d4f63", "weight": 1.5, "dashArray": "2 4", "lineCap": "butt",
-                     "fill": True, "fillColor": "#8fa3b8", "fillOpacity": 0.05}
+            style = {
+                "color": "#3d4f63",
+                "weight": 1.5,
+                "dashArray": "2 4",
+                "lineCap": "butt",
+                "fill": True,
+                "fillColor": "#8fa3b8",
+                "fillOpacity": 0.05,
+            }
             tip = f"{park} ({pid}) — {map_label('approx_outline', lang)}"
-        layer = folium.GeoJson(shape.__geo_interface__, name=html_text(park), control=False,
-                               style_function=lambda _f, s=style: s)
+        layer = folium.GeoJson(
+            shape.__geo_interface__,
+            name=html_text(park),
+            control=False,
+            style_function=lambda _f, s=style: s,
+        )
         TextTooltip(tip).add_to(layer)
         layer.add_to(group)
         if pid in centres.index:
             c = centres.loc[pid]
-            labels.append({"at": [round(float(c["lat"]), 6), round(float(c["lon"]), 6)],
-                           "style": {}, "label": park})
+            labels.append(
+                {
+                    "at": [round(float(c["lat"]), 6), round(float(c["lon"]), 6)],
+                    "style": {},
+                    "label": park,
+                }
+            )
     if labels:
-        Features("marker", {"radius": 0, "opacity": 0, "fill": False, "interactive": False},
-                 labels, label_class="pf-lab-park", role="park").add_to(group)
+        Features(
+            "marker",
+            {"radius": 0, "opacity": 0, "fill": False, "interactive": False},
+            labels,
+            label_class="pf-lab-park",
+            role="park",
+        ).add_to(group)
     return [name]
 
 
-def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.DataFrame,
-                names: Names, lang: str, legend: list[tuple[str, str]],
-                changes: pd.Series | None = None,
-                centres: pd.DataFrame | None = None) -> tuple[list[str], int]:
+def link_layers(
+    m: folium.Map,
+    scenario: Scenario,
+    flows: pd.DataFrame,
+    pos: pd.DataFrame,
+    names: Names,
+    lang: str,
+    legend: list[tuple[str, str]],
+    changes: pd.Series | None = None,
+    centres: pd.DataFrame | None = None,
+) -> tuple[list[str], int]:
     """Built links, one layer per material: curved lines, width growing with the flow.
 
     Existing links are drawn as a double line (a white centre stripe). Links between two parks
@@ -191,8 +248,13 @@ def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.
     flows = flows.loc[order]
     frm = pos.loc[flows["from"]]
     to = pos.loc[flows["to"]]
-    curves = link_curves(frm["lon"].to_numpy(), frm["lat"].to_numpy(), to["lon"].to_numpy(),
-                         to["lat"].to_numpy(), bends(flows))
+    curves = link_curves(
+        frm["lon"].to_numpy(),
+        frm["lat"].to_numpy(),
+        to["lon"].to_numpy(),
+        to["lat"].to_numpy(),
+        bends(flows),
+    )
     unit = material_units(scenario, flows["material"])
     park_of = _park_of(scenario)
     pa = flows["from"].map(park_of)
@@ -206,10 +268,11 @@ def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.
     all_values = pd.concat([flows["flow"], agg["flow"]], ignore_index=True)
     all_units = pd.concat([unit, agg["unit"]], ignore_index=True)
     all_weights = scaled(all_values, all_units, 2.0, 12.0)
-    weight = all_weights[:len(flows)]
-    agg_weight = all_weights[len(flows):]
+    weight = all_weights[: len(flows)]
+    agg_weight = all_weights[len(flows) :]
     view = flows.assign(**{c: column(flows, c) for c in LINK_POPUP_COLUMNS}).rename(
-        columns={"from": "from_"})
+        columns={"from": "from_"}
+    )
     points = np.round(curves, 6).tolist()
     weights = np.round(weight, 2).tolist()
     per_material: dict[str, list[list[dict[str, Any]]]] = {}
@@ -219,17 +282,21 @@ def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.
         feature: dict[str, Any] = {"at": points[i], "style": style}
         if r.existing:  # a double line: wide enough that both edges show round the stripe
             style["weight"] = max(weights[i], 4.5)
-            feature["over"] = {"color": "#ffffff",
-                               "weight": round(max(1.5, style["weight"] / 3), 2),
-                               "opacity": 1.0}
+            feature["over"] = {
+                "color": "#ffffff",
+                "weight": round(max(1.5, style["weight"] / 3), 2),
+                "opacity": 1.0,
+            }
         mark = CHANGE_STYLES.get(kinds[i] or "", {})
         style.update(mark.get("style", {}))
         if "under" in mark:
             under = dict(mark["under"])
             under["weight"] = round(weights[i] + under.pop("grow"), 2)
             feature["under"] = under
-        feature["tooltip"] = (f"{names.ent(r.from_)} → {names.ent(r.to)}: "
-                              f"{names.material(r.material)} {num(r.flow)} {unit.iat[i]}")
+        feature["tooltip"] = (
+            f"{names.ent(r.from_)} → {names.ent(r.to)}: "
+            f"{names.material(r.material)} {num(r.flow)} {unit.iat[i]}"
+        )
         feature["popup"] = link_popup(r, names, unit.iat[i], lang)
         per_material.setdefault(r.material, [[], []])[int(between[i])].append(feature)
     agg_features = _park_flow_features(agg, agg_weight, centres, scenario, names, lang)
@@ -245,9 +312,15 @@ def link_layers(m: folium.Map, scenario: Scenario, flows: pd.DataFrame, pos: pd.
             Features("line", base, inside, 420).add_to(group)
         if across:
             Features("line", base, across, 420, zoom={"min": NEAR_ZOOM}).add_to(group)
-            Features("line", {**base, "opacity": 0.75}, agg_features.get(mat, []), 420,
-                     zoom={"max": NEAR_ZOOM}, label_class="pf-lab-agg",
-                     role="aggregate").add_to(group)
+            Features(
+                "line",
+                {**base, "opacity": 0.75},
+                agg_features.get(mat, []),
+                420,
+                zoom={"max": NEAR_ZOOM},
+                label_class="pf-lab-agg",
+                role="aggregate",
+            ).add_to(group)
         layers.append(name)
         n_links += len(inside) + len(across)
     return layers, n_links
@@ -283,20 +356,23 @@ def park_flows(flows: pd.DataFrame, park_of: pd.Series, unit: pd.Series) -> pd.D
     cols = ["park_from", "park_to", "material", "unit", "flow", "links", "existing"]
     if flows.empty:
         return pd.DataFrame(columns=cols)
-    frame = pd.DataFrame({
-        "park_from": flows["from"].map(park_of).to_numpy(),
-        "park_to": flows["to"].map(park_of).to_numpy(),
-        "material": flows["material"].astype(str).to_numpy(),
-        "unit": pd.Series(unit).astype(str).to_numpy(),
-        "flow": flows["flow"].astype(float).to_numpy(),
-        "existing": flows["existing"].astype(bool).to_numpy(),
-    })
-    out = (frame.groupby(["park_from", "park_to", "material", "unit"], as_index=False,
-                         sort=True)
-           .agg(flow=("flow", "sum"), links=("flow", "size"), existing=("existing", "sum")))
+    frame = pd.DataFrame(
+        {
+            "park_from": flows["from"].map(park_of).to_numpy(),
+            "park_to": flows["to"].map(park_of).to_numpy(),
+            "material": flows["material"].astype(str).to_numpy(),
+            "unit": pd.Series(unit).astype(str).to_numpy(),
+            "flow": flows["flow"].astype(float).to_numpy(),
+            "existing": flows["existing"].astype(bool).to_numpy(),
+        }
+    )
+    out = frame.groupby(
+        ["park_from", "park_to", "material", "unit"], as_index=False, sort=True
+    ).agg(flow=("flow", "sum"), links=("flow", "size"), existing=("existing", "sum"))
     out["existing"] = out["existing"].astype(int)
     return out.sort_values(["material", "park_from", "park_to"], kind="stable").reset_index(
-        drop=True)[cols]
+        drop=True
+    )[cols]
 
 
 def amount_text(value: float, unit: str, lang: str) -> str:
@@ -310,17 +386,26 @@ def amount_text(value: float, unit: str, lang: str) -> str:
     return f"{num(value)} {unit}"
 
 
-def _park_flow_features(agg: pd.DataFrame, weight: np.ndarray, centres: pd.DataFrame,
-                        scenario: Scenario, names: Names,
-                        lang: str) -> dict[str, list[dict[str, Any]]]:
+def _park_flow_features(
+    agg: pd.DataFrame,
+    weight: np.ndarray,
+    centres: pd.DataFrame,
+    scenario: Scenario,
+    names: Names,
+    lang: str,
+) -> dict[str, list[dict[str, Any]]]:
     """The lines of :func:`park_flows`, per material, from park centre to park centre."""
     if agg.empty:
         return {}
     a = centres.loc[agg["park_from"]]
     b = centres.loc[agg["park_to"]]
-    curves = link_curves(a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(),
-                         b["lat"].to_numpy(),
-                         bends(agg.rename(columns={"park_from": "from", "park_to": "to"})))
+    curves = link_curves(
+        a["lon"].to_numpy(),
+        a["lat"].to_numpy(),
+        b["lon"].to_numpy(),
+        b["lat"].to_numpy(),
+        bends(agg.rename(columns={"park_from": "from", "park_to": "to"})),
+    )
     points = np.round(curves, 6).tolist()
     out: dict[str, list[dict[str, Any]]] = {}
     for i, r in enumerate(agg.itertuples(index=False)):
@@ -329,18 +414,33 @@ def _park_flow_features(agg: pd.DataFrame, weight: np.ndarray, centres: pd.DataF
         amount = amount_text(r.flow, r.unit, lang)
         count = f"{r.links} {map_label('n_links' if r.links != 1 else 'n_link', lang)}"
         text = f"{pa} → {pb}: {names.material(r.material)} {amount} ({count})"
-        popup = (f'<div class="pf-pop"><b>{html_text(pa)} → {html_text(pb)}</b><br>'
-                 f"<i>{html_text(map_label('park_link', lang))}</i><br>"
-                 f"{html_text(names.material(r.material))}: {html_text(amount)} "
-                 f"({html_text(count)})</div>")
-        out.setdefault(r.material, []).append({
-            "at": points[i], "style": {"weight": round(float(weight[i]), 2)},
-            "tooltip": text, "popup": popup, "label": amount})
+        popup = (
+            f'<div class="pf-pop"><b>{html_text(pa)} → {html_text(pb)}</b><br>'
+            f"<i>{html_text(map_label('park_link', lang))}</i><br>"
+            f"{html_text(names.material(r.material))}: {html_text(amount)} "
+            f"({html_text(count)})</div>"
+        )
+        out.setdefault(r.material, []).append(
+            {
+                "at": points[i],
+                "style": {"weight": round(float(weight[i]), 2)},
+                "tooltip": text,
+                "popup": popup,
+                "label": amount,
+            }
+        )
     return out
 
 
-def unused_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame, pos: pd.DataFrame,
-                 names: Names, lang: str, legend: list[tuple[str, str]]) -> tuple[list[str], int]:
+def unused_layer(
+    m: folium.Map,
+    scenario: Scenario,
+    sources: pd.DataFrame,
+    pos: pd.DataFrame,
+    names: Names,
+    lang: str,
+    legend: list[tuple[str, str]],
+) -> tuple[list[str], int]:
     """Supply left unused (stored or disposed): a dashed ring at the generating enterprise.
 
     The layer is off at first (the layer control turns it on): on a province map the rings
@@ -351,8 +451,11 @@ def unused_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame, pos: 
     of rings.
     """
     L = lambda k: map_label(k, lang)  # noqa: E731
-    left = sources[(sources["left"] > 1e-3 * (sources["generated"] + sources["drawn"]))
-                   & (sources["left"] > 0) & sources["enterprise"].isin(pos.index)]
+    left = sources[
+        (sources["left"] > 1e-3 * (sources["generated"] + sources["drawn"]))
+        & (sources["left"] > 0)
+        & sources["enterprise"].isin(pos.index)
+    ]
     if not len(left):
         return [], 0
     mat_order = list(scenario.catalogue.materials.index.astype(str))
@@ -361,22 +464,38 @@ def unused_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame, pos: 
     features = []
     for i, r in enumerate(left.itertuples(index=False)):
         colour = material_colour(r.material, mat_order)
-        text = (f"{names.ent(r.enterprise)}: {names.material(r.material)} — {L('left')} "
-                f"{num(r.left)} {r.unit} ({L('rate')} {pct(r.rate)})")
-        features.append({"at": at[i], "style": {"radius": radius[i], "color": colour,
-                                                 "fillColor": colour},
-                         "tooltip": text, "popup": f'<div class="pf-pop">{html_text(text)}</div>'})
+        text = (
+            f"{names.ent(r.enterprise)}: {names.material(r.material)} — {L('left')} "
+            f"{num(r.left)} {r.unit} ({L('rate')} {pct(r.rate)})"
+        )
+        features.append(
+            {
+                "at": at[i],
+                "style": {"radius": radius[i], "color": colour, "fillColor": colour},
+                "tooltip": text,
+                "popup": f'<div class="pf-pop">{html_text(text)}</div>',
+            }
+        )
         if all(n != names.material(r.material) for n, _ in legend):
             legend.append((names.material(r.material), colour))
-    Features("marker", {"weight": 2, "dashArray": "4 3", "lineCap": "butt", "fill": True,
-                        "fillOpacity": 0.12}, features, 360).add_to(
-        _group(m, L("unused"), show=False))
+    Features(
+        "marker",
+        {"weight": 2, "dashArray": "4 3", "lineCap": "butt", "fill": True, "fillOpacity": 0.12},
+        features,
+        360,
+    ).add_to(_group(m, L("unused"), show=False))
     return [L("unused")], len(left)
 
 
-def enterprise_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame,
-                     absorbs: pd.DataFrame, pos: pd.DataFrame, names: Names,
-                     lang: str) -> tuple[list[str], dict[str, str]]:
+def enterprise_layer(
+    m: folium.Map,
+    scenario: Scenario,
+    sources: pd.DataFrame,
+    absorbs: pd.DataFrame,
+    pos: pd.DataFrame,
+    names: Names,
+    lang: str,
+) -> tuple[list[str], dict[str, str]]:
     """Enterprises: circle markers in their sector's colour, with a popup (drawn last: on top).
 
     Each carries its name as a label, shown from :data:`NEAR_ZOOM` on; where labels would
@@ -386,34 +505,60 @@ def enterprise_layer(m: folium.Map, scenario: Scenario, sources: pd.DataFrame,
     ent = scenario.enterprises
     colours = sector_colours(ent["sector"].astype(str).tolist())
     popups = enterprise_popups(scenario, sources, absorbs, names, lang)
-    size = (sources.groupby("enterprise")["generated"].sum()
-            .add(absorbs.groupby("enterprise")["received"].sum(), fill_value=0.0))
-    features = [{"at": [lat, lon], "style": {"fillColor": colours[sector]},
-                 "tooltip": f"{name} ({sector_name(sector, lang)})", "popup": popups[eid],
-                 "label": name, "_size": float(size.get(eid, 0.0))}
-                for eid, name, sector, lat, lon in zip(
-                    pos.index, ent["name"].astype(str), ent["sector"].astype(str),
-                    pos["lat"].to_numpy(float).tolist(), pos["lon"].to_numpy(float).tolist(),
-                    strict=True)]
+    size = (
+        sources.groupby("enterprise")["generated"]
+        .sum()
+        .add(absorbs.groupby("enterprise")["received"].sum(), fill_value=0.0)
+    )
+    features = [
+        {
+            "at": [lat, lon],
+            "style": {"fillColor": colours[sector]},
+            "tooltip": f"{name} ({sector_name(sector, lang)})",
+            "popup": popups[eid],
+            "label": name,
+            "_size": float(size.get(eid, 0.0)),
+        }
+        for eid, name, sector, lat, lon in zip(
+            pos.index,
+            ent["name"].astype(str),
+            ent["sector"].astype(str),
+            pos["lat"].to_numpy(float).tolist(),
+            pos["lon"].to_numpy(float).tolist(),
+            strict=True,
+        )
+    ]
     # labels are placed in page order: the biggest first (sorted() is stable)
-    features = [{k: v for k, v in f.items() if k != "_size"}
-                for f in sorted(features, key=lambda f: -f["_size"])]
+    features = [
+        {k: v for k, v in f.items() if k != "_size"}
+        for f in sorted(features, key=lambda f: -f["_size"])
+    ]
     name = map_label("enterprises", lang)
-    Features("marker", {"radius": 7, "color": "#222222", "weight": 1.5, "fill": True,
-                        "fillOpacity": 1.0}, features, 460, label_class="pf-lab-ent").add_to(
-        _group(m, name))
+    Features(
+        "marker",
+        {"radius": 7, "color": "#222222", "weight": 1.5, "fill": True, "fillOpacity": 1.0},
+        features,
+        460,
+        label_class="pf-lab-ent",
+    ).add_to(_group(m, name))
     return [name], colours
 
 
-def title_box(m: folium.Map, scenario: Scenario, result: Result, names: Names,
-              lang: str) -> None:
+def title_box(m: folium.Map, scenario: Scenario, result: Result, names: Names, lang: str) -> None:
     """The title box (top right): scenario, status, links built, targets; carries the CSS."""
-    BoxControl(title_html(scenario, result, names, lang), "topright", "pf-title",
-               css=MAP_CSS).add_to(m)
+    BoxControl(
+        title_html(scenario, result, names, lang), "topright", "pf-title", css=MAP_CSS
+    ).add_to(m)
 
 
-def legend_box(m: folium.Map, sectors: dict[str, str], materials: list[tuple[str, str]],
-               lang: str, compact: bool = False, extra: str = "") -> None:
+def legend_box(
+    m: folium.Map,
+    sectors: dict[str, str],
+    materials: list[tuple[str, str]],
+    lang: str,
+    compact: bool = False,
+    extra: str = "",
+) -> None:
     """The legend box (bottom left): sector and material colours, line and ring styles.
 
     ``compact`` (the comparison's two maps): folded at first. ``extra``: HTML put first in
@@ -422,8 +567,7 @@ def legend_box(m: folium.Map, sectors: dict[str, str], materials: list[tuple[str
     text = legend_html(sectors, materials, lang)
     if compact:
         text = text.replace("<details open>", "<details>", 1)
-    BoxControl(extra + text, "bottomleft", "pf-legend" + (" pf-small" if compact else "")
-               ).add_to(m)
+    BoxControl(extra + text, "bottomleft", "pf-legend" + (" pf-small" if compact else "")).add_to(m)
 
 
 def behaviour(m: folium.Map) -> None:

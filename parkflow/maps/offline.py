@@ -29,8 +29,16 @@ VENDOR_FILES: dict[str, str] = {
     "L.Map.Sync.min.js": "leaflet.sync/L.Map.Sync.js",
 }
 # folium links these by default; the maps do not use them (no icons, no Bootstrap widgets)
-DROPPED = ("jquery", "bootstrap", "awesome-markers", "awesome_markers", "fontawesome",
-           "font-awesome", "glyphicons", "awesome.rotate")
+DROPPED = (
+    "jquery",
+    "bootstrap",
+    "awesome-markers",
+    "awesome_markers",
+    "fontawesome",
+    "font-awesome",
+    "glyphicons",
+    "awesome.rotate",
+)
 
 _SCRIPT_TAG = re.compile(r'<script\s+src="([^"]+)"\s*>\s*</script>\s*', re.IGNORECASE)
 _LINK_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>\s*', re.IGNORECASE)
@@ -41,6 +49,7 @@ def _vendor_text(name: str) -> str:
     path = VENDOR_DIR / VENDOR_FILES[name]
     text = path.read_text(encoding="utf-8")
     if name.endswith(".css"):
+
         def data_uri(match: re.Match[str]) -> str:
             img = path.parent / match.group(1)
             b64 = base64.b64encode(img.read_bytes()).decode("ascii")
@@ -67,6 +76,7 @@ def inline_assets(page: str) -> str:
     str
         The page with the vendored files inline.
     """
+
     def basename(url: str) -> str:
         return url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
 
@@ -165,22 +175,38 @@ def tile_layers(m: folium.Map, tiles: str, lang: str, tianditu_key: str | None) 
         return
     if tiles == "gaode":
         folium.TileLayer(
-            tiles=("https://webrd0{s}.is.autonavi.com/appmaptile?"
-                   f"lang={'zh_cn' if lang == 'zh' else 'en'}&size=1&scale=1&style=8"
-                   "&x={x}&y={y}&z={z}"),
-            attr="© 高德地图 AutoNavi (GCJ-02)", name="Gaode", subdomains="1234", max_zoom=18,
-            control=False).add_to(m)
+            tiles=(
+                "https://webrd0{s}.is.autonavi.com/appmaptile?"
+                f"lang={'zh_cn' if lang == 'zh' else 'en'}&size=1&scale=1&style=8"
+                "&x={x}&y={y}&z={z}"
+            ),
+            attr="© 高德地图 AutoNavi (GCJ-02)",
+            name="Gaode",
+            subdomains="1234",
+            max_zoom=18,
+            control=False,
+        ).add_to(m)
         return
     # tianditu: CGCS2000, which differs from WGS-84 by centimetres: no shift
     key = tianditu_key_from(tianditu_key)
     if not key:
-        raise ValueError("tiles='tianditu' needs a Tianditu key (天地图 tk): pass "
-                         "tianditu_key=... (parkflow map --tianditu-key KEY) or set "
-                         "PARKFLOW_TIANDITU_KEY; or use tiles='none' (offline) or 'osm'")
+        msg = (
+            "tiles='tianditu' needs a Tianditu key (天地图 tk): pass "
+            "tianditu_key=... (parkflow map --tianditu-key KEY) or set "
+            "PARKFLOW_TIANDITU_KEY; or use tiles='none' (offline) or 'osm'"
+        )
+        raise ValueError(msg)
     for layer in ("vec", "cva" if lang == "zh" else "eva"):
         folium.TileLayer(
-            tiles=(f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
-                   f"&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                   f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"),
-            attr="© 天地图 Tianditu", name=f"Tianditu {layer}", subdomains="01234567",
-            max_zoom=18, overlay=layer != "vec", control=False).add_to(m)
+            tiles=(
+                f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+                f"&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+            ),
+            attr="© 天地图 Tianditu",
+            name=f"Tianditu {layer}",
+            subdomains="01234567",
+            max_zoom=18,
+            overlay=layer != "vec",
+            control=False,
+        ).add_to(m)

@@ -35,7 +35,8 @@ def map_label(key: str, lang: str) -> str:
 
     if key in MAP_TEXT:
         if lang not in LANGS:
-            raise ValueError(f"language {lang!r} is not supported; use one of {LANGS}")
+            msg = f"language {lang!r} is not supported; use one of {LANGS}"
+            raise ValueError(msg)
         return MAP_TEXT[key][lang]
     return label(f"map:{key}", lang)
 
@@ -148,47 +149,70 @@ def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
     """
     src = result.sources if result.sources is not None else pd.DataFrame()
     if not src.empty and {"enterprise", "material"} <= set(src.columns):
-        out = pd.DataFrame({  # typed by io.solution
-            "enterprise": src["enterprise"].astype(str), "material": src["material"].astype(str),
-            "generated": column(src, "generated", 0.0).astype(float),
-            "drawn": column(src, "drawn", 0.0).astype(float),
-            "utilised": column(src, "utilised", 0.0).astype(float),
-        }).fillna({"generated": 0.0, "drawn": 0.0, "utilised": 0.0})
+        out = pd.DataFrame(
+            {  # typed by io.solution
+                "enterprise": src["enterprise"].astype(str),
+                "material": src["material"].astype(str),
+                "generated": column(src, "generated", 0.0).astype(float),
+                "drawn": column(src, "drawn", 0.0).astype(float),
+                "utilised": column(src, "utilised", 0.0).astype(float),
+            }
+        ).fillna({"generated": 0.0, "drawn": 0.0, "utilised": 0.0})
         out = out.groupby(["enterprise", "material"], as_index=False, sort=True).sum()
         if "left" in src.columns:
-            left = (src.assign(enterprise=src["enterprise"].astype(str),
-                               material=src["material"].astype(str))
-                    .groupby(["enterprise", "material"])["left"].sum())
+            left = (
+                src.assign(
+                    enterprise=src["enterprise"].astype(str), material=src["material"].astype(str)
+                )
+                .groupby(["enterprise", "material"])["left"]
+                .sum()
+            )
             out["left"] = pd.MultiIndex.from_frame(out[["enterprise", "material"]]).map(left)
             out["left"] = out["left"].astype(float)  # typed by io.solution
         else:
             out["left"] = np.nan
     else:  # no solution: everything generated is left
         sup = scenario.supplies
-        out = (pd.DataFrame({"enterprise": sup["enterprise"].astype(str),
-                             "material": sup["material"].astype(str),
-                             "generated": sup["quantity"].astype(float)})
-               .groupby(["enterprise", "material"], as_index=False, sort=True).sum())
+        out = (
+            pd.DataFrame(
+                {
+                    "enterprise": sup["enterprise"].astype(str),
+                    "material": sup["material"].astype(str),
+                    "generated": sup["quantity"].astype(float),
+                }
+            )
+            .groupby(["enterprise", "material"], as_index=False, sort=True)
+            .sum()
+        )
         out["drawn"] = 0.0
         out["utilised"] = 0.0
         out["left"] = np.nan
     out["left"] = out["left"].fillna(out["generated"] + out["drawn"] - out["utilised"])
     out["left"] = out["left"].clip(lower=0.0)
     out["unit"] = material_units(scenario, out["material"]).to_numpy()
-    out["rate"] = utilisation_rate(out["utilised"].to_numpy(float),
-                                   out["generated"].to_numpy(float), out["drawn"].to_numpy(float))
+    out["rate"] = utilisation_rate(
+        out["utilised"].to_numpy(float),
+        out["generated"].to_numpy(float),
+        out["drawn"].to_numpy(float),
+    )
     return out
 
 
 def absorbs_table(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
     """Per (enterprise, route): ``capacity, unit`` and what it ``received``."""
     uses = scenario.uses
-    cap = (pd.DataFrame({"enterprise": uses["enterprise"].astype(str),
-                         "route": uses["route"].astype(str),
-                         "capacity": uses["capacity"].astype(float),
-                         "unit": uses["unit"].astype(str)})
-           .groupby(["enterprise", "route"], as_index=False, sort=True)
-           .agg(capacity=("capacity", "sum"), unit=("unit", "first")))
+    cap = (
+        pd.DataFrame(
+            {
+                "enterprise": uses["enterprise"].astype(str),
+                "route": uses["route"].astype(str),
+                "capacity": uses["capacity"].astype(float),
+                "unit": uses["unit"].astype(str),
+            }
+        )
+        .groupby(["enterprise", "route"], as_index=False, sort=True)
+        .agg(capacity=("capacity", "sum"), unit=("unit", "first"))
+    )
     if flows.empty:
         cap["received"] = 0.0
         return cap
@@ -209,35 +233,52 @@ def _table(headers: list[str], rows: list[list[str]], lang: str) -> str:
     return f'<table class="pf-t"><tr>{head}</tr>{body}</table>'
 
 
-def enterprise_popups(scenario: Scenario, sources: pd.DataFrame, absorbs: pd.DataFrame,
-                      names: Names, lang: str) -> dict[str, str]:
+def enterprise_popups(
+    scenario: Scenario, sources: pd.DataFrame, absorbs: pd.DataFrame, names: Names, lang: str
+) -> dict[str, str]:
     """Popup HTML of each enterprise: name, id, sector, park, what it generates and absorbs."""
     L = lambda k: map_label(k, lang)  # noqa: E731
     gen_rows: dict[str, list[list[str]]] = {}
     for r in sources.itertuples(index=False):
-        gen_rows.setdefault(r.enterprise, []).append([
-            _esc(names.material(r.material)), num(r.generated), num(r.utilised),
-            pct(r.rate), _esc(r.unit)])
+        gen_rows.setdefault(r.enterprise, []).append(
+            [
+                _esc(names.material(r.material)),
+                num(r.generated),
+                num(r.utilised),
+                pct(r.rate),
+                _esc(r.unit),
+            ]
+        )
     abs_rows: dict[str, list[list[str]]] = {}
     for r in absorbs.itertuples(index=False):
-        abs_rows.setdefault(r.enterprise, []).append([
-            _esc(names.route(r.route)), num(r.capacity), num(r.received), _esc(r.unit)])
+        abs_rows.setdefault(r.enterprise, []).append(
+            [_esc(names.route(r.route)), num(r.capacity), num(r.received), _esc(r.unit)]
+        )
     ent = scenario.enterprises
     popups: dict[str, str] = {}
-    for eid, name, sector, park in zip(ent.index.astype(str), ent["name"].astype(str),
-                                       ent["sector"].astype(str), ent["park"].astype(str),
-                                       strict=True):
+    for eid, name, sector, park in zip(
+        ent.index.astype(str),
+        ent["name"].astype(str),
+        ent["sector"].astype(str),
+        ent["park"].astype(str),
+        strict=True,
+    ):
         popups[eid] = (
             f'<div class="pf-pop"><b>{_esc(name)}</b> <span class="pf-id">{_esc(eid)}</span><br>'
             f"{_esc(L('sector'))}: {_esc(sector_name(sector, lang))} · {_esc(L('park'))}: "
             f"{_esc(names.park_name(park))}"
             f"<h4>{_esc(L('generates'))}</h4>"
-            + _table([L("material"), L("generated"), L("utilised"), L("rate"), L("unit")],
-                     gen_rows.get(eid, []), lang)
+            + _table(
+                [L("material"), L("generated"), L("utilised"), L("rate"), L("unit")],
+                gen_rows.get(eid, []),
+                lang,
+            )
             + f"<h4>{_esc(L('absorbs'))}</h4>"
-            + _table([L("route"), L("capacity"), L("received"), L("unit")],
-                     abs_rows.get(eid, []), lang)
-            + "</div>")
+            + _table(
+                [L("route"), L("capacity"), L("received"), L("unit")], abs_rows.get(eid, []), lang
+            )
+            + "</div>"
+        )
     return popups
 
 
@@ -261,9 +302,11 @@ def link_popup(r: Any, names: Names, unit: str, lang: str) -> str:
         (L("co2"), f"{num(r.co2_avoided_t_per_a, 1)} {L('co2_unit')}"),
     ]
     body = "".join(f"<tr><th>{_esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return (f'<div class="pf-pop"><b>{_esc(names.ent(r.from_))} → '
-            f"{_esc(names.ent(r.to))}</b><br><i>{_esc(kind)}</i>"
-            f'<table class="pf-t">{body}</table></div>')
+    return (
+        f'<div class="pf-pop"><b>{_esc(names.ent(r.from_))} → '
+        f"{_esc(names.ent(r.to))}</b><br><i>{_esc(kind)}</i>"
+        f'<table class="pf-t">{body}</table></div>'
+    )
 
 
 def _scope_text(scope: str, names: Names, lang: str, scenario: Scenario | None = None) -> str:
@@ -288,16 +331,19 @@ def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> s
     """
     L = lambda k: map_label(k, lang)  # noqa: E731
     status = getattr(result.status, "value", str(result.status))
-    parts = [f"<h3>{_esc(scenario.name)}</h3>",
-             f"{_esc(L('status'))}: {_esc(label(status, lang, default=status))} · "
-             f"{_esc(L('links_built'))}: {links_built_count(result)}"]
+    parts = [
+        f"<h3>{_esc(scenario.name)}</h3>",
+        f"{_esc(L('status'))}: {_esc(label(status, lang, default=status))} · "
+        f"{_esc(L('links_built'))}: {links_built_count(result)}",
+    ]
     targets = result.targets if result.targets is not None else pd.DataFrame()
     if targets.empty or not {"id", "rate", "target"} <= set(targets.columns):
         return "".join(parts)
     t = targets.reset_index(drop=True).assign(
         id=lambda d: d["id"].astype(str),
-        scope=lambda d: (d["scope"] if "scope" in d.columns else "all"),
-        met=lambda d: (d["met"] if "met" in d.columns else False))
+        scope=lambda d: d["scope"] if "scope" in d.columns else "all",
+        met=lambda d: d["met"] if "met" in d.columns else False,
+    )
     t["met"] = t["met"].eq(True)  # typed by io.solution (read_solution parses it already)
     rows = []
     for tid, group in t.groupby("id", sort=False):
@@ -310,12 +356,19 @@ def title_html(scenario: Scenario, result: Result, names: Names, lang: str) -> s
             where = L("parks_met").format(met=int(group["met"].sum()), n=len(group))
             park = _scope_text(lowest["scope"], names, lang, scenario)
             short = park if len(park) <= 14 else park[:13] + "…"
-            rate = (f"{_esc(L('lowest'))} {pct(lowest['rate'])} "
-                    f'(<span title="{_esc(park)}">{_esc(short)}</span>)')
-        ok = '<span style="color:#1a7f37">✔</span>' if all_met else \
-            '<span style="color:#c62828">✘</span>'
-        rows.append(f"<tr><td><b>{_esc(tid)}</b></td><td>{_esc(where)}</td><td>{rate}</td>"
-                    f"<td>{_esc(L('target'))} {pct(group['target'].iloc[0])} {ok}</td></tr>")
+            rate = (
+                f"{_esc(L('lowest'))} {pct(lowest['rate'])} "
+                f'(<span title="{_esc(park)}">{_esc(short)}</span>)'
+            )
+        ok = (
+            '<span style="color:#1a7f37">✔</span>'
+            if all_met
+            else '<span style="color:#c62828">✘</span>'
+        )
+        rows.append(
+            f"<tr><td><b>{_esc(tid)}</b></td><td>{_esc(where)}</td><td>{rate}</td>"
+            f"<td>{_esc(L('target'))} {pct(group['target'].iloc[0])} {ok}</td></tr>"
+        )
     parts.append(f'<table class="pf-tg">{"".join(rows)}</table>')
     return "".join(parts)
 
@@ -337,11 +390,15 @@ def legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang:
     L = lambda k: map_label(k, lang)  # noqa: E731
 
     def swatch(sector: str, colour: str) -> str:
-        return (f'<span class="pf-it"><span class="sw" style="background:{_esc(colour)}">'
-                f"</span>{_esc(sector_name(sector, lang))}</span>")
+        return (
+            f'<span class="pf-it"><span class="sw" style="background:{_esc(colour)}">'
+            f"</span>{_esc(sector_name(sector, lang))}</span>"
+        )
 
-    parts = [f"<details open><summary>{_esc(L('legend'))}</summary>",
-             f"<b>{_esc(L('legend_sectors'))}</b>"]
+    parts = [
+        f"<details open><summary>{_esc(L('legend'))}</summary>",
+        f"<b>{_esc(L('legend_sectors'))}</b>",
+    ]
     grouped = len(sectors) > _FLAT_LEGEND
     body: list[str] = []
     family = None
@@ -355,11 +412,16 @@ def legend_html(sectors: dict[str, str], materials: list[tuple[str, str]], lang:
     if materials:
         cols = ' class="pf-2col"' if len(materials) > 6 else ""
         parts.append(f"<b>{_esc(L('legend_materials'))}</b><div{cols}>")
-        parts += [f'<span class="pf-it"><span class="ln" style="background:{_esc(c)}"></span>'
-                  f"{_esc(_capital(n, lang))}</span>" for n, c in materials]
+        parts += [
+            f'<span class="pf-it"><span class="ln" style="background:{_esc(c)}"></span>'
+            f"{_esc(_capital(n, lang))}</span>"
+            for n, c in materials
+        ]
         parts.append("</div>")
-    parts.append(f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_zoom'))}<br>"
-                 f"{_esc(L('legend_unused'))}</i></details>")
+    parts.append(
+        f"<i>{_esc(L('legend_width'))}<br>{_esc(L('legend_zoom'))}<br>"
+        f"{_esc(L('legend_unused'))}</i></details>"
+    )
     return "".join(parts)
 
 

@@ -44,10 +44,17 @@ from parkflow.models.scenario import Scenario
 EMPTY_BOUNDS = [[26.0, 97.0], [34.5, 108.5]]
 
 
-def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
-            tiles: str = "none", tianditu_key: str | None = None,
-            changes: pd.Series | None = None, compact_legend: bool = False,
-            legend_extra: str = "") -> dict[str, Any]:
+def draw_on(
+    m: folium.Map,
+    scenario: Scenario,
+    result: Result,
+    lang: str = "zh",
+    tiles: str = "none",
+    tianditu_key: str | None = None,
+    changes: pd.Series | None = None,
+    compact_legend: bool = False,
+    legend_extra: str = "",
+) -> dict[str, Any]:
     """Draw a solved scenario onto an existing :class:`folium.Map` (used by the dual map).
 
     Parameters
@@ -76,9 +83,11 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
         An unknown ``lang`` or ``tiles``.
     """
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+        msg = f"lang must be one of {LANGS}, not {lang!r}"
+        raise ValueError(msg)
     if tiles not in TILES:
-        raise ValueError(f"tiles must be one of {TILES}, not {tiles!r}")
+        msg = f"tiles must be one of {TILES}, not {tiles!r}"
+        raise ValueError(msg)
     names = Names(lang, scenario)
     pos = enterprise_positions(scenario, tiles)
     tile_layers(m, tiles, lang, tianditu_key)
@@ -92,11 +101,18 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
         changes = changes.reindex(flows.index)
     drawn = context_layer(m, tiles, lang)
     drawn += park_layer(m, scenario, pos, tiles, lang)
-    names_links, n_links = link_layers(m, scenario, flows, pos, names, lang, legend_materials,
-                                       changes=changes,
-                                       centres=park_centres(scenario, pos, tiles))
-    names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang,
-                                          legend_materials)
+    names_links, n_links = link_layers(
+        m,
+        scenario,
+        flows,
+        pos,
+        names,
+        lang,
+        legend_materials,
+        changes=changes,
+        centres=park_centres(scenario, pos, tiles),
+    )
+    names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang, legend_materials)
     names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
     title_box(m, scenario, result, names, lang)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -106,14 +122,30 @@ def draw_on(m: folium.Map, scenario: Scenario, result: Result, lang: str = "zh",
     # the view fits the enterprises (a park polygon may reach beyond it)
     pts = pos[["lat", "lon"]].to_numpy(float)
     pts = pts[np.isfinite(pts).all(axis=1)]
-    bounds = ([[float(pts[:, 0].min()), float(pts[:, 1].min())],
-               [float(pts[:, 0].max()), float(pts[:, 1].max())]] if len(pts) else EMPTY_BOUNDS)
-    return {"enterprises": len(scenario.enterprises), "links": n_links, "unused": n_unused,
-            "layers": drawn + names_links + names_unused + names_ent, "bounds": bounds}
+    bounds = (
+        [
+            [float(pts[:, 0].min()), float(pts[:, 1].min())],
+            [float(pts[:, 0].max()), float(pts[:, 1].max())],
+        ]
+        if len(pts)
+        else EMPTY_BOUNDS
+    )
+    return {
+        "enterprises": len(scenario.enterprises),
+        "links": n_links,
+        "unused": n_unused,
+        "layers": drawn + names_links + names_unused + names_ent,
+        "bounds": bounds,
+    }
 
 
-def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str = "none",
-               tianditu_key: str | None = None) -> folium.Map:
+def render_map(
+    scenario: Scenario,
+    result: Result,
+    lang: str = "zh",
+    tiles: str = "none",
+    tianditu_key: str | None = None,
+) -> folium.Map:
     """Draw a solved scenario as a :class:`folium.Map`.
 
     Parameters
@@ -139,13 +171,18 @@ def render_map(scenario: Scenario, result: Result, lang: str = "zh", tiles: str 
 
     Examples
     --------
-    >>> m = render_map(sc, res, lang="en")          # doctest: +SKIP
-    >>> write_map(sc, res, "map.html")              # doctest: +SKIP
+    >>> from parkflow.examples import tiny_park
+    >>> from parkflow.solvers.api import solve
+    >>> sc = tiny_park()
+    >>> m = render_map(sc, solve(sc), lang="en")
+    >>> type(m).__name__
+    'OfflineMap'
     """
     m = OfflineMap(tiles=None, control_scale=False, prefer_canvas=False)
     drawn = draw_on(m, scenario, result, lang=lang, tiles=tiles, tianditu_key=tianditu_key)
-    m.fit_bounds(drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40),
-                 max_zoom=15)
+    m.fit_bounds(
+        drawn["bounds"], padding_top_left=(40, 40), padding_bottom_right=(40, 40), max_zoom=15
+    )
     m.parkflow_drawn = drawn  # counts for callers and tests
     return m
 
@@ -220,13 +257,21 @@ class OfflineMap(folium.Map):
         from html import escape
 
         page = escape(map_html(self), quote=True)
-        return (f'<div style="width:100%;"><iframe srcdoc="{page}" style="width:100%; '
-                f'height:{int(height_px)}px; border:none;" sandbox="allow-scripts" '
-                'allowfullscreen></iframe></div>')
+        return (
+            f'<div style="width:100%;"><iframe srcdoc="{page}" style="width:100%; '
+            f'height:{int(height_px)}px; border:none;" sandbox="allow-scripts" '
+            "allowfullscreen></iframe></div>"
+        )
 
 
-def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = "zh",
-              tiles: str = "none", tianditu_key: str | None = None) -> Path:
+def write_map(
+    scenario: Scenario,
+    result: Result,
+    path: str | Path,
+    lang: str = "zh",
+    tiles: str = "none",
+    tianditu_key: str | None = None,
+) -> Path:
     """Render the map and write it to ``path`` as one self-contained HTML file.
 
     Parameters
@@ -251,8 +296,9 @@ def write_map(scenario: Scenario, result: Result, path: str | Path, lang: str = 
 # ---------------------------------------------------------------------------------------------
 # python -m parkflow.maps --bundled maps/
 # ---------------------------------------------------------------------------------------------
-def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "zh",
-                      tiles: str = "none") -> list[Path]:
+def make_bundled_maps(
+    out: str | Path, names: Sequence[str] = (), lang: str = "zh", tiles: str = "none"
+) -> list[Path]:
     """Solve bundled scenarios and write ``<out>/<name>.html`` for each (all when ``names`` empty).
 
     Returns
@@ -268,18 +314,24 @@ def make_bundled_maps(out: str | Path, names: Sequence[str] = (), lang: str = "z
     for name in names or bundled_scenarios():
         scenario = load_scenario(bundled_scenario_path(name))
         result = solve(scenario)
-        written.append(write_map(scenario, result, Path(out) / f"{name}.html", lang=lang,
-                                 tiles=tiles))
+        written.append(
+            write_map(scenario, result, Path(out) / f"{name}.html", lang=lang, tiles=tiles)
+        )
         print(f"{written[-1]}  ({result.status.value}, {len(built_links(result))} links)")
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line of ``python -m parkflow.maps``."""
-    parser = argparse.ArgumentParser(prog="python -m parkflow.maps",
-                                     description="Write the maps of the bundled scenarios.")
-    parser.add_argument("--bundled", metavar="DIR", required=True,
-                        help="folder to write <scenario>.html into (e.g. maps/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m parkflow.maps", description="Write the maps of the bundled scenarios."
+    )
+    parser.add_argument(
+        "--bundled",
+        metavar="DIR",
+        required=True,
+        help="folder to write <scenario>.html into (e.g. maps/)",
+    )
     parser.add_argument("names", nargs="*", help="bundled scenario names (default: all)")
     parser.add_argument("--lang", choices=LANGS, default="zh")
     parser.add_argument("--tiles", choices=TILES, default="none")

@@ -20,8 +20,10 @@ RTOL = 1e-9
 
 
 def _values_equal(a: pd.Series, b: pd.Series) -> bool:
-    if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b) and not (
-        pd.api.types.is_bool_dtype(a) or pd.api.types.is_bool_dtype(b)
+    if (
+        pd.api.types.is_numeric_dtype(a)
+        and pd.api.types.is_numeric_dtype(b)
+        and not (pd.api.types.is_bool_dtype(a) or pd.api.types.is_bool_dtype(b))
     ):
         x = a.to_numpy(dtype=float)
         y = b.to_numpy(dtype=float)
@@ -77,8 +79,12 @@ def _diff(a: Scenario, b: Scenario, check_source: bool) -> list[str]:
         out.append("targets")
     else:
         for s, t in zip(a.targets, b.targets, strict=True):
-            if (s.id, s.materials, s.scope, s.exclude) != (t.id, t.materials, t.scope, t.exclude) \
-                    or not math.isclose(s.rate, t.rate, rel_tol=RTOL):
+            if (s.id, s.materials, s.scope, s.exclude) != (
+                t.id,
+                t.materials,
+                t.scope,
+                t.exclude,
+            ) or not math.isclose(s.rate, t.rate, rel_tol=RTOL):
                 out.append("targets")
                 break
     if a.settings != b.settings:

@@ -84,16 +84,34 @@ class Termination(str, Enum):
         return _MATHOPT_TERMINATION.get(int(reason))
 
 
-_MATHOPT_TERMINATION = {1: Termination.OPTIMAL, 2: Termination.INFEASIBLE,
-                        3: Termination.UNBOUNDED, 4: Termination.INFEASIBLE_OR_UNBOUNDED,
-                        5: Termination.IMPRECISE, 6: Termination.NO_SOLUTION_FOUND,
-                        7: Termination.NUMERICAL_ERROR, 8: Termination.OTHER_ERROR,
-                        9: Termination.FEASIBLE}
+_MATHOPT_TERMINATION = {
+    1: Termination.OPTIMAL,
+    2: Termination.INFEASIBLE,
+    3: Termination.UNBOUNDED,
+    4: Termination.INFEASIBLE_OR_UNBOUNDED,
+    5: Termination.IMPRECISE,
+    6: Termination.NO_SOLUTION_FOUND,
+    7: Termination.NUMERICAL_ERROR,
+    8: Termination.OTHER_ERROR,
+    9: Termination.FEASIBLE,
+}
 
 #: MathOpt's ``LimitProto`` numbers → the word we report (``solver["limit"]``).
-MATHOPT_LIMITS = {0: "", 1: "undetermined", 2: "iteration", 3: "time", 4: "node", 5: "solution",
-                  6: "memory", 7: "objective", 8: "norm", 9: "interrupted", 10: "slow_progress",
-                  11: "other", 12: "cutoff"}
+MATHOPT_LIMITS = {
+    0: "",
+    1: "undetermined",
+    2: "iteration",
+    3: "time",
+    4: "node",
+    5: "solution",
+    6: "memory",
+    7: "objective",
+    8: "norm",
+    9: "interrupted",
+    10: "slow_progress",
+    11: "other",
+    12: "cutoff",
+}
 
 
 class Objective(str, Enum):

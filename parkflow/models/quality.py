@@ -1,5 +1,8 @@
-"""The quality rule that joins a by-product supply to a use (SPEC §3), used by the candidate
-network and by the validation of hand-written links."""
+"""The quality rule that joins a by-product supply to a use.
+
+Used by the candidate network (docs/model.md, "Candidate links") and by the validation of
+hand-written links.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import pandas as pd
 
 
 def quality_rule(df: pd.DataFrame, routes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    r"""SPEC §3's quality rule for (supply, use) pairs: which pass, and at what purification cost.
+    r"""Apply the quality rule to (supply, use) pairs: which pass, and at what purification cost.
 
     Heat passes when the source temperature is at least the sink's minimum plus the route's ΔT;
     hydrogen when its purity is at least the minimum, or else when the route offers purification

@@ -89,8 +89,9 @@ class Result:
             parts.append(f"CO2 avoided {self.co2_avoided_t_per_a:,.0f} t/a")
             parts.append(f"{len(self.flows)} links built")
             for t in self.targets.head(2).itertuples():
-                parts.append(f"target {t.id} {t.rate:.1%} vs {t.target:.0%}"
-                             f"{'' if t.met else ' (not met)'}")
+                parts.append(
+                    f"target {t.id} {t.rate:.1%} vs {t.target:.0%}{'' if t.met else ' (not met)'}"
+                )
         return ", ".join(parts) + ")"
 
     def _repr_html_(self) -> str:
@@ -105,14 +106,19 @@ class Result:
             rows.append(("links built", str(len(self.flows))))
             for t in self.targets.itertuples():
                 mark = "met" if t.met else f"not met, short {t.shortfall:,.0f} {t.unit}"
-                rows.append((f"target {t.id} ({t.scope})",
-                             f"{t.rate:.1%} vs {t.target:.0%}: {mark}"))
+                rows.append(
+                    (f"target {t.id} ({t.scope})", f"{t.rate:.1%} vs {t.target:.0%}: {mark}")
+                )
         if self.message:
             rows.append(("message", self.message))
-        body = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
-                       f"<td style='text-align:right'>{escape(str(v))}</td></tr>" for k, v in rows)
-        return (f"<div><strong>Result: {escape(self.scenario_name)}</strong>"
-                f"<table>{body}</table></div>")
+        body = "".join(
+            f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
+            f"<td style='text-align:right'>{escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return (
+            f"<div><strong>Result: {escape(self.scenario_name)}</strong><table>{body}</table></div>"
+        )
 
     @property
     def flows_gdf(self) -> Any:
@@ -122,20 +128,25 @@ class Result:
         the solver); see :meth:`flows_geodataframe` to give the scenario instead.
         """
         if self.enterprise_points is None:
-            raise ValueError("this result does not know where its enterprises are; use "
-                             "result.flows_geodataframe(scenario)")
+            msg = (
+                "this result does not know where its enterprises are; use "
+                "result.flows_geodataframe(scenario)"
+            )
+            raise ValueError(msg)
         return _flows_gdf(self.flows, self.enterprise_points)
 
     def flows_geodataframe(self, scenario: Any) -> Any:
         """:attr:`flows_gdf` with the enterprises' coordinates taken from ``scenario``."""
         return _flows_gdf(self.flows, scenario.enterprises[["lon", "lat"]])
+
     #: Built facilities (facilities.csv; empty DataFrame without candidate facilities, issue 12).
     facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def raise_for_status(self) -> Result:
         """Raise :class:`InfeasibleError` when there is no solution; return self otherwise."""
         if not self.status.has_solution:
-            raise InfeasibleError(f"{self.scenario_name}: {self.status.value}. {self.message}")
+            msg = f"{self.scenario_name}: {self.status.value}. {self.message}"
+            raise InfeasibleError(msg)
         return self
 
     @property
@@ -149,8 +160,10 @@ def _flows_gdf(flows: pd.DataFrame, points: pd.DataFrame) -> Any:
     from shapely.geometry import LineString
 
     lon, lat = points["lon"], points["lat"]
-    lines = [LineString([(float(lon[a]), float(lat[a])), (float(lon[b]), float(lat[b]))])
-             for a, b in zip(flows["from"], flows["to"], strict=True)]
+    lines = [
+        LineString([(float(lon[a]), float(lat[a])), (float(lon[b]), float(lat[b]))])
+        for a, b in zip(flows["from"], flows["to"], strict=True)
+    ]
     return gpd.GeoDataFrame(flows.copy(), geometry=lines, crs="EPSG:4326")
 
 
@@ -182,9 +195,26 @@ def _targets_list(result: Result) -> list[dict[str, Any]]:
     t = result.targets
     if t is None or t.empty:
         return []
-    cols = ["id", "scope", "target", "rate", "met", "utilised", "generated", "drawn", "shortfall",
-            "unit", "basis", "year", "enforced", "applicable", "status", "rate_nbs",
-            "utilised_outside", "safe_disposal"]
+    cols = [
+        "id",
+        "scope",
+        "target",
+        "rate",
+        "met",
+        "utilised",
+        "generated",
+        "drawn",
+        "shortfall",
+        "unit",
+        "basis",
+        "year",
+        "enforced",
+        "applicable",
+        "status",
+        "rate_nbs",
+        "utilised_outside",
+        "safe_disposal",
+    ]
     out = []
     for r in t.to_dict(orient="records"):
         row = {c: r.get(c) for c in cols if c in r or c in cols[:10]}
@@ -220,21 +250,35 @@ def link_counts(result: Result) -> dict[str, int]:
     """
     f = result.flows
     if f is None or len(f) == 0:
-        return dict.fromkeys(("links_built", "links_existing", "links_new", "links_used",
-                              "links_idle"), 0)
-    flow = pd.to_numeric(f["flow"], errors="coerce").fillna(0.0) if "flow" in f.columns else \
-        pd.to_numeric(f.get("quantity", pd.Series(0.0, index=f.index)), errors="coerce").fillna(0.0)
-    existing = f["existing"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0")) \
-        if "existing" in f.columns else pd.Series(False, index=f.index)
+        return dict.fromkeys(
+            ("links_built", "links_existing", "links_new", "links_used", "links_idle"), 0
+        )
+    flow = (
+        pd.to_numeric(f["flow"], errors="coerce").fillna(0.0)
+        if "flow" in f.columns
+        else pd.to_numeric(
+            f.get("quantity", pd.Series(0.0, index=f.index)), errors="coerce"
+        ).fillna(0.0)
+    )
+    existing = (
+        f["existing"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0"))
+        if "existing" in f.columns
+        else pd.Series(False, index=f.index)
+    )
     used = int((flow > 0).sum())
     n_existing = int(existing.sum())
-    return {"links_built": int(len(f)), "links_existing": n_existing,
-            "links_new": int(len(f)) - n_existing, "links_used": used,
-            "links_idle": int(len(f)) - used}
+    return {
+        "links_built": int(len(f)),
+        "links_existing": n_existing,
+        "links_new": int(len(f)) - n_existing,
+        "links_used": used,
+        "links_idle": int(len(f)) - used,
+    }
 
 
-def summary_dict(result: Result, scenario_path: str | Path | None = None,
-                 scenario_sha256: str | None = None) -> dict[str, Any]:
+def summary_dict(
+    result: Result, scenario_path: str | Path | None = None, scenario_sha256: str | None = None
+) -> dict[str, Any]:
     """The ``summary.json`` dictionary, format 2 (docs/reporting.md, "summary.json").
 
     ``links_built`` and its parts are those of :func:`link_counts`.
@@ -262,19 +306,40 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None,
         "format_version": SUMMARY_FORMAT_VERSION,
         "parkflow_version": __version__,
         "scenario": result.scenario_name,
-        "scenario_path": (Path(scenario_path).as_posix() if scenario_path is not None
-                          else None),
+        "scenario_path": (Path(scenario_path).as_posix() if scenario_path is not None else None),
         "scenario_sha256": scenario_sha256,
         "status": result.status.value,
         "objective_name": result.objective_name,
         "message": result.message,
-        "solver": {k: result.solver.get(k) for k in
-                   ("name", "time_s", "gap", "termination", "build_s", "network_s",
-                    "n_variables", "n_constraints", "n_binaries", "n_solves", "time_limit_s",
-                    "gap_limit", "limit", "strategy", "method",
-                    # decomposed solves and the candidate bound (issue 13, docs/performance.md)
-                    "wall_s", "bound", "multipliers", "n_iterations", "iterations",
-                    "max_candidates_per_supply", "gap_against") if k in result.solver},
+        "solver": {
+            k: result.solver.get(k)
+            for k in (
+                "name",
+                "time_s",
+                "gap",
+                "termination",
+                "build_s",
+                "network_s",
+                "n_variables",
+                "n_constraints",
+                "n_binaries",
+                "n_solves",
+                "time_limit_s",
+                "gap_limit",
+                "limit",
+                "strategy",
+                "method",
+                # decomposed solves and the candidate bound (issue 13, docs/performance.md)
+                "wall_s",
+                "bound",
+                "multipliers",
+                "n_iterations",
+                "iterations",
+                "max_candidates_per_supply",
+                "gap_against",
+            )
+            if k in result.solver
+        },
         "objective": {f"{k}_cny_per_a": obj.get(f"{k}_cny_per_a") for k in _OBJ_KEYS},
         "co2_avoided_t_per_a": result.co2_avoided_t_per_a,
         **link_counts(result),
@@ -290,8 +355,9 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None,
     if b is not None:
         out["baseline"] = {
             "status": b.status.value,
-            "objective": {f"{k}_cny_per_a": (b.objective or {}).get(f"{k}_cny_per_a")
-                          for k in _OBJ_KEYS},
+            "objective": {
+                f"{k}_cny_per_a": (b.objective or {}).get(f"{k}_cny_per_a") for k in _OBJ_KEYS
+            },
             "co2_avoided_t_per_a": b.co2_avoided_t_per_a,
             **link_counts(b),
             "targets": _targets_list(b),
@@ -299,4 +365,3 @@ def summary_dict(result: Result, scenario_path: str | Path | None = None,
     else:
         out["baseline"] = None
     return _plain(out)
-

@@ -194,16 +194,24 @@ class Scenario:
         """A short summary for notebooks: the table sizes, the parks and the targets."""
         from html import escape
 
-        rows = [(name, len(getattr(self, name))) for name in
-                ("enterprises", "supplies", "uses", "stockpiles", "links", "parks")]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>"
-                       for k, v in rows)
-        targets = "".join(f"<li>{escape(t.id)}: {t.rate:.0%} of {escape(str(t.spec))}, scope "
-                          f"{escape(t.scope)}</li>" for t in self.targets)
+        rows = [
+            (name, len(getattr(self, name)))
+            for name in ("enterprises", "supplies", "uses", "stockpiles", "links", "parks")
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows
+        )
+        targets = "".join(
+            f"<li>{escape(t.id)}: {t.rate:.0%} of {escape(str(t.spec))}, scope "
+            f"{escape(t.scope)}</li>"
+            for t in self.targets
+        )
         parks = ", ".join(escape(str(v)) for v in list(self.parks.get("name", []))[:10])
-        return (f"<div><strong>Scenario: {escape(self.name)}</strong>"
-                f"<table>{body}</table><div>parks: {parks}</div>"
-                f"<div>targets:<ul>{targets}</ul></div></div>")
+        return (
+            f"<div><strong>Scenario: {escape(self.name)}</strong>"
+            f"<table>{body}</table><div>parks: {parks}</div>"
+            f"<div>targets:<ul>{targets}</ul></div></div>"
+        )
 
 
 def is_tailings(materials: pd.DataFrame) -> pd.Series:
@@ -238,8 +246,9 @@ def is_tailings(materials: pd.DataFrame) -> pd.Series:
     return (flag.astype(bool) | cat).astype(bool)
 
 
-def expand_materials(catalogue: Catalogue, spec: Any, exclude: Iterable[str] = ()
-                     ) -> tuple[tuple[str, ...], list[str], list[str]]:
+def expand_materials(
+    catalogue: Catalogue, spec: Any, exclude: Iterable[str] = ()
+) -> tuple[tuple[str, ...], list[str], list[str]]:
     """The materials a target covers: ``spec`` expanded, ``exclude`` removed.
 
     ``spec`` and ``exclude`` name groups, statistics categories or material ids (a list, or a
@@ -308,5 +317,12 @@ def expand_targets(targets: Sequence[Target], scenario: Scenario | Catalogue) ->
 def default_targets_config() -> list[dict[str, Any]]:
     """The target a scenario gets without ``targets:``: the Sichuan 2025 target (bulk
     industrial solid waste, tailings excluded, 78 %, scope all)."""
-    return [{"id": "bulk-2025", "materials": BULK_GROUP, "exclude": [TAILINGS],
-             "rate": 0.78, "scope": "all"}]
+    return [
+        {
+            "id": "bulk-2025",
+            "materials": BULK_GROUP,
+            "exclude": [TAILINGS],
+            "rate": 0.78,
+            "scope": "all",
+        }
+    ]

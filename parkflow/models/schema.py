@@ -147,8 +147,9 @@ class Column:
             return f"{number} is not finite"
         if self.minimum is not None and number < self.minimum:
             return f"{number:g} must be >= {self.minimum:g} ({self.unit})"
-        if self.maximum is not None and (number > self.maximum or (
-                self.exclusive_maximum and number >= self.maximum)):
+        if self.maximum is not None and (
+            number > self.maximum or (self.exclusive_maximum and number >= self.maximum)
+        ):
             op = "<" if self.exclusive_maximum else "<="
             return f"{number:g} must be {op} {self.maximum:g} ({self.unit})"
         return None
@@ -209,7 +210,8 @@ class TableSchema:
         for c in self.columns:
             if c.name == name:
                 return c
-        raise KeyError(f"table {self.name} has no column {name!r}")
+        msg = f"table {self.name} has no column {name!r}"
+        raise KeyError(msg)
 
     def dtypes(self) -> dict[str, str]:
         """``column name → dtype`` of the declared columns."""
@@ -283,42 +285,103 @@ ENTERPRISES = TableSchema(
     aliases=("企业", "企业表"),
     doc="One row per plant.",
     columns=(
-        Column("id", "str", doc="Unique enterprise id, e.g. 'E01'.",
-               aliases=("企业编号", *_ID)),
-        Column("name", "str", doc="Plant name (Chinese or English).",
-               aliases=("名称", "企业名称")),
-        Column("park", "str", doc="Park id; matches parks.geojson when given.",
-               aliases=("园区",)),
-        Column("sector", "str", doc="Sector, e.g. 'steel', 'cement', 'phosphate_chemicals'.",
-               aliases=("行业",)),
-        Column("lon", "float64", unit="degree",
-               doc="Longitude (WGS-84 unless coordinates: gcj02).", aliases=("经度",)),
-        Column("lat", "float64", unit="degree", doc="Latitude (WGS-84 unless coordinates: gcj02).",
-               aliases=("纬度",)),
-        Column("city", "str", required=False, default="",
-               doc="City (prefecture), for city scopes.", aliases=("城市", "市")),
-        Column("name_zh", "str", required=False, default="",
-               doc="Chinese plant name, shown in Chinese reports (default: name).",
-               aliases=("中文名称",)),
-        Column("city_zh", "str", required=False, default="",
-               doc="Chinese city name, shown in Chinese reports (default: city).",
-               aliases=("城市中文名",)),
-        Column("value_added_cny_per_a", "float64", required=False, default=NAN, unit="CNY/a",
-               minimum=0.0, doc="Industrial value added, for resource and energy productivity "
-               "in the scorecard (docs/reporting.md).", aliases=("工业增加值", "增加值")),
-        Column("energy_use_tce_per_a", "float64", required=False, default=NAN, unit="tce/a",
-               minimum=0.0, doc="Energy use in tonnes of coal equivalent, for the scorecard.",
-               aliases=("综合能耗", "能耗")),
-        Column("water_use_t_per_a", "float64", required=False, default=NAN, unit="t/a",
-               minimum=0.0, doc="Water use, for the scorecard's water reuse rate.",
-               aliases=("用水量",)),
-        Column("water_reused_t_per_a", "float64", required=False, default=NAN, unit="t/a",
-               minimum=0.0, doc="Water reused or recycled, for the scorecard's water reuse rate.",
-               aliases=("重复利用水量", "回用水量")),
-        Column("rail_siding", "bool", required=False, default=False,
-               doc="True: the plant has a rail siding (铁路专用线); rail between two such plants "
-               "pays the sided handling (docs/catalogue.md, transport).",
-               aliases=("铁路专用线",)),
+        Column("id", "str", doc="Unique enterprise id, e.g. 'E01'.", aliases=("企业编号", *_ID)),
+        Column("name", "str", doc="Plant name (Chinese or English).", aliases=("名称", "企业名称")),
+        Column("park", "str", doc="Park id; matches parks.geojson when given.", aliases=("园区",)),
+        Column(
+            "sector",
+            "str",
+            doc="Sector, e.g. 'steel', 'cement', 'phosphate_chemicals'.",
+            aliases=("行业",),
+        ),
+        Column(
+            "lon",
+            "float64",
+            unit="degree",
+            doc="Longitude (WGS-84 unless coordinates: gcj02).",
+            aliases=("经度",),
+        ),
+        Column(
+            "lat",
+            "float64",
+            unit="degree",
+            doc="Latitude (WGS-84 unless coordinates: gcj02).",
+            aliases=("纬度",),
+        ),
+        Column(
+            "city",
+            "str",
+            required=False,
+            default="",
+            doc="City (prefecture), for city scopes.",
+            aliases=("城市", "市"),
+        ),
+        Column(
+            "name_zh",
+            "str",
+            required=False,
+            default="",
+            doc="Chinese plant name, shown in Chinese reports (default: name).",
+            aliases=("中文名称",),
+        ),
+        Column(
+            "city_zh",
+            "str",
+            required=False,
+            default="",
+            doc="Chinese city name, shown in Chinese reports (default: city).",
+            aliases=("城市中文名",),
+        ),
+        Column(
+            "value_added_cny_per_a",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="CNY/a",
+            minimum=0.0,
+            doc="Industrial value added, for resource and energy productivity "
+            "in the scorecard (docs/reporting.md).",
+            aliases=("工业增加值", "增加值"),
+        ),
+        Column(
+            "energy_use_tce_per_a",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="tce/a",
+            minimum=0.0,
+            doc="Energy use in tonnes of coal equivalent, for the scorecard.",
+            aliases=("综合能耗", "能耗"),
+        ),
+        Column(
+            "water_use_t_per_a",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="t/a",
+            minimum=0.0,
+            doc="Water use, for the scorecard's water reuse rate.",
+            aliases=("用水量",),
+        ),
+        Column(
+            "water_reused_t_per_a",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="t/a",
+            minimum=0.0,
+            doc="Water reused or recycled, for the scorecard's water reuse rate.",
+            aliases=("重复利用水量", "回用水量"),
+        ),
+        Column(
+            "rail_siding",
+            "bool",
+            required=False,
+            default=False,
+            doc="True: the plant has a rail siding (铁路专用线); rail between two such plants "
+            "pays the sided handling (docs/catalogue.md, transport).",
+            aliases=("铁路专用线",),
+        ),
     ),
 )
 
@@ -331,35 +394,94 @@ SUPPLIES = TableSchema(
     aliases=("产生", "产生量", "供给"),
     doc="By-product generated per year (产生量).",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that generates the by-product.",
-               aliases=("企业", "企业编号")),
-        Column("material", "str", doc="Material id from the catalogue.",
-               aliases=("物料", "材料", "种类")),
-        Column("quantity", "float64", unit="see unit", doc="Amount generated per year.",
-               minimum=0.0, aliases=("产生量", "数量")),
-        Column("unit", "str", doc="Unit of quantity: t/a, kt/a, 万t/a, Mt/a, kg/a, GJ/a, TJ/a, "
-               "MWh/a, MW, Nm3/a.", aliases=("单位",)),
-        Column("temperature_c", "float64", required=False, default=NAN, unit="°C",
-               minimum=-273.15, doc="Heat: source temperature.", aliases=("温度",)),
-        Column("purity", "float64", required=False, default=NAN, unit="fraction",
-               minimum=0.0, maximum=1.0, percent=True,
-               doc="Hydrogen: purity (0-1), e.g. 0.999.", aliases=("纯度",)),
-        Column("fate", "str", required=False, default="",
-               doc="What happens today to what is not utilised: a fates id (stored, landfilled, "
-               "dumped for solids; vented, flared, fuel for hydrogen; wasted for heat). Default "
-               "by kind: stored, vented, wasted (docs/model.md#fates).",
-               aliases=("去向现状", "处置现状")),
-        Column("replacement", "str", required=False, default="",
-               doc="With fate fuel: the fuel burnt instead (replacement_fuels id; default "
-               "natural_gas).", aliases=("替代燃料",)),
-        Column("fate_cost", "float64", required=False, default=NAN,
-               unit="CNY per canonical unit", minimum=0.0,
-               doc="Avoided cost of the fate per unit utilised; overrides the catalogue's.",
-               aliases=("现状处置成本",)),
-        Column("utilised_outside", "float64", required=False, default=0.0, unit="see unit",
-               minimum=0.0, doc="Amount utilised today by buyers outside the scenario "
-               "(综合利用量, not re-optimised; same unit as quantity).",
-               aliases=("外部利用量", "场外利用量")),
+        Column(
+            "enterprise",
+            "str",
+            doc="Enterprise id that generates the by-product.",
+            aliases=("企业", "企业编号"),
+        ),
+        Column(
+            "material",
+            "str",
+            doc="Material id from the catalogue.",
+            aliases=("物料", "材料", "种类"),
+        ),
+        Column(
+            "quantity",
+            "float64",
+            unit="see unit",
+            doc="Amount generated per year.",
+            minimum=0.0,
+            aliases=("产生量", "数量"),
+        ),
+        Column(
+            "unit",
+            "str",
+            doc="Unit of quantity: t/a, kt/a, 万t/a, Mt/a, kg/a, GJ/a, TJ/a, MWh/a, MW, Nm3/a.",
+            aliases=("单位",),
+        ),
+        Column(
+            "temperature_c",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="°C",
+            minimum=-273.15,
+            doc="Heat: source temperature.",
+            aliases=("温度",),
+        ),
+        Column(
+            "purity",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            percent=True,
+            doc="Hydrogen: purity (0-1), e.g. 0.999.",
+            aliases=("纯度",),
+        ),
+        Column(
+            "fate",
+            "str",
+            required=False,
+            default="",
+            doc="What happens today to what is not utilised: a fates id (stored, landfilled, "
+            "dumped for solids; vented, flared, fuel for hydrogen; wasted for heat). Default "
+            "by kind: stored, vented, wasted (docs/model.md#fates).",
+            aliases=("去向现状", "处置现状"),
+        ),
+        Column(
+            "replacement",
+            "str",
+            required=False,
+            default="",
+            doc="With fate fuel: the fuel burnt instead (replacement_fuels id; default "
+            "natural_gas).",
+            aliases=("替代燃料",),
+        ),
+        Column(
+            "fate_cost",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="CNY per canonical unit",
+            minimum=0.0,
+            doc="Avoided cost of the fate per unit utilised; overrides the catalogue's.",
+            aliases=("现状处置成本",),
+        ),
+        Column(
+            "utilised_outside",
+            "float64",
+            required=False,
+            default=0.0,
+            unit="see unit",
+            minimum=0.0,
+            doc="Amount utilised today by buyers outside the scenario "
+            "(综合利用量, not re-optimised; same unit as quantity).",
+            aliases=("外部利用量", "场外利用量"),
+        ),
     ),
 )
 
@@ -372,23 +494,55 @@ USES = TableSchema(
     aliases=("利用", "利用能力", "消纳"),
     doc="What a plant can absorb per year through a use route.",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that absorbs the by-product.",
-               aliases=("企业", "企业编号")),
-        Column("route", "str", doc="Use-route id from the catalogue.",
-               aliases=("利用途径", "途径")),
-        Column("capacity", "float64", unit="see unit", doc="Amount it can absorb per year.",
-               minimum=0.0, aliases=("能力", "利用能力", "消纳能力")),
+        Column(
+            "enterprise",
+            "str",
+            doc="Enterprise id that absorbs the by-product.",
+            aliases=("企业", "企业编号"),
+        ),
+        Column(
+            "route", "str", doc="Use-route id from the catalogue.", aliases=("利用途径", "途径")
+        ),
+        Column(
+            "capacity",
+            "float64",
+            unit="see unit",
+            doc="Amount it can absorb per year.",
+            minimum=0.0,
+            aliases=("能力", "利用能力", "消纳能力"),
+        ),
         Column("unit", "str", doc="Unit of capacity.", aliases=("单位",)),
-        Column("min_temperature_c", "float64", required=False, default=NAN, unit="°C",
-               minimum=-273.15,
-               doc="Heat: minimum supply temperature the sink needs (overrides the route's).",
-               aliases=("最低温度",)),
-        Column("min_purity", "float64", required=False, default=NAN, unit="fraction",
-               minimum=0.0, maximum=1.0, percent=True,
-               doc="Hydrogen: minimum purity (overrides the route's).", aliases=("最低纯度",)),
-        Column("value", "float64", required=False, default=NAN,
-               unit="CNY per canonical unit",
-               doc="Value per unit absorbed (overrides the route's).", aliases=("价值", "单价")),
+        Column(
+            "min_temperature_c",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="°C",
+            minimum=-273.15,
+            doc="Heat: minimum supply temperature the sink needs (overrides the route's).",
+            aliases=("最低温度",),
+        ),
+        Column(
+            "min_purity",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            percent=True,
+            doc="Hydrogen: minimum purity (overrides the route's).",
+            aliases=("最低纯度",),
+        ),
+        Column(
+            "value",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="CNY per canonical unit",
+            doc="Value per unit absorbed (overrides the route's).",
+            aliases=("价值", "单价"),
+        ),
     ),
 )
 
@@ -402,17 +556,39 @@ STOCKPILES = TableSchema(
     required_table=False,
     doc="Legacy storage from earlier years (往年贮存量) that may be drawn down.",
     columns=(
-        Column("enterprise", "str", doc="Enterprise id that holds the stock.",
-               aliases=("企业", "企业编号")),
-        Column("material", "str", doc="Material id (solids only).",
-               aliases=("物料", "材料", "种类")),
-        Column("quantity", "float64", unit="see unit", doc="Amount in stock.", minimum=0.0,
-               aliases=("贮存量", "数量")),
-        Column("unit", "str", doc="Unit; '/a' units are read as the amount in stock.",
-               aliases=("单位",)),
-        Column("max_draw", "float64", required=False, default=NAN, unit="canonical/a",
-               minimum=0.0, doc="Most that may be drawn per year (default: the whole stock).",
-               aliases=("最大取用量", "年取用上限")),
+        Column(
+            "enterprise",
+            "str",
+            doc="Enterprise id that holds the stock.",
+            aliases=("企业", "企业编号"),
+        ),
+        Column(
+            "material", "str", doc="Material id (solids only).", aliases=("物料", "材料", "种类")
+        ),
+        Column(
+            "quantity",
+            "float64",
+            unit="see unit",
+            doc="Amount in stock.",
+            minimum=0.0,
+            aliases=("贮存量", "数量"),
+        ),
+        Column(
+            "unit",
+            "str",
+            doc="Unit; '/a' units are read as the amount in stock.",
+            aliases=("单位",),
+        ),
+        Column(
+            "max_draw",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="canonical/a",
+            minimum=0.0,
+            doc="Most that may be drawn per year (default: the whole stock).",
+            aliases=("最大取用量", "年取用上限"),
+        ),
     ),
 )
 
@@ -429,22 +605,59 @@ LINKS = TableSchema(
         Column("from", "str", doc="Generating enterprise id.", aliases=("来源", "起点")),
         Column("to", "str", doc="Absorbing enterprise id.", aliases=("去向", "终点")),
         Column("material", "str", doc="Material id.", aliases=("物料", "材料")),
-        Column("route", "str", doc="Use-route id at the absorbing enterprise.",
-               aliases=("利用途径", "途径")),
-        Column("mode", "str", required=False, default="", doc="Transport mode id (default: the "
-               "cheapest mode that carries the material).", aliases=("运输方式",)),
-        Column("existing", "bool", required=False, default=False, doc="True: built already, "
-               "forced open.", aliases=("现有", "已建")),
-        Column("fixed_cost", "float64", required=False, default=NAN, unit="CNY/a",
-               minimum=0.0, doc="Annualised fixed cost, overrides the mode's.",
-               aliases=("固定成本",)),
-        Column("distance_km", "float64", required=False, default=NAN, unit="km",
-               minimum=0.0, doc="Distance, overrides geodesic distance × detour.",
-               aliases=("距离", "距离_km")),
-        Column("baseline_quantity", "float64", required=False, default=NAN,
-               unit="canonical unit/a", minimum=0.0,
-               doc="Existing links: what flows today, leaving the source (the report's before; "
-               "with existing_flows: keep a floor).", aliases=("现状流量",)),
+        Column(
+            "route",
+            "str",
+            doc="Use-route id at the absorbing enterprise.",
+            aliases=("利用途径", "途径"),
+        ),
+        Column(
+            "mode",
+            "str",
+            required=False,
+            default="",
+            doc="Transport mode id (default: the cheapest mode that carries the material).",
+            aliases=("运输方式",),
+        ),
+        Column(
+            "existing",
+            "bool",
+            required=False,
+            default=False,
+            doc="True: built already, forced open.",
+            aliases=("现有", "已建"),
+        ),
+        Column(
+            "fixed_cost",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="CNY/a",
+            minimum=0.0,
+            doc="Annualised fixed cost, overrides the mode's.",
+            aliases=("固定成本",),
+        ),
+        Column(
+            "distance_km",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="km",
+            minimum=0.0,
+            doc="Distance, overrides geodesic distance × detour.",
+            aliases=("距离", "距离_km"),
+        ),
+        Column(
+            "baseline_quantity",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="canonical unit/a",
+            minimum=0.0,
+            doc="Existing links: what flows today, leaving the source (the report's before; "
+            "with existing_flows: keep a floor).",
+            aliases=("现状流量",),
+        ),
     ),
 )
 
@@ -458,18 +671,35 @@ PARKS = TableSchema(
     required_table=False,
     doc="Park boundaries (GeoJSON features with properties id, name, level[, city]).",
     columns=(
-        Column("id", "str", doc="Park id, as used in enterprises.park.",
-               aliases=("园区编号", *_ID)),
+        Column(
+            "id", "str", doc="Park id, as used in enterprises.park.", aliases=("园区编号", *_ID)
+        ),
         Column("name", "str", doc="Park name.", aliases=("名称", "园区名称")),
         Column("level", "str", doc="national | provincial | municipal.", aliases=("级别",)),
-        Column("city", "str", required=False, default="", doc="City (prefecture).",
-               aliases=("城市", "市")),
-        Column("name_zh", "str", required=False, default="",
-               doc="Chinese park name, shown in Chinese reports (default: name).",
-               aliases=("中文名称",)),
-        Column("city_zh", "str", required=False, default="",
-               doc="Chinese city name, shown in Chinese reports (default: city).",
-               aliases=("城市中文名",)),
+        Column(
+            "city",
+            "str",
+            required=False,
+            default="",
+            doc="City (prefecture).",
+            aliases=("城市", "市"),
+        ),
+        Column(
+            "name_zh",
+            "str",
+            required=False,
+            default="",
+            doc="Chinese park name, shown in Chinese reports (default: name).",
+            aliases=("中文名称",),
+        ),
+        Column(
+            "city_zh",
+            "str",
+            required=False,
+            default="",
+            doc="Chinese city name, shown in Chinese reports (default: city).",
+            aliases=("城市中文名",),
+        ),
     ),
 )
 
@@ -485,25 +715,66 @@ FACILITIES = TableSchema(
     required_table=False,
     doc="Candidate facilities: a technology at a site (an enterprise, or lon/lat in a park).",
     columns=(
-        Column("technology", "str", doc="Technology id from the catalogue.",
-               aliases=("技术", "工艺")),
-        Column("site", "str", required=False, default="",
-               doc="Enterprise id of a co-located facility (else give lon, lat, park).",
-               aliases=("厂址", "依托企业")),
-        Column("lon", "float64", required=False, default=NAN, unit="degree",
-               doc="Free site: longitude.", aliases=("经度",)),
-        Column("lat", "float64", required=False, default=NAN, unit="degree",
-               doc="Free site: latitude.", aliases=("纬度",)),
-        Column("park", "str", required=False, default="", doc="Free site: park id.",
-               aliases=("园区",)),
-        Column("sizes", "str", required=False, default="",
-               doc="Sizes to choose from, ';'-separated, in the technology's unit (default: "
-               "the technology's).", aliases=("规模",)),
-        Column("existing", "float64", required=False, default=0.0, minimum=0.0,
-               unit="technology unit/a", doc="Current size of an existing facility (0: new).",
-               aliases=("现有规模",)),
-        Column("available_from", "float64", required=False, default=NAN, unit="year",
-               doc="First year it may be built (periods).", aliases=("最早建设年份",)),
+        Column(
+            "technology", "str", doc="Technology id from the catalogue.", aliases=("技术", "工艺")
+        ),
+        Column(
+            "site",
+            "str",
+            required=False,
+            default="",
+            doc="Enterprise id of a co-located facility (else give lon, lat, park).",
+            aliases=("厂址", "依托企业"),
+        ),
+        Column(
+            "lon",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="degree",
+            doc="Free site: longitude.",
+            aliases=("经度",),
+        ),
+        Column(
+            "lat",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="degree",
+            doc="Free site: latitude.",
+            aliases=("纬度",),
+        ),
+        Column(
+            "park", "str", required=False, default="", doc="Free site: park id.", aliases=("园区",)
+        ),
+        Column(
+            "sizes",
+            "str",
+            required=False,
+            default="",
+            doc="Sizes to choose from, ';'-separated, in the technology's unit (default: "
+            "the technology's).",
+            aliases=("规模",),
+        ),
+        Column(
+            "existing",
+            "float64",
+            required=False,
+            default=0.0,
+            minimum=0.0,
+            unit="technology unit/a",
+            doc="Current size of an existing facility (0: new).",
+            aliases=("现有规模",),
+        ),
+        Column(
+            "available_from",
+            "float64",
+            required=False,
+            default=NAN,
+            unit="year",
+            doc="First year it may be built (periods).",
+            aliases=("最早建设年份",),
+        ),
     ),
 )
 
@@ -515,9 +786,14 @@ TABLES["facilities"] = FACILITIES  # issue 12 (optional; see FACILITIES)
 #: The CSV data tables, in the order they are read and written (parks come from GeoJSON).
 DATA_TABLES: tuple[str, ...] = ("enterprises", "supplies", "uses", "stockpiles", "links")
 #: The ``scenario`` sheet of a workbook (key | value rows) and its other names.
-SCENARIO_SHEET = TableSchema(name="scenario", file="scenario.yaml", index_name="key",
-                             label="setting", aliases=("情景", "设置", "参数"),
-                             doc="scenario.yaml as key | value rows.")
+SCENARIO_SHEET = TableSchema(
+    name="scenario",
+    file="scenario.yaml",
+    index_name="key",
+    label="setting",
+    aliases=("情景", "设置", "参数"),
+    doc="scenario.yaml as key | value rows.",
+)
 #: The ``targets`` sheet of a workbook: one utilisation target per row (scenario.yaml
 #: ``targets:``), so that no cell holds YAML.
 TARGETS_SHEET = TableSchema(
@@ -531,18 +807,41 @@ TARGETS_SHEET = TableSchema(
     doc="Utilisation targets, one per row (scenario.yaml `targets:`).",
     columns=(
         Column("id", "str", doc="Target id, e.g. 'bulk-2025'.", aliases=("目标编号", *_ID)),
-        Column("materials", "list", required=False, default="bulk_solid_waste",
-               doc="Material ids, statistics categories or a group, ';'-separated "
-               "(default bulk_solid_waste).", aliases=("物料", "物料范围")),
-        Column("exclude", "list", required=False, default="",
-               doc="Material or category ids left out, ';'-separated, e.g. tailings.",
-               aliases=("排除", "不含")),
-        Column("rate", "float64", unit="fraction", minimum=0.0, maximum=1.0, percent=True,
-               doc="The utilisation rate to reach: 0.78 or 78%.",
-               aliases=("利用率", "目标利用率")),
-        Column("scope", "str", required=False, default="all",
-               doc="all, a park id or a city name: where the rate is counted.",
-               aliases=("范围", "统计范围")),
+        Column(
+            "materials",
+            "list",
+            required=False,
+            default="bulk_solid_waste",
+            doc="Material ids, statistics categories or a group, ';'-separated "
+            "(default bulk_solid_waste).",
+            aliases=("物料", "物料范围"),
+        ),
+        Column(
+            "exclude",
+            "list",
+            required=False,
+            default="",
+            doc="Material or category ids left out, ';'-separated, e.g. tailings.",
+            aliases=("排除", "不含"),
+        ),
+        Column(
+            "rate",
+            "float64",
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            percent=True,
+            doc="The utilisation rate to reach: 0.78 or 78%.",
+            aliases=("利用率", "目标利用率"),
+        ),
+        Column(
+            "scope",
+            "str",
+            required=False,
+            default="all",
+            doc="all, a park id or a city name: where the rate is counted.",
+            aliases=("范围", "统计范围"),
+        ),
     ),
 )
 #: Tables that exist only as workbook sheets (they are settings in a folder's scenario.yaml).
@@ -568,17 +867,38 @@ CAT_MATERIALS = TableSchema(
         Column("kind", "str", required=False, aliases=("形态",)),
         Column("canonical_unit", "str", required=False, aliases=("计量单位",)),
         Column("is_tailings", "bool", required=False, default=False, aliases=("是否尾矿",)),
-        Column("env_tax_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
-               minimum=0.0, allow_nan=False, aliases=("环境保护税(元/单位)",)),
-        Column("density_kg_per_nm3", "float64", required=False, unit="kg/Nm³", minimum=0.0,
-               default=NAN),
+        Column(
+            "env_tax_cny_per_t",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit",
+            minimum=0.0,
+            allow_nan=False,
+            aliases=("环境保护税(元/单位)",),
+        ),
+        Column(
+            "density_kg_per_nm3", "float64", required=False, unit="kg/Nm³", minimum=0.0, default=NAN
+        ),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("env_tax_source", "str", required=False),
-        Column("basis", "str", required=False, doc="Quantities are 'dry' or 'wet' (as weighed at "
-               "the plant); blank for heat and hydrogen.", aliases=("计量基准",)),
-        Column("moisture_frac", "float64", required=False, unit="fraction", minimum=0.0,
-               maximum=1.0, default=NAN, doc="Typical free water of the material as it leaves "
-               "the plant (fraction of wet mass)."),
+        Column(
+            "basis",
+            "str",
+            required=False,
+            doc="Quantities are 'dry' or 'wet' (as weighed at "
+            "the plant); blank for heat and hydrogen.",
+            aliases=("计量基准",),
+        ),
+        Column(
+            "moisture_frac",
+            "float64",
+            required=False,
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            default=NAN,
+            doc="Typical free water of the material as it leaves the plant (fraction of wet mass).",
+        ),
         Column("basis_source", "str", required=False),
     ),
 )
@@ -615,29 +935,68 @@ CAT_ROUTES = TableSchema(
         Column("name_en", "str", required=False, aliases=("英文名称",)),
         Column("accepts", "list", required=False, aliases=("可接收物料",)),
         Column("modes", "list", required=False, aliases=("允许运输方式",)),
-        Column("value_cny_per_unit", "float64", required=False,
-               unit="CNY per canonical unit absorbed", allow_nan=False, default=0.0,
-               aliases=("价值(元/单位)",)),
-        Column("co2_avoided_t_per_unit", "float64", required=False,
-               unit="tCO2 per canonical unit absorbed", allow_nan=False, default=0.0,
-               aliases=("减排CO2(t/单位)",)),
+        Column(
+            "value_cny_per_unit",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit absorbed",
+            allow_nan=False,
+            default=0.0,
+            aliases=("价值(元/单位)",),
+        ),
+        Column(
+            "co2_avoided_t_per_unit",
+            "float64",
+            required=False,
+            unit="tCO2 per canonical unit absorbed",
+            allow_nan=False,
+            default=0.0,
+            aliases=("减排CO2(t/单位)",),
+        ),
         Column("displaces_zh", "str", required=False, aliases=("替代产品",)),
         Column("displaces_en", "str", required=False, aliases=("替代产品(英文)",)),
-        Column("min_temperature_c", "float64", required=False, unit="°C", minimum=-273.15,
-               default=NAN, aliases=("最低温度(°C)",)),
-        Column("delta_t_c", "float64", required=False, unit="K", minimum=0.0, default=NAN,
-               aliases=("温差(K)",)),
-        Column("min_purity", "float64", required=False, unit="fraction", minimum=0.0,
-               maximum=1.0, default=NAN, aliases=("最低纯度",)),
-        Column("purification_cny_per_unit", "float64", required=False,
-               unit="CNY per canonical unit", minimum=0.0, default=NAN,
-               aliases=("提纯成本(元/单位)",)),
+        Column(
+            "min_temperature_c",
+            "float64",
+            required=False,
+            unit="°C",
+            minimum=-273.15,
+            default=NAN,
+            aliases=("最低温度(°C)",),
+        ),
+        Column(
+            "delta_t_c",
+            "float64",
+            required=False,
+            unit="K",
+            minimum=0.0,
+            default=NAN,
+            aliases=("温差(K)",),
+        ),
+        Column(
+            "min_purity",
+            "float64",
+            required=False,
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            default=NAN,
+            aliases=("最低纯度",),
+        ),
+        Column(
+            "purification_cny_per_unit",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit",
+            minimum=0.0,
+            default=NAN,
+            aliases=("提纯成本(元/单位)",),
+        ),
         Column("quality_rule", "str", required=False),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("value_source", "str", required=False),
         Column("co2_source", "str", required=False),
-        Column("class", "str", required=False, default="utilisation",
-               aliases=("统计口径",)),
+        Column("class", "str", required=False, default="utilisation", aliases=("统计口径",)),
     ),
 )
 
@@ -654,28 +1013,97 @@ CAT_MODES = TableSchema(
         Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
         Column("name_en", "str", required=False, aliases=("英文名称",)),
         Column("carries", "list", required=False, aliases=("运输形态",)),
-        Column("cost_cny_per_tkm", "float64", required=False, unit="CNY per canonical unit·km",
-               minimum=0.0, allow_nan=False, aliases=("运费(元/单位·km)",)),
-        Column("handling_cny_per_t", "float64", required=False, unit="CNY per canonical unit",
-               minimum=0.0, allow_nan=False, default=0.0, aliases=("装卸费(元/单位)",)),
-        Column("fixed_cny_per_a", "float64", required=False, unit="CNY/a per link", minimum=0.0,
-               allow_nan=False, default=0.0, aliases=("固定费(元/年)",)),
-        Column("fixed_cny_per_km_a", "float64", required=False, unit="CNY/a per km", minimum=0.0,
-               allow_nan=False, default=0.0, aliases=("每公里固定费(元/km·年)",)),
-        Column("co2_t_per_tkm", "float64", required=False, unit="tCO2 per canonical unit·km",
-               minimum=0.0, allow_nan=False, default=0.0, aliases=("运输CO2(t/单位·km)",)),
-        Column("reach_km", "float64", required=False, unit="km", minimum=0.0, allow_nan=False,
-               aliases=("最大运距(km)",)),
-        Column("detour", "float64", required=False, unit="factor ≥ 1", minimum=1.0,
-               allow_nan=False, default=1.0, aliases=("绕行系数",)),
-        Column("loss_per_km", "float64", required=False, unit="fraction per km", minimum=0.0,
-               maximum=1.0, exclusive_maximum=True, allow_nan=False, default=0.0,
-               aliases=("每公里损耗",)),
-        Column("sided_handling_cny_per_t", "float64", required=False,
-               unit="CNY per canonical unit", minimum=0.0, default=NAN,
-               doc="Handling when both plants have a rail siding (enterprises.rail_siding); "
-               "blank: handling_cny_per_t always (docs/catalogue.md, transport).",
-               aliases=("专用线装卸费(元/单位)",)),
+        Column(
+            "cost_cny_per_tkm",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit·km",
+            minimum=0.0,
+            allow_nan=False,
+            aliases=("运费(元/单位·km)",),
+        ),
+        Column(
+            "handling_cny_per_t",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit",
+            minimum=0.0,
+            allow_nan=False,
+            default=0.0,
+            aliases=("装卸费(元/单位)",),
+        ),
+        Column(
+            "fixed_cny_per_a",
+            "float64",
+            required=False,
+            unit="CNY/a per link",
+            minimum=0.0,
+            allow_nan=False,
+            default=0.0,
+            aliases=("固定费(元/年)",),
+        ),
+        Column(
+            "fixed_cny_per_km_a",
+            "float64",
+            required=False,
+            unit="CNY/a per km",
+            minimum=0.0,
+            allow_nan=False,
+            default=0.0,
+            aliases=("每公里固定费(元/km·年)",),
+        ),
+        Column(
+            "co2_t_per_tkm",
+            "float64",
+            required=False,
+            unit="tCO2 per canonical unit·km",
+            minimum=0.0,
+            allow_nan=False,
+            default=0.0,
+            aliases=("运输CO2(t/单位·km)",),
+        ),
+        Column(
+            "reach_km",
+            "float64",
+            required=False,
+            unit="km",
+            minimum=0.0,
+            allow_nan=False,
+            aliases=("最大运距(km)",),
+        ),
+        Column(
+            "detour",
+            "float64",
+            required=False,
+            unit="factor ≥ 1",
+            minimum=1.0,
+            allow_nan=False,
+            default=1.0,
+            aliases=("绕行系数",),
+        ),
+        Column(
+            "loss_per_km",
+            "float64",
+            required=False,
+            unit="fraction per km",
+            minimum=0.0,
+            maximum=1.0,
+            exclusive_maximum=True,
+            allow_nan=False,
+            default=0.0,
+            aliases=("每公里损耗",),
+        ),
+        Column(
+            "sided_handling_cny_per_t",
+            "float64",
+            required=False,
+            unit="CNY per canonical unit",
+            minimum=0.0,
+            default=NAN,
+            doc="Handling when both plants have a rail siding (enterprises.rail_siding); "
+            "blank: handling_cny_per_t always (docs/catalogue.md, transport).",
+            aliases=("专用线装卸费(元/单位)",),
+        ),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("cost_source", "str", required=False),
         Column("co2_source", "str", required=False),
@@ -694,11 +1122,22 @@ CAT_FATES = TableSchema(
         Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
         Column("name_en", "str", required=False, aliases=("英文名称",)),
         Column("applies_to", "str", required=False, aliases=("适用形态",)),
-        Column("avoided_cost_cny_per_unit", "float64", required=False, minimum=0.0,
-               unit="CNY per canonical unit", aliases=("避免成本",)),
+        Column(
+            "avoided_cost_cny_per_unit",
+            "float64",
+            required=False,
+            minimum=0.0,
+            unit="CNY per canonical unit",
+            aliases=("避免成本",),
+        ),
         Column("avoided_cost_rule", "str", required=False, default="fixed"),
-        Column("co2_reversed_t_per_unit", "float64", required=False, default=0.0,
-               unit="tCO2 per canonical unit"),
+        Column(
+            "co2_reversed_t_per_unit",
+            "float64",
+            required=False,
+            default=0.0,
+            unit="tCO2 per canonical unit",
+        ),
         Column("co2_rule", "str", required=False, default="none"),
         Column("replacement", "str", required=False),
         Column("counts_as", "str", required=False),
@@ -716,8 +1155,14 @@ CAT_STACKING_COSTS = TableSchema(
     required_table=False,
     doc="Stacking cost per material (a stored tonne utilised saves it), with its range.",
     columns=(
-        Column("cost_cny_per_t", "float64", required=False, minimum=0.0,
-               unit="CNY per canonical unit", aliases=("堆存成本",)),
+        Column(
+            "cost_cny_per_t",
+            "float64",
+            required=False,
+            minimum=0.0,
+            unit="CNY per canonical unit",
+            aliases=("堆存成本",),
+        ),
         Column("low", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
         Column("high", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
         Column("source", "str", required=False, aliases=("来源",)),
@@ -771,37 +1216,134 @@ CAT_TECHNOLOGIES = TableSchema(
     columns=(
         Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
         Column("name_en", "str", required=False, aliases=("英文名称",)),
-        Column("route", "str", required=False, aliases=("利用途径",),
-               doc="The use route the facility offers."),
-        Column("accepts", "list", required=False, aliases=("可接收物料",),
-               doc="Materials taken in (intersected with the route's)."),
-        Column("unit", "str", required=False, aliases=("单位",),
-               doc="Unit of the sizes (t/a or GJ/a, by-product taken in)."),
-        Column("sizes", "str", required=False, aliases=("规模",),
-               doc="Discrete sizes, ';'-separated, in unit (by-product taken in per year)."),
-        Column("capex_cny", "float64", required=False, unit="CNY", minimum=0.0, default=0.0,
-               allow_nan=False, aliases=("固定投资(元)",), doc="Fixed part of the capex."),
-        Column("capex_cny_per_unit_a", "float64", required=False, unit="CNY per unit/a",
-               minimum=0.0, default=0.0, allow_nan=False, aliases=("单位投资(元/单位·年)",),
-               doc="Capex per unit of yearly capacity."),
-        Column("life_a", "float64", required=False, unit="a", minimum=1.0, default=20.0,
-               allow_nan=False, aliases=("寿命(年)",), doc="Economic life (CRF)."),
-        Column("fixed_om_cny_per_a", "float64", required=False, unit="CNY/a", minimum=0.0,
-               default=0.0, allow_nan=False, aliases=("固定运维(元/年)",)),
-        Column("fixed_om_frac_capex_per_a", "float64", required=False, unit="fraction of capex/a",
-               minimum=0.0, maximum=1.0, default=0.0, allow_nan=False),
-        Column("variable_cny_per_unit", "float64", required=False, unit="CNY per unit taken in",
-               minimum=0.0, default=0.0, allow_nan=False, aliases=("可变成本(元/单位)",)),
-        Column("value_cny_per_unit", "float64", required=False, unit="CNY per unit taken in",
-               default=NAN, aliases=("价值(元/单位)",),
-               doc="Product value (replaces the route's when given)."),
-        Column("max_output_unit_per_a", "float64", required=False, unit="unit/a", minimum=0.0,
-               default=NAN, aliases=("市场容量",),
-               doc="Product market: most taken in per year by all facilities of the technology."),
-        Column("co2_t_per_unit", "float64", required=False, unit="tCO2 per unit taken in",
-               default=0.0, allow_nan=False, doc="The facility's own emissions."),
-        Column("purity_out", "float64", required=False, unit="fraction", minimum=0.0,
-               maximum=1.0, default=NAN),
+        Column(
+            "route",
+            "str",
+            required=False,
+            aliases=("利用途径",),
+            doc="The use route the facility offers.",
+        ),
+        Column(
+            "accepts",
+            "list",
+            required=False,
+            aliases=("可接收物料",),
+            doc="Materials taken in (intersected with the route's).",
+        ),
+        Column(
+            "unit",
+            "str",
+            required=False,
+            aliases=("单位",),
+            doc="Unit of the sizes (t/a or GJ/a, by-product taken in).",
+        ),
+        Column(
+            "sizes",
+            "str",
+            required=False,
+            aliases=("规模",),
+            doc="Discrete sizes, ';'-separated, in unit (by-product taken in per year).",
+        ),
+        Column(
+            "capex_cny",
+            "float64",
+            required=False,
+            unit="CNY",
+            minimum=0.0,
+            default=0.0,
+            allow_nan=False,
+            aliases=("固定投资(元)",),
+            doc="Fixed part of the capex.",
+        ),
+        Column(
+            "capex_cny_per_unit_a",
+            "float64",
+            required=False,
+            unit="CNY per unit/a",
+            minimum=0.0,
+            default=0.0,
+            allow_nan=False,
+            aliases=("单位投资(元/单位·年)",),
+            doc="Capex per unit of yearly capacity.",
+        ),
+        Column(
+            "life_a",
+            "float64",
+            required=False,
+            unit="a",
+            minimum=1.0,
+            default=20.0,
+            allow_nan=False,
+            aliases=("寿命(年)",),
+            doc="Economic life (CRF).",
+        ),
+        Column(
+            "fixed_om_cny_per_a",
+            "float64",
+            required=False,
+            unit="CNY/a",
+            minimum=0.0,
+            default=0.0,
+            allow_nan=False,
+            aliases=("固定运维(元/年)",),
+        ),
+        Column(
+            "fixed_om_frac_capex_per_a",
+            "float64",
+            required=False,
+            unit="fraction of capex/a",
+            minimum=0.0,
+            maximum=1.0,
+            default=0.0,
+            allow_nan=False,
+        ),
+        Column(
+            "variable_cny_per_unit",
+            "float64",
+            required=False,
+            unit="CNY per unit taken in",
+            minimum=0.0,
+            default=0.0,
+            allow_nan=False,
+            aliases=("可变成本(元/单位)",),
+        ),
+        Column(
+            "value_cny_per_unit",
+            "float64",
+            required=False,
+            unit="CNY per unit taken in",
+            default=NAN,
+            aliases=("价值(元/单位)",),
+            doc="Product value (replaces the route's when given).",
+        ),
+        Column(
+            "max_output_unit_per_a",
+            "float64",
+            required=False,
+            unit="unit/a",
+            minimum=0.0,
+            default=NAN,
+            aliases=("市场容量",),
+            doc="Product market: most taken in per year by all facilities of the technology.",
+        ),
+        Column(
+            "co2_t_per_unit",
+            "float64",
+            required=False,
+            unit="tCO2 per unit taken in",
+            default=0.0,
+            allow_nan=False,
+            doc="The facility's own emissions.",
+        ),
+        Column(
+            "purity_out",
+            "float64",
+            required=False,
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            default=NAN,
+        ),
         Column("source", "str", required=False, aliases=("来源",)),
         Column("capex_source", "str", required=False),
         Column("cost_source", "str", required=False),
@@ -811,8 +1353,17 @@ CAT_TECHNOLOGIES = TableSchema(
 
 #: The catalogue tables, by name.
 CATALOGUE_TABLES: dict[str, TableSchema] = {
-    t.name: t for t in (CAT_MATERIALS, CAT_CATEGORIES, CAT_ROUTES, CAT_MODES, CAT_FATES,
-                        CAT_STACKING_COSTS, CAT_REPLACEMENT_FUELS, CAT_ROUTE_CLASSES)
+    t.name: t
+    for t in (
+        CAT_MATERIALS,
+        CAT_CATEGORIES,
+        CAT_ROUTES,
+        CAT_MODES,
+        CAT_FATES,
+        CAT_STACKING_COSTS,
+        CAT_REPLACEMENT_FUELS,
+        CAT_ROUTE_CLASSES,
+    )
 }
 #: Fate ids allowed per material kind.
 FATES_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -850,16 +1401,25 @@ FLOWS = TableSchema(
         Column("mode", "str", doc="Transport mode id."),
         Column("existing", "bool", doc="True: the link exists already."),
         Column("flow", "float64", unit="canonical unit/a", doc="Amount sent (= quantity)."),
-        Column("delivered", "float64", unit="canonical unit/a",
-               doc="Amount arriving after transport losses."),
-        Column("efficiency", "float64", unit="fraction", minimum=0.0, maximum=1.0,
-               doc="delivered ÷ flow."),
+        Column(
+            "delivered",
+            "float64",
+            unit="canonical unit/a",
+            doc="Amount arriving after transport losses.",
+        ),
+        Column(
+            "efficiency",
+            "float64",
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            doc="delivered ÷ flow.",
+        ),
         Column("transport_cny_per_a", "float64", unit="CNY/a", doc="Transport cost."),
         Column("fixed_cny_per_a", "float64", unit="CNY/a", doc="Annualised fixed cost."),
         Column("purification_cny_per_a", "float64", unit="CNY/a", doc="Purification cost."),
         Column("value_cny_per_a", "float64", unit="CNY/a", doc="Value of what is absorbed."),
-        Column("disposal_avoided_cny_per_a", "float64", unit="CNY/a",
-               doc="Disposal cost avoided."),
+        Column("disposal_avoided_cny_per_a", "float64", unit="CNY/a", doc="Disposal cost avoided."),
         Column("total_cny_per_a", "float64", unit="CNY/a", doc="Net cost (negative: a gain)."),
         Column("co2_avoided_t_per_a", "float64", unit="tCO2/a", doc="CO₂ avoided."),
         Column("source_id", "str", doc="Source (supply or stockpile group) id."),
@@ -883,8 +1443,14 @@ UTILISATION = TableSchema(
         Column("generated", "float64", unit="unit/a", minimum=0.0, doc="产生量."),
         Column("utilised", "float64", unit="unit/a", minimum=0.0, doc="综合利用量."),
         Column("drawn", "float64", unit="unit/a", minimum=0.0, doc="Stock drawn (往年贮存量)."),
-        Column("rate", "float64", unit="fraction", minimum=0.0, maximum=1.0,
-               doc="utilised ÷ (generated + drawn)."),
+        Column(
+            "rate",
+            "float64",
+            unit="fraction",
+            minimum=0.0,
+            maximum=1.0,
+            doc="utilised ÷ (generated + drawn).",
+        ),
         Column("unit", "str", doc="The canonical unit of the amounts."),
     ),
 )
@@ -893,7 +1459,9 @@ UTILISATION = TableSchema(
 OUTPUT_TABLES: dict[str, TableSchema] = {t.name: t for t in (FLOWS, UTILISATION)}
 #: Every declared table: input, catalogue (``catalogue:<name>`` keys) and output.
 ALL_TABLES: dict[str, TableSchema] = {
-    **TABLES, **{f"catalogue:{k}": v for k, v in CATALOGUE_TABLES.items()}, **OUTPUT_TABLES,
+    **TABLES,
+    **{f"catalogue:{k}": v for k, v in CATALOGUE_TABLES.items()},
+    **OUTPUT_TABLES,
 }
 
 
@@ -903,39 +1471,104 @@ _SETTINGS = (
     Setting("name", "str", None, "Scenario name (required)."),
     Setting("description", "str", "", "Free text."),
     Setting("year", "int", None, "The statistics year, e.g. 2025."),
-    Setting("coordinates", "choice", "wgs84", "Datum of lon/lat: wgs84 (GPS) or gcj02 "
-            "(Amap / Tencent maps; converted on load).", choices=("wgs84", "gcj02")),
-    Setting("operating_hours", "float", 8000.0, "Hours per year a thermal power (MW) runs.",
-            unit="h/a", minimum=0.0, maximum=8784.0),
-    Setting("candidates", "choice", "auto", "auto: candidate links from the catalogue rules; "
-            "links_only: only the links table.", choices=("auto", "links_only")),
-    Setting("targets", "list", None, "Utilisation targets (id, materials, exclude, rate, "
-            "scope); default: bulk-2025, 78 %, tailings excluded."),
+    Setting(
+        "coordinates",
+        "choice",
+        "wgs84",
+        "Datum of lon/lat: wgs84 (GPS) or gcj02 (Amap / Tencent maps; converted on load).",
+        choices=("wgs84", "gcj02"),
+    ),
+    Setting(
+        "operating_hours",
+        "float",
+        8000.0,
+        "Hours per year a thermal power (MW) runs.",
+        unit="h/a",
+        minimum=0.0,
+        maximum=8784.0,
+    ),
+    Setting(
+        "candidates",
+        "choice",
+        "auto",
+        "auto: candidate links from the catalogue rules; links_only: only the links table.",
+        choices=("auto", "links_only"),
+    ),
+    Setting(
+        "targets",
+        "list",
+        None,
+        "Utilisation targets (id, materials, exclude, rate, "
+        "scope); default: bulk-2025, 78 %, tailings excluded.",
+    ),
     Setting("modes", "mapping", None, "Transport-mode overrides (catalogue columns)."),
-    Setting("objective", "choice", "cost", "What the optimiser minimises or maximises.",
-            choices=("cost", "utilisation", "co2")),
-    Setting("solver", "mapping", None, "Back-end and stopping rules: name (highs | scip), "
-            "time_limit_s, gap."),
-    Setting("max_candidates_per_supply", "int_or_none", 50, "Automatic candidates kept per "
-            "(source, route): the nearest uses; none (or 0) = all.", minimum=0.0,
-            used_by="parkflow.network"),
-    Setting("existing_flows", "choice", "free", "Existing links: free (stay built, flow "
-            "re-optimised) or keep (flow at least its baseline_quantity).",
-            choices=("free", "keep"), used_by="parkflow.solvers"),
-    Setting("discount_rate", "float", 0.08, "Discount rate of the capital-recovery factor "
-            "(facility capex) and of the present value over periods.", unit="1/a",
-            minimum=0.0, maximum=0.99, used_by="parkflow.solvers"),
-    Setting("min_flow", "float", 0.0, "Minimum flow of a built link (0 = none), capped at the "
-            "link's bound.", unit="canonical unit/a", minimum=0.0,
-            used_by="parkflow.solvers"),
+    Setting(
+        "objective",
+        "choice",
+        "cost",
+        "What the optimiser minimises or maximises.",
+        choices=("cost", "utilisation", "co2"),
+    ),
+    Setting(
+        "solver",
+        "mapping",
+        None,
+        "Back-end and stopping rules: name (highs | scip), time_limit_s, gap.",
+    ),
+    Setting(
+        "max_candidates_per_supply",
+        "int_or_none",
+        50,
+        "Automatic candidates kept per (source, route): the nearest uses; none (or 0) = all.",
+        minimum=0.0,
+        used_by="parkflow.network",
+    ),
+    Setting(
+        "existing_flows",
+        "choice",
+        "free",
+        "Existing links: free (stay built, flow "
+        "re-optimised) or keep (flow at least its baseline_quantity).",
+        choices=("free", "keep"),
+        used_by="parkflow.solvers",
+    ),
+    Setting(
+        "discount_rate",
+        "float",
+        0.08,
+        "Discount rate of the capital-recovery factor "
+        "(facility capex) and of the present value over periods.",
+        unit="1/a",
+        minimum=0.0,
+        maximum=0.99,
+        used_by="parkflow.solvers",
+    ),
+    Setting(
+        "min_flow",
+        "float",
+        0.0,
+        "Minimum flow of a built link (0 = none), capped at the link's bound.",
+        unit="canonical unit/a",
+        minimum=0.0,
+        used_by="parkflow.solvers",
+    ),
 )
 #: Every declared scenario.yaml key, by name.
 SETTINGS: dict[str, Setting] = {s.name: s for s in _SETTINGS}
 #: Keys the loader turns into :class:`~parkflow.models.scenario.Settings` fields (the others of
 #: SETTINGS are validated and kept in ``Settings.extra`` for the modules that read them).
-CORE_SETTINGS: tuple[str, ...] = ("name", "description", "year", "coordinates",
-                                  "operating_hours", "candidates", "targets", "modes",
-                                  "objective", "solver")
+CORE_SETTINGS: tuple[str, ...] = (
+    "name",
+    "description",
+    "year",
+    "coordinates",
+    "operating_hours",
+    "candidates",
+    "targets",
+    "modes",
+    "objective",
+    "solver",
+)
 
 
 def markdown_columns(table: TableSchema) -> str:
@@ -946,11 +1579,15 @@ def markdown_columns(table: TableSchema) -> str:
     >>> print(markdown_columns(TABLES["parks"]).splitlines()[2])
     | `id` | yes | str |  | 园区编号, 编号, 代码 | Park id, as used in enterprises.park. |
     """
-    lines = ["| column | required | type | unit | Chinese headers | meaning |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| column | required | type | unit | Chinese headers | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in table.columns:
-        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.dtype} | {c.unit} | "
-                     f"{', '.join(c.aliases)} | {c.doc.replace('|', chr(92) + '|')} |")
+        lines.append(
+            f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.dtype} | {c.unit} | "
+            f"{', '.join(c.aliases)} | {c.doc.replace('|', chr(92) + '|')} |"
+        )
     return "\n".join(lines)
 
 
@@ -960,8 +1597,9 @@ def markdown_settings() -> str:
     for s in SETTINGS.values():
         kind = s.type if not s.choices else " \\| ".join(s.choices)
         default = "" if s.default is None else f"`{s.default}`"
-        lines.append(f"| `{s.name}` | {kind} | {default} | {s.unit} | "
-                     f"{s.doc.replace('|', chr(92) + '|')} |")
+        lines.append(
+            f"| `{s.name}` | {kind} | {default} | {s.unit} | {s.doc.replace('|', chr(92) + '|')} |"
+        )
     return "\n".join(lines)
 
 
@@ -979,8 +1617,10 @@ def refresh_doc(text: str) -> str:
     A column table follows its ``### <table>`` heading; the settings and sheet tables start
     with their header rows. Everything else is kept as written.
     """
-    blocks = {"| key | type | default |": markdown_settings(),
-              "| table | sheet names |": markdown_sheets()}
+    blocks = {
+        "| key | type | default |": markdown_settings(),
+        "| table | sheet names |": markdown_sheets(),
+    }
     lines = text.split("\n")
     out: list[str] = []
     table: str | None = None
@@ -1011,8 +1651,11 @@ if __name__ == "__main__":  # python -m parkflow.models.schema [--write docs/sce
     from pathlib import Path
 
     if len(sys.argv) in (1, 3) and (len(sys.argv) == 1 or sys.argv[1] == "--write"):
-        _doc = (Path(sys.argv[2]) if len(sys.argv) == 3
-                else Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md")
+        _doc = (
+            Path(sys.argv[2])
+            if len(sys.argv) == 3
+            else Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
+        )
         _doc.write_text(refresh_doc(_doc.read_text(encoding="utf-8")), encoding="utf-8")
         raise SystemExit(0)
     for _t in (*TABLES.values(), *SHEET_TABLES.values()):

@@ -16,9 +16,18 @@ from parkflow.i18n import label
 
 __all__ = ["sankey_svg", "rate_chart_svg", "target_label_y", "text_width", "esc"]
 
-_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
-            "#ff9da7", "#9c755f", "#bab0ac")
-
+_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 
 
 def esc(text: Any) -> str:
@@ -48,9 +57,11 @@ def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = ""
     f = flows[flows["flow"] > 0]
     if f.empty:
         return ""
-    cols = [("from_name", f.groupby("from_name")["flow"].sum()),
-            ("route_name", f.groupby("route_name")["flow"].sum()),
-            ("to_name", f.groupby("to_name")["flow"].sum())]
+    cols = [
+        ("from_name", f.groupby("from_name")["flow"].sum()),
+        ("route_name", f.groupby("route_name")["flow"].sum()),
+        ("to_name", f.groupby("to_name")["flow"].sum()),
+    ]
     n_max = max(len(s) for _, s in cols)
     height = max(240, 36 * n_max + 60)
     pad, top, node_w = 14.0, 30.0, 14.0
@@ -63,17 +74,21 @@ def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = ""
     usable = height - top - 20 - pad * (n_max - 1)
     k = usable / total if total > 0 else 0.0
     pos: dict[tuple[int, str], list[float]] = {}  # (column, name) -> [x, y, h, out_y, in_y]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" class="sankey" role="img">',
-             f'<title>{esc(title)}</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="sankey" role="img">',
+        f"<title>{esc(title)}</title>",
+    ]
     for ci, (_, sizes) in enumerate(cols):
         y = top
         for name, size in sizes.items():
             h = max(1.0, float(size) * k)
             pos[(ci, str(name))] = [xs[ci], y, h, y, y]
             y += h + pad
-    materials = {m: _PALETTE[i % len(_PALETTE)]
-                 for i, m in enumerate(sorted(f["material_name"].astype(str).unique()))}
+    materials = {
+        m: _PALETTE[i % len(_PALETTE)]
+        for i, m in enumerate(sorted(f["material_name"].astype(str).unique()))
+    }
     bands = []
     for a, bcol, ca, cb in ((0, 1, "from_name", "route_name"), (1, 2, "route_name", "to_name")):
         g = f.groupby([ca, cb, "material_name"], sort=True)["flow"].sum()
@@ -89,22 +104,30 @@ def sankey_svg(flows: pd.DataFrame, unit: str, width: int = 900, title: str = ""
                 f'<path d="M{x0:.1f},{y0:.1f} C{xm:.1f},{y0:.1f} {xm:.1f},{y1:.1f} '
                 f'{x1:.1f},{y1:.1f}" stroke="{materials[str(mat)]}" stroke-opacity="0.45" '
                 f'stroke-width="{max(h, 1.0):.1f}" fill="none"><title>{esc(na)} → {esc(nb)}'
-                f' ({esc(mat)}): {float(q):,.0f} {esc(unit)}</title></path>')
+                f" ({esc(mat)}): {float(q):,.0f} {esc(unit)}</title></path>"
+            )
     parts += bands
     for (ci, name), (x, y, h, _, _) in pos.items():
-        anchor, tx = (("end", x - 4) if ci == 0 else ("start", x + node_w + 4))
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
-                     f'fill="#555"><title>{esc(name)}</title></rect>')
-        parts.append(f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" font-size="11" '
-                     f'text-anchor="{anchor}" paint-order="stroke" stroke="#fff" '
-                     f'stroke-width="3" stroke-linejoin="round">{esc(name)}</text>')
+        anchor, tx = ("end", x - 4) if ci == 0 else ("start", x + node_w + 4)
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
+            f'fill="#555"><title>{esc(name)}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" font-size="11" '
+            f'text-anchor="{anchor}" paint-order="stroke" stroke="#fff" '
+            f'stroke-width="3" stroke-linejoin="round">{esc(name)}</text>'
+        )
     lx = 10.0
     for mat, colour in materials.items():
-        parts.append(f'<rect x="{lx:.0f}" y="8" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{lx + 14:.0f}" y="17" font-size="11">{esc(mat)}</text>')
+        parts.append(
+            f'<rect x="{lx:.0f}" y="8" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{lx + 14:.0f}" y="17" font-size="11">{esc(mat)}</text>'
+        )
         lx += 14 + text_width(mat) + 16
-    parts.append(f'<text x="{width - 10}" y="17" font-size="11" text-anchor="end">'
-                 f'{esc(unit)}</text></svg>')
+    parts.append(
+        f'<text x="{width - 10}" y="17" font-size="11" text-anchor="end">{esc(unit)}</text></svg>'
+    )
     return "\n".join(parts)
 
 
@@ -135,8 +158,9 @@ def target_label_y(ys: Sequence[float], gap: float = 14.0) -> list[float]:
     return out
 
 
-def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
-                   width: int = 900) -> str:
+def rate_chart_svg(
+    rates: pd.DataFrame, targets: dict[int, float], lang: str, width: int = 900
+) -> str:
     """An SVG bar chart: rate (before and after) per scope, with the target lines."""
     if rates.empty:
         return ""
@@ -151,41 +175,53 @@ def rate_chart_svg(rates: pd.DataFrame, targets: dict[int, float], lang: str,
     def y_of(rate: float) -> float:
         return top + plot_h * (1 - min(max(rate, 0.0), 1.0))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" class="rate-chart" role="img">',
-             f'<title>{esc(label("t_rate_chart", lang))}</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="rate-chart" role="img">',
+        f"<title>{esc(label('t_rate_chart', lang))}</title>",
+    ]
     for tick in range(0, 101, 20):
         y = y_of(tick / 100)
-        parts.append(f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
-                     f'text-anchor="end">{tick}%</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{tick}%</text>'
+        )
     for i, row in enumerate(rates.itertuples(index=False)):
         x = left + i * slot + slot / 2
-        for j, (value, colour, key) in enumerate(((row.rate_baseline, "#bab0ac", "baseline"),
-                                                  (row.rate, "#4e79a7", "optimised"))):
+        for j, (value, colour, key) in enumerate(
+            ((row.rate_baseline, "#bab0ac", "baseline"), (row.rate, "#4e79a7", "optimised"))
+        ):
             if value is None or pd.isna(value):
                 continue
             bx = x - bar + j * bar
-            parts.append(f'<rect x="{bx:.1f}" y="{y_of(value):.1f}" width="{bar - 2:.1f}" '
-                         f'height="{top + plot_h - y_of(value):.1f}" fill="{colour}">'
-                         f'<title>{esc(row.scope)} {esc(label(key, lang))}: '
-                         f'{value * 100:.1f}%</title></rect>')
-        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="11" '
-                     f'text-anchor="middle">{esc(row.scope)}</text>')
-    for (year, target), ty in zip(targets.items(), target_label_y(
-            [y_of(t) for t in targets.values()]), strict=True):
+            parts.append(
+                f'<rect x="{bx:.1f}" y="{y_of(value):.1f}" width="{bar - 2:.1f}" '
+                f'height="{top + plot_h - y_of(value):.1f}" fill="{colour}">'
+                f"<title>{esc(row.scope)} {esc(label(key, lang))}: "
+                f"{value * 100:.1f}%</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle">{esc(row.scope)}</text>'
+        )
+    for (year, target), ty in zip(
+        targets.items(), target_label_y([y_of(t) for t in targets.values()]), strict=True
+    ):
         y = y_of(target)
-        parts.append(f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="#e15759" stroke-dasharray="6,3" class="target-line"/>'
-                     f'<text x="{x_end + 6}" y="{ty + 4:.1f}" font-size="11" fill="#e15759" '
-                     f'class="target-label">{esc(label(f"rate_{year}", lang))} '
-                     f'{target * 100:.0f}%</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{x_end}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#e15759" stroke-dasharray="6,3" class="target-line"/>'
+            f'<text x="{x_end + 6}" y="{ty + 4:.1f}" font-size="11" fill="#e15759" '
+            f'class="target-label">{esc(label(f"rate_{year}", lang))} '
+            f"{target * 100:.0f}%</text>"
+        )
     ly = height - 20
     for k, (colour, key) in enumerate((("#bab0ac", "baseline"), ("#4e79a7", "optimised"))):
-        parts.append(f'<rect x="{left + k * 220}" y="{ly - 9}" width="10" height="10" '
-                     f'fill="{colour}"/><text x="{left + k * 220 + 14}" y="{ly}" '
-                     f'font-size="11">{esc(label(key, lang))}</text>')
+        parts.append(
+            f'<rect x="{left + k * 220}" y="{ly - 9}" width="10" height="10" '
+            f'fill="{colour}"/><text x="{left + k * 220 + 14}" y="{ly}" '
+            f'font-size="11">{esc(label(key, lang))}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
-
-

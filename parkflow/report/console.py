@@ -15,8 +15,13 @@ from parkflow.report.texts import text
 __all__ = ["cost_parts", "summary_lines", "summary_table", "text"]
 
 #: The parts of the objective, with their sign in the net cost.
-COST_PARTS = (("transport", 1.0), ("fixed", 1.0), ("purification", 1.0), ("value", -1.0),
-              ("disposal_avoided", -1.0))
+COST_PARTS = (
+    ("transport", 1.0),
+    ("fixed", 1.0),
+    ("purification", 1.0),
+    ("value", -1.0),
+    ("disposal_avoided", -1.0),
+)
 #: Parts a result has only with candidate facilities (docs/model.md, "Facilities").
 FACILITY_COST_PARTS = (("facility", 1.0), ("variable", 1.0))
 
@@ -42,8 +47,10 @@ def cost_parts(objective: dict[str, float]) -> list[tuple[str, float, float]]:
     -17.0
     """
     extra = tuple(p for p in FACILITY_COST_PARTS if f"{p[0]}_cny_per_a" in objective)
-    return [(name, float(objective.get(f"{name}_cny_per_a", 0.0) or 0.0), sign)
-            for name, sign in (*COST_PARTS, *extra)]
+    return [
+        (name, float(objective.get(f"{name}_cny_per_a", 0.0) or 0.0), sign)
+        for name, sign in (*COST_PARTS, *extra)
+    ]
 
 
 def _links_text(result: Any, lang: str) -> str:
@@ -51,9 +58,9 @@ def _links_text(result: Any, lang: str) -> str:
 
     n = link_counts(result)
     idle = text("c_idle", lang).format(n=n["links_idle"]) if n["links_idle"] else ""
-    return text("c_links_detail", lang).format(built=n["links_built"],
-                                               existing=n["links_existing"],
-                                               new=n["links_new"], idle=idle)
+    return text("c_links_detail", lang).format(
+        built=n["links_built"], existing=n["links_existing"], new=n["links_new"], idle=idle
+    )
 
 
 def _status(result: Any, lang: str) -> str:
@@ -81,22 +88,33 @@ def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> lis
     if result.status.has_solution:
         obj = result.objective
         sep = "，" if lang == "zh" else ", "
-        parts = sep.join(f"{text(f'c_{_short(n)}', lang)} {'−' if s < 0 else ''}{a:,.0f}"
-                         for n, a, s in cost_parts(obj))
+        parts = sep.join(
+            f"{text(f'c_{_short(n)}', lang)} {'−' if s < 0 else ''}{a:,.0f}"
+            for n, a, s in cost_parts(obj)
+        )
         left, right, semi = ("（", "）", "；") if lang == "zh" else (" (", ")", "; ")
-        lines.append(f"  {text('c_net_cost', lang)} {obj.get('total_cny_per_a', 0.0):,.0f} "
-                     f"{text('c_cny', lang)}{left}{parts}{right}")
-        lines.append(f"  {text('c_co2', lang)} {result.co2_avoided_t_per_a:,.0f} "
-                     f"{text('c_tco2', lang)}{semi}{text('c_links', lang)} "
-                     f"{_links_text(result, lang)}")
+        lines.append(
+            f"  {text('c_net_cost', lang)} {obj.get('total_cny_per_a', 0.0):,.0f} "
+            f"{text('c_cny', lang)}{left}{parts}{right}"
+        )
+        lines.append(
+            f"  {text('c_co2', lang)} {result.co2_avoided_t_per_a:,.0f} "
+            f"{text('c_tco2', lang)}{semi}{text('c_links', lang)} "
+            f"{_links_text(result, lang)}"
+        )
         for t in result.targets.itertuples():
             status = getattr(t, "status", "")
             if status == "not_applicable":
-                lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): "
-                             f"{text('c_not_applicable', lang)}")
+                lines.append(
+                    f"  {text('c_target', lang)} {t.id} ({t.scope}): "
+                    f"{text('c_not_applicable', lang)}"
+                )
                 continue
-            mark = (text("c_met", lang) if t.met else
-                    text("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit))
+            mark = (
+                text("c_met", lang)
+                if t.met
+                else text("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit)
+            )
             if status == "not_enforced":
                 mark += text("c_not_enforced", lang)
             basis = getattr(t, "basis", "nbs")
@@ -124,22 +142,31 @@ def summary_table(result: Any, lang: str = "en") -> Any:
     t.add_column(text("sc_value", lang), justify="right")
     if result.status.has_solution:
         obj = result.objective
-        t.add_row(f"{text('c_net_cost', lang)} ({text('c_cny', lang)})",
-                  f"{obj.get('total_cny_per_a', 0.0):,.0f}")
+        t.add_row(
+            f"{text('c_net_cost', lang)} ({text('c_cny', lang)})",
+            f"{obj.get('total_cny_per_a', 0.0):,.0f}",
+        )
         for name, amount, sign in cost_parts(obj):
             t.add_row(f"  {text(f'c_{_short(name)}', lang)}", f"{sign * amount:,.0f}")
-        t.add_row(f"{text('c_co2', lang)} ({text('c_tco2', lang)})",
-                  f"{result.co2_avoided_t_per_a:,.0f}")
+        t.add_row(
+            f"{text('c_co2', lang)} ({text('c_tco2', lang)})", f"{result.co2_avoided_t_per_a:,.0f}"
+        )
         t.add_row(text("c_links", lang), _links_text(result, lang))
         for r in result.targets.itertuples():
             if getattr(r, "status", "") == "not_applicable":
-                t.add_row(f"{text('c_target', lang)} {r.id} ({r.scope})",
-                          text("c_not_applicable", lang))
+                t.add_row(
+                    f"{text('c_target', lang)} {r.id} ({r.scope})", text("c_not_applicable", lang)
+                )
                 continue
-            state = (text("c_met", lang) if r.met else
-                     text("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit))
-            t.add_row(f"{text('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
-                      f"{r.rate:.1%} {state}")
+            state = (
+                text("c_met", lang)
+                if r.met
+                else text("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit)
+            )
+            t.add_row(
+                f"{text('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
+                f"{r.rate:.1%} {state}",
+            )
         b = result.baseline
         if b is not None and b.status.has_solution:
             for r in b.targets.itertuples():

@@ -26,13 +26,32 @@ import pandas as pd
 from parkflow.colours import OTHER_COLOUR, material_colour
 from parkflow.report.texts import text
 
-__all__ = ["CJK_FONTS", "SANKEY_MAX_NODES", "SANKEY_TOP_N", "cjk_font", "rate_figure",
-           "sankey_figure", "aggregate_flows", "figure_svg", "save_png"]
+__all__ = [
+    "CJK_FONTS",
+    "SANKEY_MAX_NODES",
+    "SANKEY_TOP_N",
+    "cjk_font",
+    "rate_figure",
+    "sankey_figure",
+    "aggregate_flows",
+    "figure_svg",
+    "save_png",
+]
 
 #: CJK font families looked for, in order (Debian's fonts-noto-cjk first).
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "Source Han Sans SC",
-             "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei",
-             "PingFang SC", "SimHei", "Heiti SC")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Heiti SC",
+)
 #: Above this many nodes in the generator or user column, the Sankey groups by park.
 SANKEY_MAX_NODES = 20
 #: The Sankey keeps this many nodes a column (by flow) and puts the rest into "other".
@@ -64,17 +83,25 @@ def cjk_font() -> str | None:
                         font_manager.fontManager.addfont(path)
                     except (OSError, RuntimeError, ValueError):
                         continue
-    warnings.warn("no CJK font found (looked for " + ", ".join(CJK_FONTS[:3]) + " ...): "
-                  "Chinese text in the PNG charts will show as boxes; install fonts-noto-cjk",
-                  RuntimeWarning, stacklevel=2)
+    warnings.warn(
+        "no CJK font found (looked for " + ", ".join(CJK_FONTS[:3]) + " ...): "
+        "Chinese text in the PNG charts will show as boxes; install fonts-noto-cjk",
+        RuntimeWarning,
+        stacklevel=2,
+    )
     return None
 
 
 def _rc() -> dict[str, Any]:
     font = cjk_font()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families, "svg.fonttype": "none",
-            "axes.unicode_minus": False, "svg.hashsalt": "parkflow"}
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": families,
+        "svg.fonttype": "none",
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "parkflow",
+    }
 
 
 def _figure(width_in: float, height_in: float) -> Any:
@@ -112,36 +139,69 @@ def rate_figure(rates: pd.DataFrame, targets: dict[int, float], lang: str) -> An
         label_w = max([_text_in(s) for s in names] + [1.0])
         fig = _figure(9.0, 1.3 + 0.32 * n)
         left = min(0.5, (label_w + 0.2) / 9.0)
-        ax = fig.add_axes((left, 0.9 / (1.3 + 0.32 * n), 0.96 - left - 0.02,
-                           0.32 * n / (1.3 + 0.32 * n)))
+        ax = fig.add_axes(
+            (left, 0.9 / (1.3 + 0.32 * n), 0.96 - left - 0.02, 0.32 * n / (1.3 + 0.32 * n))
+        )
         y = np.arange(n)[::-1].astype(float)
         h = 0.38
         base = pd.to_numeric(rates["rate_baseline"], errors="coerce").to_numpy(dtype=float)
         opt = pd.to_numeric(rates["rate"], errors="coerce").to_numpy(dtype=float)
-        ax.barh(y + h / 2, np.nan_to_num(base) * 100, height=h, color=_BASE,
-                label=text("baseline", lang))
-        ax.barh(y - h / 2, np.nan_to_num(opt) * 100, height=h, color=_OPT,
-                label=text("optimised", lang))
+        ax.barh(
+            y + h / 2,
+            np.nan_to_num(base) * 100,
+            height=h,
+            color=_BASE,
+            label=text("baseline", lang),
+        )
+        ax.barh(
+            y - h / 2, np.nan_to_num(opt) * 100, height=h, color=_OPT, label=text("optimised", lang)
+        )
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_yticks([])
         for yi, name in zip(y, names, strict=True):
-            ax.text(-1.5, yi, name, ha="right", va="center", fontsize=9, parse_math=False,
-                    gid="rate-scope-label")
+            ax.text(
+                -1.5,
+                yi,
+                name,
+                ha="right",
+                va="center",
+                fontsize=9,
+                parse_math=False,
+                gid="rate-scope-label",
+            )
         ax.set_xticks(range(0, 101, 20))
         ax.set_xticklabels([f"{t}%" for t in range(0, 101, 20)])
         ax.grid(axis="x", color="#ddd")
         ax.set_axisbelow(True)
         for k, (year, target) in enumerate(sorted(targets.items())):
-            ax.axvline(target * 100, color=_TARGET, linestyle=(0, (6, 3)), linewidth=1.2,
-                       gid=f"target-line-{year}")
+            ax.axvline(
+                target * 100,
+                color=_TARGET,
+                linestyle=(0, (6, 3)),
+                linewidth=1.2,
+                gid=f"target-line-{year}",
+            )
             # labels above the plot, on two levels so that close targets do not collide
-            ax.text(target * 100, n - 0.3 + 0.2 + 0.6 * (k % 2),
-                    f"{text(f'rate_{year}', lang)} {target * 100:.0f}%", ha="center",
-                    va="bottom", fontsize=8, color=_TARGET, parse_math=False,
-                    gid=f"target-label-{year}", clip_on=False)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / (0.32 * max(n, 1))),
-                  ncol=2, frameon=False, fontsize=9)
+            ax.text(
+                target * 100,
+                n - 0.3 + 0.2 + 0.6 * (k % 2),
+                f"{text(f'rate_{year}', lang)} {target * 100:.0f}%",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=_TARGET,
+                parse_math=False,
+                gid=f"target-label-{year}",
+                clip_on=False,
+            )
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.35 / (0.32 * max(n, 1))),
+            ncol=2,
+            frameon=False,
+            fontsize=9,
+        )
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
     return fig
@@ -163,8 +223,9 @@ def _top(series: pd.Series, n: int, other: str) -> dict[str, str]:
     return {str(k): (str(k) if str(k) in keep else other) for k in order.index}
 
 
-def aggregate_flows(flows: pd.DataFrame, lang: str, max_nodes: int = SANKEY_MAX_NODES,
-                    top_n: int = SANKEY_TOP_N) -> tuple[pd.DataFrame, bool]:
+def aggregate_flows(
+    flows: pd.DataFrame, lang: str, max_nodes: int = SANKEY_MAX_NODES, top_n: int = SANKEY_TOP_N
+) -> tuple[pd.DataFrame, bool]:
     """The Sankey's flows, grouped when a column has more than ``max_nodes`` nodes.
 
     Generators and users are then replaced by their park (columns ``from_park``, ``to_park``;
@@ -193,13 +254,13 @@ def aggregate_flows(flows: pd.DataFrame, lang: str, max_nodes: int = SANKEY_MAX_
         if park in f.columns:
             f[col] = f[park].where(f[park].astype(str).str.len() > 0, f[col]).astype(str)
         f[col] = f[col].map(_top(f.groupby(col)["flow"].sum(), top_n, other))
-    f["route_name"] = f["route_name"].map(_top(f.groupby("route_name")["flow"].sum(), top_n,
-                                               other))
+    f["route_name"] = f["route_name"].map(_top(f.groupby("route_name")["flow"].sum(), top_n, other))
     return f, True
 
 
-def _scale(cols: list[tuple[str, pd.Series]], avail: float, pad: float, min_h: float,
-           total: float) -> float:
+def _scale(
+    cols: list[tuple[str, pd.Series]], avail: float, pad: float, min_h: float, total: float
+) -> float:
     """Inches per unit of flow such that every column, small nodes raised to ``min_h``, fits."""
     k = float("inf")
     for _, sizes in cols:
@@ -256,8 +317,9 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
         height = min(14.0, max(3.2, 0.3 * n_max + 0.4) + top_in + bottom_in)
         avail = height - top_in - bottom_in
         fig = _figure(width, height)
-        ax = fig.add_axes((left_w / width, bottom_in / height, 1 - (left_w + right_w) / width,
-                           avail / height))
+        ax = fig.add_axes(
+            (left_w / width, bottom_in / height, 1 - (left_w + right_w) / width, avail / height)
+        )
         ax.set_axis_off()
         # y in inches: a node takes max(flow × k, one label line) so that labels never overlap
         pad, min_h = 0.05, 0.17
@@ -275,14 +337,16 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
                 pos[(ci, str(name))] = [top, top, top, h]  # top, out cursor, in cursor, height
                 yy -= slot + pad
         order = list(dict.fromkeys(f["material"].astype(str)))
-        names_of = dict(zip(f["material"].astype(str), f["material_name"].astype(str),
-                            strict=False))
+        names_of = dict(
+            zip(f["material"].astype(str), f["material_name"].astype(str), strict=False)
+        )
         for a, b, ca, cb in ((0, 1, "from_name", "route_name"), (1, 2, "route_name", "to_name")):
             g = f.groupby([ca, cb, "material"], sort=False)["flow"].sum()
             # bands leave each node in the order of the nodes they reach (fewer crossings)
             rank = {str(n): i for i, n in enumerate(cols[b][1].index)}
-            for (na, nb, mat), q in sorted(g.items(), key=lambda kv: (rank[str(kv[0][1])],
-                                                                       str(kv[0][2]))):
+            for (na, nb, mat), q in sorted(
+                g.items(), key=lambda kv: (rank[str(kv[0][1])], str(kv[0][2]))
+            ):
                 q = float(q) * k
                 sa, sb = pos[(a, str(na))], pos[(b, str(nb))]
                 y0, y1 = sa[1], sb[2]
@@ -290,21 +354,62 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
                 sb[2] -= q
                 x0, x1 = xs[a] + node_w, xs[b]
                 xm = (x0 + x1) / 2
-                verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 - q), (xm, y1 - q),
-                         (xm, y0 - q), (x0, y0 - q), (x0, y0)]
-                codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO,
-                         MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.CLOSEPOLY]
+                verts = [
+                    (x0, y0),
+                    (xm, y0),
+                    (xm, y1),
+                    (x1, y1),
+                    (x1, y1 - q),
+                    (xm, y1 - q),
+                    (xm, y0 - q),
+                    (x0, y0 - q),
+                    (x0, y0),
+                ]
+                codes = [
+                    MPath.MOVETO,
+                    MPath.CURVE4,
+                    MPath.CURVE4,
+                    MPath.CURVE4,
+                    MPath.LINETO,
+                    MPath.CURVE4,
+                    MPath.CURVE4,
+                    MPath.CURVE4,
+                    MPath.CLOSEPOLY,
+                ]
                 colour = OTHER_COLOUR if str(mat) == other else material_colour(str(mat), order)
-                ax.add_patch(PathPatch(MPath(verts, codes), facecolor=colour, alpha=0.55,
-                                       edgecolor="none", gid=f"band-{mat}"))
+                ax.add_patch(
+                    PathPatch(
+                        MPath(verts, codes),
+                        facecolor=colour,
+                        alpha=0.55,
+                        edgecolor="none",
+                        gid=f"band-{mat}",
+                    )
+                )
         for (ci, name), (top, _, _, h) in pos.items():
-            ax.add_patch(Rectangle((xs[ci], top - h), node_w, max(h, 0.01), facecolor="#555",
-                                   edgecolor="none"))
+            ax.add_patch(
+                Rectangle(
+                    (xs[ci], top - h), node_w, max(h, 0.01), facecolor="#555", edgecolor="none"
+                )
+            )
             ha, tx = ("right", xs[ci] - 0.01) if ci == 0 else ("left", xs[ci] + node_w + 0.01)
-            box = ({"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.5}
-                   if ci == 1 else None)
-            ax.text(tx, top - h / 2, name, ha=ha, va="center", fontsize=8.5, bbox=box,
-                    parse_math=False, gid="sankey-label", clip_on=False)
+            box = (
+                {"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.5}
+                if ci == 1
+                else None
+            )
+            ax.text(
+                tx,
+                top - h / 2,
+                name,
+                ha=ha,
+                va="center",
+                fontsize=8.5,
+                bbox=box,
+                parse_math=False,
+                gid="sankey-label",
+                clip_on=False,
+            )
         ax.set_xlim(0, 1.0)
         ax.set_ylim(0, avail)
         handles = []
@@ -312,14 +417,26 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
 
         for m in order:
             handles.append(Patch(color=material_colour(m, order), label=names_of.get(m, m)))
-        fig.legend(handles=handles, loc="upper left", ncol=min(6, max(1, len(handles))),
-                   frameon=False, fontsize=8.5, bbox_to_anchor=(0.01, 0.995))
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            ncol=min(6, max(1, len(handles))),
+            frameon=False,
+            fontsize=8.5,
+            bbox_to_anchor=(0.01, 0.995),
+        )
         has_other = any(other in set(sizes.index) for _, sizes in cols)
-        note = (text("sankey_grouped" if has_other else "sankey_by_park", lang).format(
-            by=text("by_park", lang), n=SANKEY_TOP_N) if grouped else "")
+        note = (
+            text("sankey_grouped" if has_other else "sankey_by_park", lang).format(
+                by=text("by_park", lang), n=SANKEY_TOP_N
+            )
+            if grouped
+            else ""
+        )
         # the unit (and the grouping) at the foot, clear of the legend at the top
-        fig.text(0.99, 0.005, f"{unit}{note}", ha="right", va="bottom", fontsize=8.5,
-                 parse_math=False)
+        fig.text(
+            0.99, 0.005, f"{unit}{note}", ha="right", va="bottom", fontsize=8.5, parse_math=False
+        )
         if title:
             fig.suptitle("")
     return fig
@@ -341,7 +458,7 @@ def figure_svg(fig: Any, css_class: str = "") -> str:
         warnings.filterwarnings("ignore", message=r"Glyph .* missing", category=UserWarning)
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r'<g id="(target-(?:line|label))-(\d+)"', r'<g id="\1-\2" class="\1"', svg)
     if css_class:
         svg = svg.replace("<svg ", f'<svg class="{css_class}" role="img" ', 1)

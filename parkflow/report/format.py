@@ -18,8 +18,16 @@ from parkflow.i18n import label
 if TYPE_CHECKING:
     from parkflow.report.tables import Report
 
-__all__ = ["display_frame", "meta_lines", "unscaled_header", "scaled_table", "number_format",
-           "default_units", "UNITS", "WAN_KINDS"]
+__all__ = [
+    "display_frame",
+    "meta_lines",
+    "unscaled_header",
+    "scaled_table",
+    "number_format",
+    "default_units",
+    "UNITS",
+    "WAN_KINDS",
+]
 
 
 def _fmt(x: Any, decimals: int) -> str:
@@ -38,8 +46,13 @@ def _fmt(x: Any, decimals: int) -> str:
 #: Kinds scaled by 10⁴ under the 万 policy, with the unit label before and after.
 WAN_KINDS = {"t": ("u_t", "u_wt"), "cny": ("u_cny", "u_wcny"), "tco2": ("u_tco2", "u_wtco2")}
 #: Unit texts (in a unit column) scaled by 10⁴ under the 万 policy → their 万 unit label.
-_WAN_ROW_UNITS = {"t/a": "u_wt", "CNY/a": "u_wcny", "元/a": "u_wcny", "tCO₂/a": "u_wtco2",
-                  "t CO₂/a": "u_wtco2"}
+_WAN_ROW_UNITS = {
+    "t/a": "u_wt",
+    "CNY/a": "u_wcny",
+    "元/a": "u_wcny",
+    "tCO₂/a": "u_wtco2",
+    "t CO₂/a": "u_wtco2",
+}
 UNITS = ("wan", "t")
 #: From this tonnage (t/a) a Chinese report is in 万 units (:func:`default_units`).
 WAN_FROM_T = 1e5
@@ -70,8 +83,9 @@ def number_format(decimals: int | None) -> str | None:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
-def scaled_table(report: Report, key: str, units: str | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scaled_table(
+    report: Report, key: str, units: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table ``key`` in the report's unit policy: numbers scaled, headers and units renamed.
 
     Under ``"wan"`` every t/a, CNY/a and t CO₂/a column (and every row of a mixed column whose
@@ -100,8 +114,15 @@ def scaled_table(report: Report, key: str, units: str | None = None
     wan = units == "wan"
     unit_col = label("unit", lang)
     row_units = df[unit_col].astype(str) if unit_col in df.columns else None
-    row_scale = (pd.Series([1e4 if wan and u in _WAN_ROW_UNITS else 1.0 for u in row_units],
-                           index=df.index, dtype=float) if row_units is not None else None)
+    row_scale = (
+        pd.Series(
+            [1e4 if wan and u in _WAN_ROW_UNITS else 1.0 for u in row_units],
+            index=df.index,
+            dtype=float,
+        )
+        if row_units is not None
+        else None
+    )
     values = pd.DataFrame(index=df.index)
     decimals = pd.DataFrame(index=df.index)
     for col in df.columns:
@@ -112,7 +133,8 @@ def scaled_table(report: Report, key: str, units: str | None = None
             text_values = s.astype(object).where(s.notna(), "").astype(str)
             if col == unit_col and wan:
                 text_values = text_values.map(
-                    lambda u: _wan_unit(u, lang) if u in _WAN_ROW_UNITS else u)
+                    lambda u: _wan_unit(u, lang) if u in _WAN_ROW_UNITS else u
+                )
             values[head] = text_values
             decimals[head] = None
             continue
@@ -133,9 +155,12 @@ def scaled_table(report: Report, key: str, units: str | None = None
             dec = 0 if biggest >= 100 or integral else 2
         if kind == "q" and row_units is not None:
             scaled = v / row_scale
-            per_row = [1 if u in (label("u_pct", lang), label("u_pp", lang))
-                       else (0 if u == label("u_count", lang) else (2 if k != 1.0 else dec))
-                       for u, k in zip(row_units, row_scale, strict=True)]
+            per_row = [
+                1
+                if u in (label("u_pct", lang), label("u_pp", lang))
+                else (0 if u == label("u_count", lang) else (2 if k != 1.0 else dec))
+                for u, k in zip(row_units, row_scale, strict=True)
+            ]
             values[head] = scaled
             decimals[head] = pd.Series(per_row, index=df.index, dtype=object)
             continue
@@ -171,22 +196,24 @@ def display_frame(report: Report, key: str, units: str | None = None) -> pd.Data
     values, decimals = scaled_table(report, key, units)
     out = pd.DataFrame(index=values.index)
     for col in values.columns:
-        out[col] = [v if d is None else _fmt(v, int(d))
-                    for v, d in zip(values[col], decimals[col], strict=True)]
+        out[col] = [
+            v if d is None else _fmt(v, int(d))
+            for v, d in zip(values[col], decimals[col], strict=True)
+        ]
     return out
 
 
 def meta_lines(report: Report) -> list[tuple[str, str]]:
     """The report's metadata as (label, value) lines: scenario, status, objective, year."""
     lang = report.lang
-    items = [(label("scenario", lang), str(report.meta["scenario"])),
-             (label("status", lang), str(report.meta["status"])),
-             (label("objective_name", lang), str(report.meta["objective"]))]
+    items = [
+        (label("scenario", lang), str(report.meta["scenario"])),
+        (label("status", lang), str(report.meta["status"])),
+        (label("objective_name", lang), str(report.meta["objective"])),
+    ]
     if report.meta.get("year"):
         items.append((label("year", lang), str(report.meta["year"])))
     return items
-
-
 
 
 def unscaled_header(header: str, lang: str) -> str:

@@ -31,8 +31,15 @@ from parkflow.report.tables import Report, build_report
 from parkflow.report.texts import text
 from parkflow.statistics.utilisation import SICHUAN_TARGETS
 
-__all__ = ["FORMATS", "to_markdown", "to_html", "write_xlsx", "write_csv", "write_reports",
-           "formula_safe"]
+__all__ = [
+    "FORMATS",
+    "to_markdown",
+    "to_html",
+    "write_xlsx",
+    "write_csv",
+    "write_reports",
+    "formula_safe",
+]
 
 FORMATS = ("md", "html", "xlsx", "csv")
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
@@ -58,10 +65,11 @@ def _md_table(frame: pd.DataFrame) -> str:
 
     head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     sep = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |"
-            for row in frame.itertuples(index=False, name=None)]
+    rows = [
+        "| " + " | ".join(cell(v) for v in row) + " |"
+        for row in frame.itertuples(index=False, name=None)
+    ]
     return "\n".join([head, sep, *rows])
-
 
 
 def to_markdown(report: Report) -> str:
@@ -79,7 +87,6 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",Arial,sans-serif;
 margin:2em;color:#222}
@@ -94,13 +101,16 @@ h2{font-size:16px;margin-top:1.6em}.notes{font-size:12px;color:#555}
 def _html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
     if frame.empty:
         return f"<p>{esc(label('no_rows', lang))}</p>"
-    numeric = [kinds.get(c, kinds.get(unscaled_header(c, lang), "text")) != "text"
-               for c in frame.columns]
+    numeric = [
+        kinds.get(c, kinds.get(unscaled_header(c, lang), "text")) != "text" for c in frame.columns
+    ]
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False, name=None):
-        cells = "".join(f'<td class="num">{esc(v)}</td>' if num else f"<td>{esc(v)}</td>"
-                        for v, num in zip(row, numeric, strict=True))
+        cells = "".join(
+            f'<td class="num">{esc(v)}</td>' if num else f"<td>{esc(v)}</td>"
+            for v, num in zip(row, numeric, strict=True)
+        )
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -122,14 +132,20 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
     out: list[tuple[str, Any, str]] = []
     rates = report.charts.get("rates", pd.DataFrame())
     if rates is not None and not rates.empty:
-        out.append((label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang),
-                    "rate-chart"))
+        out.append(
+            (label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang), "rate-chart")
+        )
     sankey = report.charts.get("sankey", pd.DataFrame())
     if sankey is not None and not sankey.empty:
         for unit, part in sankey.groupby("unit", sort=True):
             shown_unit, part = _sankey_units(report, str(unit), part)
-            out.append((f"{label('t_sankey', lang)} ({shown_unit})",
-                        sankey_figure(part, shown_unit, lang), "sankey"))
+            out.append(
+                (
+                    f"{label('t_sankey', lang)} ({shown_unit})",
+                    sankey_figure(part, shown_unit, lang),
+                    "sankey",
+                )
+            )
     return out
 
 
@@ -140,8 +156,10 @@ def chart_names(report: Report) -> list[str]:
         names.append("rates")
     sankey = report.charts.get("sankey")
     if sankey is not None and not sankey.empty:
-        names += ["sankey_" + re.sub(r"[^a-z0-9]+", "", str(u).split("/")[0].lower())
-                  for u in sorted(sankey["unit"].astype(str).unique())]
+        names += [
+            "sankey_" + re.sub(r"[^a-z0-9]+", "", str(u).split("/")[0].lower())
+            for u in sorted(sankey["unit"].astype(str).unique())
+        ]
     return names
 
 
@@ -151,23 +169,28 @@ def to_html(report: Report, charts: list[tuple[str, Any, str]] | None = None) ->
     ``charts`` are :func:`chart_figures` when already drawn (drawn here otherwise).
     """
     lang = report.lang
-    parts = ["<!DOCTYPE html>",
-             f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-             f"<title>{esc(report.title)} — {esc(report.meta['scenario'])}</title>",
-             f"<style>{_CSS}</style></head><body>", f"<h1>{esc(report.title)}</h1>", "<ul>"]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{esc(report.title)} — {esc(report.meta['scenario'])}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{esc(report.title)}</h1>",
+        "<ul>",
+    ]
     parts += [f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in meta_lines(report)]
     parts.append("</ul>")
-    for title, fig, css in (chart_figures(report) if charts is None else charts):
+    for title, fig, css in chart_figures(report) if charts is None else charts:
         parts += [f"<h2>{esc(title)}</h2>", f'<div class="chart">{figure_svg(fig, css)}</div>']
     for key in report.tables:
         frame = display_frame(report, key)
-        parts += [f'<h2 id="{esc(key)}">{esc(report.titles[key])}</h2>',
-                  _html_table(frame, report.kinds[key], lang)]
+        parts += [
+            f'<h2 id="{esc(key)}">{esc(report.titles[key])}</h2>',
+            _html_table(frame, report.kinds[key], lang),
+        ]
     parts.append('<div class="notes">')
     parts += [f"<p>{esc(n)}</p>" for n in report.meta["notes"]]
     parts += [f"<p><i>{esc(label('generated_by', lang))}</i></p>", "</div></body></html>"]
     return "\n".join(parts)
-
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -235,8 +258,7 @@ def _format_sheet(ws: Any, values: pd.DataFrame, decimals: pd.DataFrame | None) 
                 widths.append(cell_width(_num_text(v, int(d))))
             else:
                 widths.append(cell_width(v))
-        ws.column_dimensions[get_column_letter(j)].width = min(high, max(low, max(widths)
-                                                                          + margin))
+        ws.column_dimensions[get_column_letter(j)].width = min(high, max(low, max(widths) + margin))
 
 
 def _num_text(v: Any, decimals: int) -> str:
@@ -257,8 +279,10 @@ def write_xlsx(report: Report, path: Path) -> None:
     """
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        info = pd.DataFrame(meta_lines(report) + [("", n) for n in report.meta["notes"]],
-                            columns=[label("indicator", report.lang), ""])
+        info = pd.DataFrame(
+            meta_lines(report) + [("", n) for n in report.meta["notes"]],
+            columns=[label("indicator", report.lang), ""],
+        )
         first = _sheet_name(report.title, used)
         info.to_excel(writer, sheet_name=first, index=False)
         _as_text(writer.sheets[first])
@@ -272,10 +296,17 @@ def write_xlsx(report: Report, path: Path) -> None:
             _format_sheet(ws, values, decimals)
 
 
-def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path,
-                  lang: str = "zh", formats: Iterable[str] = ("md", "html"),
-                  inputs: Iterable[Path | None] = (), units: str | None = None,
-                  only: Iterable[str] | None = None, stem: str = "report") -> list[Path]:
+def write_reports(
+    scenario: Scenario | None,
+    result: Result,
+    out_dir: str | Path,
+    lang: str = "zh",
+    formats: Iterable[str] = ("md", "html"),
+    inputs: Iterable[Path | None] = (),
+    units: str | None = None,
+    only: Iterable[str] | None = None,
+    stem: str = "report",
+) -> list[Path]:
     """Write the report into ``out_dir`` (whole or not at all) and return the written paths.
 
     Parameters
@@ -310,7 +341,8 @@ def write_reports(scenario: Scenario | None, result: Result, out_dir: str | Path
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise ValueError(f"unknown report format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
+        msg = f"unknown report format {unknown[0]!r}; use one of {', '.join(FORMATS)}"
+        raise ValueError(msg)
     report = build_report(scenario, result, lang=lang, units=units)
     if only is not None:
         keep = tuple(only)

@@ -43,11 +43,23 @@ from parkflow.statistics.utilisation import (
 __all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
 
 # table keys in the order they appear in every format
-TABLE_ORDER = ("overview", "targets", "scenario_targets", "solid_waste", "energy_gas",
-               "before_after", "links", "effects", "economics_links", "economics_enterprises",
-               "scorecard", "projects")
+TABLE_ORDER = (
+    "overview",
+    "targets",
+    "scenario_targets",
+    "solid_waste",
+    "energy_gas",
+    "before_after",
+    "links",
+    "effects",
+    "economics_links",
+    "economics_enterprises",
+    "scorecard",
+    "projects",
+)
 #: The tables of ``parkflow report --scorecard``.
 SCORECARD_TABLES = ("scorecard", "projects")
+
 
 # ---------------------------------------------------------------------------------------------
 # the report object
@@ -90,7 +102,8 @@ class Report:
     def table(self, key: str) -> pd.DataFrame:
         """The table ``key`` (KeyError naming the available ones when absent)."""
         if key not in self.tables:
-            raise KeyError(f"no table {key!r}; the report has {', '.join(self.tables)}")
+            msg = f"no table {key!r}; the report has {', '.join(self.tables)}"
+            raise KeyError(msg)
         return self.tables[key]
 
 
@@ -111,28 +124,37 @@ class ScenarioNames:
     city: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None,
-           lang: str) -> ScenarioNames:
+    def of(
+        cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None, lang: str
+    ) -> ScenarioNames:
         """The names of ``scenario`` (ids only when it is ``None``)."""
         self = cls(lang, catalogue)
         src = result.sources
         if src is not None and not src.empty and {"enterprise", "park"} <= set(src.columns):
             pairs = src[["enterprise", "park"]].dropna().drop_duplicates("enterprise")
-            self.enterprise_park.update(zip(pairs["enterprise"].astype(str),
-                                            pairs["park"].astype(str), strict=True))
+            self.enterprise_park.update(
+                zip(pairs["enterprise"].astype(str), pairs["park"].astype(str), strict=True)
+            )
         if scenario is not None:
             ent = scenario.enterprises
-            for col, target in (("name", self.enterprise), ("sector", self.enterprise_sector),
-                                ("park", self.enterprise_park)):
+            for col, target in (
+                ("name", self.enterprise),
+                ("sector", self.enterprise_sector),
+                ("park", self.enterprise_park),
+            ):
                 if col in ent.columns:
                     target.update(zip(ent.index.astype(str), ent[col].astype(str), strict=True))
             # optional columns, read tolerantly: name_zh / name_en override name in their
             # language; city_zh gives the Chinese name of the city (docs/reporting.md, "Names")
             _update_named(self.enterprise, ent, f"name_{lang}")
             if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
-                self.city.update({str(c): t for c, z in zip(ent["city"], ent["city_zh"],
-                                                            strict=True)
-                                  if (t := _name_text(z)) is not None})
+                self.city.update(
+                    {
+                        str(c): t
+                        for c, z in zip(ent["city"], ent["city_zh"], strict=True)
+                        if (t := _name_text(z)) is not None
+                    }
+                )
             parks = scenario.parks
             if parks is not None and "name" in parks.columns and len(parks):
                 _update_named(self.park, parks, "name")
@@ -208,13 +230,27 @@ def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None
     """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
     if col not in frame.columns:
         return
-    target.update({str(k): t for k, v in zip(frame.index, frame[col], strict=True)
-                   if (t := _name_text(v)) is not None})
+    target.update(
+        {
+            str(k): t
+            for k, v in zip(frame.index, frame[col], strict=True)
+            if (t := _name_text(v)) is not None
+        }
+    )
 
 
-_UNIT_OF_KIND = {"t": "u_t", "pct": "u_pct", "pp": "u_pp", "cny": "u_cny",
-                 "price": "u_cny_per_unit", "tco2": "u_tco2", "mwh": "u_mwh", "tce": "u_tce",
-                 "km": "u_km", "gj": "u_gj"}
+_UNIT_OF_KIND = {
+    "t": "u_t",
+    "pct": "u_pct",
+    "pp": "u_pp",
+    "cny": "u_cny",
+    "price": "u_cny_per_unit",
+    "tco2": "u_tco2",
+    "mwh": "u_mwh",
+    "tce": "u_tce",
+    "km": "u_km",
+    "gj": "u_gj",
+}
 
 
 class _Builder:
@@ -238,11 +274,11 @@ class _Builder:
         self.titles[name] = text(f"t_{name}", self.lang)
 
 
-
 def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
     out = frame.copy()
-    out["scope"] = [names.scope(t, i) for t, i in zip(out["scope_type"], out["scope_id"],
-                                                       strict=True)]
+    out["scope"] = [
+        names.scope(t, i) for t, i in zip(out["scope_type"], out["scope_id"], strict=True)
+    ]
     out["scope_type"] = out["scope_type"].map(names.scope_type)
     return out
 
@@ -250,8 +286,9 @@ def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # build_report
 # ---------------------------------------------------------------------------------------------
-def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
-                 units: str | None = None) -> Report:
+def build_report(
+    scenario: Scenario | None, result: Result, lang: str = "zh", units: str | None = None
+) -> Report:
     """Build the filing tables of a solve.
 
     Parameters
@@ -275,25 +312,31 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
     Report
     """
     if lang not in LANGS:
-        raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+        msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+        raise ValueError(msg)
     catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
     names = ScenarioNames.of(scenario, result, catalogue, lang)
     b = _Builder(lang)
     util = utilisation_rows(result, catalogue)
     if units is None:
-        tonnes = util[util["unit"].astype(str).str.startswith("t")]["generated"] \
-            if "unit" in util.columns else util.get("generated", pd.Series(dtype=float))
+        tonnes = (
+            util[util["unit"].astype(str).str.startswith("t")]["generated"]
+            if "unit" in util.columns
+            else util.get("generated", pd.Series(dtype=float))
+        )
         biggest = float(pd.to_numeric(tonnes, errors="coerce").max()) if len(tonnes) else 0.0
         units = default_units(lang, biggest if np.isfinite(biggest) else 0.0)
     if units not in UNITS:
-        raise ValueError(f"unit policy {units!r} is not supported; use one of {', '.join(UNITS)}")
+        msg = f"unit policy {units!r} is not supported; use one of {', '.join(UNITS)}"
+        raise ValueError(msg)
     notes = [label("formula_note", lang), text(f"unit_note_{units}", lang)]
     if scenario is None:
         notes.append(label("no_scenario_note", lang))
 
     _bulk, _tail, apart = category_sets(catalogue)
-    base_util = (utilisation_rows(result.baseline, catalogue)
-                 if result.baseline is not None else None)
+    base_util = (
+        utilisation_rows(result.baseline, catalogue) if result.baseline is not None else None
+    )
     if base_util is not None and base_util.empty:
         base_util = None
     if base_util is None:
@@ -317,22 +360,29 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
     g = grid_factors()
     notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
 
-    rates = util[(util["category"] == BULK_EXCL_TAILINGS)
-                 & util["scope_type"].isin(["all", "park"])][["scope_type", "scope_id", "rate"]]
+    rates = util[
+        (util["category"] == BULK_EXCL_TAILINGS) & util["scope_type"].isin(["all", "park"])
+    ][["scope_type", "scope_id", "rate"]]
     if base_util is not None:
         br = base_util[base_util["category"] == BULK_EXCL_TAILINGS][
-            ["scope_type", "scope_id", "rate"]].rename(columns={"rate": "rate_baseline"})
+            ["scope_type", "scope_id", "rate"]
+        ].rename(columns={"rate": "rate_baseline"})
         rates = rates.merge(br, on=["scope_type", "scope_id"], how="left")
     else:
         rates = rates.assign(rate_baseline=np.nan)
-    rates = rates.assign(scope=[names.scope(t, i) for t, i in
-                                zip(rates["scope_type"], rates["scope_id"], strict=True)])
+    rates = rates.assign(
+        scope=[
+            names.scope(t, i) for t, i in zip(rates["scope_type"], rates["scope_id"], strict=True)
+        ]
+    )
     sankey = links[links["flow"] > 0].assign(
-        from_name=lambda d: d["from"].map(names.ent), to_name=lambda d: d["to"].map(names.ent),
+        from_name=lambda d: d["from"].map(names.ent),
+        to_name=lambda d: d["to"].map(names.ent),
         route_name=lambda d: d["route"].map(names.route),
         material_name=lambda d: d["material"].map(names.material),
         from_park=lambda d: d["from"].map(lambda e: _park_name(names, e)),
-        to_park=lambda d: d["to"].map(lambda e: _park_name(names, e)))
+        to_park=lambda d: d["to"].map(lambda e: _park_name(names, e)),
+    )
     objective_key = f"obj_{result.objective_name}"
     meta = {
         "scenario": result.scenario_name,
@@ -343,13 +393,26 @@ def build_report(scenario: Scenario | None, result: Result, lang: str = "zh",
         "message": result.message,
     }
     ordered = {k: b.tables[k] for k in TABLE_ORDER if k in b.tables}
-    return Report(lang=lang, title=label("report_title", lang), meta=meta, tables=ordered,
-                  titles=b.titles, kinds=b.kinds, charts={"sankey": sankey, "rates": rates},
-                  units=units)
+    return Report(
+        lang=lang,
+        title=label("report_title", lang),
+        meta=meta,
+        tables=ordered,
+        titles=b.titles,
+        kinds=b.kinds,
+        charts={"sankey": sankey, "rates": rates},
+        units=units,
+    )
 
 
-def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
-              links: pd.DataFrame, result: Result, names: ScenarioNames) -> None:
+def _overview(
+    b: _Builder,
+    util: pd.DataFrame,
+    base_util: pd.DataFrame | None,
+    links: pd.DataFrame,
+    result: Result,
+    names: ScenarioNames,
+) -> None:
     lang = b.lang
 
     def whole(frame: pd.DataFrame | None, col: str) -> float:
@@ -368,42 +431,78 @@ def _overview(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
         ("generated", "u_t", whole(base_util, "generated"), whole(util, "generated")),
         ("utilised", "u_t", whole(base_util, "utilised"), whole(util, "utilised")),
         ("drawn", "u_t", whole(base_util, "drawn"), whole(util, "drawn")),
-        ("stored_disposed", "u_t", whole(base_util, "stored_disposed"),
-         whole(util, "stored_disposed")),
+        (
+            "stored_disposed",
+            "u_t",
+            whole(base_util, "stored_disposed"),
+            whole(util, "stored_disposed"),
+        ),
         ("links_built", "u_count", n_base, n_opt),
         ("links_proposed", "u_count", 0 if base is not None else float("nan"), n_new),
-        ("co2_avoided", "u_tco2",
-         base.co2_avoided_t_per_a if base is not None else float("nan"),
-         result.co2_avoided_t_per_a),
-        ("total_cost", "u_cny",
-         base.objective.get("total_cny_per_a", float("nan")) if base is not None else float("nan"),
-         result.objective.get("total_cny_per_a", float("nan"))),
+        (
+            "co2_avoided",
+            "u_tco2",
+            base.co2_avoided_t_per_a if base is not None else float("nan"),
+            result.co2_avoided_t_per_a,
+        ),
+        (
+            "total_cost",
+            "u_cny",
+            base.objective.get("total_cny_per_a", float("nan"))
+            if base is not None
+            else float("nan"),
+            result.objective.get("total_cny_per_a", float("nan")),
+        ),
     ]
     # the parts of the net cost, signed so that they add up to it (purification included)
     for name, _, sign in cost_parts(result.objective or {}):
         key = f"{name}_cny_per_a"
-        rows.append((f"cost_{'disposal' if name == 'disposal_avoided' else name}", "u_cny",
-                     sign * base.objective.get(key, 0.0) if base is not None else float("nan"),
-                     sign * result.objective.get(key, 0.0) if result.objective else float("nan")))
+        rows.append(
+            (
+                f"cost_{'disposal' if name == 'disposal_avoided' else name}",
+                "u_cny",
+                sign * base.objective.get(key, 0.0) if base is not None else float("nan"),
+                sign * result.objective.get(key, 0.0) if result.objective else float("nan"),
+            )
+        )
     bulk_name = label(BULK_EXCL_TAILINGS, lang)
-    frame = pd.DataFrame({
-        "indicator": [text(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
-                      for k, u, _, _ in rows],
-        "baseline": [float(x) for _, _, x, _ in rows],
-        "optimised": [float(y) for _, _, _, y in rows],
-        "unit": [label(u, lang) for _, u, _, _ in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator": [
+                text(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
+                for k, u, _, _ in rows
+            ],
+            "baseline": [float(x) for _, _, x, _ in rows],
+            "optimised": [float(y) for _, _, _, y in rows],
+            "unit": [label(u, lang) for _, u, _, _ in rows],
+        }
+    )
     frame["change"] = frame["optimised"] - frame["baseline"]
-    b.add("overview", frame, [("indicator", "text"), ("baseline", "q"), ("optimised", "q"),
-                              ("change", "q"), ("unit", "text")])
+    b.add(
+        "overview",
+        frame,
+        [
+            ("indicator", "text"),
+            ("baseline", "q"),
+            ("optimised", "q"),
+            ("change", "q"),
+            ("unit", "text"),
+        ],
+    )
 
 
 def _targets(b: _Builder, util: pd.DataFrame, names: ScenarioNames) -> None:
     t = _scope_columns(plan_target_gaps(util, SICHUAN_TARGETS), names)
     t["rate"] = t["rate"] * 100
     # 其中：综合利用往年贮存量 is a sub-item of 综合利用量: it comes right after it (official forms)
-    spec: list[tuple[str, str]] = [("scope_type", "text"), ("scope", "text"), ("generated", "t"),
-                                   ("utilised", "t"), ("drawn", "t"), ("rate", "pct")]
+    spec: list[tuple[str, str]] = [
+        ("scope_type", "text"),
+        ("scope", "text"),
+        ("generated", "t"),
+        ("utilised", "t"),
+        ("drawn", "t"),
+        ("rate", "pct"),
+    ]
     for year in SICHUAN_TARGETS:
         t[f"rate_{year}"] = t[f"target_{year}"] * 100
         spec += [(f"rate_{year}", "pct"), (f"gap_pp_{year}", "pp"), (f"gap_t_{year}", "t")]
@@ -419,33 +518,67 @@ def _scenario_targets(b: _Builder, result: Result, names: ScenarioNames) -> None
     t["rate"] = t["rate"] * 100
     t["target"] = t["target"] * 100
     t["met"] = [label("yes" if m else "no", b.lang) for m in t["met"]]
-    b.add("scenario_targets", t, [
-        ("target_id", "text"), ("scope_type", "text"), ("scope", "text"), ("generated", "q"),
-        ("utilised", "q"), ("drawn", "q"), ("rate", "pct"), ("target", "pct"),
-        ("gap_pp", "pp"), ("shortfall", "q"), ("unit", "text"), ("met", "text")])
+    b.add(
+        "scenario_targets",
+        t,
+        [
+            ("target_id", "text"),
+            ("scope_type", "text"),
+            ("scope", "text"),
+            ("generated", "q"),
+            ("utilised", "q"),
+            ("drawn", "q"),
+            ("rate", "pct"),
+            ("target", "pct"),
+            ("gap_pp", "pp"),
+            ("shortfall", "q"),
+            ("unit", "text"),
+            ("met", "text"),
+        ],
+    )
 
 
-def _solid_and_energy(b: _Builder, util: pd.DataFrame, apart: set[str],
-                      names: ScenarioNames) -> None:
-    spec_q = [("generated", "t"), ("utilised", "t"), ("drawn", "t"), ("stored_disposed", "t"),
-              ("rate", "pct")]
+def _solid_and_energy(
+    b: _Builder, util: pd.DataFrame, apart: set[str], names: ScenarioNames
+) -> None:
+    spec_q = [
+        ("generated", "t"),
+        ("utilised", "t"),
+        ("drawn", "t"),
+        ("stored_disposed", "t"),
+        ("rate", "pct"),
+    ]
     solid = util[~util["category"].isin(apart)]
     solid = _scope_columns(solid, names).assign(
-        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100)
-    b.add("solid_waste", solid, [("scope_type", "text"), ("scope", "text"),
-                                 ("category", "text"), *spec_q])
+        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100
+    )
+    b.add(
+        "solid_waste",
+        solid,
+        [("scope_type", "text"), ("scope", "text"), ("category", "text"), *spec_q],
+    )
     energy = util[util["category"].isin(apart)]
     if energy.empty:
         return
     energy = _scope_columns(energy, names).assign(
-        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100)
-    b.add("energy_gas", energy, [("scope_type", "text"), ("scope", "text"), ("category", "text"),
-                                 *[(k, "q" if kind == "t" else kind) for k, kind in spec_q],
-                                 ("unit", "text")])
+        category=lambda d: d["category"].map(names.category), rate=lambda d: d["rate"] * 100
+    )
+    b.add(
+        "energy_gas",
+        energy,
+        [
+            ("scope_type", "text"),
+            ("scope", "text"),
+            ("category", "text"),
+            *[(k, "q" if kind == "t" else kind) for k, kind in spec_q],
+            ("unit", "text"),
+        ],
+    )
 
 
-def _before_after(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None,
-                  names: ScenarioNames) -> None:
+def _before_after(
+    b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | None, names: ScenarioNames
+) -> None:
     if base_util is None:
         return
     keys = ["scope_type", "scope_id"]
@@ -457,17 +590,28 @@ def _before_after(b: _Builder, util: pd.DataFrame, base_util: pd.DataFrame | Non
     m["rate_change"] = m["rate_optimised"] - m["rate_baseline"]
     m["utilised_change"] = m["utilised_optimised"] - m["utilised_baseline"]
     m = _scope_columns(m, names)
-    b.add("before_after", m, [
-        ("scope_type", "text"), ("scope", "text"), ("rate_baseline", "pct"),
-        ("rate_optimised", "pct"), ("rate_change", "pp"), ("utilised_baseline", "t"),
-        ("utilised_optimised", "t"), ("utilised_change", "t")])
+    b.add(
+        "before_after",
+        m,
+        [
+            ("scope_type", "text"),
+            ("scope", "text"),
+            ("rate_baseline", "pct"),
+            ("rate_optimised", "pct"),
+            ("rate_change", "pp"),
+            ("utilised_baseline", "t"),
+            ("utilised_optimised", "t"),
+            ("utilised_change", "t"),
+        ],
+    )
 
 
 def _link_names(links: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
     out = links.copy()
     out["link_id"] = out.index.astype(str)
-    out["link_status"] = np.where(out["existing"], label("existing", names.lang),
-                                  label("proposed", names.lang))
+    out["link_status"] = np.where(
+        out["existing"], label("existing", names.lang), label("proposed", names.lang)
+    )
     out["from"] = out["from"].map(names.ent)
     out["to"] = out["to"].map(names.ent)
     out["material"] = out["material"].map(names.material)
@@ -479,69 +623,154 @@ def _link_names(links: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
 
 def _links(b: _Builder, links: pd.DataFrame, names: ScenarioNames) -> None:
     out = _link_names(links, names)
-    b.add("links", out, [
-        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
-        ("material", "text"), ("route", "text"), ("mode", "text"), ("distance_km", "km"),
-        ("flow_baseline", "q"), ("flow", "q"), ("flow_change", "q"), ("unit", "text")])
+    b.add(
+        "links",
+        out,
+        [
+            ("link_id", "text"),
+            ("link_status", "text"),
+            ("from", "text"),
+            ("to", "text"),
+            ("material", "text"),
+            ("route", "text"),
+            ("mode", "text"),
+            ("distance_km", "km"),
+            ("flow_baseline", "q"),
+            ("flow", "q"),
+            ("flow_change", "q"),
+            ("unit", "text"),
+        ],
+    )
 
 
-
-def _effects(b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None,
-             names: ScenarioNames) -> None:
+def _effects(
+    b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None, names: ScenarioNames
+) -> None:
     eff = _link_names(link_effects(links[links["flow"] > 0], catalogue), names)
-    sums = ["co2_avoided_t_per_a", "electricity_mwh_per_a", "co2_national_t_per_a",
-            "co2_sichuan_t_per_a", "energy_saved_tce_per_a"]
-    total = pd.DataFrame([{**{c: eff[c].sum() for c in sums},
-                           "link_id": label("total_row", b.lang)}])
+    sums = [
+        "co2_avoided_t_per_a",
+        "electricity_mwh_per_a",
+        "co2_national_t_per_a",
+        "co2_sichuan_t_per_a",
+        "energy_saved_tce_per_a",
+    ]
+    total = pd.DataFrame(
+        [{**{c: eff[c].sum() for c in sums}, "link_id": label("total_row", b.lang)}]
+    )
     eff = pd.concat([eff, total], ignore_index=True)
-    eff = eff.rename(columns={"co2_avoided_t_per_a": "co2_avoided",
-                              "electricity_mwh_per_a": "electricity",
-                              "co2_national_t_per_a": "co2_national",
-                              "co2_sichuan_t_per_a": "co2_sichuan",
-                              "energy_saved_tce_per_a": "energy_saved"})
+    eff = eff.rename(
+        columns={
+            "co2_avoided_t_per_a": "co2_avoided",
+            "electricity_mwh_per_a": "electricity",
+            "co2_national_t_per_a": "co2_national",
+            "co2_sichuan_t_per_a": "co2_sichuan",
+            "energy_saved_tce_per_a": "energy_saved",
+        }
+    )
     for c in ("link_status", "from", "to", "route", "unit"):
         eff[c] = eff[c].fillna("")
-    b.add("effects", eff, [
-        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
-        ("route", "text"), ("delivered", "q"), ("unit", "text"), ("co2_avoided", "tco2"),
-        ("electricity", "mwh"), ("co2_national", "tco2"), ("co2_sichuan", "tco2"),
-        ("energy_saved", "tce")])
+    b.add(
+        "effects",
+        eff,
+        [
+            ("link_id", "text"),
+            ("link_status", "text"),
+            ("from", "text"),
+            ("to", "text"),
+            ("route", "text"),
+            ("delivered", "q"),
+            ("unit", "text"),
+            ("co2_avoided", "tco2"),
+            ("electricity", "mwh"),
+            ("co2_national", "tco2"),
+            ("co2_sichuan", "tco2"),
+            ("energy_saved", "tce"),
+        ],
+    )
 
 
 def _economics_tables(b: _Builder, econ: pd.DataFrame, names: ScenarioNames) -> None:
-    e = _link_names(econ, names).rename(columns={
-        "transport_cny_per_a": "transport_cost", "fixed_cny_per_a": "fixed_cost",
-        "purification_cny_per_a": "purification_cost", "value_cny_per_a": "value",
-        "disposal_avoided_cny_per_a": "disposal_avoided"})
-    b.add("economics_links", e, [
-        ("link_id", "text"), ("link_status", "text"), ("from", "text"), ("to", "text"),
-        ("route", "text"), ("flow", "q"), ("unit", "text"), ("disposal_avoided", "cny"),
-        ("transport_cost", "cny"), ("fixed_cost", "cny"), ("generator_net", "cny"),
-        ("value", "cny"), ("purification_cost", "cny"), ("user_net", "cny"),
-        ("net_benefit", "cny"), ("price_min", "price"), ("price_max", "price")])
+    e = _link_names(econ, names).rename(
+        columns={
+            "transport_cny_per_a": "transport_cost",
+            "fixed_cny_per_a": "fixed_cost",
+            "purification_cny_per_a": "purification_cost",
+            "value_cny_per_a": "value",
+            "disposal_avoided_cny_per_a": "disposal_avoided",
+        }
+    )
+    b.add(
+        "economics_links",
+        e,
+        [
+            ("link_id", "text"),
+            ("link_status", "text"),
+            ("from", "text"),
+            ("to", "text"),
+            ("route", "text"),
+            ("flow", "q"),
+            ("unit", "text"),
+            ("disposal_avoided", "cny"),
+            ("transport_cost", "cny"),
+            ("fixed_cost", "cny"),
+            ("generator_net", "cny"),
+            ("value", "cny"),
+            ("purification_cost", "cny"),
+            ("user_net", "cny"),
+            ("net_benefit", "cny"),
+            ("price_min", "price"),
+            ("price_max", "price"),
+        ],
+    )
     ent = enterprise_economics(econ)
     ent["enterprise_id"] = ent.index
     ent["enterprise"] = ent.index.map(names.ent)
     ent["park"] = ent.index.map(lambda i: names.scope("park", names.enterprise_park.get(i, "")))
     ent["sector"] = ent.index.map(names.sector)
     money = list(MONEY_COLUMNS)
-    total = pd.DataFrame([{**{c: ent[c].sum() for c in money},
-                           "enterprise_id": label("total_row", b.lang), "enterprise": "",
-                           "park": "", "sector": ""}])
+    total = pd.DataFrame(
+        [
+            {
+                **{c: ent[c].sum() for c in money},
+                "enterprise_id": label("total_row", b.lang),
+                "enterprise": "",
+                "park": "",
+                "sector": "",
+            }
+        ]
+    )
     ent = pd.concat([ent.reset_index(drop=True), total], ignore_index=True)
-    b.add("economics_enterprises", ent, [
-        ("enterprise_id", "text"), ("enterprise", "text"), ("sector", "text"), ("park", "text"),
-        *[(c, "cny") for c in money]])
+    b.add(
+        "economics_enterprises",
+        ent,
+        [
+            ("enterprise_id", "text"),
+            ("enterprise", "text"),
+            ("sector", "text"),
+            ("park", "text"),
+            *[(c, "cny") for c in money],
+        ],
+    )
 
 
+_SCORE_UNITS = {
+    "pct": "u_pct",
+    "tce": "u_tce",
+    "tco2": "u_tco2",
+    "cny_per_t": "u_cny_per_t",
+    "wcny_per_tce": "u_wcny_per_tce",
+    "cny_per_m3": "u_cny_per_m3",
+}
 
 
-_SCORE_UNITS = {"pct": "u_pct", "tce": "u_tce", "tco2": "u_tco2", "cny_per_t": "u_cny_per_t",
-                "wcny_per_tce": "u_wcny_per_tce", "cny_per_m3": "u_cny_per_m3"}
-
-
-def _scorecard(b: _Builder, util: pd.DataFrame, links: pd.DataFrame, scenario: Scenario | None,
-               catalogue: Catalogue | None, names: ScenarioNames) -> None:
+def _scorecard(
+    b: _Builder,
+    util: pd.DataFrame,
+    links: pd.DataFrame,
+    scenario: Scenario | None,
+    catalogue: Catalogue | None,
+    names: ScenarioNames,
+) -> None:
     lang = b.lang
     ent = scenario.enterprises if scenario is not None else None
     if ent is not None and "park" not in ent.columns and names.enterprise_park:
@@ -556,34 +785,74 @@ def _scorecard(b: _Builder, util: pd.DataFrame, links: pd.DataFrame, scenario: S
         sc_indicator=sc["indicator"].map(lambda k: text(f"ind_{k}", lang)),
         sc_basis=sc["basis"].map(lambda k: text(f"basis_{k}", lang)),
         unit=sc["unit"].map(lambda u: text(_SCORE_UNITS[u], lang)),
-        sc_value=sc["value"], sc_reference=sc["reference"],
-        sc_assessment=[text("sc_needs", lang).format(cols=n) if n else
-                       (text("sc_meets" if m else "sc_below", lang) if isinstance(m, bool)
-                        else text("sc_no_ref", lang))
-                       for n, m in zip(sc["needs"], sc["meets"], strict=True)],
-        sc_source=sc["source"].map(lambda k: text(f"src_{k}", lang)))
-    b.add("scorecard", sc, [("scope", "text"), ("sc_indicator", "text"), ("sc_basis", "text"),
-                            ("sc_value", "q"), ("sc_reference", "q"), ("unit", "text"),
-                            ("sc_assessment", "text"), ("sc_source", "text")])
+        sc_value=sc["value"],
+        sc_reference=sc["reference"],
+        sc_assessment=[
+            text("sc_needs", lang).format(cols=n)
+            if n
+            else (
+                text("sc_meets" if m else "sc_below", lang)
+                if isinstance(m, bool)
+                else text("sc_no_ref", lang)
+            )
+            for n, m in zip(sc["needs"], sc["meets"], strict=True)
+        ],
+        sc_source=sc["source"].map(lambda k: text(f"src_{k}", lang)),
+    )
+    b.add(
+        "scorecard",
+        sc,
+        [
+            ("scope", "text"),
+            ("sc_indicator", "text"),
+            ("sc_basis", "text"),
+            ("sc_value", "q"),
+            ("sc_reference", "q"),
+            ("unit", "text"),
+            ("sc_assessment", "text"),
+            ("sc_source", "text"),
+        ],
+    )
 
 
-def _projects(b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None,
-              names: ScenarioNames) -> None:
+def _projects(
+    b: _Builder, links: pd.DataFrame, catalogue: Catalogue | None, names: ScenarioNames
+) -> None:
     p = project_list(links, catalogue)
     if p.empty:
         return
     out = _link_names(p, names)
     factor = INVESTMENT_PER_ANNUAL_FIXED
     out = out.assign(
-        project_id=out["link_id"], annual_fixed=out["fixed_cny_per_a"],
-        investment=out["investment_cny"], energy_saved=out["energy_saved_tce_per_a"],
+        project_id=out["link_id"],
+        annual_fixed=out["fixed_cny_per_a"],
+        investment=out["investment_cny"],
+        energy_saved=out["energy_saved_tce_per_a"],
         co2_avoided=out["co2_avoided_t_per_a"],
-        investment_basis=[text("inv_capex", b.lang) if k == "capex" else
-                          text("inv_factor", b.lang).format(factor=factor)
-                          for k in out["investment_basis"]],
-        funding="")
-    b.add("projects", out, [
-        ("project_id", "text"), ("from", "text"), ("to", "text"), ("material", "text"),
-        ("route", "text"), ("flow", "q"), ("unit", "text"), ("energy_saved", "tce"),
-        ("co2_avoided", "tco2"), ("annual_fixed", "cny"), ("investment", "cny"),
-        ("investment_basis", "text"), ("funding", "text")])
+        investment_basis=[
+            text("inv_capex", b.lang)
+            if k == "capex"
+            else text("inv_factor", b.lang).format(factor=factor)
+            for k in out["investment_basis"]
+        ],
+        funding="",
+    )
+    b.add(
+        "projects",
+        out,
+        [
+            ("project_id", "text"),
+            ("from", "text"),
+            ("to", "text"),
+            ("material", "text"),
+            ("route", "text"),
+            ("flow", "q"),
+            ("unit", "text"),
+            ("energy_saved", "tce"),
+            ("co2_avoided", "tco2"),
+            ("annual_fixed", "cny"),
+            ("investment", "cny"),
+            ("investment_basis", "text"),
+            ("funding", "text"),
+        ],
+    )

@@ -18,15 +18,18 @@ TEXTS: dict[str, dict[str, str]] = {
     # ---- units of the 万 policy ---------------------------------------------------------
     "u_wtco2": {"zh": "万tCO₂/a", "en": "10⁴ t CO₂/a"},
     "u_wtce": {"zh": "万吨标准煤/a", "en": "10⁴ tce/a"},
-    "unit_note_wan": {"zh": "单位：固体废物以万t/a（万吨/年）、金额以万元/a、CO₂以万tCO₂/a表示；"
-                            "余热 GJ/a。吨与元为单位的原始数据见 report_<表>.csv，"
-                            "或以 parkflow report --units t 输出。",
-                      "en": "Units: solid waste in 10⁴ t/a, money in 10⁴ CNY/a, CO₂ in "
-                            "10⁴ t CO₂/a; waste heat GJ/a. The raw t/a and CNY/a figures are in "
-                            "report_<table>.csv, or written with parkflow report --units t."},
-    "unit_note_t": {"zh": "单位：固体废物 t/a，金额 元/a，余热 GJ/a，副产氢 t/a。",
-                    "en": "Units: solid waste t/a, money CNY/a, waste heat GJ/a, "
-                          "hydrogen t/a."},
+    "unit_note_wan": {
+        "zh": "单位：固体废物以万t/a（万吨/年）、金额以万元/a、CO₂以万tCO₂/a表示；"
+        "余热 GJ/a。吨与元为单位的原始数据见 report_<表>.csv，"
+        "或以 parkflow report --units t 输出。",
+        "en": "Units: solid waste in 10⁴ t/a, money in 10⁴ CNY/a, CO₂ in "
+        "10⁴ t CO₂/a; waste heat GJ/a. The raw t/a and CNY/a figures are in "
+        "report_<table>.csv, or written with parkflow report --units t.",
+    },
+    "unit_note_t": {
+        "zh": "单位：固体废物 t/a，金额 元/a，余热 GJ/a，副产氢 t/a。",
+        "en": "Units: solid waste t/a, money CNY/a, waste heat GJ/a, hydrogen t/a.",
+    },
     # ---- console summary ----------------------------------------------------------------
     "c_net_cost": {"zh": "年净成本", "en": "net cost"},
     "c_transport": {"zh": "运输装卸", "en": "transport"},
@@ -38,14 +41,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "c_disposal": {"zh": "免缴处置费", "en": "disposal avoided"},
     "c_co2": {"zh": "CO₂减排", "en": "CO2 avoided"},
     "c_links": {"zh": "建成链接", "en": "links built"},
-    "c_links_detail": {"zh": "{built}（现有 {existing}，新建 {new}{idle}）",
-                       "en": "{built} ({existing} existing, {new} new{idle})"},
+    "c_links_detail": {
+        "zh": "{built}（现有 {existing}，新建 {new}{idle}）",
+        "en": "{built} ({existing} existing, {new} new{idle})",
+    },
     "c_idle": {"zh": "，闲置 {n}", "en": "; {n} idle"},
     "c_target": {"zh": "目标", "en": "target"},
     "c_rate_vs": {"zh": "综合利用率 {rate} ／目标 {target}", "en": "rate {rate} vs {target}"},
     "c_met": {"zh": "达标", "en": "met"},
-    "c_not_applicable": {"zh": "不适用——其范围内不产生该目标的物料",
-                         "en": "n/a — its scope generates none of its materials"},
+    "c_not_applicable": {
+        "zh": "不适用——其范围内不产生该目标的物料",
+        "en": "n/a — its scope generates none of its materials",
+    },
     "c_not_enforced": {"zh": "（未约束：另一目标年份）", "en": " (not enforced: another year)"},
     "c_not_met": {"zh": "未达标，差 {short} {unit}", "en": "NOT met, short {short} {unit}"},
     "c_written": {"zh": "已写入", "en": "written to"},
@@ -54,23 +61,37 @@ TEXTS: dict[str, dict[str, str]] = {
     "c_tco2": {"zh": "tCO₂/a", "en": "t/a"},
     # ---- cost breakdown rows of the overview --------------------------------------------
     "cost_transport": {"zh": "  其中：运输装卸费用", "en": "  of which transport and handling"},
-    "cost_fixed": {"zh": "  其中：链接固定费用（年化）",
-                   "en": "  of which fixed cost (annualised)"},
+    "cost_fixed": {
+        "zh": "  其中：链接固定费用（年化）",
+        "en": "  of which fixed cost (annualised)",
+    },
     "cost_purification": {"zh": "  其中：提纯费用", "en": "  of which purification"},
-    "cost_facility": {"zh": "  其中：新建设施（年化投资与运维）",
-                      "en": "  of which facilities (annualised capex and O&M)"},
+    "cost_facility": {
+        "zh": "  其中：新建设施（年化投资与运维）",
+        "en": "  of which facilities (annualised capex and O&M)",
+    },
     "cost_variable": {"zh": "  其中：设施可变成本", "en": "  of which facility variable cost"},
-    "cost_value": {"zh": "  其中：替代产品价值（记负）",
-                   "en": "  of which value of products displaced (negative)"},
-    "cost_disposal": {"zh": "  其中：免缴处置费（记负）",
-                      "en": "  of which disposal cost avoided (negative)"},
+    "cost_value": {
+        "zh": "  其中：替代产品价值（记负）",
+        "en": "  of which value of products displaced (negative)",
+    },
+    "cost_disposal": {
+        "zh": "  其中：免缴处置费（记负）",
+        "en": "  of which disposal cost avoided (negative)",
+    },
     # ---- scorecard ----------------------------------------------------------------------
-    "t_scorecard": {"zh": "十一、园区循环化改造评价指标", "en": "11. Park circular-transformation "
-                                                          "scorecard"},
-    "t_projects": {"zh": "十二、项目清单（拟建共生链接）", "en": "12. Project list (proposed "
-                                                          "links)"},
-    "scorecard_title": {"zh": "园区循环化改造评价指标与项目清单",
-                        "en": "Park circular-transformation scorecard and project list"},
+    "t_scorecard": {
+        "zh": "十一、园区循环化改造评价指标",
+        "en": "11. Park circular-transformation scorecard",
+    },
+    "t_projects": {
+        "zh": "十二、项目清单（拟建共生链接）",
+        "en": "12. Project list (proposed links)",
+    },
+    "scorecard_title": {
+        "zh": "园区循环化改造评价指标与项目清单",
+        "en": "Park circular-transformation scorecard and project list",
+    },
     "park": {"zh": "园区", "en": "Park"},
     "sc_indicator": {"zh": "指标", "en": "Indicator"},
     "sc_value": {"zh": "数值", "en": "Value"},
@@ -83,8 +104,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "sc_meets": {"zh": "达到", "en": "meets"},
     "sc_below": {"zh": "未达到", "en": "below"},
     "sc_info": {"zh": "—", "en": "—"},
-    "ind_bulk_rate": {"zh": "大宗工业固废综合利用率（不含尾矿）",
-                      "en": "Bulk solid-waste utilisation (tailings excluded)"},
+    "ind_bulk_rate": {
+        "zh": "大宗工业固废综合利用率（不含尾矿）",
+        "en": "Bulk solid-waste utilisation (tailings excluded)",
+    },
     "ind_waste_heat_rate": {"zh": "余热利用率", "en": "Waste-heat recovery rate"},
     "ind_energy_saved": {"zh": "节能量", "en": "Energy saved"},
     "ind_co2_avoided": {"zh": "CO₂减排量", "en": "CO₂ avoided"},
@@ -102,15 +125,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "u_cny_per_t": {"zh": "元/t", "en": "CNY/t"},
     "u_wcny_per_tce": {"zh": "万元/吨标准煤", "en": "10⁴ CNY/tce"},
     "u_cny_per_m3": {"zh": "元/m³", "en": "CNY/m³"},
-    "src_S1": {"zh": "四川省大宗固废综合利用目标（2025年78%，不含尾矿）",
-               "en": "Sichuan bulk solid-waste target (78 % by 2025, tailings excluded)"},
-    "src_S2": {"zh": "HJ 274-2015 国家生态工业示范园区标准（参考值待核对原文）",
-               "en": "HJ 274-2015 national eco-industrial park standard (value to be checked "
-                     "against the text)"},
-    "src_S3": {"zh": "项目填报量（1004号式），无限值", "en": "reported project quantity, no "
-                                                     "threshold"},
-    "src_S4": {"zh": "发改环资〔2021〕循环化改造指标，按园区自身逐年提高",
-               "en": "NDRC 2021 circular-transformation indicator: to rise year on year"},
+    "src_S1": {
+        "zh": "四川省大宗固废综合利用目标（2025年78%，不含尾矿）",
+        "en": "Sichuan bulk solid-waste target (78 % by 2025, tailings excluded)",
+    },
+    "src_S2": {
+        "zh": "HJ 274-2015 国家生态工业示范园区标准（参考值待核对原文）",
+        "en": "HJ 274-2015 national eco-industrial park standard (value to be checked "
+        "against the text)",
+    },
+    "src_S3": {
+        "zh": "项目填报量（1004号式），无限值",
+        "en": "reported project quantity, no threshold",
+    },
+    "src_S4": {
+        "zh": "发改环资〔2021〕循环化改造指标，按园区自身逐年提高",
+        "en": "NDRC 2021 circular-transformation indicator: to rise year on year",
+    },
     "sc_no_ref": {"zh": "—（报告值）", "en": "— (reported)"},
     "u_wcny_per_tce_short": {"zh": "万元/吨标准煤", "en": "10⁴ CNY/tce"},
     # ---- project list -------------------------------------------------------------------
@@ -120,28 +151,50 @@ TEXTS: dict[str, dict[str, str]] = {
     "investment_basis": {"zh": "投资口径", "en": "Investment basis"},
     "inv_capex": {"zh": "链接给定投资", "en": "capex of the link"},
     "inv_factor": {"zh": "年化固定费用 × {factor:g}", "en": "annualised fixed cost × {factor:g}"},
-    "projects_note": {"zh": "估算投资 = 年化固定费用 × {factor:g}（目录按约10%年金率年化，"
-                            "见 docs/reporting.md）；链接给出 capex_cny 时采用之。资金来源待填。",
-                      "en": "Estimated investment = annualised fixed cost × {factor:g} (the "
-                            "catalogue annualises at ≈10 %, docs/reporting.md); a link's "
-                            "capex_cny is used when given. Funding source to be filled in."},
+    "projects_note": {
+        "zh": "估算投资 = 年化固定费用 × {factor:g}（目录按约10%年金率年化，"
+        "见 docs/reporting.md）；链接给出 capex_cny 时采用之。资金来源待填。",
+        "en": "Estimated investment = annualised fixed cost × {factor:g} (the "
+        "catalogue annualises at ≈10 %, docs/reporting.md); a link's "
+        "capex_cny is used when given. Funding source to be filled in.",
+    },
     "funding": {"zh": "资金来源", "en": "Funding source"},
     # ---- charts -------------------------------------------------------------------------
     "other": {"zh": "其他", "en": "other"},
-    "sankey_grouped": {"zh": "（按{by}汇总，前 {n} 个，其余并入“其他”）",
-                       "en": " (grouped by {by}, top {n}, the rest as “other”)"},
+    "sankey_grouped": {
+        "zh": "（按{by}汇总，前 {n} 个，其余并入“其他”）",
+        "en": " (grouped by {by}, top {n}, the rest as “other”)",
+    },
     "sankey_by_park": {"zh": "（按{by}汇总）", "en": " (grouped by {by})"},
     "by_park": {"zh": "园区", "en": "park"},
 }
 
 #: Chinese names of Sichuan's 21 prefecture-level divisions (市（州）), by their English name.
 CITY_ZH: dict[str, str] = {
-    "Chengdu": "成都市", "Zigong": "自贡市", "Panzhihua": "攀枝花市", "Luzhou": "泸州市",
-    "Deyang": "德阳市", "Mianyang": "绵阳市", "Guangyuan": "广元市", "Suining": "遂宁市",
-    "Neijiang": "内江市", "Leshan": "乐山市", "Nanchong": "南充市", "Meishan": "眉山市",
-    "Yibin": "宜宾市", "Guang'an": "广安市", "Guangan": "广安市", "Dazhou": "达州市",
-    "Ya'an": "雅安市", "Yaan": "雅安市", "Bazhong": "巴中市", "Ziyang": "资阳市",
-    "Aba": "阿坝州", "Ganzi": "甘孜州", "Garze": "甘孜州", "Liangshan": "凉山州",
+    "Chengdu": "成都市",
+    "Zigong": "自贡市",
+    "Panzhihua": "攀枝花市",
+    "Luzhou": "泸州市",
+    "Deyang": "德阳市",
+    "Mianyang": "绵阳市",
+    "Guangyuan": "广元市",
+    "Suining": "遂宁市",
+    "Neijiang": "内江市",
+    "Leshan": "乐山市",
+    "Nanchong": "南充市",
+    "Meishan": "眉山市",
+    "Yibin": "宜宾市",
+    "Guang'an": "广安市",
+    "Guangan": "广安市",
+    "Dazhou": "达州市",
+    "Ya'an": "雅安市",
+    "Yaan": "雅安市",
+    "Bazhong": "巴中市",
+    "Ziyang": "资阳市",
+    "Aba": "阿坝州",
+    "Ganzi": "甘孜州",
+    "Garze": "甘孜州",
+    "Liangshan": "凉山州",
 }
 
 

@@ -33,15 +33,15 @@ from parkflow.solvers.decompose import solve_decomposed
 from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
 from parkflow.solvers.progress import Reporter
 
-__all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES",
-           "DECOMPOSE_MIN_LINKS"]
+__all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES", "DECOMPOSE_MIN_LINKS"]
 
 #: ``auto`` decomposes above this many candidate links.
 DECOMPOSE_MIN_LINKS = 20_000
 
 
-def choose_strategy(n_links: int, objective: str, n_target_entries: int,
-                    strategy: str = "auto") -> str:
+def choose_strategy(
+    n_links: int, objective: str, n_target_entries: int, strategy: str = "auto"
+) -> str:
     """``full`` or ``decompose`` for a model of ``n_links`` candidate links.
 
     Parameters
@@ -71,18 +71,23 @@ def choose_strategy(n_links: int, objective: str, n_target_entries: int,
         raise ValueError(msg)
     if strategy != Strategy.AUTO:
         return Strategy(strategy).value
-    if (n_links > DECOMPOSE_MIN_LINKS and objective == Objective.COST
-            and n_target_entries <= 1):
+    if n_links > DECOMPOSE_MIN_LINKS and objective == Objective.COST and n_target_entries <= 1:
         return Strategy.DECOMPOSE.value
     return Strategy.FULL.value
 
 
-def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
-                        objective: str | None = None,
-                        solver: str | None = None, time_limit_s: float | None = None,
-                        gap: float | None = None, targets: Sequence[Target] | None = None,
-                        baseline: bool = True, jobs: int = 2,
-                        progress: Callable[[str], None] | None = None) -> Result:
+def solve_with_strategy(
+    scenario: Scenario,
+    strategy: str = DEFAULT_STRATEGY,
+    objective: str | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    targets: Sequence[Target] | None = None,
+    baseline: bool = True,
+    jobs: int = 2,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
     """Optimise a scenario the ``full`` or ``decompose`` way (module docstring).
 
     Parameters
@@ -109,7 +114,8 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
     t_start = time.perf_counter()
     say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
-        scenario, objective, solver, time_limit_s, gap, targets)
+        scenario, objective, solver, time_limit_s, gap, targets
+    )
 
     def left(share: float = 1.0) -> float | None:
         """What is left of the limit (s) for the next step, at least 5 % of the limit."""
@@ -127,42 +133,67 @@ def solve_with_strategy(scenario: Scenario, strategy: str = DEFAULT_STRATEGY,
     chosen = choose_strategy(len(network.links), objective, n_entries, strategy)
     if len(network.facilities) and strategy == Strategy.AUTO:
         chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
-    say(f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
-        f"{chosen})", "strategy")
+    say(
+        f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
+        f"{chosen})",
+        "strategy",
+    )
     # the baseline (existing links only, small) gets what the main solve leaves, at least 5 %
     main_limit = left(0.95 if baseline else 1.0)
     if chosen == "decompose":
-        result = solve_decomposed(scenario, objective=objective, solver=solver_name,
-                                  time_limit_s=main_limit, gap=gap, targets=tg, network=network,
-                                  jobs=jobs, cover=None, progress=say)
+        result = solve_decomposed(
+            scenario,
+            objective=objective,
+            solver=solver_name,
+            time_limit_s=main_limit,
+            gap=gap,
+            targets=tg,
+            network=network,
+            jobs=jobs,
+            cover=None,
+            progress=say,
+        )
     else:
-        result = solve_network(scenario, network, objective, solver_name, main_limit, gap,
-                               tg, min_flow)
+        result = solve_network(
+            scenario, network, objective, solver_name, main_limit, gap, tg, min_flow
+        )
     result.solver["network_s"] = net_s
     result.solver["strategy"] = chosen
     result.solver["time_limit_s"] = limit  # the caller's limit (the solve got what was left)
     bound_k = max_candidates(scenario)
     result.solver["max_candidates_per_supply"] = bound_k
     result.solver["gap_against"] = (
-        "all candidates" if bound_k is None else
-        f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)")
+        "all candidates"
+        if bound_k is None
+        else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)"
+    )
     if baseline:
         say("solving the existing-links-only baseline", "baseline")
-        result.baseline = solve_baseline(scenario, network, solver_name, left(), gap, tg,
-                                         min_flow)
+        result.baseline = solve_baseline(scenario, network, solver_name, left(), gap, tg, min_flow)
     result.solver["wall_s"] = time.perf_counter() - t_start
-    say(f"done: {result.status.value}", "done",
+    say(
+        f"done: {result.status.value}",
+        "done",
         incumbent=(result.objective or {}).get("total_cny_per_a", float("nan"))
-        if result.status.has_solution else float("nan"),
-        gap=result.solver.get("gap", float("nan")))
+        if result.status.has_solution
+        else float("nan"),
+        gap=result.solver.get("gap", float("nan")),
+    )
     return result
 
 
-def solve(scenario: Scenario, objective: str | None = None, solver: str | None = None,
-          time_limit_s: float | None = None, gap: float | None = None,
-          targets: Sequence[Target] | None = None, baseline: bool = True,
-          progress: Callable[[str], None] | None = None, strategy: str = DEFAULT_STRATEGY,
-          jobs: int = 2) -> Result:
+def solve(
+    scenario: Scenario,
+    objective: str | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    targets: Sequence[Target] | None = None,
+    baseline: bool = True,
+    progress: Callable[[str], None] | None = None,
+    strategy: str = DEFAULT_STRATEGY,
+    jobs: int = 2,
+) -> Result:
     """Optimise a scenario: which links to build and how much flows on each.
 
     Parameters
@@ -202,6 +233,15 @@ def solve(scenario: Scenario, objective: str | None = None, solver: str | None =
     ValueError
         For an unknown objective.
     """
-    return solve_with_strategy(scenario, strategy=strategy, objective=objective, solver=solver,
-                               time_limit_s=time_limit_s, gap=gap, targets=targets,
-                               baseline=baseline, jobs=jobs, progress=progress)
+    return solve_with_strategy(
+        scenario,
+        strategy=strategy,
+        objective=objective,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        gap=gap,
+        targets=targets,
+        baseline=baseline,
+        jobs=jobs,
+        progress=progress,
+    )

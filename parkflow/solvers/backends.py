@@ -47,9 +47,18 @@ from parkflow.errors import SolverUnavailableError
 from parkflow.models.enums import DEFAULT_SOLVER, MATHOPT_LIMITS, SolverName, Termination
 from parkflow.solvers.formulation import SparseModel
 
-__all__ = ["SOLVERS", "BackendResult", "available_solvers", "check_solver", "solve_model",
-           "solve_parameters", "is_feasible", "to_proto", "core_solve_signature_problem",
-           "CORE_SOLVE_PARAMETERS"]
+__all__ = [
+    "SOLVERS",
+    "BackendResult",
+    "available_solvers",
+    "check_solver",
+    "solve_model",
+    "solve_parameters",
+    "is_feasible",
+    "to_proto",
+    "core_solve_signature_problem",
+    "CORE_SOLVE_PARAMETERS",
+]
 
 #: Our solver names → MathOpt SolverType member names (from :class:`SolverName`).
 SOLVERS: dict[str, str] = {m.value: m.mathopt for m in SolverName}
@@ -166,13 +175,21 @@ def is_feasible(model: SparseModel, x: np.ndarray, tol: float = 1e-6) -> bool:
 
 #: The parameters of ``ortools.math_opt.core.python.solver.solve``, in order, as this module
 #: passes them (checked by :func:`core_solve_signature_problem`).
-CORE_SOLVE_PARAMETERS = ("model", "solver_type", "solver_initializer", "parameters",
-                         "model_parameters", "message_callback", "callback_registration",
-                         "user_cb", "interrupter")
+CORE_SOLVE_PARAMETERS = (
+    "model",
+    "solver_type",
+    "solver_initializer",
+    "parameters",
+    "model_parameters",
+    "message_callback",
+    "callback_registration",
+    "user_cb",
+    "interrupter",
+)
 
 
 def core_solve_signature_problem() -> str:
-    """"" when the private MathOpt call this module makes still has the expected signature.
+    """Say what changed in the private MathOpt call this module makes; "" when nothing did.
 
     Otherwise a sentence naming the function, what was expected and what was found (the
     pybind docstring's parameter names).
@@ -192,8 +209,10 @@ def core_solve_signature_problem() -> str:
     found = tuple(p.split(":")[0].strip() for p in re.split(r",\s*(?=\w+: )", m.group(1)))
     if found != CORE_SOLVE_PARAMETERS:
         expected = ", ".join(CORE_SOLVE_PARAMETERS)
-        return (f"{name} changed: parkflow.solvers.backends passes {expected}"
-                f" but OR-Tools now takes {', '.join(found)}; adapt _solve_proto")
+        return (
+            f"{name} changed: parkflow.solvers.backends passes {expected}"
+            f" but OR-Tools now takes {', '.join(found)}; adapt _solve_proto"
+        )
     return ""
 
 
@@ -211,8 +230,13 @@ class SolverOverrunError(RuntimeError):
 _INTERRUPTIBLE = frozenset({SolverName.HIGHS.value})
 
 
-def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
-                 gap: float | None, start: np.ndarray | None = None):  # noqa: ANN202
+def _solve_proto(
+    proto,
+    solver: str,
+    time_limit_s: float | None,  # noqa: ANN001
+    gap: float | None,
+    start: np.ndarray | None = None,
+):  # noqa: ANN202
     """Run the native solve in a worker thread; the caller's thread waits, interruptible."""
     from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver as core_solver
@@ -236,10 +260,16 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
     def work() -> None:
         try:
             box["result"] = core_solver.solve(
-                proto, solver_type.value,
-                init_arguments.StreamableSolverInitArguments().to_proto(), params.to_proto(),
-                model_params, None, callback.CallbackRegistration().to_proto(), None,
-                stopper.pybind_interrupter if solver in _INTERRUPTIBLE else None)
+                proto,
+                solver_type.value,
+                init_arguments.StreamableSolverInitArguments().to_proto(),
+                params.to_proto(),
+                model_params,
+                None,
+                callback.CallbackRegistration().to_proto(),
+                None,
+                stopper.pybind_interrupter if solver in _INTERRUPTIBLE else None,
+            )
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             box["error"] = exc
 
@@ -258,9 +288,11 @@ def _solve_proto(proto, solver: str, time_limit_s: float | None,  # noqa: ANN001
                     stopper.interrupt()
                     worker.join(WATCHDOG_GRACE_S)
                     if worker.is_alive():
-                        raise SolverOverrunError(
+                        msg = (
                             f"the solver ignored its {time_limit_s:.3g} s time limit and the "
-                            "interrupter; its answer was abandoned")
+                            "interrupter; its answer was abandoned"
+                        )
+                        raise SolverOverrunError(msg)
         except KeyboardInterrupt:
             stopper.interrupt()
             worker.join(0.2)
@@ -315,11 +347,17 @@ def available_solvers() -> list[str]:
     import scipy.sparse as sp
 
     tiny = SparseModel(
-        A=sp.csr_matrix(np.array([[1.0, 1.0]])), row_names=np.array(["r"], dtype=object),
-        row_lower=np.array([-np.inf]), row_upper=np.array([1.5]),
-        col_names=np.array(["x", "y"], dtype=object), col_lower=np.zeros(2),
-        col_upper=np.array([1.0, np.inf]), integer=np.array([True, False]),
-        c=np.array([2.0, 1.0]), maximise=True)
+        A=sp.csr_matrix(np.array([[1.0, 1.0]])),
+        row_names=np.array(["r"], dtype=object),
+        row_lower=np.array([-np.inf]),
+        row_upper=np.array([1.5]),
+        col_names=np.array(["x", "y"], dtype=object),
+        col_lower=np.zeros(2),
+        col_upper=np.array([1.0, np.inf]),
+        integer=np.array([True, False]),
+        c=np.array([2.0, 1.0]),
+        maximise=True,
+    )
     works = []
     for name in SOLVERS:
         try:
@@ -337,17 +375,24 @@ def check_solver(name: str | None) -> str:
     works = available_solvers()
     if name not in works:
         known = ", ".join(works) or "none"
-        extra = " (CP-SAT is not offered: it returns wrong optima on this model)" \
-            if name in ("cpsat", "cp-sat", "cp_sat") else ""
-        raise SolverUnavailableError(
-            f"solver {name!r} is not available{extra}; solvers that work here: {known}")
+        extra = (
+            " (CP-SAT is not offered: it returns wrong optima on this model)"
+            if name in ("cpsat", "cp-sat", "cp_sat")
+            else ""
+        )
+        msg = f"solver {name!r} is not available{extra}; solvers that work here: {known}"
+        raise SolverUnavailableError(msg)
     return name
 
 
-def solve_model(model: SparseModel, solver: str | None = DEFAULT_SOLVER,
-                time_limit_s: float | None = None,
-                gap: float | None = None, check: bool = True, start: np.ndarray | None = None
-                ) -> BackendResult:
+def solve_model(
+    model: SparseModel,
+    solver: str | None = DEFAULT_SOLVER,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    check: bool = True,
+    start: np.ndarray | None = None,
+) -> BackendResult:
     """Solve a sparse model with MathOpt.
 
     Parameters
@@ -382,19 +427,40 @@ def solve_model(model: SparseModel, solver: str | None = DEFAULT_SOLVER,
         if start is not None:  # the start is the best known solution
             x = np.asarray(start, dtype=float).copy()
             obj = float(model.c @ x + model.offset)
-            return BackendResult("feasible", x, obj, float("nan"), float("nan"), elapsed,
-                                 "feasible", name, "time")
-        return BackendResult("no_solution", None, float("nan"), float("nan"), float("nan"),
-                             elapsed, f"no_solution_found: {exc}", name, "time")
+            return BackendResult(
+                "feasible", x, obj, float("nan"), float("nan"), elapsed, "feasible", name, "time"
+            )
+        return BackendResult(
+            "no_solution",
+            None,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            elapsed,
+            f"no_solution_found: {exc}",
+            name,
+            "time",
+        )
     except Exception as exc:  # noqa: BLE001 - solver failures become an error status
-        return BackendResult("error", None, float("nan"), float("nan"), float("nan"),
-                             time.perf_counter() - t0, f"error: {exc}", name)
+        return BackendResult(
+            "error",
+            None,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            time.perf_counter() - t0,
+            f"error: {exc}",
+            name,
+        )
     elapsed = time.perf_counter() - t0
     reason = int(res.termination.reason)
     known = Termination.from_mathopt(reason)
     term = known.value if known is not None else str(reason)
-    limit = MATHOPT_LIMITS.get(int(res.termination.limit), "other") if term in (
-        Termination.FEASIBLE, Termination.NO_SOLUTION_FOUND) else ""
+    limit = (
+        MATHOPT_LIMITS.get(int(res.termination.limit), "other")
+        if term in (Termination.FEASIBLE, Termination.NO_SOLUTION_FOUND)
+        else ""
+    )
     x = None
     if len(res.solutions) and res.solutions[0].HasField("primal_solution"):
         ps = res.solutions[0].primal_solution

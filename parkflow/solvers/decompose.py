@@ -94,8 +94,13 @@ class BlockSolution:
     time_s: float
 
 
-def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float | None = None,
-                gap: float | None = None, start: np.ndarray | None = None) -> BlockSolution:
+def solve_block(
+    model: SparseModel,
+    solver: str = "highs",
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    start: np.ndarray | None = None,
+) -> BlockSolution:
     """Solve a (minimisation) sparse model with :func:`parkflow.solvers.backends.solve_model`.
 
     Parameters
@@ -124,8 +129,9 @@ def solve_block(model: SparseModel, solver: str = "highs", time_limit_s: float |
     return BlockSolution(res.status, x, obj, bound, time.perf_counter() - t0)
 
 
-def _solve_job(args: tuple[SparseModel, str, float | None, float | None, np.ndarray | None]
-               ) -> BlockSolution:
+def _solve_job(
+    args: tuple[SparseModel, str, float | None, float | None, np.ndarray | None],
+) -> BlockSolution:
     return solve_block(*args)
 
 
@@ -179,8 +185,7 @@ def component_labels(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray,
     return lab[:ns], lab[ns:], int(n)
 
 
-def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.ndarray
-                   ) -> np.ndarray:
+def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.ndarray) -> np.ndarray:
     """Component of each model column; -1 for the target slacks."""
     ls = src_lab[network.sources.index.get_indexer(pd.Index(network.links["source_id"]))]
     ks = network.sources.index.get_indexer(pd.Index(network.stock["source_id"]))
@@ -224,11 +229,21 @@ def _pack(sizes: np.ndarray, n_bins: int) -> np.ndarray:
 def _sub_model(model: SparseModel, rows: np.ndarray, cols: np.ndarray) -> SparseModel:
     A = model.A[rows][:, cols].tocsr()
     A.sort_indices()
-    return replace(model, A=A, row_names=model.row_names[rows], row_lower=model.row_lower[rows],
-                   row_upper=model.row_upper[rows], col_names=model.col_names[cols],
-                   col_lower=model.col_lower[cols], col_upper=model.col_upper[cols],
-                   integer=model.integer[cols], c=model.c[cols].copy(), offset=0.0,
-                   maximise=False, families={})
+    return replace(
+        model,
+        A=A,
+        row_names=model.row_names[rows],
+        row_lower=model.row_lower[rows],
+        row_upper=model.row_upper[rows],
+        col_names=model.col_names[cols],
+        col_lower=model.col_lower[cols],
+        col_upper=model.col_upper[cols],
+        integer=model.integer[cols],
+        c=model.c[cols].copy(),
+        offset=0.0,
+        maximise=False,
+        families={},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,16 +261,30 @@ class _Runner:
         self.pool: ProcessPoolExecutor | None = None
         self._stack = contextlib.ExitStack()
         if jobs > 1 and len(blocks) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=min(jobs, len(blocks)),
-                                            mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_worker_init)
+            self.pool = ProcessPoolExecutor(
+                max_workers=min(jobs, len(blocks)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+            )
             self._stack.enter_context(interrupt.on_interrupt(self.kill))
 
-    def run(self, c_full: np.ndarray, time_limit_s: float | None, gap: float | None,
-            start: np.ndarray | None = None) -> list[BlockSolution]:
-        args = [(replace(m, c=c_full[cols]), self.solver, time_limit_s, gap,
-                 None if start is None else start[cols])
-                for m, cols in self.blocks]
+    def run(
+        self,
+        c_full: np.ndarray,
+        time_limit_s: float | None,
+        gap: float | None,
+        start: np.ndarray | None = None,
+    ) -> list[BlockSolution]:
+        args = [
+            (
+                replace(m, c=c_full[cols]),
+                self.solver,
+                time_limit_s,
+                gap,
+                None if start is None else start[cols],
+            )
+            for m, cols in self.blocks
+        ]
         if self.pool is not None:
             try:
                 with _spawning():  # map submits every job, starting the workers, at once
@@ -290,12 +319,21 @@ class _Runner:
             self.pool.shutdown()
 
 
-def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: str | None = None,
-                     time_limit_s: float | None = None, gap: float | None = None,
-                     targets: Sequence[Target] | None = None, reduce: bool = True,
-                     cover: float | None = 10.0, jobs: int = 2, max_iterations: int = 20,
-                     network: CandidateNetwork | None = None, relax_target: bool = True,
-                     progress: Callable[[str], None] | None = None) -> Result:
+def solve_decomposed(
+    scenario: Scenario,
+    objective: str | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    targets: Sequence[Target] | None = None,
+    reduce: bool = True,
+    cover: float | None = 10.0,
+    jobs: int = 2,
+    max_iterations: int = 20,
+    network: CandidateNetwork | None = None,
+    relax_target: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
     Parameters
@@ -335,13 +373,15 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     t_start = time.perf_counter()
     say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
-        scenario, objective, solver, time_limit_s, gap, targets)
+        scenario, objective, solver, time_limit_s, gap, targets
+    )
     gap_goal = 1e-4 if gap is None else float(gap)
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
 
     # stop the multiplier loop at 95 % of the limit minus a reserve for writing the result
-    deadline = None if limit is None else t_start + 0.95 * float(limit) - min(
-        2.0, 0.02 * float(limit))
+    deadline = (
+        None if limit is None else t_start + 0.95 * float(limit) - min(2.0, 0.02 * float(limit))
+    )
 
     def left() -> float | None:
         if deadline is None:
@@ -364,51 +404,75 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
     t = time.perf_counter()
     net, red = reduce_links(full, tg, objective, cover=cover) if reduce else (full, None)
     reduce_s = time.perf_counter() - t
-    info: dict[str, Any] = {"name": solver_name, "network_s": network_s, "reduce_s": reduce_s,
-                            "n_links_full": len(full.links), "reduction": str(red or "none"),
-                            "time_limit_s": limit, "gap_limit": gap, "method": "decomposed"}
+    info: dict[str, Any] = {
+        "name": solver_name,
+        "network_s": network_s,
+        "reduce_s": reduce_s,
+        "n_links_full": len(full.links),
+        "reduction": str(red or "none"),
+        "time_limit_s": limit,
+        "gap_limit": gap,
+        "method": "decomposed",
+    }
 
     if objective != "cost":
         res = solve_network(scenario, net, objective, solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
-        res.message = (res.message + "; " if res.message else "") + \
-            f"objective {objective} is not decomposed: the reduced network was solved whole"
+        res.message = (
+            res.message + "; " if res.message else ""
+        ) + f"objective {objective} is not decomposed: the reduced network was solved whole"
         return res
 
     say("building the model and its blocks", "build")
     t = time.perf_counter()
-    form = build(net, tg, "cost", min_flow_per_a=min_flow, parks=parks,
-                 year=scenario.settings.year, keep_existing_flows=keeps_existing_flows(scenario))
+    form = build(
+        net,
+        tg,
+        "cost",
+        min_flow_per_a=min_flow,
+        parks=parks,
+        year=scenario.settings.year,
+        keep_existing_flows=keeps_existing_flows(scenario),
+    )
     model, lay = form.model, form.layout
     src_lab, _, n_comp = component_labels(net)
     col_lab = _column_labels(form, net, src_lab)
     row_lab = _row_labels(model.A, col_lab)
-    if (relax_target
-            and model.families["target_rate"].stop - model.families["target_rate"].start == 1):
+    if (
+        relax_target
+        and model.families["target_rate"].stop - model.families["target_rate"].start == 1
+    ):
         row_lab[model.families["target_rate"]] = -2
     slack_pos = lay.positions("slack")
-    target_rows = np.arange(model.families["target_rate"].start,
-                            model.families["target_rate"].stop)
+    target_rows = np.arange(model.families["target_rate"].start, model.families["target_rate"].stop)
     # a local target row takes its slack into its component
     col_lab[slack_pos] = np.where(row_lab[target_rows] >= 0, row_lab[target_rows], -1)
     coupling = target_rows[row_lab[target_rows] < 0]
     other_coupling = np.setdiff1d(np.flatnonzero(row_lab == -2), target_rows)
-    info.update({"build_s": time.perf_counter() - t, "n_variables": model.n_variables,
-                 "n_constraints": model.n_constraints, "n_binaries": model.n_binaries,
-                 "n_components": n_comp})
+    info.update(
+        {
+            "build_s": time.perf_counter() - t,
+            "n_variables": model.n_variables,
+            "n_constraints": model.n_constraints,
+            "n_binaries": model.n_binaries,
+            "n_components": n_comp,
+        }
+    )
 
     if len(coupling) > 1 or len(other_coupling):
         say("several coupling rows: solving the reduced network whole", "solve")
         res = solve_network(scenario, net, "cost", solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
-        res.message = (res.message + "; " if res.message else "") + \
-            f"{len(coupling)} target rows couple components: the reduced network was solved whole"
+        res.message = (
+            res.message + "; " if res.message else ""
+        ) + f"{len(coupling)} target rows couple components: the reduced network was solved whole"
         return res
 
     # blocks: components packed into `jobs` bins by their number of non-zeros
     real = col_lab >= 0
-    comp_nnz = np.bincount(col_lab[real], weights=np.diff(model.A.tocsc().indptr)[real],
-                           minlength=n_comp)
+    comp_nnz = np.bincount(
+        col_lab[real], weights=np.diff(model.A.tocsc().indptr)[real], minlength=n_comp
+    )
     n_bins = max(1, int(jobs))
     comp_bin = _pack(comp_nnz, n_bins)
     col_bin = np.where(real, comp_bin[np.maximum(col_lab, 0)], -1)
@@ -517,16 +581,20 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
         sub = _sub_model(model, rr, cc)
         fixed_u = float(a[~cset] @ lo_x[~cset])
         row = sp.csr_matrix(np.append(a[cc], 1.0).reshape(1, -1))
-        A = sp.vstack([sp.hstack([sub.A, sp.csr_matrix((sub.A.shape[0], 1))]), row],
-                      format="csr")
+        A = sp.vstack([sp.hstack([sub.A, sp.csr_matrix((sub.A.shape[0], 1))]), row], format="csr")
         A.sort_indices()
-        sub = replace(sub, A=A, row_names=np.append(sub.row_names, "target_rate[coupling]"),
-                      row_lower=np.append(sub.row_lower, rhs - fixed_u),
-                      row_upper=np.append(sub.row_upper, np.inf),
-                      col_names=np.append(sub.col_names, "slack[coupling]"),
-                      col_lower=np.append(sub.col_lower, 0.0),
-                      col_upper=np.append(sub.col_upper, np.inf),
-                      integer=np.append(sub.integer, False), c=np.append(sub.c, penalty))
+        sub = replace(
+            sub,
+            A=A,
+            row_names=np.append(sub.row_names, "target_rate[coupling]"),
+            row_lower=np.append(sub.row_lower, rhs - fixed_u),
+            row_upper=np.append(sub.row_upper, np.inf),
+            col_names=np.append(sub.col_names, "slack[coupling]"),
+            col_lower=np.append(sub.col_lower, 0.0),
+            col_upper=np.append(sub.col_upper, np.inf),
+            integer=np.append(sub.integer, False),
+            c=np.append(sub.c, penalty),
+        )
         sol = solve_block(sub, solver_name, iteration_budget(), gap)
         solver_s += sol.time_s
         if sol.x is None:
@@ -571,12 +639,26 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
                 rep = restricted()
                 if rep is not None:
                     offer(*rep)
-            history.append({k: (float(v) if np.isfinite(v) else None) for k, v in
-                            (("multiplier", lam), ("bound", lb), ("utilised", u),
-                             ("incumbent", best_ub))})
-            say(f"multiplier {lam:,.4g} CNY/t (iteration {n_iter})", "iterate",
-                incumbent=best_ub, bound=best_lb, gap=gap_now(), iteration=n_iter,
-                multiplier=lam)
+            history.append(
+                {
+                    k: (float(v) if np.isfinite(v) else None)
+                    for k, v in (
+                        ("multiplier", lam),
+                        ("bound", lb),
+                        ("utilised", u),
+                        ("incumbent", best_ub),
+                    )
+                }
+            )
+            say(
+                f"multiplier {lam:,.4g} CNY/t (iteration {n_iter})",
+                "iterate",
+                incumbent=best_ub,
+                bound=best_lb,
+                gap=gap_now(),
+                iteration=n_iter,
+                multiplier=lam,
+            )
             if np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9):
                 break
             if deadline is not None and time.perf_counter() >= deadline - 0.05:
@@ -598,30 +680,48 @@ def solve_decomposed(scenario: Scenario, objective: str | None = None, solver: s
 
     total_s = time.perf_counter() - t_start
     proven = gap_now()
-    info.update({"time_s": solver_s, "gap": float(proven), "bound": float(best_lb),
-                 "multiplier": float(lam_hi if hi_x is not None else lam_lo),
-                 "multipliers": [float(lam_hi if hi_x is not None else lam_lo)],
-                 "n_iterations": n_iter, "n_solves": n_iter * len(blocks), "wall_s": total_s,
-                 "iterations": history,
-                 "termination": stopped or ("gap reached" if proven <= gap_goal + 1e-12
-                                            else "iterations")})
+    info.update(
+        {
+            "time_s": solver_s,
+            "gap": float(proven),
+            "bound": float(best_lb),
+            "multiplier": float(lam_hi if hi_x is not None else lam_lo),
+            "multipliers": [float(lam_hi if hi_x is not None else lam_lo)],
+            "n_iterations": n_iter,
+            "n_solves": n_iter * len(blocks),
+            "wall_s": total_s,
+            "iterations": history,
+            "termination": stopped
+            or ("gap reached" if proven <= gap_goal + 1e-12 else "iterations"),
+        }
+    )
     if best_x is None:
-        return empty_result(scenario, net, "cost", SolveStatus.ERROR, info,
-                            f"decomposed solve found no solution ({stopped})")
+        return empty_result(
+            scenario,
+            net,
+            "cost",
+            SolveStatus.ERROR,
+            info,
+            f"decomposed solve found no solution ({stopped})",
+        )
     short = rhs - float(a @ best_x) if s_col >= 0 else 0.0
     if short > _ABS_TOL + 1e-6 * abs(rhs) and proven_unreachable:
         status = SolveStatus.TARGET_UNREACHABLE
-    elif np.isfinite(proven) and proven <= gap_goal + 1e-12 and short <= _ABS_TOL + 1e-6 * abs(
-            rhs):
+    elif np.isfinite(proven) and proven <= gap_goal + 1e-12 and short <= _ABS_TOL + 1e-6 * abs(rhs):
         status = SolveStatus.OPTIMAL
     else:
         status = SolveStatus.FEASIBLE
     if status == SolveStatus.OPTIMAL:
         message = ""
     else:
-        message = (f"stopped ({stopped or 'iterations'}); proven relative gap {proven:.4g}"
-                   if np.isfinite(proven) else f"stopped ({stopped or 'iterations'}); no bound")
+        message = (
+            f"stopped ({stopped or 'iterations'}); proven relative gap {proven:.4g}"
+            if np.isfinite(proven)
+            else f"stopped ({stopped or 'iterations'}); no bound"
+        )
         if status == SolveStatus.FEASIBLE and short > _ABS_TOL + 1e-6 * abs(rhs):
-            message += (f"; the best plan found misses the target by {short:,.0f} t/a "
-                        "(not proven unreachable)")
+            message += (
+                f"; the best plan found misses the target by {short:,.0f} t/a "
+                "(not proven unreachable)"
+            )
     return result_from_solution(scenario, net, form, best_x, status, info, message)

@@ -134,9 +134,21 @@ __all__ = [
 #: per-t economics of bulk solids; a shortfall is confirmed by a second solve (see full.py).
 DEFAULT_PENALTY_CNY_PER_T = 1.0e4
 
-FAMILIES = ("supply_limit", "use_capacity", "link_activation", "min_flow", "stock_draw_limit",
-            "existing_links", "existing_flows", "facility_open", "facility_capacity",
-            "facility_link", "facility_market", "target_rate")
+FAMILIES = (
+    "supply_limit",
+    "use_capacity",
+    "link_activation",
+    "min_flow",
+    "stock_draw_limit",
+    "existing_links",
+    "existing_flows",
+    "facility_open",
+    "facility_capacity",
+    "facility_link",
+    "facility_market",
+    "target_rate",
+)
+
 
 @dataclass
 class Block:
@@ -249,14 +261,28 @@ def _positions(keys: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
     return pos.astype(np.int64)
 
 
-def _block(name: str, row_ids: Iterable[Any], rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
-           lower: Any, upper: Any) -> Block:
+def _block(
+    name: str,
+    row_ids: Iterable[Any],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    lower: Any,
+    upper: Any,
+) -> Block:
     ids = pd.Index(row_ids)
     n = len(ids)
     lo = np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy()
     up = np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy()
-    return Block(name, ids, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                 np.asarray(vals, dtype=float), lo, up)
+    return Block(
+        name,
+        ids,
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(cols, dtype=np.int64),
+        np.asarray(vals, dtype=float),
+        lo,
+        up,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,10 +300,16 @@ def supply_limit(network: CandidateNetwork, lay: Layout) -> Block:
     rows = np.concatenate([lr, kr[keep]])
     cc = np.concatenate([lay.positions("flow"), lay.offset("draw") + np.flatnonzero(keep)])
     vals = np.concatenate([np.ones(len(lr)), -np.ones(int(keep.sum()))])
-    outside = (src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src
-               else 0.0)
-    return _block("supply_limit", src.index, rows, cc, vals, -np.inf,
-                  src["generated"].to_numpy(dtype=float) - outside)
+    outside = src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src else 0.0
+    return _block(
+        "supply_limit",
+        src.index,
+        rows,
+        cc,
+        vals,
+        -np.inf,
+        src["generated"].to_numpy(dtype=float) - outside,
+    )
 
 
 def use_capacity(network: CandidateNetwork, lay: Layout) -> Block:
@@ -288,8 +320,15 @@ def use_capacity(network: CandidateNetwork, lay: Layout) -> Block:
     snk = network.sinks
     rows = _positions(network.links["use_id"], snk.index)
     vals = network.links["efficiency"].to_numpy(dtype=float)
-    return _block("use_capacity", snk.index, rows, lay.offset("flow") + np.arange(len(rows)), vals,
-                  -np.inf, snk["capacity"].to_numpy(dtype=float))
+    return _block(
+        "use_capacity",
+        snk.index,
+        rows,
+        lay.offset("flow") + np.arange(len(rows)),
+        vals,
+        -np.inf,
+        snk["capacity"].to_numpy(dtype=float),
+    )
 
 
 def link_activation(network: CandidateNetwork, lay: Layout) -> Block:
@@ -300,10 +339,15 @@ def link_activation(network: CandidateNetwork, lay: Layout) -> Block:
     links = network.links
     n = len(links)
     k = np.arange(n)
-    return _block("link_activation", links.index, np.concatenate([k, k]),
-                  np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
-                  np.concatenate([np.ones(n), -links["bound"].to_numpy(dtype=float)]),
-                  -np.inf, 0.0)
+    return _block(
+        "link_activation",
+        links.index,
+        np.concatenate([k, k]),
+        np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
+        np.concatenate([np.ones(n), -links["bound"].to_numpy(dtype=float)]),
+        -np.inf,
+        0.0,
+    )
 
 
 def min_flow(network: CandidateNetwork, lay: Layout, min_flow_per_a: float = 0.0) -> Block:
@@ -317,9 +361,15 @@ def min_flow(network: CandidateNetwork, lay: Layout, min_flow_per_a: float = 0.0
     n = len(links)
     k = np.arange(n)
     q = np.minimum(float(min_flow_per_a), links["bound"].to_numpy(dtype=float))
-    return _block("min_flow", links.index, np.concatenate([k, k]),
-                  np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
-                  np.concatenate([np.ones(n), -q]), 0.0, np.inf)
+    return _block(
+        "min_flow",
+        links.index,
+        np.concatenate([k, k]),
+        np.concatenate([lay.offset("flow") + k, lay.offset("build") + k]),
+        np.concatenate([np.ones(n), -q]),
+        0.0,
+        np.inf,
+    )
 
 
 def stock_draw_limit(network: CandidateNetwork, lay: Layout) -> Block:
@@ -329,9 +379,15 @@ def stock_draw_limit(network: CandidateNetwork, lay: Layout) -> Block:
     """
     stock = network.stock
     k = np.arange(len(stock))
-    return _block("stock_draw_limit", stock.index, k, lay.positions("draw"), np.ones(len(stock)),
-                  0.0,
-                  stock["max_draw"].to_numpy(dtype=float))
+    return _block(
+        "stock_draw_limit",
+        stock.index,
+        k,
+        lay.positions("draw"),
+        np.ones(len(stock)),
+        0.0,
+        stock["max_draw"].to_numpy(dtype=float),
+    )
 
 
 def existing_links(network: CandidateNetwork, lay: Layout) -> Block:
@@ -341,9 +397,15 @@ def existing_links(network: CandidateNetwork, lay: Layout) -> Block:
     """
     links = network.links
     pos = np.flatnonzero(links["existing"].to_numpy(dtype=bool))
-    return _block("existing_links", links.index[pos], np.arange(len(pos)),
-                  lay.offset("build") + pos,
-                  np.ones(len(pos)), 1.0, np.inf)
+    return _block(
+        "existing_links",
+        links.index[pos],
+        np.arange(len(pos)),
+        lay.offset("build") + pos,
+        np.ones(len(pos)),
+        1.0,
+        np.inf,
+    )
 
 
 def existing_flows(network: CandidateNetwork, lay: Layout, keep: bool = False) -> Block:
@@ -356,12 +418,23 @@ def existing_flows(network: CandidateNetwork, lay: Layout, keep: bool = False) -
         return _block("existing_flows", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
     q0 = links["baseline_quantity"].to_numpy(dtype=float)
     pos = np.flatnonzero(links["existing"].to_numpy(dtype=bool) & np.isfinite(q0) & (q0 > 0))
-    return _block("existing_flows", links.index[pos], np.arange(len(pos)),
-                  lay.offset("flow") + pos, np.ones(len(pos)), q0[pos], np.inf)
+    return _block(
+        "existing_flows",
+        links.index[pos],
+        np.arange(len(pos)),
+        lay.offset("flow") + pos,
+        np.ones(len(pos)),
+        q0[pos],
+        np.inf,
+    )
 
 
-def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iterable[str] = (),
-                   year: int | None = None) -> tuple[pd.DataFrame, sp.csr_matrix]:
+def target_entries(
+    targets: Sequence[Target],
+    sources: pd.DataFrame,
+    parks: Iterable[str] = (),
+    year: int | None = None,
+) -> tuple[pd.DataFrame, sp.csr_matrix]:
     """Expand targets into entries (``each_park`` → one per park) and their source membership.
 
     Returns
@@ -394,10 +467,16 @@ def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iter
             scoped = [("all", np.ones(len(sources), dtype=bool))]
         for s, m in scoped:
             mask = m & in_mat
-            rows.append({"id": t.id, "scope": s, "target": float(t.rate),
-                         "basis": getattr(t, "basis", "nbs") or "nbs",
-                         "year": getattr(t, "year", None),
-                         "binds": t.binds(year) if hasattr(t, "binds") else True})
+            rows.append(
+                {
+                    "id": t.id,
+                    "scope": s,
+                    "target": float(t.rate),
+                    "basis": getattr(t, "basis", "nbs") or "nbs",
+                    "year": getattr(t, "year", None),
+                    "binds": t.binds(year) if hasattr(t, "binds") else True,
+                }
+            )
             masks.append(mask)
     entries = pd.DataFrame(rows, columns=["id", "scope", "target", "basis", "year", "binds"])
     entries["binds"] = entries["binds"].astype(bool)
@@ -410,17 +489,22 @@ def target_entries(targets: Sequence[Target], sources: pd.DataFrame, parks: Iter
     def per_entry(column: str) -> Any:
         if not masks:
             return []
-        vals = (sources[column].to_numpy(dtype=float) if column in sources
-                else np.zeros(len(sources)))
+        vals = (
+            sources[column].to_numpy(dtype=float) if column in sources else np.zeros(len(sources))
+        )
         return members @ vals
 
     entries["generated"] = per_entry("generated")
     entries["utilised_outside"] = per_entry("utilised_outside")
     entries["drawable"] = per_entry("drawable")
     g = np.asarray(entries["generated"], dtype=float)
-    denom = np.where(entries["basis"] == "new", g,
-                     g + np.asarray(entries["drawable"], dtype=float)
-                     + np.asarray(entries["utilised_outside"], dtype=float))
+    denom = np.where(
+        entries["basis"] == "new",
+        g,
+        g
+        + np.asarray(entries["drawable"], dtype=float)
+        + np.asarray(entries["utilised_outside"], dtype=float),
+    )
     entries["applicable"] = denom > 0
     return entries, members
 
@@ -429,12 +513,14 @@ def _incidence(keys: pd.Series, index: pd.Index) -> sp.csr_matrix:
     """``len(index) × len(keys)`` 0/1 matrix: which item belongs to which index entry."""
     pos = _positions(keys, index)
     ok = pos >= 0
-    return sp.csr_matrix((np.ones(int(ok.sum())), (pos[ok], np.flatnonzero(ok))),
-                         shape=(len(index), len(keys)))
+    return sp.csr_matrix(
+        (np.ones(int(ok.sum())), (pos[ok], np.flatnonzero(ok))), shape=(len(index), len(keys))
+    )
 
 
-def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
-                members: sp.csr_matrix) -> Block:
+def target_rate(
+    network: CandidateNetwork, lay: Layout, entries: pd.DataFrame, members: sp.csr_matrix
+) -> Block:
     r"""Each target entry: utilised ≥ rate × (generated + drawn), elastic.
 
     .. math:: \sum_{s \in S(e)} \sum_{l \in L^{out}(s)} f_l - \rho_e \sum_{s \in S(e)}
@@ -447,23 +533,27 @@ def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
     basis = entries["basis"].to_numpy(dtype=object) if "basis" in entries else np.full(n, "nbs")
     src = network.sources
     links = network.links
-    cls = (links["class"].to_numpy(dtype=object) if "class" in links
-           else np.full(len(links), "utilisation"))
+    cls = (
+        links["class"].to_numpy(dtype=object)
+        if "class" in links
+        else np.full(len(links), "utilisation")
+    )
     inc = _incidence(links["source_id"], src.index)
     util = sp.diags((cls != "safe_disposal").astype(float))
     disp = sp.diags((cls == "safe_disposal").astype(float))
     consumption = sp.diags((basis == "consumption").astype(float))
     fl = (members @ inc @ util + consumption @ members @ inc @ disp).tocoo()
     draw_coef = np.where(basis == "new", -1.0, -rate)
-    dr = (sp.diags(draw_coef) @ members @ _incidence(network.stock["source_id"],
-                                                      src.index)).tocoo()
+    dr = (sp.diags(draw_coef) @ members @ _incidence(network.stock["source_id"], src.index)).tocoo()
     k = np.arange(n)
     rows = np.concatenate([fl.row, dr.row, k])
-    cc = np.concatenate([lay.offset("flow") + fl.col, lay.offset("draw") + dr.col,
-                         lay.positions("slack")])
+    cc = np.concatenate(
+        [lay.offset("flow") + fl.col, lay.offset("draw") + dr.col, lay.positions("slack")]
+    )
     vals = np.concatenate([fl.data, dr.data, np.ones(n)])
-    outside = (entries["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in entries
-               else 0.0)
+    outside = (
+        entries["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in entries else 0.0
+    )
     rhs = rate * entries["generated"].to_numpy(dtype=float) - outside
     # a target that does not bind this year, or whose scope has none of its materials: no row
     keep = np.ones(n, dtype=bool)
@@ -473,8 +563,7 @@ def target_rate(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame,
         keep &= entries["applicable"].to_numpy(dtype=bool)
     new_pos = np.cumsum(keep) - 1
     row_map = np.where(keep, new_pos, -1)
-    return _block("target_rate", entries.index[keep], row_map[rows], cc, vals, rhs[keep],
-                  np.inf)
+    return _block("target_rate", entries.index[keep], row_map[rows], cc, vals, rhs[keep], np.inf)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,9 +595,15 @@ def facility_open(network: CandidateNetwork, lay: Layout) -> Block:
     n = len(k)
     r = np.arange(n)
     off = lay.offset("open")
-    return _block("facility_open", lad.index[k], np.concatenate([r, r]),
-                  np.concatenate([off + k, off + k - 1]),
-                  np.concatenate([np.ones(n), -np.ones(n)]), -np.inf, 0.0)
+    return _block(
+        "facility_open",
+        lad.index[k],
+        np.concatenate([r, r]),
+        np.concatenate([off + k, off + k - 1]),
+        np.concatenate([np.ones(n), -np.ones(n)]),
+        -np.inf,
+        0.0,
+    )
 
 
 def facility_capacity(network: CandidateNetwork, lay: Layout) -> Block:
@@ -518,16 +613,22 @@ def facility_capacity(network: CandidateNetwork, lay: Layout) -> Block:
     """
     fac, lad = network.facilities, network.ladder
     if fac is None or len(fac) == 0:
-        return _block("facility_capacity", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf,
-                      0.0)
+        return _block("facility_capacity", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
     into, frow = _facility_links(network)
     eff = network.links["efficiency"].to_numpy(dtype=float)
     lrow = _positions(lad["facility_id"], fac.index)
     rows = np.concatenate([frow, lrow])
     cols = np.concatenate([lay.offset("flow") + into, lay.offset("open") + np.arange(len(lad))])
     vals = np.concatenate([eff[into], -lad["delta_size"].to_numpy(dtype=float)])
-    return _block("facility_capacity", fac.index, rows, cols, vals, -np.inf,
-                  fac["existing_size"].to_numpy(dtype=float))
+    return _block(
+        "facility_capacity",
+        fac.index,
+        rows,
+        cols,
+        vals,
+        -np.inf,
+        fac["existing_size"].to_numpy(dtype=float),
+    )
 
 
 def _source_bound(network: CandidateNetwork) -> np.ndarray:
@@ -552,14 +653,17 @@ def facility_link(network: CandidateNetwork, lay: Layout) -> Block:
     links = network.links
     eff = links["efficiency"].to_numpy(dtype=float)[into]
     cap = eff * _source_bound(network)[into]
-    li = pd.DataFrame({"pos": into, "use_id": links["use_id"].to_numpy()[into], "cap": cap,
-                       "eff": eff})
+    li = pd.DataFrame(
+        {"pos": into, "use_id": links["use_id"].to_numpy()[into], "cap": cap, "eff": eff}
+    )
     ll = lad.reset_index(drop=True).assign(lpos=np.arange(len(lad)))[
-        ["use_id", "lpos", "prev_size", "delta_size"]]
+        ["use_id", "lpos", "prev_size", "delta_size"]
+    ]
     m = li.reset_index().rename(columns={"index": "row"}).merge(ll, on="use_id")
-    beta = np.minimum(m["delta_size"].to_numpy(dtype=float),
-                      np.maximum(0.0, m["cap"].to_numpy(dtype=float)
-                                 - m["prev_size"].to_numpy(dtype=float)))
+    beta = np.minimum(
+        m["delta_size"].to_numpy(dtype=float),
+        np.maximum(0.0, m["cap"].to_numpy(dtype=float) - m["prev_size"].to_numpy(dtype=float)),
+    )
     keep_row = pd.Series(beta > 0).groupby(m["row"].to_numpy()).any()
     rows_kept = np.flatnonzero(keep_row.reindex(np.arange(len(li))).fillna(False).to_numpy())
     new_row = np.full(len(li), -1, dtype=np.int64)
@@ -567,11 +671,15 @@ def facility_link(network: CandidateNetwork, lay: Layout) -> Block:
     nz = beta > 0
     r_beta = new_row[m["row"].to_numpy()[nz]]
     fac = network.facilities
-    c0 = fac["existing_size"].reindex(fac.index[_positions(li["use_id"], pd.Index(
-        fac["use_id"]))]).to_numpy(dtype=float)
+    c0 = (
+        fac["existing_size"]
+        .reindex(fac.index[_positions(li["use_id"], pd.Index(fac["use_id"]))])
+        .to_numpy(dtype=float)
+    )
     rows = np.concatenate([np.arange(len(rows_kept)), r_beta])
-    cols = np.concatenate([lay.offset("flow") + into[rows_kept],
-                           lay.offset("open") + m["lpos"].to_numpy()[nz]])
+    cols = np.concatenate(
+        [lay.offset("flow") + into[rows_kept], lay.offset("open") + m["lpos"].to_numpy()[nz]]
+    )
     vals = np.concatenate([eff[rows_kept], -beta[nz]])
     rhs = np.minimum(c0, cap)[rows_kept]
     return _block("facility_link", links.index[into[rows_kept]], rows, cols, vals, -np.inf, rhs)
@@ -585,16 +693,22 @@ def facility_market(network: CandidateNetwork, lay: Layout) -> Block:
     fac = network.facilities
     into, frow = _facility_links(network)
     if fac is None or len(fac) == 0 or len(into) == 0:
-        return _block("facility_market", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf,
-                      0.0)
+        return _block("facility_market", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
     cap = fac.groupby("technology")["max_output_unit_per_a"].first()
     cap = cap[cap.notna()]
     techs = pd.Index(cap.index.astype(str))
     rows = _positions(fac["technology"].to_numpy()[frow], techs)
     ok = rows >= 0
     eff = network.links["efficiency"].to_numpy(dtype=float)[into]
-    return _block("facility_market", techs, rows[ok], lay.offset("flow") + into[ok], eff[ok],
-                  -np.inf, cap.to_numpy(dtype=float))
+    return _block(
+        "facility_market",
+        techs,
+        rows[ok],
+        lay.offset("flow") + into[ok],
+        eff[ok],
+        -np.inf,
+        cap.to_numpy(dtype=float),
+    )
 
 
 def facility_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
@@ -635,28 +749,41 @@ def objective_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
         "fixed": lk["fixed_cny_per_a"].to_numpy(dtype=float),
         "co2": eff * lk["co2_avoided_t_per_unit"].to_numpy(dtype=float)
         - lk["co2_transport_t_per_unit"].to_numpy(dtype=float)
-        - (lk["co2_reversed_t_per_unit"].to_numpy(dtype=float)
-           if "co2_reversed_t_per_unit" in lk else 0.0),
+        - (
+            lk["co2_reversed_t_per_unit"].to_numpy(dtype=float)
+            if "co2_reversed_t_per_unit" in lk
+            else 0.0
+        ),
     }
 
 
 def cost_vector(vectors: dict[str, np.ndarray], lay: Layout, penalty: float) -> np.ndarray:
     """The ``cost`` objective over all columns (CNY/a), slack penalised by ``penalty``."""
-    return lay.vector(flow=(vectors["transport"] + vectors["purification"] - vectors["value"]
-                            - vectors["disposal"]),
-                      build=vectors["fixed"], slack=penalty)
+    return lay.vector(
+        flow=(
+            vectors["transport"] + vectors["purification"] - vectors["value"] - vectors["disposal"]
+        ),
+        build=vectors["fixed"],
+        slack=penalty,
+    )
 
 
-def with_row(model: SparseModel, coefs: np.ndarray, lower: float, upper: float, name: str
-             ) -> SparseModel:
+def with_row(
+    model: SparseModel, coefs: np.ndarray, lower: float, upper: float, name: str
+) -> SparseModel:
     """A copy of ``model`` with one more dense-coefficient row ``lower ≤ coefs·x ≤ upper``."""
     row = sp.csr_matrix(np.asarray(coefs, dtype=float).reshape(1, -1))
     A = sp.vstack([model.A, row], format="csr")
     fam = dict(model.families)
     fam[name.split("[")[0]] = slice(model.n_constraints, model.n_constraints + 1)
-    return replace(model, A=A, row_names=np.append(model.row_names, name),
-                   row_lower=np.append(model.row_lower, lower),
-                   row_upper=np.append(model.row_upper, upper), families=fam)
+    return replace(
+        model,
+        A=A,
+        row_names=np.append(model.row_names, name),
+        row_lower=np.append(model.row_lower, lower),
+        row_upper=np.append(model.row_upper, upper),
+        families=fam,
+    )
 
 
 def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) -> SparseModel:
@@ -667,10 +794,16 @@ def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) ->
 # ---------------------------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------------------------
-def build(network: CandidateNetwork, targets: Sequence[Target], objective: str = "cost",
-          penalty: float = DEFAULT_PENALTY_CNY_PER_T, min_flow_per_a: float = 0.0,
-          parks: Iterable[str] = (), year: int | None = None,
-          keep_existing_flows: bool = False) -> Formulation:
+def build(
+    network: CandidateNetwork,
+    targets: Sequence[Target],
+    objective: str = "cost",
+    penalty: float = DEFAULT_PENALTY_CNY_PER_T,
+    min_flow_per_a: float = 0.0,
+    parks: Iterable[str] = (),
+    year: int | None = None,
+    keep_existing_flows: bool = False,
+) -> Formulation:
     """Stack the variables, every constraint family and the objective into one sparse model.
 
     Parameters
@@ -703,8 +836,12 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
     links = network.links
     entries, members = target_entries(targets, network.sources, parks, year)
     ladder = network.ladder if network.ladder is not None and len(network.ladder) else None
-    lay = Layout(links=links.index, stock=network.stock.index, entries=entries.index,
-                 ladder=pd.Index([], dtype=object) if ladder is None else ladder.index)
+    lay = Layout(
+        links=links.index,
+        stock=network.stock.index,
+        entries=entries.index,
+        ladder=pd.Index([], dtype=object) if ladder is None else ladder.index,
+    )
     blocks = [
         supply_limit(network, lay),
         use_capacity(network, lay),
@@ -734,8 +871,10 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         names.append(b.row_names)
         families[b.name] = slice(offset, offset + b.n_rows)
         offset += b.n_rows
-    A = sp.csr_matrix((np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
-                      shape=(offset, lay.n))
+    A = sp.csr_matrix(
+        (np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
+        shape=(offset, lay.n),
+    )
     A.sum_duplicates()
     A.eliminate_zeros()
     A.sort_indices()
@@ -755,14 +894,24 @@ def build(network: CandidateNetwork, targets: Sequence[Target], objective: str =
         fv = facility_vectors(network)
         vectors.update(fv)
         vectors["co2"] = vectors["co2"] + fv["facility_co2"]
-        vectors["open"] = network.ladder["annual_cny_per_a"].to_numpy(dtype=float) \
-            if lay.n_open else np.zeros(0)
+        vectors["open"] = (
+            network.ladder["annual_cny_per_a"].to_numpy(dtype=float) if lay.n_open else np.zeros(0)
+        )
         cost = cost + lay.vector(flow=fv["facility_variable"], open=vectors["open"])
-    model = SparseModel(A=A, row_names=np.concatenate(names), row_lower=np.concatenate(lo_all),
-                        row_upper=np.concatenate(up_all), col_names=lay.column_names(),
-                        col_lower=np.zeros(lay.n), col_upper=col_upper, integer=integer, c=cost,
-                        families=families)
+    model = SparseModel(
+        A=A,
+        row_names=np.concatenate(names),
+        row_lower=np.concatenate(lo_all),
+        row_upper=np.concatenate(up_all),
+        col_names=lay.column_names(),
+        col_lower=np.zeros(lay.n),
+        col_upper=col_upper,
+        integer=integer,
+        c=cost,
+        families=families,
+    )
     if objective == "co2":
         model = with_objective(model, lay.vector(flow=vectors["co2"]), maximise=True)
-    return Formulation(model=model, layout=lay, entries=entries, members=members,
-                       vectors={**vectors, "cost": cost})
+    return Formulation(
+        model=model, layout=lay, entries=entries, members=members, vectors={**vectors, "cost": cost}
+    )

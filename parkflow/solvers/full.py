@@ -46,8 +46,15 @@ from parkflow.solvers.solution import (
 )
 from parkflow.statistics.utilisation import tailings_materials
 
-__all__ = ["solve_network", "solve_baseline", "resolve_options", "SolveOptions",
-           "expand_targets", "trivial_start", "keeps_existing_flows"]
+__all__ = [
+    "solve_network",
+    "solve_baseline",
+    "resolve_options",
+    "SolveOptions",
+    "expand_targets",
+    "trivial_start",
+    "keeps_existing_flows",
+]
 
 _ABS_TOL = ABS_TOL_T_PER_A
 
@@ -93,21 +100,32 @@ def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
     model = form.model
     slack = np.zeros(form.layout.n_slack)
     if len(form.entries):
-        active = (form.entries["binds"].to_numpy(dtype=bool)
-                  & form.entries["applicable"].to_numpy(dtype=bool))
+        active = form.entries["binds"].to_numpy(dtype=bool) & form.entries["applicable"].to_numpy(
+            dtype=bool
+        )
         slack[active] = np.clip(model.row_lower[model.rows("target_rate")], 0.0, None)
     flow = np.zeros(form.layout.n_links)
-    if "existing_flows" in model.families and model.rows("existing_flows").stop > \
-            model.rows("existing_flows").start:
-        return form.layout.vector(build=network.links["existing"].to_numpy(dtype=float),
-                                  slack=slack)  # the floors make the empty start infeasible
+    if (
+        "existing_flows" in model.families
+        and model.rows("existing_flows").stop > model.rows("existing_flows").start
+    ):
+        return form.layout.vector(
+            build=network.links["existing"].to_numpy(dtype=float), slack=slack
+        )  # the floors make the empty start infeasible
     return form.layout.vector(
-        flow=flow, build=network.links["existing"].to_numpy(dtype=float), slack=slack)
+        flow=flow, build=network.links["existing"].to_numpy(dtype=float), slack=slack
+    )
 
 
-def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock: _Clock,
-                gap: float | None, runs: list[BackendResult], start: np.ndarray | None = None
-                ) -> tuple[BackendResult, str]:
+def _cost_phase(
+    form: Formulation,
+    network: CandidateNetwork,
+    solver: str,
+    clock: _Clock,
+    gap: float | None,
+    runs: list[BackendResult],
+    start: np.ndarray | None = None,
+) -> tuple[BackendResult, str]:
     """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
     model, lay = form.model, form.layout
     if start is None:  # issue 13: the greedy heuristic's plan (else the no-action start)
@@ -121,16 +139,23 @@ def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock
     if lay.n_slack == 0 or np.all(lay.array(res.x, "slack") <= tol):
         return res, res.status
     # B: the least total slack (best reachable rates), independent of the penalty
-    res_b = solve_model(with_objective(model, lay.vector(slack=1.0)), solver, clock.left(), gap,
-                        check=False, start=res.x)
+    res_b = solve_model(
+        with_objective(model, lay.vector(slack=1.0)),
+        solver,
+        clock.left(),
+        gap,
+        check=False,
+        start=res.x,
+    )
     runs.append(res_b)
     if res_b.x is None:
         return res, "target_unreachable"
     best = lay.array(res_b.x, "slack")
     # C: least cost with the slacks held at that minimum
     upper = lay.assign(model.col_upper, slack=best * (1 + 1e-9) + 0.5 * tol)
-    res_c = solve_model(replace(model, col_upper=upper), solver, clock.left(), gap, check=False,
-                        start=res_b.x)
+    res_c = solve_model(
+        replace(model, col_upper=upper), solver, clock.left(), gap, check=False, start=res_b.x
+    )
     runs.append(res_c)
     chosen = res_c if res_c.x is not None else res_b
     if np.all(best <= tol):
@@ -141,8 +166,9 @@ def _cost_phase(form: Formulation, network: CandidateNetwork, solver: str, clock
     return chosen, "target_unreachable"
 
 
-def _scope_vectors(form: Formulation, network: CandidateNetwork, targets: Sequence[Target],
-                   scenario: Scenario) -> tuple[np.ndarray, np.ndarray, float]:
+def _scope_vectors(
+    form: Formulation, network: CandidateNetwork, targets: Sequence[Target], scenario: Scenario
+) -> tuple[np.ndarray, np.ndarray, float]:
     """(coefficients of utilised, coefficients of drawn, generated) of the rate to maximise."""
     lay = form.layout
     src = network.sources
@@ -161,16 +187,28 @@ def _scope_vectors(form: Formulation, network: CandidateNetwork, targets: Sequen
     elif scope.startswith("city:"):
         mask &= (src["city"] == scope.split(":", 1)[1]).to_numpy()
     in_scope = pd.Series(mask, index=src.index)
-    a = lay.vector(flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(
-        dtype=float))
-    d = lay.vector(draw=in_scope.reindex(network.stock["source_id"]).fillna(False).to_numpy(
-        dtype=float)) if lay.n_stock else lay.vector()
+    a = lay.vector(
+        flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(dtype=float)
+    )
+    d = (
+        lay.vector(
+            draw=in_scope.reindex(network.stock["source_id"]).fillna(False).to_numpy(dtype=float)
+        )
+        if lay.n_stock
+        else lay.vector()
+    )
     g = float(src["generated"].to_numpy(dtype=float)[mask].sum())
     return a, d, g
 
 
-def _reach(form: Formulation, network: CandidateNetwork, solver: str, clock: _Clock,
-           gap: float | None, runs: list[BackendResult]) -> Formulation:
+def _reach(
+    form: Formulation,
+    network: CandidateNetwork,
+    solver: str,
+    clock: _Clock,
+    gap: float | None,
+    runs: list[BackendResult],
+) -> Formulation:
     """Phase A of every objective but ``cost``: the least total slack, then slack caps.
 
     The best reachable rate of a target does not depend on the objective (docs/model.md,
@@ -180,8 +218,14 @@ def _reach(form: Formulation, network: CandidateNetwork, solver: str, clock: _Cl
     model, lay = form.model, form.layout
     if lay.n_slack == 0 or not np.any(lay.array(model.col_upper, "slack") > 0):
         return form
-    res = solve_model(with_objective(model, lay.vector(slack=1.0)), solver, clock.left(), gap,
-                      check=False, start=trivial_start(form, network))
+    res = solve_model(
+        with_objective(model, lay.vector(slack=1.0)),
+        solver,
+        clock.left(),
+        gap,
+        check=False,
+        start=trivial_start(form, network),
+    )
     runs.append(res)
     if res.x is None:
         return form
@@ -192,9 +236,17 @@ def _reach(form: Formulation, network: CandidateNetwork, solver: str, clock: _Cl
     return form.with_model(replace(model, col_upper=lay.assign(model.col_upper, slack=cap)))
 
 
-def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
-                   targets: Sequence[Target], scenario: Scenario, solver: str, clock: _Clock,
-                   gap: float | None, runs: list[BackendResult]) -> tuple[BackendResult, str]:
+def _run_objective(
+    objective: str,
+    form: Formulation,
+    network: CandidateNetwork,
+    targets: Sequence[Target],
+    scenario: Scenario,
+    solver: str,
+    clock: _Clock,
+    gap: float | None,
+    runs: list[BackendResult],
+) -> tuple[BackendResult, str]:
     if objective == "cost":
         return _cost_phase(form, network, solver, clock, gap, runs)
     # issue 11 item 6: the reach first, whatever the objective, so that "best reachable" and
@@ -203,8 +255,14 @@ def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
     model, lay = form.model, form.layout
     if objective == "co2":
         c = lay.vector(flow=form.vectors["co2"])
-        first = solve_model(with_objective(model, c, maximise=True), solver, clock.left(), gap,
-                            check=False, start=trivial_start(form, network))
+        first = solve_model(
+            with_objective(model, c, maximise=True),
+            solver,
+            clock.left(),
+            gap,
+            check=False,
+            start=trivial_start(form, network),
+        )
         runs.append(first)
         if first.x is None:
             return first, first.status
@@ -218,9 +276,14 @@ def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
     rate = 0.0
     best_x = None
     for _ in range(30):
-        res = solve_model(with_objective(model, a - rate * d, maximise=True), solver,
-                          clock.left(), gap, check=False,
-                          start=trivial_start(form, network) if best_x is None else best_x)
+        res = solve_model(
+            with_objective(model, a - rate * d, maximise=True),
+            solver,
+            clock.left(),
+            gap,
+            check=False,
+            start=trivial_start(form, network) if best_x is None else best_x,
+        )
         runs.append(res)
         if res.x is None:
             if best_x is None:
@@ -235,14 +298,22 @@ def _run_objective(objective: str, form: Formulation, network: CandidateNetwork,
             break
         rate = new
     held = rate * (1 - 1e-9)
-    row_form = form.with_model(with_row(model, a - held * d, held * g - 1e-7, np.inf,
-                                        "rate_floor[objective]"))
+    row_form = form.with_model(
+        with_row(model, a - held * d, held * g - 1e-7, np.inf, "rate_floor[objective]")
+    )
     return _cost_phase(row_form, network, solver, clock, gap, runs, start=best_x)
 
 
-def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str, solver: str,
-                  time_limit_s: float | None, gap: float | None, targets: Sequence[Target],
-                  min_flow_per_a: float = 0.0) -> Result:
+def solve_network(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    objective: str,
+    solver: str,
+    time_limit_s: float | None,
+    gap: float | None,
+    targets: Sequence[Target],
+    min_flow_per_a: float = 0.0,
+) -> Result:
     """Solve a prepared candidate network whole (the ``full`` strategy, without the baseline).
 
     Public: the decomposed solve calls it for what it does not decompose.
@@ -269,28 +340,45 @@ def solve_network(scenario: Scenario, network: CandidateNetwork, objective: str,
     """
     t0 = time.perf_counter()
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
-    form = build(network, targets, "cost", min_flow_per_a=min_flow_per_a, parks=parks,
-                 year=scenario.settings.year, keep_existing_flows=keeps_existing_flows(scenario))
+    form = build(
+        network,
+        targets,
+        "cost",
+        min_flow_per_a=min_flow_per_a,
+        parks=parks,
+        year=scenario.settings.year,
+        keep_existing_flows=keeps_existing_flows(scenario),
+    )
     model = form.model
     build_s = time.perf_counter() - t0
     clock = _Clock(time_limit_s)
     runs: list[BackendResult] = []
-    res, status_word = _run_objective(objective, form, network, targets, scenario, solver, clock,
-                                      gap, runs)
-    info = {"name": solver, "time_s": float(sum(r.time_s for r in runs)), "gap": float(res.gap),
-            "termination": res.termination, "build_s": build_s,
-            "n_variables": model.n_variables, "n_constraints": model.n_constraints,
-            "n_binaries": model.n_binaries, "n_solves": len(runs),
-            "time_limit_s": time_limit_s, "gap_limit": gap,
-            "limit": next((r.limit for r in runs if r.limit), "")}
+    res, status_word = _run_objective(
+        objective, form, network, targets, scenario, solver, clock, gap, runs
+    )
+    info = {
+        "name": solver,
+        "time_s": float(sum(r.time_s for r in runs)),
+        "gap": float(res.gap),
+        "termination": res.termination,
+        "build_s": build_s,
+        "n_variables": model.n_variables,
+        "n_constraints": model.n_constraints,
+        "n_binaries": model.n_binaries,
+        "n_solves": len(runs),
+        "time_limit_s": time_limit_s,
+        "gap_limit": gap,
+        "limit": next((r.limit for r in runs if r.limit), ""),
+    }
     if res.x is None:
         status = {"infeasible": SolveStatus.INFEASIBLE, "unbounded": SolveStatus.ERROR}.get(
-            status_word, SolveStatus.ERROR)
-        msg = {"infeasible": "the model has no feasible solution (existing links or stock "
-               "limits contradict each other)",
-               "no_solution": f"no solution was found within the {info['limit'] or 'time'} "
-               "limit"}.get(
-            status_word, f"the solver stopped: {res.termination}")
+            status_word, SolveStatus.ERROR
+        )
+        msg = {
+            "infeasible": "the model has no feasible solution (existing links or stock "
+            "limits contradict each other)",
+            "no_solution": f"no solution was found within the {info['limit'] or 'time'} limit",
+        }.get(status_word, f"the solver stopped: {res.termination}")
         return empty_result(scenario, network, objective, status, info, msg)
     if status_word == "target_unreachable":
         status = SolveStatus.TARGET_UNREACHABLE
@@ -312,9 +400,14 @@ class SolveOptions(NamedTuple):
     min_flow: float
 
 
-def resolve_options(scenario: Scenario, objective: str | None = None, solver: str | None = None,
-                    time_limit_s: float | None = None, gap: float | None = None,
-                    targets: Sequence[Target] | None = None) -> SolveOptions:
+def resolve_options(
+    scenario: Scenario,
+    objective: str | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    targets: Sequence[Target] | None = None,
+) -> SolveOptions:
     """Fill the options a caller left as None from ``scenario.settings``, and check them.
 
     Raises
@@ -338,12 +431,22 @@ def resolve_options(scenario: Scenario, objective: str | None = None, solver: st
     return SolveOptions(objective, solver_name, limit, gap, tg, min_flow)
 
 
-def solve_baseline(scenario: Scenario, network: CandidateNetwork, solver: str,
-                   time_limit_s: float | None, gap: float | None, targets: list,
-                   min_flow: float = 0.0) -> Result:
+def solve_baseline(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    solver: str,
+    time_limit_s: float | None,
+    gap: float | None,
+    targets: list,
+    min_flow: float = 0.0,
+) -> Result:
     """Today's plan: the least-cost solution on the existing links only (the report's "before")."""
     existing = network.links[network.links["existing"]]
-    base_net = CandidateNetwork(sources=network.sources, sinks=network.sinks,
-                                stock=network.stock, links=existing,
-                                enterprises=network.enterprises)
+    base_net = CandidateNetwork(
+        sources=network.sources,
+        sinks=network.sinks,
+        stock=network.stock,
+        links=existing,
+        enterprises=network.enterprises,
+    )
     return solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)

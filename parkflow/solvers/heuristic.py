@@ -42,8 +42,9 @@ def fill_slacks(form: Formulation, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def greedy_start(form: Formulation, network: CandidateNetwork,
-                 fallback: np.ndarray | None = None) -> np.ndarray:
+def greedy_start(
+    form: Formulation, network: CandidateNetwork, fallback: np.ndarray | None = None
+) -> np.ndarray:
     """A feasible start from the greedy pass of the module docstring.
 
     Parameters
@@ -63,9 +64,10 @@ def greedy_start(form: Formulation, network: CandidateNetwork,
     model, lay = form.model, form.layout
     lk = network.links
     if fallback is None:  # the no-action start (as parkflow.solvers.full.trivial_start)
-        fallback = lay.vector(build=lk["existing"].to_numpy(dtype=float),
-                              slack=np.clip(model.row_lower[model.rows("target_rate")], 0.0,
-                                            None))
+        fallback = lay.vector(
+            build=lk["existing"].to_numpy(dtype=float),
+            slack=np.clip(model.row_lower[model.rows("target_rate")], 0.0, None),
+        )
     if not len(lk):
         return fallback
     fpos, bpos = lay.positions("flow"), lay.positions("build")

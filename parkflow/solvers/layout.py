@@ -90,8 +90,13 @@ class Layout:
     def columns(self, variable: str) -> slice:
         """The column block of one variable family."""
         nl, nk, no = self.n_links, self.n_stock, self.n_open
-        starts = {"flow": 0, "build": nl, "draw": 2 * nl, "open": 2 * nl + nk,
-                  "slack": 2 * nl + nk + no}
+        starts = {
+            "flow": 0,
+            "build": nl,
+            "draw": 2 * nl,
+            "open": 2 * nl + nk,
+            "slack": 2 * nl + nk + no,
+        }
         if variable not in starts:
             msg = f"unknown variable {variable!r}; use one of {', '.join(VARIABLES)}"
             raise KeyError(msg)
@@ -105,8 +110,13 @@ class Layout:
 
     def index(self, variable: str) -> pd.Index:
         """The ids one variable family is indexed by."""
-        return {"flow": self.links, "build": self.links, "draw": self.stock,
-                "open": self.ladder, "slack": self.entries}[variable]
+        return {
+            "flow": self.links,
+            "build": self.links,
+            "draw": self.stock,
+            "open": self.ladder,
+            "slack": self.entries,
+        }[variable]
 
     # -- reading and writing solution vectors -----------------------------------------------
     def array(self, x: np.ndarray, variable: str) -> np.ndarray:
@@ -145,9 +155,9 @@ class Layout:
 
     def column_names(self) -> np.ndarray:
         """``family[id]`` for every column, in order."""
-        return np.concatenate([
-            (v + "[" + self.index(v).astype(str) + "]").to_numpy(dtype=object)
-            for v in VARIABLES])
+        return np.concatenate(
+            [(v + "[" + self.index(v).astype(str) + "]").to_numpy(dtype=object) for v in VARIABLES]
+        )
 
     def labels(self, per_family: Mapping[str, np.ndarray], fill: int = -1) -> np.ndarray:
         """An integer label per column from per-family arrays (e.g. a component per link)."""

@@ -22,8 +22,7 @@ from typing import Any
 __all__ = ["ProgressEvent", "PHASES", "Reporter"]
 
 #: The phases in the order a solve goes through them (``iterate`` repeats).
-PHASES = ("network", "strategy", "reduce", "build", "start", "solve", "iterate", "baseline",
-          "done")
+PHASES = ("network", "strategy", "reduce", "build", "start", "solve", "iterate", "baseline", "done")
 
 
 class ProgressEvent(str):
@@ -60,9 +59,17 @@ class ProgressEvent(str):
     iteration: int
     multiplier: float
 
-    def __new__(cls, text: str, phase: str = "solve", incumbent: float = math.nan,
-                bound: float = math.nan, gap: float = math.nan, elapsed_s: float = 0.0,
-                iteration: int = 0, multiplier: float = math.nan) -> ProgressEvent:
+    def __new__(
+        cls,
+        text: str,
+        phase: str = "solve",
+        incumbent: float = math.nan,
+        bound: float = math.nan,
+        gap: float = math.nan,
+        elapsed_s: float = 0.0,
+        iteration: int = 0,
+        multiplier: float = math.nan,
+    ) -> ProgressEvent:
         self = super().__new__(cls, text)
         self.phase = phase
         self.incumbent = float(incumbent)
@@ -75,11 +82,20 @@ class ProgressEvent(str):
 
     def as_dict(self) -> dict[str, Any]:
         """The event as a JSON-friendly dict (NaN → None)."""
+
         def num(v: float) -> float | None:
             return None if not math.isfinite(v) else v
-        return {"text": str(self), "phase": self.phase, "incumbent": num(self.incumbent),
-                "bound": num(self.bound), "gap": num(self.gap), "elapsed_s": self.elapsed_s,
-                "iteration": self.iteration, "multiplier": num(self.multiplier)}
+
+        return {
+            "text": str(self),
+            "phase": self.phase,
+            "incumbent": num(self.incumbent),
+            "bound": num(self.bound),
+            "gap": num(self.gap),
+            "elapsed_s": self.elapsed_s,
+            "iteration": self.iteration,
+            "multiplier": num(self.multiplier),
+        }
 
 
 class Reporter:
@@ -105,5 +121,6 @@ class Reporter:
         if isinstance(text, ProgressEvent):
             self.callback(text)
             return
-        self.callback(ProgressEvent(text, phase=phase,
-                                    elapsed_s=time.perf_counter() - self.t0, **fields))
+        self.callback(
+            ProgressEvent(text, phase=phase, elapsed_s=time.perf_counter() - self.t0, **fields)
+        )

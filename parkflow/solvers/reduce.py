@@ -31,11 +31,11 @@ to the full optimum, rule 3 may make it slightly worse. :func:`parkflow.solvers.
 
 Examples
 --------
->>> from parkflow.studies.generate import generate_scenario  # doctest: +SKIP
->>> from parkflow.network import candidate_links  # doctest: +SKIP
->>> net, rep = reduce_links(candidate_links(generate_scenario(200, 8)))  # doctest: +SKIP
->>> rep.dropped  # doctest: +SKIP
-{'dominated_mode': ..., 'unprofitable': ..., 'k_cheapest': ...}
+>>> from parkflow.studies.generate import generate_scenario
+>>> from parkflow.network import candidate_links
+>>> net, rep = reduce_links(candidate_links(generate_scenario(30, 3, seed=1)))
+>>> rep.dropped
+{'dominated_mode': 53, 'unprofitable': 74, 'k_cheapest': 1}
 """
 
 from __future__ import annotations
@@ -64,9 +64,12 @@ class Reduction:
     exact: bool = True
 
     def __str__(self) -> str:
+        """One line: how many links each rule dropped."""
         parts = ", ".join(f"{k} {v:,}" for k, v in self.dropped.items())
-        return (f"{self.n_before:,} → {self.n_after:,} candidate links ({parts}; "
-                f"{'exact' if self.exact else 'heuristic'})")
+        return (
+            f"{self.n_before:,} → {self.n_after:,} candidate links ({parts}; "
+            f"{'exact' if self.exact else 'heuristic'})"
+        )
 
 
 def net_unit_cost(links: pd.DataFrame) -> np.ndarray:
@@ -75,16 +78,18 @@ def net_unit_cost(links: pd.DataFrame) -> np.ndarray:
     The per-unit part of the ``cost`` objective (docs/model.md, "Objective `cost`").
     """
     eff = links["efficiency"].to_numpy(dtype=float)
-    return (links["transport_cny_per_unit"].to_numpy(dtype=float)
-            + links["purification_cny_per_unit"].to_numpy(dtype=float)
-            - eff * links["value_cny_per_unit"].to_numpy(dtype=float)
-            - links["disposal_cny_per_unit"].to_numpy(dtype=float))
+    return (
+        links["transport_cny_per_unit"].to_numpy(dtype=float)
+        + links["purification_cny_per_unit"].to_numpy(dtype=float)
+        - eff * links["value_cny_per_unit"].to_numpy(dtype=float)
+        - links["disposal_cny_per_unit"].to_numpy(dtype=float)
+    )
 
 
 def _co2_per_unit(links: pd.DataFrame) -> np.ndarray:
-    return (links["efficiency"].to_numpy(dtype=float)
-            * links["co2_avoided_t_per_unit"].to_numpy(dtype=float)
-            - links["co2_transport_t_per_unit"].to_numpy(dtype=float))
+    return links["efficiency"].to_numpy(dtype=float) * links["co2_avoided_t_per_unit"].to_numpy(
+        dtype=float
+    ) - links["co2_transport_t_per_unit"].to_numpy(dtype=float)
 
 
 def _dominated(links: pd.DataFrame, objective: str) -> np.ndarray:
@@ -97,18 +102,25 @@ def _dominated(links: pd.DataFrame, objective: str) -> np.ndarray:
     if not multi.any():
         return np.zeros(n, dtype=bool)
     pos = np.flatnonzero(multi)
-    d = pd.DataFrame({
-        "pos": pos, "pair": pair.to_numpy()[pos],
-        "eff": links["efficiency"].to_numpy(dtype=float)[pos],
-        "unit": net_unit_cost(links)[pos],
-        "fixed": links["fixed_cny_per_a"].to_numpy(dtype=float)[pos],
-        "co2": _co2_per_unit(links)[pos],
-        "existing": links["existing"].to_numpy(dtype=bool)[pos]})
+    d = pd.DataFrame(
+        {
+            "pos": pos,
+            "pair": pair.to_numpy()[pos],
+            "eff": links["efficiency"].to_numpy(dtype=float)[pos],
+            "unit": net_unit_cost(links)[pos],
+            "fixed": links["fixed_cny_per_a"].to_numpy(dtype=float)[pos],
+            "co2": _co2_per_unit(links)[pos],
+            "existing": links["existing"].to_numpy(dtype=bool)[pos],
+        }
+    )
     # pairs are few (one row per mode): a self-merge within pairs stays small
     m = d.merge(d, on="pair", suffixes=("", "_o"))
     m = m[m["pos"] != m["pos_o"]]
-    no_worse = ((np.abs(m["eff"] - m["eff_o"]) <= _EFF_TOL) & (m["unit_o"] <= m["unit"])
-                & (m["fixed_o"] <= m["fixed"]))
+    no_worse = (
+        (np.abs(m["eff"] - m["eff_o"]) <= _EFF_TOL)
+        & (m["unit_o"] <= m["unit"])
+        & (m["fixed_o"] <= m["fixed"])
+    )
     if objective == "co2":
         no_worse &= m["co2_o"] >= m["co2"]
     strictly = (m["unit_o"] < m["unit"]) | (m["fixed_o"] < m["fixed"])
@@ -128,8 +140,9 @@ def _target_materials(targets: Iterable[Target]) -> set[str]:
     return mats
 
 
-def _k_cheapest(links: pd.DataFrame, network: CandidateNetwork, cover: float, min_keep: int
-                ) -> np.ndarray:
+def _k_cheapest(
+    links: pd.DataFrame, network: CandidateNetwork, cover: float, min_keep: int
+) -> np.ndarray:
     """Boolean mask of links beyond the ``cover`` × supply cheapest uses of each (source, route)."""
     n = len(links)
     if n == 0:
@@ -141,11 +154,18 @@ def _k_cheapest(links: pd.DataFrame, network: CandidateNetwork, cover: float, mi
     cap = network.sinks["capacity"].reindex(links["use_id"]).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         cap_src = np.where(eff > 0, cap / eff, 0.0)
-        score = net_unit_cost(links) + np.where(bound > 0, links["fixed_cny_per_a"].to_numpy(
-            dtype=float) / bound, np.inf)
-    d = pd.DataFrame({"source_id": links["source_id"].to_numpy(),
-                      "route": links["route"].to_numpy(), "score": score, "cap": cap_src,
-                      "pos": np.arange(n)})
+        score = net_unit_cost(links) + np.where(
+            bound > 0, links["fixed_cny_per_a"].to_numpy(dtype=float) / bound, np.inf
+        )
+    d = pd.DataFrame(
+        {
+            "source_id": links["source_id"].to_numpy(),
+            "route": links["route"].to_numpy(),
+            "score": score,
+            "cap": cap_src,
+            "pos": np.arange(n),
+        }
+    )
     d = d.sort_values(["source_id", "route", "score", "pos"], kind="stable")
     g = d.groupby(["source_id", "route"], sort=False)
     before = g["cap"].cumsum().to_numpy() - d["cap"].to_numpy()
@@ -157,9 +177,13 @@ def _k_cheapest(links: pd.DataFrame, network: CandidateNetwork, cover: float, mi
     return out
 
 
-def reduce_links(network: CandidateNetwork, targets: Sequence[Target] = (),
-                 objective: str = "cost", cover: float | None = 10.0, min_keep: int = 3
-                 ) -> tuple[CandidateNetwork, Reduction]:
+def reduce_links(
+    network: CandidateNetwork,
+    targets: Sequence[Target] = (),
+    objective: str = "cost",
+    cover: float | None = 10.0,
+    min_keep: int = 3,
+) -> tuple[CandidateNetwork, Reduction]:
     """Drop candidate links that cannot (or almost surely do not) carry flow in an optimum.
 
     Parameters
@@ -197,8 +221,12 @@ def reduce_links(network: CandidateNetwork, targets: Sequence[Target] = (),
 
     if objective == "cost":
         mats = _target_materials(targets)
-        unprof = ((net_unit_cost(links) > 0) & ~links["material"].isin(list(mats)).to_numpy()
-                  & ~existing & keep)
+        unprof = (
+            (net_unit_cost(links) > 0)
+            & ~links["material"].isin(list(mats)).to_numpy()
+            & ~existing
+            & keep
+        )
         dropped["unprofitable"] = int(unprof.sum())
         keep &= ~unprof
 
@@ -212,6 +240,11 @@ def reduce_links(network: CandidateNetwork, targets: Sequence[Target] = (),
         exact = not far.any()
 
     kept = links[keep]
-    reduced = CandidateNetwork(sources=network.sources, sinks=network.sinks, stock=network.stock,
-                               links=kept, enterprises=network.enterprises)
+    reduced = CandidateNetwork(
+        sources=network.sources,
+        sinks=network.sinks,
+        stock=network.stock,
+        links=kept,
+        enterprises=network.enterprises,
+    )
     return reduced, Reduction(n0, int(keep.sum()), dropped, exact)

@@ -24,9 +24,16 @@ from parkflow.network import CandidateNetwork
 from parkflow.solvers.formulation import Formulation
 from parkflow.statistics.utilisation import basis_rate, utilisation_table
 
-__all__ = ["result_from_solution", "empty_result", "clean_solution", "entry_totals",
-           "facility_table", "FACILITY_TABLE_COLUMNS",
-           "UNREACHABLE_NOTE", "ABS_TOL_T_PER_A"]
+__all__ = [
+    "result_from_solution",
+    "empty_result",
+    "clean_solution",
+    "entry_totals",
+    "facility_table",
+    "FACILITY_TABLE_COLUMNS",
+    "UNREACHABLE_NOTE",
+    "ABS_TOL_T_PER_A",
+]
 
 #: Slack or shortfall below this is round-off (t/a).
 ABS_TOL_T_PER_A = 1e-4
@@ -60,8 +67,9 @@ def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) 
         out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
         need = (out.reindex(src.index).fillna(0.0) - src["generated"]).clip(lower=0.0)
         stock = network.stock
-        cap = np.minimum(np.clip(lay.array(x, "draw"), 0.0, None),
-                         stock["max_draw"].to_numpy(dtype=float))
+        cap = np.minimum(
+            np.clip(lay.array(x, "draw"), 0.0, None), stock["max_draw"].to_numpy(dtype=float)
+        )
         cap_s = pd.Series(cap, index=stock.index)
         before = cap_s.groupby(stock["source_id"].to_numpy()).cumsum() - cap_s
         want = need.reindex(stock["source_id"]).fillna(0.0).to_numpy()
@@ -74,24 +82,55 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
     lay = form.layout
     e = form.entries.copy()
     if e.empty:
-        return pd.DataFrame(columns=["id", "scope", "target", "rate", "met", "utilised",
-                                     "generated", "drawn", "shortfall", "unit"])
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "scope",
+                "target",
+                "rate",
+                "met",
+                "utilised",
+                "generated",
+                "drawn",
+                "shortfall",
+                "unit",
+            ]
+        )
     src = network.sources
     flow = lay.array(x, "flow")
-    cls = (network.links["class"].to_numpy(dtype=object) if "class" in network.links
-           else np.full(len(flow), "utilisation"))
+    cls = (
+        network.links["class"].to_numpy(dtype=object)
+        if "class" in network.links
+        else np.full(len(flow), "utilisation")
+    )
     disp = cls == "safe_disposal"
     sid = network.links["source_id"].to_numpy()
     out = pd.Series(np.where(disp, 0.0, flow), index=sid).groupby(level=0).sum()
     util_s = out.reindex(src.index).fillna(0.0).to_numpy()
-    disp_s = (pd.Series(np.where(disp, flow, 0.0), index=sid).groupby(level=0).sum()
-              .reindex(src.index).fillna(0.0).to_numpy())
-    outside_s = (src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src
-                 else np.zeros(len(src)))
+    disp_s = (
+        pd.Series(np.where(disp, flow, 0.0), index=sid)
+        .groupby(level=0)
+        .sum()
+        .reindex(src.index)
+        .fillna(0.0)
+        .to_numpy()
+    )
+    outside_s = (
+        src["utilised_outside"].to_numpy(dtype=float)
+        if "utilised_outside" in src
+        else np.zeros(len(src))
+    )
     drawn_k = lay.array(x, "draw")
-    drawn_s = pd.Series(drawn_k, index=network.stock["source_id"].to_numpy()).groupby(
-        level=0).sum().reindex(src.index).fillna(0.0).to_numpy() if lay.n_stock else np.zeros(
-        len(src))
+    drawn_s = (
+        pd.Series(drawn_k, index=network.stock["source_id"].to_numpy())
+        .groupby(level=0)
+        .sum()
+        .reindex(src.index)
+        .fillna(0.0)
+        .to_numpy()
+        if lay.n_stock
+        else np.zeros(len(src))
+    )
     M = form.members
     o = M @ outside_s
     xd = M @ disp_s
@@ -107,21 +146,27 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
     e["rate"] = basis_rate(basis, u_model, g, r, o, xd)
     e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd)
     # numerator and denominator of each basis (the row of docs/model.md#bases)
-    num = np.where(basis == "new", u_model - r + o,
-                   np.where(basis == "consumption", u_model + xd + o, u_model + o))
+    num = np.where(
+        basis == "new",
+        u_model - r + o,
+        np.where(basis == "consumption", u_model + xd + o, u_model + o),
+    )
     denom = np.where(basis == "new", g, g + r)
     need = e["target"].to_numpy(float) * denom - num
     tol = _ABS_TOL + 1e-6 * denom
     e["shortfall"] = np.where(need > tol, need, 0.0)
     e["met"] = e["shortfall"] <= 0
-    applicable = (e["applicable"].to_numpy(dtype=bool) if "applicable" in e
-                  else np.ones(len(e), dtype=bool))
+    applicable = (
+        e["applicable"].to_numpy(dtype=bool) if "applicable" in e else np.ones(len(e), dtype=bool)
+    )
     binds = e["binds"].to_numpy(dtype=bool) if "binds" in e else np.ones(len(e), dtype=bool)
     e["applicable"] = applicable
     e["enforced"] = binds & applicable
-    e["status"] = np.where(~applicable, "not_applicable",
-                           np.where(~binds, "not_enforced",
-                                    np.where(e["met"], "met", "not_met")))
+    e["status"] = np.where(
+        ~applicable,
+        "not_applicable",
+        np.where(~binds, "not_enforced", np.where(e["met"], "met", "not_met")),
+    )
     e.loc[~applicable, "shortfall"] = 0.0
     if "basis" not in e:
         e["basis"] = "nbs"
@@ -129,9 +174,28 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
         e["year"] = None
     kinds = M @ (src["kind"] != "heat").to_numpy(dtype=float)
     e["unit"] = np.where(kinds >= M.sum(axis=1).A1, "t/a", "mixed")
-    return e[["id", "scope", "target", "rate", "met", "utilised", "generated", "drawn",
-              "shortfall", "unit", "basis", "year", "enforced", "applicable", "status",
-              "rate_nbs", "utilised_outside", "safe_disposal"]].reset_index(drop=True)
+    return e[
+        [
+            "id",
+            "scope",
+            "target",
+            "rate",
+            "met",
+            "utilised",
+            "generated",
+            "drawn",
+            "shortfall",
+            "unit",
+            "basis",
+            "year",
+            "enforced",
+            "applicable",
+            "status",
+            "rate_nbs",
+            "utilised_outside",
+            "safe_disposal",
+        ]
+    ].reset_index(drop=True)
 
 
 def _enforced(targets_df: pd.DataFrame) -> pd.Series:
@@ -141,8 +205,7 @@ def _enforced(targets_df: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=targets_df.index)
 
 
-def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame
-                    ) -> pd.Series:
+def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame) -> pd.Series:
     """Per (material, park) row of a diagnosis: facilities and technologies that would take it.
 
     Candidate facilities accepting the material in the same park, not at their largest size
@@ -168,8 +231,10 @@ def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.Data
         if fac is not None and len(fac):
             for fid, f in fac.iterrows():  # candidate facilities: a handful per scenario
                 if f["park"] == park and accepts(f["technology"], material):
-                    words.append(f"{fid} {f['technology']} @ {f['enterprise']} up to "
-                                 f"{f['max_size']:,.0f} {f['unit']}")
+                    words.append(
+                        f"{fid} {f['technology']} @ {f['enterprise']} up to "
+                        f"{f['max_size']:,.0f} {f['unit']}"
+                    )
         have = set(fac["technology"]) if fac is not None and len(fac) else set()
         for tid in techs.index:
             if tid not in have and accepts(tid, material):
@@ -178,13 +243,33 @@ def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.Data
     return pd.Series(out, index=left.index)
 
 
-def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.DataFrame,
-               sources: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def _diagnosis(
+    network: CandidateNetwork,
+    form: Formulation,
+    targets_df: pd.DataFrame,
+    sources: pd.DataFrame,
+    scenario: Scenario,
+) -> pd.DataFrame:
     """Where the unmet targets' by-products have no use within reach or no capacity left."""
-    cols = ["target", "scope", "material", "park", "city", "generated", "drawn", "utilised",
-            "left", "reason", "routes", "capacity_needed", "unit", "facilities"]
-    unmet = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) \
-        else targets_df
+    cols = [
+        "target",
+        "scope",
+        "material",
+        "park",
+        "city",
+        "generated",
+        "drawn",
+        "utilised",
+        "left",
+        "reason",
+        "routes",
+        "capacity_needed",
+        "unit",
+        "facilities",
+    ]
+    unmet = (
+        targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) else targets_df
+    )
     if unmet.empty or form.members is None:
         return pd.DataFrame(columns=cols)
     routes = scenario.catalogue.routes["accepts"]
@@ -199,16 +284,21 @@ def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.Data
         mask = form.members[entry_pos[f"{e['id']}@{e['scope']}"]].toarray().ravel() > 0
         s = sources[mask].copy()
         s["has_use"] = s.index.isin(list(linked))
-        g = (s.groupby(["material", "park", "city"], sort=True)
-             .agg(generated=("generated", "sum"), drawn=("drawn", "sum"),
-                  utilised=("utilised", "sum"), has_use=("has_use", "any"))
-             .reset_index())
+        g = (
+            s.groupby(["material", "park", "city"], sort=True)
+            .agg(
+                generated=("generated", "sum"),
+                drawn=("drawn", "sum"),
+                utilised=("utilised", "sum"),
+                has_use=("has_use", "any"),
+            )
+            .reset_index()
+        )
         g["left"] = g["generated"] + g["drawn"] - g["utilised"]
         g = g[g["left"] > _ABS_TOL]
         if g.empty:
             continue
-        g["reason"] = np.where(g["has_use"], "no capacity left within reach",
-                               "no use within reach")
+        g["reason"] = np.where(g["has_use"], "no capacity left within reach", "no use within reach")
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
         g["facilities"] = _facilities_for(network, scenario, g)  # issue 12
         share = g["left"] / g["left"].sum()
@@ -222,8 +312,9 @@ def _diagnosis(network: CandidateNetwork, form: Formulation, targets_df: pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def _tables(scenario: Scenario, network: CandidateNetwork, form: Formulation, x: np.ndarray
-            ) -> dict[str, Any]:
+def _tables(
+    scenario: Scenario, network: CandidateNetwork, form: Formulation, x: np.ndarray
+) -> dict[str, Any]:
     lay = form.layout
     links = network.links.rename(columns={"fixed_cny_per_a": "fixed_cost_cny_per_a"}).copy()
     flow = lay.array(x, "flow")
@@ -237,30 +328,72 @@ def _tables(scenario: Scenario, network: CandidateNetwork, form: Formulation, x:
     links["purification_cny_per_a"] = flow * v["purification"]
     links["value_cny_per_a"] = flow * v["value"]
     links["disposal_avoided_cny_per_a"] = flow * v["disposal"]
-    links["total_cny_per_a"] = (links["transport_cny_per_a"] + links["fixed_cny_per_a"]
-                                + links["purification_cny_per_a"] - links["value_cny_per_a"]
-                                - links["disposal_avoided_cny_per_a"])
+    links["total_cny_per_a"] = (
+        links["transport_cny_per_a"]
+        + links["fixed_cny_per_a"]
+        + links["purification_cny_per_a"]
+        - links["value_cny_per_a"]
+        - links["disposal_avoided_cny_per_a"]
+    )
     links["co2_avoided_t_per_a"] = flow * v["co2"]
-    links["unit"] = links["material"].map(network.sources.drop_duplicates("material").set_index(
-        "material")["unit"]).fillna("t/a")
+    links["unit"] = (
+        links["material"]
+        .map(network.sources.drop_duplicates("material").set_index("material")["unit"])
+        .fillna("t/a")
+    )
     flows = links[links["build"] == 1].copy()
 
     stock = network.stock
     drawn = lay.array(x, "draw")
-    draws = pd.DataFrame({"enterprise": stock["enterprise"], "material": stock["material"],
-                          "drawn": drawn, "max_draw": stock["max_draw"],
-                          "source_id": stock["source_id"]}, index=stock.index)
+    draws = pd.DataFrame(
+        {
+            "enterprise": stock["enterprise"],
+            "material": stock["material"],
+            "drawn": drawn,
+            "max_draw": stock["max_draw"],
+            "source_id": stock["source_id"],
+        },
+        index=stock.index,
+    )
     src = network.sources.copy()
     out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
     src["utilised"] = out.reindex(src.index).fillna(0.0).to_numpy()
-    src["drawn"] = (pd.Series(drawn, index=stock["source_id"].to_numpy()).groupby(level=0).sum()
-                    .reindex(src.index).fillna(0.0).to_numpy()) if len(stock) else 0.0
+    src["drawn"] = (
+        (
+            pd.Series(drawn, index=stock["source_id"].to_numpy())
+            .groupby(level=0)
+            .sum()
+            .reindex(src.index)
+            .fillna(0.0)
+            .to_numpy()
+        )
+        if len(stock)
+        else 0.0
+    )
     src["left"] = src["generated"] + src["drawn"] - src["utilised"]
     src.loc[src["left"].abs() < 1e-6, "left"] = 0.0
-    sources = src[["enterprise", "material", "category", "kind", "generated", "drawn", "utilised",
-                   "left", "unit", "park", "city", "drawable", "temperature_c", "purity"]]
-    objective = {f"{k}_cny_per_a": float(links[f"{k}_cny_per_a"].sum()) for k in
-                 ("total", "transport", "fixed", "purification", "value", "disposal_avoided")}
+    sources = src[
+        [
+            "enterprise",
+            "material",
+            "category",
+            "kind",
+            "generated",
+            "drawn",
+            "utilised",
+            "left",
+            "unit",
+            "park",
+            "city",
+            "drawable",
+            "temperature_c",
+            "purity",
+        ]
+    ]
+    objective = {
+        f"{k}_cny_per_a": float(links[f"{k}_cny_per_a"].sum())
+        for k in ("total", "transport", "fixed", "purification", "value", "disposal_avoided")
+    }
     if lay.n_open:  # -- facilities (issue 12): annualised steps and variable cost in total --
         facility = float(lay.array(x, "open") @ v["open"])
         variable = float(flow @ v["facility_variable"])
@@ -268,19 +401,39 @@ def _tables(scenario: Scenario, network: CandidateNetwork, form: Formulation, x:
         objective["variable_cny_per_a"] = variable
         objective["total_cny_per_a"] += facility + variable
         links["co2_avoided_t_per_a"] = flow * v["co2"]
-    return {"links": links, "flows": flows, "draws": draws, "sources": sources,
-            "utilisation": utilisation_table(sources, scenario.catalogue),
-            "objective": objective, "co2": float(links["co2_avoided_t_per_a"].sum())}
+    return {
+        "links": links,
+        "flows": flows,
+        "draws": draws,
+        "sources": sources,
+        "utilisation": utilisation_table(sources, scenario.catalogue),
+        "objective": objective,
+        "co2": float(links["co2_avoided_t_per_a"].sum()),
+    }
 
 
 #: facilities.csv columns (docs/model.md "Facilities", docs/reporting.md).
-FACILITY_TABLE_COLUMNS = ["facility_id", "technology", "site", "park", "lon", "lat", "size",
-                          "unit", "build_year", "existing_size", "capex_cny",
-                          "annual_cost_cny_per_a", "throughput", "load_factor"]
+FACILITY_TABLE_COLUMNS = [
+    "facility_id",
+    "technology",
+    "site",
+    "park",
+    "lon",
+    "lat",
+    "size",
+    "unit",
+    "build_year",
+    "existing_size",
+    "capex_cny",
+    "annual_cost_cny_per_a",
+    "throughput",
+    "load_factor",
+]
 
 
-def facility_table(network: CandidateNetwork, form: Formulation, x: np.ndarray,
-                   year: int | None = None) -> pd.DataFrame:
+def facility_table(
+    network: CandidateNetwork, form: Formulation, x: np.ndarray, year: int | None = None
+) -> pd.DataFrame:
     """One row per built (or expanded) facility of a solution: size, capex, cost, throughput.
 
     ``capex_cny`` is the overnight capex of the steps built (an expansion: the difference);
@@ -298,17 +451,26 @@ def facility_table(network: CandidateNetwork, form: Formulation, x: np.ndarray,
     y = np.rint(np.clip(lay.array(x, "open"), 0.0, 1.0))
     built = lad.assign(y=y)
     on = built[built["y"] > 0]
-    per = on.groupby("facility_id").agg(size=("size", "max"), capex_cny=("delta_capex_cny", "sum"),
-                                        annual=("annual_cny_per_a", "sum"))
+    per = on.groupby("facility_id").agg(
+        size=("size", "max"),
+        capex_cny=("delta_capex_cny", "sum"),
+        annual=("annual_cny_per_a", "sum"),
+    )
     flow = lay.array(x, "flow")
     eff = network.links["efficiency"].to_numpy(dtype=float)
     use_to_f = pd.Series(fac.index, index=fac["use_id"].to_numpy())
     f_of_link = network.links["use_id"].map(use_to_f)
-    through = pd.Series(flow * eff, index=network.links.index).groupby(
-        f_of_link.to_numpy()).sum() if f_of_link.notna().any() else pd.Series(dtype=float)
+    through = (
+        pd.Series(flow * eff, index=network.links.index).groupby(f_of_link.to_numpy()).sum()
+        if f_of_link.notna().any()
+        else pd.Series(dtype=float)
+    )
     var = form.vectors.get("facility_variable", np.zeros(len(flow)))
-    var_f = pd.Series(flow * var, index=network.links.index).groupby(
-        f_of_link.to_numpy()).sum() if f_of_link.notna().any() else pd.Series(dtype=float)
+    var_f = (
+        pd.Series(flow * var, index=network.links.index).groupby(f_of_link.to_numpy()).sum()
+        if f_of_link.notna().any()
+        else pd.Series(dtype=float)
+    )
     out = fac.loc[per.index].copy() if len(per) else fac.iloc[0:0].copy()
     out["size"] = per["size"]
     out["capex_cny"] = per["capex_cny"]
@@ -321,8 +483,14 @@ def facility_table(network: CandidateNetwork, form: Formulation, x: np.ndarray,
     return out[FACILITY_TABLE_COLUMNS].reset_index(drop=True)
 
 
-def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
-                 status: SolveStatus, solver_info: dict[str, Any], message: str) -> Result:
+def empty_result(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    objective: str,
+    status: SolveStatus,
+    solver_info: dict[str, Any],
+    message: str,
+) -> Result:
     """The :class:`Result` of a solve that found no solution (``infeasible``, ``error``).
 
     Parameters
@@ -345,34 +513,54 @@ def empty_result(scenario: Scenario, network: CandidateNetwork, objective: str,
         With empty flows, draws, utilisation and targets, and ``co2_avoided_t_per_a`` NaN.
     """
     links = network.links.rename(columns={"fixed_cny_per_a": "fixed_cost_cny_per_a"}).copy()
-    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
-                  links=links, flows=links.iloc[0:0], draws=pd.DataFrame(),
-                  sources=network.sources.copy(), utilisation=pd.DataFrame(),
-                  targets=pd.DataFrame(), objective={}, co2_avoided_t_per_a=float("nan"),
-                  solver=solver_info, message=message)
+    return Result(
+        scenario_name=scenario.name,
+        status=status,
+        objective_name=objective,
+        links=links,
+        flows=links.iloc[0:0],
+        draws=pd.DataFrame(),
+        sources=network.sources.copy(),
+        utilisation=pd.DataFrame(),
+        targets=pd.DataFrame(),
+        objective={},
+        co2_avoided_t_per_a=float("nan"),
+        solver=solver_info,
+        message=message,
+    )
 
 
 #: Appended to the message of a ``target_unreachable`` result
 #: (docs/model.md, "Unreachable targets").
-UNREACHABLE_NOTE = ("best reachable rates minimise the total shortfall (t/a) summed over all "
-                    "target entries, so with several entries (each_park) one entry's rate is one "
-                    "trade-off among many, not its own maximum")
+UNREACHABLE_NOTE = (
+    "best reachable rates minimise the total shortfall (t/a) summed over all "
+    "target entries, so with several entries (each_park) one entry's rate is one "
+    "trade-off among many, not its own maximum"
+)
 
 
 def _unreachable_message(targets_df: pd.DataFrame) -> str:
-    miss = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) \
-        else targets_df
-    text = "; ".join(f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
-                     f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
-                     for r in miss.itertuples())
+    miss = targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) else targets_df
+    text = "; ".join(
+        f"{r.id} ({r.scope}): best reachable rate {r.rate:.4f} < "
+        f"{r.target:.4f}, short {r.shortfall:,.0f} {r.unit}"
+        for r in miss.itertuples()
+    )
     if text and len(targets_df) > 1:
         text += f" ({UNREACHABLE_NOTE})"
     return text
 
 
-def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Formulation,
-                         x: np.ndarray, status: SolveStatus, solver_info: dict[str, Any],
-                         message: str | None = None, objective: str = "cost") -> Result:
+def result_from_solution(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    form: Formulation,
+    x: np.ndarray,
+    status: SolveStatus,
+    solver_info: dict[str, Any],
+    message: str | None = None,
+    objective: str = "cost",
+) -> Result:
     """The :class:`Result` of a solution vector of ``form`` (built from ``network``).
 
     The public assembly step shared by :func:`parkflow.solvers.full.solve_network` and the
@@ -412,9 +600,11 @@ def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Fo
     x = clean_solution(form, network, np.asarray(x, dtype=float))
     tables = _tables(scenario, network, form, x)
     targets_df = entry_totals(form, network, x)
-    facilities = (facility_table(network, form, x, scenario.settings.year)
-                  if network.facilities is not None and len(network.facilities)
-                  else pd.DataFrame())
+    facilities = (
+        facility_table(network, form, x, scenario.settings.year)
+        if network.facilities is not None and len(network.facilities)
+        else pd.DataFrame()
+    )
     diagnosis = pd.DataFrame()
     if status == SolveStatus.TARGET_UNREACHABLE:
         diagnosis = _diagnosis(network, form, targets_df, tables["sources"], scenario)
@@ -427,13 +617,23 @@ def result_from_solution(scenario: Scenario, network: CandidateNetwork, form: Fo
         miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
         if len(miss):
             message += "; not met in this solution (unproven): " + ", ".join(
-                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples())
-    return Result(scenario_name=scenario.name, status=status, objective_name=objective,
-                  links=tables["links"], flows=tables["flows"], draws=tables["draws"],
-                  sources=tables["sources"], utilisation=tables["utilisation"],
-                  targets=targets_df, objective=tables["objective"],
-                  co2_avoided_t_per_a=tables["co2"], solver=solver_info, diagnosis=diagnosis,
-                  message=message or "", facilities=facilities,
-                  enterprise_points=scenario.enterprises[["lon", "lat"]].copy())
-
-
+                f"{r.id} ({r.scope}) rate {r.rate:.4f}" for r in miss.itertuples()
+            )
+    return Result(
+        scenario_name=scenario.name,
+        status=status,
+        objective_name=objective,
+        links=tables["links"],
+        flows=tables["flows"],
+        draws=tables["draws"],
+        sources=tables["sources"],
+        utilisation=tables["utilisation"],
+        targets=targets_df,
+        objective=tables["objective"],
+        co2_avoided_t_per_a=tables["co2"],
+        solver=solver_info,
+        diagnosis=diagnosis,
+        message=message or "",
+        facilities=facilities,
+        enterprise_points=scenario.enterprises[["lon", "lat"]].copy(),
+    )

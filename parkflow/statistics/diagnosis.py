@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["plan_target_gaps", "scenario_target_gaps", "target_rate"]
 
 
-def plan_target_gaps(util: pd.DataFrame,
-                     targets: dict[int, float] | None = None) -> pd.DataFrame:
+def plan_target_gaps(util: pd.DataFrame, targets: dict[int, float] | None = None) -> pd.DataFrame:
     """Bulk solid waste (tailings excluded) of the whole scenario and each park vs the targets.
 
     Parameters
@@ -45,8 +44,9 @@ def plan_target_gaps(util: pd.DataFrame,
         (t/a).
     """
     targets = SICHUAN_TARGETS if targets is None else targets
-    t = util[(util["category"] == BULK_EXCL_TAILINGS)
-             & util["scope_type"].isin(["all", "park"])].copy()
+    t = util[
+        (util["category"] == BULK_EXCL_TAILINGS) & util["scope_type"].isin(["all", "park"])
+    ].copy()
     for year, target in targets.items():
         gap_pp, gap_t = gap_to_target(t["utilised"], t["generated"], t["drawn"], target)
         t[f"target_{year}"] = target
@@ -75,8 +75,11 @@ def scenario_target_gaps(result: Result) -> pd.DataFrame:
         return pd.DataFrame()
     t = tg.reset_index(drop="id" in tg.columns).copy()
     for col in ("target", "rate", "utilised", "generated", "drawn", "shortfall"):
-        t[col] = (pd.to_numeric(t[col], errors="coerce").astype(float) if col in t.columns
-                  else pd.Series(np.nan, index=t.index, dtype=float))
+        t[col] = (
+            pd.to_numeric(t[col], errors="coerce").astype(float)
+            if col in t.columns
+            else pd.Series(np.nan, index=t.index, dtype=float)
+        )
     scope = t.get("scope", pd.Series("all", index=t.index)).astype(str)
     t["scope_type"] = scope.str.split(":", n=1).str[0]
     t["scope_id"] = scope.str.split(":", n=1).str[1].fillna("all")

@@ -1,8 +1,8 @@
 """Economics: the objective's parts per link, and who pays and who earns.
 
-The allocation rule (docs/reporting.md, "Who pays, who earns"): the generator saves the disposal
-cost and pays transport and the link's fixed cost; the user earns the use value and pays the
-purification. The transfer price range ``[price_min, price_max]`` (CNY per unit shipped, user →
+The allocation rule (docs/reporting.md, "Economics: the allocation rule"): the generator saves the
+disposal cost and pays transport and the link's fixed cost; the user earns the use value and pays
+the purification. The transfer price range ``[price_min, price_max]`` (CNY per unit shipped, user →
 generator) leaves neither side worse off. All money in CNY/a.
 """
 
@@ -13,8 +13,13 @@ import pandas as pd
 __all__ = ["link_economics", "enterprise_economics", "MONEY_COLUMNS"]
 
 #: The per-enterprise money columns of :func:`enterprise_economics` (CNY/a).
-MONEY_COLUMNS = ("as_generator_saved", "as_generator_paid", "as_user_value", "as_user_paid",
-                 "net_benefit")
+MONEY_COLUMNS = (
+    "as_generator_saved",
+    "as_generator_paid",
+    "as_user_value",
+    "as_user_paid",
+    "net_benefit",
+)
 
 
 def link_economics(links: pd.DataFrame) -> pd.DataFrame:
@@ -41,8 +46,9 @@ def link_economics(links: pd.DataFrame) -> pd.DataFrame:
     [60.0, 30.0, -6.0, 3.0]
     """
     e = links[links["flow"] > 0].copy()
-    e["generator_net"] = (e["disposal_avoided_cny_per_a"] - e["transport_cny_per_a"]
-                          - e["fixed_cny_per_a"])
+    e["generator_net"] = (
+        e["disposal_avoided_cny_per_a"] - e["transport_cny_per_a"] - e["fixed_cny_per_a"]
+    )
     e["user_net"] = e["value_cny_per_a"] - e["purification_cny_per_a"]
     e["net_benefit"] = e["generator_net"] + e["user_net"]
     qty = e["flow"].where(e["flow"] > 0)
@@ -67,12 +73,19 @@ def enterprise_economics(econ: pd.DataFrame) -> pd.DataFrame:
     """
     gen = econ.groupby("from").agg(
         as_generator_saved=("disposal_avoided_cny_per_a", "sum"),
-        transport=("transport_cny_per_a", "sum"), fixed=("fixed_cny_per_a", "sum"))
+        transport=("transport_cny_per_a", "sum"),
+        fixed=("fixed_cny_per_a", "sum"),
+    )
     gen["as_generator_paid"] = gen.pop("transport") + gen.pop("fixed")
-    use = econ.groupby("to").agg(as_user_value=("value_cny_per_a", "sum"),
-                                 as_user_paid=("purification_cny_per_a", "sum"))
+    use = econ.groupby("to").agg(
+        as_user_value=("value_cny_per_a", "sum"), as_user_paid=("purification_cny_per_a", "sum")
+    )
     ent = gen.join(use, how="outer").fillna(0.0)
-    ent["net_benefit"] = (ent["as_generator_saved"] - ent["as_generator_paid"]
-                          + ent["as_user_value"] - ent["as_user_paid"])
+    ent["net_benefit"] = (
+        ent["as_generator_saved"]
+        - ent["as_generator_paid"]
+        + ent["as_user_value"]
+        - ent["as_user_paid"]
+    )
     ent.index = ent.index.astype(str)
     return ent.sort_index()

@@ -1,7 +1,7 @@
 """Link effects: flows, money and CO₂ per link, before and after, and the energy effects.
 
 Computed once from a :class:`~parkflow.models.result.Result` (and its baseline) in canonical units
-(t/a or GJ/a, CNY/a, t CO₂/a); the report translates them (docs/reporting.md, "Links" and
+(t/a or GJ/a, CNY/a, t CO₂/a); the report translates them (docs/reporting.md, "The tables" and
 "Effects").
 """
 
@@ -19,9 +19,18 @@ from parkflow.models.scenario import Catalogue
 if TYPE_CHECKING:
     from parkflow.models.result import Result
 
-__all__ = ["link_table", "link_effects", "link_counts", "links_built", "existing_built",
-           "flows_of", "grid_factors", "TCE_PER_MWH_ELECTRICITY", "ORC_MWH_PER_GJ_DEFAULT",
-           "is_true"]
+__all__ = [
+    "link_table",
+    "link_effects",
+    "link_counts",
+    "links_built",
+    "existing_built",
+    "flows_of",
+    "grid_factors",
+    "TCE_PER_MWH_ELECTRICITY",
+    "ORC_MWH_PER_GJ_DEFAULT",
+    "is_true",
+]
 
 #: Electricity's calorific equivalent, 0.1229 kgce/kWh (GB/T 2589-2020) = tce per MWh.
 TCE_PER_MWH_ELECTRICITY = 0.1229
@@ -71,8 +80,12 @@ def flows_of(result: Result | None) -> pd.DataFrame:
     if result is None:
         return pd.DataFrame()
     flows = result.flows
-    if (flows is None or flows.empty) and result.links is not None and not result.links.empty \
-            and "build" in result.links.columns:
+    if (
+        (flows is None or flows.empty)
+        and result.links is not None
+        and not result.links.empty
+        and "build" in result.links.columns
+    ):
         flows = result.links[_col(result.links, "build") > 0.5]
     if flows is None or flows.empty:
         return pd.DataFrame(columns=["from", "to", "material", "route", "flow"])
@@ -126,8 +139,13 @@ def existing_built(result: Result) -> int:
 def _material_units(catalogue: Catalogue | None) -> dict[str, str]:
     if catalogue is None or "canonical_unit" not in catalogue.materials.columns:
         return {"waste_heat": "GJ/a"}
-    return dict(zip(catalogue.materials.index.astype(str),
-                    catalogue.materials["canonical_unit"].astype(str), strict=True))
+    return dict(
+        zip(
+            catalogue.materials.index.astype(str),
+            catalogue.materials["canonical_unit"].astype(str),
+            strict=True,
+        )
+    )
 
 
 def link_table(result: Result, catalogue: Catalogue | None) -> pd.DataFrame:
@@ -153,8 +171,9 @@ def link_table(result: Result, catalogue: Catalogue | None) -> pd.DataFrame:
     return _link_table(flows, base_flows, catalogue)
 
 
-def _link_table(flows: pd.DataFrame, base_flows: pd.DataFrame | None,
-                catalogue: Catalogue | None) -> pd.DataFrame:
+def _link_table(
+    flows: pd.DataFrame, base_flows: pd.DataFrame | None, catalogue: Catalogue | None
+) -> pd.DataFrame:
     """One row per link built before or after, with flows, money and CO₂ terms (canonical)."""
     cols = ["from", "to", "material", "route", "mode", "distance_km", "unit"]
     f = flows.copy()
@@ -169,24 +188,29 @@ def _link_table(flows: pd.DataFrame, base_flows: pd.DataFrame | None,
             f = pd.concat([f, add])
     out = pd.DataFrame(index=f.index)
     for c in cols:
-        out[c] = f[c].astype(object).where(f[c].notna(), "").astype(str) \
-            if c in f.columns else ""
+        out[c] = f[c].astype(object).where(f[c].notna(), "").astype(str) if c in f.columns else ""
     out["distance_km"] = _col(f, "distance_km", np.nan)
     units = _material_units(catalogue)
     if "unit" not in f.columns:
         out["unit"] = out["material"].map(units).fillna("t/a")
     out["unit"] = out["unit"].where(out["unit"].str.endswith("/a"), out["unit"] + "/a")
     out["flow"] = _col(f, "flow")
-    out["delivered"] = _col(f, "delivered", np.nan).fillna(out["flow"]) \
-        if "delivered" in f.columns else out["flow"]
+    out["delivered"] = (
+        _col(f, "delivered", np.nan).fillna(out["flow"])
+        if "delivered" in f.columns
+        else out["flow"]
+    )
     for name in ("transport", "fixed", "purification", "value", "disposal_avoided", "total"):
         out[f"{name}_cny_per_a"] = _col(f, f"{name}_cny_per_a")
     out["co2_avoided_t_per_a"] = _col(f, "co2_avoided_t_per_a")
     if "transport_co2_t_per_a" in f.columns:
         out["transport_co2_t_per_a"] = _col(f, "transport_co2_t_per_a")
     elif catalogue is not None and "co2_t_per_tkm" in catalogue.modes.columns:
-        per_tkm = pd.to_numeric(out["mode"].map(catalogue.modes["co2_t_per_tkm"]),
-                                errors="coerce").astype(float).fillna(0.0)
+        per_tkm = (
+            pd.to_numeric(out["mode"].map(catalogue.modes["co2_t_per_tkm"]), errors="coerce")
+            .astype(float)
+            .fillna(0.0)
+        )
         out["transport_co2_t_per_a"] = per_tkm * out["flow"] * out["distance_km"].fillna(0.0)
     else:
         out["transport_co2_t_per_a"] = 0.0
@@ -201,10 +225,7 @@ def _link_table(flows: pd.DataFrame, base_flows: pd.DataFrame | None,
         existing = existing | flag.to_numpy(dtype=bool)
     out["existing"] = existing
     out["flow_change"] = out["flow"] - out["flow_baseline"]
-    return out.sort_values(["existing", "from", "to"], ascending=[False, True, True],
-                           kind="stable")
-
-
+    return out.sort_values(["existing", "from", "to"], ascending=[False, True, True], kind="stable")
 
 
 def link_effects(links: pd.DataFrame, catalogue: Catalogue | None) -> pd.DataFrame:
@@ -232,8 +253,13 @@ def link_effects(links: pd.DataFrame, catalogue: Catalogue | None) -> pd.DataFra
     mwh_per_gj = ORC_MWH_PER_GJ_DEFAULT
     kinds: dict[str, str] = {"waste_heat": "heat", "hydrogen": "hydrogen"}
     if catalogue is not None and "kind" in catalogue.materials.columns:
-        kinds.update(zip(catalogue.materials.index.astype(str),
-                         catalogue.materials["kind"].astype(str), strict=True))
+        kinds.update(
+            zip(
+                catalogue.materials.index.astype(str),
+                catalogue.materials["kind"].astype(str),
+                strict=True,
+            )
+        )
     out = links.copy()
     is_orc = out["route"].astype(str).eq("orc_power").to_numpy()
     is_heat = out["material"].map(kinds).eq("heat").to_numpy()
@@ -245,7 +271,6 @@ def link_effects(links: pd.DataFrame, catalogue: Catalogue | None) -> pd.DataFra
     out["co2_national_t_per_a"] = np.where(is_orc, elec * g["national"] - transport, modelled)
     out["co2_sichuan_t_per_a"] = np.where(is_orc, elec * g["sichuan"] - transport, modelled)
     out["energy_saved_tce_per_a"] = np.where(
-        is_orc, elec * TCE_PER_MWH_ELECTRICITY, np.where(is_heat, delivered * tce_per_gj, 0.0))
+        is_orc, elec * TCE_PER_MWH_ELECTRICITY, np.where(is_heat, delivered * tce_per_gj, 0.0)
+    )
     return out
-
-

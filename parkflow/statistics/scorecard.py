@@ -30,8 +30,15 @@ from parkflow.statistics.utilisation import BULK_EXCL_TAILINGS, SICHUAN_TARGETS
 if TYPE_CHECKING:
     from parkflow.models.scenario import Catalogue
 
-__all__ = ["SCORECARD_COLUMNS", "INDICATORS", "REFERENCES", "INVESTMENT_PER_ANNUAL_FIXED",
-           "scorecard", "project_list", "enterprise_inputs"]
+__all__ = [
+    "SCORECARD_COLUMNS",
+    "INDICATORS",
+    "REFERENCES",
+    "INVESTMENT_PER_ANNUAL_FIXED",
+    "scorecard",
+    "project_list",
+    "enterprise_inputs",
+]
 
 #: Optional enterprise columns read by the scorecard (units in the names).
 SCORECARD_COLUMNS = {
@@ -42,9 +49,16 @@ SCORECARD_COLUMNS = {
     "resource_use_t_per_a": "主要资源消费量 — primary resources consumed, t/a",
 }
 #: The indicators in their order: key → unit key.
-INDICATORS = {"bulk_rate": "pct", "waste_heat_rate": "pct", "energy_saved": "tce",
-              "co2_avoided": "tco2", "water_reuse": "pct", "resource_productivity": "cny_per_t",
-              "energy_productivity": "wcny_per_tce", "water_productivity": "cny_per_m3"}
+INDICATORS = {
+    "bulk_rate": "pct",
+    "waste_heat_rate": "pct",
+    "energy_saved": "tce",
+    "co2_avoided": "tco2",
+    "water_reuse": "pct",
+    "resource_productivity": "cny_per_t",
+    "energy_productivity": "wcny_per_tce",
+    "water_productivity": "cny_per_m3",
+}
 #: Reference value per indicator: (value, "min" = at least / None = reported only, source key of
 #: docs/sources.md "Scorecard references").
 REFERENCES: dict[str, tuple[float, str | None, str]] = {
@@ -61,10 +75,12 @@ REFERENCES: dict[str, tuple[float, str | None, str]] = {
 #: fixed costs at ≈10 % a year (docs/catalogue.md, modes.csv notes), so investment ≈ 10 × that.
 INVESTMENT_PER_ANNUAL_FIXED = 10.0
 
-_NEEDS = {"water_reuse": ("water_reused_t_per_a", "water_use_t_per_a"),
-          "resource_productivity": ("value_added_cny_per_a", "resource_use_t_per_a"),
-          "energy_productivity": ("value_added_cny_per_a", "energy_use_tce_per_a"),
-          "water_productivity": ("value_added_cny_per_a", "water_use_t_per_a")}
+_NEEDS = {
+    "water_reuse": ("water_reused_t_per_a", "water_use_t_per_a"),
+    "resource_productivity": ("value_added_cny_per_a", "resource_use_t_per_a"),
+    "energy_productivity": ("value_added_cny_per_a", "energy_use_tce_per_a"),
+    "water_productivity": ("value_added_cny_per_a", "water_use_t_per_a"),
+}
 
 
 def enterprise_inputs(enterprises: pd.DataFrame | None) -> pd.DataFrame:
@@ -84,11 +100,15 @@ def enterprise_inputs(enterprises: pd.DataFrame | None) -> pd.DataFrame:
     if enterprises is None or len(enterprises) == 0:
         return pd.DataFrame(columns=["park", *SCORECARD_COLUMNS])
     out = pd.DataFrame(index=enterprises.index.astype(str))
-    out["park"] = (enterprises["park"].astype(str).to_numpy() if "park" in enterprises.columns
-                   else "")
+    out["park"] = (
+        enterprises["park"].astype(str).to_numpy() if "park" in enterprises.columns else ""
+    )
     for col in SCORECARD_COLUMNS:
-        out[col] = (pd.to_numeric(enterprises[col], errors="coerce").astype(float).to_numpy()
-                    if col in enterprises.columns else np.nan)
+        out[col] = (
+            pd.to_numeric(enterprises[col], errors="coerce").astype(float).to_numpy()
+            if col in enterprises.columns
+            else np.nan
+        )
     return out
 
 
@@ -105,8 +125,12 @@ def _water_reuse(inputs: pd.DataFrame) -> float:
     return float(both["water_reused_t_per_a"].sum()) / total * 100 if total > 0 else float("nan")
 
 
-def scorecard(util: pd.DataFrame, links: pd.DataFrame, enterprises: pd.DataFrame | None,
-              catalogue: Catalogue | None = None) -> pd.DataFrame:
+def scorecard(
+    util: pd.DataFrame,
+    links: pd.DataFrame,
+    enterprises: pd.DataFrame | None,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
     """The scorecard: one row per scope (whole scenario, each park) and indicator.
 
     Parameters
@@ -136,17 +160,23 @@ def scorecard(util: pd.DataFrame, links: pd.DataFrame, enterprises: pd.DataFrame
     else:
         parks = sorted({p for p in park_of.values() if p and p != "nan"})
     flowing = links[links["flow"] > 0] if len(links) else links
-    eff = link_effects(flowing, catalogue) if len(flowing) else flowing.assign(
-        energy_saved_tce_per_a=[], co2_avoided_t_per_a=[])
-    eff = eff.assign(park=eff["from"].astype(str).map(park_of)) if len(eff) else eff.assign(
-        park=[])
+    eff = (
+        link_effects(flowing, catalogue)
+        if len(flowing)
+        else flowing.assign(energy_saved_tce_per_a=[], co2_avoided_t_per_a=[])
+    )
+    eff = eff.assign(park=eff["from"].astype(str).map(park_of)) if len(eff) else eff.assign(park=[])
     rows: list[dict[str, Any]] = []
     for scope_type, scope_id in [("all", "all"), *[("park", p) for p in parks]]:
-        in_scope = (inputs if scope_type == "all" else inputs[inputs["park"] == scope_id])
+        in_scope = inputs if scope_type == "all" else inputs[inputs["park"] == scope_id]
         e = eff if scope_type == "all" else eff[eff["park"] == scope_id]
-        u = (util[(util["scope_type"] == scope_type)
-                  & (util["scope_id"].astype(str) == str(scope_id))]
-             if util is not None and len(util) else pd.DataFrame(columns=["category"]))
+        u = (
+            util[
+                (util["scope_type"] == scope_type) & (util["scope_id"].astype(str) == str(scope_id))
+            ]
+            if util is not None and len(util)
+            else pd.DataFrame(columns=["category"])
+        )
         values: list[tuple[str, str, float, str]] = []
         bulk = u[u["category"] == BULK_EXCL_TAILINGS]
         if "basis" in bulk.columns and bulk["basis"].notna().any():
@@ -156,41 +186,83 @@ def scorecard(util: pd.DataFrame, links: pd.DataFrame, enterprises: pd.DataFrame
             rate = float(bulk["rate"].iloc[0]) * 100 if len(bulk) else float("nan")
             values.append(("bulk_rate", "nbs", rate, ""))
         heat = u[u["category"] == "waste_heat"]
-        heat_rate = (float(heat["utilised"].sum()) / float(heat["generated"].sum()) * 100
-                     if len(heat) and float(heat["generated"].sum()) > 0 else float("nan"))
-        values.append(("waste_heat_rate", "gj", heat_rate,
-                       "" if len(heat) else "waste_heat supplies"))
-        values.append(("energy_saved", "links", float(e["energy_saved_tce_per_a"].sum())
-                       if len(e) else 0.0, ""))
-        values.append(("co2_avoided", "links", float(e["co2_avoided_t_per_a"].sum())
-                       if len(e) else 0.0, ""))
+        heat_rate = (
+            float(heat["utilised"].sum()) / float(heat["generated"].sum()) * 100
+            if len(heat) and float(heat["generated"].sum()) > 0
+            else float("nan")
+        )
+        values.append(
+            ("waste_heat_rate", "gj", heat_rate, "" if len(heat) else "waste_heat supplies")
+        )
+        values.append(
+            (
+                "energy_saved",
+                "links",
+                float(e["energy_saved_tce_per_a"].sum()) if len(e) else 0.0,
+                "",
+            )
+        )
+        values.append(
+            ("co2_avoided", "links", float(e["co2_avoided_t_per_a"].sum()) if len(e) else 0.0, "")
+        )
         computed = {
             "water_reuse": _water_reuse(in_scope),
-            "resource_productivity": _ratio(in_scope, "value_added_cny_per_a",
-                                            "resource_use_t_per_a"),
-            "energy_productivity": _ratio(in_scope, "value_added_cny_per_a",
-                                          "energy_use_tce_per_a", 1e-4),
-            "water_productivity": _ratio(in_scope, "value_added_cny_per_a",
-                                         "water_use_t_per_a"),
+            "resource_productivity": _ratio(
+                in_scope, "value_added_cny_per_a", "resource_use_t_per_a"
+            ),
+            "energy_productivity": _ratio(
+                in_scope, "value_added_cny_per_a", "energy_use_tce_per_a", 1e-4
+            ),
+            "water_productivity": _ratio(in_scope, "value_added_cny_per_a", "water_use_t_per_a"),
         }
         for key, value in computed.items():
             missing = [c for c in _NEEDS[key] if in_scope[c].isna().all()]
             values.append((key, "inputs", value, ", ".join(missing) if np.isnan(value) else ""))
         for key, basis, value, needs in values:
             ref, kind, source = REFERENCES[key]
-            meets = (bool(value >= ref) if kind == "min" and np.isfinite(value)
-                     and np.isfinite(ref) else np.nan)
-            rows.append({"scope_type": scope_type, "scope_id": scope_id, "indicator": key,
-                         "basis": basis, "value": value, "unit": INDICATORS[key],
-                         "reference": ref, "reference_kind": kind, "meets": meets,
-                         "source": source, "needs": needs})
-    return pd.DataFrame(rows, columns=["scope_type", "scope_id", "indicator", "basis", "value",
-                                       "unit", "reference", "reference_kind", "meets",
-                                       "source", "needs"])
+            meets = (
+                bool(value >= ref)
+                if kind == "min" and np.isfinite(value) and np.isfinite(ref)
+                else np.nan
+            )
+            rows.append(
+                {
+                    "scope_type": scope_type,
+                    "scope_id": scope_id,
+                    "indicator": key,
+                    "basis": basis,
+                    "value": value,
+                    "unit": INDICATORS[key],
+                    "reference": ref,
+                    "reference_kind": kind,
+                    "meets": meets,
+                    "source": source,
+                    "needs": needs,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "scope_type",
+            "scope_id",
+            "indicator",
+            "basis",
+            "value",
+            "unit",
+            "reference",
+            "reference_kind",
+            "meets",
+            "source",
+            "needs",
+        ],
+    )
 
 
-def project_list(links: pd.DataFrame, catalogue: Catalogue | None = None,
-                 factor: float = INVESTMENT_PER_ANNUAL_FIXED) -> pd.DataFrame:
+def project_list(
+    links: pd.DataFrame,
+    catalogue: Catalogue | None = None,
+    factor: float = INVESTMENT_PER_ANNUAL_FIXED,
+) -> pd.DataFrame:
     """The proposed links (not existing, carrying flow) as projects, with their investment.
 
     Parameters
@@ -224,8 +296,13 @@ def project_list(links: pd.DataFrame, catalogue: Catalogue | None = None,
     p = links[(links["flow"] > 0) & ~links["existing"].astype(bool)]
     p = link_effects(p, catalogue) if len(p) else p.assign(energy_saved_tce_per_a=[])
     fixed = pd.to_numeric(p["fixed_cny_per_a"], errors="coerce").fillna(0.0)
-    capex = (pd.to_numeric(p["capex_cny"], errors="coerce") if "capex_cny" in p.columns
-             else pd.Series(np.nan, index=p.index))
-    p = p.assign(investment_cny=capex.where(capex.notna(), fixed * factor).astype(float),
-                 investment_basis=np.where(capex.notna(), "capex", "factor"))
+    capex = (
+        pd.to_numeric(p["capex_cny"], errors="coerce")
+        if "capex_cny" in p.columns
+        else pd.Series(np.nan, index=p.index)
+    )
+    p = p.assign(
+        investment_cny=capex.where(capex.notna(), fixed * factor).astype(float),
+        investment_basis=np.where(capex.notna(), "capex", "factor"),
+    )
     return p

@@ -1,7 +1,7 @@
 """Utilisation indicators: the official comprehensive-utilisation rate per scope and category.
 
 :func:`utilisation_rate` is **the** rate formula: every table, summary, map and study that shows a
-rate calls it (docs/reporting.md, "The utilisation rate").
+rate calls it (docs/reporting.md, "Definitions").
 
 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量),
 i.e. ``rate = utilised / (generated + drawn)``, per statistics category and per scope
@@ -32,10 +32,23 @@ from parkflow.models.schema import OUTPUT_TABLES
 if TYPE_CHECKING:
     from parkflow.models.result import Result
 
-__all__ = ["utilisation_rate", "gap_to_target", "utilisation_table", "utilisation_rows",
-           "category_sets", "tailings_materials", "is_tailings", "BULK_TOTAL",
-           "BULK_EXCL_TAILINGS", "SCOPE_TYPES", "TAILINGS", "SICHUAN_TARGETS",
-           "FALLBACK_BULK_CATEGORIES", "FALLBACK_APART_CATEGORIES", "SCOPE_ORDER"]
+__all__ = [
+    "utilisation_rate",
+    "gap_to_target",
+    "utilisation_table",
+    "utilisation_rows",
+    "category_sets",
+    "tailings_materials",
+    "is_tailings",
+    "BULK_TOTAL",
+    "BULK_EXCL_TAILINGS",
+    "SCOPE_TYPES",
+    "TAILINGS",
+    "SICHUAN_TARGETS",
+    "FALLBACK_BULK_CATEGORIES",
+    "FALLBACK_APART_CATEGORIES",
+    "SCOPE_ORDER",
+]
 
 BULK_TOTAL = "bulk_total"
 BULK_EXCL_TAILINGS = "bulk_excl_tailings"
@@ -47,14 +60,32 @@ TAILINGS = "tailings"
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (docs/reporting.md).
 SICHUAN_TARGETS: dict[int, float] = {2025: 0.78, 2030: 0.82}
 #: Categories counted in the bulk total when no catalogue is at hand.
-FALLBACK_BULK_CATEGORIES = ("coal_gangue", "fly_ash", "tailings", "smelting_slag",
-                            "byproduct_gypsum", "red_mud", "chemical_residue")
+FALLBACK_BULK_CATEGORIES = (
+    "coal_gangue",
+    "fly_ash",
+    "tailings",
+    "smelting_slag",
+    "byproduct_gypsum",
+    "red_mud",
+    "chemical_residue",
+)
 FALLBACK_APART_CATEGORIES = ("waste_heat", "hydrogen")
 #: Order of the scope types in every table.
 SCOPE_ORDER = {"all": 0, "park": 1, "city": 2, "enterprise": 3}
 _UTIL_COLUMNS = ("scope_type", "scope_id", "category", "generated", "utilised", "drawn", "unit")
-_DEFAULT_BULK = {"coal_gangue", "fly_ash", "tailings", "steel_slag", "bf_slag", "vti_slag",
-                 "phosphogypsum", "titanium_gypsum", "fgd_gypsum", "red_mud", "carbide_slag"}
+_DEFAULT_BULK = {
+    "coal_gangue",
+    "fly_ash",
+    "tailings",
+    "steel_slag",
+    "bf_slag",
+    "vti_slag",
+    "phosphogypsum",
+    "titanium_gypsum",
+    "fgd_gypsum",
+    "red_mud",
+    "carbide_slag",
+}
 
 
 def utilisation_rate(utilised: Any, generated: Any, drawn: Any = 0.0) -> Any:
@@ -88,8 +119,14 @@ def utilisation_rate(utilised: Any, generated: Any, drawn: Any = 0.0) -> Any:
     return float(r) if r.ndim == 0 else r
 
 
-def basis_rate(basis: Any, utilised: Any, generated: Any, drawn: Any = 0.0,
-               outside: Any = 0.0, safe_disposal: Any = 0.0) -> Any:
+def basis_rate(
+    basis: Any,
+    utilised: Any,
+    generated: Any,
+    drawn: Any = 0.0,
+    outside: Any = 0.0,
+    safe_disposal: Any = 0.0,
+) -> Any:
     """The rate of a target basis (docs/model.md#bases), through :func:`utilisation_rate`.
 
     Parameters
@@ -157,8 +194,9 @@ def gap_to_target(utilised: Any, generated: Any, drawn: Any, target: float) -> t
     u = np.asarray(utilised, dtype=float)
     base = np.asarray(generated, dtype=float) + np.asarray(drawn, dtype=float)
     rate = utilisation_rate(u, generated, drawn)
-    gap_pp = np.clip((target - np.nan_to_num(np.asarray(rate, dtype=float), nan=1.0)) * 100.0,
-                     0.0, None)
+    gap_pp = np.clip(
+        (target - np.nan_to_num(np.asarray(rate, dtype=float), nan=1.0)) * 100.0, 0.0, None
+    )
     gap_t = np.clip(target * base - u, 0.0, None)
     gap_pp = np.round(gap_pp, 10)
     gap_t = np.round(gap_t, 9)
@@ -209,28 +247,40 @@ def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None)
     """
     src = sources.copy()
     for col in ("generated", "drawn", "utilised"):
-        src[col] = pd.to_numeric(src[col], errors="coerce").fillna(0.0).astype(float) \
-            if col in src.columns else 0.0
+        src[col] = (
+            pd.to_numeric(src[col], errors="coerce").fillna(0.0).astype(float)
+            if col in src.columns
+            else 0.0
+        )
     for col in ("enterprise", "park", "city", "category", "material", "unit"):
         src[col] = src[col].fillna("").astype(str) if col in src.columns else ""
     bulk, tail = _bulk_sets(catalogue)
     rows = [src.assign(_cat=src["category"])]
     is_bulk = src["material"].isin(list(bulk))
     rows.append(src[is_bulk].assign(_cat=BULK_TOTAL, unit="t/a"))
-    rows.append(src[is_bulk & ~src["material"].isin(list(tail))].assign(
-        _cat=BULK_EXCL_TAILINGS, unit="t/a"))
+    rows.append(
+        src[is_bulk & ~src["material"].isin(list(tail))].assign(_cat=BULK_EXCL_TAILINGS, unit="t/a")
+    )
     long = pd.concat(rows, ignore_index=True)
     parts = []
     for scope_type in SCOPE_TYPES:
         key = "all" if scope_type == "all" else scope_type
-        frame = long.assign(scope_id="all") if scope_type == "all" else long.assign(
-            scope_id=long[key])
+        frame = (
+            long.assign(scope_id="all") if scope_type == "all" else long.assign(scope_id=long[key])
+        )
         if scope_type in ("park", "city"):
             frame = frame[frame["scope_id"] != ""]
-        g = (frame.groupby(["scope_id", "_cat"], sort=True)
-             .agg(generated=("generated", "sum"), utilised=("utilised", "sum"),
-                  drawn=("drawn", "sum"), unit=("unit", "first"))
-             .reset_index().rename(columns={"_cat": "category"}))
+        g = (
+            frame.groupby(["scope_id", "_cat"], sort=True)
+            .agg(
+                generated=("generated", "sum"),
+                utilised=("utilised", "sum"),
+                drawn=("drawn", "sum"),
+                unit=("unit", "first"),
+            )
+            .reset_index()
+            .rename(columns={"_cat": "category"})
+        )
         g.insert(0, "scope_type", scope_type)
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)
@@ -302,8 +352,12 @@ def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.D
         (all, park, city, enterprise), scope id and catalogue order of the categories.
     """
     util = result.utilisation if result is not None else None
-    if (util is None or util.empty) and result is not None and result.sources is not None \
-            and not result.sources.empty:
+    if (
+        (util is None or util.empty)
+        and result is not None
+        and result.sources is not None
+        and not result.sources.empty
+    ):
         util = utilisation_table(result.sources, catalogue)
     if util is None or util.empty:
         return pd.DataFrame(columns=[*_UTIL_COLUMNS, "stored_disposed", "rate"])
@@ -314,18 +368,28 @@ def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.D
     keys = ["scope_type", "scope_id"]
     if BULK_TOTAL not in have:
         part = u[u["category"].isin(bulk)]
-        extra.append(part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]].sum()
-                     .assign(category=BULK_TOTAL, unit="t/a"))
+        extra.append(
+            part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]]
+            .sum()
+            .assign(category=BULK_TOTAL, unit="t/a")
+        )
     if BULK_EXCL_TAILINGS not in have:
         part = u[u["category"].isin(bulk - tail)]
-        extra.append(part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]].sum()
-                     .assign(category=BULK_EXCL_TAILINGS, unit="t/a"))
+        extra.append(
+            part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]]
+            .sum()
+            .assign(category=BULK_EXCL_TAILINGS, unit="t/a")
+        )
     if extra:
         u = pd.concat([u, *[e[list(_UTIL_COLUMNS)] for e in extra]], ignore_index=True)
     u["stored_disposed"] = (u["generated"] + u["drawn"] - u["utilised"]).clip(lower=0.0)
     u["rate"] = utilisation_rate(u["utilised"], u["generated"], u["drawn"])
-    cat_order = {c: i for i, c in enumerate(
-        list(catalogue.categories.index) if catalogue is not None else FALLBACK_BULK_CATEGORIES)}
+    cat_order = {
+        c: i
+        for i, c in enumerate(
+            list(catalogue.categories.index) if catalogue is not None else FALLBACK_BULK_CATEGORIES
+        )
+    }
     cat_order.update({BULK_TOTAL: 900, BULK_EXCL_TAILINGS: 901})
     u["_s"] = u["scope_type"].map(SCOPE_ORDER).fillna(9)
     u["_c"] = u["category"].map(cat_order).fillna(500)

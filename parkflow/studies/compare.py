@@ -43,8 +43,13 @@ KEY = ["from", "to", "material", "route"]
 CHANGES = ("added", "removed", "changed", "same")
 
 
-MONEY_KEYS = ("total_cny_per_a", "transport_cny_per_a", "fixed_cny_per_a", "value_cny_per_a",
-              "disposal_avoided_cny_per_a")
+MONEY_KEYS = (
+    "total_cny_per_a",
+    "transport_cny_per_a",
+    "fixed_cny_per_a",
+    "value_cny_per_a",
+    "disposal_avoided_cny_per_a",
+)
 
 
 def _l(key: str, lang: str) -> str:
@@ -59,16 +64,30 @@ _esc = html_text
 # ---------------------------------------------------------------------------------------------
 def _side(result: Result) -> pd.DataFrame:
     flows = built_links(result)
-    cols = {"flow": 0.0, "delivered": np.nan, "distance_km": np.nan, "total_cny_per_a": 0.0,
-            "co2_avoided_t_per_a": 0.0}
+    cols = {
+        "flow": 0.0,
+        "delivered": np.nan,
+        "distance_km": np.nan,
+        "total_cny_per_a": 0.0,
+        "co2_avoided_t_per_a": 0.0,
+    }
     out = pd.DataFrame({c: flows[c].astype(str) for c in KEY})
     for c, default in cols.items():
-        out[c] = (flows[c].astype(float) if c in flows.columns  # typed by io.solution
-                  else pd.Series(default, index=flows.index, dtype=float))
+        out[c] = (
+            flows[c].astype(float)
+            if c in flows.columns  # typed by io.solution
+            else pd.Series(default, index=flows.index, dtype=float)
+        )
     out["mode"] = flows["mode"].astype(str) if "mode" in flows.columns else ""
     # two built links with the same key (different modes) count as one
-    agg = {"flow": "sum", "delivered": "sum", "distance_km": "mean", "total_cny_per_a": "sum",
-           "co2_avoided_t_per_a": "sum", "mode": lambda s: "+".join(sorted(set(s)))}
+    agg = {
+        "flow": "sum",
+        "delivered": "sum",
+        "distance_km": "mean",
+        "total_cny_per_a": "sum",
+        "co2_avoided_t_per_a": "sum",
+        "mode": lambda s: "+".join(sorted(set(s))),
+    }
     return out.groupby(KEY, as_index=False, sort=True).agg(agg)
 
 
@@ -104,11 +123,15 @@ def link_differences(result_a: Result, result_b: Result, rel_tol: float = 1e-6) 
     db = both["distance_km_b"].to_numpy(float)
     scale = np.maximum(np.maximum(np.abs(fa), np.abs(fb)), 1.0)
     flow_same = np.abs(fb - fa) <= rel_tol * scale
-    dist_same = (np.abs(np.nan_to_num(db) - np.nan_to_num(da))
-                 <= rel_tol * np.maximum(np.nan_to_num(np.maximum(da, db)), 1.0))
+    dist_same = np.abs(np.nan_to_num(db) - np.nan_to_num(da)) <= rel_tol * np.maximum(
+        np.nan_to_num(np.maximum(da, db)), 1.0
+    )
     side = both["_merge"].astype(str).to_numpy()
-    change = np.select([side == "right_only", side == "left_only", flow_same & dist_same],
-                       ["added", "removed", "same"], default="changed")
+    change = np.select(
+        [side == "right_only", side == "left_only", flow_same & dist_same],
+        ["added", "removed", "same"],
+        default="changed",
+    )
     out = both[KEY].copy()
     out["change"] = change
     out["flow_a"], out["flow_b"] = fa, fb
@@ -122,9 +145,12 @@ def link_differences(result_a: Result, result_b: Result, rel_tol: float = 1e-6) 
     out["co2_avoided_t_per_a_b"] = both["co2_avoided_t_per_a_b"]
     out["co2_change_t_per_a"] = out["co2_avoided_t_per_a_b"] - out["co2_avoided_t_per_a_a"]
     order = pd.Categorical(out["change"], categories=list(CHANGES), ordered=True)
-    out = (out.assign(_o=order).sort_values(["_o", "material", "from", "to", "route"],
-                                            kind="stable")
-           .drop(columns="_o").reset_index(drop=True))
+    out = (
+        out.assign(_o=order)
+        .sort_values(["_o", "material", "from", "to", "route"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
     return out
 
 
@@ -133,13 +159,18 @@ def _target_rows(result: Result) -> pd.DataFrame:
     if t.empty or not {"id", "rate"} <= set(t.columns):
         return pd.DataFrame(columns=["key", "rate", "utilised", "unit"])
     scope = t["scope"].astype(str) if "scope" in t.columns else pd.Series("all", index=t.index)
-    return pd.DataFrame({
-        "key": t["id"].astype(str) + " (" + scope + ")",
-        "rate": t["rate"].astype(float),  # typed by io.solution
-        "utilised": (t["utilised"].astype(float) if "utilised" in t.columns
-                     else pd.Series(np.nan, index=t.index)),
-        "unit": t["unit"].astype(str) if "unit" in t.columns else "t/a",
-    })
+    return pd.DataFrame(
+        {
+            "key": t["id"].astype(str) + " (" + scope + ")",
+            "rate": t["rate"].astype(float),  # typed by io.solution
+            "utilised": (
+                t["utilised"].astype(float)
+                if "utilised" in t.columns
+                else pd.Series(np.nan, index=t.index)
+            ),
+            "unit": t["unit"].astype(str) if "unit" in t.columns else "t/a",
+        }
+    )
 
 
 def indicators(result_a: Result, result_b: Result, lang: str = "zh") -> pd.DataFrame:
@@ -161,18 +192,43 @@ def indicators(result_a: Result, result_b: Result, lang: str = "zh") -> pd.DataF
             a = float(ia.at[key, col]) if key in ia.index else np.nan
             b = float(ib.at[key, col]) if key in ib.index else np.nan
             u = unit or str((ia if key in ia.index else ib).at[key, "unit"])
-            rows.append({"indicator": f"{col}:{key}", "label": f"{_l(col, lang)} {key}",
-                         "a": a, "b": b, "unit": u})
+            rows.append(
+                {
+                    "indicator": f"{col}:{key}",
+                    "label": f"{_l(col, lang)} {key}",
+                    "a": a,
+                    "b": b,
+                    "unit": u,
+                }
+            )
     for key in MONEY_KEYS:
-        rows.append({"indicator": key, "label": _l(key, lang),
-                     "a": float(result_a.objective.get(key, np.nan)),
-                     "b": float(result_b.objective.get(key, np.nan)), "unit": "CNY/a"})
-    rows.append({"indicator": "co2_avoided_t_per_a", "label": _l("co2_avoided_t_per_a", lang),
-                 "a": float(result_a.co2_avoided_t_per_a),
-                 "b": float(result_b.co2_avoided_t_per_a), "unit": "t CO2/a"})
-    rows.append({"indicator": "links_built", "label": _l("links_built", lang),
-                 "a": float(links_built_count(result_a)), "b": float(links_built_count(result_b)),
-                 "unit": "count"})
+        rows.append(
+            {
+                "indicator": key,
+                "label": _l(key, lang),
+                "a": float(result_a.objective.get(key, np.nan)),
+                "b": float(result_b.objective.get(key, np.nan)),
+                "unit": "CNY/a",
+            }
+        )
+    rows.append(
+        {
+            "indicator": "co2_avoided_t_per_a",
+            "label": _l("co2_avoided_t_per_a", lang),
+            "a": float(result_a.co2_avoided_t_per_a),
+            "b": float(result_b.co2_avoided_t_per_a),
+            "unit": "t CO2/a",
+        }
+    )
+    rows.append(
+        {
+            "indicator": "links_built",
+            "label": _l("links_built", lang),
+            "a": float(links_built_count(result_a)),
+            "b": float(links_built_count(result_b)),
+            "unit": "count",
+        }
+    )
     out = pd.DataFrame(rows, columns=["indicator", "label", "a", "b", "unit"])
     out.insert(4, "change", out["b"] - out["a"])
     return out
@@ -260,23 +316,29 @@ class Comparison:
         flows = built_links(self.result_a if side == "a" else self.result_b)
         kind = self.differences.set_index(KEY)["change"]
         key = pd.MultiIndex.from_frame(flows[KEY].astype(str))
-        return pd.Series(kind.reindex(key).fillna("same").to_numpy(), index=flows.index,
-                         dtype=object)
+        return pd.Series(
+            kind.reindex(key).fillna("same").to_numpy(), index=flows.index, dtype=object
+        )
 
     def tables_html(self) -> str:
         """The indicators and the link differences as HTML tables."""
         lang = self.lang
         a_name, b_name = _esc(self.scenario_a.name), _esc(self.scenario_b.name)
-        head = (f"<tr><th>{_l('indicator', lang)}</th><th>{_l('a', lang)}: {a_name}</th>"
-                f"<th>{_l('b', lang)}: {b_name}</th><th>{_l('change', lang)}</th>"
-                f"<th>{_l('unit', lang)}</th></tr>")
+        head = (
+            f"<tr><th>{_l('indicator', lang)}</th><th>{_l('a', lang)}: {a_name}</th>"
+            f"<th>{_l('b', lang)}: {b_name}</th><th>{_l('change', lang)}</th>"
+            f"<th>{_l('unit', lang)}</th></tr>"
+        )
         rows = "".join(
             f"<tr><th>{_esc(r.label)}</th><td>{_fmt(r.a, r.unit)}</td><td>{_fmt(r.b, r.unit)}"
             f"</td><td>{_fmt_change(r.change, r.unit)}</td><td>{_esc(r.unit)}</td></tr>"
-            for r in self.indicators.itertuples(index=False))
-        parts = [f"<h2>{_l('indicators', lang)}</h2>",
-                 f'<table class="pf-cmp">{head}{rows}</table>',
-                 f"<h2>{_l('differences', lang)}</h2>"]
+            for r in self.indicators.itertuples(index=False)
+        )
+        parts = [
+            f"<h2>{_l('indicators', lang)}</h2>",
+            f'<table class="pf-cmp">{head}{rows}</table>',
+            f"<h2>{_l('differences', lang)}</h2>",
+        ]
         d = self.differences_named()
         d = d[d["change"] != "same"]
         if d.empty:
@@ -288,14 +350,23 @@ class Comparison:
                 head += "".join(f"<th>{_l(key, lang)} {_l(s, lang)}</th>" for s in ("a", "b"))
             body = []
             for r in d.itertuples(index=False):
-                cells = [_l(r.change, lang), r.from_name, r.to_name, r.material_name,
-                         r.route_name]
-                nums = [r.flow_a, r.flow_b, r.distance_km_a, r.distance_km_b,
-                        r.total_cny_per_a_a, r.total_cny_per_a_b, r.co2_avoided_t_per_a_a,
-                        r.co2_avoided_t_per_a_b]
-                body.append(f'<tr class="pf-{r.change}">'
-                            + "".join(f"<td>{_esc(c)}</td>" for c in cells)
-                            + "".join(f"<td>{_fmt(v)}</td>" for v in nums) + "</tr>")
+                cells = [_l(r.change, lang), r.from_name, r.to_name, r.material_name, r.route_name]
+                nums = [
+                    r.flow_a,
+                    r.flow_b,
+                    r.distance_km_a,
+                    r.distance_km_b,
+                    r.total_cny_per_a_a,
+                    r.total_cny_per_a_b,
+                    r.co2_avoided_t_per_a_a,
+                    r.co2_avoided_t_per_a_b,
+                ]
+                body.append(
+                    f'<tr class="pf-{r.change}">'
+                    + "".join(f"<td>{_esc(c)}</td>" for c in cells)
+                    + "".join(f"<td>{_fmt(v)}</td>" for v in nums)
+                    + "</tr>"
+                )
             parts.append(f'<table class="pf-cmp"><tr>{head}</tr>{"".join(body)}</table>')
         return "".join(parts)
 
@@ -303,40 +374,61 @@ class Comparison:
         """The dual-map page as a branca Figure (A on the left, B on the right)."""
         lang = self.lang
         fig = Figure(title=_esc(f"{self.scenario_a.name} ⇄ {self.scenario_b.name} — parkflow"))
-        top = (f'<div class="pf-head"><b>{_l("title", lang)}</b>: '
-               f'{_l("a", lang)} = {_esc(self.scenario_a.name)} · '
-               f'{_l("b", lang)} = {_esc(self.scenario_b.name)}. '
-               f'<span class="pf-note">{_l("sync_note", lang)}</span></div>')
+        top = (
+            f'<div class="pf-head"><b>{_l("title", lang)}</b>: '
+            f"{_l('a', lang)} = {_esc(self.scenario_a.name)} · "
+            f"{_l('b', lang)} = {_esc(self.scenario_b.name)}. "
+            f'<span class="pf-note">{_l("sync_note", lang)}</span></div>'
+        )
         fig.add_child(HtmlBlock(top))
         maps, bounds = [], []
-        for side, sc, res in (("a", self.scenario_a, self.result_a),
-                              ("b", self.scenario_b, self.result_b)):
-            m = folium.Map(tiles=None, control_scale=False, width="50%", height="72vh",
-                           left="0%", top="0%", position="relative")
+        for side, sc, res in (
+            ("a", self.scenario_a, self.result_a),
+            ("b", self.scenario_b, self.result_b),
+        ):
+            m = folium.Map(
+                tiles=None,
+                control_scale=False,
+                width="50%",
+                height="72vh",
+                left="0%",
+                top="0%",
+                position="relative",
+            )
             fig.add_child(m)
-            drawn = draw_on(m, sc, res, lang=lang, tiles=tiles, tianditu_key=tianditu_key,
-                            changes=self.link_marks(side), compact_legend=True,
-                            legend_extra=change_legend_html(side, lang))
+            drawn = draw_on(
+                m,
+                sc,
+                res,
+                lang=lang,
+                tiles=tiles,
+                tianditu_key=tianditu_key,
+                changes=self.link_marks(side),
+                compact_legend=True,
+                legend_extra=change_legend_html(side, lang),
+            )
             maps.append(m)
             bounds.append(drawn["bounds"])
         both = np.array(bounds, dtype=float).reshape(-1, 2)
         box = [[both[:, 0].min(), both[:, 1].min()], [both[:, 0].max(), both[:, 1].max()]]
         for m in maps:
-            m.fit_bounds(box, padding_top_left=(40, 40), padding_bottom_right=(40, 40),
-                         max_zoom=15)
-        css = (MAP_CSS + f"#{maps[0].get_name()}, #{maps[1].get_name()} "
-               "{ float: left; box-sizing: border-box; border-right: 2px solid #fff; }"
-               "body { font: 13px/1.45 system-ui, 'Microsoft YaHei', 'PingFang SC', "
-               "'Noto Sans CJK SC', sans-serif; overflow: auto; }"
-               ".pf-head { padding: 6px 10px; background: #2b3a4a; color: #fff; }"
-               ".pf-note { color: #cfd8e3; }"
-               ".pf-tables { clear: both; padding: 4px 12px 24px; }"
-               ".pf-cmp { border-collapse: collapse; margin-bottom: 8px; }"
-               ".pf-cmp th, .pf-cmp td { border: 1px solid #ccc; padding: 2px 6px; }"
-               ".pf-cmp td { text-align: right; } .pf-added { background: #e5f5e0; }"
-               ".pf-removed { background: #fde0dd; } .pf-changed { background: #fff7bc; }")
-        fig.add_child(HtmlBlock(f"<style>{css}</style><div class=\"pf-tables\">"
-                            f"{self.tables_html()}</div>"))
+            m.fit_bounds(box, padding_top_left=(40, 40), padding_bottom_right=(40, 40), max_zoom=15)
+        css = (
+            MAP_CSS + f"#{maps[0].get_name()}, #{maps[1].get_name()} "
+            "{ float: left; box-sizing: border-box; border-right: 2px solid #fff; }"
+            "body { font: 13px/1.45 system-ui, 'Microsoft YaHei', 'PingFang SC', "
+            "'Noto Sans CJK SC', sans-serif; overflow: auto; }"
+            ".pf-head { padding: 6px 10px; background: #2b3a4a; color: #fff; }"
+            ".pf-note { color: #cfd8e3; }"
+            ".pf-tables { clear: both; padding: 4px 12px 24px; }"
+            ".pf-cmp { border-collapse: collapse; margin-bottom: 8px; }"
+            ".pf-cmp th, .pf-cmp td { border: 1px solid #ccc; padding: 2px 6px; }"
+            ".pf-cmp td { text-align: right; } .pf-added { background: #e5f5e0; }"
+            ".pf-removed { background: #fde0dd; } .pf-changed { background: #fff7bc; }"
+        )
+        fig.add_child(
+            HtmlBlock(f'<style>{css}</style><div class="pf-tables">{self.tables_html()}</div>')
+        )
         fig.add_child(_Sync(maps[0], maps[1]))
         return fig
 
@@ -344,8 +436,13 @@ class Comparison:
         """The self-contained compare.html text."""
         return map_html(self.figure(tiles=tiles, tianditu_key=tianditu_key))
 
-    def write(self, out: str | Path, tiles: str = "none", tianditu_key: str | None = None,
-              merge: bool = False) -> list[Path]:
+    def write(
+        self,
+        out: str | Path,
+        tiles: str = "none",
+        tianditu_key: str | None = None,
+        merge: bool = False,
+    ) -> list[Path]:
         """Write ``compare.html``, ``differences.csv`` and ``indicators.csv`` into ``out``.
 
         Written whole or not at all (:func:`parkflow.io.atomic.output_dir`), never over an input.
@@ -371,19 +468,31 @@ def change_legend_html(side: str, lang: str) -> str:
         mark = CHANGE_STYLES[kind]
         under = mark.get("under", {})
         line = mark.get("style", {})
-        halo = (f"box-shadow: 0 0 0 3px {under['color']};" if under else "")
-        dash = ("background: repeating-linear-gradient(90deg, #1f77b4 0 7px, transparent 7px "
-                "10px);" if "dashArray" in line else "background: #1f77b4;")
+        halo = f"box-shadow: 0 0 0 3px {under['color']};" if under else ""
+        dash = (
+            "background: repeating-linear-gradient(90deg, #1f77b4 0 7px, transparent 7px 10px);"
+            if "dashArray" in line
+            else "background: #1f77b4;"
+        )
         opacity = f"opacity: {line.get('opacity', 1.0)};"
-        rows.append(f'<span class="pf-it"><span class="ln" style="{dash}{halo}{opacity}">'
-                    f"</span>{html_text(map_label('compare_' + kind, lang))}</span>")
-    return (f'<div class="pf-cmp-legend"><b>{html_text(map_label("compare_legend", lang))}'
-            f"</b>{''.join(rows)}</div>")
+        rows.append(
+            f'<span class="pf-it"><span class="ln" style="{dash}{halo}{opacity}">'
+            f"</span>{html_text(map_label('compare_' + kind, lang))}</span>"
+        )
+    return (
+        f'<div class="pf-cmp-legend"><b>{html_text(map_label("compare_legend", lang))}'
+        f"</b>{''.join(rows)}</div>"
+    )
 
 
-def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
-            result_a: Result | None = None, result_b: Result | None = None,
-            **solve_kwargs: Any) -> Comparison:
+def compare(
+    scenario_a: Scenario,
+    scenario_b: Scenario,
+    lang: str = "zh",
+    result_a: Result | None = None,
+    result_b: Result | None = None,
+    **solve_kwargs: Any,
+) -> Comparison:
     """Solve two layouts (unless their results are given) and compare them.
 
     Parameters
@@ -403,14 +512,14 @@ def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
 
     Examples
     --------
-    >>> from parkflow.io.overlay import load_overlay                            # doctest: +SKIP
-    >>> base = load_scenario("scenarios/leshan-wutongqiao")                  # doctest: +SKIP
-    >>> var = load_overlay("scenarios/leshan-wutongqiao-variants/gb.yaml")    # doctest: +SKIP
-    >>> cmp = compare(base, var, lang="en")                                  # doctest: +SKIP
-    >>> cmp.differences[cmp.differences.change == "added"]                   # doctest: +SKIP
+    >>> from parkflow.examples import tiny_park
+    >>> cmp = compare(tiny_park(), tiny_park(cap_e2=70.0), lang="en")  # L2 added in B
+    >>> cmp.differences[["from", "to", "change"]].to_dict("records")
+    [{'from': 'E1', 'to': 'E3', 'change': 'added'}, {'from': 'E1', 'to': 'E2', 'change': 'changed'}]
     """
     if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        msg = f"lang must be 'zh' or 'en', not {lang!r}"
+        raise ValueError(msg)
     if result_a is None or result_b is None:
         from parkflow.solvers.api import solve
 
@@ -418,9 +527,15 @@ def compare(scenario_a: Scenario, scenario_b: Scenario, lang: str = "zh",
             result_a = solve(scenario_a, **solve_kwargs)
         if result_b is None:
             result_b = solve(scenario_b, **solve_kwargs)
-    return Comparison(scenario_a=scenario_a, scenario_b=scenario_b, result_a=result_a,
-                      result_b=result_b, differences=link_differences(result_a, result_b),
-                      indicators=indicators(result_a, result_b, lang=lang), lang=lang)
+    return Comparison(
+        scenario_a=scenario_a,
+        scenario_b=scenario_b,
+        result_a=result_a,
+        result_b=result_b,
+        differences=link_differences(result_a, result_b),
+        indicators=indicators(result_a, result_b, lang=lang),
+        lang=lang,
+    )
 
 
 __all__ = ["Comparison", "compare", "indicators", "link_differences", "map_label"]

@@ -61,23 +61,58 @@ PROFILES: dict[str, dict[str, float]] = {
     "mixed": {},
 }
 
-#: Real parks (DOMAIN.md §5, shared/data/sichuan_parks.csv; coordinates ±5 km): used first.
+#: Real parks (docs/sources.md 44, tools/data/sichuan_parks.csv; coordinates ±5 km): used first.
 KNOWN_PARKS: tuple[tuple[str, str, str, float, float, str, str], ...] = (
-    ("PZH-VTHT", "Panzhihua V-Ti Hi-tech Zone", "Panzhihua", 101.74, 26.55, "national",
-     "vti_steel"),
-    ("DY-SF", "Shifang Economic Development Zone", "Deyang", 104.17, 31.13, "provincial",
-     "phosphate"),
-    ("LS-WTQ", "Leshan Wutongqiao Salt-Phosphorus Chemical Park", "Leshan", 103.82, 29.40,
-     "provincial", "chlor_alkali"),
+    (
+        "PZH-VTHT",
+        "Panzhihua V-Ti Hi-tech Zone",
+        "Panzhihua",
+        101.74,
+        26.55,
+        "national",
+        "vti_steel",
+    ),
+    (
+        "DY-SF",
+        "Shifang Economic Development Zone",
+        "Deyang",
+        104.17,
+        31.13,
+        "provincial",
+        "phosphate",
+    ),
+    (
+        "LS-WTQ",
+        "Leshan Wutongqiao Salt-Phosphorus Chemical Park",
+        "Leshan",
+        103.82,
+        29.40,
+        "provincial",
+        "chlor_alkali",
+    ),
     ("GA-ETDZ", "Guang'an ETDZ", "Guang'an", 106.64, 30.46, "national", "energy"),
     ("DZ-HT", "Dazhou Hi-tech Zone", "Dazhou", 107.42, 31.14, "provincial", "steel"),
     ("YB-LG", "Yibin Lingang ETDZ", "Yibin", 104.70, 28.73, "national", "chlor_alkali"),
-    ("DY-MZ", "Mianzhu Economic Development Zone", "Deyang", 104.24, 31.29, "provincial",
-     "phosphate"),
+    (
+        "DY-MZ",
+        "Mianzhu Economic Development Zone",
+        "Deyang",
+        104.24,
+        31.29,
+        "provincial",
+        "phosphate",
+    ),
     ("XC-VT", "Xichang V-Ti Industrial Park", "Liangshan", 102.20, 27.95, "provincial", "steel"),
     ("LZ-NX", "Luzhou Naxi Chemical Park", "Luzhou", 105.37, 28.77, "provincial", "gas_chemicals"),
-    ("CD-PZ", "Pengzhou Petrochemical Base", "Chengdu", 103.95, 31.03, "provincial",
-     "petrochemicals"),
+    (
+        "CD-PZ",
+        "Pengzhou Petrochemical Base",
+        "Chengdu",
+        103.95,
+        31.03,
+        "provincial",
+        "petrochemicals",
+    ),
     ("ZG-HT", "Zigong Hi-tech Zone", "Zigong", 104.85, 29.33, "national", "chlor_alkali"),
     ("MS-HT", "Meishan Hi-tech Park", "Meishan", 103.90, 30.10, "provincial", "mixed"),
     ("LS-HT", "Leshan Hi-tech Zone", "Leshan", 103.76, 29.60, "national", "mixed"),
@@ -121,12 +156,13 @@ SECTORS: dict[str, Sector] = {
 # (sector, kind, item, coefficient per size unit, unit, temperature_c, purity, min_temperature_c,
 #  min_purity). kind: supply (item = material), use (item = route), stock (years of output held).
 _STREAM_ROWS: list[tuple] = [
-    # steel: BF slag ~0.3 t/t iron (DOMAIN §3) × 0.9 t iron/t steel; steel slag 10-15 % of steel
+    # steel: BF slag ~0.3 t/t iron (docs/sources.md 18) × 0.9 t iron/t steel; steel slag 10-15 %
+    # of steel
     ("steel", "supply", "bf_slag", 0.27, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("steel", "supply", "steel_slag", 0.12, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("steel", "supply", "waste_heat", 0.6, "GJ/a", 350.0, np.nan, np.nan, np.nan),  # [E]
     ("steel", "use", "sinter_feed", 0.03, "t/a", np.nan, np.nan, np.nan, np.nan),  # [E]
-    # Panzhihua high-Ti BF slag: 3-4 Mt/a at ~6.5 Mt iron (DOMAIN §3) -> ~0.5 t/t steel
+    # Panzhihua high-Ti BF slag: 3-4 Mt/a at ~6.5 Mt iron (docs/sources.md 17, 49) -> ~0.5 t/t steel
     ("vti_steel", "supply", "vti_slag", 0.5, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("vti_steel", "supply", "steel_slag", 0.12, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("vti_steel", "supply", "waste_heat", 0.6, "GJ/a", 350.0, np.nan, np.nan, np.nan),
@@ -144,21 +180,22 @@ _STREAM_ROWS: list[tuple] = [
     # metal mine: tailings ~80 % of ore (excluded from the Sichuan KPI); paste backfill
     ("metal_mine", "supply", "tailings", 0.8, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("metal_mine", "use", "mine_backfill", 0.25, "t/a", np.nan, np.nan, np.nan, np.nan),
-    # phosphate: 4.5-5.0 t PG/t P2O5 (DOMAIN §3); sulphuric-acid plant steam ~3 GJ/t P2O5 [E]
-    ("phosphate_chemicals", "supply", "phosphogypsum", 4.8, "t/a", np.nan, np.nan, np.nan,
-     np.nan),
+    # phosphate: 4.5-5.0 t PG/t P2O5 (docs/sources.md 15); sulphuric-acid plant steam ~3 GJ/t
+    # P2O5 [E]
+    ("phosphate_chemicals", "supply", "phosphogypsum", 4.8, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("phosphate_chemicals", "supply", "waste_heat", 3.0, "GJ/a", 250.0, np.nan, np.nan, np.nan),
     ("phosphate_chemicals", "stock", "phosphogypsum", 8.0, "t", np.nan, np.nan, np.nan, np.nan),
-    # TiO2 sulphate route: 3-15 t Ti-gypsum/t TiO2 (DOMAIN §3)
+    # TiO2 sulphate route: 3-15 t Ti-gypsum/t TiO2 (docs/sources.md 49)
     ("tio2_sulphate", "supply", "titanium_gypsum", 7.0, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("tio2_sulphate", "stock", "titanium_gypsum", 6.0, "t", np.nan, np.nan, np.nan, np.nan),
     ("tio2_sulphate", "use", "process_steam", 4.0, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # chlor-alkali: 25.2 kg H2/t NaOH (DOMAIN §3, derived); carbide-route PVC ~1.2 t slag/t PVC
+    # chlor-alkali: 25.2 kg H2/t NaOH (docs/sources.md 48, derived); carbide-route PVC ~1.2 t
+    # slag/t PVC
     # at ~0.75 t PVC/t NaOH [E]; evaporation steam ~2.5 GJ/t NaOH [E]
     ("chlor_alkali", "supply", "hydrogen", 0.0252, "t/a", np.nan, 0.999, np.nan, np.nan),
     ("chlor_alkali", "supply", "carbide_slag", 0.9, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("chlor_alkali", "use", "process_steam", 2.5, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # cement per t clinker: cement ~1.25 t; gypsum retarder ~4 % of cement (DOMAIN §3);
+    # cement per t clinker: cement ~1.25 t; gypsum retarder ~4 % of cement (docs/sources.md 49);
     # admixture 15-25 % of cement; raw-meal substitutes ~8 %; cooler/preheater heat 0.5 GJ/t [E]
     ("cement", "use", "cement_retarder", 0.05, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("cement", "use", "cement_admixture", 0.25, "t/a", np.nan, np.nan, np.nan, np.nan),
@@ -171,9 +208,18 @@ _STREAM_ROWS: list[tuple] = [
     ("road_contractor", "use", "road_base", 0.5, "t/a", np.nan, np.nan, np.nan, np.nan),
     ("district_heating", "use", "district_heating", 1.0, "GJ/a", np.nan, np.nan, 90.0, np.nan),
     ("process_steam_user", "use", "process_steam", 1.0, "GJ/a", np.nan, np.nan, 180.0, np.nan),
-    # ammonia: 178 kg H2/t NH3 (DOMAIN §3); by-product H2 may replace ~10 % of it [E]
-    ("ammonia_methanol", "use", "hydrogen_feedstock", 0.0178, "t/a", np.nan, np.nan, np.nan,
-     np.nan),
+    # ammonia: 178 kg H2/t NH3 (docs/sources.md 48); by-product H2 may replace ~10 % of it [E]
+    (
+        "ammonia_methanol",
+        "use",
+        "hydrogen_feedstock",
+        0.0178,
+        "t/a",
+        np.nan,
+        np.nan,
+        np.nan,
+        np.nan,
+    ),
     ("ammonia_methanol", "use", "process_steam", 1.5, "GJ/a", np.nan, np.nan, 180.0, np.nan),
     # refinery: hydrotreating ~0.8 % of crude, by-product may cover ~10 % [E]
     ("refinery", "use", "hydrogen_feedstock", 0.0008, "t/a", np.nan, np.nan, np.nan, np.nan),
@@ -183,8 +229,17 @@ _STREAM_ROWS: list[tuple] = [
 ]
 STREAMS = pd.DataFrame(
     _STREAM_ROWS,
-    columns=["sector", "kind", "item", "coefficient", "unit", "temperature_c", "purity",
-             "min_temperature_c", "min_purity"],
+    columns=[
+        "sector",
+        "kind",
+        "item",
+        "coefficient",
+        "unit",
+        "temperature_c",
+        "purity",
+        "min_temperature_c",
+        "min_purity",
+    ],
 )
 
 _LON_RANGE = (101.5, 107.5)
@@ -202,8 +257,9 @@ def _round_sig(values: np.ndarray, digits: int = 4) -> np.ndarray:
     return out
 
 
-def _offset(lon: np.ndarray, lat: np.ndarray, dx_km: np.ndarray, dy_km: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _offset(
+    lon: np.ndarray, lat: np.ndarray, dx_km: np.ndarray, dy_km: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Move points by (east, north) km on a local tangent plane (good to < 0.1 % at < 50 km)."""
     lat2 = lat + dy_km / KM_PER_DEG_LAT
     lon2 = lon + dx_km / (KM_PER_DEG_LAT * np.cos(np.radians(lat)))
@@ -212,8 +268,9 @@ def _offset(lon: np.ndarray, lat: np.ndarray, dx_km: np.ndarray, dy_km: np.ndarr
 
 def _parks(n_parks: int, rng: np.random.Generator) -> pd.DataFrame:
     """Park centres: the known Sichuan parks first (seeded order), then parks near city seats."""
-    known = pd.DataFrame(list(KNOWN_PARKS),
-                         columns=["id", "name", "city", "lon", "lat", "level", "profile"])
+    known = pd.DataFrame(
+        list(KNOWN_PARKS), columns=["id", "name", "city", "lon", "lat", "level", "profile"]
+    )
     order = rng.permutation(len(known))
     parks = known.iloc[order[: min(n_parks, len(known))]].reset_index(drop=True)
     n_new = n_parks - len(parks)
@@ -223,24 +280,33 @@ def _parks(n_parks: int, rng: np.random.Generator) -> pd.DataFrame:
         base = cities.iloc[pick].reset_index(drop=True)
         radius_km = rng.uniform(5.0, 35.0, n_new)
         bearing = rng.uniform(0.0, 2 * np.pi, n_new)
-        lon, lat = _offset(base["lon"].to_numpy(), base["lat"].to_numpy(),
-                           radius_km * np.sin(bearing), radius_km * np.cos(bearing))
+        lon, lat = _offset(
+            base["lon"].to_numpy(),
+            base["lat"].to_numpy(),
+            radius_km * np.sin(bearing),
+            radius_km * np.cos(bearing),
+        )
         profiles = list(PROFILES)
         weights = np.array([1.0, 2.0, 1.5, 1.5, 2.0, 1.0, 0.5, 3.0])
         prof = rng.choice(profiles, size=n_new, p=weights / weights.sum())
         # Panxi parks are V-Ti parks, as in reality
-        prof = np.where(base["city"].isin(["Panzhihua", "Liangshan"]) & (prof == "steel"),
-                        "vti_steel", prof)
+        prof = np.where(
+            base["city"].isin(["Panzhihua", "Liangshan"]) & (prof == "steel"), "vti_steel", prof
+        )
         number = np.arange(len(parks) + 1, n_parks + 1)
-        new = pd.DataFrame({
-            "id": [f"GP{k:04d}" for k in number],
-            "name": [f"{c} Industrial Park {k}" for c, k in zip(base["city"], number, strict=True)],
-            "city": base["city"],
-            "lon": np.clip(lon, *_LON_RANGE),
-            "lat": np.clip(lat, *_LAT_RANGE),
-            "level": rng.choice(["provincial", "municipal"], size=n_new, p=[0.4, 0.6]),
-            "profile": prof,
-        })
+        new = pd.DataFrame(
+            {
+                "id": [f"GP{k:04d}" for k in number],
+                "name": [
+                    f"{c} Industrial Park {k}" for c, k in zip(base["city"], number, strict=True)
+                ],
+                "city": base["city"],
+                "lon": np.clip(lon, *_LON_RANGE),
+                "lat": np.clip(lat, *_LAT_RANGE),
+                "level": rng.choice(["provincial", "municipal"], size=n_new, p=[0.4, 0.6]),
+                "profile": prof,
+            }
+        )
         parks = pd.concat([parks, new], ignore_index=True)
     return parks
 
@@ -264,8 +330,7 @@ def _sector_probabilities(profiles: pd.Series) -> np.ndarray:
     return prob / prob.sum(axis=1, keepdims=True)
 
 
-def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
-                    ) -> dict[str, pd.DataFrame]:
+def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     """The tables of a generated scenario, before loading (see :func:`generate_scenario`).
 
     Returns
@@ -276,9 +341,11 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
         column).
     """
     if n_parks < 1:
-        raise ValueError(f"n_parks must be >= 1, got {n_parks}")
+        msg = f"n_parks must be >= 1, got {n_parks}"
+        raise ValueError(msg)
     if n_enterprises < n_parks:
-        raise ValueError(f"n_enterprises ({n_enterprises}) must be >= n_parks ({n_parks})")
+        msg = f"n_enterprises ({n_enterprises}) must be >= n_parks ({n_parks})"
+        raise ValueError(msg)
     rng = np.random.default_rng(seed)
     parks = _parks(n_parks, rng)
 
@@ -302,8 +369,12 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     # position: within a few km of the park centre (exponential radius, mean 1.5 km, max 6 km)
     radius_km = np.minimum(rng.exponential(1.5, n_enterprises), 6.0)
     bearing = rng.uniform(0.0, 2 * np.pi, n_enterprises)
-    lon, lat = _offset(parks["lon"].to_numpy()[park_idx], parks["lat"].to_numpy()[park_idx],
-                       radius_km * np.sin(bearing), radius_km * np.cos(bearing))
+    lon, lat = _offset(
+        parks["lon"].to_numpy()[park_idx],
+        parks["lat"].to_numpy()[park_idx],
+        radius_km * np.sin(bearing),
+        radius_km * np.cos(bearing),
+    )
 
     low = np.array([SECTORS[s].size_low for s in sector])
     high = np.array([SECTORS[s].size_high for s in sector])
@@ -314,17 +385,19 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     rank = pd.Series(sector).groupby([park_idx, sector]).cumcount().to_numpy() + 1
     labels = np.array([SECTORS[s].label for s in sector])
     park_ids = parks["id"].to_numpy()[park_idx]
-    enterprises = pd.DataFrame({
-        "id": ids,
-        "name": [f"{lab} {r} ({p})" for lab, r, p in zip(labels, rank, park_ids, strict=True)],
-        "park": park_ids,
-        "sector": sector,
-        "lon": np.round(lon, 5),
-        "lat": np.round(lat, 5),
-        "city": parks["city"].to_numpy()[park_idx],
-        "size": _round_sig(size, 3),
-        "size_unit": [SECTORS[s].size_unit for s in sector],
-    })
+    enterprises = pd.DataFrame(
+        {
+            "id": ids,
+            "name": [f"{lab} {r} ({p})" for lab, r, p in zip(labels, rank, park_ids, strict=True)],
+            "park": park_ids,
+            "sector": sector,
+            "lon": np.round(lon, 5),
+            "lat": np.round(lat, 5),
+            "city": parks["city"].to_numpy()[park_idx],
+            "size": _round_sig(size, 3),
+            "size_unit": [SECTORS[s].size_unit for s in sector],
+        }
+    )
 
     streams = enterprises[["id", "sector", "size"]].merge(STREAMS, on="sector", how="inner")
     streams = streams.sort_values(["id", "kind", "item"], kind="stable").reset_index(drop=True)
@@ -332,16 +405,27 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     streams["quantity"] = _round_sig(streams["size"] * streams["coefficient"] * jitter)
 
     sup = streams[streams["kind"] == "supply"].reset_index(drop=True)
-    supplies = pd.DataFrame({
-        "enterprise": sup["id"], "material": sup["item"], "quantity": sup["quantity"],
-        "unit": sup["unit"], "temperature_c": sup["temperature_c"], "purity": sup["purity"],
-    })
+    supplies = pd.DataFrame(
+        {
+            "enterprise": sup["id"],
+            "material": sup["item"],
+            "quantity": sup["quantity"],
+            "unit": sup["unit"],
+            "temperature_c": sup["temperature_c"],
+            "purity": sup["purity"],
+        }
+    )
     use = streams[streams["kind"] == "use"].reset_index(drop=True)
-    uses = pd.DataFrame({
-        "enterprise": use["id"], "route": use["item"], "capacity": use["quantity"],
-        "unit": use["unit"], "min_temperature_c": use["min_temperature_c"],
-        "min_purity": use["min_purity"],
-    })
+    uses = pd.DataFrame(
+        {
+            "enterprise": use["id"],
+            "route": use["item"],
+            "capacity": use["quantity"],
+            "unit": use["unit"],
+            "min_temperature_c": use["min_temperature_c"],
+            "min_purity": use["min_purity"],
+        }
+    )
 
     # legacy stacks: about half of the plants that stack hold some; years of output in stock
     stk = streams[streams["kind"] == "stock"].reset_index(drop=True)
@@ -351,26 +435,46 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0
     annual = streams[streams["kind"] == "supply"].set_index(["id", "item"])["quantity"]
     stock_t = _round_sig(
         annual.reindex(pd.MultiIndex.from_frame(stk[["id", "item"]])).to_numpy()
-        * stk["coefficient"].to_numpy() * years[held]
+        * stk["coefficient"].to_numpy()
+        * years[held]
     )
-    stockpiles = pd.DataFrame({
-        "enterprise": stk["id"], "material": stk["item"], "quantity": stock_t,
-        "unit": "t", "max_draw": _round_sig(stock_t * 0.1),
-    })
+    stockpiles = pd.DataFrame(
+        {
+            "enterprise": stk["id"],
+            "material": stk["item"],
+            "quantity": stock_t,
+            "unit": "t",
+            "max_draw": _round_sig(stock_t * 0.1),
+        }
+    )
 
     radius_deg = 3.0 / KM_PER_DEG_LAT
     polygons = [
-        affinity.scale(Point(x, y).buffer(radius_deg, resolution=8),
-                       xfact=1.0 / np.cos(np.radians(y)), yfact=1.0)
+        affinity.scale(
+            Point(x, y).buffer(radius_deg, resolution=8),
+            xfact=1.0 / np.cos(np.radians(y)),
+            yfact=1.0,
+        )
         for x, y in zip(parks["lon"], parks["lat"], strict=True)
     ]
     parks_gdf = gpd.GeoDataFrame(
-        {"id": parks["id"], "name": parks["name"], "level": parks["level"],
-         "city": parks["city"], "profile": parks["profile"]},
-        geometry=polygons, crs="EPSG:4326",
+        {
+            "id": parks["id"],
+            "name": parks["name"],
+            "level": parks["level"],
+            "city": parks["city"],
+            "profile": parks["profile"],
+        },
+        geometry=polygons,
+        crs="EPSG:4326",
     )
-    return {"enterprises": enterprises, "supplies": supplies, "uses": uses,
-            "stockpiles": stockpiles, "parks": parks_gdf}
+    return {
+        "enterprises": enterprises,
+        "supplies": supplies,
+        "uses": uses,
+        "stockpiles": stockpiles,
+        "parks": parks_gdf,
+    }
 
 
 def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenario:
@@ -381,7 +485,7 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
     n_enterprises : int
         Number of plants (>= ``n_parks``).
     n_parks : int
-        Number of parks (>= 1). The first 13 are real Sichuan parks (DOMAIN.md §5) in a seeded
+        Number of parks (>= 1). The first 13 are real Sichuan parks (docs/sources.md 44) in a seeded
         order; more are placed 5-35 km from prefecture seats of the Basin and Panxi.
     seed : int
         Seed of the random generator; the same arguments give the same scenario.
@@ -394,8 +498,8 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
 
     Examples
     --------
-    >>> sc = generate_scenario(30, 3, seed=1)  # doctest: +SKIP
-    >>> len(sc.enterprises)                     # doctest: +SKIP
+    >>> sc = generate_scenario(30, 3, seed=1)
+    >>> len(sc.enterprises)
     30
     """
     from parkflow.io import scenario_from_frames
@@ -403,11 +507,16 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
     frames = generate_frames(n_enterprises, n_parks, seed)
     return scenario_from_frames(
         f"generated-{n_enterprises}e-{n_parks}p-s{seed}",
-        frames["enterprises"], frames["supplies"], frames["uses"],
-        stockpiles=frames["stockpiles"], parks=frames["parks"],
-        description=(f"Synthetic scenario from parkflow.studies.generate: "
-                     f"{n_enterprises} enterprises in "
-                     f"{n_parks} parks, seed {seed}. Plausible, not real, plants."),
+        frames["enterprises"],
+        frames["supplies"],
+        frames["uses"],
+        stockpiles=frames["stockpiles"],
+        parks=frames["parks"],
+        description=(
+            f"Synthetic scenario from parkflow.studies.generate: "
+            f"{n_enterprises} enterprises in "
+            f"{n_parks} parks, seed {seed}. Plausible, not real, plants."
+        ),
     )
 
 
@@ -438,8 +547,12 @@ def greedy_rates(scenario: Scenario) -> tuple[float, float]:
     s = src.index.get_indexer(lk["source_id"])
     u = snk.index.get_indexer(lk["use_id"])
     eta = lk["efficiency"].to_numpy(float)
-    unit = (lk["transport_cny_per_unit"] + lk["purification_cny_per_unit"]
-            - eta * lk["value_cny_per_unit"] - lk["disposal_cny_per_unit"]).to_numpy(float)
+    unit = (
+        lk["transport_cny_per_unit"]
+        + lk["purification_cny_per_unit"]
+        - eta * lk["value_cny_per_unit"]
+        - lk["disposal_cny_per_unit"]
+    ).to_numpy(float)
     bound = lk["bound"].to_numpy(float)
     score = unit + lk["fixed_cny_per_a"].to_numpy(float) / np.maximum(bound, 1e-9)
     in_t = lk["material"].isin(list(mats)).to_numpy()

@@ -35,34 +35,49 @@ from parkflow.statistics.diagnosis import target_rate
 MILESTONES = (0.78, 0.82)
 
 COLUMNS = [
-    "point", "rate_required", "rate", "cost_cny_per_a", "co2_avoided_t_per_a", "links_built",
-    "status", "dominated", "solve_time_s", "gap", "plan",
+    "point",
+    "rate_required",
+    "rate",
+    "cost_cny_per_a",
+    "co2_avoided_t_per_a",
+    "links_built",
+    "status",
+    "dominated",
+    "solve_time_s",
+    "gap",
+    "plan",
 ]
 
 #: The texts of the chart and the notice, in Chinese and English.
 TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "{scenario}：最低年成本与综合利用率（目标 {target}，范围 {scope}）",
-              "en": "{scenario}: least annual cost vs utilisation rate (target {target}, "
-                    "scope {scope})"},
+    "title": {
+        "zh": "{scenario}：最低年成本与综合利用率（目标 {target}，范围 {scope}）",
+        "en": "{scenario}: least annual cost vs utilisation rate (target {target}, scope {scope})",
+    },
     "x": {"zh": "综合利用率（%）", "en": "utilisation rate (%)"},
-    "y": {"zh": "年净成本（百万元/a；负值为净收益）",
-          "en": "net annual cost (million CNY/a; negative = net saving)"},
+    "y": {
+        "zh": "年净成本（百万元/a；负值为净收益）",
+        "en": "net annual cost (million CNY/a; negative = net saving)",
+    },
     "front": {"zh": "最低成本（ε约束）", "en": "least cost (ε-constraint)"},
     "least_cost": {"zh": "最低成本方案", "en": "least-cost plan"},
     "milestone": {"zh": "{rate}目标（{year}）", "en": "{rate} target ({year})"},
     "no_trade_off": {
         "zh": "无权衡：最低成本方案已达到最高可达利用率（{rate}，年净成本 {cost} 百万元/a）；"
-              "{points}。",
+        "{points}。",
         "en": "No trade-off: the least-cost plan already reaches the best reachable rate "
-              "({rate}, net cost {cost} M CNY/a); {points}."},
+        "({rate}, net cost {cost} M CNY/a); {points}.",
+    },
     "points_one": {"zh": "前沿只有这一个点", "en": "the front is this one point"},
     "points_all": {"zh": "全部 {n} 个点均为同一方案", "en": "all {n} points are this one plan"},
-    "hover": {"zh": "利用率 %{x:.2f} %（要求 ≥ %{customdata[0]:.2f} %）<br>"
-                    "成本 %{y:.3f} 百万元/a<br>CO₂减排 %{customdata[1]:,.0f} t/a<br>"
-                    "链接 %{customdata[2]}<extra></extra>",
-              "en": "rate %{x:.2f} % (required ≥ %{customdata[0]:.2f} %)<br>"
-                    "cost %{y:.3f} M CNY/a<br>CO₂ avoided %{customdata[1]:,.0f} t/a<br>"
-                    "links %{customdata[2]}<extra></extra>"},
+    "hover": {
+        "zh": "利用率 %{x:.2f} %（要求 ≥ %{customdata[0]:.2f} %）<br>"
+        "成本 %{y:.3f} 百万元/a<br>CO₂减排 %{customdata[1]:,.0f} t/a<br>"
+        "链接 %{customdata[2]}<extra></extra>",
+        "en": "rate %{x:.2f} % (required ≥ %{customdata[0]:.2f} %)<br>"
+        "cost %{y:.3f} M CNY/a<br>CO₂ avoided %{customdata[1]:,.0f} t/a<br>"
+        "links %{customdata[2]}<extra></extra>",
+    },
 }
 MILESTONE_COLOURS = ("#d62728", "#9467bd")
 PLOTLY_INCLUDE = ("inline", "cdn")
@@ -77,8 +92,9 @@ def total_cost(result: Result) -> float:
     return float("nan")
 
 
-def rate_grid(rate_low: float, rate_best: float, n_points: int = 9,
-              milestones: Sequence[float] = MILESTONES) -> np.ndarray:
+def rate_grid(
+    rate_low: float, rate_best: float, n_points: int = 9, milestones: Sequence[float] = MILESTONES
+) -> np.ndarray:
     """Rates to solve at: ``n_points`` evenly from ``rate_low`` (the least-cost plan's rate) to
     the best, plus the milestones in range.
 
@@ -126,8 +142,7 @@ def monotone_front(points: pd.DataFrame) -> pd.DataFrame:
         best[i] = best_i
     take = (best >= 0) & valid & (best != np.arange(len(out)))
     take &= cost[np.where(best >= 0, best, 0)] < cost - 1e-9 * np.maximum(1.0, np.abs(cost))
-    cols = [c for c in ("rate", "cost_cny_per_a", "co2_avoided_t_per_a", "links_built")
-            if c in out]
+    cols = [c for c in ("rate", "cost_cny_per_a", "co2_avoided_t_per_a", "links_built") if c in out]
     src = best[take]
     for c in cols:
         values = out[c].to_numpy(copy=True)
@@ -137,10 +152,15 @@ def monotone_front(points: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] | None = None,
-                 solver: str | None = None, time_limit_s: float | None = None,
-                 gap: float | None = None,
-                 progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+def pareto_front(
+    scenario: Scenario,
+    n_points: int = 9,
+    rates: Sequence[float] | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    gap: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
     """Least annual cost at each utilisation rate from the least-cost plan's to the best.
 
     Parameters
@@ -171,14 +191,16 @@ def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] |
     from parkflow.solvers.api import solve
 
     if not scenario.targets:
-        raise ValueError(f"{scenario.name}: the scenario has no target to draw a front against")
+        msg = f"{scenario.name}: the scenario has no target to draw a front against"
+        raise ValueError(msg)
     target: Target = scenario.targets[0]
     say = progress or (lambda message: None)
     opts = {"solver": solver, "time_limit_s": time_limit_s, "gap": gap}
 
     say("today's rate (existing links) and the unconstrained least cost")
-    free = solve(scenario, objective="cost", targets=[replace(target, rate=0.0)], baseline=True,
-                 **opts)
+    free = solve(
+        scenario, objective="cost", targets=[replace(target, rate=0.0)], baseline=True, **opts
+    )
     base = free.baseline
     rate_today = target_rate(base, target.id) if base is not None else 0.0
     if not np.isfinite(rate_today):
@@ -193,36 +215,52 @@ def pareto_front(scenario: Scenario, n_points: int = 9, rates: Sequence[float] |
         rate_best = rate_free
     # below the least-cost plan's rate every point would be that plan: start there
     rate_low = min(max(rate_free, rate_today), rate_best)
-    grid = (np.unique(np.round(np.asarray(rates, dtype=float), 6)) if rates is not None
-            else rate_grid(np.floor(rate_low * 1e6) / 1e6, rate_best, n_points))
+    grid = (
+        np.unique(np.round(np.asarray(rates, dtype=float), 6))
+        if rates is not None
+        else rate_grid(np.floor(rate_low * 1e6) / 1e6, rate_best, n_points)
+    )
 
     rows = []
     for k, r in enumerate(grid):
         say(f"rate ≥ {r:.2%} ({k + 1}/{len(grid)})")
         # the best rate is met exactly; shave a hair off so round-off does not touch the slack
         bound = float(min(r, rate_best * (1 - 1e-7))) if r >= rate_best else float(r)
-        res = solve(scenario, objective="cost", targets=[replace(target, rate=bound)],
-                    baseline=False, **opts)
+        res = solve(
+            scenario,
+            objective="cost",
+            targets=[replace(target, rate=bound)],
+            baseline=False,
+            **opts,
+        )
         ok = res.status.has_solution and res.status.value != "target_unreachable"
-        rows.append({
-            "point": k,
-            "rate_required": float(r),
-            "rate": target_rate(res, target.id) if ok else float("nan"),
-            "cost_cny_per_a": float(total_cost(res))
-            if ok else float("nan"),
-            "co2_avoided_t_per_a": float(res.co2_avoided_t_per_a) if ok else float("nan"),
-            "links_built": int(len(res.flows)) if ok else 0,
-            "status": res.status.value,
-            "solve_time_s": float(res.solver.get("time_s", np.nan)),
-            "gap": float(res.solver.get("gap", np.nan) or 0.0),
-        })
+        rows.append(
+            {
+                "point": k,
+                "rate_required": float(r),
+                "rate": target_rate(res, target.id) if ok else float("nan"),
+                "cost_cny_per_a": float(total_cost(res)) if ok else float("nan"),
+                "co2_avoided_t_per_a": float(res.co2_avoided_t_per_a) if ok else float("nan"),
+                "links_built": int(len(res.flows)) if ok else 0,
+                "status": res.status.value,
+                "solve_time_s": float(res.solver.get("time_s", np.nan)),
+                "gap": float(res.solver.get("gap", np.nan) or 0.0),
+            }
+        )
     front = monotone_front(pd.DataFrame(rows))
     front["plan"] = plan_numbers(front)
     front = front[COLUMNS]
-    front.attrs.update({"rate_today": float(rate_today), "rate_least_cost": float(rate_low),
-                        "rate_best": float(rate_best), "target_id": target.id,
-                        "scope": target.scope, "scenario": scenario.name,
-                        "trade_off": has_trade_off(front)})
+    front.attrs.update(
+        {
+            "rate_today": float(rate_today),
+            "rate_least_cost": float(rate_low),
+            "rate_best": float(rate_best),
+            "target_id": target.id,
+            "scope": target.scope,
+            "scenario": scenario.name,
+            "trade_off": has_trade_off(front),
+        }
+    )
     return front
 
 
@@ -237,8 +275,9 @@ def plan_numbers(front: pd.DataFrame, rel_tol: float = 1e-6) -> np.ndarray:
     """
     out = np.full(len(front), -1)
     seen: list[tuple[float, float]] = []
-    for i, (rate, cost) in enumerate(zip(front["rate"].astype(float),
-                                         front["cost_cny_per_a"].astype(float), strict=True)):
+    for i, (rate, cost) in enumerate(
+        zip(front["rate"].astype(float), front["cost_cny_per_a"].astype(float), strict=True)
+    ):
         if not (np.isfinite(rate) and np.isfinite(cost)):
             continue
         for k, (r0, c0) in enumerate(seen):
@@ -270,21 +309,26 @@ def trade_off_notice(front: pd.DataFrame, lang: str = "en") -> str:
 cost -5.000 M CNY/a); all 2 points are this one plan.'
     """
     if lang not in TEXT["x"]:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        msg = f"lang must be 'zh' or 'en', not {lang!r}"
+        raise ValueError(msg)
     ok = front[np.isfinite(front["cost_cny_per_a"].astype(float))]
     if not len(ok) or has_trade_off(front):
         return ""
-    points = (TEXT["points_one"][lang] if len(ok) == 1
-              else TEXT["points_all"][lang].format(n=len(ok)))
+    points = (
+        TEXT["points_one"][lang] if len(ok) == 1 else TEXT["points_all"][lang].format(n=len(ok))
+    )
     return TEXT["no_trade_off"][lang].format(
-        points=points, rate=f"{100 * float(ok['rate'].iloc[0]):.1f} %",
-        cost=f"{float(ok['cost_cny_per_a'].iloc[0]) / 1e6:.3f}")
+        points=points,
+        rate=f"{100 * float(ok['rate'].iloc[0]):.1f} %",
+        cost=f"{float(ok['cost_cny_per_a'].iloc[0]) / 1e6:.3f}",
+    )
 
 
 def _title(front: pd.DataFrame, lang: str = "en") -> str:
     a = front.attrs
-    return TEXT["title"][lang].format(scenario=a.get("scenario", ""),
-                                      target=a.get("target_id", ""), scope=a.get("scope", ""))
+    return TEXT["title"][lang].format(
+        scenario=a.get("scenario", ""), target=a.get("target_id", ""), scope=a.get("scope", "")
+    )
 
 
 def _milestone_text(m: float, lang: str) -> str:
@@ -303,39 +347,67 @@ def chart(front: pd.DataFrame, lang: str = "en") -> dict:
         (the points' legend text), ``notice`` ("" unless there is no trade-off); ``xrange``.
     """
     ok = front[np.isfinite(front["cost_cny_per_a"].astype(float))].sort_values(
-        "rate_required", kind="stable")
+        "rate_required", kind="stable"
+    )
     x = (ok["rate"].astype(float) * 100).round(6).tolist()
     y = (ok["cost_cny_per_a"].astype(float) / 1e6).round(9).tolist()
-    lines = [(m * 100, _milestone_text(m, lang), colour, "dash")
-             for m, colour in zip(MILESTONES, MILESTONE_COLOURS, strict=True)]
+    lines = [
+        (m * 100, _milestone_text(m, lang), colour, "dash")
+        for m, colour in zip(MILESTONES, MILESTONE_COLOURS, strict=True)
+    ]
     low = front.attrs.get("rate_least_cost", front.attrs.get("rate_today", np.nan))
     if np.isfinite(low):
         lines.append((float(low) * 100, TEXT["least_cost"][lang], "#7f7f7f", "dot"))
     xs = [v for v in x + [ln[0] for ln in lines] if np.isfinite(v)]
     lo, hi = (min(xs), max(xs)) if xs else (0.0, 100.0)
     pad = max(0.5, 0.05 * (hi - lo))
-    return {"x": x, "y": y, "lines": lines, "title": _title(front, lang),
-            "xlabel": TEXT["x"][lang], "ylabel": TEXT["y"][lang], "series": TEXT["front"][lang],
-            "notice": trade_off_notice(front, lang), "xrange": [lo - pad, hi + pad],
-            "customdata": np.stack([ok["rate_required"].astype(float) * 100,
-                                    ok["co2_avoided_t_per_a"].astype(float),
-                                    ok["links_built"].astype(float)], axis=-1).tolist()
-            if len(ok) else []}
+    return {
+        "x": x,
+        "y": y,
+        "lines": lines,
+        "title": _title(front, lang),
+        "xlabel": TEXT["x"][lang],
+        "ylabel": TEXT["y"][lang],
+        "series": TEXT["front"][lang],
+        "notice": trade_off_notice(front, lang),
+        "xrange": [lo - pad, hi + pad],
+        "customdata": np.stack(
+            [
+                ok["rate_required"].astype(float) * 100,
+                ok["co2_avoided_t_per_a"].astype(float),
+                ok["links_built"].astype(float),
+            ],
+            axis=-1,
+        ).tolist()
+        if len(ok)
+        else [],
+    }
 
 
 def cjk_font() -> str | None:
     """The name of an installed font with Chinese glyphs (Noto Sans CJK, from Debian's
-    fonts-noto-cjk; or another known one), or None."""
+    fonts-noto-cjk; or another known one), or None.
+    """
     from matplotlib import font_manager
 
-    wanted = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC",
-              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei",
-              "PingFang SC", "Noto Serif CJK SC")
+    wanted = (
+        "Noto Sans CJK SC",
+        "Noto Sans CJK JP",
+        "Noto Sans SC",
+        "Source Han Sans SC",
+        "WenQuanYi Zen Hei",
+        "WenQuanYi Micro Hei",
+        "Microsoft YaHei",
+        "SimHei",
+        "PingFang SC",
+        "Noto Serif CJK SC",
+    )
     have = {f.name for f in font_manager.fontManager.ttflist}
     found = next((name for name in wanted if name in have), None)
     if found is None:  # matplotlib's font cache may predate the font's installation
-        for path in font_manager.findSystemFonts(fontext="ttf") + \
-                font_manager.findSystemFonts(fontext="otf"):
+        for path in font_manager.findSystemFonts(fontext="ttf") + font_manager.findSystemFonts(
+            fontext="otf"
+        ):
             if any(k in Path(path).name for k in ("CJK", "wqy", "SourceHanSans")):
                 try:
                     font_manager.fontManager.addfont(path)
@@ -369,9 +441,16 @@ def plot_png(front: pd.DataFrame, path: Path, lang: str = "en") -> None:
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
         if c["notice"]:
-            ax.text(0.5, 0.5, _wrap(c["notice"], 60 if lang == "zh" else 90),
-                    transform=ax.transAxes, ha="center", va="center", fontsize=9,
-                    bbox={"boxstyle": "round", "facecolor": "#fff3cd", "edgecolor": "#c9a227"})
+            ax.text(
+                0.5,
+                0.5,
+                _wrap(c["notice"], 60 if lang == "zh" else 90),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                bbox={"boxstyle": "round", "facecolor": "#fff3cd", "edgecolor": "#c9a227"},
+            )
         fig.tight_layout()
         fig.savefig(path)
 
@@ -379,12 +458,14 @@ def plot_png(front: pd.DataFrame, path: Path, lang: str = "en") -> None:
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) if " " in text else "\n".join(
-        text[i:i + width // 2] for i in range(0, len(text), width // 2))
+    return (
+        "\n".join(textwrap.wrap(text, width))
+        if " " in text
+        else "\n".join(text[i : i + width // 2] for i in range(0, len(text), width // 2))
+    )
 
 
-def plot_html(front: pd.DataFrame, path: Path, lang: str = "en",
-              plotly: str = "inline") -> None:
+def plot_html(front: pd.DataFrame, path: Path, lang: str = "en", plotly: str = "inline") -> None:
     """Write :func:`chart` as a plotly page.
 
     ``plotly="inline"`` (the default) embeds plotly.js once, so the page works with no network;
@@ -393,34 +474,70 @@ def plot_html(front: pd.DataFrame, path: Path, lang: str = "en",
     import plotly.graph_objects as go
 
     if plotly not in PLOTLY_INCLUDE:
-        raise ValueError(f"plotly must be one of {PLOTLY_INCLUDE}, not {plotly!r}")
+        msg = f"plotly must be one of {PLOTLY_INCLUDE}, not {plotly!r}"
+        raise ValueError(msg)
     c = chart(front, lang)
     esc = lambda t: html.escape(t, quote=False)  # noqa: E731  plotly reads texts as small HTML
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=c["x"], y=c["y"], mode="lines+markers", name=esc(c["series"]),
-                             line={"color": "#1f77b4"}, customdata=c["customdata"] or None,
-                             hovertemplate=TEXT["hover"][lang]))
+    fig.add_trace(
+        go.Scatter(
+            x=c["x"],
+            y=c["y"],
+            mode="lines+markers",
+            name=esc(c["series"]),
+            line={"color": "#1f77b4"},
+            customdata=c["customdata"] or None,
+            hovertemplate=TEXT["hover"][lang],
+        )
+    )
     for x, text, colour, dash in c["lines"]:
         # a legend entry per line, as in the png
-        fig.add_trace(go.Scatter(x=[x, x], y=[0, 1], yaxis="y2", mode="lines", name=esc(text),
-                                 line={"color": colour, "dash": dash}, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[x, x],
+                y=[0, 1],
+                yaxis="y2",
+                mode="lines",
+                name=esc(text),
+                line={"color": colour, "dash": dash},
+                hoverinfo="skip",
+            )
+        )
     if c["notice"]:
-        fig.add_annotation(text=esc(c["notice"]), xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, bgcolor="#fff3cd", bordercolor="#c9a227",
-                           font={"size": 13})
+        fig.add_annotation(
+            text=esc(c["notice"]),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            bgcolor="#fff3cd",
+            bordercolor="#c9a227",
+            font={"size": 13},
+        )
     # plotly reads a title as its own small HTML (<b>, <br>...): the names are escaped as text
-    fig.update_layout(title=esc(c["title"]), xaxis_title=esc(c["xlabel"]),
-                      yaxis_title=esc(c["ylabel"]), template="plotly_white",
-                      xaxis={"range": c["xrange"]},
-                      legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom",
-                              "bgcolor": "rgba(255,255,255,0.85)"},
-                      yaxis2={"overlaying": "y", "range": [0, 1], "visible": False})
+    fig.update_layout(
+        title=esc(c["title"]),
+        xaxis_title=esc(c["xlabel"]),
+        yaxis_title=esc(c["ylabel"]),
+        template="plotly_white",
+        xaxis={"range": c["xrange"]},
+        legend={
+            "x": 0.99,
+            "y": 0.02,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
+    )
     include: bool | str = True if plotly == "inline" else "cdn"
     path.write_text(fig.to_html(include_plotlyjs=include, full_html=True), encoding="utf-8")
 
 
-def write_front(front: pd.DataFrame, folder: Path, lang: str = "en",
-                plotly: str = "inline") -> list[Path]:
+def write_front(
+    front: pd.DataFrame, folder: Path, lang: str = "en", plotly: str = "inline"
+) -> list[Path]:
     """Write pareto.csv, pareto.png and pareto.html into ``folder`` (already a temp folder).
 
     The csv carries a ``note`` column: the no-trade-off notice on every row when the front is
@@ -428,8 +545,9 @@ def write_front(front: pd.DataFrame, folder: Path, lang: str = "en",
     """
     folder = Path(folder)
     paths = [folder / "pareto.csv", folder / "pareto.png", folder / "pareto.html"]
-    front.assign(note=trade_off_notice(front, lang)).to_csv(paths[0], index=False,
-                                                            encoding="utf-8-sig")
+    front.assign(note=trade_off_notice(front, lang)).to_csv(
+        paths[0], index=False, encoding="utf-8-sig"
+    )
     plot_png(front, paths[1], lang)
     plot_html(front, paths[2], lang, plotly)
     return paths

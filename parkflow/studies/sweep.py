@@ -44,11 +44,11 @@ TABLE_NAME = "sweep.parquet"
 
 PARAMETER_FORMS = {
     "route_value.<route>": "value of a use route, CNY per canonical unit (sets the catalogue's "
-                           "value and every use's own value on that route)",
+    "value and every use's own value on that route)",
     "route_value_scale[.<route>]": "multiply route values (all routes, or one)",
     "mode.<mode>.<key>": "set a transport-mode key: cost_cny_per_tkm, handling_cny_per_t, "
-                         "fixed_cny_per_a, fixed_cny_per_km_a, co2_t_per_tkm, reach_km, detour, "
-                         "loss_per_km",
+    "fixed_cny_per_a, fixed_cny_per_km_a, co2_t_per_tkm, reach_km, detour, "
+    "loss_per_km",
     "reach_scale[.<mode>]": "multiply the reach of every mode (or one), km",
     "capacity_scale[.<route>]": "multiply use capacities (all, or one route's)",
     "supply_scale[.<material>]": "multiply generated quantities (all, or one material's)",
@@ -57,11 +57,30 @@ PARAMETER_FORMS = {
     "target.<id>.rate": "rate of one target, 0-1",
 }
 
-MODE_KEYS = ("cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a", "fixed_cny_per_km_a",
-             "co2_t_per_tkm", "reach_km", "detour", "loss_per_km")
+MODE_KEYS = (
+    "cost_cny_per_tkm",
+    "handling_cny_per_t",
+    "fixed_cny_per_a",
+    "fixed_cny_per_km_a",
+    "co2_t_per_tkm",
+    "reach_km",
+    "detour",
+    "loss_per_km",
+)
 
-RESULT_COLUMNS = ["run_id", "status", "rate", "cost_cny_per_a", "co2_avoided_t_per_a",
-                  "links_built", "targets_met", "gap", "time_s", "error", "params_json"]
+RESULT_COLUMNS = [
+    "run_id",
+    "status",
+    "rate",
+    "cost_cny_per_a",
+    "co2_avoided_t_per_a",
+    "links_built",
+    "targets_met",
+    "gap",
+    "time_s",
+    "error",
+    "params_json",
+]
 
 
 @dataclass(frozen=True)
@@ -99,27 +118,35 @@ def _sample(rng: np.random.Generator, name: str, spec: Any, n: int, where: str) 
         if dist == "uniform":
             values = rng.uniform(float(spec["low"]), float(spec["high"]), n)
         elif dist == "loguniform":
-            values = np.exp(rng.uniform(math.log(float(spec["low"])),
-                                        math.log(float(spec["high"])), n))
+            values = np.exp(
+                rng.uniform(math.log(float(spec["low"])), math.log(float(spec["high"])), n)
+            )
         elif dist == "normal":
             values = rng.normal(float(spec["mean"]), float(spec["sd"]), n)
         elif dist == "lognormal":
             values = rng.lognormal(float(spec["mean"]), float(spec["sigma"]), n)
         elif dist == "triangular":
-            values = rng.triangular(float(spec["low"]), float(spec["mode"]), float(spec["high"]),
-                                    n)
+            values = rng.triangular(float(spec["low"]), float(spec["mode"]), float(spec["high"]), n)
         elif dist == "choice":
             options = list(spec["values"])
             return [options[i] for i in rng.integers(0, len(options), n)]
         else:
-            raise ScenarioError(Problem(
-                where, f"parameter {name!r}: unknown distribution {dist!r}",
-                fix="use uniform, loguniform, normal, lognormal, triangular or choice"))
+            raise ScenarioError(
+                Problem(
+                    where,
+                    f"parameter {name!r}: unknown distribution {dist!r}",
+                    fix="use uniform, loguniform, normal, lognormal, triangular or choice",
+                )
+            )
     except KeyError as exc:
-        raise ScenarioError(Problem(
-            where, f"parameter {name!r}: distribution {dist!r} needs the key {exc.args[0]!r}",
-            fix="uniform/loguniform: low, high; normal: mean, sd; lognormal: mean, sigma; "
-                "triangular: low, mode, high; choice: values")) from None
+        raise ScenarioError(
+            Problem(
+                where,
+                f"parameter {name!r}: distribution {dist!r} needs the key {exc.args[0]!r}",
+                fix="uniform/loguniform: low, high; normal: mean, sd; lognormal: mean, sigma; "
+                "triangular: low, mode, high; choice: values",
+            )
+        ) from None
     return [float(v) for v in values]
 
 
@@ -133,20 +160,31 @@ def plan_from_dict(spec: dict[str, Any], where: str = "grid") -> SweepPlan:
     (4, {'target_rate': 0.78, 'capacity_scale': 1})
     """
     if not isinstance(spec, dict):
-        raise ScenarioError(Problem(where, "the grid file must be a mapping",
-                                    fix="write keys grid:, samples:, parameters:"))
+        raise ScenarioError(
+            Problem(
+                where,
+                "the grid file must be a mapping",
+                fix="write keys grid:, samples:, parameters:",
+            )
+        )
     known = {"grid", "samples", "seed", "parameters", "objective", "solver", "description"}
     unknown = sorted(set(spec) - known)
-    problems = [Problem(where, f"unknown key {k!r}", fix=f"use one of {sorted(known)}")
-                for k in unknown]
+    problems = [
+        Problem(where, f"unknown key {k!r}", fix=f"use one of {sorted(known)}") for k in unknown
+    ]
     grid = spec.get("grid") or {}
     if not isinstance(grid, dict):
         problems.append(Problem(where, "grid: must map parameter names to lists of values"))
         grid = {}
     for name, values in grid.items():
         if not isinstance(values, list) or not values:
-            problems.append(Problem(where, f"grid: {name!r} must be a non-empty list",
-                                    fix=f"{name}: [value1, value2]"))
+            problems.append(
+                Problem(
+                    where,
+                    f"grid: {name!r} must be a non-empty list",
+                    fix=f"{name}: [value1, value2]",
+                )
+            )
     if problems:
         raise ScenarioError(problems, source=where)
     names = list(grid)
@@ -155,15 +193,21 @@ def plan_from_dict(spec: dict[str, Any], where: str = "grid") -> SweepPlan:
     if n_samples > 0:
         rng = np.random.default_rng(int(spec.get("seed", 0)))
         params = spec.get("parameters") or {}
-        drawn = {name: _sample(rng, name, params[name], n_samples, where)
-                 for name in sorted(params)}
+        drawn = {
+            name: _sample(rng, name, params[name], n_samples, where) for name in sorted(params)
+        }
         samples = [{name: drawn[name][i] for name in sorted(params)} for i in range(n_samples)]
         runs = [{**p, **s, "sample": i} for p in points for i, s in enumerate(samples)]
     else:
         runs = points
     if not runs:
-        raise ScenarioError(Problem(where, "the grid holds no run",
-                                    fix="give grid: with lists, or samples: N with parameters:"))
+        raise ScenarioError(
+            Problem(
+                where,
+                "the grid holds no run",
+                fix="give grid: with lists, or samples: N with parameters:",
+            )
+        )
     solver = dict(spec.get("solver") or {})
     return SweepPlan(runs=runs, objective=spec.get("objective"), solver=solver)
 
@@ -174,7 +218,8 @@ def load_plan(path: str | Path) -> SweepPlan:
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"grid file {path} not found")
+        msg = f"grid file {path} not found"
+        raise FileNotFoundError(msg)
     spec = load_yaml_file(path)
     return plan_from_dict(spec, where=str(path))
 
@@ -206,9 +251,13 @@ def check_parameters(scenario: Scenario, names: Iterable[str], where: str = "gri
             ok = parts[1] in target_ids and parts[2] == "rate"
         if not ok:
             forms = "; ".join(PARAMETER_FORMS)
-            problems.append(Problem(where, f"parameter {name!r} does not name anything in "
-                                           f"scenario {scenario.name!r}",
-                                    fix=f"use one of: {forms} (with ids from the catalogue)"))
+            problems.append(
+                Problem(
+                    where,
+                    f"parameter {name!r} does not name anything in scenario {scenario.name!r}",
+                    fix=f"use one of: {forms} (with ids from the catalogue)",
+                )
+            )
     if problems:
         raise ScenarioError(problems, source=where)
 
@@ -217,7 +266,8 @@ def check_parameters(scenario: Scenario, names: Iterable[str], where: str = "gri
 def _scale(value: Any, name: str) -> float:
     x = float(value)
     if not math.isfinite(x) or x < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        msg = f"{name} must be a finite number >= 0, got {value!r}"
+        raise ValueError(msg)
     return x
 
 
@@ -274,11 +324,12 @@ def apply_parameters(scenario: Scenario, params: dict[str, Any]) -> Scenario:
         elif head == "mode":
             x = float(value)
             if parts[2] in ("reach_km", "detour") and not x > 0:
-                raise ValueError(f"{name} must be > 0, got {value!r}")
+                msg = f"{name} must be > 0, got {value!r}"
+                raise ValueError(msg)
             set_mode(parts[1], parts[2], x)
         elif head == "reach_scale":
             x = _scale(value, name)
-            for mode in (modes.index if len(parts) == 1 else [parts[1]]):
+            for mode in modes.index if len(parts) == 1 else [parts[1]]:
                 set_mode(mode, "reach_km", float(modes.loc[mode, "reach_km"]) * x)
         elif head == "capacity_scale":
             x = _scale(value, name)
@@ -296,18 +347,31 @@ def apply_parameters(scenario: Scenario, params: dict[str, Any]) -> Scenario:
         elif head in ("target_rate", "target"):
             x = float(value)
             if not 0.0 <= x <= 1.0:
-                raise ValueError(f"{name} must lie between 0 and 1, got {value!r}")
-            targets = [replace(t, rate=x) if head == "target_rate" or t.id == parts[1] else t
-                       for t in targets]
+                msg = f"{name} must lie between 0 and 1, got {value!r}"
+                raise ValueError(msg)
+            targets = [
+                replace(t, rate=x) if head == "target_rate" or t.id == parts[1] else t
+                for t in targets
+            ]
         else:
-            raise ValueError(f"unknown parameter {name!r}")
+            msg = f"unknown parameter {name!r}"
+            raise ValueError(msg)
     catalogue = replace(cat, routes=routes, modes=modes, materials=materials)
-    return scenario.replace(catalogue=catalogue, uses=uses, supplies=supplies,
-                            targets=tuple(targets), mode_overrides=overrides)
+    return scenario.replace(
+        catalogue=catalogue,
+        uses=uses,
+        supplies=supplies,
+        targets=tuple(targets),
+        mode_overrides=overrides,
+    )
 
 
-def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = None,
-            solver: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_one(
+    scenario: Scenario,
+    params: dict[str, Any],
+    objective: str | None = None,
+    solver: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Solve one run; never raises: a failure is returned as ``status = "error"`` with the error.
 
     Returns
@@ -318,11 +382,19 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
         time of the whole run), ``error`` and ``params_json``.
     """
     solver = dict(solver or {})
-    row: dict[str, Any] = {"run_id": run_id(params), "status": "error", "rate": np.nan,
-                           "cost_cny_per_a": np.nan, "co2_avoided_t_per_a": np.nan,
-                           "links_built": 0, "targets_met": False, "gap": np.nan,
-                           "time_s": np.nan, "error": "",
-                           "params_json": json.dumps(params, sort_keys=True, default=str)}
+    row: dict[str, Any] = {
+        "run_id": run_id(params),
+        "status": "error",
+        "rate": np.nan,
+        "cost_cny_per_a": np.nan,
+        "co2_avoided_t_per_a": np.nan,
+        "links_built": 0,
+        "targets_met": False,
+        "gap": np.nan,
+        "time_s": np.nan,
+        "error": "",
+        "params_json": json.dumps(params, sort_keys=True, default=str),
+    }
     start = time.perf_counter()
     try:
         from parkflow.solvers.api import solve
@@ -330,9 +402,14 @@ def run_one(scenario: Scenario, params: dict[str, Any], objective: str | None = 
         from parkflow.studies.pareto import total_cost
 
         sc = apply_parameters(scenario, params)
-        res = solve(sc, objective=objective or sc.settings.objective,
-                    solver=solver.get("name"), time_limit_s=solver.get("time_limit_s"),
-                    gap=solver.get("gap"), baseline=False)
+        res = solve(
+            sc,
+            objective=objective or sc.settings.objective,
+            solver=solver.get("name"),
+            time_limit_s=solver.get("time_limit_s"),
+            gap=solver.get("gap"),
+            baseline=False,
+        )
         row["status"] = res.status.value
         if res.status.has_solution:
             t = res.targets
@@ -363,9 +440,10 @@ def _table(rows: Sequence[dict[str, Any]], plan: SweepPlan) -> pd.DataFrame:
         df = pd.DataFrame(columns=RESULT_COLUMNS)
     names = plan.parameter_names
     for name in names:
-        df[name] = [params.get(r, {}).get(name, np.nan) if r in params
-                    else json.loads(pj).get(name, np.nan)
-                    for r, pj in zip(df["run_id"], df["params_json"], strict=True)]
+        df[name] = [
+            params.get(r, {}).get(name, np.nan) if r in params else json.loads(pj).get(name, np.nan)
+            for r, pj in zip(df["run_id"], df["params_json"], strict=True)
+        ]
         if df[name].map(lambda v: isinstance(v, str)).any():
             df[name] = df[name].astype("string")
         else:
@@ -397,10 +475,17 @@ def _write_table(df: pd.DataFrame, out: Path, inputs: Sequence[Path | None]) -> 
         df.to_parquet(tmp / TABLE_NAME, index=False)
 
 
-def run_sweep(scenario: Scenario, plan: SweepPlan, out: str | Path,
-              scheduler: str | None = None, workers: int = 2, processes: bool = True,
-              inputs: Sequence[Path | None] = (), show_progress: bool = True,
-              checkpoint_every: int = 10) -> pd.DataFrame:
+def run_sweep(
+    scenario: Scenario,
+    plan: SweepPlan,
+    out: str | Path,
+    scheduler: str | None = None,
+    workers: int = 2,
+    processes: bool = True,
+    inputs: Sequence[Path | None] = (),
+    show_progress: bool = True,
+    checkpoint_every: int = 10,
+) -> pd.DataFrame:
     """Run every run of the plan on Dask and gather one Parquet table in ``out``.
 
     Parameters
@@ -446,29 +531,46 @@ def run_sweep(scenario: Scenario, plan: SweepPlan, out: str | Path,
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
+        )
         client = Client(cluster)
     try:
         [scenario_future] = client.scatter([scenario], broadcast=True)
         futures = {
-            client.submit(run_one, scenario_future, p, plan.objective, plan.solver,
-                          key=f"parkflow-run-{run_id(p)}", pure=False): p
+            client.submit(
+                run_one,
+                scenario_future,
+                p,
+                plan.objective,
+                plan.solver,
+                key=f"parkflow-run-{run_id(p)}",
+                pure=False,
+            ): p
             for p in todo
         }
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), disable=not show_progress,
-                      transient=False) as bar:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not show_progress,
+            transient=False,
+        ) as bar:
             task = bar.add_task("sweep", total=len(futures))
             for n, future in enumerate(as_completed(futures), start=1):
                 params = futures[future]
                 try:
                     row = future.result()
                 except Exception as exc:  # the worker died or the task could not run
-                    row = {"run_id": run_id(params), "status": "error",
-                           "error": f"{type(exc).__name__}: {exc}", "links_built": 0,
-                           "targets_met": False,
-                           "params_json": json.dumps(params, sort_keys=True, default=str)}
+                    row = {
+                        "run_id": run_id(params),
+                        "status": "error",
+                        "error": f"{type(exc).__name__}: {exc}",
+                        "links_built": 0,
+                        "targets_met": False,
+                        "params_json": json.dumps(params, sort_keys=True, default=str),
+                    }
                 rows.append(row)
                 bar.advance(task)
                 if checkpoint_every and n % checkpoint_every == 0 and n < len(futures):

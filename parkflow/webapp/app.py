@@ -41,8 +41,18 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = Path(pf.__file__).resolve().parent / "data" / "vendor" / "leaflet"
 MAX_UPLOAD_MB = 20.0
 OBJECTIVES = ("cost", "utilisation", "co2")
-RUN_FILES = ("report.html", "report.md", "report.xlsx", "map.html", "scenario.xlsx",
-             "summary.json", "flows.csv", "compare.html", "differences.csv", "indicators.csv")
+RUN_FILES = (
+    "report.html",
+    "report.md",
+    "report.xlsx",
+    "map.html",
+    "scenario.xlsx",
+    "summary.json",
+    "flows.csv",
+    "compare.html",
+    "differences.csv",
+    "indicators.csv",
+)
 
 
 class _Cache:
@@ -65,12 +75,16 @@ def _catalogue_json(catalogue: Any) -> dict[str, Any]:
     def rows(df: Any, extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         out = []
         for ident, r in df.iterrows():
-            item = {"id": str(ident), "name_zh": str(r.get("name_zh", ident)),
-                    "name_en": str(r.get("name_en", ident))}
+            item = {
+                "id": str(ident),
+                "name_zh": str(r.get("name_zh", ident)),
+                "name_en": str(r.get("name_en", ident)),
+            }
             for col in extra:
                 value = r.get(col)
-                item[col] = [str(v) for v in value] if isinstance(value, (tuple, list)) \
-                    else str(value)
+                item[col] = (
+                    [str(v) for v in value] if isinstance(value, (tuple, list)) else str(value)
+                )
             out.append(item)
         return out
 
@@ -79,9 +93,14 @@ def _catalogue_json(catalogue: Any) -> dict[str, Any]:
         "materials": rows(catalogue.materials, ("kind",)),
         "routes": rows(catalogue.routes, ("accepts",)),
         "modes": rows(catalogue.modes),
-        "sectors": [{"id": str(r["id"]), "name_zh": str(r.get("name_zh", r["id"])),
-                     "name_en": str(r.get("name_en", r["id"]))}
-                    for r in sectors.to_dict("records")],
+        "sectors": [
+            {
+                "id": str(r["id"]),
+                "name_zh": str(r.get("name_zh", r["id"])),
+                "name_en": str(r.get("name_en", r["id"])),
+            }
+            for r in sectors.to_dict("records")
+        ],
     }
 
 
@@ -91,14 +110,17 @@ def _number(value: Any, name: str, low: float, high: float) -> float | None:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise WorkspaceError(f"{name} must be a number") from None
+        msg = f"{name} must be a number"
+        raise WorkspaceError(msg) from None
     if not low <= v <= high:
-        raise WorkspaceError(f"{name} must lie between {low:g} and {high:g}")
+        msg = f"{name} must lie between {low:g} and {high:g}"
+        raise WorkspaceError(msg)
     return v
 
 
-def create_app(workspace: str | Path, initial: str | None = None,
-               max_upload_mb: float = MAX_UPLOAD_MB) -> FastAPI:
+def create_app(
+    workspace: str | Path, initial: str | None = None, max_upload_mb: float = MAX_UPLOAD_MB
+) -> FastAPI:
     """The web application.
 
     Parameters
@@ -132,8 +154,9 @@ def create_app(workspace: str | Path, initial: str | None = None,
         if state["jobs"] is not None:
             state["jobs"].shutdown()
 
-    app = FastAPI(title="parkflow", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="parkflow", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.workspace = ws
     app.state.jobs = jobs
 
@@ -153,8 +176,9 @@ def create_app(workspace: str | Path, initial: str | None = None,
         from parkflow.webapp.workspace import dedupe, problem_dict
 
         problems = dedupe([problem_dict(p) for p in exc.problems])
-        return JSONResponse({"error": f"{len(problems)} problem(s)", "problems": problems},
-                            status_code=422)
+        return JSONResponse(
+            {"error": f"{len(problems)} problem(s)", "problems": problems}, status_code=422
+        )
 
     @app.exception_handler(FileNotFoundError)
     async def _missing(_req: Request, exc: FileNotFoundError) -> JSONResponse:
@@ -162,8 +186,9 @@ def create_app(workspace: str | Path, initial: str | None = None,
 
     @app.exception_handler(Exception)
     async def _internal(_req: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"error": f"internal error: {type(exc).__name__}: {exc}"},
-                            status_code=500)
+        return JSONResponse(
+            {"error": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500
+        )
 
     # -- pages ----------------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
@@ -185,32 +210,42 @@ def create_app(workspace: str | Path, initial: str | None = None,
         if request.url.path in ("/", "/index.html"):
             response.headers["Content-Security-Policy"] = (
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self'; frame-src 'self'; connect-src 'self'")
+                "script-src 'self'; frame-src 'self'; connect-src 'self'"
+            )
         return response
 
     # -- what can be opened -------------------------------------------------------------------
     @app.get("/api/info")
     def info() -> dict[str, Any]:
-        return {"version": pf.__version__, "workspace": str(ws.root),
-                "bundled": pf.bundled_scenarios(), "folders": ws.folders(),
-                "projects": ws.projects(), "initial": state["initial"],
-                "max_upload_mb": max_upload_mb, "tables": list(TABLES)}
+        return {
+            "version": pf.__version__,
+            "workspace": str(ws.root),
+            "bundled": pf.bundled_scenarios(),
+            "folders": ws.folders(),
+            "projects": ws.projects(),
+            "initial": state["initial"],
+            "max_upload_mb": max_upload_mb,
+            "tables": list(TABLES),
+        }
 
     @app.post("/api/open")
     def open_(body: dict[str, Any]) -> dict[str, Any]:
         if body.get("bundled"):
             name = str(body["bundled"])
             if name not in pf.bundled_scenarios():
-                raise WorkspaceError(f"no bundled scenario {name!r}")
+                msg = f"no bundled scenario {name!r}"
+                raise WorkspaceError(msg)
             path, origin = pf.bundled_scenario_path(name), f"bundled:{name}"
         elif body.get("folder"):
             rel = str(body["folder"])
             path = ws.inside(rel)
             if "projects" in path.relative_to(ws.root).parts[:1] or not path.exists():
-                raise WorkspaceError(f"no scenario {rel!r} in the workspace")
+                msg = f"no scenario {rel!r} in the workspace"
+                raise WorkspaceError(msg)
             origin = f"folder:{rel}"
         else:
-            raise WorkspaceError("give `bundled` or `folder`")
+            msg = "give `bundled` or `folder`"
+            raise WorkspaceError(msg)
         pid, problems = ws.open_scenario(path, origin)
         return {"project": pid, "problems": problems}
 
@@ -218,14 +253,16 @@ def create_app(workspace: str | Path, initial: str | None = None,
     async def upload(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
         name = Path(file.filename or "upload.xlsx").name
         if not name.lower().endswith(".xlsx"):
-            raise WorkspaceError("upload an .xlsx workbook")
+            msg = "upload an .xlsx workbook"
+            raise WorkspaceError(msg)
         limit = int(max_upload_mb * 1024 * 1024)
         data = bytearray()
         while chunk := await file.read(1 << 20):
             data.extend(chunk)
             if len(data) > limit:
-                return JSONResponse({"error": f"the file is larger than {max_upload_mb:g} MB"},
-                                    status_code=413)
+                return JSONResponse(
+                    {"error": f"the file is larger than {max_upload_mb:g} MB"}, status_code=413
+                )
         pid, problems = ws.add_workbook(bytes(data), name, origin=f"upload:{name}")
         return {"project": pid, "problems": problems}
 
@@ -245,28 +282,34 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def project(pid: str) -> dict[str, Any]:
         d = ws.project_dir(pid)
         scenario, problems = cache.get(d / "work.xlsx")
-        return {"meta": ws.meta(pid), "tables": read_tables(d / "work.xlsx"),
-                "settings": read_settings(d / "work.xlsx"), "problems": problems,
-                "valid": scenario is not None, "variants": ws.variants(pid),
-                "runs": runs_of(pid)}
+        return {
+            "meta": ws.meta(pid),
+            "tables": read_tables(d / "work.xlsx"),
+            "settings": read_settings(d / "work.xlsx"),
+            "problems": problems,
+            "valid": scenario is not None,
+            "variants": ws.variants(pid),
+            "runs": runs_of(pid),
+        }
 
     @app.get("/api/projects/{pid}/catalogue")
     def catalogue(pid: str) -> dict[str, Any]:
         scenario, _ = cache.get(ws.project_dir(pid) / "work.xlsx")
-        return _catalogue_json(scenario.catalogue if scenario is not None
-                               else pf.load_catalogue())
+        return _catalogue_json(scenario.catalogue if scenario is not None else pf.load_catalogue())
 
     @app.put("/api/projects/{pid}")
     def save(pid: str, body: dict[str, Any]) -> dict[str, Any]:
         work = ws.project_dir(pid) / "work.xlsx"
         if body.get("tables"):
             if not isinstance(body["tables"], dict):
-                raise WorkspaceError("tables must be a mapping of table name to columns/rows")
+                msg = "tables must be a mapping of table name to columns/rows"
+                raise WorkspaceError(msg)
             write_tables(work, body["tables"])
         if body.get("settings"):
             s = dict(body["settings"])
             if s.get("objective") not in (None, *OBJECTIVES):
-                raise WorkspaceError(f"objective must be one of {', '.join(OBJECTIVES)}")
+                msg = f"objective must be one of {', '.join(OBJECTIVES)}"
+                raise WorkspaceError(msg)
             s["time_limit_s"] = _number(s.get("time_limit_s"), "time limit", 1, 86400)
             s["gap"] = _number(s.get("gap"), "gap", 0, 1)
             for t in s.get("targets") or []:
@@ -281,22 +324,32 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def solve_options(body: dict[str, Any]) -> dict[str, Any]:
         objective = body.get("objective") or None
         if objective not in (None, *OBJECTIVES):
-            raise WorkspaceError(f"objective must be one of {', '.join(OBJECTIVES)}")
+            msg = f"objective must be one of {', '.join(OBJECTIVES)}"
+            raise WorkspaceError(msg)
         lang = body.get("lang", "zh")
         if lang not in ("zh", "en"):
-            raise WorkspaceError("lang must be zh or en")
-        return {"objective": objective, "lang": lang,
-                "time_limit_s": _number(body.get("time_limit_s"), "time limit", 1, 86400),
-                "gap": _number(body.get("gap"), "gap", 0, 1),
-                "debug": bool(os.environ.get("PARKFLOW_DEBUG"))}
+            msg = "lang must be zh or en"
+            raise WorkspaceError(msg)
+        return {
+            "objective": objective,
+            "lang": lang,
+            "time_limit_s": _number(body.get("time_limit_s"), "time limit", 1, 86400),
+            "gap": _number(body.get("gap"), "gap", 0, 1),
+            "debug": bool(os.environ.get("PARKFLOW_DEBUG")),
+        }
 
     @app.post("/api/projects/{pid}/solve")
     def solve(pid: str, body: dict[str, Any]) -> dict[str, Any]:
         d = ws.project_dir(pid)
         scenario, problems = cache.get(d / "work.xlsx")
         if scenario is None:
-            return JSONResponse({"error": f"{len(problems)} problem(s): fix them before "
-                                 "solving", "problems": problems}, status_code=422)
+            return JSONResponse(
+                {
+                    "error": f"{len(problems)} problem(s): fix them before solving",
+                    "problems": problems,
+                },
+                status_code=422,
+            )
         rid = new_id("run")
         out = d / "runs" / rid
         out.mkdir(parents=True)
@@ -310,7 +363,8 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def save_variant(pid: str, body: dict[str, Any]) -> dict[str, Any]:
         name = str(body.get("name") or "").strip()
         if not name:
-            raise WorkspaceError("give the variant a name")
+            msg = "give the variant a name"
+            raise WorkspaceError(msg)
         vid, problems = ws.save_variant(pid, name[:200])
         return {"variant": vid, "problems": problems, "variants": ws.variants(pid)}
 
@@ -321,8 +375,7 @@ def create_app(workspace: str | Path, initial: str | None = None,
         cid = new_id("cmp")
         out = ws.project_dir(pid) / "compares" / cid
         out.mkdir(parents=True)
-        params = {**solve_options(body), "a": str(a), "b": str(b), "out": str(out),
-                  "run": cid}
+        params = {**solve_options(body), "a": str(a), "b": str(b), "out": str(out), "run": cid}
         job = jobs().submit("compare", params, pid)
         return job.as_dict(jobs().position(job))
 
@@ -335,59 +388,79 @@ def create_app(workspace: str | Path, initial: str | None = None,
     def job(jid: str) -> dict[str, Any]:
         q = jobs()
         if jid not in q.jobs:
-            raise WorkspaceError(f"no job {jid!r}")
+            msg = f"no job {jid!r}"
+            raise WorkspaceError(msg)
         return q.jobs[jid].as_dict(q.position(q.jobs[jid]))
 
     @app.post("/api/jobs/{jid}/cancel")
     def cancel(jid: str) -> dict[str, Any]:
         q = jobs()
         if jid not in q.jobs:
-            raise WorkspaceError(f"no job {jid!r}")
+            msg = f"no job {jid!r}"
+            raise WorkspaceError(msg)
         return q.cancel(jid).as_dict()
 
     # -- files ------------------------------------------------------------------------------------
     def output_file(pid: str, kind: str, rid: str, name: str) -> Path:
         if kind not in ("runs", "compares") or name not in RUN_FILES:
-            raise WorkspaceError("no such file")
+            msg = "no such file"
+            raise WorkspaceError(msg)
         path = ws.inside(ws.project_dir(pid) / kind / check_id(rid) / name)
         if not path.is_file():
-            raise FileNotFoundError(f"{name} is not there (yet)")
+            msg = f"{name} is not there (yet)"
+            raise FileNotFoundError(msg)
         return path
 
     @app.get("/files/{pid}/{kind}/{rid}/{name}")
     def download(pid: str, kind: str, rid: str, name: str, dl: int = 0) -> FileResponse:
         path = output_file(pid, kind, rid, name)
-        media = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
-                 "json": "application/json", "csv": "text/csv; charset=utf-8"}.get(path.suffix[1:])
-        return FileResponse(path, media_type=media,
-                            filename=path.name if dl else None,
-                            content_disposition_type="attachment" if dl else "inline")
+        media = {
+            "html": "text/html; charset=utf-8",
+            "md": "text/markdown; charset=utf-8",
+            "json": "application/json",
+            "csv": "text/csv; charset=utf-8",
+        }.get(path.suffix[1:])
+        return FileResponse(
+            path,
+            media_type=media,
+            filename=path.name if dl else None,
+            content_disposition_type="attachment" if dl else "inline",
+        )
 
     @app.get("/files/{pid}/{which}.xlsx")
     def workbook(pid: str, which: str) -> FileResponse:
         if which not in ("base", "work"):
-            raise WorkspaceError("no such workbook")
+            msg = "no such workbook"
+            raise WorkspaceError(msg)
         name = f"{ws.meta(pid).get('id', pid)}-{which}.xlsx"
         return FileResponse(ws.project_dir(pid) / f"{which}.xlsx", filename=name)
 
     @app.get("/files/{pid}/variants/{vid}.yaml")
     def variant_file(pid: str, vid: str) -> FileResponse:
-        return FileResponse(ws.scenario_path(pid, vid), filename=f"{vid}.yaml",
-                            media_type="text/yaml; charset=utf-8")
+        return FileResponse(
+            ws.scenario_path(pid, vid),
+            filename=f"{vid}.yaml",
+            media_type="text/yaml; charset=utf-8",
+        )
 
     @app.get("/files/{pid}/{kind}/{rid}.zip")
     def zipped(pid: str, kind: str, rid: str) -> Response:
         if kind not in ("runs", "compares"):
-            raise WorkspaceError("no such folder")
+            msg = "no such folder"
+            raise WorkspaceError(msg)
         folder = ws.inside(ws.project_dir(pid) / kind / check_id(rid))
         if not folder.is_dir():
-            raise FileNotFoundError("no such run")
+            msg = "no such run"
+            raise FileNotFoundError(msg)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(folder.iterdir()):
                 if f.is_file() and not f.name.startswith("."):
                     z.write(f, f"{rid}/{f.name}")
-        return Response(buf.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{rid}.zip"'})
+        return Response(
+            buf.getvalue(),
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{rid}.zip"'},
+        )
 
     return app

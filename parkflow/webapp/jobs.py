@@ -53,10 +53,18 @@ class Job:
     def as_dict(self, position: int | None = None) -> dict[str, Any]:
         """The job as JSON for the page (no paths)."""
         end = self.finished or time.time()
-        return {"id": self.id, "kind": self.kind, "project": self.project, "state": self.state,
-                "phase": self.phase, "message": self.message, "figures": self.figures,
-                "elapsed_s": round(end - self.started, 1) if self.started else 0.0,
-                "position": position, "run": self.params.get("run")}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "project": self.project,
+            "state": self.state,
+            "phase": self.phase,
+            "message": self.message,
+            "figures": self.figures,
+            "elapsed_s": round(end - self.started, 1) if self.started else 0.0,
+            "position": position,
+            "run": self.params.get("run"),
+        }
 
 
 class JobQueue:
@@ -93,8 +101,11 @@ class JobQueue:
         if job.state != "queued":
             return None
         with self._lock:
-            return sum(1 for j in self.jobs.values()
-                       if j.state in ("queued", "running") and j.created < job.created)
+            return sum(
+                1
+                for j in self.jobs.values()
+                if j.state in ("queued", "running") and j.created < job.created
+            )
 
     def cancel(self, job_id: str) -> Job:
         """Cancel a job: a queued one never starts, a running one's process is killed."""
@@ -120,8 +131,9 @@ class JobQueue:
         messages = self._ctx.Queue()
         job.state, job.started, job.phase = "running", time.time(), "start"
         try:
-            proc = self._ctx.Process(target=worker.entry, args=(job.kind, job.params, messages),
-                                     daemon=True)
+            proc = self._ctx.Process(
+                target=worker.entry, args=(job.kind, job.params, messages), daemon=True
+            )
             proc.start()
         except Exception as exc:  # e.g. out of processes
             job.state, job.message, job.finished = "failed", str(exc), time.time()

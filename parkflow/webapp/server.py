@@ -14,13 +14,20 @@ def host_warning(host: str) -> str | None:
     """The warning printed when the app is bound to an address other than localhost."""
     if host in LOCAL_HOSTS:
         return None
-    return (f"warning: serving on {host}: anyone who can reach this address can read and "
-            "change the workspace (there is no login). Use the default 127.0.0.1 unless you "
-            "mean it.")
+    return (
+        f"warning: serving on {host}: anyone who can reach this address can read and "
+        "change the workspace (there is no login). Use the default 127.0.0.1 unless you "
+        "mean it."
+    )
 
 
-def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          workspace: str | Path | None = None, max_upload_mb: float = 20.0) -> None:
+def serve(
+    scenario: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workspace: str | Path | None = None,
+    max_upload_mb: float = 20.0,
+) -> None:
     """Run the web app until Ctrl-C.
 
     Parameters
@@ -46,8 +53,11 @@ def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEF
         print(warning, file=sys.stderr)
     app = create_app(root, initial=scenario, max_upload_mb=max_upload_mb)
     shown = f"[{host}]" if ":" in host else host
-    print(f"parkflow serve: http://{shown}:{port}/  (workspace: {app.state.workspace.root}; "
-          "Ctrl-C stops)", flush=True)
+    print(
+        f"parkflow serve: http://{shown}:{port}/  (workspace: {app.state.workspace.root}; "
+        "Ctrl-C stops)",
+        flush=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     print("parkflow serve: stopped", flush=True)
 

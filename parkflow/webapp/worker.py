@@ -51,19 +51,31 @@ def key_figures(result: Any) -> dict[str, Any]:
     if result.targets is not None and len(result.targets):
         for r in result.targets.to_dict("records"):
             key = (str(r.get("id")), str(r.get("scope")))
-            targets.append({"id": key[0], "scope": key[1], "target": _num(r.get("target")),
-                            "rate": _num(r.get("rate")), "met": bool(r.get("met")),
-                            "shortfall": _num(r.get("shortfall")), "unit": str(r.get("unit")),
-                            "baseline_rate": base_rates.get(key)})
+            targets.append(
+                {
+                    "id": key[0],
+                    "scope": key[1],
+                    "target": _num(r.get("target")),
+                    "rate": _num(r.get("rate")),
+                    "met": bool(r.get("met")),
+                    "shortfall": _num(r.get("shortfall")),
+                    "unit": str(r.get("unit")),
+                    "baseline_rate": base_rates.get(key),
+                }
+            )
     objective = {k: _num(v) for k, v in (result.objective or {}).items()}
     solver = result.solver or {}
     return {
-        "status": result.status.value, "message": str(result.message or ""),
-        "objective": result.objective_name, "targets": targets,
+        "status": result.status.value,
+        "message": str(result.message or ""),
+        "objective": result.objective_name,
+        "targets": targets,
         "links_built": int(len(result.flows)) if result.flows is not None else 0,
-        "net_cost_cny_per_a": objective.get("total_cny_per_a"), "cost": objective,
+        "net_cost_cny_per_a": objective.get("total_cny_per_a"),
+        "cost": objective,
         "co2_avoided_t_per_a": _num(result.co2_avoided_t_per_a),
-        "solver_time_s": _num(solver.get("time_s")), "gap": _num(solver.get("gap")),
+        "solver_time_s": _num(solver.get("time_s")),
+        "gap": _num(solver.get("gap")),
     }
 
 
@@ -74,20 +86,26 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     say("phase", "load")
     scenario = pf.load_scenario(params["scenario"])
     say("phase", "solve")
-    result = pf.solve(scenario, objective=params.get("objective"),
-                      time_limit_s=params.get("time_limit_s"), gap=params.get("gap"),
-                      progress=lambda text: say("phase", f"solve: {text}"))
+    result = pf.solve(
+        scenario,
+        objective=params.get("objective"),
+        time_limit_s=params.get("time_limit_s"),
+        gap=params.get("gap"),
+        progress=lambda text: say("phase", f"solve: {text}"),
+    )
     figures = key_figures(result)
     if not result.status.has_solution:
-        raise RuntimeError(f"{result.status.value}: {result.message}")
+        msg = f"{result.status.value}: {result.message}"
+        raise RuntimeError(msg)
     say("phase", "report")
     _deps.write_reports(scenario, result, out, lang=lang, formats=("md", "html", "xlsx"))
     say("phase", "map")
     pf.render_map(scenario, result, lang=lang).save(str(out / "map.html"))
     say("phase", "files")
     pf.save_scenario(scenario, out / "scenario.xlsx")
-    (out / "summary.json").write_text(json.dumps(result.summary, ensure_ascii=False, indent=1,
-                                                 default=str), encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps(result.summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     result.flows.to_csv(out / "flows.csv", encoding="utf-8-sig")
     (out / "figures.json").write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")
     return figures
@@ -100,22 +118,35 @@ def compare_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     a = pf.load_scenario(params["a"])
     b = pf.load_scenario(params["b"])
     say("phase", "solve")
-    kwargs = {k: params[k] for k in ("objective", "time_limit_s", "gap")
-              if params.get(k) is not None}
+    kwargs = {
+        k: params[k] for k in ("objective", "time_limit_s", "gap") if params.get(k) is not None
+    }
     cmp = _deps.compare(a, b, lang=params.get("lang", "zh"), **kwargs)
     for sc, res in ((a, cmp.result_a), (b, cmp.result_b)):
         if not res.status.has_solution:
-            raise RuntimeError(f"{sc.name}: {res.status.value}. {res.message}")
+            msg = f"{sc.name}: {res.status.value}. {res.message}"
+            raise RuntimeError(msg)
     say("phase", "files")
     cmp.write(out, merge=True)
     rows = []
     for r in cmp.indicators.to_dict("records"):
-        rows.append({"indicator": str(r["indicator"]), "label": str(r["label"]),
-                     "a": _num(r["a"]), "b": _num(r["b"]), "change": _num(r["change"]),
-                     "unit": str(r["unit"])})
+        rows.append(
+            {
+                "indicator": str(r["indicator"]),
+                "label": str(r["label"]),
+                "a": _num(r["a"]),
+                "b": _num(r["b"]),
+                "change": _num(r["change"]),
+                "unit": str(r["unit"]),
+            }
+        )
     counts = cmp.differences["change"].value_counts()
-    figures = {"a": a.name, "b": b.name, "indicators": rows,
-               "changes": {k: int(counts.get(k, 0)) for k in ("added", "removed", "changed")}}
+    figures = {
+        "a": a.name,
+        "b": b.name,
+        "indicators": rows,
+        "changes": {k: int(counts.get(k, 0)) for k in ("added", "removed", "changed")},
+    }
     (out / "figures.json").write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")
     return figures
 
@@ -125,6 +156,7 @@ JOBS = {"solve": solve_job, "compare": compare_job}
 
 def entry(kind: str, params: dict[str, Any], queue: Any) -> None:
     """Process entry point: run the job, report on ``queue``; never raise."""
+
     def say(what: str, payload: Any) -> None:
         queue.put((what, payload))
 

@@ -58,7 +58,8 @@ def new_id(text: str = "") -> str:
 def check_id(ident: str) -> str:
     """Return ``ident`` when it is a well-formed id, else raise :class:`WorkspaceError`."""
     if not isinstance(ident, str) or not ID_RE.match(ident):
-        raise WorkspaceError(f"not a valid id: {ident!r}")
+        msg = f"not a valid id: {ident!r}"
+        raise WorkspaceError(msg)
     return ident
 
 
@@ -82,8 +83,11 @@ def coerce(value: Any) -> Any:
         return None
     if _NUMBER.match(text):
         number = float(text)
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() \
+        return (
+            int(number)
+            if number.is_integer() and "." not in text and "e" not in text.lower()
             else number
+        )
     return text
 
 
@@ -114,9 +118,12 @@ def read_tables(workbook: Path) -> dict[str, dict[str, Any]]:
             header = [str(c) if c is not None else "" for c in (values[0] if values else ())]
             while header and header[-1] == "":
                 header.pop()
-            rows = [[_cell(v) for v in row[:len(header)]] for row in values[1:]]
-            rows = [r + [None] * (len(header) - len(r)) for r in rows
-                    if any(v not in (None, "") for v in r)]
+            rows = [[_cell(v) for v in row[: len(header)]] for row in values[1:]]
+            rows = [
+                r + [None] * (len(header) - len(r))
+                for r in rows
+                if any(v not in (None, "") for v in r)
+            ]
             out[table] = {"sheet": sheet, "columns": header, "rows": rows}
     finally:
         wb.close()
@@ -139,7 +146,8 @@ def write_tables(workbook: Path, tables: dict[str, Any]) -> None:
     wb = openpyxl.load_workbook(workbook)
     for table, data in tables.items():
         if table not in TABLES:
-            raise WorkspaceError(f"unknown table {table!r}; editable: {', '.join(TABLES)}")
+            msg = f"unknown table {table!r}; editable: {', '.join(TABLES)}"
+            raise WorkspaceError(msg)
         columns = [str(c) for c in data.get("columns", [])]
         rows = data.get("rows", [])
         sheet = _sheet_for(wb, table)
@@ -152,8 +160,9 @@ def write_tables(workbook: Path, tables: dict[str, Any]) -> None:
         ws.append(columns)
         for row in rows:
             if not isinstance(row, list):
-                raise WorkspaceError(f"{table}: each row must be a list of cells")
-            ws.append([coerce(v) for v in row[:len(columns)]])
+                msg = f"{table}: each row must be a list of cells"
+                raise WorkspaceError(msg)
+            ws.append([coerce(v) for v in row[: len(columns)]])
     _atomic_save(wb, workbook)
 
 
@@ -191,14 +200,21 @@ def read_settings(workbook: Path) -> dict[str, Any]:
     return {
         "name": str(config.get("name") or ""),
         "objective": str(config.get("objective") or "cost"),
-        "time_limit_s": float(solver.get("time_limit_s", 60.0)) if isinstance(solver, dict)
+        "time_limit_s": float(solver.get("time_limit_s", 60.0))
+        if isinstance(solver, dict)
         else 60.0,
         "gap": float(solver.get("gap", 0.001)) if isinstance(solver, dict) else 0.001,
         "targets": [
-            {"id": str(t.get("id", "")), "materials": t.get("materials", ""),
-             "exclude": t.get("exclude", []), "rate": t.get("rate"),
-             "scope": str(t.get("scope", "all"))}
-            for t in (targets if isinstance(targets, list) else []) if isinstance(t, dict)],
+            {
+                "id": str(t.get("id", "")),
+                "materials": t.get("materials", ""),
+                "exclude": t.get("exclude", []),
+                "rate": t.get("rate"),
+                "scope": str(t.get("scope", "all")),
+            }
+            for t in (targets if isinstance(targets, list) else [])
+            if isinstance(t, dict)
+        ],
     }
 
 
@@ -212,8 +228,13 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
     rows = {str(r[0].value): r for r in ws.iter_rows(min_row=2) if r[0].value is not None}
 
     def put(key: str, value: Any) -> None:
-        text = value if isinstance(value, str) else yaml.safe_dump(
-            value, allow_unicode=True, default_flow_style=True, width=10**6).strip()
+        text = (
+            value
+            if isinstance(value, str)
+            else yaml.safe_dump(
+                value, allow_unicode=True, default_flow_style=True, width=10**6
+            ).strip()
+        )
         if key in rows:
             rows[key][1].value = text
         else:
@@ -236,9 +257,12 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
     if "targets" in settings:
         targets = []
         for t in settings["targets"]:
-            entry = {"id": str(t.get("id", "")), "materials": t.get("materials") or
-                     "bulk_solid_waste", "rate": coerce(t.get("rate")),
-                     "scope": str(t.get("scope") or "all")}
+            entry = {
+                "id": str(t.get("id", "")),
+                "materials": t.get("materials") or "bulk_solid_waste",
+                "rate": coerce(t.get("rate")),
+                "scope": str(t.get("scope") or "all"),
+            }
             if t.get("exclude"):
                 entry["exclude"] = list(t["exclude"])
             targets.append(entry)
@@ -305,8 +329,14 @@ def problem_dict(p: Any) -> dict[str, Any]:
     for t in TABLES:
         if name == t or t in name:
             table = t
-    return {"file": file, "table": table, "row": p.row, "column": p.column,
-            "message": str(p.message), "fix": str(p.fix or "")}
+    return {
+        "file": file,
+        "table": table,
+        "row": p.row,
+        "column": p.column,
+        "message": str(p.message),
+        "fix": str(p.fix or ""),
+    }
 
 
 def dedupe(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -345,14 +375,16 @@ class Workspace:
         """``path`` resolved; :class:`WorkspaceError` when it lies outside the workspace."""
         p = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
         if p != self.root and self.root not in p.parents:
-            raise WorkspaceError("that path lies outside the workspace")
+            msg = "that path lies outside the workspace"
+            raise WorkspaceError(msg)
         return p
 
     def project_dir(self, pid: str) -> Path:
         """The folder of project ``pid`` (which must exist)."""
         d = self.root / "projects" / check_id(pid)
         if not (d / "project.json").is_file():
-            raise WorkspaceError(f"no project {pid!r}")
+            msg = f"no project {pid!r}"
+            raise WorkspaceError(msg)
         return d
 
     # -- listing --------------------------------------------------------------------------------
@@ -376,8 +408,10 @@ class Workspace:
             if rel.parts and rel.parts[0] == "projects" or len(rel.parts) > 3:
                 continue
             if (p.is_dir() and (p / "scenario.yaml").is_file()) or (
-                    p.is_file() and p.suffix.lower() in (".xlsx", ".yaml", ".yml")
-                    and not p.name.startswith((".", "~$"))):
+                p.is_file()
+                and p.suffix.lower() in (".xlsx", ".yaml", ".yml")
+                and not p.name.startswith((".", "~$"))
+            ):
                 out.append(rel.as_posix())
         return out
 
@@ -386,8 +420,12 @@ class Workspace:
         pid = new_id(name)
         d = self.root / "projects" / pid
         d.mkdir(parents=True)
-        meta = {"id": pid, "name": name, "origin": origin,
-                "created": _dt.datetime.now().isoformat(timespec="seconds")}
+        meta = {
+            "id": pid,
+            "name": name,
+            "origin": origin,
+            "created": _dt.datetime.now().isoformat(timespec="seconds"),
+        }
         (d / "project.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return pid, d
 
@@ -407,8 +445,9 @@ class Workspace:
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
         return pid, []
 
-    def add_workbook(self, data: bytes, filename: str, origin: str
-                     ) -> tuple[str, list[dict[str, Any]]]:
+    def add_workbook(
+        self, data: bytes, filename: str, origin: str
+    ) -> tuple[str, list[dict[str, Any]]]:
         """Make a project from an uploaded workbook; return its id and its problems."""
         stem = Path(filename).stem or "upload"
         pid, d = self._create(stem, origin)
@@ -417,7 +456,8 @@ class Workspace:
             openpyxl.load_workbook(d / "base.xlsx", read_only=True).close()
         except Exception as exc:
             shutil.rmtree(d)
-            raise WorkspaceError(f"{filename} is not an .xlsx workbook ({exc})") from None
+            msg = f"{filename} is not an .xlsx workbook ({exc})"
+            raise WorkspaceError(msg) from None
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
         scenario, problems = validate(d / "work.xlsx")
         if scenario is not None:
@@ -455,7 +495,8 @@ class Workspace:
             return d / f"{which}.xlsx"
         p = d / "variants" / f"{check_id(which)}.yaml"
         if not p.is_file():
-            raise WorkspaceError(f"no variant {which!r}")
+            msg = f"no variant {which!r}"
+            raise WorkspaceError(msg)
         return p
 
     def save_variant(self, pid: str, name: str) -> tuple[str, list[dict[str, Any]]]:
@@ -468,9 +509,11 @@ class Workspace:
         if vid in {v["id"] for v in self.variants(pid)}:
             vid = f"{vid[:50]}-{secrets.token_hex(2)}"
         target = d / "variants" / f"{vid}.yaml"
-        text = ("# Layout variant saved by `parkflow serve` (an overlay of base.xlsx; "
-                "see docs/maps.md)\n"
-                + yaml.safe_dump(overlay, allow_unicode=True, sort_keys=False, width=100))
+        text = (
+            "# Layout variant saved by `parkflow serve` (an overlay of base.xlsx; "
+            "see docs/maps.md)\n"
+            + yaml.safe_dump(overlay, allow_unicode=True, sort_keys=False, width=100)
+        )
         target.write_text(text, encoding="utf-8")
         _, problems = validate(target)
         return vid, problems
@@ -556,8 +599,7 @@ def overlay_of(base: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
         for ident, rec in b[table].items():
             if ident not in w[table]:
                 if not owners(table, rec) & readded:
-                    remove.setdefault(table, []).append(
-                        ident if not ident.startswith("#") else rec)
+                    remove.setdefault(table, []).append(ident if not ident.startswith("#") else rec)
             elif not _same(rec, w[table][ident]) or owners(table, rec) & readded:
                 if not owners(table, rec) & readded:
                     remove.setdefault(table, []).append(ident)

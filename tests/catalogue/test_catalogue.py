@@ -23,20 +23,48 @@ from parkflow.errors import ScenarioError
 from parkflow.models.scenario import Catalogue
 
 SPEC_MATERIALS = {
-    "coal_gangue", "fly_ash", "tailings", "steel_slag", "bf_slag", "vti_slag", "phosphogypsum",
-    "titanium_gypsum", "fgd_gypsum", "red_mud", "carbide_slag", "waste_heat", "hydrogen",
+    "coal_gangue",
+    "fly_ash",
+    "tailings",
+    "steel_slag",
+    "bf_slag",
+    "vti_slag",
+    "phosphogypsum",
+    "titanium_gypsum",
+    "fgd_gypsum",
+    "red_mud",
+    "carbide_slag",
+    "waste_heat",
+    "hydrogen",
 }
 SPEC_CATEGORIES = {
-    "coal_gangue", "fly_ash", "tailings", "smelting_slag", "byproduct_gypsum", "red_mud",
-    "chemical_residue", "waste_heat", "hydrogen",
+    "coal_gangue",
+    "fly_ash",
+    "tailings",
+    "smelting_slag",
+    "byproduct_gypsum",
+    "red_mud",
+    "chemical_residue",
+    "waste_heat",
+    "hydrogen",
 }
 SPEC_ROUTES = {
-    "cement_retarder", "cement_admixture", "gypsum_board", "road_base", "mine_backfill", "bricks",
-    "cement_raw_meal", "sinter_feed", "soil_conditioner", "hydrogen_feedstock",
-    "fuel_cell_hydrogen", "district_heating", "process_steam", "orc_power",
+    "cement_retarder",
+    "cement_admixture",
+    "gypsum_board",
+    "road_base",
+    "mine_backfill",
+    "bricks",
+    "cement_raw_meal",
+    "sinter_feed",
+    "soil_conditioner",
+    "hydrogen_feedstock",
+    "fuel_cell_hydrogen",
+    "district_heating",
+    "process_steam",
+    "orc_power",
 }
-NEW_BULK = {"bottom_ash", "lithium_slag", "phosphorus_slag", "manganese_residue",
-            "nonferrous_slag"}
+NEW_BULK = {"bottom_ash", "lithium_slag", "phosphorus_slag", "manganese_residue", "nonferrous_slag"}
 SPEC_MODES = {"truck", "rail", "steam_pipe", "hot_water_pipe", "hydrogen_pipeline", "tube_trailer"}
 
 
@@ -56,8 +84,12 @@ def test_spec_ids_present(cat):
 
 
 def test_index_names_and_declared_columns(cat):
-    names = {"materials": "material_id", "categories": "category_id", "routes": "route_id",
-             "modes": "mode_id"}
+    names = {
+        "materials": "material_id",
+        "categories": "category_id",
+        "routes": "route_id",
+        "modes": "mode_id",
+    }
     for table in TABLES:
         df = getattr(cat, table)
         assert df.index.name == names[table]
@@ -70,8 +102,12 @@ def test_every_row_has_a_url_or_an_estimate(cat, table):
     df = getattr(cat, table)
     for column in [c for c in df.columns if c.endswith("source")]:
         text = df[column].str.strip()
-        ok = text.str.startswith("http") | text.str.contains("estimate:") | text.str.contains(
-            "derived:") | text.str.contains("doi ")
+        ok = (
+            text.str.startswith("http")
+            | text.str.contains("estimate:")
+            | text.str.contains("derived:")
+            | text.str.contains("doi ")
+        )
         assert ok.all(), f"{table}.{column} lacks a source: {list(df.index[~ok])}"
     assert (df["source"].str.len() > 0).all()
 
@@ -86,10 +122,18 @@ def test_sichuan_bulk_scope_and_tailings(cat):
     assert bulk == SPEC_MATERIALS - {"waste_heat", "hydrogen"} | NEW_BULK
     assert "zinc_leach_residue" not in bulk
     assert set(cat.group_members("smelting_slag")) == {
-        "steel_slag", "bf_slag", "vti_slag", "phosphorus_slag", "manganese_residue",
-        "nonferrous_slag"}
+        "steel_slag",
+        "bf_slag",
+        "vti_slag",
+        "phosphorus_slag",
+        "manganese_residue",
+        "nonferrous_slag",
+    }
     assert set(cat.group_members("byproduct_gypsum")) == {
-        "phosphogypsum", "titanium_gypsum", "fgd_gypsum"}
+        "phosphogypsum",
+        "titanium_gypsum",
+        "fgd_gypsum",
+    }
     assert set(m["category"]) <= set(cat.categories.index)
     assert cat.categories.loc["smelting_slag", "name_zh"] == "冶炼废渣"
     assert cat.categories.loc["byproduct_gypsum", "name_zh"] == "工业副产石膏"
@@ -115,8 +159,15 @@ def test_environmental_protection_tax(cat):
 
 def test_numbers_finite_and_signed_right(cat):
     modes = cat.modes
-    money = ["cost_cny_per_tkm", "handling_cny_per_t", "fixed_cny_per_a", "fixed_cny_per_km_a",
-             "co2_t_per_tkm", "reach_km", "loss_per_km"]
+    money = [
+        "cost_cny_per_tkm",
+        "handling_cny_per_t",
+        "fixed_cny_per_a",
+        "fixed_cny_per_km_a",
+        "co2_t_per_tkm",
+        "reach_km",
+        "loss_per_km",
+    ]
     values = modes[money].to_numpy()
     assert np.isfinite(values).all()
     assert (values >= 0).all()
@@ -143,8 +194,9 @@ def test_route_rules_follow_domain(cat):
     assert all(r.loc[h, "accepts"] == ("waste_heat",) for h in heat)
     assert r.loc[heat, ["min_temperature_c", "delta_t_c"]].notna().all().all()
     # steam needs hotter heat than hot water
-    assert r.loc["process_steam", "min_temperature_c"] > r.loc["district_heating",
-                                                                "min_temperature_c"]
+    assert (
+        r.loc["process_steam", "min_temperature_c"] > r.loc["district_heating", "min_temperature_c"]
+    )
     assert r.loc["fuel_cell_hydrogen", "min_purity"] == pytest.approx(0.9997)
     assert r.loc["fuel_cell_hydrogen", "purification_cny_per_unit"] > 0
     # solid routes carry no temperature or purity rule
@@ -156,7 +208,8 @@ def test_orc_power_uses_sichuan_grid_factor(cat):
     row = cat.routes.loc["orc_power"]
     # 10 % heat-to-power: 1 GJ -> 27.8 kWh; times 0.1564 kg/kWh = 0.00435 t/GJ
     assert row["co2_avoided_t_per_unit"] == pytest.approx(
-        27.8 * GRID_CO2_T_PER_MWH["sichuan"] / 1000, rel=0.01)
+        27.8 * GRID_CO2_T_PER_MWH["sichuan"] / 1000, rel=0.01
+    )
     assert "0.5306" in row["co2_source"]
     assert GRID_CO2_T_PER_MWH == {"sichuan": 0.1564, "national": 0.5306}
     assert pytest.approx(1 / 29.3076, rel=1e-4) == TCE_PER_GJ
@@ -187,17 +240,21 @@ def test_builtin_returns_independent_copies():
 
 
 def test_override_replaces_given_columns_and_adds_rows():
-    materials = pd.DataFrame({
-        "id": ["fly_ash", "sludge"],
-        "env_tax_cny_per_t": ["30", ""],
-        "category": ["", "sludge"],
-        "kind": ["", "solid"],
-    })
-    routes = pd.DataFrame({
-        "id": ["cement_admixture", "sludge_kiln"],
-        "value_cny_per_unit": [150.0, -40.0],
-        "accepts": [None, "sludge; fly_ash"],
-    })
+    materials = pd.DataFrame(
+        {
+            "id": ["fly_ash", "sludge"],
+            "env_tax_cny_per_t": ["30", ""],
+            "category": ["", "sludge"],
+            "kind": ["", "solid"],
+        }
+    )
+    routes = pd.DataFrame(
+        {
+            "id": ["cement_admixture", "sludge_kiln"],
+            "value_cny_per_unit": [150.0, -40.0],
+            "accepts": [None, "sludge; fly_ash"],
+        }
+    )
     cat = load_catalogue(materials=materials, routes=routes)
     m = cat.materials
     assert m.loc["fly_ash", "env_tax_cny_per_t"] == 30
@@ -218,16 +275,19 @@ def test_override_replaces_given_columns_and_adds_rows():
 
 
 def test_override_with_indexed_frame():
-    routes = pd.DataFrame({"value_cny_per_unit": [1.0]},
-                          index=pd.Index(["bricks"], name="route_id"))
+    routes = pd.DataFrame(
+        {"value_cny_per_unit": [1.0]}, index=pd.Index(["bricks"], name="route_id")
+    )
     assert load_catalogue(routes=routes).routes.loc["bricks", "value_cny_per_unit"] == 1.0
 
 
 def test_mode_overrides_from_yaml():
-    cat = load_catalogue(mode_overrides={
-        "truck": {"cost_cny_per_tkm": 0.5, "reach_km": 100},
-        "barge": {"carries": ["solid"], "cost_cny_per_tkm": 0.05, "reach_km": 300},
-    })
+    cat = load_catalogue(
+        mode_overrides={
+            "truck": {"cost_cny_per_tkm": 0.5, "reach_km": 100},
+            "barge": {"carries": ["solid"], "cost_cny_per_tkm": 0.05, "reach_km": 300},
+        }
+    )
     m = cat.modes
     assert m.loc["truck", "cost_cny_per_tkm"] == 0.5
     assert m.loc["truck", "reach_km"] == 100
@@ -252,11 +312,13 @@ def test_unknown_yaml_setting_suggests():
 
 
 def test_bad_values_name_row_and_column():
-    materials = pd.DataFrame({
-        "id": ["fly_ash", "coal_gangue"],
-        "env_tax_cny_per_t": ["25", "abc"],
-        "is_tailings": ["no", "maybe"],
-    })
+    materials = pd.DataFrame(
+        {
+            "id": ["fly_ash", "coal_gangue"],
+            "env_tax_cny_per_t": ["25", "abc"],
+            "is_tailings": ["no", "maybe"],
+        }
+    )
     with pytest.raises(ScenarioError) as info:
         load_catalogue(materials=materials)
     where = {(p.file, p.row, p.column) for p in info.value.problems}
@@ -273,12 +335,15 @@ def test_route_accepting_unknown_material_suggests_nearest():
     assert "did you mean 'phosphogypsum'" in problem.message
 
 
-@pytest.mark.parametrize(("column", "value", "needle"), [
-    ("loss_per_km", 1.0, "must be < 1"),
-    ("detour", 0.9, "must be >= 1"),
-    ("carries", "plasma", "unknown kind 'plasma'"),
-    ("handling_cny_per_t", math.inf, "not finite"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "needle"),
+    [
+        ("loss_per_km", 1.0, "must be < 1"),
+        ("detour", 0.9, "must be >= 1"),
+        ("carries", "plasma", "unknown kind 'plasma'"),
+        ("handling_cny_per_t", math.inf, "not finite"),
+    ],
+)
 def test_mode_table_range_checks(column, value, needle):
     modes = pd.DataFrame({"id": ["truck"], column: [value]})
     with pytest.raises(ScenarioError, match=needle) as info:
@@ -349,8 +414,9 @@ def test_route_modes_are_tuples_and_can_be_overridden():
     assert cat.routes.loc["process_steam", "modes"] == ("steam_pipe",)
     assert set(cat.routes.loc["district_heating", "modes"]) == {"hot_water_pipe", "steam_pipe"}
     assert cat.routes.loc["bricks", "modes"] == ()
-    routes = pd.DataFrame({"id": ["bricks", "slag_wool"], "modes": ["rail", ""],
-                           "accepts": ["", "bf_slag"]})
+    routes = pd.DataFrame(
+        {"id": ["bricks", "slag_wool"], "modes": ["rail", ""], "accepts": ["", "bf_slag"]}
+    )
     got = load_catalogue(routes=routes).routes
     assert got.loc["bricks", "modes"] == ("rail",)
     assert got.loc["bricks", "accepts"] == cat.routes.loc["bricks", "accepts"]  # blank: kept
@@ -367,7 +433,9 @@ def test_route_modes_must_exist_and_carry_the_route_kind():
         load_catalogue(routes=routes)
     problems = err.value.problems
     assert [(p.file, p.row, p.column) for p in problems] == [
-        ("routes.csv", 2, "modes"), ("routes.csv", 3, "modes")]
+        ("routes.csv", 2, "modes"),
+        ("routes.csv", 3, "modes"),
+    ]
     assert "unknown mode 'rial' (did you mean 'rail'?)" in problems[0].message
     assert "mode 'truck' carries solid, not heat" in problems[1].message
 

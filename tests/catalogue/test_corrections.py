@@ -23,21 +23,25 @@ def _data(name: str) -> pd.DataFrame:
 def test_every_solid_states_its_basis(cat):
     m = cat.materials
     solid = m[m["kind"] == "solid"]
-    assert set(solid["basis"]) <= {"dry", "wet"} and (solid["basis"] != "").all()
+    assert set(solid["basis"]) <= {"dry", "wet"}
+    assert (solid["basis"] != "").all()
     assert (m.loc[m["kind"] != "solid", "basis"] == "").all()
     assert m.loc["titanium_gypsum", "basis"] == "wet"  # ≈9 t/t as filtered
     assert m.loc["carbide_slag", "basis"] == "dry"  # 1.75 t dry per t PVC
     assert m["moisture_frac"].dropna().between(0, 0.6).all()
 
 
-@pytest.mark.parametrize(("material", "category", "group"), [
-    ("bottom_ash", "furnace_slag", "bulk_solid_waste"),
-    ("lithium_slag", "lithium_slag", "bulk_solid_waste"),
-    ("phosphorus_slag", "smelting_slag", "bulk_solid_waste"),
-    ("manganese_residue", "smelting_slag", "bulk_solid_waste"),
-    ("nonferrous_slag", "smelting_slag", "bulk_solid_waste"),
-    ("zinc_leach_residue", "hazardous_residue", "hazardous_waste"),
-])
+@pytest.mark.parametrize(
+    ("material", "category", "group"),
+    [
+        ("bottom_ash", "furnace_slag", "bulk_solid_waste"),
+        ("lithium_slag", "lithium_slag", "bulk_solid_waste"),
+        ("phosphorus_slag", "smelting_slag", "bulk_solid_waste"),
+        ("manganese_residue", "smelting_slag", "bulk_solid_waste"),
+        ("nonferrous_slag", "smelting_slag", "bulk_solid_waste"),
+        ("zinc_leach_residue", "hazardous_residue", "hazardous_waste"),
+    ],
+)
 def test_new_streams_have_a_category_and_a_route(cat, material, category, group):
     m = cat.materials.loc[material]
     assert (m["category"], m["group"], m["kind"]) == (category, group, "solid")
@@ -61,7 +65,8 @@ def test_gb175_keeps_slags_out_of_cement_and_jc418_gives_masonry_cement(cat):
     assert "vti_slag" in r.loc["masonry_cement_admixture", "accepts"]
     assert "JC 418" in r.loc["masonry_cement_admixture", "quality_rule"]
     assert {"steel_slag", "phosphorus_slag", "lithium_slag"} <= set(
-        r.loc["concrete_scm", "accepts"])
+        r.loc["concrete_scm", "accepts"]
+    )
 
 
 def test_hydrogen_grades_and_polysilicon():
@@ -86,8 +91,10 @@ def test_transport_re_estimates(cat):
     h2 = m.loc["hydrogen_pipeline"]
     # a 1.3 km in-park line: fixed ≈0.3 M CNY/a, cheaper than tube trailers for 1,000 t/a
     line = h2["fixed_cny_per_a"] + h2["fixed_cny_per_km_a"] * 1.3 + h2["handling_cny_per_t"] * 1000
-    trailer = (m.loc["tube_trailer", "cost_cny_per_tkm"] * 1.3
-               + m.loc["tube_trailer", "handling_cny_per_t"]) * 1000
+    trailer = (
+        m.loc["tube_trailer", "cost_cny_per_tkm"] * 1.3
+        + m.loc["tube_trailer", "handling_cny_per_t"]
+    ) * 1000
     assert line == pytest.approx(100_000 + 195_000 + 200_000)
     assert line < trailer
     assert m["sided_handling_cny_per_t"].drop("rail").isna().all()

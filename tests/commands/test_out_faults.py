@@ -15,9 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "parkflow", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "parkflow", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def _gen(out, n=4, seed=0, cwd=None):
@@ -27,7 +32,8 @@ def _gen(out, n=4, seed=0, cwd=None):
 def _one_error_line(proc):
     assert proc.returncode == 2, proc.stderr + proc.stdout
     lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: "), lines
     assert "internal error" not in lines[0]
     return lines[0]
 
@@ -37,11 +43,13 @@ def test_foreign_folder_is_refused_then_replaced_with_force(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     line = _one_error_line(_gen(out))
-    assert "not a parkflow output" in line and "--force" in line
+    assert "not a parkflow output" in line
+    assert "--force" in line
     assert (out / "notes.txt").read_text() == "mine"
     proc = _run("generate", out, "--enterprises", 4, "--parks", 2, "--force")
     assert proc.returncode == 0, proc.stderr
-    assert not (out / "notes.txt").exists() and (out / ".parkflow-output").exists()
+    assert not (out / "notes.txt").exists()
+    assert (out / ".parkflow-output").exists()
     assert _gen(out).returncode == 0  # an earlier output: replaced without --force
 
 
@@ -65,7 +73,8 @@ def test_symlinked_input_inside_out_is_refused(tmp_path):
     shutil.move(scenario / "enterprises.csv", out / "enterprises.csv")
     (scenario / "enterprises.csv").symlink_to(out / "enterprises.csv")
     line = _one_error_line(_run("solve", scenario, "--out", out))
-    assert "input" in line and "enterprises.csv" in line
+    assert "input" in line
+    assert "enterprises.csv" in line
     assert (out / "enterprises.csv").is_file()
 
 
@@ -80,8 +89,9 @@ def test_sigkill_mid_write_keeps_the_old_output_and_the_next_run_cleans_up(tmp_p
             (tmp / "half.csv").write_text("half")
             os.kill(os.getpid(), signal.SIGKILL)
     """)
-    proc = subprocess.run([sys.executable, "-c", script], env={**os.environ,
-                          "PYTHONPATH": str(ROOT)}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120
+    )
     assert proc.returncode == -9
     assert sorted(p.name for p in out.iterdir()) == before
     assert any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir())
@@ -92,21 +102,43 @@ def test_sigkill_mid_write_keeps_the_old_output_and_the_next_run_cleans_up(tmp_p
 def test_concurrent_runs_into_one_out_are_serialised(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "parkflow", "generate", str(out),
-                               "--enterprises", "30", "--parks", "3", "--seed", str(s)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for s in range(3)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "parkflow",
+                "generate",
+                str(out),
+                "--enterprises",
+                "30",
+                "--parks",
+                "3",
+                "--seed",
+                str(s),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for s in range(3)
+    ]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert (out / ".parkflow-output").exists() and (out / "enterprises.csv").exists()
+    assert (out / ".parkflow-output").exists()
+    assert (out / "enterprises.csv").exists()
 
 
 def _mount(where: Path, *opts: str) -> bool:
     where.mkdir(exist_ok=True)
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(opts), "tmpfs", str(where)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", ",".join(opts), "tmpfs", str(where)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 @pytest.fixture
@@ -123,7 +155,8 @@ def test_full_disk(tiny_disk):
     assert _gen(out, n=2).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     line = _one_error_line(_gen(out, n=400))
-    assert "No space left on device" in line and str(out) in line
+    assert "No space left on device" in line
+    assert str(out) in line
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["out"]
 
@@ -134,5 +167,6 @@ def test_read_only_folder(tiny_disk):
     before = sorted(p.name for p in out.iterdir())
     assert subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)]).returncode == 0
     line = _one_error_line(_gen(out, n=2, seed=3))
-    assert "Read-only file system" in line and str(out) in line
+    assert "Read-only file system" in line
+    assert str(out) in line
     assert sorted(p.name for p in out.iterdir()) == before

@@ -37,9 +37,11 @@ def test_output_dir_writes_whole(tmp_path):
 
 def test_output_dir_failure_leaves_nothing(tmp_path):
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError), output_dir(out) as tmp:
+    # the failure must happen inside output_dir, after it wrote a file
+    with pytest.raises(RuntimeError), output_dir(out) as tmp:  # noqa: PT012
         (tmp / "a.txt").write_text("a")
-        raise RuntimeError("boom")
+        msg = "boom"
+        raise RuntimeError(msg)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary folder left behind
 
@@ -47,9 +49,11 @@ def test_output_dir_failure_leaves_nothing(tmp_path):
 def test_output_dir_failure_keeps_previous_output(tmp_path):
     out = tmp_path / "out"
     _earlier_output(out)
-    with pytest.raises(RuntimeError), output_dir(out) as tmp:
+    # the failure must happen inside output_dir, after it wrote a file
+    with pytest.raises(RuntimeError), output_dir(out) as tmp:  # noqa: PT012
         (tmp / "new.txt").write_text("new")
-        raise RuntimeError("boom")
+        msg = "boom"
+        raise RuntimeError(msg)
     assert _names(out) == ["old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -78,7 +82,8 @@ def test_marker_says_what_parkflow_wrote(tmp_path):
     with atomic.settings(command="solve"), output_dir(out) as tmp:
         (tmp / "summary.json").write_text("{}")
     marker = json.loads((out / MARKER).read_text())
-    assert marker["tool"] == "parkflow" and marker["command"] == "solve"
+    assert marker["tool"] == "parkflow"
+    assert marker["command"] == "solve"
     assert marker["files"] == ["summary.json"]
 
 
@@ -191,7 +196,8 @@ def test_oserror_while_writing_is_an_output_error(tmp_path, err):
     _earlier_output(out)
     with pytest.raises(OutputError, match=os.strerror(err)) as info, output_dir(out) as tmp:
         raise OSError(err, os.strerror(err), str(tmp / "flows.csv"))
-    assert "\n" not in str(info.value) and str(out) in str(info.value)
+    assert "\n" not in str(info.value)
+    assert str(out) in str(info.value)
     assert _names(out) == ["old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -242,7 +248,8 @@ def test_exchange_swaps_two_folders(tmp_path):
     (a / "in_a").write_text("")
     if not atomic.exchange(a, b):
         pytest.skip("renameat2(RENAME_EXCHANGE) not available here")
-    assert [p.name for p in b.iterdir()] == ["in_a"] and list(a.iterdir()) == []
+    assert [p.name for p in b.iterdir()] == ["in_a"]
+    assert list(a.iterdir()) == []
 
 
 def test_replace_falls_back_to_two_renames(tmp_path, monkeypatch):
@@ -265,12 +272,18 @@ def test_nested_output_dirs_do_not_deadlock(tmp_path):
 _NAME = st.text(st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=1, max_size=8)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(user_files=st.lists(_NAME, min_size=1, max_size=4, unique=True),
-       earlier=st.booleans(), merge=st.booleans(), nested=st.booleans())
-def test_a_file_parkflow_did_not_write_survives(tmp_path_factory, user_files, earlier, merge,
-                                                nested):
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    user_files=st.lists(_NAME, min_size=1, max_size=4, unique=True),
+    earlier=st.booleans(),
+    merge=st.booleans(),
+    nested=st.booleans(),
+)
+def test_a_file_parkflow_did_not_write_survives(
+    tmp_path_factory, user_files, earlier, merge, nested
+):
     out = tmp_path_factory.mktemp("p") / "out"
     if earlier:
         _earlier_output(out, files=("summary.json", "flows.csv"))

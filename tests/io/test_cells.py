@@ -17,10 +17,18 @@ from parkflow.io.cells import (
 )
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("60,000", 60000.0), ("1,234,567.5", 1234567.5), ("６０，０００", 60000.0),
-    ("２．５", 2.5), (" 7 ", 7.0), ("-1,000", -1000.0), ("1e3", 1000.0),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("60,000", 60000.0),
+        ("1,234,567.5", 1234567.5),
+        ("６０，０００", 60000.0),
+        ("２．５", 2.5),
+        (" 7 ", 7.0),
+        ("-1,000", -1000.0),
+        ("1e3", 1000.0),
+    ],
+)
 def test_numbers_are_normalised(text, value):
     assert parse_number(text) == value
 
@@ -48,11 +56,25 @@ def test_number_cells_masks():
     assert bad.tolist() == [False, False, True, True]
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("true", True), ("Yes", True), ("Y", True), ("1", True), ("1.0", True), ("是", True),
-    ("false", False), ("no", False), ("0", False), ("否", False), ("", False), (True, True),
-    ("ＹＥＳ", True), ("maybe", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("true", True),
+        ("Yes", True),
+        ("Y", True),
+        ("1", True),
+        ("1.0", True),
+        ("是", True),
+        ("false", False),
+        ("no", False),
+        ("0", False),
+        ("否", False),
+        ("", False),
+        (True, True),
+        ("ＹＥＳ", True),
+        ("maybe", None),
+    ],
+)
 def test_one_boolean_parser(text, value):
     assert parse_bool(text) is value
 

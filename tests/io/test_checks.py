@@ -30,8 +30,9 @@ def test_check_name():
 def test_check_coordinates():
     problems = Problems()
     assert check_coordinates({"coordinates": "gcj2"}, "f", problems) == "wgs84"
-    assert "coordinates 'gcj2' is not wgs84 or gcj02 (did you mean 'gcj02'?)" in \
-        _one(problems).message
+    assert (
+        "coordinates 'gcj2' is not wgs84 or gcj02 (did you mean 'gcj02'?)" in _one(problems).message
+    )
 
 
 @pytest.mark.parametrize("hours", [0, 9000, "many"])
@@ -76,7 +77,8 @@ def test_declared_setting_max_candidates():
     assert _one(problems).message == "max_candidates_per_supply 'many' is not a whole number"
     ok = {"max_candidates_per_supply": "none", "min_flow": 60}
     check_declared_extras(ok, "f", problems := Problems())
-    assert not problems and ok == {"max_candidates_per_supply": "none", "min_flow": 60}
+    assert not problems
+    assert ok == {"max_candidates_per_supply": "none", "min_flow": 60}
 
 
 def test_problems_translate_rows_after_dropped_rows():
@@ -91,7 +93,10 @@ def test_a_key_close_to_a_declared_one_is_named():
     from parkflow.errors import ParkflowWarning
     from parkflow.io.checks import check_unknown_keys
 
-    with pytest.warns(ParkflowWarning, match=r"unknown key 'objectve' \(did you mean "
-                      r"'objective'\?\); it is kept but not used"):
+    with pytest.warns(
+        ParkflowWarning,
+        match=r"unknown key 'objectve' \(did you mean "
+        r"'objective'\?\); it is kept but not used",
+    ):
         check_unknown_keys({"objectve": "co2"}, "scenario.yaml")
     check_unknown_keys({"notes": "kept quietly"}, "scenario.yaml")

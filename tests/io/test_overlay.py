@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "leshan-wutongqiao"
 EXAMPLE = ROOT / "scenarios" / "leshan-wutongqiao-variants" / "gypsum-board.yaml"
 
-pytestmark = pytest.mark.skipif(not (BASE / "scenario.yaml").is_file(),
-                                reason="bundled scenario leshan-wutongqiao not present")
+pytestmark = pytest.mark.skipif(
+    not (BASE / "scenario.yaml").is_file(), reason="bundled scenario leshan-wutongqiao not present"
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,8 @@ def test_shipped_example_adds_moves_and_removes(base):
     sc = load_scenario(EXAMPLE)  # load_scenario delegates .yaml to load_overlay
     assert sc.name == "Leshan Wutongqiao 2025 + gypsum-board plant"
     assert sc.source == EXAMPLE
-    assert "LS30" in sc.enterprises.index and "LS21" not in sc.enterprises.index
+    assert "LS30" in sc.enterprises.index
+    assert "LS21" not in sc.enterprises.index
     assert len(sc.enterprises) == len(base.enterprises)  # one added, one removed
     # the added use: 6 万t/a → 60 000 t/a, in the canonical unit
     use = sc.uses[sc.uses["enterprise"] == "LS30"]
@@ -73,27 +75,41 @@ def test_remove_enterprise_takes_its_rows_and_links(tmp_path, base):
 
 
 def test_remove_rows_by_values_or_id(tmp_path, base):
-    sid = base.supplies.index[(base.supplies["enterprise"] == "LS07")
-                              & (base.supplies["material"] == "fgd_gypsum")][0]
+    sid = base.supplies.index[
+        (base.supplies["enterprise"] == "LS07") & (base.supplies["material"] == "fgd_gypsum")
+    ][0]
     # a use a link needs stays
     linked = set(zip(base.links["to"], base.links["route"], strict=True))
-    uid = next(u for u in base.uses.index
-               if (base.uses.at[u, "enterprise"], base.uses.at[u, "route"]) not in linked)
-    sc = _load(_write(tmp_path, "remove:\n  supplies: [{enterprise: LS07, material: fgd_gypsum}]\n"
-                                f"  uses: [{uid}]\n"))
-    assert sid not in sc.supplies.index and uid not in sc.uses.index
+    uid = next(
+        u
+        for u in base.uses.index
+        if (base.uses.at[u, "enterprise"], base.uses.at[u, "route"]) not in linked
+    )
+    sc = _load(
+        _write(
+            tmp_path,
+            f"remove:\n  supplies: [{{enterprise: LS07, material: fgd_gypsum}}]\n  uses: [{uid}]\n",
+        )
+    )
+    assert sid not in sc.supplies.index
+    assert uid not in sc.uses.index
     assert len(sc.supplies) == len(base.supplies) - 1
     assert "LS07" in sc.enterprises.index  # the plant stays
 
 
 def test_added_supply_is_converted_and_gets_an_id(tmp_path, base):
-    sc = _load(_write(tmp_path, """
+    sc = _load(
+        _write(
+            tmp_path,
+            """
 add:
   enterprises:
     - {id: N1, name: 新钢厂, park: LS-WTQ, sector: steel, lon: 103.83, lat: 29.40}
   supplies:
     - {enterprise: N1, material: steel_slag, quantity: 1.5, unit: 万t/a}
-"""))
+""",
+        )
+    )
     row = sc.supplies[sc.supplies["enterprise"] == "N1"]
     assert row["quantity"].tolist() == [pytest.approx(15_000.0)]
     assert row.index[0] not in base.supplies.index
@@ -103,8 +119,13 @@ add:
 def test_gcj02_coordinates_are_converted(tmp_path):
     from parkflow.geo import gcj02_to_wgs84
 
-    sc = _load(_write(tmp_path, "coordinates: gcj02\nmove:\n  enterprises:\n"
-                                "    - {id: LS10, lon: 103.80, lat: 29.42}\n"))
+    sc = _load(
+        _write(
+            tmp_path,
+            "coordinates: gcj02\nmove:\n  enterprises:\n"
+            "    - {id: LS10, lon: 103.80, lat: 29.42}\n",
+        )
+    )
     lon, lat = gcj02_to_wgs84(103.80, 29.42)
     assert sc.enterprises.loc["LS10", "lon"] == pytest.approx(float(lon[0]))
     assert sc.enterprises.loc["LS10", "lat"] == pytest.approx(float(lat[0]))
@@ -112,25 +133,33 @@ def test_gcj02_coordinates_are_converted(tmp_path):
 
 
 def test_problems_name_the_overlay_file_and_entry(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 add:
   enterprises:
     - {id: X1, name: new, park: LS-WTQ, sector: s, lon: 103.8, lat: 29.4}
   uses:
     - {enterprise: X1, route: gypsum_board, capacity: 5, unit: GJ/a}
     - {enterprise: X2, route: gypsum_board, capacity: -5, unit: t/a}
-""")
+""",
+    )
     with pytest.raises(ScenarioError) as info:
         _load(path)
     problems = info.value.problems
     assert {p.file for p in problems} == {str(path)}
     text = str(info.value)
-    assert "add.uses[1]" in text and "'GJ/a' does not fit" in text
-    assert "add.uses[2]" in text and "'X2'" in text and "capacity -5" in text
+    assert "add.uses[1]" in text
+    assert "'GJ/a' does not fit" in text
+    assert "add.uses[2]" in text
+    assert "'X2'" in text
+    assert "capacity -5" in text
 
 
 def test_structure_problems_all_reported(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 colour: red
 move:
   enterprises:
@@ -138,21 +167,28 @@ move:
 remove:
   uses: [U999]
   supplies: [{enterprise: LS05, material: unobtainium}]
-""")
+""",
+    )
     with pytest.raises(ScenarioError) as info:
         _load(path)
     text = str(info.value)
     assert "unknown key 'colour'" in text
     assert "move.enterprises[1]: enterprise 'ZZ' is not in the base scenario" in text
     assert "remove.uses[1]: no row of uses matches 'U999'" in text
-    assert "remove.supplies[1]" in text and "unobtainium" in text
+    assert "remove.supplies[1]" in text
+    assert "unobtainium" in text
     assert len(info.value.problems) == 4
 
 
 def test_duplicate_id_and_missing_base(tmp_path):
     with pytest.raises(ScenarioError, match="id 'LS01' is already used in enterprises"):
-        _load(_write(tmp_path, "add:\n  enterprises:\n    - {id: LS01, name: x, park: LS-WTQ, "
-                               "sector: s, lon: 103.8, lat: 29.4}\n"))
+        _load(
+            _write(
+                tmp_path,
+                "add:\n  enterprises:\n    - {id: LS01, name: x, park: LS-WTQ, "
+                "sector: s, lon: 103.8, lat: 29.4}\n",
+            )
+        )
     bad = tmp_path / "nobase.yaml"
     bad.write_text("base: ../does-not-exist\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="base '../does-not-exist' not found"):
@@ -165,8 +201,12 @@ def test_duplicate_id_and_missing_base(tmp_path):
 
 def test_overlay_of_an_overlay(tmp_path):
     first = tmp_path / "first.yaml"
-    first.write_text(f"base: {os.path.relpath(EXAMPLE, tmp_path)}\nname: second\n"
-                     "remove:\n  enterprises: [LS30]\n", encoding="utf-8")
+    first.write_text(
+        f"base: {os.path.relpath(EXAMPLE, tmp_path)}\nname: second\n"
+        "remove:\n  enterprises: [LS30]\n",
+        encoding="utf-8",
+    )
     sc = _load(first)
-    assert sc.name == "second" and "LS30" not in sc.enterprises.index
+    assert sc.name == "second"
+    assert "LS30" not in sc.enterprises.index
     assert "LS21" not in sc.enterprises.index  # the first overlay's removal holds

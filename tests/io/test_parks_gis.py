@@ -15,19 +15,22 @@ BOX = Polygon([(103.9, 30.5), (104.2, 30.5), (104.2, 30.7), (103.9, 30.7)])
 
 
 def _layer(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
-    layer = gpd.GeoDataFrame({"id": ["P1"], "name": ["园区"], "level": ["provincial"]},
-                             geometry=[BOX], crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"id": ["P1"], "name": ["园区"], "level": ["provincial"]}, geometry=[BOX], crs="EPSG:4326"
+    )
     return layer.to_crs(crs)
 
 
-@pytest.mark.parametrize("file, driver", [("parks.gpkg", "GPKG"),
-                                          ("parks.shp", "ESRI Shapefile")])
+@pytest.mark.parametrize(
+    ("file", "driver"), [("parks.gpkg", "GPKG"), ("parks.shp", "ESRI Shapefile")]
+)
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:4547"])
 def test_gpkg_and_shp_are_read_and_reprojected(tmp_path, tiny_files, file, driver, crs):
     folder = write_scenario(tmp_path / "sc", tiny_files)
     _layer(crs).to_file(folder / file, driver=driver)
     sc = load_scenario(folder)
-    assert list(sc.parks.index) == ["P1"] and sc.parks.crs.to_epsg() == 4326
+    assert list(sc.parks.index) == ["P1"]
+    assert sc.parks.crs.to_epsg() == 4326
     assert sc.parks.geometry.iloc[0].symmetric_difference(BOX).area < 1e-8
 
 
@@ -55,8 +58,8 @@ def test_boundary_outside_china_is_reported(tmp_path, tiny_files):
     tiny_files["parks.geojson"] = layer.to_json()
     _, problems = validate(write_scenario(tmp_path / "sc", tiny_files))
     assert [p.message for p in problems] == [
-        "park 'P1': its boundary (at 2.375, 48.85) is outside China (checked against its "
-        "outline)"]
+        "park 'P1': its boundary (at 2.375, 48.85) is outside China (checked against its outline)"
+    ]
 
 
 def test_two_park_files_are_reported(tmp_path, tiny_files):

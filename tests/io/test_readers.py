@@ -44,8 +44,9 @@ def test_delimiter_is_sniffed(tmp_path, sep):
 
 
 def test_cleared_rows_are_ignored_and_rows_count_as_excel(tmp_path):
-    supplies = ("enterprise,material,quantity,unit\n"
-                "E1,fly_ash,2,万t/a\n,,,\n,,,\nE1,fgd_gypsum,lots,t/a\n")
+    supplies = (
+        "enterprise,material,quantity,unit\nE1,fly_ash,2,万t/a\n,,,\n,,,\nE1,fgd_gypsum,lots,t/a\n"
+    )
     _, problems = validate(_with(tmp_path, supplies__csv=supplies))
     (p,) = problems
     assert (p.row, p.column) == (5, "quantity")
@@ -53,8 +54,9 @@ def test_cleared_rows_are_ignored_and_rows_count_as_excel(tmp_path):
 
 
 def test_thousands_groups_and_full_width_digits(tmp_path):
-    supplies = ("enterprise,material,quantity,unit\n"
-                'E1,fly_ash,"60,000",t/a\nE1,fgd_gypsum,５０００,t/a\n')
+    supplies = (
+        'enterprise,material,quantity,unit\nE1,fly_ash,"60,000",t/a\nE1,fgd_gypsum,５０００,t/a\n'
+    )
     sc = load_scenario(_with(tmp_path, supplies__csv=supplies))
     assert sc.supplies["quantity"].tolist() == [60000.0, 5000.0]
 
@@ -69,8 +71,7 @@ def test_decimal_comma_is_an_error_with_the_fix(tmp_path):
 
 
 def test_percent_for_a_fraction_column(tmp_path):
-    supplies = ("enterprise,material,quantity,unit,purity\n"
-                "E3,hydrogen,1000000,Nm3/a,99.9%\n")
+    supplies = "enterprise,material,quantity,unit,purity\nE3,hydrogen,1000000,Nm3/a,99.9%\n"
     sc = load_scenario(_with(tmp_path, supplies__csv=supplies))
     assert sc.supplies.loc["S1", "purity"] == pytest.approx(0.999)
 
@@ -82,11 +83,13 @@ def test_percent_rate_in_targets(tmp_path):
 
 
 def test_chinese_headers_and_catalogue_names(tmp_path):
-    enterprises = ("编号,名称,园区,行业,经度,纬度\n"
-                   "E1,电厂,P1,coal_power,104.00,30.60\n"
-                   "E2,水泥厂,P1,cement,104.05,30.62\n"
-                   "E3,化工厂,P1,chemicals,104.02,30.65\n")
-    supplies = ("企业,物料,产生量,单位\nE1,粉煤灰,2,万t/a\nE1,脱硫石膏,5000,t/a\n")
+    enterprises = (
+        "编号,名称,园区,行业,经度,纬度\n"
+        "E1,电厂,P1,coal_power,104.00,30.60\n"
+        "E2,水泥厂,P1,cement,104.05,30.62\n"
+        "E3,化工厂,P1,chemicals,104.02,30.65\n"
+    )
+    supplies = "企业,物料,产生量,单位\nE1,粉煤灰,2,万t/a\nE1,脱硫石膏,5000,t/a\n"
     sc = load_scenario(_with(tmp_path, enterprises__csv=enterprises, supplies__csv=supplies))
     assert sc.supplies["material"].tolist() == ["fly_ash", "fgd_gypsum"]
     assert sc.enterprises.loc["E1", "lon"] == 104.0
@@ -95,8 +98,9 @@ def test_chinese_headers_and_catalogue_names(tmp_path):
 def test_english_and_chinese_header_for_one_column_is_reported(tmp_path):
     supplies = "enterprise,material,quantity,数量,unit\nE1,fly_ash,2,2,万t/a\n"
     _, problems = validate(_with(tmp_path, supplies__csv=supplies))
-    assert any("the column 'quantity' appears twice (as 'quantity', '数量')" in p.message
-               for p in problems)
+    assert any(
+        "the column 'quantity' appears twice (as 'quantity', '数量')" in p.message for p in problems
+    )
 
 
 def test_workbook_sheets_in_any_case_and_in_chinese(tmp_path, tiny_scenario):
@@ -143,8 +147,7 @@ def test_empty_workbook_exits_2_naming_the_file(tmp_path, capsys):
 
 
 def test_read_frame_types_an_output_table():
-    flows = pd.DataFrame({"link_id": ["L1"], "existing": ["True"], "flow": ["5.0"],
-                          "extra": ["x"]})
+    flows = pd.DataFrame({"link_id": ["L1"], "existing": ["True"], "flow": ["5.0"], "extra": ["x"]})
     typed = read_frame("flows", flows)
     assert typed["existing"].tolist() == [True]
     assert typed["flow"].dtype.name == "float64"
@@ -201,8 +204,9 @@ def test_route_mode_and_sector_cells_in_chinese(tmp_path):
     enterprises = TINY_FILES["enterprises.csv"].replace(",cement,", f",{cement},")
     uses = TINY_FILES["uses.csv"].replace("process_steam", steam)
     links = TINY_FILES["links.csv"].replace(",truck,", f",{truck},")
-    sc = load_scenario(_with(tmp_path, enterprises__csv=enterprises, uses__csv=uses,
-                             links__csv=links))
+    sc = load_scenario(
+        _with(tmp_path, enterprises__csv=enterprises, uses__csv=uses, links__csv=links)
+    )
     assert sc.enterprises.loc["E2", "sector"] == "cement"
     assert "process_steam" in set(sc.uses["route"])
     assert sc.links["mode"].tolist() == ["truck"]

@@ -30,9 +30,13 @@ def schema():
     return s
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.slow) if "province" in n else n
-    for n in bundled_scenarios()])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.slow) if "province" in n else n
+        for n in bundled_scenarios()
+    ],
+)
 def test_every_bundled_output_validates_against_the_schema(name, schema, tmp_path):
     path = bundled_scenario_path(name)
     sc = load_scenario(path)
@@ -56,10 +60,13 @@ def test_a_copied_folder_still_finds_its_scenario(tmp_path):
     there = tmp_path / "elsewhere" / "b"
     shutil.copytree(here, there)
     shutil.rmtree(here)
-    assert scenario_path_of(there / "out" / "leshan").resolve() == \
-        (there / "scenarios" / "leshan").resolve()
+    assert (
+        scenario_path_of(there / "out" / "leshan").resolve()
+        == (there / "scenarios" / "leshan").resolve()
+    )
     scenario, result = read_solution(there / "out" / "leshan")
-    assert scenario is not None and scenario.name == sc.name
+    assert scenario is not None
+    assert scenario.name == sc.name
     assert result.status.has_solution
 
 
@@ -69,7 +76,8 @@ def test_results_read_back_typed(tmp_path):
     back = read_result(out)
     assert back.flows["existing"].dtype == bool
     assert back.targets["met"].dtype == bool
-    assert back.baseline is not None and back.baseline.flows["existing"].dtype == bool
+    assert back.baseline is not None
+    assert back.baseline.flows["existing"].dtype == bool
     assert all(isinstance(i, str) for i in back.flows.index)
 
 
@@ -83,7 +91,8 @@ def test_missing_scenario_gives_none_and_a_clear_lookup_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no longer there"):
         scenario_path_of(out)
     scenario, result = read_solution(out)
-    assert scenario is None and result.status.has_solution
+    assert scenario is None
+    assert result.status.has_solution
 
 
 def test_format_1_absolute_paths_still_resolve(tmp_path):

@@ -34,8 +34,11 @@ def replace(file: str, old: str, new: str) -> str:
 
 def find(problems, file, row=None, column=None, contains=""):
     """The one problem at (file, row, column) whose message holds ``contains``."""
-    hits = [p for p in problems if p.file == file and p.row == row and p.column == column
-            and contains in p.message]
+    hits = [
+        p
+        for p in problems
+        if p.file == file and p.row == row and p.column == column and contains in p.message
+    ]
     assert hits, "no such problem; got:\n" + "\n".join(str(p) for p in problems)
     assert hits[0].fix, "every problem says how to fix it"
     return hits[0]
@@ -79,8 +82,13 @@ def test_empty_table(tmp_path):
 
 def test_malformed_yaml_names_the_line(tmp_path):
     bad = "name: tiny\ntargets:\n  - id: a\n   rate: [0.78\n"
-    p = check(edited(tmp_path, scenario_yaml=bad), "scenario.yaml", 4, None,
-              "the YAML cannot be read at line 4")
+    p = check(
+        edited(tmp_path, scenario_yaml=bad),
+        "scenario.yaml",
+        4,
+        None,
+        "the YAML cannot be read at line 4",
+    )
     assert "indentation" in p.fix
 
 
@@ -91,14 +99,20 @@ def test_missing_name(tmp_path):
 
 def test_duplicate_id(tmp_path):
     path = edited(tmp_path, enterprises_csv=replace("enterprises.csv", "E3,", "E2,"))
-    check(path, "enterprises.csv", 4, "id",
-          "duplicate id: enterprise 'E2' already appears in row 3")
+    check(
+        path, "enterprises.csv", 4, "id", "duplicate id: enterprise 'E2' already appears in row 3"
+    )
 
 
 def test_supply_of_an_unknown_enterprise(tmp_path):
     path = edited(tmp_path, supplies_csv=replace("supplies.csv", "E3,hydrogen", "E9,hydrogen"))
-    check(path, "supplies.csv", 5, "enterprise",
-          "supply 'S4': enterprise 'E9' is not in enterprises.csv")
+    check(
+        path,
+        "supplies.csv",
+        5,
+        "enterprise",
+        "supply 'S4': enterprise 'E9' is not in enterprises.csv",
+    )
 
 
 def test_link_to_an_unknown_enterprise(tmp_path):
@@ -112,8 +126,9 @@ def test_park_scope_naming_an_unknown_park(tmp_path):
 
 
 def test_city_scope_naming_an_unknown_city(tmp_path):
-    path = edited(tmp_path, scenario_yaml=replace("scenario.yaml", "scope: all",
-                                                  "scope: city:Chengdou"))
+    path = edited(
+        tmp_path, scenario_yaml=replace("scenario.yaml", "scope: all", "scope: city:Chengdou")
+    )
     p = check(path, "scenario.yaml", None, "targets[1].scope", "city 'Chengdou'")
     assert "did you mean 'Chengdu'" in p.message
 
@@ -125,8 +140,11 @@ def test_unknown_material_suggests_the_nearest(tmp_path):
 
 
 def test_unknown_route_and_mode(tmp_path):
-    path = edited(tmp_path, uses_csv=replace("uses.csv", "cement_retarder", "cement_retardr"),
-                  links_csv=replace("links.csv", "truck", "truk"))
+    path = edited(
+        tmp_path,
+        uses_csv=replace("uses.csv", "cement_retarder", "cement_retardr"),
+        links_csv=replace("links.csv", "truck", "truk"),
+    )
     _, problems = validate(path)
     p = find(problems, "uses.csv", 3, "route", "route 'cement_retardr'")
     assert "did you mean 'cement_retarder'?" in p.message
@@ -147,13 +165,16 @@ def test_unknown_unit(tmp_path):
     check(path, "supplies.csv", 3, "unit", "unknown unit 'furlong'")
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("lots", "quantity 'lots' is not a number"),
-    ("", "quantity is empty"),
-    ("nan", "quantity is empty"),
-    ("-5", "quantity -5 must be >= 0"),
-    ("inf", "quantity inf is not finite"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("lots", "quantity 'lots' is not a number"),
+        ("", "quantity is empty"),
+        ("nan", "quantity is empty"),
+        ("-5", "quantity -5 must be >= 0"),
+        ("inf", "quantity inf is not finite"),
+    ],
+)
 def test_bad_quantities(tmp_path, value, message):
     path = edited(tmp_path, supplies_csv=replace("supplies.csv", "5000,t/a", f"{value},t/a"))
     check(path, "supplies.csv", 3, "quantity", message)
@@ -190,8 +211,12 @@ def test_target_rate_outside_0_1(tmp_path):
 
 
 def test_unknown_target_material(tmp_path):
-    path = edited(tmp_path, scenario_yaml=replace("scenario.yaml", "materials: bulk_solid_waste",
-                                                  "materials: bulk_solid_wast"))
+    path = edited(
+        tmp_path,
+        scenario_yaml=replace(
+            "scenario.yaml", "materials: bulk_solid_waste", "materials: bulk_solid_wast"
+        ),
+    )
     p = check(path, "scenario.yaml", None, "targets[1].materials", "'bulk_solid_wast'")
     assert "did you mean 'bulk_solid_waste'" in p.message
 
@@ -225,8 +250,12 @@ def test_every_problem_is_collected_at_once(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     files = {(p.file, p.column) for p in info.value.problems}
-    assert {("supplies.csv", "material"), ("supplies.csv", "quantity"),
-            ("enterprises.csv", "lon"), ("scenario.yaml", "targets[1].rate")} <= files
+    assert {
+        ("supplies.csv", "material"),
+        ("supplies.csv", "quantity"),
+        ("enterprises.csv", "lon"),
+        ("scenario.yaml", "targets[1].rate"),
+    } <= files
     assert "4 problems" in str(info.value)
 
 
@@ -244,20 +273,33 @@ def test_workbook_problems_name_the_sheet(tmp_path, tiny_scenario):
 
 
 def test_frames_problems_name_the_table():
-    ent = pd.DataFrame({"id": ["E1"], "name": ["a"], "park": ["P1"], "sector": ["x"],
-                        "lon": [104.0], "lat": [30.6]})
-    sup = pd.DataFrame({"enterprise": ["E2"], "material": ["fly_ash"], "quantity": [1.0],
-                        "unit": ["t/a"]})
-    use = pd.DataFrame({"enterprise": ["E1"], "route": ["bricks"], "capacity": [1.0],
-                        "unit": ["t/a"]})
+    ent = pd.DataFrame(
+        {
+            "id": ["E1"],
+            "name": ["a"],
+            "park": ["P1"],
+            "sector": ["x"],
+            "lon": [104.0],
+            "lat": [30.6],
+        }
+    )
+    sup = pd.DataFrame(
+        {"enterprise": ["E2"], "material": ["fly_ash"], "quantity": [1.0], "unit": ["t/a"]}
+    )
+    use = pd.DataFrame(
+        {"enterprise": ["E1"], "route": ["bricks"], "capacity": [1.0], "unit": ["t/a"]}
+    )
     with pytest.raises(ScenarioError) as info:
         scenario_from_frames("x", ent, sup, use)
     find(info.value.problems, "supplies", 2, "enterprise", "enterprise 'E2' is not in enterprises")
 
 
 def _tree_hash(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_cli_validate_exits_2_lists_problems_and_writes_nothing(tmp_path, capsys):
@@ -266,7 +308,8 @@ def test_cli_validate_exits_2_lists_problems_and_writes_nothing(tmp_path, capsys
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "supplies.csv, row 2, column 'material'" in err
-    assert "did you mean 'fly_ash'?" in err and "fix:" in err
+    assert "did you mean 'fly_ash'?" in err
+    assert "fix:" in err
     assert "Traceback" not in err
     assert _tree_hash(tmp_path) == before
 
@@ -282,8 +325,13 @@ def test_cli_validate_clean_scenario_prints_summary(tiny_scenario_dir, capsys):
 # links-table rows: the rules a hand link must meet (no row is dropped silently) -------------
 def test_existing_link_from_a_plant_without_that_supply(tmp_path):
     path = edited(tmp_path, links_csv=replace("links.csv", "E1,E2,", "E3,E2,"))
-    check(path, "links.csv", 2, "from", "link 'L1': enterprise 'E3' has no supply or stockpile "
-          "of fly_ash")
+    check(
+        path,
+        "links.csv",
+        2,
+        "from",
+        "link 'L1': enterprise 'E3' has no supply or stockpile of fly_ash",
+    )
     with pytest.raises(ScenarioError, match="has no supply or stockpile"):
         load_scenario(path)
 
@@ -307,7 +355,8 @@ def test_link_heat_too_cool_for_the_route(tmp_path):
     # 180 °C < process steam's 180 °C minimum + 20 K approach
     links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
     p = check(edited(tmp_path, links_csv=links), "links.csv", 3, "route", "too cool")
-    assert "180 °C" in p.message and "needs ≥ 200 °C (minimum 180 + ΔT 20)" in p.message
+    assert "180 °C" in p.message
+    assert "needs ≥ 200 °C (minimum 180 + ΔT 20)" in p.message
 
 
 def test_link_heat_hot_enough_is_valid(tmp_path):
@@ -320,16 +369,19 @@ def test_link_heat_hot_enough_is_valid(tmp_path):
 
 def test_link_heat_meets_the_use_own_lower_minimum(tmp_path):
     links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="steam_pipe")
-    uses = TINY_FILES["uses.csv"].replace("enterprise,route,capacity,unit\n",
-                                          "enterprise,route,capacity,unit,min_temperature_c\n")
+    uses = TINY_FILES["uses.csv"].replace(
+        "enterprise,route,capacity,unit\n", "enterprise,route,capacity,unit,min_temperature_c\n"
+    )
     uses = uses.replace("t/a\n", "t/a,\n").replace("GJ/a\n", "GJ/a,150\n")
     scenario, problems = validate(edited(tmp_path, links_csv=links, uses_csv=uses))
     assert problems == []
 
 
 def test_link_hydrogen_below_purity_without_purification(tmp_path):
-    routes = ("id,accepts,value_cny_per_unit,co2_avoided_t_per_unit,min_purity\n"
-              "pure_h2,hydrogen,15000,9,0.9999\n")
+    routes = (
+        "id,accepts,value_cny_per_unit,co2_avoided_t_per_unit,min_purity\n"
+        "pure_h2,hydrogen,15000,9,0.9999\n"
+    )
     uses = TINY_FILES["uses.csv"] + "E1,pure_h2,10,t/a\n"
     links = TINY_FILES["links.csv"] + "E3,E1,hydrogen,pure_h2,tube_trailer,false\n"
     path = edited(tmp_path, links_csv=links, uses_csv=uses, routes_csv=routes)
@@ -342,8 +394,9 @@ def test_link_hydrogen_below_purity_with_purification_is_valid(tmp_path):
     supplies = replace("supplies.csv", "Nm3/a,,0.999", "Nm3/a,,0.9")
     uses = TINY_FILES["uses.csv"] + "E1,hydrogen_feedstock,10,t/a\n"
     links = TINY_FILES["links.csv"] + "E3,E1,hydrogen,hydrogen_feedstock,tube_trailer,false\n"
-    scenario, problems = validate(edited(tmp_path, links_csv=links, supplies_csv=supplies,
-                                         uses_csv=uses))
+    scenario, problems = validate(
+        edited(tmp_path, links_csv=links, supplies_csv=supplies, uses_csv=uses)
+    )
     assert problems == []
 
 
@@ -351,8 +404,13 @@ def test_link_mode_the_route_does_not_allow(tmp_path):
     # process steam goes by steam pipe only
     links = TINY_FILES["links.csv"] + HEAT_LINK.format(mode="hot_water_pipe")
     supplies = replace("supplies.csv", "MW,180,", "MW,250,")
-    p = check(edited(tmp_path, links_csv=links, supplies_csv=supplies), "links.csv", 3, "mode",
-              "route 'process_steam' does not allow mode 'hot_water_pipe'")
+    p = check(
+        edited(tmp_path, links_csv=links, supplies_csv=supplies),
+        "links.csv",
+        3,
+        "mode",
+        "route 'process_steam' does not allow mode 'hot_water_pipe'",
+    )
     assert "steam_pipe" in p.fix
 
 
@@ -364,8 +422,11 @@ def test_link_beyond_reach_without_distance_warns(tmp_path):
     uses = TINY_FILES["uses.csv"] + "E4,cement_admixture,100,t/a\n"
     links = TINY_FILES["links.csv"] + "E1,E4,fly_ash,cement_admixture,truck,false\n"
     path = edited(tmp_path, enterprises_csv=ent, uses_csv=uses, links_csv=links)
-    with pytest.warns(ParkflowWarning, match=r"row 3: link 'L2' is 2\d\d\.\d km by truck, "
-                      r"beyond its reach of 150 km"):
+    with pytest.warns(
+        ParkflowWarning,
+        match=r"row 3: link 'L2' is 2\d\d\.\d km by truck, "
+        r"beyond its reach of 150 km",
+    ):
         scenario = load_scenario(path)
     assert "L2" in scenario.links.index
 
@@ -373,11 +434,14 @@ def test_link_beyond_reach_without_distance_warns(tmp_path):
 def test_link_beyond_reach_with_a_distance_is_kept_silently(tmp_path):
     ent = TINY_FILES["enterprises.csv"] + FAR
     uses = TINY_FILES["uses.csv"] + "E4,cement_admixture,100,t/a\n"
-    links = ("from,to,material,route,mode,existing,distance_km\n"
-             "E1,E2,fly_ash,cement_admixture,truck,true,\n"
-             "E1,E4,fly_ash,cement_admixture,truck,false,240\n")
-    scenario = load_scenario(edited(tmp_path, enterprises_csv=ent, uses_csv=uses,
-                                    links_csv=links))  # filterwarnings=error: no warning
+    links = (
+        "from,to,material,route,mode,existing,distance_km\n"
+        "E1,E2,fly_ash,cement_admixture,truck,true,\n"
+        "E1,E4,fly_ash,cement_admixture,truck,false,240\n"
+    )
+    scenario = load_scenario(
+        edited(tmp_path, enterprises_csv=ent, uses_csv=uses, links_csv=links)
+    )  # filterwarnings=error: no warning
     assert scenario.links.loc["L2", "distance_km"] == 240.0
 
 
@@ -393,8 +457,14 @@ def test_bundled_scenarios_validate_clean():
 
 def test_max_candidates_per_supply_must_be_a_whole_number(tmp_path):
     yaml_text = TINY_FILES["scenario.yaml"] + "max_candidates_per_supply: many\n"
-    check(edited(tmp_path, scenario_yaml=yaml_text), "scenario.yaml", None,
-          "max_candidates_per_supply", "'many' is not a whole number")
+    check(
+        edited(tmp_path, scenario_yaml=yaml_text),
+        "scenario.yaml",
+        None,
+        "max_candidates_per_supply",
+        "'many' is not a whole number",
+    )
     ok = TINY_FILES["scenario.yaml"] + "max_candidates_per_supply: 30\n"
     scenario, problems = validate(edited(tmp_path / "ok", scenario_yaml=ok))
-    assert problems == [] and scenario.settings.extra["max_candidates_per_supply"] == 30
+    assert problems == []
+    assert scenario.settings.extra["max_candidates_per_supply"] == 30

@@ -41,13 +41,17 @@ def test_template_validates_and_has_the_parts(tmp_path, lang, capsys):
     wb = openpyxl.load_workbook(book)
     zh = lang == "zh"
     names = wb.sheetnames
-    assert names[:4] == (["说明", "情景", "目标", "企业"] if zh
-                         else ["instructions", "scenario", "targets", "enterprises"])
+    assert names[:4] == (
+        ["说明", "情景", "目标", "企业"]
+        if zh
+        else ["instructions", "scenario", "targets", "enterprises"]
+    )
     assert wb[LISTS[lang]].sheet_state == "hidden"
     supplies = wb["产生" if zh else "supplies"]
     heads = [c.value for c in supplies[1]]
-    assert heads[:4] == (["编号", "企业", "物料", "产生量"] if zh
-                         else ["id", "enterprise", "material", "quantity"])
+    assert heads[:4] == (
+        ["编号", "企业", "物料", "产生量"] if zh else ["id", "enterprise", "material", "quantity"]
+    )
     note = supplies["C1"].comment.text
     assert ("material" if zh else "物料") in note
     assert supplies.freeze_panes == "A2"
@@ -55,10 +59,16 @@ def test_template_validates_and_has_the_parts(tmp_path, lang, capsys):
     assert any(f.startswith(f"'{LISTS[lang]}'!$A$2") for f in ranges.values())
     lists = wb[LISTS[lang]]
     ids = [c.value for c in lists["A"][1:] if c.value]
-    assert "fly_ash" in ids and "waste_heat" in ids
+    assert "fly_ash" in ids
+    assert "waste_heat" in ids
     targets = wb["目标" if zh else "targets"]
-    assert [c.value for c in targets[2]] == ["bulk-2025", "bulk_solid_waste", "tailings", 0.78,
-                                             "all"]
+    assert [c.value for c in targets[2]] == [
+        "bulk-2025",
+        "bulk_solid_waste",
+        "tailings",
+        0.78,
+        "all",
+    ]
     # no YAML in any cell of the scenario sheet
     values = [c.value for row in wb["情景" if zh else "scenario"].iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.strip()[:1] in "[{" for v in values)
@@ -73,7 +83,8 @@ def test_targets_sheet_rows_are_read(tmp_path):
     wb.save(book)
     sc = load_scenario(book)
     assert [t.id for t in sc.targets] == ["bulk-2025", "solid-2030"]
-    assert sc.targets[1].materials == ("fly_ash", "steel_slag") and sc.targets[1].rate == 0.82
+    assert sc.targets[1].materials == ("fly_ash", "steel_slag")
+    assert sc.targets[1].rate == 0.82
 
 
 def test_targets_given_twice_is_a_problem(tmp_path):
@@ -84,7 +95,8 @@ def test_targets_given_twice_is_a_problem(tmp_path):
     wb.save(book)
     _, problems = validate(book)
     assert [p.message for p in problems] == [
-        "targets are given twice: in this sheet and in the scenario sheet's 'targets' row"]
+        "targets are given twice: in this sheet and in the scenario sheet's 'targets' row"
+    ]
 
 
 @pytest.mark.parametrize("name", bundled_scenarios())
@@ -121,7 +133,8 @@ def test_workbook_gets_the_umask_and_is_replaced_only_when_parkflows(tmp_path):
     assert main(["template", str(book)]) == 2
     assert main(["template", str(book), "--force"]) == 0
     assert written_by_parkflow(book)
-    assert not list(tmp_path.glob(".t.xlsx*")) and not list(tmp_path.glob(".*.tmp-*"))
+    assert not list(tmp_path.glob(".t.xlsx*"))
+    assert not list(tmp_path.glob(".*.tmp-*"))
 
 
 def test_template_refuses_a_folder_and_other_suffixes(tmp_path):

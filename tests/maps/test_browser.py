@@ -23,7 +23,7 @@ pytestmark = needs_browser
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255.0
 
 
 def pixels_near(img: np.ndarray, colour: np.ndarray, tol: float = 0.06) -> int:
@@ -45,8 +45,7 @@ def test_hand_map_draws_links_markers_and_rings(tmp_path):
     # the fly-ash link (12 px wide, opacity 0.85) and the phosphogypsum link (7.8 px); the
     # fly-ash one is dashed and partly over the park's light fill, hence the loose tolerance
     assert pixels_near(img, over_background(MATERIAL_COLOURS["fly_ash"], 0.85), 0.08) > 800
-    assert pixels_near(img, over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85),
-                       0.08) > 800
+    assert pixels_near(img, over_background(MATERIAL_COLOURS["phosphogypsum"], 0.85), 0.08) > 800
     # the four enterprise markers (radius 7 px) in their sector colours from sectors.csv
     colours = sector_colours(["power", "cement", "chemicals", "steel"])
     assert len(set(colours.values())) == 4
@@ -57,8 +56,13 @@ def test_hand_map_draws_links_markers_and_rings(tmp_path):
 def test_compare_page_draws_both_maps(tmp_path):
     from parkflow.studies.compare import compare
 
-    cmp = compare(hand_scenario("A"), hand_scenario("B"), lang="en",
-                  result_a=hand_result(), result_b=hand_result())
+    cmp = compare(
+        hand_scenario("A"),
+        hand_scenario("B"),
+        lang="en",
+        result_a=hand_result(),
+        result_b=hand_result(),
+    )
     page = cmp.write(tmp_path / "cmp")[0]
     img, console = screenshot(page, tmp_path / "cmp.png", size=(1400, 1000))
     assert "Uncaught" not in console, console
@@ -100,10 +104,12 @@ def test_clicking_a_marker_opens_its_popup(tmp_path):
     plain, _ = screenshot(page, tmp_path / "plain.png")
     # click the first enterprise marker (popups are built from the data on opening)
     name = re.search(r"var (map_\w+) = L\.map", text).group(1)
-    click = (f"<script>var done = false; {name}.eachLayer("
-             "function (l) { if (!done && l instanceof L.CircleMarker && l.options.radius === 7)"
-             " { done = true; l.fire('click', {latlng: l.getLatLng()}); } });"
-             "</script>")
+    click = (
+        f"<script>var done = false; {name}.eachLayer("
+        "function (l) { if (!done && l instanceof L.CircleMarker && l.options.radius === 7)"
+        " { done = true; l.fire('click', {latlng: l.getLatLng()}); } });"
+        "</script>"
+    )
     clicked = tmp_path / "clicked.html"
     clicked.write_text(text + click, encoding="utf-8")  # after the map's script
     img, console = screenshot(clicked, tmp_path / "clicked.png")

@@ -64,19 +64,25 @@ def _probe(page: Path, extra: str = "") -> dict:
     text = page.read_text(encoding="utf-8")
     name = re.search(r"var (map_\w+) = L\.map", text).group(1)
     probed = page.with_name(page.stem + "-probe.html")
-    probed.write_text(text + extra.replace("%(map)s", name) + PROBE % {"map": name},
-                      encoding="utf-8")
+    probed.write_text(
+        text + extra.replace("%(map)s", name) + PROBE % {"map": name}, encoding="utf-8"
+    )
     dom, console = dump_dom(probed, size=(1400, 1000))
     assert "Uncaught" not in console, console
-    return json.loads(re.search(r'<pre id="pf-probe">(.*?)</pre>', dom, re.DOTALL).group(1)
-                      .replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-                      .replace("&quot;", '"'))
+    return json.loads(
+        re.search(r'<pre id="pf-probe">(.*?)</pre>', dom, re.DOTALL)
+        .group(1)
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+    )
 
 
 def _overlaps(labels: list[dict]) -> list[tuple[str, str]]:
     out = []
     for i, a in enumerate(labels):
-        for b in labels[i + 1:]:
+        for b in labels[i + 1 :]:
             (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
             if l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1:
                 out.append((a["text"], b["text"]))
@@ -88,9 +94,15 @@ def test_province_map_draws_markers_and_park_names(province, tmp_path):
     img, console = screenshot(page, tmp_path / "province.png", size=(1400, 1000))
     assert "Uncaught" not in console, console
     colours = sector_colours(sc.enterprises["sector"].astype(str).tolist())
-    drawn = [c for c in set(colours.values())
-             if (np.abs(img - np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) / 255)
-                 .max(axis=2) <= 0.03).sum() > 20]
+    drawn = [
+        c
+        for c in set(colours.values())
+        if (
+            np.abs(img - np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) / 255).max(axis=2)
+            <= 0.03
+        ).sum()
+        > 20
+    ]
     assert len(drawn) >= 10, drawn  # markers in many sector colours
     probe = _probe(page)
     assert probe["zoom"] < 10  # province zoom

@@ -25,10 +25,12 @@ from parkflow.models.scenario import Scenario
 
 #: Each piece would set the page's title to "PWNED" or add an element if it were not escaped
 #: (the literal text says 'PW'+'NED', so the word itself shows only if a script ran).
-HOSTILE = ("`;document.title='PW'+'NED';`${document.title='PW'+'NED'}"
-           "</script><script>document.title='PW'+'NED'</script>"
-           "<img src=x onerror=\"document.title='PW'+'NED'\">"
-           "\"'><b id=pwned>b</b>\u2028&amp;")
+HOSTILE = (
+    "`;document.title='PW'+'NED';`${document.title='PW'+'NED'}"
+    "</script><script>document.title='PW'+'NED'</script>"
+    "<img src=x onerror=\"document.title='PW'+'NED'\">"
+    "\"'><b id=pwned>b</b>\u2028&amp;"
+)
 HOSTILE_ID = "E3`${x}`</script>\"'<b id=pwned>"
 
 
@@ -44,9 +46,13 @@ def _hostile(scenario_name: str = "S ") -> tuple[Scenario, Result]:
     mats = sc.catalogue.materials.copy()
     mats.loc["fly_ash", ["name_en", "name_zh"]] = f"Mat {HOSTILE}"
     supplies = sc.supplies.replace({"enterprise": {"E3": HOSTILE_ID}})
-    sc = sc.replace(name=scenario_name + HOSTILE, enterprises=ent, parks=parks,
-                    supplies=supplies,
-                    catalogue=dataclasses.replace(sc.catalogue, materials=mats))
+    sc = sc.replace(
+        name=scenario_name + HOSTILE,
+        enterprises=ent,
+        parks=parks,
+        supplies=supplies,
+        catalogue=dataclasses.replace(sc.catalogue, materials=mats),
+    )
     flows = res.flows.replace({"from": {"E3": HOSTILE_ID}})
     sources = res.sources.replace({"enterprise": {"E3": HOSTILE_ID}})
     targets = res.targets.assign(id=f"T {HOSTILE}")
@@ -123,7 +129,10 @@ def _no_injection(dom: str) -> None:
 
 def test_script_json_cannot_close_a_script_or_open_a_comment():
     text = script_json({"n": HOSTILE + "<!--"})
-    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
+    assert "\u2028" not in text
     assert json.loads(text) == {"n": HOSTILE + "<!--"}
 
 
@@ -148,13 +157,18 @@ def test_map_shows_hostile_names_as_text_and_runs_none(tmp_path, lang):
     popups, tips = "\n".join(shown["popups"]), "\n".join(shown["tooltips"])
     boxes, layers = "\n".join(shown["boxes"]), "\n".join(shown["layers"])
     for i in range(1, 5):
-        assert f"Ent{i} {HOSTILE}" in popups and f"Ent{i} {HOSTILE}" in tips
+        assert f"Ent{i} {HOSTILE}" in popups
+        assert f"Ent{i} {HOSTILE}" in tips
     assert HOSTILE_ID in popups  # the enterprise id, shown next to its name
-    assert f"Park1 {HOSTILE}" in popups and f"Park1 {HOSTILE} (P1)" in tips
-    assert f"<sector {HOSTILE}" in popups and f"<sector {HOSTILE}" in boxes
-    assert f"Mat {HOSTILE}" in popups and f"Mat {HOSTILE}" in boxes
+    assert f"Park1 {HOSTILE}" in popups
+    assert f"Park1 {HOSTILE} (P1)" in tips
+    assert f"<sector {HOSTILE}" in popups
+    assert f"<sector {HOSTILE}" in boxes
+    assert f"Mat {HOSTILE}" in popups
+    assert f"Mat {HOSTILE}" in boxes
     assert f"Mat {HOSTILE}" in layers  # layer control: "Symbiosis links: Mat …"
-    assert f"S {HOSTILE}" in boxes and f"T {HOSTILE}" in boxes  # title box
+    assert f"S {HOSTILE}" in boxes
+    assert f"T {HOSTILE}" in boxes
 
 
 @browser_test
@@ -169,7 +183,8 @@ def test_compare_page_shows_hostile_names_as_text_and_runs_none(tmp_path):
     _no_injection(dom)
     assert _title(dom) == f"A {HOSTILE} ⇄ B {HOSTILE} — parkflow"
     tables = "\n".join(shown["tables"])
-    assert f"A {HOSTILE}" in tables and f"B {HOSTILE}" in tables  # heading and table head
+    assert f"A {HOSTILE}" in tables
+    assert f"B {HOSTILE}" in tables
     assert f"T {HOSTILE}" in tables  # a target's indicator
     # the removed phosphogypsum link: its generator (hostile name) in the difference table
     assert f"Ent3 {HOSTILE}" in tables
@@ -183,14 +198,20 @@ def test_pareto_page_shows_a_hostile_scenario_name_as_text(tmp_path):
 
     from parkflow.studies.pareto import plot_html
 
-    front = pd.DataFrame({"rate_required": [0.5, 0.6], "rate": [0.5, 0.6],
-                          "cost_cny_per_a": [1e6, 2e6], "co2_avoided_t_per_a": [1.0, 2.0],
-                          "links_built": [1, 2]})
-    front.attrs.update({"scenario": f"S {HOSTILE}", "target_id": f"T {HOSTILE}",
-                        "scope": "all"})
+    front = pd.DataFrame(
+        {
+            "rate_required": [0.5, 0.6],
+            "rate": [0.5, 0.6],
+            "cost_cny_per_a": [1e6, 2e6],
+            "co2_avoided_t_per_a": [1.0, 2.0],
+            "links_built": [1, 2],
+        }
+    )
+    front.attrs.update({"scenario": f"S {HOSTILE}", "target_id": f"T {HOSTILE}", "scope": "all"})
     plot_html(front, tmp_path / "pareto.html")
     dom, _ = dump_dom(tmp_path / "pareto.html")
-    assert "PWNED" not in dom and 'id="pwned"' not in dom
+    assert "PWNED" not in dom
+    assert 'id="pwned"' not in dom
     title = re.search(r'class="gtitle"[^>]*>(.*?)</text>', dom, flags=re.DOTALL).group(1)
     shown = html.unescape(re.sub("<[^>]+>", "", title)).replace("\u2028", "")
     assert f"S {HOSTILE}".replace("\u2028", "") in shown

@@ -29,9 +29,14 @@ def _overlays(page: str) -> dict[str, str]:
 
 def test_layer_control_lists_every_layer_and_unused_rings_start_off(page):
     overlays = _overlays(page)
-    assert list(overlays) == ["Context: cities of Sichuan", "Park boundaries",
-                              "Symbiosis links: fly ash", "Symbiosis links: phosphogypsum",
-                              "Supply left unused (stored or disposed)", "Enterprises"]
+    assert list(overlays) == [
+        "Context: cities of Sichuan",
+        "Park boundaries",
+        "Symbiosis links: fly ash",
+        "Symbiosis links: phosphogypsum",
+        "Supply left unused (stored or disposed)",
+        "Enterprises",
+    ]
     shown = {name for name, var in overlays.items() if f"{var}.addTo(map_" in page}
     assert shown == set(overlays) - {"Supply left unused (stored or disposed)"}
 
@@ -40,7 +45,8 @@ def test_enterprise_and_park_labels_follow_the_zoom(page):
     data = feature_data(page)
     ents = next(d for d in data if d.get("label_class") == "pf-lab-ent")
     assert sorted(f["label"] for f in ents["features"]) == sorted(
-        hand_scenario().enterprises["name"])
+        hand_scenario().enterprises["name"]
+    )
     parks = next(d for d in data if d.get("label_class") == "pf-lab-park")
     assert sorted(f["label"] for f in parks["features"]) == ["P2 park", "五通桥园区"]
     # the zoom switch: enterprise names from NEAR_ZOOM on, park names below (CSS classes)
@@ -51,38 +57,72 @@ def test_enterprise_and_park_labels_follow_the_zoom(page):
 
 def test_scale_bar_is_metric_only(page):
     assert re.search(r"L\.control\.scale\(\{metric: true, imperial: false", page)
-    assert "L.control.scale()" not in page and "imperial: true" not in page
+    assert "L.control.scale()" not in page
+    assert "imperial: true" not in page
 
 
 def test_context_layer_has_the_21_cities_of_sichuan(page):
     cities = sichuan_cities()
-    assert len(cities) == 21 and cities.index.is_unique
+    assert len(cities) == 21
+    assert cities.index.is_unique
     assert (cities["kind"] == "prefecture").sum() == 3  # 阿坝, 甘孜, 凉山
-    assert cities["lon"].between(97, 109).all() and cities["lat"].between(26, 34.5).all()
+    assert cities["lon"].between(97, 109).all()
+    assert cities["lat"].between(26, 34.5).all()
     ctx = next(d for d in feature_data(page) if d.get("role") == "context")
     assert len(ctx["features"]) == 21
     assert {f["label"] for f in ctx["features"]} == set(cities["name_en"])
-    assert any("乐山市 Leshan" in f["tooltip"] and "approximate" in f["tooltip"]
-               for f in ctx["features"])
+    assert any(
+        "乐山市 Leshan" in f["tooltip"] and "approximate" in f["tooltip"] for f in ctx["features"]
+    )
     zh = map_html(render_map(hand_scenario(), hand_result(), lang="zh"))
-    labels = {f["label"] for d in feature_data(zh) if d.get("role") == "context"
-              for f in d["features"]}
-    assert labels == set(cities["name_zh"]) and "凉山彝族自治州" in labels
+    labels = {
+        f["label"] for d in feature_data(zh) if d.get("role") == "context" for f in d["features"]
+    }
+    assert labels == set(cities["name_zh"])
+    assert "凉山彝族自治州" in labels
 
 
 def two_parks() -> tuple:
     """P1 = {E1, E2}, P2 = {E3, E4}. Built: fly ash E1→E2 60 000 (inside P1); phosphogypsum
     E3→E2 20 000 and E4→E2 5 000 (P2 → P1); steel slag E4→E1 1 000 (P2 → P1)."""
-    links = link_rows([
-        {"link_id": "L1", "from": "E1", "to": "E2", "material": "fly_ash",
-         "route": "cement_admixture", "flow": 60_000.0, "existing": True},
-        {"link_id": "L2", "from": "E3", "to": "E2", "material": "phosphogypsum",
-         "route": "cement_retarder", "flow": 20_000.0},
-        {"link_id": "L3", "from": "E4", "to": "E2", "material": "phosphogypsum",
-         "route": "cement_retarder", "flow": 5_000.0, "existing": True},
-        {"link_id": "L4", "from": "E4", "to": "E1", "material": "steel_slag",
-         "route": "road_base", "flow": 1_000.0},
-    ])
+    links = link_rows(
+        [
+            {
+                "link_id": "L1",
+                "from": "E1",
+                "to": "E2",
+                "material": "fly_ash",
+                "route": "cement_admixture",
+                "flow": 60_000.0,
+                "existing": True,
+            },
+            {
+                "link_id": "L2",
+                "from": "E3",
+                "to": "E2",
+                "material": "phosphogypsum",
+                "route": "cement_retarder",
+                "flow": 20_000.0,
+            },
+            {
+                "link_id": "L3",
+                "from": "E4",
+                "to": "E2",
+                "material": "phosphogypsum",
+                "route": "cement_retarder",
+                "flow": 5_000.0,
+                "existing": True,
+            },
+            {
+                "link_id": "L4",
+                "from": "E4",
+                "to": "E1",
+                "material": "steel_slag",
+                "route": "road_base",
+                "flow": 1_000.0,
+            },
+        ]
+    )
     return hand_scenario(), hand_result(links)
 
 
@@ -98,12 +138,13 @@ def test_park_to_park_lines_sum_the_links_between_two_parks():
     assert all(f["tooltip"].startswith("P2 park → 五通桥园区") for f in lines.values())
     # the individual links between the parks show from NEAR_ZOOM on; the one inside always
     main = [d for d in feature_data(page) if d["kind"] == "line" and "role" not in d]
-    assert sorted((d.get("zoom") or {}).get("min", 0) for d in main) == [0, NEAR_ZOOM,
-                                                                        NEAR_ZOOM]
+    assert sorted((d.get("zoom") or {}).get("min", 0) for d in main) == [0, NEAR_ZOOM, NEAR_ZOOM]
     assert sum(len(d["features"]) for d in main) == 4
-    table = park_flows(res.flows.assign(existing=res.flows["existing"].astype(bool)),
-                       sc.enterprises["park"].astype(str), pd.Series(["t/a"] * 4,
-                                                                     index=res.flows.index))
+    table = park_flows(
+        res.flows.assign(existing=res.flows["existing"].astype(bool)),
+        sc.enterprises["park"].astype(str),
+        pd.Series(["t/a"] * 4, index=res.flows.index),
+    )
     by = table.set_index(["park_from", "park_to", "material"])
     assert by.loc[("P2", "P1", "phosphogypsum"), "flow"] == 25_000
     assert by.loc[("P2", "P1", "phosphogypsum"), "existing"] == 1
@@ -113,8 +154,12 @@ def test_park_to_park_lines_sum_the_links_between_two_parks():
 def test_existing_links_are_a_double_line_without_a_dash():
     sc, res = two_parks()
     page = map_html(render_map(sc, res, lang="en"))
-    feats = [f for d in feature_data(page) if d["kind"] == "line" and "role" not in d
-             for f in d["features"]]
+    feats = [
+        f
+        for d in feature_data(page)
+        if d["kind"] == "line" and "role" not in d
+        for f in d["features"]
+    ]
     existing = [f for f in feats if "over" in f]
     assert len(existing) == 2  # L1 and L3
     for f in feats:

@@ -23,7 +23,8 @@ def test_doc_column_table_is_the_schema(name):
     """docs/scenario-format.md shows each input table exactly as the schema declares it."""
     assert markdown_columns(TABLES[name]) in DOC.read_text(encoding="utf-8"), (
         f"docs/scenario-format.md's {name} table differs from parkflow/models/schema.py; "
-        "regenerate the tables with `python -m parkflow.models.schema`")
+        "regenerate the tables with `python -m parkflow.models.schema`"
+    )
 
 
 def test_doc_settings_table_is_the_schema():

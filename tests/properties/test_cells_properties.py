@@ -12,7 +12,7 @@ from parkflow.io.cells import parse_number
 _FULL = {ord(c): chr(ord(c) + 0xFEE0) for c in "0123456789,.%"}
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_thousands_groups_read_back(n):
     assert parse_number(f"{n:,}") == float(n)
 

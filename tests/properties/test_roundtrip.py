@@ -12,8 +12,7 @@ from strategies import scenarios
 from parkflow.io import load_scenario, save_scenario
 from parkflow.models.compare import scenario_differences
 
-_SETTINGS = settings(max_examples=25, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_SETTINGS
@@ -21,7 +20,8 @@ _SETTINGS = settings(max_examples=25, deadline=None,
 def test_generated_scenarios_are_trusted(sc):
     for table in (sc.supplies, sc.uses, sc.stockpiles):
         assert table.index.is_unique
-    assert (sc.supplies["quantity"] >= 0).all() and (sc.uses["capacity"] >= 0).all()
+    assert (sc.supplies["quantity"] >= 0).all()
+    assert (sc.uses["capacity"] >= 0).all()
     assert set(sc.supplies["unit"]) <= {"t/a", "GJ/a"}
     assert sc.supplies["enterprise"].isin(sc.enterprises.index).all()
     assert (sc.stockpiles["max_draw"] <= sc.stockpiles["quantity"]).all()
@@ -65,8 +65,9 @@ def test_excel_unicode_text_and_gb18030_copies_load_the_same(sc):
                 frame.to_csv(csv, sep="\t", index=False, encoding="utf-16")
             else:
                 blank = pd.DataFrame([[""] * frame.shape[1]], columns=frame.columns)
-                pd.concat([blank, frame, blank]).to_csv(csv, sep=";", index=False,
-                                                         encoding="gb18030")
+                pd.concat([blank, frame, blank]).to_csv(
+                    csv, sep=";", index=False, encoding="gb18030"
+                )
         assert scenario_differences(sc, load_scenario(out)) == []
 
 

@@ -19,8 +19,11 @@ from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.api import solve
 from parkflow.solvers.full import expand_targets, solve_network
 
-_SETTINGS = settings(max_examples=20, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 TOL = 1e-5
 
 
@@ -77,18 +80,24 @@ def test_adding_a_candidate_link_never_worsens_the_optimum(sc, data):
         return
     tg = expand_targets(sc.targets, sc)
     full = solve_network(sc, net, "cost", "highs", 30, 0.0, tg)
-    less = CandidateNetwork(net.sources, net.sinks, net.stock, net.links.drop(index=drop),
-                            net.enterprises)
+    less = CandidateNetwork(
+        net.sources, net.sinks, net.stock, net.links.drop(index=drop), net.enterprises
+    )
     fewer = solve_network(sc, less, "cost", "highs", 30, 0.0, tg)
     pen = 1e4
+
     def score(r):  # noqa: E306 - cost plus the shortfall penalty: what the model minimises
         return r.objective["total_cny_per_a"] + pen * r.targets["shortfall"].sum()
+
     if full.status.value == fewer.status.value == "optimal":
         assert full.objective["total_cny_per_a"] <= fewer.objective["total_cny_per_a"] + 1e-6 * (
-            1 + abs(fewer.objective["total_cny_per_a"]))
+            1 + abs(fewer.objective["total_cny_per_a"])
+        )
     else:
-        assert full.targets["shortfall"].sum() <= fewer.targets["shortfall"].sum() + 1e-6 or \
-            score(full) <= score(fewer) + 1e-6
+        assert (
+            full.targets["shortfall"].sum() <= fewer.targets["shortfall"].sum() + 1e-6
+            or score(full) <= score(fewer) + 1e-6
+        )
 
 
 @_SETTINGS
@@ -104,8 +113,11 @@ def test_raising_a_target_never_lowers_the_cost(sc, r1, dr):
         assert hi >= lo - 1e-6 * (1 + abs(lo))
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(scenarios())
 def test_the_baseline_read_back_from_a_folder_gives_the_same_before_after(sc):
     from parkflow.io.solution import read_result as read_solution
@@ -118,7 +130,9 @@ def test_the_baseline_read_back_from_a_folder_gives_the_same_before_after(sc):
     saved = build_report(sc, back, lang="en")
     assert ("before_after" in live.tables) == ("before_after" in saved.tables)
     if "before_after" in live.tables:
-        pd.testing.assert_frame_equal(live.tables["before_after"], saved.tables["before_after"],
-                                      check_dtype=False, atol=1e-6)
+        pd.testing.assert_frame_equal(
+            live.tables["before_after"], saved.tables["before_after"], check_dtype=False, atol=1e-6
+        )
     assert live.charts["rates"]["rate_baseline"].to_numpy() == pytest.approx(
-        saved.charts["rates"]["rate_baseline"].to_numpy(), nan_ok=True)
+        saved.charts["rates"]["rate_baseline"].to_numpy(), nan_ok=True
+    )

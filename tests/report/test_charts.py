@@ -39,15 +39,18 @@ def generated_flows():
     ids = ent.index.astype(str).to_numpy()
     to = rng.choice(ids, size=len(sup))
     park = ent["park"].astype(str).to_dict()
-    flows = pd.DataFrame({
-        "from_name": ent.loc[sup["enterprise"], "name"].astype(str).to_numpy(),
-        "to_name": ent.loc[to, "name"].astype(str).to_numpy(),
-        "from_park": sup["enterprise"].map(park).to_numpy(),
-        "to_park": pd.Series(to).map(park).to_numpy(),
-        "route_name": rng.choice([f"route {i}" for i in range(30)], size=len(sup)),
-        "material": sup["material"].astype(str).to_numpy(),
-        "material_name": sup["material"].astype(str).to_numpy(),
-        "flow": rng.uniform(1e3, 1e5, size=len(sup))})
+    flows = pd.DataFrame(
+        {
+            "from_name": ent.loc[sup["enterprise"], "name"].astype(str).to_numpy(),
+            "to_name": ent.loc[to, "name"].astype(str).to_numpy(),
+            "from_park": sup["enterprise"].map(park).to_numpy(),
+            "to_park": pd.Series(to).map(park).to_numpy(),
+            "route_name": rng.choice([f"route {i}" for i in range(30)], size=len(sup)),
+            "material": sup["material"].astype(str).to_numpy(),
+            "material_name": sup["material"].astype(str).to_numpy(),
+            "flow": rng.uniform(1e3, 1e5, size=len(sup)),
+        }
+    )
     return sc, flows
 
 
@@ -61,8 +64,9 @@ def test_one_colour_per_material_in_map_and_report(province, tmp_path):
     bands = {}
     for lang in ("zh", "en"):
         html = to_html(build_report(sc, result, lang=lang))
-        found = dict(re.findall(r'<g id="band-([\w-]+)">\s*<path [^>]*?style="fill: (#[0-9a-f]{6})',
-                                html))
+        found = dict(
+            re.findall(r'<g id="band-([\w-]+)">\s*<path [^>]*?style="fill: (#[0-9a-f]{6})', html)
+        )
         assert found, "no Sankey bands in the page"
         bands[lang] = found
         for material, colour in found.items():
@@ -79,7 +83,8 @@ def test_pngs_beside_the_html_for_word(province, tmp_path):
     for name in pngs:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 3 and "<text" in html  # inline SVG, text kept as text
+    assert html.count("<svg") == 3
+    assert "<text" in html
 
 
 def test_sankey_of_2000_enterprises_is_grouped_and_bounded(generated_flows):
@@ -93,15 +98,24 @@ def test_sankey_of_2000_enterprises_is_grouped_and_bounded(generated_flows):
     assert grouped["flow"].sum() == pytest.approx(flows["flow"].sum())
     fig = sankey_figure(flows, "t/a", "zh")
     width_in, height_in = fig.get_size_inches()
-    assert height_in <= 14.0 and width_in <= 30.0  # 1,400 px at 100 dpi, not 43,000
+    assert height_in <= 14.0
+    assert width_in <= 30.0
 
 
 def test_small_sankey_is_not_grouped():
-    flows = pd.DataFrame({"from_name": ["A", "B"], "to_name": ["C", "C"],
-                          "route_name": ["r", "r"], "material": ["fly_ash", "tailings"],
-                          "material_name": ["Fly ash", "Tailings"], "flow": [1.0, 2.0]})
+    flows = pd.DataFrame(
+        {
+            "from_name": ["A", "B"],
+            "to_name": ["C", "C"],
+            "route_name": ["r", "r"],
+            "material": ["fly_ash", "tailings"],
+            "material_name": ["Fly ash", "Tailings"],
+            "flow": [1.0, 2.0],
+        }
+    )
     out, was = aggregate_flows(flows, "en")
-    assert not was and set(out["from_name"]) == {"A", "B"}
+    assert not was
+    assert set(out["from_name"]) == {"A", "B"}
 
 
 def test_without_a_cjk_font_a_warning_and_still_a_chart(monkeypatch):
@@ -117,7 +131,8 @@ def test_without_a_cjk_font_a_warning_and_still_a_chart(monkeypatch):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             svg = figures.figure_svg(figures.rate_figure(rates, {2025: 0.78}, "zh"))
-        assert "<svg" in svg and "全情景合计" in svg
+        assert "<svg" in svg
+        assert "全情景合计" in svg
     finally:
         figures.cjk_font.cache_clear()
 
@@ -154,10 +169,9 @@ def _overlaps(boxes: list[list]) -> list[tuple[str, str]]:
         by_chart.setdefault(b[0], []).append(b)
     for items in by_chart.values():
         for i, a in enumerate(items):
-            for b in items[i + 1:]:
+            for b in items[i + 1 :]:
                 # 1 px of tolerance for glyph overhang
-                if (min(a[4], b[4]) - max(a[2], b[2]) > 1 and
-                        min(a[5], b[5]) - max(a[3], b[3]) > 1):
+                if min(a[4], b[4]) - max(a[2], b[2]) > 1 and min(a[5], b[5]) - max(a[3], b[3]) > 1:
                     bad.append((a[1], b[1]))
     return bad
 
@@ -175,22 +189,26 @@ def _measured(page, tmp_path, name):
 
 
 @browser_test
-def test_province_report_labels_do_not_overlap_in_chromium(province, generated_flows,
-                                                          tmp_path):
+def test_province_report_labels_do_not_overlap_in_chromium(province, generated_flows, tmp_path):
     sc, result = province
     write_reports(sc, result, tmp_path, lang="zh", formats=("html",))
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     boxes = _measured(page, tmp_path, "province")
-    assert len({b[0] for b in boxes}) == 3 and len(boxes) > 40
+    assert len({b[0] for b in boxes}) == 3
+    assert len(boxes) > 40
     assert _overlaps(boxes) == []
     # a 40-park generated province: the rate chart has a row per park, the Sankey is grouped
     gsc, flows = generated_flows
     rep = build_report(sc, result, lang="zh")
     parks = sorted(set(gsc.enterprises["park"].astype(str)))
     rng = np.random.default_rng(1)
-    rep.charts["rates"] = pd.DataFrame({"scope": ["全情景合计", *parks],
-                                        "rate": rng.uniform(0.5, 1, len(parks) + 1),
-                                        "rate_baseline": rng.uniform(0, 0.8, len(parks) + 1)})
+    rep.charts["rates"] = pd.DataFrame(
+        {
+            "scope": ["全情景合计", *parks],
+            "rate": rng.uniform(0.5, 1, len(parks) + 1),
+            "rate_baseline": rng.uniform(0, 0.8, len(parks) + 1),
+        }
+    )
     rep.charts["sankey"] = flows.assign(unit="t/a")
     big = to_html(rep)
     boxes = _measured(big, tmp_path, "generated")

@@ -48,8 +48,10 @@ def test_cost_parts_add_up_on_every_bundled_scenario(solved, name):
     # the console line lists every part (purification included) and they add up as printed
     for lang in ("zh", "en"):
         line = summary_lines(result, lang)[1]
-        numbers = [float(x.replace(",", "").replace("−", "-"))
-                   for x in re.findall(r"(?<![\w.%])[−-]?\d[\d,]*(?![\d%])", line)]
+        numbers = [
+            float(x.replace(",", "").replace("−", "-"))
+            for x in re.findall(r"(?<![\w.%])[−-]?\d[\d,]*(?![\d%])", line)
+        ]
         total, *printed = numbers
         assert len(printed) == len(parts), line  # 5, or 7 with facilities
         assert sum(printed) == pytest.approx(total, abs=5.0), line
@@ -58,7 +60,8 @@ def test_cost_parts_add_up_on_every_bundled_scenario(solved, name):
     rows = ov.set_index("Indicator")["After (optimised)"]
     net = rows[[i for i in rows.index if i.startswith("Net cost")][0]]
     sub = rows[[i for i in rows.index if i.startswith("  of which")]]
-    assert len(sub) == len(parts) and sub.sum() == pytest.approx(net, abs=1.0)
+    assert len(sub) == len(parts)
+    assert sub.sum() == pytest.approx(net, abs=1.0)
 
 
 def test_leshan_purification_is_in_the_console_line(solved):
@@ -69,7 +72,8 @@ def test_leshan_purification_is_in_the_console_line(solved):
     # the figure moved with the hydrogen purity classes (docs/catalogue.md); read it, not a literal
     shown = f"{result.objective['purification_cny_per_a']:,.0f}"
     assert f"purification {shown}" in en
-    assert f"提纯 {shown}" in zh and "年净成本" in zh
+    assert f"提纯 {shown}" in zh
+    assert "年净成本" in zh
 
 
 def test_console_summary_in_the_report_language(solved, capsys):
@@ -78,7 +82,9 @@ def test_console_summary_in_the_report_language(solved, capsys):
     _, result = solved["leshan-wutongqiao"]
     print_summary(result, lang="zh")
     zh = capsys.readouterr().out
-    assert "最优" in zh and "达标" in zh and "net cost" not in zh
+    assert "最优" in zh
+    assert "达标" in zh
+    assert "net cost" not in zh
     print_summary(result, lang="en")
     assert "net cost" in capsys.readouterr().out
 
@@ -92,22 +98,29 @@ def test_default_units_by_language_and_size():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_units_per_language_in_md_html_xlsx(solved, tmp_path, lang):
     sc, result = solved["leshan-wutongqiao"]
-    paths = write_reports(sc, result, tmp_path / lang, lang=lang,
-                          formats=("md", "html", "xlsx", "csv"))
+    paths = write_reports(
+        sc, result, tmp_path / lang, lang=lang, formats=("md", "html", "xlsx", "csv")
+    )
     md = (tmp_path / lang / "report.md").read_text(encoding="utf-8")
     html = (tmp_path / lang / "report.html").read_text(encoding="utf-8")
     wb = load_workbook(tmp_path / lang / "report.xlsx")
     headers = [str(c.value) for ws in wb.worksheets for c in ws[1] if c.value]
     if lang == "zh":
         for text in (md, html, " ".join(headers)):
-            assert "(万t/a)" in text and "(万元/a)" in text
+            assert "(万t/a)" in text
+            assert "(万元/a)" in text
             # no table mixes in plain tonnes or yuan (table 1 in 712,000 t/a was the bug)
-            assert "(t/a)" not in text and "(元/a)" not in text
+            assert "(t/a)" not in text
+            assert "(元/a)" not in text
         # the overview's rows are in 万 units too, as a unit column says
-        assert "| 万t/a |" in md and "| 万元/a |" in md and "| t/a |" not in md
+        assert "| 万t/a |" in md
+        assert "| 万元/a |" in md
+        assert "| t/a |" not in md
     else:
         for text in (md, html, " ".join(headers)):
-            assert "(t/a)" in text and "(CNY/a)" in text and "(10⁴" not in text
+            assert "(t/a)" in text
+            assert "(CNY/a)" in text
+            assert "(10⁴" not in text
     assert any(p.name == "report_targets.csv" for p in paths)
 
 
@@ -130,10 +143,12 @@ def test_xlsx_frozen_filtered_formatted_and_wide_enough(solved, tmp_path):
     head = [c.value for c in ws[1]]
     j = head.index("产生量 (万t/a)")
     cell = ws.cell(row=2, column=j + 1)
-    assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
+    assert isinstance(cell.value, float)
+    assert cell.number_format == "#,##0.00"
     assert cell.value * 1e4 == pytest.approx(float(targets["产生量 (t/a)"].iloc[0]), rel=1e-12)
-    numbers = [c.value for row in ws.iter_rows(min_row=2) for c in row
-               if isinstance(c.value, float)]
+    numbers = [
+        c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, float)
+    ]
     assert any(v != round(v, 2) for v in numbers)  # stored unrounded, shown by the format
     rate = ws.cell(row=2, column=head.index("综合利用率 (%)") + 1)
     assert rate.number_format == "#,##0.0"
@@ -156,7 +171,8 @@ def test_chinese_names_of_cities_and_parks(solved, tmp_path):
     sc, result = solved["sichuan-province"]
     rep = build_report(sc, result, lang="zh")
     scopes = set(rep.table("solid_waste")["范围"])
-    assert "乐山市" in scopes and "Leshan" not in scopes
+    assert "乐山市" in scopes
+    assert "Leshan" not in scopes
     en = build_report(sc, result, lang="en")
     assert "Leshan" in set(en.table("solid_waste")["Scope"])
     # name_en of parks.geojson in the English report, name (Chinese) in the Chinese one
@@ -178,8 +194,7 @@ def test_name_zh_columns_are_read_when_present(solved):
     sc2 = sc.__class__(**{**sc.__dict__, "enterprises": ent}) if hasattr(sc, "__dict__") else sc
     rep = build_report(sc2, result, lang="zh")
     names = set(rep.table("links")["产废企业"]) | set(rep.table("links")["利用企业"])
-    assert "测试中文名" in names or eid not in set(result.flows["from"]) | set(
-        result.flows["to"])
+    assert "测试中文名" in names or eid not in set(result.flows["from"]) | set(result.flows["to"])
     sw = rep.table("solid_waste")
     cities = set(sw[sw["范围类型"] == "市（州）"]["范围"])
     assert cities == {"乐山（测试）"}
@@ -190,8 +205,9 @@ def test_console_summary_does_not_crash_without_solution():
 
     from parkflow.models.result import SolveStatus
 
-    r = SimpleNamespace(scenario_name="x", status=SolveStatus.INFEASIBLE, message="none",
-                        objective={})
+    r = SimpleNamespace(
+        scenario_name="x", status=SolveStatus.INFEASIBLE, message="none", objective={}
+    )
     buf = io.StringIO()
     buf.write("\n".join(summary_lines(r, "zh")))
     assert "无可行解" in buf.getvalue()

@@ -27,8 +27,14 @@ HOSTILE = {
     "E3": f'<img src=x onerror="{RUN}">',
 }
 FORMULAS = {"E1": "=1+1", "E2": "@SUM(A1)", "E3": "+cmd|' /C calc'!A0"}
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium",
-                             shutil.which("chromium-browser")) if p and Path(p).exists()), None)
+CHROMIUM = next(
+    (
+        p
+        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
+        if p and Path(p).exists()
+    ),
+    None,
+)
 
 
 def _named(names: dict[str, str], scenario_name: str):
@@ -41,9 +47,10 @@ def _named(names: dict[str, str], scenario_name: str):
 
 
 def test_html_escapes_every_user_string():
-    sc, res = _named(HOSTILE, f"<img src=y onerror=\"{RUN}\">")
+    sc, res = _named(HOSTILE, f'<img src=y onerror="{RUN}">')
     page = to_html(build_report(sc, res, lang="en"))
-    assert "<script" not in page and "<img" not in page
+    assert "<script" not in page
+    assert "<img" not in page
     assert "&lt;/script&gt;&lt;script&gt;" in page
     assert "&lt;img src=x onerror=&quot;" in page
     assert "`${document.title=&#x27;X&#x27;+&#x27;SS&#x27;}`" in page  # inert text
@@ -52,23 +59,34 @@ def test_html_escapes_every_user_string():
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium missing")
 def test_no_payload_runs_in_chromium(tmp_path):
-    sc, res = _named(HOSTILE, f"<img src=y onerror=\"{RUN}\">")
+    sc, res = _named(HOSTILE, f'<img src=y onerror="{RUN}">')
     page, *_charts = write_reports(sc, res, tmp_path / "out", lang="zh", formats=("html",))
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-           "--disable-background-networking", "--proxy-server=http://127.0.0.1:9",
-           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000",
-           "--dump-dom", page.resolve().as_uri()]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--proxy-server=http://127.0.0.1:9",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=3000",
+        "--dump-dom",
+        page.resolve().as_uri(),
+    ]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     dom = run.stdout
     assert "</html>" in dom, run.stderr[-2000:]
     title = dom.split("<title>", 1)[1].split("</title>", 1)[0]
-    assert "XSS" not in title and "XSS" not in dom
+    assert "XSS" not in title
+    assert "XSS" not in dom
     assert "工业固体废物" in title  # the page's own title, untouched
-    assert "<script" not in dom and "<img" not in dom
+    assert "<script" not in dom
+    assert "<img" not in dom
 
 
 def test_xlsx_writes_formula_like_names_as_text(tmp_path):
-    sc, res = _named(FORMULAS, "=HYPERLINK(\"http://x\")")
+    sc, res = _named(FORMULAS, '=HYPERLINK("http://x")')
     [xlsx] = write_reports(sc, res, tmp_path / "out", lang="en", formats=("xlsx",))
     wb = openpyxl.load_workbook(xlsx)
     seen = set()
@@ -79,7 +97,7 @@ def test_xlsx_writes_formula_like_names_as_text(tmp_path):
                 if isinstance(cell.value, str) and cell.value.startswith(("=", "@", "+")):
                     seen.add(cell.value)
                     assert cell.quotePrefix
-    assert {"=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\")"} <= seen
+    assert {"=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", '=HYPERLINK("http://x")'} <= seen
 
 
 def test_report_csv_cells_meant_for_excel_are_quoted(tmp_path):
@@ -91,8 +109,19 @@ def test_report_csv_cells_meant_for_excel_are_quoted(tmp_path):
     assert pd.api.types.is_numeric_dtype(frame["Distance (km)"])  # numbers stay numbers
 
 
-@pytest.mark.parametrize(("value", "safe"), [
-    ("=1+1", "'=1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\tx", "'\tx"),
-    ("\rx", "'\rx"), ("+1", "'+1"), ("水泥", "水泥"), (-3.0, -3.0), ("a=b", "a=b")])
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("+1", "'+1"),
+        ("水泥", "水泥"),
+        (-3.0, -3.0),
+        ("a=b", "a=b"),
+    ],
+)
 def test_formula_safe(value, safe):
     assert formula_safe(value) == safe

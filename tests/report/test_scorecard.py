@@ -20,33 +20,62 @@ def _util() -> pd.DataFrame:
     rows = []
     for scope_type, scope_id in (("all", "all"), ("park", "P1")):
         rows += [
-            {"scope_type": scope_type, "scope_id": scope_id, "category": "bulk_excl_tailings",
-             "generated": 100.0, "utilised": 80.0, "drawn": 0.0, "rate": 0.8, "unit": "t/a"},
-            {"scope_type": scope_type, "scope_id": scope_id, "category": "waste_heat",
-             "generated": 1000.0, "utilised": 600.0, "drawn": 0.0, "rate": 0.6,
-             "unit": "GJ/a"},
+            {
+                "scope_type": scope_type,
+                "scope_id": scope_id,
+                "category": "bulk_excl_tailings",
+                "generated": 100.0,
+                "utilised": 80.0,
+                "drawn": 0.0,
+                "rate": 0.8,
+                "unit": "t/a",
+            },
+            {
+                "scope_type": scope_type,
+                "scope_id": scope_id,
+                "category": "waste_heat",
+                "generated": 1000.0,
+                "utilised": 600.0,
+                "drawn": 0.0,
+                "rate": 0.6,
+                "unit": "GJ/a",
+            },
         ]
     return pd.DataFrame(rows)
 
 
 def _links() -> pd.DataFrame:
-    return pd.DataFrame({
-        "from": ["E1", "E3"], "to": ["E2", "E2"], "material": ["waste_heat", "fly_ash"],
-        "route": ["district_heating", "cement_blend"], "mode": ["hot_water_pipe", "truck"],
-        "distance_km": [2.0, 5.0], "unit": ["GJ/a", "t/a"], "flow": [600.0, 80.0],
-        "delivered": [600.0, 80.0], "fixed_cny_per_a": [20_000.0, 0.0],
-        "co2_avoided_t_per_a": [30.0, 40.0], "transport_co2_t_per_a": [0.0, 0.0],
-        "existing": [False, True]}, index=["L1", "L2"])
+    return pd.DataFrame(
+        {
+            "from": ["E1", "E3"],
+            "to": ["E2", "E2"],
+            "material": ["waste_heat", "fly_ash"],
+            "route": ["district_heating", "cement_blend"],
+            "mode": ["hot_water_pipe", "truck"],
+            "distance_km": [2.0, 5.0],
+            "unit": ["GJ/a", "t/a"],
+            "flow": [600.0, 80.0],
+            "delivered": [600.0, 80.0],
+            "fixed_cny_per_a": [20_000.0, 0.0],
+            "co2_avoided_t_per_a": [30.0, 40.0],
+            "transport_co2_t_per_a": [0.0, 0.0],
+            "existing": [False, True],
+        },
+        index=["L1", "L2"],
+    )
 
 
 def _enterprises() -> pd.DataFrame:
-    return pd.DataFrame({
-        "park": ["P1", "P1", "P1"],
-        "value_added_cny_per_a": [1e8, 5e7, np.nan],
-        "energy_use_tce_per_a": [1e4, 5e3, np.nan],
-        "water_use_t_per_a": [9e4, "", np.nan],  # a blank cell is read as missing
-        "water_reused_t_per_a": [9e5, np.nan, np.nan],
-    }, index=["E1", "E2", "E3"])
+    return pd.DataFrame(
+        {
+            "park": ["P1", "P1", "P1"],
+            "value_added_cny_per_a": [1e8, 5e7, np.nan],
+            "energy_use_tce_per_a": [1e4, 5e3, np.nan],
+            "water_use_t_per_a": [9e4, "", np.nan],  # a blank cell is read as missing
+            "water_reused_t_per_a": [9e5, np.nan, np.nan],
+        },
+        index=["E1", "E2", "E3"],
+    )
 
 
 def test_scorecard_of_a_tiny_park_by_hand():
@@ -97,12 +126,24 @@ def test_report_scorecard_command_and_the_report_include_it(tmp_path, capsys):
     from parkflow.io.bundled import bundled_scenario_path
 
     out = tmp_path / "o"
-    assert main(["solve", str(bundled_scenario_path("leshan-wutongqiao")), "--out", str(out),
-                 "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "solve",
+                str(bundled_scenario_path("leshan-wutongqiao")),
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "11. Park circular-transformation scorecard" in report
     assert main(["report", str(out), "--scorecard", "--lang", "en"]) == 0
     md = (out / "scorecard.md").read_text(encoding="utf-8")
-    assert "Park circular-transformation scorecard" in md and "12. Project list" in md
+    assert "Park circular-transformation scorecard" in md
+    assert "12. Project list" in md
     assert "n/a — needs column value_added_cny_per_a" in md
     assert (out / "scorecard.xlsx").is_file()

@@ -21,9 +21,12 @@ from parkflow.models.result import summary_dict
 from parkflow.solvers.api import solve
 from parkflow.solvers.backends import available_solvers, solve_parameters
 
-SOLVERS = [pytest.param(s, marks=pytest.mark.skipif(s not in available_solvers(),
-                                                     reason=f"{s} not available"))
-           for s in ("highs", "scip")]
+SOLVERS = [
+    pytest.param(
+        s, marks=pytest.mark.skipif(s not in available_solvers(), reason=f"{s} not available")
+    )
+    for s in ("highs", "scip")
+]
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -42,8 +45,12 @@ def test_objective_parts_add_up_and_co2():
     res = solve(tiny_park(), baseline=False)
     o = res.objective
     assert o["total_cny_per_a"] == pytest.approx(
-        o["transport_cny_per_a"] + o["fixed_cny_per_a"] + o["purification_cny_per_a"]
-        - o["value_cny_per_a"] - o["disposal_avoided_cny_per_a"])
+        o["transport_cny_per_a"]
+        + o["fixed_cny_per_a"]
+        + o["purification_cny_per_a"]
+        - o["value_cny_per_a"]
+        - o["disposal_avoided_cny_per_a"]
+    )
     assert o["transport_cny_per_a"] == pytest.approx(120 * 15.0)
     # cement admixture displaces clinker; minus 0.0001 t/t·km × 10 km of trucking
     factor = tiny_park().catalogue.routes.loc["cement_admixture", "co2_avoided_t_per_unit"]
@@ -52,8 +59,9 @@ def test_objective_parts_add_up_and_co2():
 
 def test_utilisation_objective_maximises_the_rate_then_cost():
     # both links lose money: the cost objective uses nothing, utilisation uses all it can
-    sc = tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, cap_e2=0.0, cap_e3=90.0,
-                   stock=True)
+    sc = tiny_park(
+        value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, cap_e2=0.0, cap_e3=90.0, stock=True
+    )
     cost = solve(sc, objective="cost", baseline=False)
     assert cost.objective["total_cny_per_a"] == pytest.approx(0.0)
     best = solve(sc, objective="utilisation", baseline=False)
@@ -89,14 +97,16 @@ def test_baseline_uses_existing_links_only():
 def test_result_tables_are_consistent():
     res = solve(tiny_park(cap_e2=70.0), baseline=False)
     src = res.sources.loc["E1:fly_ash"]
-    assert src["utilised"] == pytest.approx(120.0) and src["drawn"] == pytest.approx(20.0)
+    assert src["utilised"] == pytest.approx(120.0)
+    assert src["drawn"] == pytest.approx(20.0)
     assert src["left"] == pytest.approx(0.0)
     u = res.utilisation
     row = u[(u.scope_type == "all") & (u.category == "bulk_excl_tailings")].iloc[0]
     assert row["rate"] == pytest.approx(1.0)
     assert set(res.flows.index) == {"L1", "L2"}
     assert {"n_variables", "n_constraints", "n_binaries", "build_s", "time_s", "gap"} <= set(
-        res.solver)
+        res.solver
+    )
 
 
 def test_deterministic():
@@ -121,12 +131,17 @@ def test_solution_folder_round_trip(tmp_path):
     assert back.flows.index.tolist() == res.flows.index.tolist()
     assert np.allclose(back.flows["flow"], res.flows["flow"])
     assert back.objective == pytest.approx(res.objective)
-    assert back.baseline is not None and back.baseline.flows.index.tolist() == ["L2"]
+    assert back.baseline is not None
+    assert back.baseline.flows.index.tolist() == ["L2"]
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.slow) if "province" in n else n
-    for n in bundled_scenarios()])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.slow) if "province" in n else n
+        for n in bundled_scenarios()
+    ],
+)
 def test_bundled_scenarios_solve(name):
     sc = load_scenario(bundled_scenario_path(name))
     res = solve(sc, baseline=False)
@@ -139,7 +154,8 @@ def test_idle_existing_link_counts_as_built(tmp_path):
     # L1 (−110 CNY/t) takes all 120 t; the existing L2 stays open with no flow, fixed cost paid
     sc = tiny_park(l2_existing=True)
     res = solve(sc, baseline=False)
-    assert res.links.loc["L2", "flow"] == 0.0 and res.links.loc["L2", "build"] == 1
+    assert res.links.loc["L2", "flow"] == 0.0
+    assert res.links.loc["L2", "build"] == 1
     assert res.objective["total_cny_per_a"] == pytest.approx(-13200.0 + 500.0)
     out = write_solution(sc, res, tmp_path / "o")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -154,8 +170,10 @@ def test_idle_existing_link_counts_as_built(tmp_path):
 def test_gap_and_time_limit_reach_the_solver():
     # the MathOpt fields the back-end reads (a misspelt attribute used to be silently ignored)
     p = solve_parameters(2.5, 0.01).to_proto()
-    assert p.relative_gap_tolerance == 0.01 and p.absolute_gap_tolerance == 1e-6
-    assert p.time_limit.seconds == 2 and p.time_limit.nanos == 500_000_000
+    assert p.relative_gap_tolerance == 0.01
+    assert p.absolute_gap_tolerance == 1e-6
+    assert p.time_limit.seconds == 2
+    assert p.time_limit.nanos == 500_000_000
 
 
 def test_tiny_time_limit_returns_the_best_solution_with_its_gap():
@@ -163,13 +181,15 @@ def test_tiny_time_limit_returns_the_best_solution_with_its_gap():
     res = solve(sc, time_limit_s=0.05, gap=0.0, baseline=False)
     assert res.solver["time_limit_s"] == 0.05
     if res.status.value == "optimal":  # proven within the limit: nothing stopped it
-        assert res.solver["limit"] == "" and res.solver["gap"] == 0.0
+        assert res.solver["limit"] == ""
+        assert res.solver["gap"] == 0.0
     else:
         assert res.status.value == "feasible"
         assert res.solver["limit"] == "time"
         assert "stopped at the time limit" in res.message
         assert res.solver["gap"] is None or np.isnan(res.solver["gap"]) or res.solver["gap"] >= 0
-        assert len(res.flows) and res.summary["status"] == "feasible"
+        assert len(res.flows)
+        assert res.summary["status"] == "feasible"
 
 
 def test_a_limit_without_a_solution_returns_the_start(monkeypatch):
@@ -193,7 +213,8 @@ def test_a_limit_without_a_solution_returns_the_start(monkeypatch):
     start = trivial_start(form, net)
     res = be.solve_model(model, "highs", 1.0, 0.0, start=start)
     assert (res.status, res.limit) == ("feasible", "time")
-    assert np.array_equal(res.x, start) and res.objective == 0.0
+    assert np.array_equal(res.x, start)
+    assert res.objective == 0.0
     assert res.gap > 1.0  # |0 − (−13,200)| / |0|: far from proven
     # without a (feasible) start there is nothing to return
     assert be.solve_model(model, "highs", 1.0, 0.0).status == "no_solution"
@@ -223,7 +244,8 @@ def test_result_from_solution_gives_the_tables_of_a_solution_vector():
     ref = solve(sc, baseline=False)
     assert res.links["flow"].to_numpy() == pytest.approx(ref.links["flow"].to_numpy())
     assert res.draws["drawn"].sum() == pytest.approx(20.0)
-    assert res.message == "ok" and res.status is SolveStatus.OPTIMAL
+    assert res.message == "ok"
+    assert res.status is SolveStatus.OPTIMAL
     assert res.targets["utilised"].item() == pytest.approx(120.0)
     assert np.array_equal(x, before)  # the caller's vector is not changed
 
@@ -236,8 +258,10 @@ def test_empty_result_has_no_flows_and_keeps_the_message():
     sc = tiny_park()
     net = candidate_links(sc)
     res = empty_result(sc, net, "cost", SolveStatus.INFEASIBLE, {"name": "highs"}, "why")
-    assert res.flows.empty and len(res.links) == 2
-    assert res.message == "why" and not res.status.has_solution
+    assert res.flows.empty
+    assert len(res.links) == 2
+    assert res.message == "why"
+    assert not res.status.has_solution
 
 
 # ---- one tailings rule: flag OR category --------------------------------------------------------
@@ -265,15 +289,24 @@ def test_tailings_rule_is_the_same_for_targets_and_indicators():
     assert {"tailings", "coal_gangue"} <= tailings_materials(sc.catalogue)
     assert "fly_ash" not in tailings_materials(sc.catalogue)
     (t,) = expand_targets([Target(id="b", materials=(), rate=0.78, exclude=("tailings",))], sc)
-    assert "fly_ash" in t.materials and "steel_slag" in t.materials
-    assert "tailings" not in t.materials and "coal_gangue" not in t.materials
+    assert "fly_ash" in t.materials
+    assert "steel_slag" in t.materials
+    assert "tailings" not in t.materials
+    assert "coal_gangue" not in t.materials
     # the indicators count the same materials: 80 of fly ash only, out of 100
-    src = pd.DataFrame({"enterprise": ["E1"] * 3,
-                        "material": ["fly_ash", "tailings", "coal_gangue"],
-                        "category": ["fly_ash", "tailings", "coal_gangue"],
-                        "generated": [100.0, 50.0, 40.0], "drawn": [0.0] * 3,
-                        "utilised": [80.0, 5.0, 0.0], "unit": ["t/a"] * 3, "park": ["P1"] * 3,
-                        "city": ["C"] * 3})
+    src = pd.DataFrame(
+        {
+            "enterprise": ["E1"] * 3,
+            "material": ["fly_ash", "tailings", "coal_gangue"],
+            "category": ["fly_ash", "tailings", "coal_gangue"],
+            "generated": [100.0, 50.0, 40.0],
+            "drawn": [0.0] * 3,
+            "utilised": [80.0, 5.0, 0.0],
+            "unit": ["t/a"] * 3,
+            "park": ["P1"] * 3,
+            "city": ["C"] * 3,
+        }
+    )
     u = utilisation_table(src, sc.catalogue)
     row = u[(u.scope_type == "all") & (u.category == BULK_EXCL_TAILINGS)].iloc[0]
     assert (row["generated"], row["utilised"], row["rate"]) == (100.0, 80.0, 0.8)
@@ -290,7 +323,8 @@ def test_panzhihua_reports_the_missing_slag_capacity():
     row = res.targets.iloc[0]
     # 0.497: Ti-gypsum into mine_backfill is now safe disposal, not utilisation
     # (route_classes, docs/model.md#counting-classes); it was 0.609 when backfill counted
-    assert 0.45 < row["rate"] < 0.78 and row["shortfall"] > 0
+    assert 0.45 < row["rate"] < 0.78
+    assert row["shortfall"] > 0
     assert "vti_slag" in set(res.diagnosis["material"])
     assert res.diagnosis["capacity_needed"].sum() >= row["shortfall"] - 1.0
 

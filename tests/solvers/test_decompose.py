@@ -21,33 +21,70 @@ def two_clusters(rate: float = 0.5):
     Value 0, disposal tax 25 CNY/t, truck 0.5 CNY/t·km + 10 CNY/t: net +10 CNY/t on A, +30 on B.
     Target 50 % of 200 t → 100 t utilised: 60 t on A (600 CNY) + 40 t on B (1,200) = 1,800 CNY/a.
     """
-    ent = pd.DataFrame({"id": ["E1", "E2", "E3", "E4"], "name": ["a", "b", "c", "d"],
-                        "park": ["P1", "P1", "P2", "P2"], "sector": ["power"] * 4,
-                        "lon": [104.0, 104.05, 105.0, 105.05], "lat": [30.6] * 4,
-                        "city": ["Chengdu"] * 4})
-    sup = pd.DataFrame({"id": ["S1", "S3"], "enterprise": ["E1", "E3"],
-                        "material": ["fly_ash", "fly_ash"], "quantity": [100.0, 100.0],
-                        "unit": ["t/a", "t/a"]})
-    use = pd.DataFrame({"id": ["U2", "U4"], "enterprise": ["E2", "E4"],
-                        "route": ["bricks", "bricks"], "capacity": [60.0, 1000.0],
-                        "unit": ["t/a", "t/a"], "value": [0.0, 0.0]})
-    links = pd.DataFrame({"id": ["LA", "LB"], "from": ["E1", "E3"], "to": ["E2", "E4"],
-                          "material": ["fly_ash", "fly_ash"], "route": ["bricks", "bricks"],
-                          "mode": ["truck", "truck"], "existing": [False, False],
-                          "fixed_cost": [float("nan"), float("nan")],
-                          "distance_km": [50.0, 90.0]})
+    ent = pd.DataFrame(
+        {
+            "id": ["E1", "E2", "E3", "E4"],
+            "name": ["a", "b", "c", "d"],
+            "park": ["P1", "P1", "P2", "P2"],
+            "sector": ["power"] * 4,
+            "lon": [104.0, 104.05, 105.0, 105.05],
+            "lat": [30.6] * 4,
+            "city": ["Chengdu"] * 4,
+        }
+    )
+    sup = pd.DataFrame(
+        {
+            "id": ["S1", "S3"],
+            "enterprise": ["E1", "E3"],
+            "material": ["fly_ash", "fly_ash"],
+            "quantity": [100.0, 100.0],
+            "unit": ["t/a", "t/a"],
+        }
+    )
+    use = pd.DataFrame(
+        {
+            "id": ["U2", "U4"],
+            "enterprise": ["E2", "E4"],
+            "route": ["bricks", "bricks"],
+            "capacity": [60.0, 1000.0],
+            "unit": ["t/a", "t/a"],
+            "value": [0.0, 0.0],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "id": ["LA", "LB"],
+            "from": ["E1", "E3"],
+            "to": ["E2", "E4"],
+            "material": ["fly_ash", "fly_ash"],
+            "route": ["bricks", "bricks"],
+            "mode": ["truck", "truck"],
+            "existing": [False, False],
+            "fixed_cost": [float("nan"), float("nan")],
+            "distance_km": [50.0, 90.0],
+        }
+    )
     targets = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": "all"}]
-    return scenario_from_frames("two", ent, sup, use, links=links, targets=targets,
-                                candidates="links_only", modes={"truck": dict(TRUCK)},
-                                stacking_costs=STACK_25.copy())
+    return scenario_from_frames(
+        "two",
+        ent,
+        sup,
+        use,
+        links=links,
+        targets=targets,
+        candidates="links_only",
+        modes={"truck": dict(TRUCK)},
+        stacking_costs=STACK_25.copy(),
+    )
 
 
 def test_components_of_two_clusters() -> None:
     net = candidate_links(two_clusters())
     src_lab, sink_lab, n = component_labels(net)
     assert n == 2
-    assert src_lab[net.sources.index.get_loc("E1:fly_ash")] == sink_lab[net.sinks.index.get_loc(
-        "U2")]
+    assert (
+        src_lab[net.sources.index.get_loc("E1:fly_ash")] == sink_lab[net.sinks.index.get_loc("U2")]
+    )
     assert src_lab[0] != src_lab[1]
 
 
@@ -78,9 +115,11 @@ def test_tiny_park_same_as_plain_solve() -> None:
     dec = solve_decomposed(sc, gap=1e-9, jobs=1)
     assert dec.status == plain.status
     assert dec.objective["total_cny_per_a"] == pytest.approx(
-        plain.objective["total_cny_per_a"], abs=1e-6)
-    np.testing.assert_allclose(dec.links["flow"].to_numpy(), plain.links["flow"].to_numpy(),
-                               atol=1e-6)
+        plain.objective["total_cny_per_a"], abs=1e-6
+    )
+    np.testing.assert_allclose(
+        dec.links["flow"].to_numpy(), plain.links["flow"].to_numpy(), atol=1e-6
+    )
 
 
 def test_generated_scenario_within_gap_of_plain_solve() -> None:

@@ -34,7 +34,8 @@ def test_open_at_100_not_200():
     assert r.objective["total_cny_per_a"] == pytest.approx(-100.0)
     assert r.objective["facility_cny_per_a"] == pytest.approx(1400.0)
     f = r.facilities
-    assert list(f["size"]) == [100.0] and f["capex_cny"].iloc[0] == pytest.approx(14000.0)
+    assert list(f["size"]) == [100.0]
+    assert f["capex_cny"].iloc[0] == pytest.approx(14000.0)
     assert f["throughput"].iloc[0] == pytest.approx(100.0)
     assert f["load_factor"].iloc[0] == pytest.approx(1.0)
 
@@ -52,8 +53,9 @@ def test_target_forces_the_larger_size():
     assert list(r.facilities["size"]) == [200.0]
 
 
-@pytest.mark.parametrize(("generated", "expanded", "cost"), [(130.0, False, -1500.0),
-                                                              (150.0, True, -1650.0)])
+@pytest.mark.parametrize(
+    ("generated", "expanded", "cost"), [(130.0, False, -1500.0), (150.0, True, -1650.0)]
+)
 def test_expansion_pays_the_capex_difference(generated, expanded, cost):
     """existing 100, size 200: ΔK = 60·100 = 6,000, A = 600; 30 t × 15 = 450 < 600."""
     r = _solve(existing=100.0, sizes="200", generated_t=generated)
@@ -90,8 +92,10 @@ def test_no_facilities_keeps_the_model():
     form = build(candidate_links(tiny_park()), [])
     assert form.layout.n_open == 0
     assert not any(n.startswith("open[") for n in form.model.col_names)
-    assert form.model.rows("facility_capacity") == slice(0, 0) or \
-        form.model.rows("facility_capacity").stop == form.model.rows("facility_capacity").start
+    assert (
+        form.model.rows("facility_capacity") == slice(0, 0)
+        or form.model.rows("facility_capacity").stop == form.model.rows("facility_capacity").start
+    )
 
 
 def test_ladder_is_empty_without_facilities():
@@ -99,14 +103,20 @@ def test_ladder_is_empty_without_facilities():
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(generated=st.floats(20.0, 400.0), value=st.floats(-20.0, 60.0),
-       rate=st.sampled_from([0.0, 0.5, 0.9]))
+@given(
+    generated=st.floats(20.0, 400.0),
+    value=st.floats(-20.0, 60.0),
+    rate=st.sampled_from([0.0, 0.5, 0.9]),
+)
 def test_flow_into_a_facility_only_when_open(generated, value, rate):
     from tests.solvers._facility_parks import MILL_B
 
     tech = {**MILL_B, "value_cny_per_unit": value}
-    sc = mill_park(generated_t=generated, tech=tech,
-                   targets=[{"id": "t", "materials": "bf_slag", "rate": rate, "scope": "all"}])
+    sc = mill_park(
+        generated_t=generated,
+        tech=tech,
+        targets=[{"id": "t", "materials": "bf_slag", "rate": rate, "scope": "all"}],
+    )
     r = pf.solve(sc, baseline=False)
     into = r.flows[r.flows["use_id"] == "F:F1"]["flow"].sum() if len(r.flows) else 0.0
     size = float(r.facilities["size"].max()) if len(r.facilities) else 0.0

@@ -36,8 +36,14 @@ def test_rows_are_named_after_their_family():
     assert list(m.rows_of("use_capacity")) == ["use_capacity[U1]", "use_capacity[U2]"]
     assert list(m.rows_of("link_activation")) == ["link_activation[L1]", "link_activation[L2]"]
     assert list(m.rows_of("stock_draw_limit")) == ["stock_draw_limit[K1]"]
-    assert list(m.col_names) == ["flow[L1]", "flow[L2]", "build[L1]", "build[L2]", "draw[K1]",
-                                 "slack[t@all]"]
+    assert list(m.col_names) == [
+        "flow[L1]",
+        "flow[L2]",
+        "build[L1]",
+        "build[L2]",
+        "draw[K1]",
+        "slack[t@all]",
+    ]
     assert m.n_binaries == 2
 
 
@@ -45,14 +51,16 @@ def test_supply_limit_row_holds_flows_minus_draws():
     _, m = _model(tiny_park())
     coefs, lo, up = _row(m, "supply_limit[E1:fly_ash]")
     assert coefs.tolist() == [1.0, 1.0, 0.0, 0.0, -1.0, 0.0]
-    assert up == 100.0 and lo == -np.inf
+    assert up == 100.0
+    assert lo == -np.inf
 
 
 def test_link_activation_uses_the_tight_bound():
     _, m = _model(tiny_park(cap_e2=70.0))
     coefs, _, up = _row(m, "link_activation[L1]")
     # bound = min(generated + drawable, capacity / efficiency) = min(120, 70)
-    assert coefs.tolist() == [1.0, 0.0, -70.0, 0.0, 0.0, 0.0] and up == 0.0
+    assert coefs.tolist() == [1.0, 0.0, -70.0, 0.0, 0.0, 0.0]
+    assert up == 0.0
 
 
 def test_cost_objective_is_exactly_spec():
@@ -82,7 +90,8 @@ def test_link_activation_fixed_cost_keeps_a_link_closed():
     res = solve(tiny_park(cap_e2=70.0, fixed_l2=2000.0), baseline=False)
     # L2 would give 50 × −25 = −1250 < 2000 fixed: not built; no stock is drawn
     assert res.objective["total_cny_per_a"] == pytest.approx(-7700.0)
-    assert res.links.loc["L2", "build"] == 0 and res.links.loc["L2", "flow"] == 0.0
+    assert res.links.loc["L2", "build"] == 0
+    assert res.links.loc["L2", "flow"] == 0.0
     assert res.draws.loc["K1", "drawn"] == pytest.approx(0.0)
 
 
@@ -105,20 +114,25 @@ def test_min_flow_binds():
 
 def test_target_rate_forces_a_costly_flow():
     tg = [{"id": "t", "materials": "fly_ash", "rate": 0.78, "scope": "all"}]
-    res = solve(tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, targets=tg),
-                baseline=False)
+    res = solve(
+        tiny_park(value_e2=-200.0, value_e3=-50.0, fixed_l2=0.0, targets=tg), baseline=False
+    )
     # L2 = 10 + 10 + 50 − 25 = +45 per t; L1 = 5 + 10 + 200 − 25 = +190 per t; no draw
     assert res.status.value == "optimal"
     assert res.objective["total_cny_per_a"] == pytest.approx(78 * 45.0)
     t = res.targets.iloc[0]
-    assert t["rate"] == pytest.approx(0.78) and bool(t["met"]) and t["shortfall"] == 0.0
+    assert t["rate"] == pytest.approx(0.78)
+    assert bool(t["met"])
+    assert t["shortfall"] == 0.0
     assert res.draws.loc["K1", "drawn"] == 0.0
 
 
 def test_unreachable_target_reports_the_best_rate():
     tg = [{"id": "t", "materials": "fly_ash", "rate": 0.78, "scope": "all"}]
-    res = solve(tiny_park(cap_e2=0.0, value_e3=-50.0, fixed_l2=0.0, cap_e3=60.0, targets=tg,
-                          stock=False), baseline=False)
+    res = solve(
+        tiny_park(cap_e2=0.0, value_e3=-50.0, fixed_l2=0.0, cap_e3=60.0, targets=tg, stock=False),
+        baseline=False,
+    )
     assert res.status.value == "target_unreachable"
     t = res.targets.iloc[0]
     assert t["rate"] == pytest.approx(0.60)
@@ -154,28 +168,68 @@ def _two_parks(targets):
 
     from parkflow.io import scenario_from_frames
 
-    ent = pd.DataFrame({"id": ["F1", "F2", "C1"], "name": ["f1", "f2", "c1"],
-                        "park": ["P1", "P2", "P1"], "sector": ["power", "power", "cement"],
-                        "lon": [104.0, 104.4, 104.05], "lat": [30.6, 31.1, 30.6],
-                        "city": ["Chengdu", "Deyang", "Chengdu"]})
-    sup = pd.DataFrame({"enterprise": ["F1", "F2"], "material": ["fly_ash"] * 2,
-                        "quantity": [100.0, 100.0], "unit": ["t/a"] * 2})
-    use = pd.DataFrame({"id": ["U1"], "enterprise": ["C1"], "route": ["cement_admixture"],
-                        "capacity": [1000.0], "unit": ["t/a"], "value": [-50.0]})
-    links = pd.DataFrame({"id": ["L1", "L2"], "from": ["F1", "F2"], "to": ["C1", "C1"],
-                          "material": ["fly_ash"] * 2, "route": ["cement_admixture"] * 2,
-                          "mode": ["truck"] * 2, "distance_km": [10.0, 20.0]})
-    return scenario_from_frames("scopes", ent, sup, use, links=links, targets=targets,
-                                candidates="links_only", modes={"truck": dict(TRUCK)},
-                                stacking_costs=STACK_25.copy())
+    ent = pd.DataFrame(
+        {
+            "id": ["F1", "F2", "C1"],
+            "name": ["f1", "f2", "c1"],
+            "park": ["P1", "P2", "P1"],
+            "sector": ["power", "power", "cement"],
+            "lon": [104.0, 104.4, 104.05],
+            "lat": [30.6, 31.1, 30.6],
+            "city": ["Chengdu", "Deyang", "Chengdu"],
+        }
+    )
+    sup = pd.DataFrame(
+        {
+            "enterprise": ["F1", "F2"],
+            "material": ["fly_ash"] * 2,
+            "quantity": [100.0, 100.0],
+            "unit": ["t/a"] * 2,
+        }
+    )
+    use = pd.DataFrame(
+        {
+            "id": ["U1"],
+            "enterprise": ["C1"],
+            "route": ["cement_admixture"],
+            "capacity": [1000.0],
+            "unit": ["t/a"],
+            "value": [-50.0],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "id": ["L1", "L2"],
+            "from": ["F1", "F2"],
+            "to": ["C1", "C1"],
+            "material": ["fly_ash"] * 2,
+            "route": ["cement_admixture"] * 2,
+            "mode": ["truck"] * 2,
+            "distance_km": [10.0, 20.0],
+        }
+    )
+    return scenario_from_frames(
+        "scopes",
+        ent,
+        sup,
+        use,
+        links=links,
+        targets=targets,
+        candidates="links_only",
+        modes={"truck": dict(TRUCK)},
+        stacking_costs=STACK_25.copy(),
+    )
 
 
-@pytest.mark.parametrize(("scope", "rate", "flows", "cost", "entries"), [
-    ("all", 0.5, (100.0, 0.0), 4000.0, ["all"]),  # 100 of 200 t, from the cheaper F1
-    ("each_park", 0.5, (50.0, 50.0), 50 * 40.0 + 50 * 45.0, ["park:P1", "park:P2"]),
-    ("park:P2", 0.6, (0.0, 60.0), 60 * 45.0, ["park:P2"]),
-    ("city:Chengdu", 0.3, (30.0, 0.0), 30 * 40.0, ["city:Chengdu"]),
-])
+@pytest.mark.parametrize(
+    ("scope", "rate", "flows", "cost", "entries"),
+    [
+        ("all", 0.5, (100.0, 0.0), 4000.0, ["all"]),  # 100 of 200 t, from the cheaper F1
+        ("each_park", 0.5, (50.0, 50.0), 50 * 40.0 + 50 * 45.0, ["park:P1", "park:P2"]),
+        ("park:P2", 0.6, (0.0, 60.0), 60 * 45.0, ["park:P2"]),
+        ("city:Chengdu", 0.3, (30.0, 0.0), 30 * 40.0, ["city:Chengdu"]),
+    ],
+)
 def test_target_scopes(scope, rate, flows, cost, entries):
     tg = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": scope}]
     res = solve(_two_parks(tg), baseline=False, gap=0.0)
@@ -196,11 +250,14 @@ def test_unreachable_park_target_names_the_park():
     res = solve(sc, baseline=False)
     assert res.status.value == "target_unreachable"
     t = res.targets.set_index("scope")
-    assert bool(t.loc["park:P1", "met"]) and not bool(t.loc["park:P2", "met"])
-    assert t.loc["park:P2", "rate"] == 0.0 and t.loc["park:P2", "shortfall"] == pytest.approx(90)
+    assert bool(t.loc["park:P1", "met"])
+    assert not bool(t.loc["park:P2", "met"])
+    assert t.loc["park:P2", "rate"] == 0.0
+    assert t.loc["park:P2", "shortfall"] == pytest.approx(90)
     d = res.diagnosis
     assert d[["scope", "material", "park", "reason"]].values.tolist() == [
-        ["park:P2", "fly_ash", "P2", "no use within reach"]]
+        ["park:P2", "fly_ash", "P2", "no use within reach"]
+    ]
     # several entries: the message says the best rates are one trade-off of the summed shortfall
     assert res.message.startswith("t (park:P2): best reachable rate 0.0000 < 0.9000, short 90 t/a")
     assert "minimise the total shortfall (t/a) summed over all target entries" in res.message

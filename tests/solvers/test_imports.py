@@ -24,8 +24,12 @@ def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in mods.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        skip = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)
+        }
         deps = set()
         for node in ast.walk(tree):
             if id(node) in skip:
@@ -57,15 +61,19 @@ def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_cycle_through_the_solvers():
     graph = _graph()
-    cycles = [c for m in sorted(graph) if m.startswith("parkflow.solvers")
-              if (c := _cycle_from(m, graph))]
+    cycles = [
+        c for m in sorted(graph) if m.startswith("parkflow.solvers") if (c := _cycle_from(m, graph))
+    ]
     assert cycles == []
 
 
 def test_only_api_knows_the_decomposed_solve():
     graph = _graph()
-    users = sorted(m for m, deps in graph.items() if m.startswith("parkflow.solvers")
-                   and "parkflow.solvers.decompose" in deps)
+    users = sorted(
+        m
+        for m, deps in graph.items()
+        if m.startswith("parkflow.solvers") and "parkflow.solvers.decompose" in deps
+    )
     # solve.py and strategy.py are re-export shims of api.py, to be removed
     assert set(users) <= {"parkflow.solvers.api"}
 

@@ -35,10 +35,25 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _start(province: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "PARKFLOW_DEBUG"}
     return subprocess.Popen(
-        [sys.executable, "-m", "parkflow", "solve", str(province), "--out", str(out),
-         "--no-baseline", "--time-limit", "120", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "parkflow",
+            "solve",
+            str(province),
+            "--out",
+            str(out),
+            "--no-baseline",
+            "--time-limit",
+            "120",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def _check(proc: subprocess.Popen, sent_at: float, out: Path) -> None:
@@ -64,18 +79,23 @@ def _check(proc: subprocess.Popen, sent_at: float, out: Path) -> None:
 
 
 def _alive_in_session(sid: int) -> list[str]:
-    ps = subprocess.run(["ps", "-s", str(sid), "-o", "stat=,args="], capture_output=True,
-                        text=True, check=False).stdout
+    ps = subprocess.run(
+        ["ps", "-s", str(sid), "-o", "stat=,args="], capture_output=True, text=True, check=False
+    ).stdout
     return [line for line in ps.splitlines() if line.strip() and not line.lstrip().startswith("Z")]
 
 
-@pytest.mark.parametrize(("sig", "after_s", "strategy"), [
-    (signal.SIGINT, 0.3, "auto"),      # during the imports
-    (signal.SIGTERM, 0.3, "auto"),
-    (signal.SIGINT, 2.5, "auto"),      # loading / candidate network
-    (signal.SIGTERM, 9.0, "auto"),     # the decomposed solve (worker processes)
-    (signal.SIGINT, 9.0, "full"),      # the whole-model solve (a native solver thread)
-], ids=["int-import", "term-import", "int-load", "term-decompose", "int-full"])
+@pytest.mark.parametrize(
+    ("sig", "after_s", "strategy"),
+    [
+        (signal.SIGINT, 0.3, "auto"),  # during the imports
+        (signal.SIGTERM, 0.3, "auto"),
+        (signal.SIGINT, 2.5, "auto"),  # loading / candidate network
+        (signal.SIGTERM, 9.0, "auto"),  # the decomposed solve (worker processes)
+        (signal.SIGINT, 9.0, "full"),  # the whole-model solve (a native solver thread)
+    ],
+    ids=["int-import", "term-import", "int-load", "term-decompose", "int-full"],
+)
 def test_a_signal_stops_the_solve_quickly_and_quietly(province, tmp_path, sig, after_s, strategy):
     out = tmp_path / "out"
     proc = _start(province, out, "--strategy", strategy)

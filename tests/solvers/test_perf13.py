@@ -24,8 +24,9 @@ def test_tightness_sets_the_target_above_the_least_cost_rate(binding) -> None:
     least, reach = greedy_rates(binding)
     rate = binding.targets[0].rate
     assert least < rate < reach
-    assert rate == pytest.approx(min(least + 0.04, reach - max(0.01, (reach - least) / 4)),
-                                 abs=1e-3)
+    assert rate == pytest.approx(
+        min(least + 0.04, reach - max(0.01, (reach - least) / 4)), abs=1e-3
+    )
     assert with_tightness(binding, 0.0) is binding
 
 
@@ -63,7 +64,8 @@ def test_progress_events_arrive_in_order(binding) -> None:
     assert all(isinstance(e, str) for e in events)  # old text callbacks keep working
     assert all(isinstance(e, ProgressEvent) for e in events)
     phases = [e.phase for e in events]
-    assert phases[0] == "network" and phases[-1] == "done"
+    assert phases[0] == "network"
+    assert phases[-1] == "done"
     rank = [PHASES.index(p) for p in phases]
     assert rank == sorted(rank)
     its = [e for e in events if e.phase == "iterate"]
@@ -79,19 +81,25 @@ def test_watchdog_returns_the_start_when_the_solver_overruns(monkeypatch) -> Non
 
     def deaf(*args, **kwargs):  # a solver that ignores its limit and the interrupter
         time.sleep(3.0)
-        raise RuntimeError("should have been abandoned")
+        msg = "should have been abandoned"
+        raise RuntimeError(msg)
 
     monkeypatch.setattr(core_solver, "solve", deaf)
     monkeypatch.setattr(backends, "WATCHDOG_GRACE_S", 0.1)
     model = backends.SparseModel(
-        A=sp.csr_matrix(np.array([[1.0, 1.0]])), row_names=np.array(["r"], dtype=object),
-        row_lower=np.array([-np.inf]), row_upper=np.array([1.5]),
-        col_names=np.array(["x", "y"], dtype=object), col_lower=np.zeros(2),
-        col_upper=np.array([1.0, 9.0]), integer=np.array([True, False]),
-        c=np.array([-2.0, -1.0]))
+        A=sp.csr_matrix(np.array([[1.0, 1.0]])),
+        row_names=np.array(["r"], dtype=object),
+        row_lower=np.array([-np.inf]),
+        row_upper=np.array([1.5]),
+        col_names=np.array(["x", "y"], dtype=object),
+        col_lower=np.zeros(2),
+        col_upper=np.array([1.0, 9.0]),
+        integer=np.array([True, False]),
+        c=np.array([-2.0, -1.0]),
+    )
     t0 = time.perf_counter()
-    res = backends.solve_model(model, "highs", time_limit_s=0.1, check=False,
-                               start=np.zeros(2))
+    res = backends.solve_model(model, "highs", time_limit_s=0.1, check=False, start=np.zeros(2))
     assert time.perf_counter() - t0 < 2.0
-    assert res.status == "feasible" and res.limit == "time"
+    assert res.status == "feasible"
+    assert res.limit == "time"
     np.testing.assert_array_equal(res.x, np.zeros(2))

@@ -19,11 +19,13 @@ def hand_network() -> CandidateNetwork:
     (dominated); L3 slag → U2 +5 (unprofitable, slag in no target); L4 slag → U3 +5 but existing
     (kept); L5, L6, L7 fly ash → U2, U3, U4 at −8, −6, −4.
     """
-    sources = pd.DataFrame({"generated": [100.0, 100.0], "drawable": [0.0, 0.0],
-                            "material": ["fly_ash", "slag"]},
-                           index=pd.Index(["S1", "S2"], name="source_id"))
-    sinks = pd.DataFrame({"capacity": [50.0] * 4},
-                         index=pd.Index(["U1", "U2", "U3", "U4"], name="use_id"))
+    sources = pd.DataFrame(
+        {"generated": [100.0, 100.0], "drawable": [0.0, 0.0], "material": ["fly_ash", "slag"]},
+        index=pd.Index(["S1", "S2"], name="source_id"),
+    )
+    sinks = pd.DataFrame(
+        {"capacity": [50.0] * 4}, index=pd.Index(["U1", "U2", "U3", "U4"], name="use_id")
+    )
     rows = [  # id, source, use, mode, transport, existing
         ("L1", "S1", "U1", "truck", 5.0, False),
         ("L2", "S1", "U1", "rail", 15.0, False),
@@ -33,8 +35,10 @@ def hand_network() -> CandidateNetwork:
         ("L6", "S1", "U3", "truck", 19.0, False),
         ("L7", "S1", "U4", "truck", 21.0, False),
     ]
-    links = pd.DataFrame(rows, columns=["link_id", "source_id", "use_id", "mode",
-                                        "transport_cny_per_unit", "existing"]).set_index("link_id")
+    links = pd.DataFrame(
+        rows,
+        columns=["link_id", "source_id", "use_id", "mode", "transport_cny_per_unit", "existing"],
+    ).set_index("link_id")
     links["material"] = links["source_id"].map(sources["material"])
     links["route"] = "bricks"
     links["efficiency"] = 1.0
@@ -55,7 +59,9 @@ def test_counts_per_rule_and_existing_kept() -> None:
     net, rep = reduce_links(hand_network(), FLY_ASH_TARGET, cover=None)
     assert rep.dropped == {"dominated_mode": 1, "unprofitable": 1}
     assert sorted(net.links.index) == ["L1", "L4", "L5", "L6", "L7"]
-    assert rep.exact and rep.n_before == 7 and rep.n_after == 5
+    assert rep.exact
+    assert rep.n_before == 7
+    assert rep.n_after == 5
     assert "7 → 5 candidate links" in str(rep)
 
 

@@ -36,7 +36,8 @@ def test_another_seed_gives_another_scenario():
 
 def test_counts_and_ids(frames):
     ent = frames["enterprises"]
-    assert len(ent) == 120 and ent["id"].is_unique
+    assert len(ent) == 120
+    assert ent["id"].is_unique
     assert len(frames["parks"]) == 8
     # every park holds at least two plants, the first its anchor generator, the second cement
     assert ent.groupby("park").size().min() >= 2
@@ -45,11 +46,13 @@ def test_counts_and_ids(frames):
 
 def test_plants_lie_in_sichuan_within_a_few_km_of_their_park(frames):
     ent, parks = frames["enterprises"], frames["parks"].set_index("id")
-    assert ent["lon"].between(101.5, 107.6).all() and ent["lat"].between(26.4, 32.6).all()
+    assert ent["lon"].between(101.5, 107.6).all()
+    assert ent["lat"].between(26.4, 32.6).all()
     # the polygons are circles drawn around the centre: their centroid is the centre
     centre = shapely.centroid(np.asarray(parks.loc[ent["park"]].geometry))
-    _, _, dist_m = Geod(ellps="WGS84").inv(ent["lon"].to_numpy(), ent["lat"].to_numpy(),
-                                           shapely.get_x(centre), shapely.get_y(centre))
+    _, _, dist_m = Geod(ellps="WGS84").inv(
+        ent["lon"].to_numpy(), ent["lat"].to_numpy(), shapely.get_x(centre), shapely.get_y(centre)
+    )
     assert dist_m.max() <= 6_100.0  # the radius is capped at 6 km
 
 
@@ -58,13 +61,14 @@ def test_streams_use_catalogue_ids_and_positive_quantities(frames):
     assert set(frames["supplies"]["material"]) <= set(cat.materials.index)
     assert set(frames["uses"]["route"]) <= set(cat.routes.index)
     assert set(STREAMS["sector"]) <= set(SECTORS)
-    assert (frames["supplies"]["quantity"] > 0).all() and (frames["uses"]["capacity"] > 0).all()
+    assert (frames["supplies"]["quantity"] > 0).all()
+    assert (frames["uses"]["capacity"] > 0).all()
     stock = frames["stockpiles"]
     assert (stock["max_draw"] <= stock["quantity"]).all()
 
 
 def test_quantities_follow_the_sector_coefficients(frames):
-    """Phosphogypsum is 4.8 t per t P2O5 (DOMAIN §3) within the ±15 % jitter (4 sigma)."""
+    """Phosphogypsum is 4.8 t per t P2O5 (docs/sources.md 15) within the ±15 % jitter (4 sigma)."""
     ent = frames["enterprises"].set_index("id")
     pg = frames["supplies"][frames["supplies"]["material"] == "phosphogypsum"]
     ratio = pg["quantity"].to_numpy() / ent.loc[pg["enterprise"], "size"].to_numpy()
@@ -86,7 +90,8 @@ def test_generated_scenario_validates_and_solves():
     from parkflow.studies.generate import generate_scenario
 
     sc = generate_scenario(30, 3, seed=0)
-    assert len(sc.enterprises) == 30 and len(sc.parks) == 3
+    assert len(sc.enterprises) == 30
+    assert len(sc.parks) == 3
     res = solve(sc, objective="cost", time_limit_s=60, gap=0.01)
     assert res.status.has_solution
     assert res.targets["rate"].between(0, 1).all()

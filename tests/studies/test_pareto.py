@@ -20,10 +20,15 @@ def test_rate_grid_holds_the_milestones_in_range_only():
 
 
 def test_monotone_front_replaces_a_dearer_point_below_a_cheaper_one():
-    df = pd.DataFrame({"rate_required": [0.1, 0.2, 0.3, 0.4], "rate": [0.1, 0.2, 0.35, 0.4],
-                       "cost_cny_per_a": [1.0, 9.0, 4.0, np.nan],
-                       "co2_avoided_t_per_a": [1.0, 2.0, 3.0, np.nan],
-                       "links_built": [1, 2, 3, 0]})
+    df = pd.DataFrame(
+        {
+            "rate_required": [0.1, 0.2, 0.3, 0.4],
+            "rate": [0.1, 0.2, 0.35, 0.4],
+            "cost_cny_per_a": [1.0, 9.0, 4.0, np.nan],
+            "co2_avoided_t_per_a": [1.0, 2.0, 3.0, np.nan],
+            "links_built": [1, 2, 3, 0],
+        }
+    )
     out = monotone_front(df)
     assert out["cost_cny_per_a"].tolist()[:3] == [1.0, 4.0, 4.0]
     assert out["rate"].tolist()[:3] == [0.1, 0.35, 0.35]  # the point carries the real solution
@@ -68,8 +73,10 @@ def test_cli_writes_csv_png_and_self_contained_html(tiny_scenario, tmp_path):
     assert (out / "pareto.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "pareto.html").read_text(encoding="utf-8")
     # plotly.js is embedded (megabytes), not fetched from a CDN
-    assert '<script src="http' not in html and len(html) > 1_000_000
-    assert "78%" in html and "82%" in html
+    assert '<script src="http' not in html
+    assert len(html) > 1_000_000
+    assert "78%" in html
+    assert "82%" in html
     assert main(["pareto", str(src), "--out", str(tmp_path / "y"), "--rates", "1.5"]) == 2
 
 
@@ -117,11 +124,26 @@ def test_no_trade_off_is_said_in_csv_png_html_and_console(no_trade_off, tmp_path
 
 
 def _front(lang_scenario="S"):
-    front = pd.DataFrame({"point": [0, 1, 2], "rate_required": [0.6, 0.78, 0.9],
-                          "rate": [0.6, 0.8, 0.9], "cost_cny_per_a": [-2e6, 1e6, 3e6],
-                          "co2_avoided_t_per_a": [1.0, 2.0, 3.0], "links_built": [1, 2, 3]})
-    front.attrs.update({"scenario": lang_scenario, "target_id": "bulk", "scope": "all",
-                        "rate_today": 0.3, "rate_least_cost": 0.6, "rate_best": 0.9})
+    front = pd.DataFrame(
+        {
+            "point": [0, 1, 2],
+            "rate_required": [0.6, 0.78, 0.9],
+            "rate": [0.6, 0.8, 0.9],
+            "cost_cny_per_a": [-2e6, 1e6, 3e6],
+            "co2_avoided_t_per_a": [1.0, 2.0, 3.0],
+            "links_built": [1, 2, 3],
+        }
+    )
+    front.attrs.update(
+        {
+            "scenario": lang_scenario,
+            "target_id": "bulk",
+            "scope": "all",
+            "rate_today": 0.3,
+            "rate_least_cost": 0.6,
+            "rate_best": 0.9,
+        }
+    )
     return front
 
 
@@ -134,14 +156,18 @@ def test_png_and_html_draw_the_same_chart_in_chinese(tmp_path):
     assert cjk_font() is not None  # fonts-noto-cjk (.ci/run installs it)
     front = _front("乐山")
     c = chart(front, "zh")
-    assert c["x"] == pytest.approx([60.0, 80.0, 90.0]) and c["y"] == pytest.approx([-2, 1, 3])
-    assert c["xlabel"] == "综合利用率（%）" and c["notice"] == ""
+    assert c["x"] == pytest.approx([60.0, 80.0, 90.0])
+    assert c["y"] == pytest.approx([-2, 1, 3])
+    assert c["xlabel"] == "综合利用率（%）"
+    assert c["notice"] == ""
     plot_png(front, tmp_path / "p.png", "zh")  # warnings are errors: a missing glyph fails
     plot_html(front, tmp_path / "p.html", "zh")
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
-    spec = json.loads(re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*\{",
-                                page, re.DOTALL).group(1))
-    assert spec[0]["x"] == pytest.approx(c["x"]) and spec[0]["y"] == pytest.approx(c["y"])
+    spec = json.loads(
+        re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*\{", page, re.DOTALL).group(1)
+    )
+    assert spec[0]["x"] == pytest.approx(c["x"])
+    assert spec[0]["y"] == pytest.approx(c["y"])
     # the vertical lines: 78 %, 82 % and the least-cost plan, named as in the png's legend
     assert [t["name"] for t in spec[1:]] == [text for _, text, _, _ in c["lines"]]
 
@@ -155,7 +181,8 @@ def test_plotly_is_included_once_or_referenced(tmp_path):
     assert '<script src="http' not in inline
     plot_html(_front(), tmp_path / "cdn.html", plotly="cdn")
     cdn = (tmp_path / "cdn.html").read_text(encoding="utf-8")
-    assert "plotly.js v" not in cdn and len(cdn) < 100_000
+    assert "plotly.js v" not in cdn
+    assert len(cdn) < 100_000
     assert re.search(r'<script[^>]+src="https://cdn\.plot\.ly/plotly-[^"]+\.js"', cdn)
     with pytest.raises(ValueError, match="plotly"):
         plot_html(_front(), tmp_path / "x.html", plotly="none")

@@ -22,13 +22,18 @@ def test_grid_is_the_cartesian_product():
 
 
 def test_samples_are_seeded_and_cross_the_grid():
-    spec = {"grid": {"target_rate": [0.78, 0.82]}, "samples": 5, "seed": 4,
-            "parameters": {"capacity_scale": {"distribution": "uniform", "low": 0.5,
-                                              "high": 1.5}}}
+    spec = {
+        "grid": {"target_rate": [0.78, 0.82]},
+        "samples": 5,
+        "seed": 4,
+        "parameters": {"capacity_scale": {"distribution": "uniform", "low": 0.5, "high": 1.5}},
+    }
     a, b = plan_from_dict(spec), plan_from_dict(spec)
-    assert a.runs == b.runs and len(a.runs) == 10
+    assert a.runs == b.runs
+    assert len(a.runs) == 10
     scales = [r["capacity_scale"] for r in a.runs[:5]]
-    assert all(0.5 <= s <= 1.5 for s in scales) and len(set(scales)) == 5
+    assert all(0.5 <= s <= 1.5 for s in scales)
+    assert len(set(scales)) == 5
     assert [r["capacity_scale"] for r in a.runs[5:]] == scales  # same draws at each grid point
 
 
@@ -52,15 +57,23 @@ def tiny_scenario():
 def test_parameters_are_applied_to_a_copy(tiny_scenario):
     from parkflow.studies.sweep import apply_parameters
 
-    sc = apply_parameters(tiny_scenario, {"capacity_scale.bricks": 2.0,
-                                          "mode.truck.cost_cny_per_tkm": 0.3,
-                                          "route_value.bricks": 35.0, "target_rate": 0.82,
-                                          "reach_scale": 0.5})
+    sc = apply_parameters(
+        tiny_scenario,
+        {
+            "capacity_scale.bricks": 2.0,
+            "mode.truck.cost_cny_per_tkm": 0.3,
+            "route_value.bricks": 35.0,
+            "target_rate": 0.82,
+            "reach_scale": 0.5,
+        },
+    )
     caps = sc.uses.set_index("route")["capacity"]
-    assert caps["bricks"] == 800.0 and caps["cement_admixture"] == 600.0
+    assert caps["bricks"] == 800.0
+    assert caps["cement_admixture"] == 600.0
     assert sc.catalogue.modes.loc["truck", "cost_cny_per_tkm"] == 0.3
     assert sc.catalogue.modes.loc["truck", "reach_km"] == pytest.approx(
-        tiny_scenario.catalogue.modes.loc["truck", "reach_km"] * 0.5)
+        tiny_scenario.catalogue.modes.loc["truck", "reach_km"] * 0.5
+    )
     assert sc.catalogue.routes.loc["bricks", "value_cny_per_unit"] == 35.0
     assert all(t.rate == 0.82 for t in sc.targets)
     # the original is untouched
@@ -83,7 +96,8 @@ def test_sweep_on_two_workers_survives_a_failed_run_and_resumes(tiny_scenario, t
     out = tmp_path / "sweep"
     plan = plan_from_dict({"grid": {"capacity_scale": [0.5, 1.0, -1.0], "target_rate": [0.78]}})
     table = run_sweep(tiny_scenario, plan, out, workers=2, processes=False, show_progress=False)
-    assert len(table) == 3 and table["run_id"].is_unique
+    assert len(table) == 3
+    assert table["run_id"].is_unique
     by_scale = table.set_index("capacity_scale")
     assert by_scale.loc[-1.0, "status"] == "error"
     assert "capacity_scale must be a finite number >= 0" in by_scale.loc[-1.0, "error"]
@@ -94,10 +108,10 @@ def test_sweep_on_two_workers_survives_a_failed_run_and_resumes(tiny_scenario, t
     assert by_scale.loc[1.0, "rate"] >= 0.78 - 1e-6
     pd.testing.assert_frame_equal(read_table(out), table)
 
-    bigger = plan_from_dict({"grid": {"capacity_scale": [0.5, 1.0, -1.0],
-                                      "target_rate": [0.78, 0.82]}})
-    again = run_sweep(tiny_scenario, bigger, out, workers=2, processes=False,
-                      show_progress=False)
+    bigger = plan_from_dict(
+        {"grid": {"capacity_scale": [0.5, 1.0, -1.0], "target_rate": [0.78, 0.82]}}
+    )
+    again = run_sweep(tiny_scenario, bigger, out, workers=2, processes=False, show_progress=False)
     assert len(again) == 6
     old = table.set_index("run_id")
     kept = again.set_index("run_id").loc[old.index]
