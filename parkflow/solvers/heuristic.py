@@ -28,6 +28,21 @@ from parkflow.solvers.formulation import Formulation
 __all__ = ["greedy_start", "fill_slacks"]
 
 
+def _row_slacks(form: Formulation) -> np.ndarray:
+    """Positions of the slacks that have a ``target_rate`` row, in row order.
+
+    A target that does not bind this year, or does not apply, keeps its slack column (fixed at 0)
+    but has no row (docs/model.md, "Target year").
+    """
+    slack_pos = form.layout.positions("slack")
+    if len(form.entries) and "binds" in form.entries:
+        active = form.entries["binds"].to_numpy(dtype=bool) & form.entries[
+            "applicable"
+        ].to_numpy(dtype=bool)
+        return slack_pos[active]
+    return slack_pos
+
+
 def fill_slacks(form: Formulation, x: np.ndarray) -> np.ndarray:
     """``x`` with each target slack set to its row's shortfall (≥ 0)."""
     model, lay = form.model, form.layout
@@ -35,10 +50,10 @@ def fill_slacks(form: Formulation, x: np.ndarray) -> np.ndarray:
     if lay.n_slack == 0:
         return x
     rows = model.rows("target_rate")
-    slack_pos = lay.positions("slack")
-    x[slack_pos] = 0.0
+    x[lay.positions("slack")] = 0.0
+    pos = _row_slacks(form)
     ax = model.A[rows] @ x
-    x[slack_pos] = np.maximum(0.0, model.row_lower[rows] - ax)
+    x[pos] = np.maximum(0.0, model.row_lower[rows] - ax)
     return x
 
 
@@ -64,10 +79,7 @@ def greedy_start(
     model, lay = form.model, form.layout
     lk = network.links
     if fallback is None:  # the no-action start (as parkflow.solvers.full.trivial_start)
-        fallback = lay.vector(
-            build=lk["existing"].to_numpy(dtype=float),
-            slack=np.clip(model.row_lower[model.rows("target_rate")], 0.0, None),
-        )
+        fallback = fill_slacks(form, lay.vector(build=lk["existing"].to_numpy(dtype=float)))
     if not len(lk):
         return fallback
     fpos, bpos = lay.positions("flow"), lay.positions("build")
