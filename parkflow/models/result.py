@@ -17,6 +17,29 @@ import pandas as pd
 from parkflow.errors import InfeasibleError
 from parkflow.models.enums import SolveStatus  # defined once there; re-exported here
 
+#: The columns of ``Result.targets`` (one row per target entry), in order: targets.csv and
+#: summary.json ``targets`` (docs/reporting.md).
+TARGET_COLUMNS: list[str] = [
+    "id",
+    "scope",
+    "target",
+    "rate",
+    "met",
+    "utilised",
+    "generated",
+    "drawn",
+    "shortfall",
+    "unit",
+    "basis",
+    "year",
+    "enforced",
+    "applicable",
+    "status",
+    "rate_nbs",
+    "utilised_outside",
+    "safe_disposal",
+]
+
 
 @dataclass
 class Result:
@@ -195,26 +218,7 @@ def _targets_list(result: Result) -> list[dict[str, Any]]:
     t = result.targets
     if t is None or t.empty:
         return []
-    cols = [
-        "id",
-        "scope",
-        "target",
-        "rate",
-        "met",
-        "utilised",
-        "generated",
-        "drawn",
-        "shortfall",
-        "unit",
-        "basis",
-        "year",
-        "enforced",
-        "applicable",
-        "status",
-        "rate_nbs",
-        "utilised_outside",
-        "safe_disposal",
-    ]
+    cols = TARGET_COLUMNS
     out = []
     for r in t.to_dict(orient="records"):
         row = {c: r.get(c) for c in cols if c in r or c in cols[:10]}

@@ -36,9 +36,9 @@ def _row_slacks(form: Formulation) -> np.ndarray:
     """
     slack_pos = form.layout.positions("slack")
     if len(form.entries) and "binds" in form.entries:
-        active = form.entries["binds"].to_numpy(dtype=bool) & form.entries[
-            "applicable"
-        ].to_numpy(dtype=bool)
+        active = form.entries["binds"].to_numpy(dtype=bool) & form.entries["applicable"].to_numpy(
+            dtype=bool
+        )
         return slack_pos[active]
     return slack_pos
 

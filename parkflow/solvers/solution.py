@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.models.enums import SolveStatus
-from parkflow.models.result import Result
+from parkflow.models.result import TARGET_COLUMNS, Result
 from parkflow.models.scenario import Scenario
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.formulation import Formulation
@@ -174,28 +174,7 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
         e["year"] = None
     kinds = M @ (src["kind"] != "heat").to_numpy(dtype=float)
     e["unit"] = np.where(kinds >= M.sum(axis=1).A1, "t/a", "mixed")
-    return e[
-        [
-            "id",
-            "scope",
-            "target",
-            "rate",
-            "met",
-            "utilised",
-            "generated",
-            "drawn",
-            "shortfall",
-            "unit",
-            "basis",
-            "year",
-            "enforced",
-            "applicable",
-            "status",
-            "rate_nbs",
-            "utilised_outside",
-            "safe_disposal",
-        ]
-    ].reset_index(drop=True)
+    return e[TARGET_COLUMNS].reset_index(drop=True)
 
 
 def _enforced(targets_df: pd.DataFrame) -> pd.Series:
