@@ -35,7 +35,7 @@ Examples
 >>> from parkflow.network import candidate_links
 >>> net, rep = reduce_links(candidate_links(generate_scenario(30, 3, seed=1)))
 >>> rep.dropped
-{'dominated_mode': 53, 'unprofitable': 74, 'k_cheapest': 1}
+{'dominated_mode': 53, 'unprofitable': 45, 'k_cheapest': 0}
 """
 
 from __future__ import annotations
