@@ -634,22 +634,24 @@ def _nearest_per_source(df: pd.DataFrame, k: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # links
 # ---------------------------------------------------------------------------------------------
+#: The source columns a (source, use) pair carries, for the candidate and the hand-given links.
+_PAIR_SOURCE_COLUMNS = [
+    "source_id",
+    "enterprise",
+    "material",
+    "kind",
+    "generated",
+    "drawable",
+    "temperature_c",
+    "purity",
+    "park",
+]
+
+
 def _source_sink_pairs(
     src: pd.DataFrame, snk: pd.DataFrame, pairs: pd.DataFrame, accepts: pd.DataFrame
 ) -> pd.DataFrame:
-    s = src.reset_index()[
-        [
-            "source_id",
-            "enterprise",
-            "material",
-            "kind",
-            "generated",
-            "drawable",
-            "temperature_c",
-            "purity",
-            "park",
-        ]
-    ]
+    s = src.reset_index()[_PAIR_SOURCE_COLUMNS]
     u = snk.reset_index()[
         [
             "use_id",
@@ -737,19 +739,7 @@ def _table_links(
         ent["lon"].reindex(t["to"]).to_numpy(dtype=float),
         ent["lat"].reindex(t["to"]).to_numpy(dtype=float),
     )
-    s = src.reset_index()[
-        [
-            "source_id",
-            "enterprise",
-            "material",
-            "kind",
-            "generated",
-            "drawable",
-            "temperature_c",
-            "purity",
-            "park",
-        ]
-    ]
+    s = src.reset_index()[_PAIR_SOURCE_COLUMNS]
     s = s.rename(columns={"enterprise": "from", "park": "from_park"})
     df = t.merge(s, on=["from", "material"], how="inner")
     u = snk.reset_index()[
