@@ -15,7 +15,7 @@ import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 import geopandas as gpd
 import numpy as np
@@ -75,10 +75,11 @@ class Problems(list):
         if rows is not None and rows != list(range(2, len(rows) + 2)):
             self.rows[file] = list(rows)
 
-    def row(self, file: str, pos: int) -> int:
+    def row(self, file: str, pos: SupportsIndex) -> int:
         """The spreadsheet row of ``file``'s data row at position ``pos``."""
         rows = self.rows.get(file)
-        return rows[pos] if rows is not None and 0 <= pos < len(rows) else excel_row(pos)
+        i = int(pos)
+        return rows[i] if rows is not None and 0 <= i < len(rows) else excel_row(i)
 
     def add(
         self,
@@ -149,7 +150,7 @@ def check_operating_hours(cfg: Mapping[str, Any], file: str, problems: Problems)
 
 def check_year(cfg: Mapping[str, Any], file: str, problems: Problems) -> int | None:
     """Rule: ``year``, when given, is a whole year."""
-    year = cfg.get("year")
+    year: Any = cfg.get("year")
     if is_blank(year):
         return None
     try:
@@ -399,9 +400,9 @@ def check_columns(
             fix="add rows under the header",
         )
         return None
-    for column in schema.columns:
-        if column.name not in df.columns:
-            df[column.name] = column.default
+    for declared in schema.columns:
+        if declared.name not in df.columns:
+            df[declared.name] = declared.default
     return df
 
 
@@ -772,7 +773,9 @@ def supply_fates(
             )
     outside = conv.get("utilised_outside", pd.Series(0.0, index=df.index)).fillna(0.0)
     qty = conv["quantity"]
-    for pos in np.flatnonzero(((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()):
+    for pos in np.flatnonzero(
+        ((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()
+    ).tolist():
         problems.add(
             file,
             f"supply '{ids[pos]}': utilised_outside {outside.iloc[pos]:g} is more "
@@ -1293,7 +1296,7 @@ def check_targets(
                 column=f"{where}.basis",
                 fix=f"use one of {', '.join(TARGET_BASES)}",
             )
-        year = item.get("year")
+        year: Any = item.get("year")
         try:
             year = None if is_blank(year) else int(year)
         except (TypeError, ValueError):

@@ -712,7 +712,7 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
         parks = sheets[found["parks"]].copy()
         parks.columns = [str(c).strip() for c in parks.columns]
         if "geometry" in parks.columns:
-            geoms = []
+            geoms: list[Any] = []
             for pos, wkt in enumerate(parks["geometry"]):
                 if is_blank(wkt):
                     geoms.append(None)

@@ -316,7 +316,7 @@ def _validate(ws: Any, table: str, columns: list[str], refs: dict[str, str], lan
         ws.add_data_validation(dv)
 
 
-_TEXTS = {
+_TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "parkflow scenario workbook",
         "intro": [

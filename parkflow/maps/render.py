@@ -234,6 +234,9 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 class OfflineMap(folium.Map):
     """A :class:`folium.Map` whose ``save`` writes self-contained HTML (works with no network)."""
 
+    #: what :func:`draw_on` drew (counts for callers and tests), set by :func:`render_map`
+    parkflow_drawn: dict[str, Any]
+
     def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
         """Write the map with Leaflet inlined: to a path (whole or not at all) or a file object."""
         html = map_html(self)

@@ -506,7 +506,7 @@ def solve_decomposed(
     lam = 0.0
     stopped = ""
     proven_unreachable = False
-    history: list[dict[str, float]] = []
+    history: list[dict[str, float | None]] = []
     # the no-action start: feasible (the target slack takes the shortfall); every block starts
     # from it, then from the previous multiplier's answer (warm start)
     start = greedy_start(form, net, fallback=trivial_start(form, net))
@@ -635,7 +635,8 @@ def solve_decomposed(
             rep = repair()
             if rep is not None:
                 offer(*rep)
-            if left() is None or left() > 0.1:
+            rest = left()
+            if rest is None or rest > 0.1:
                 rep = restricted()
                 if rep is not None:
                     offer(*rep)

@@ -24,6 +24,7 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ def pareto_front(
         raise ValueError(msg)
     target: Target = scenario.targets[0]
     say = progress or (lambda message: None)
-    opts = {"solver": solver, "time_limit_s": time_limit_s, "gap": gap}
+    opts: dict[str, Any] = {"solver": solver, "time_limit_s": time_limit_s, "gap": gap}
 
     say("today's rate (existing links) and the unconstrained least cost")
     free = solve(
@@ -405,9 +406,8 @@ def cjk_font() -> str | None:
     have = {f.name for f in font_manager.fontManager.ttflist}
     found = next((name for name in wanted if name in have), None)
     if found is None:  # matplotlib's font cache may predate the font's installation
-        for path in font_manager.findSystemFonts(fontext="ttf") + font_manager.findSystemFonts(
-            fontext="otf"
-        ):
+        # "ttf" lists .otf and .ttc files too (matplotlib's get_fontext_synonyms)
+        for path in font_manager.findSystemFonts(fontext="ttf"):
             if any(k in Path(path).name for k in ("CJK", "wqy", "SourceHanSans")):
                 try:
                     font_manager.fontManager.addfont(path)
