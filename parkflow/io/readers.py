@@ -598,8 +598,10 @@ def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list
 
 
 def _sheet(sheets: dict[str, pd.DataFrame], schema: TableSchema) -> str | None:
-    """The name of the sheet holding ``schema``'s table (exact name first, then any case or a
-    Chinese name)."""
+    """The name of the sheet holding ``schema``'s table.
+
+    The exact name first, then the name in any case or a Chinese name.
+    """
     if schema.name in sheets:
         return schema.name
     return next((s for s in sheets if schema.matches_sheet(s)), None)

@@ -424,8 +424,9 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
 
 
 def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
-    """Write ``scenario`` as a scenario workbook (no safety checks: see
-    :func:`write_output_file`).
+    """Write ``scenario`` as a scenario workbook.
+
+    No safety checks: see :func:`write_output_file`.
 
     Parameters
     ----------

@@ -1,5 +1,7 @@
-"""The layers of a map, one function each: park boundaries, links per material, supply left
-unused, enterprises, and the title and legend boxes.
+"""The layers of a map, one function each.
+
+Park boundaries, links per material, supply left unused, enterprises, and the title and
+legend boxes.
 
 Each function adds its layer to a :class:`folium.Map` and returns the layer names it added
 (what the layer control lists); :func:`parkflow.maps.render.draw_on` calls them in drawing

@@ -1,5 +1,6 @@
-"""What the map says: labels, colours, the tables behind the popups, and the popup, title and
-legend HTML.
+"""What the map says.
+
+Labels, colours, the tables behind the popups, and the popup, title and legend HTML.
 
 Every user string (enterprise, park, sector, material, scenario names and ids) goes into the
 HTML through :func:`~parkflow.maps.elements.html_text`; tooltips are plain text (shown with
@@ -25,8 +26,9 @@ _ONE_COLUMN = 12  # more sectors than this: the legend lists them in two columns
 
 
 def map_label(key: str, lang: str) -> str:
-    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``); the texts live in
-    :mod:`parkflow.i18n` under ``map:<key>``.
+    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``).
+
+    The texts live in :mod:`parkflow.i18n` under ``map:<key>``.
 
     >>> map_label("enterprises", "en")
     'Enterprises'

@@ -248,8 +248,9 @@ class OfflineMap(folium.Map):
         write_text_atomic(outfile, html)
 
     def _repr_html_(self, **kwargs: Any) -> str:
-        """The notebook display: the self-contained page (vendored Leaflet inlined, as
-        :meth:`save` writes it) in an iframe ``srcdoc``, so it shows with no network.
+        """The notebook display: the self-contained page in an iframe ``srcdoc``.
+
+        Vendored Leaflet is inlined, as :meth:`save` writes it, so it shows with no network.
 
         folium's own display loads Leaflet and its plugins from CDNs and stays blank offline.
         """

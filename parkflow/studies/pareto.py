@@ -96,8 +96,9 @@ def total_cost(result: Result) -> float:
 def rate_grid(
     rate_low: float, rate_best: float, n_points: int = 9, milestones: Sequence[float] = MILESTONES
 ) -> np.ndarray:
-    """Rates to solve at: ``n_points`` evenly from ``rate_low`` (the least-cost plan's rate) to
-    the best, plus the milestones in range.
+    """Rates to solve at: ``n_points`` evenly from ``rate_low`` to the best.
+
+    ``rate_low`` is the least-cost plan's rate; the milestones in range are added.
 
     >>> rate_grid(0.5, 0.9, n_points=5).tolist()
     [0.5, 0.6, 0.7, 0.78, 0.8, 0.82, 0.9]
@@ -386,8 +387,9 @@ def chart(front: pd.DataFrame, lang: str = "en") -> dict:
 
 
 def cjk_font() -> str | None:
-    """The name of an installed font with Chinese glyphs (Noto Sans CJK, from Debian's
-    fonts-noto-cjk; or another known one), or None.
+    """The name of an installed font with Chinese glyphs, or None.
+
+    Noto Sans CJK, from Debian's fonts-noto-cjk, or another known one.
     """
     from matplotlib import font_manager
 
