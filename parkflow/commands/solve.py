@@ -130,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
-    from parkflow.models.result import summary_dict
     from parkflow.solvers.api import solve_with_strategy
+    from parkflow.statistics.summary import summary_dict
 
     path = Path(args.scenario)
     out = Path(args.out)

@@ -19,6 +19,7 @@ from parkflow.i18n import LANGS, Names, family_name, label, sector_family, secto
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
+from parkflow.statistics.summary import link_counts
 from parkflow.statistics.utilisation import utilisation_rate
 
 _FLAT_LEGEND = 8  # more sectors than this: the legend groups them by family
@@ -130,9 +131,9 @@ def built_links(result: Result) -> pd.DataFrame:
 
 
 def links_built_count(result: Result) -> int:
-    """Links built, as ``summary.json`` counts them (``result.summary["links_built"]``)."""
+    """Links built, as ``summary.json`` counts them (``link_counts`` of statistics.summary)."""
     try:
-        return int(result.summary["links_built"])
+        return int(link_counts(result)["links_built"])
     except (AttributeError, KeyError, TypeError, ValueError):
         return len(built_links(result))
 

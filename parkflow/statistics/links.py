@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import GRID_CO2_T_PER_MWH, TCE_PER_GJ
-from parkflow.models.result import link_counts
 from parkflow.models.scenario import Catalogue
+from parkflow.statistics.summary import link_counts
 
 if TYPE_CHECKING:
     from parkflow.models.result import Result
