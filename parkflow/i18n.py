@@ -448,12 +448,11 @@ def catalogue_name(catalogue: Any, table: str, key: str, lang: str, prefix: str)
     'Fly ash'
     """
     col = f"name_{lang}"
-    if catalogue is not None:
-        frame = getattr(catalogue, table)
-        if key in frame.index and col in frame.columns:
-            value = frame.at[key, col]
-            if isinstance(value, str) and value:
-                return value
+    frame = getattr(catalogue, table, None)
+    if frame is not None and key in frame.index and col in frame.columns:
+        value = _text(frame.at[key, col])
+        if value is not None:
+            return value
     return label(f"{prefix}:{key}", lang, default=str(key))
 
 
@@ -601,13 +600,66 @@ def sector_colours(sectors: Iterable[str]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# cities: parkflow/data/context/sichuan_cities.csv (also the map's context layer)
+# ---------------------------------------------------------------------------------------------
+CITIES_CSV = Path(__file__).resolve().parent / "data" / "context" / "sichuan_cities.csv"
+
+
+@cache
+def city_table() -> pd.DataFrame:
+    """The 21 prefecture-level divisions of Sichuan (市（州）), indexed by ``city_id``.
+
+    Columns ``name_zh, name_en, kind`` (``city`` or ``prefecture``), ``seat_zh, seat_en, lon,
+    lat`` (WGS-84 degrees, approximate), ``short_zh`` (the name a report shows: 乐山市, 凉山州)
+    and ``aliases`` (the English spellings of a ``city`` cell that name it, ``;``-separated).
+    The map's context layer draws it (:mod:`parkflow.maps.context`); do not modify it (cached).
+    """
+    return pd.read_csv(CITIES_CSV, dtype={"city_id": str}, keep_default_na=False).set_index(
+        "city_id"
+    )
+
+
+def _city_zh() -> dict[str, str]:
+    table = city_table()
+    return {
+        alias: str(short)
+        for aliases, short in zip(table["aliases"], table["short_zh"], strict=True)
+        for alias in str(aliases).split(";")
+        if alias
+    }
+
+
+#: Chinese names of Sichuan's 21 prefecture-level divisions (市（州）), by their English name
+#: (from :func:`city_table`: ``aliases`` → ``short_zh``).
+CITY_ZH: dict[str, str] = _city_zh()
+
+
+# ---------------------------------------------------------------------------------------------
 # the one name lookup
 # ---------------------------------------------------------------------------------------------
 def _text(value: Any) -> str | None:
-    """A non-empty string, or None (NaN, None, "" and "nan" are no name)."""
-    if isinstance(value, str) and value and value != "nan":
-        return value
-    return None
+    """A non-empty name, or None (NaN, None, "" and "nan" are no name); surrounding blanks go.
+
+    >>> _text(" 乐山 "), _text(float("nan")), _text(pd.NA), _text("nan"), _text(7)
+    ('乐山', None, None, None, '7')
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    text_value = str(value).strip()
+    return text_value if text_value and text_value.lower() != "nan" else None
+
+
+def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None:
+    """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
+    if col not in frame.columns:
+        return
+    target.update(
+        {
+            str(k): t
+            for k, v in zip(frame.index, frame[col], strict=True)
+            if (t := _text(v)) is not None
+        }
+    )
 
 
 class Names:
@@ -629,6 +681,10 @@ class Names:
     sources : pandas.DataFrame, optional
         A result's ``sources`` frame (columns ``enterprise, park``): the park of enterprises the
         scenario does not name (an output folder read back without its scenario).
+    own_language : bool
+        Also read the optional ``name_zh`` / ``name_en`` columns of enterprises and parks (they
+        override ``name`` in their language) and ``city_zh`` of enterprises (the Chinese name of
+        a city): the report's policy (docs/reporting.md, "Names"). The maps show ``name``.
 
     Examples
     --------
@@ -643,6 +699,8 @@ class Names:
         scenario: Scenario | None = None,
         catalogue: Catalogue | None = None,
         sources: pd.DataFrame | None = None,
+        *,
+        own_language: bool = False,
     ):
         if lang not in LANGS:
             msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
@@ -655,6 +713,7 @@ class Names:
         self.enterprise_sector: dict[str, str] = {}
         self.enterprise_park: dict[str, str] = {}
         self.park: dict[str, str] = {}
+        self.city: dict[str, str] = {}
         self._memo: dict[tuple[str, str], str] = {}
         if (
             sources is not None
@@ -676,34 +735,33 @@ class Names:
         ):
             if col in ent.columns:
                 getattr(self, attr).update(zip(ids, ent[col].astype(str), strict=True))
+        if own_language:
+            _update_named(self.enterprise, ent, f"name_{lang}")
+            if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
+                self.city.update(
+                    {
+                        str(c): t
+                        for c, z in zip(ent["city"], ent["city_zh"], strict=True)
+                        if (t := _text(z)) is not None
+                    }
+                )
         parks = scenario.parks
         if parks is not None and len(parks) and "name" in parks.columns:
-            self.park.update(
-                {
-                    str(k): t
-                    for k, v in zip(parks.index, parks["name"], strict=True)
-                    if (t := _text(v)) is not None
-                }
-            )
+            _update_named(self.park, parks, "name")
+            if own_language:
+                _update_named(self.park, parks, f"name_{lang}")
 
     def merged(self, other: Names) -> Names:
         """These names with ``other``'s enterprises and parks added (``other`` wins on a clash)."""
         out = Names(self.lang, catalogue=other.catalogue or self.catalogue)
-        for attr in ("enterprise", "enterprise_sector", "enterprise_park", "park"):
+        for attr in ("enterprise", "enterprise_sector", "enterprise_park", "park", "city"):
             getattr(out, attr).update({**getattr(self, attr), **getattr(other, attr)})
         return out
 
-    def _catalogue(self, table: str, key: str, prefix: str, fallback: str | None = None) -> str:
+    def _catalogue(self, table: str, key: str, prefix: str) -> str:
         key = str(key)
         if (table, key) not in self._memo:
-            value = None
-            frame = getattr(self.catalogue, table, None)
-            col = f"name_{self.lang}"
-            if frame is not None and key in frame.index and col in frame.columns:
-                value = _text(frame.at[key, col])
-            self._memo[table, key] = value or label(
-                f"{prefix}:{key}", self.lang, default=fallback or key
-            )
+            self._memo[table, key] = catalogue_name(self.catalogue, table, key, self.lang, prefix)
         return self._memo[table, key]
 
     def material(self, key: str) -> str:
@@ -737,17 +795,29 @@ class Names:
         sector = self.enterprise_sector.get(str(enterprise))
         return sector_name(sector, self.lang) if sector else ""
 
+    def city_name(self, city: str) -> str:
+        """A city's name: in Chinese from ``city_zh`` or :data:`CITY_ZH`; else as given."""
+        city = str(city)
+        if self.lang != "zh":
+            return city
+        return self.city.get(city) or CITY_ZH.get(city, city)
+
     def scope(self, scope_type: str, scope_id: str) -> str:
-        """Name of a target or statistics scope: the whole scenario, a park, an enterprise."""
+        """Name of a target or statistics scope: the whole scenario, a park, an enterprise, a city.
+
+        >>> Names("zh").scope("city", "Leshan"), Names("en").scope("city", "Leshan")
+        ('乐山市', 'Leshan')
+        """
         if scope_type == "all":
             return label("all_scope", self.lang)
         if scope_type == "park":
             return self.park_name(scope_id)
         if scope_type == "enterprise":
             return self.ent(scope_id)
+        if scope_type == "city":
+            return self.city_name(scope_id)
         return str(scope_id)
 
     def scope_type(self, scope_type: str) -> str:
         """Name of a kind of scope (企业 / 园区 / 市（州） / 全情景)."""
-        key = "all_type" if scope_type == "all" else f"{scope_type}_scope"
-        return label(key, self.lang, default=scope_type)
+        return scope_type_name(scope_type, self.lang)

@@ -10,7 +10,7 @@ does not hold, so that report code needs one lookup. Every key has a Chinese and
 
 from __future__ import annotations
 
-from parkflow.i18n import label
+from parkflow.i18n import CITY_ZH, label  # CITY_ZH: re-exported (its home is parkflow.i18n)
 
 __all__ = ["TEXTS", "text", "CITY_ZH"]
 
@@ -167,34 +167,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sankey_by_park": {"zh": "（按{by}汇总）", "en": " (grouped by {by})"},
     "by_park": {"zh": "园区", "en": "park"},
-}
-
-#: Chinese names of Sichuan's 21 prefecture-level divisions (市（州）), by their English name.
-CITY_ZH: dict[str, str] = {
-    "Chengdu": "成都市",
-    "Zigong": "自贡市",
-    "Panzhihua": "攀枝花市",
-    "Luzhou": "泸州市",
-    "Deyang": "德阳市",
-    "Mianyang": "绵阳市",
-    "Guangyuan": "广元市",
-    "Suining": "遂宁市",
-    "Neijiang": "内江市",
-    "Leshan": "乐山市",
-    "Nanchong": "南充市",
-    "Meishan": "眉山市",
-    "Yibin": "宜宾市",
-    "Guang'an": "广安市",
-    "Guangan": "广安市",
-    "Dazhou": "达州市",
-    "Ya'an": "雅安市",
-    "Yaan": "雅安市",
-    "Bazhong": "巴中市",
-    "Ziyang": "资阳市",
-    "Aba": "阿坝州",
-    "Ganzi": "甘孜州",
-    "Garze": "甘孜州",
-    "Liangshan": "凉山州",
 }
 
 
