@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.colours import MATERIAL_COLOURS, material_colour  # noqa: F401
-from parkflow.i18n import LANGS, Names, family_name, label, sector_family, sector_name
+from parkflow.i18n import Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
@@ -34,13 +34,6 @@ def map_label(key: str, lang: str) -> str:
     >>> map_label("enterprises", "en")
     'Enterprises'
     """
-    from parkflow.maps.texts import MAP_TEXT
-
-    if key in MAP_TEXT:
-        if lang not in LANGS:
-            msg = f"language {lang!r} is not supported; use one of {LANGS}"
-            raise ValueError(msg)
-        return MAP_TEXT[key][lang]
     return label(f"map:{key}", lang)
 
 
