@@ -17,6 +17,7 @@ import pandas as pd
 
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import OBJECTIVE_KEYS, TARGET_COLUMNS, Result
+from parkflow.models.schema import parse_bool
 
 __all__ = ["SUMMARY_FORMAT_VERSION", "json_safe", "link_counts", "summary_dict"]
 
@@ -98,7 +99,7 @@ def link_counts(result: Result) -> dict[str, int]:
         ).fillna(0.0)
     )
     existing = (
-        f["existing"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0"))
+        f["existing"].map(lambda v: bool(parse_bool(v)))
         if "existing" in f.columns
         else pd.Series(False, index=f.index)
     )
