@@ -29,6 +29,7 @@ __all__ = [
     "empty_result",
     "clean_solution",
     "entry_totals",
+    "source_amounts",
     "facility_table",
     "FACILITY_TABLE_COLUMNS",
     "UNREACHABLE_NOTE",
@@ -79,81 +80,92 @@ def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) 
     return lay.assign(x, **parts)
 
 
-def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
-    """Per target entry of a solution: utilised, generated, drawn, rate, shortfall (unit/a)."""
+def _draws(form: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(r_k drawn to utilisation, r'_k drawn to safe disposal) per stockpile (t/a)."""
     lay = form.layout
-    e = form.entries.copy()
-    if e.empty:
-        return pd.DataFrame(
-            columns=[
-                "id",
-                "scope",
-                "target",
-                "rate",
-                "met",
-                "utilised",
-                "generated",
-                "drawn",
-                "shortfall",
-                "unit",
-            ]
-        )
+    r = np.asarray(lay.array(x, "draw"), dtype=float)
+    rd = np.zeros(len(r))
+    if getattr(lay, "n_draw_disposal", 0):
+        rd = np.asarray(lay.array(x, "draw_disposal"), dtype=float)
+    return r, rd
+
+
+def source_amounts(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
+    """Per source of a solution: the quantities every rate is made of (docs/model.md#bases).
+
+    Returns
+    -------
+    DataFrame
+        Index ``source_id``; columns ``generated`` G (utilised_outside included),
+        ``utilised_model`` U (utilisation-class flows), ``utilised_outside`` O,
+        ``utilised`` = U + O (综合利用量), ``safe_disposal`` X, ``drawn_utilised`` R_U,
+        ``drawn_disposed`` R_D and ``drawn`` = R_U + R_D (unit/a).
+    """
+    lay = form.layout
     src = network.sources
-    flow = lay.array(x, "flow")
+    flow = np.asarray(lay.array(x, "flow"), dtype=float)
+    links = network.links
     cls = (
-        network.links["class"].to_numpy(dtype=object)
-        if "class" in network.links
+        links["class"].to_numpy(dtype=object)
+        if "class" in links
         else np.full(len(flow), "utilisation")
     )
     disp = cls == "safe_disposal"
-    sid = network.links["source_id"].to_numpy()
-    out = pd.Series(np.where(disp, 0.0, flow), index=sid).groupby(level=0).sum()
-    util_s = out.reindex(src.index).fillna(0.0).to_numpy()
-    disp_s = (
-        pd.Series(np.where(disp, flow, 0.0), index=sid)
-        .groupby(level=0)
-        .sum()
-        .reindex(src.index)
-        .fillna(0.0)
-        .to_numpy()
-    )
-    outside_s = (
+    sid = links["source_id"].to_numpy()
+
+    def per_source(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        if len(values) == 0:
+            return np.zeros(len(src))
+        summed = pd.Series(values, index=keys).groupby(level=0).sum()
+        return summed.reindex(src.index).fillna(0.0).to_numpy(dtype=float)
+
+    r, rd = _draws(form, x)
+    ksid = network.stock["source_id"].to_numpy()
+    out = pd.DataFrame(index=src.index)
+    out["generated"] = src["generated"].to_numpy(dtype=float)
+    out["utilised_model"] = per_source(np.where(disp, 0.0, flow), sid)
+    out["utilised_outside"] = (
         src["utilised_outside"].to_numpy(dtype=float)
         if "utilised_outside" in src
         else np.zeros(len(src))
     )
-    drawn_k = lay.array(x, "draw")
-    drawn_s = (
-        pd.Series(drawn_k, index=network.stock["source_id"].to_numpy())
-        .groupby(level=0)
-        .sum()
-        .reindex(src.index)
-        .fillna(0.0)
-        .to_numpy()
-        if lay.n_stock
-        else np.zeros(len(src))
-    )
+    out["utilised"] = out["utilised_model"] + out["utilised_outside"]
+    out["safe_disposal"] = per_source(np.where(disp, flow, 0.0), sid)
+    out["drawn_utilised"] = per_source(r, ksid)
+    out["drawn_disposed"] = per_source(rd, ksid)
+    out["drawn"] = out["drawn_utilised"] + out["drawn_disposed"]
+    return out
+
+
+def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
+    """Per target entry of a solution: the amounts, the rate of its basis, rate_nbs, shortfall."""
+    e = form.entries.copy()
+    if e.empty:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    src = network.sources
+    amt = source_amounts(form, network, x)
     M = form.members
-    o = M @ outside_s
-    xd = M @ disp_s
-    e["generated"] = M @ src["generated"].to_numpy(dtype=float)
-    e["drawn"] = M @ drawn_s
-    e["utilised_outside"] = o
-    e["safe_disposal"] = xd
+    for col in ("generated", "utilised_outside", "safe_disposal", "drawn_utilised"):
+        e[col] = M @ amt[col].to_numpy(dtype=float)
+    e["drawn_disposed"] = M @ amt["drawn_disposed"].to_numpy(dtype=float)
+    e["drawn"] = e["drawn_utilised"] + e["drawn_disposed"]
+    u_model = M @ amt["utilised_model"].to_numpy(dtype=float)
     basis = e["basis"].to_numpy(dtype=object) if "basis" in e else np.full(len(e), "nbs")
-    u_model = M @ util_s
+    o = e["utilised_outside"].to_numpy(float)
+    xd = e["safe_disposal"].to_numpy(float)
+    g, r = e["generated"].to_numpy(float), e["drawn_utilised"].to_numpy(float)
+    rd = e["drawn_disposed"].to_numpy(float)
     # 综合利用量 = the model's utilisation flows + what outside buyers take (docs/model.md#bases)
     e["utilised"] = u_model + o
-    g, r = e["generated"].to_numpy(float), e["drawn"].to_numpy(float)
-    e["rate"] = basis_rate(basis, u_model, g, r, o, xd)
-    e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd)
+    e["rate"] = basis_rate(basis, u_model, g, r, o, xd, rd)
+    e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd, rd)
     # numerator and denominator of each basis (the row of docs/model.md#bases)
     num = np.where(
         basis == "new",
         u_model - r + o,
         np.where(basis == "consumption", u_model + xd + o, u_model + o),
     )
-    denom = np.where(basis == "new", g, g + r)
+    denom = np.where(basis == "new", g, np.where(basis == "consumption", g + r + rd, g + r))
     need = e["target"].to_numpy(float) * denom - num
     tol = _ABS_TOL + 1e-6 * denom
     e["shortfall"] = np.where(need > tol, need, 0.0)
@@ -170,6 +182,7 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
         np.where(~binds, "not_enforced", np.where(e["met"], "met", "not_met")),
     )
     e.loc[~applicable, "shortfall"] = 0.0
+    e.loc[~applicable, ["rate", "rate_nbs"]] = np.nan
     if "basis" not in e:
         e["basis"] = "nbs"
     if "year" not in e:
@@ -337,21 +350,19 @@ def _tables(
         index=stock.index,
     )
     src = network.sources.copy()
-    out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
-    src["utilised"] = out.reindex(src.index).fillna(0.0).to_numpy()
-    src["drawn"] = (
-        (
-            pd.Series(drawn, index=stock["source_id"].to_numpy())
-            .groupby(level=0)
-            .sum()
-            .reindex(src.index)
-            .fillna(0.0)
-            .to_numpy()
-        )
-        if len(stock)
-        else 0.0
-    )
-    src["left"] = src["generated"] + src["drawn"] - src["utilised"]
+    amt = source_amounts(form, network, x)
+    for col in (
+        "utilised",
+        "utilised_outside",
+        "safe_disposal",
+        "drawn",
+        "drawn_utilised",
+        "drawn_disposed",
+    ):
+        src[col] = amt[col].to_numpy(dtype=float)
+    # what is left of the year's generation: stored (or landfilled, dumped), not utilised or
+    # safely disposed (docs/model.md#bases)
+    src["left"] = src["generated"] + src["drawn"] - src["utilised"] - src["safe_disposal"]
     src.loc[src["left"].abs() < 1e-6, "left"] = 0.0
     sources = src[
         [
@@ -369,6 +380,10 @@ def _tables(
             "drawable",
             "temperature_c",
             "purity",
+            "utilised_outside",
+            "safe_disposal",
+            "drawn_utilised",
+            "drawn_disposed",
         ]
     ]
     objective = {
@@ -387,7 +402,9 @@ def _tables(
         "flows": flows,
         "draws": draws,
         "sources": sources,
-        "utilisation": utilisation_table(sources, scenario.catalogue),
+        "utilisation": utilisation_table(
+            sources, scenario.catalogue, set(form.entries.get("basis", pd.Series(dtype=str)))
+        ),
         "objective": objective,
         "co2": float(links["co2_avoided_t_per_a"].sum()),
     }
