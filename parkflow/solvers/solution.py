@@ -21,7 +21,7 @@ from parkflow.models.enums import SolveStatus
 from parkflow.models.result import TARGET_COLUMNS, Result
 from parkflow.models.scenario import Scenario
 from parkflow.network import CandidateNetwork
-from parkflow.solvers.formulation import Formulation
+from parkflow.solvers.formulation import Formulation, link_class_masks
 from parkflow.statistics.utilisation import basis_rate, utilisation_table
 
 __all__ = [
@@ -42,7 +42,17 @@ _ABS_TOL = ABS_TOL_T_PER_A
 
 
 def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
-    """Built = flow > 0 or existing; draws = outflow beyond generation (in stockpile order).
+    """Built = flow > 0 or existing; draws by the booking convention (docs/model.md#bases).
+
+    Generation first: per source the stock drawn is D*_s = max(0, Σ_{L_out(s)} f − G'_s)
+    (G' = G − utilised_outside). Drawn stock to safe disposal first: r'* = min(D*_s, X_s) on the
+    ``draw_disposal`` columns (only where the model has them; X_s the source's safe-disposal
+    flows), r* = D*_s − r'* on ``draw``. Per stockpile the total is spread over the source's
+    piles in stockpile order, each up to what the solver drew from it (at most its max_draw),
+    and within that the disposal part is taken first. This is the tie-breaking of equal-cost
+    optima: it never changes the cost, never breaks a row (the solver's draws were at least
+    D*, its disposal draws at most X) and never lowers a target row's left side (r and the
+    total draws only fall).
 
     Parameters
     ----------
@@ -65,18 +75,36 @@ def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) 
     parts: dict[str, np.ndarray] = {"flow": flow, "build": ((flow > 0) | existing).astype(float)}
     if lay.n_stock:
         src = network.sources
-        out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+        stock = network.stock
+        sid = network.links["source_id"].to_numpy()
+        out = pd.Series(flow, index=sid).groupby(level=0).sum()
         # G' = G − O: what outside buyers take is not the model's to send
         own = src["generated"] - src.get("utilised_outside", 0.0)
         need = (out.reindex(src.index).fillna(0.0) - own).clip(lower=0.0)
-        stock = network.stock
-        cap = np.minimum(
-            np.clip(lay.array(x, "draw"), 0.0, None), stock["max_draw"].to_numpy(dtype=float)
-        )
+        r_x, rd_x = _draws(form, x)
+        drawn = np.clip(r_x, 0.0, None)
+        kd = np.zeros(len(stock), dtype=bool)
+        if lay.n_draw_disposal:
+            kd_pos = stock.index.get_indexer(lay.draw_disposal)
+            kd[kd_pos] = True
+            drawn = drawn + np.clip(rd_x, 0.0, None)
+        cap = np.minimum(drawn, stock["max_draw"].to_numpy(dtype=float))
+        ksrc = stock["source_id"].to_numpy()
         cap_s = pd.Series(cap, index=stock.index)
-        before = cap_s.groupby(stock["source_id"].to_numpy()).cumsum() - cap_s
-        want = need.reindex(stock["source_id"]).fillna(0.0).to_numpy()
-        parts["draw"] = np.clip(want - before.to_numpy(), 0.0, cap)
+        before = cap_s.groupby(ksrc).cumsum() - cap_s
+        want = need.reindex(ksrc).fillna(0.0).to_numpy()
+        total = np.clip(want - before.to_numpy(), 0.0, cap)
+        r_disp = np.zeros(len(stock))
+        if lay.n_draw_disposal:
+            _, disp = link_class_masks(network)
+            xs = pd.Series(np.where(disp, flow, 0.0), index=sid).groupby(level=0).sum()
+            disp_need = np.minimum(need, xs.reindex(src.index).fillna(0.0))
+            t_kd = pd.Series(np.where(kd, total, 0.0), index=stock.index)
+            before_d = t_kd.groupby(ksrc).cumsum() - t_kd
+            want_d = disp_need.reindex(ksrc).fillna(0.0).to_numpy()
+            r_disp = np.where(kd, np.clip(want_d - before_d.to_numpy(), 0.0, t_kd.to_numpy()), 0.0)
+            parts["draw_disposal"] = r_disp[kd_pos]
+        parts["draw"] = total - r_disp
     return lay.assign(x, **parts)
 
 
@@ -85,8 +113,8 @@ def _draws(form: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lay = form.layout
     r = np.asarray(lay.array(x, "draw"), dtype=float)
     rd = np.zeros(len(r))
-    if getattr(lay, "n_draw_disposal", 0):
-        rd = np.asarray(lay.array(x, "draw_disposal"), dtype=float)
+    if lay.n_draw_disposal:  # only some stockpiles have the column: scatter to stock order
+        rd[lay.stock.get_indexer(lay.draw_disposal)] = lay.array(x, "draw_disposal")
     return r, rd
 
 
@@ -338,14 +366,16 @@ def _tables(
     flows = links[links["build"] == 1].copy()
 
     stock = network.stock
-    drawn = lay.array(x, "draw")
+    r, rd = _draws(form, x)
     draws = pd.DataFrame(
         {
             "enterprise": stock["enterprise"],
             "material": stock["material"],
-            "drawn": drawn,
+            "drawn": r + rd,
             "max_draw": stock["max_draw"],
             "source_id": stock["source_id"],
+            "drawn_utilised": r,
+            "drawn_disposed": rd,
         },
         index=stock.index,
     )
