@@ -300,12 +300,15 @@ def _diagnosis(
         for m in acc:
             by_mat.setdefault(str(m), []).append(str(rid))
     linked = set(network.links["source_id"])
+    util_mask, _ = link_class_masks(network)
+    linked_util = set(network.links["source_id"].to_numpy()[util_mask])
     entry_pos = {k: i for i, k in enumerate(form.entries["id"] + "@" + form.entries["scope"])}
     parts = []
     for _, e in unmet.iterrows():  # one iteration per unmet target entry (a handful)
         mask = form.members[entry_pos[f"{e['id']}@{e['scope']}"]].toarray().ravel() > 0
         s = sources[mask].copy()
         s["has_use"] = s.index.isin(list(linked))
+        s["has_util"] = s.index.isin(list(linked_util))
         g = (
             s.groupby(["material", "park", "city"], sort=True)
             .agg(
@@ -313,6 +316,7 @@ def _diagnosis(
                 drawn=("drawn", "sum"),
                 utilised=("utilised", "sum"),
                 has_use=("has_use", "any"),
+                has_util=("has_util", "any"),
             )
             .reset_index()
         )
@@ -320,7 +324,12 @@ def _diagnosis(
         g = g[g["left"] > _ABS_TOL]
         if g.empty:
             continue
-        g["reason"] = np.where(g["has_use"], "no capacity left within reach", "no use within reach")
+        # a safe-disposal use (PG backfill) is not 综合利用: it cannot close an nbs gap
+        g["reason"] = np.select(
+            [g["has_util"], g["has_use"]],
+            ["no capacity left within reach", "only safe-disposal uses within reach"],
+            "no use within reach",
+        )
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
         g["facilities"] = _facilities_for(network, scenario, g)  # issue 12
         share = g["left"] / g["left"].sum()

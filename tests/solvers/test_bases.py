@@ -112,6 +112,12 @@ def test_report_shows_the_target_rows_rate():
             26.0,
             -10130.0,
         ),
+        # consumption 0.97: A + y + 50 − 0.97 y ≥ 174 → 200 − 0.97 y ≥ 174 → y = 26/0.97
+        (
+            {"id": "t", "materials": "phosphogypsum", "rate": 0.97, "basis": "consumption"},
+            26 / 0.97,
+            -10000 - 5 * 26 / 0.97,
+        ),
     ],
 )
 def test_enforced_basis_rows_by_hand(target, y, cost):

@@ -8,7 +8,7 @@ per t, admixture (C, 30 t/a) −113 CNY and +0.749 t CO₂; backfill (B) +17 CNY
 from __future__ import annotations
 
 import pytest
-from _domain_parks import co2_park
+from _domain_parks import ENT, co2_park
 
 from parkflow.solvers.api import solve
 
@@ -65,7 +65,6 @@ def test_hydrogen_only_park_reports_the_bulk_target_not_applicable():
     row, no slack), and no text says "nan% — met".
     """
     import pandas as pd
-    from _domain_parks import ENT
 
     from parkflow.io import scenario_from_frames
     from parkflow.models.result import summary_dict

@@ -189,6 +189,8 @@ def test_pg_backfill_is_safe_disposal_and_caps_the_nbs_rate():
     assert t.loc["bulk", "shortfall"] == pytest.approx(56.0)
     assert t.loc["cons", "rate"] == pytest.approx(1.0)
     assert t.loc["cons", "status"] == "not_enforced"
+    d = res.diagnosis.set_index("material")
+    assert d.loc["phosphogypsum", "reason"] == "only safe-disposal uses within reach"
 
 
 def test_route_class_override_counts_pg_backfill():
