@@ -76,6 +76,13 @@ Fates, classes, bases and today's outlets (docs/model.md#fates, #counting-classe
   the others is fixed at 0.
 * ``existing_flows[l]`` (``existing_flows: keep``): :math:`f_l \ge q^0_l` for existing links
   with a ``baseline_quantity``.
+* ``draw_disposal[k]`` = :math:`r'_k \ge 0`, stock drawn to safe disposal, only for stockpiles
+  whose source has a safe-disposal out-link (:func:`disposal_stockpiles`); it enters
+  ``supply_limit``, ``stock_draw_limit`` and the ``consumption`` target rows
+  (:func:`with_disposal_draws`), and ``stock_use[s]`` / ``stock_use[s:disposal]`` hold
+  :math:`\sum_{K(s)} r_k \le U_s`, :math:`\sum_{K(s)} r'_k \le X_s` for those sources
+  (:func:`stock_use`; docs/model.md, "Draws to safe disposal"). A model without them has
+  today's matrix.
 
 The alternative objectives (``utilisation``, ``co2``) reuse this model with another objective
 vector (:func:`objective_vectors`) and one extra row (:func:`with_row`); see
