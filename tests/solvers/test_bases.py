@@ -133,3 +133,15 @@ def test_enforced_basis_rows_by_hand(target, y, cost):
     t = res.targets.iloc[0]
     assert t["rate"] == pytest.approx(target["rate"], abs=1e-6)
     assert t["met"]
+
+
+def test_utilisation_objective_maximises_the_nbs_rate_with_utilised_outside():
+    """Max (U + O)/(G + R_U): board takes A = 150 from fresh PG, no stock (it would only add
+    to the denominator): (150 + 20)/200 = 85 %. Least cost at that rate: X = 180 − 150 = 30,
+    Y = 0 → 150 × −65 + 30 × −5 = −9,900 CNY/a.
+    """
+    res = solve(bases_park(), objective="utilisation", baseline=False)
+    t = res.targets.set_index("id")
+    assert t.loc["nbs", "rate"] == pytest.approx(0.85)
+    assert res.links.loc["Y", "flow"] == pytest.approx(0.0, abs=1e-6)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-9900.0)
