@@ -35,6 +35,8 @@ TARGET_COLUMNS: list[str] = [
     "rate_nbs",
     "utilised_outside",
     "safe_disposal",
+    "drawn_utilised",
+    "drawn_disposed",
 ]
 
 #: The parts of ``Result.objective`` (each as ``<part>_cny_per_a``), in the order of summary.json:

@@ -24,6 +24,7 @@ The solution vector becomes a :class:`~parkflow.models.result.Result` in
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
@@ -31,12 +32,19 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from parkflow.errors import ParkflowWarning
 from parkflow.models.enums import OBJECTIVES, Objective, SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
-from parkflow.solvers.formulation import Formulation, build, with_objective, with_row
+from parkflow.solvers.formulation import (
+    Formulation,
+    build,
+    link_class_masks,
+    with_objective,
+    with_row,
+)
 from parkflow.solvers.heuristic import greedy_start
 from parkflow.solvers.solution import (
     ABS_TOL_T_PER_A,
@@ -49,6 +57,8 @@ from parkflow.statistics.utilisation import tailings_materials
 __all__ = [
     "solve_network",
     "solve_baseline",
+    "evaluate_baseline",
+    "has_baseline_quantities",
     "resolve_options",
     "SolveOptions",
     "expand_targets",
@@ -168,8 +178,8 @@ def _cost_phase(
 
 def _scope_vectors(
     form: Formulation, network: CandidateNetwork, targets: Sequence[Target], scenario: Scenario
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """(coefficients of utilised, coefficients of drawn, generated) of the rate to maximise."""
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(coefficients of U, of R_U, G, O) of the nbs rate (U + O) / (G + R_U) to maximise."""
     lay = form.layout
     src = network.sources
     if targets:
@@ -187,8 +197,10 @@ def _scope_vectors(
     elif scope.startswith("city:"):
         mask &= (src["city"] == scope.split(":", 1)[1]).to_numpy()
     in_scope = pd.Series(mask, index=src.index)
+    # 综合利用量 counts utilisation-class flows only (docs/model.md#bases)
+    util, _ = link_class_masks(network)
     a = lay.vector(
-        flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(dtype=float)
+        flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(dtype=float) * util
     )
     d = (
         lay.vector(
@@ -198,7 +210,9 @@ def _scope_vectors(
         else lay.vector()
     )
     g = float(src["generated"].to_numpy(dtype=float)[mask].sum())
-    return a, d, g
+    outside = src.get("utilised_outside", pd.Series(0.0, index=src.index))
+    o = float(outside.to_numpy(dtype=float)[mask].sum())
+    return a, d, g, o
 
 
 def _reach(
@@ -271,8 +285,8 @@ def _run_objective(
         floor = best - max(abs(best), 1.0) * 1e-9
         floored = form.with_model(with_row(model, c, floor, np.inf, "co2_floor[all]"))
         return _cost_phase(floored, network, solver, clock, gap, runs, start=x1)
-    # utilisation: Dinkelbach on U / (G + D)
-    a, d, g = _scope_vectors(form, network, targets, scenario)
+    # utilisation: Dinkelbach on (U + O) / (G + D), the nbs rate
+    a, d, g, o = _scope_vectors(form, network, targets, scenario)
     rate = 0.0
     best_x = None
     for _ in range(30):
@@ -291,7 +305,7 @@ def _run_objective(
             break
         x = clean_solution(form, network, res.x)
         u, dr = float(a @ x), float(d @ x)
-        new = u / (g + dr) if g + dr > 0 else 0.0
+        new = (u + o) / (g + dr) if g + dr > 0 else 0.0
         best_x = x
         if new <= rate + 1e-9:
             rate = max(rate, new)
@@ -299,7 +313,7 @@ def _run_objective(
         rate = new
     held = rate * (1 - 1e-9)
     row_form = form.with_model(
-        with_row(model, a - held * d, held * g - 1e-7, np.inf, "rate_floor[objective]")
+        with_row(model, a - held * d, held * g - o - 1e-7, np.inf, "rate_floor[objective]")
     )
     return _cost_phase(row_form, network, solver, clock, gap, runs, start=best_x)
 
@@ -431,6 +445,99 @@ def resolve_options(
     return SolveOptions(objective, solver_name, limit, gap, tg, min_flow)
 
 
+def _existing_network(network: CandidateNetwork) -> CandidateNetwork:
+    """The network restricted to its existing links (today's links; no candidate facilities)."""
+    return CandidateNetwork(
+        sources=network.sources,
+        sinks=network.sinks,
+        stock=network.stock,
+        links=network.links[network.links["existing"].to_numpy(dtype=bool)],
+        enterprises=network.enterprises,
+    )
+
+
+def has_baseline_quantities(network: CandidateNetwork) -> bool:
+    """Whether any existing link gives a ``baseline_quantity`` (today's practice is known).
+
+    False for a version-1 scenario (no ``baseline_quantity`` column, or the column left empty):
+    its before is then today's least-cost solve on the existing links (docs/model.md,
+    "The before").
+    """
+    links = network.links
+    if "baseline_quantity" not in links or len(links) == 0:
+        return False
+    q0 = links["baseline_quantity"].to_numpy(dtype=float)
+    return bool(np.isfinite(q0[links["existing"].to_numpy(dtype=bool)]).any())
+
+
+def evaluate_baseline(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    targets: Sequence[Target],
+) -> Result:
+    r"""Today's practice, evaluated, not optimised (docs/model.md, "The before").
+
+    Flows :math:`f_l = q^0_l` (``baseline_quantity``) on the existing links, 0 on an existing
+    link without one (one :class:`~parkflow.errors.ParkflowWarning` lists them), no other link;
+    ``utilised_outside`` as given; the draws of the solution cleaner (generation first, drawn
+    stock to safe disposal first). Costs, CO₂ and rates come from the same objective vectors
+    and the same :func:`~parkflow.solvers.solution.result_from_solution` as the optimised plan,
+    so before and after differ only by the flows.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        The full candidate network (its existing links are taken).
+    targets : sequence of Target
+        Expanded targets: the before's rates and gaps are reported against them.
+
+    Returns
+    -------
+    Result
+        Status ``optimal`` (an evaluation has no solver status), ``solver["name"]`` =
+        ``"evaluated"``.
+    """
+    base_net = _existing_network(network)
+    links = base_net.links
+    q0 = links["baseline_quantity"].to_numpy(dtype=float)
+    missing = ~np.isfinite(q0)
+    if missing.any():
+        ids = ", ".join(str(i) for i in links.index[missing])
+        warnings.warn(
+            f"existing links without a baseline_quantity count as carrying 0 today: {ids} "
+            "(give links.csv baseline_quantity for each existing link)",
+            ParkflowWarning,
+            stacklevel=2,
+        )
+    parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
+    t0 = time.perf_counter()
+    form = build(base_net, targets, "cost", parks=parks, year=scenario.settings.year)
+    x = form.layout.vector(flow=np.where(missing, 0.0, q0), build=1.0)
+    info = {
+        "name": "evaluated",
+        "time_s": 0.0,
+        "gap": 0.0,
+        "termination": "evaluated",
+        "build_s": time.perf_counter() - t0,
+        "n_variables": form.model.n_variables,
+        "n_constraints": form.model.n_constraints,
+        "n_binaries": 0,
+        "n_solves": 0,
+        "before": "today's practice (baseline_quantity on existing links)",
+    }
+    return result_from_solution(
+        scenario,
+        base_net,
+        form,
+        x,
+        SolveStatus.OPTIMAL,
+        info,
+        "today's practice: baseline_quantity on the existing links, evaluated, not optimised",
+        "cost",
+    )
+
+
 def solve_baseline(
     scenario: Scenario,
     network: CandidateNetwork,
@@ -440,13 +547,15 @@ def solve_baseline(
     targets: list,
     min_flow: float = 0.0,
 ) -> Result:
-    """Today's plan: the least-cost solution on the existing links only (the report's "before")."""
-    existing = network.links[network.links["existing"]]
-    base_net = CandidateNetwork(
-        sources=network.sources,
-        sinks=network.sinks,
-        stock=network.stock,
-        links=existing,
-        enterprises=network.enterprises,
-    )
-    return solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)
+    """The report's "before": today's practice (docs/model.md, "The before").
+
+    With ``baseline_quantity`` on the existing links (:func:`has_baseline_quantities`): today's
+    flows evaluated by :func:`evaluate_baseline`. Without (a version-1 scenario): the
+    documented fallback, the least-cost solution on the existing links only.
+    """
+    if has_baseline_quantities(network):
+        return evaluate_baseline(scenario, network, targets)
+    base_net = _existing_network(network)
+    result = solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)
+    result.solver["before"] = "least cost on the existing links (no baseline_quantity given)"
+    return result
