@@ -56,8 +56,8 @@ LABELS: dict[str, dict[str, str]] = {
         "factors and energy savings use the built-in catalogue.",
     },
     "no_baseline_note": {
-        "zh": "未提供基线（仅现有链接）结果，优化前后对比从略。",
-        "en": "No baseline (existing links only) result: the before/after comparison is omitted.",
+        "zh": "未提供优化前（现状）结果，优化前后对比从略。",
+        "en": "No before (today's practice) result: the before/after comparison is omitted.",
     },
     "formula_note": {
         "zh": "综合利用率 = 综合利用量 ÷ (产生量 + 综合利用往年贮存量) × 100%；"
@@ -146,7 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rate_2030": {"zh": "2030年目标", "en": "2030 target"},
     "gap_pp_2030": {"zh": "距2030年目标差距", "en": "Gap to 2030"},
     "gap_t_2030": {"zh": "距2030年目标差距量", "en": "Shortfall to 2030"},
-    "baseline": {"zh": "优化前（仅现有链接）", "en": "Before (existing links only)"},
+    "baseline": {"zh": "优化前（现状）", "en": "Before (today's practice)"},
     "optimised": {"zh": "优化后", "en": "After (optimised)"},
     "change": {"zh": "变化", "en": "Change"},
     "rate_baseline": {"zh": "优化前综合利用率", "en": "Rate before"},

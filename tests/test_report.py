@@ -430,7 +430,7 @@ def test_report_without_baseline_says_so(result):
     result.baseline = None
     rep = build_report(None, result, lang="en")
     assert "before_after" not in rep.tables
-    assert any("No baseline" in n for n in rep.meta["notes"])
+    assert any("No before" in n for n in rep.meta["notes"])
 
 
 # ---- formats -----------------------------------------------------------------------------
@@ -606,7 +606,7 @@ def test_links_built_agrees_with_the_summary(result):
     ov = build_report(None, res, lang="en").table("overview").set_index("Indicator")
     assert ov.loc["of which proposed", "After (optimised)"] == 2
     assert (
-        ov.loc["Links built", "Before (existing links only)"]
+        ov.loc["Links built", "Before (today's practice)"]
         == res.baseline.summary["links_built"]
         == 1
     )

@@ -14,10 +14,12 @@ The only module that knows both ways of solving. :func:`solve` (also ``parkflow.
   (one ``all``/``park``/``city`` target; an ``each_park`` target gives one entry per park and
   stays ``full``); ``full`` otherwise.
 
-Both give the same :class:`~parkflow.models.result.Result`; the existing-links-only
-``baseline`` is solved whole either way (it is small). ``result.solver["strategy"]`` records the
-path taken. The default strategy of :func:`solve` is the CLI's (``auto``,
-:data:`~parkflow.models.enums.DEFAULT_STRATEGY`).
+Both give the same :class:`~parkflow.models.result.Result`; its ``baseline`` (the report's
+before) is today's practice, evaluated from the existing links' ``baseline_quantity``, or for a
+version-1 scenario without that column the least-cost solve on the existing links, solved whole
+(it is small; :func:`parkflow.solvers.full.solve_baseline`, docs/model.md "The before").
+``result.solver["strategy"]`` records the path taken. The default strategy of :func:`solve` is
+the CLI's (``auto``, :data:`~parkflow.models.enums.DEFAULT_STRATEGY`).
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def solve_with_strategy(
     objective, solver, time_limit_s, gap, targets
         As :func:`solve` (default: the scenario's settings).
     baseline : bool
-        Also solve the existing-links-only case into ``result.baseline``.
+        Also compute today's practice (the before) into ``result.baseline``.
     jobs : int
         Blocks solved in parallel by the decomposed path.
     progress : callable, optional
@@ -168,7 +170,7 @@ def solve_with_strategy(
         else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)"
     )
     if baseline:
-        say("solving the existing-links-only baseline", "baseline")
+        say("evaluating today's practice (the before)", "baseline")
         result.baseline = solve_baseline(scenario, network, solver_name, left(), gap, tg, min_flow)
     result.solver["wall_s"] = time.perf_counter() - t_start
     say(
@@ -209,7 +211,7 @@ def solve(
     targets : sequence of Target, optional
         Default: the scenario's targets.
     baseline : bool
-        Also solve the existing-links-only case into ``result.baseline``.
+        Also compute today's practice (the before) into ``result.baseline``.
     progress : callable, optional
         Called with a :class:`~parkflow.solvers.progress.ProgressEvent` — a ``str`` (the short
         message) with structured fields — at each step (phases in

@@ -24,6 +24,7 @@ The solution vector becomes a :class:`~parkflow.models.result.Result` in
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
@@ -31,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from parkflow.errors import ParkflowWarning
 from parkflow.models.enums import OBJECTIVES, Objective, SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
@@ -49,6 +51,8 @@ from parkflow.statistics.utilisation import tailings_materials
 __all__ = [
     "solve_network",
     "solve_baseline",
+    "evaluate_baseline",
+    "has_baseline_quantities",
     "resolve_options",
     "SolveOptions",
     "expand_targets",
@@ -431,6 +435,99 @@ def resolve_options(
     return SolveOptions(objective, solver_name, limit, gap, tg, min_flow)
 
 
+def _existing_network(network: CandidateNetwork) -> CandidateNetwork:
+    """The network restricted to its existing links (today's links; no candidate facilities)."""
+    return CandidateNetwork(
+        sources=network.sources,
+        sinks=network.sinks,
+        stock=network.stock,
+        links=network.links[network.links["existing"].to_numpy(dtype=bool)],
+        enterprises=network.enterprises,
+    )
+
+
+def has_baseline_quantities(network: CandidateNetwork) -> bool:
+    """Whether any existing link gives a ``baseline_quantity`` (today's practice is known).
+
+    False for a version-1 scenario (no ``baseline_quantity`` column, or the column left empty):
+    its before is then today's least-cost solve on the existing links (docs/model.md,
+    "The before").
+    """
+    links = network.links
+    if "baseline_quantity" not in links or len(links) == 0:
+        return False
+    q0 = links["baseline_quantity"].to_numpy(dtype=float)
+    return bool(np.isfinite(q0[links["existing"].to_numpy(dtype=bool)]).any())
+
+
+def evaluate_baseline(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    targets: Sequence[Target],
+) -> Result:
+    r"""Today's practice, evaluated, not optimised (docs/model.md, "The before").
+
+    Flows :math:`f_l = q^0_l` (``baseline_quantity``) on the existing links, 0 on an existing
+    link without one (one :class:`~parkflow.errors.ParkflowWarning` lists them), no other link;
+    ``utilised_outside`` as given; the draws of the solution cleaner (generation first, drawn
+    stock to safe disposal first). Costs, CO₂ and rates come from the same objective vectors
+    and the same :func:`~parkflow.solvers.solution.result_from_solution` as the optimised plan,
+    so before and after differ only by the flows.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    network : CandidateNetwork
+        The full candidate network (its existing links are taken).
+    targets : sequence of Target
+        Expanded targets: the before's rates and gaps are reported against them.
+
+    Returns
+    -------
+    Result
+        Status ``optimal`` (an evaluation has no solver status), ``solver["name"]`` =
+        ``"evaluated"``.
+    """
+    base_net = _existing_network(network)
+    links = base_net.links
+    q0 = links["baseline_quantity"].to_numpy(dtype=float)
+    missing = ~np.isfinite(q0)
+    if missing.any():
+        ids = ", ".join(str(i) for i in links.index[missing])
+        warnings.warn(
+            f"existing links without a baseline_quantity count as carrying 0 today: {ids} "
+            "(give links.csv baseline_quantity for each existing link)",
+            ParkflowWarning,
+            stacklevel=2,
+        )
+    parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
+    t0 = time.perf_counter()
+    form = build(base_net, targets, "cost", parks=parks, year=scenario.settings.year)
+    x = form.layout.vector(flow=np.where(missing, 0.0, q0), build=1.0)
+    info = {
+        "name": "evaluated",
+        "time_s": 0.0,
+        "gap": 0.0,
+        "termination": "evaluated",
+        "build_s": time.perf_counter() - t0,
+        "n_variables": form.model.n_variables,
+        "n_constraints": form.model.n_constraints,
+        "n_binaries": 0,
+        "n_solves": 0,
+        "before": "today's practice (baseline_quantity on existing links)",
+    }
+    return result_from_solution(
+        scenario,
+        base_net,
+        form,
+        x,
+        SolveStatus.OPTIMAL,
+        info,
+        "today's practice: baseline_quantity on the existing links, evaluated, not optimised",
+        "cost",
+    )
+
+
 def solve_baseline(
     scenario: Scenario,
     network: CandidateNetwork,
@@ -440,13 +537,15 @@ def solve_baseline(
     targets: list,
     min_flow: float = 0.0,
 ) -> Result:
-    """Today's plan: the least-cost solution on the existing links only (the report's "before")."""
-    existing = network.links[network.links["existing"]]
-    base_net = CandidateNetwork(
-        sources=network.sources,
-        sinks=network.sinks,
-        stock=network.stock,
-        links=existing,
-        enterprises=network.enterprises,
-    )
-    return solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)
+    """The report's "before": today's practice (docs/model.md, "The before").
+
+    With ``baseline_quantity`` on the existing links (:func:`has_baseline_quantities`): today's
+    flows evaluated by :func:`evaluate_baseline`. Without (a version-1 scenario): the
+    documented fallback, the least-cost solution on the existing links only.
+    """
+    if has_baseline_quantities(network):
+        return evaluate_baseline(scenario, network, targets)
+    base_net = _existing_network(network)
+    result = solve_network(scenario, base_net, "cost", solver, time_limit_s, gap, targets, min_flow)
+    result.solver["before"] = "least cost on the existing links (no baseline_quantity given)"
+    return result

@@ -65,7 +65,9 @@ def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) 
     if lay.n_stock:
         src = network.sources
         out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
-        need = (out.reindex(src.index).fillna(0.0) - src["generated"]).clip(lower=0.0)
+        # G' = G − O: what outside buyers take is not the model's to send
+        own = src["generated"] - src.get("utilised_outside", 0.0)
+        need = (out.reindex(src.index).fillna(0.0) - own).clip(lower=0.0)
         stock = network.stock
         cap = np.minimum(
             np.clip(lay.array(x, "draw"), 0.0, None), stock["max_draw"].to_numpy(dtype=float)
