@@ -111,3 +111,24 @@ def test_province_plan_meets_2025_and_beats_today(province_plan):
     t = province_plan.targets
     bulk = t[(t["id"] == "bulk-2025") & (t["scope"] == "all")]
     assert float(bulk["rate"].iloc[0]) >= 0.78 - 1e-6
+
+
+def test_catalogue_and_scenarios_cite_what_ships():
+    """Sources cite URLs or docs/sources.md items, never the team's unshipped fact sheet.
+
+    panzhihua-vti's uses.csv and stockpiles.csv (and the README tables made from them) are left
+    out: their notes are edited with the 2025-2030 pathway of that scenario (another change).
+    """
+    root = scenarios_root().parent
+    files = sorted((root / "parkflow" / "data").glob("*.csv"))
+    for folder in sorted(scenarios_root().iterdir()):
+        if folder.is_dir():
+            files += sorted(folder.glob("*.csv")) + sorted(folder.glob("*.md"))
+    skip = {("panzhihua-vti", name) for name in ("uses.csv", "stockpiles.csv", "README.md")}
+    found = [
+        str(path.relative_to(root))
+        for path in files
+        if (path.parent.name, path.name) not in skip
+        and re.search(r"\bDOMAIN(?:\.md| §)", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
