@@ -597,7 +597,7 @@ TODAY_SHARE: dict[str, tuple[float, str]] = {
         0.80,
         "炉渣 a little below fly ash (estimate; Sichuan ≈85 %, docs/sources.md 5)",
     ),
-    "steel_slag": (0.97, "key steel mills 97-98 % (CISA, docs/calibration.md)"),
+    "steel_slag": (0.97, "key steel mills 97-98 % (CISA, docs/sources.md 53)"),
     "bf_slag": (
         0.95,
         "BF slag > 80 % nationally, nearly all at a mill with a slag-powder buyer "
