@@ -154,7 +154,10 @@ def sources_table(scenario: Scenario, result: Result) -> pd.DataFrame:
                 "enterprise": src["enterprise"].astype(str),
                 "material": src["material"].astype(str),
                 "generated": column(src, "generated", 0.0).astype(float),
-                "drawn": column(src, "drawn", 0.0).astype(float),
+                # 其中综合利用往年贮存量: the nbs rate's drawn (docs/model.md#bases)
+                "drawn": column(
+                    src, "drawn_utilised" if "drawn_utilised" in src else "drawn", 0.0
+                ).astype(float),
                 "utilised": column(src, "utilised", 0.0).astype(float),
             }
         ).fillna({"generated": 0.0, "drawn": 0.0, "utilised": 0.0})

@@ -38,6 +38,8 @@ TARGET_COLUMNS: list[str] = [
     "rate_nbs",
     "utilised_outside",
     "safe_disposal",
+    "drawn_utilised",
+    "drawn_disposed",
 ]
 
 

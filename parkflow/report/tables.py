@@ -274,6 +274,18 @@ class _Builder:
         self.titles[name] = text(f"t_{name}", self.lang)
 
 
+def _official(util: pd.DataFrame) -> pd.DataFrame:
+    """The report's 其中：综合利用往年贮存量 column is the stock drawn *to utilisation*.
+
+    ``drawn`` in the data is all stock drawn (to utilisation and to safe disposal,
+    docs/model.md#bases); the official forms show the part drawn to utilisation, the one in
+    the nbs rate's denominator. ``rate`` is the nbs rate (utilised_outside counted).
+    """
+    if "drawn_utilised" in util.columns:
+        return util.assign(drawn=util["drawn_utilised"])
+    return util
+
+
 def _scope_columns(frame: pd.DataFrame, names: ScenarioNames) -> pd.DataFrame:
     out = frame.copy()
     out["scope"] = [
@@ -317,7 +329,7 @@ def build_report(
     catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
     names = ScenarioNames.of(scenario, result, catalogue, lang)
     b = _Builder(lang)
-    util = utilisation_rows(result, catalogue)
+    util = _official(utilisation_rows(result, catalogue))
     if units is None:
         tonnes = (
             util[util["unit"].astype(str).str.startswith("t")]["generated"]
@@ -335,7 +347,9 @@ def build_report(
 
     _bulk, _tail, apart = category_sets(catalogue)
     base_util = (
-        utilisation_rows(result.baseline, catalogue) if result.baseline is not None else None
+        _official(utilisation_rows(result.baseline, catalogue))
+        if result.baseline is not None
+        else None
     )
     if base_util is not None and base_util.empty:
         base_util = None
@@ -513,6 +527,10 @@ def _scenario_targets(b: _Builder, result: Result, names: ScenarioNames) -> None
     t = scenario_target_gaps(result)
     if t.empty:
         return
+    t = _official(t)
+    # each target's rate is on its own basis (docs/model.md#bases); the nbs rate is the rate
+    # of every other table and chart
+    t["sc_basis"] = t["basis"].map(lambda k: text(f"basis_{k}", b.lang))
     t["scope"] = [names.scope(k, i) for k, i in zip(t["scope_type"], t["scope_id"], strict=True)]
     t["scope_type"] = t["scope_type"].map(names.scope_type)
     t["rate"] = t["rate"] * 100
@@ -528,6 +546,7 @@ def _scenario_targets(b: _Builder, result: Result, names: ScenarioNames) -> None
             ("generated", "q"),
             ("utilised", "q"),
             ("drawn", "q"),
+            ("sc_basis", "text"),
             ("rate", "pct"),
             ("target", "pct"),
             ("gap_pp", "pp"),

@@ -116,6 +116,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "ind_energy_productivity": {"zh": "能源产出率", "en": "Energy productivity"},
     "ind_water_productivity": {"zh": "水资源产出率", "en": "Water productivity"},
     "basis_nbs": {"zh": "国家统计口径（产生量+往年贮存量）", "en": "NBS (generated + drawn)"},
+    "basis_new": {"zh": "新增综合利用率（当年产生量口径）", "en": "new (this year's generation)"},
+    "basis_consumption": {
+        "zh": "综合消纳率（含无害化处置）",
+        "en": "consumption (safe disposal included)",
+    },
     "basis_links": {"zh": "按产废方所在园区计", "en": "counted at the generator's park"},
     "basis_gj": {"zh": "余热利用量÷产生量（GJ）", "en": "heat utilised ÷ generated (GJ)"},
     "basis_inputs": {"zh": "企业填报列", "en": "enterprise columns"},

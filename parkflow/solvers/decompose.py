@@ -190,7 +190,11 @@ def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.nda
     ls = src_lab[network.sources.index.get_indexer(pd.Index(network.links["source_id"]))]
     ks = network.sources.index.get_indexer(pd.Index(network.stock["source_id"]))
     draw = np.where(ks >= 0, src_lab[np.maximum(ks, 0)], -1) if len(ks) else ks
-    return form.layout.labels({"flow": ls, "build": ls, "draw": draw})
+    parts = {"flow": ls, "build": ls, "draw": draw}
+    if form.layout.n_draw_disposal:  # a stockpile's disposal draw is in its source's block
+        kd = network.stock.index.get_indexer(form.layout.draw_disposal)
+        parts["draw_disposal"] = draw[kd]
+    return form.layout.labels(parts)
 
 
 def _row_labels(A: sp.csr_matrix, col_lab: np.ndarray) -> np.ndarray:

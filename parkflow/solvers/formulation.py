@@ -76,6 +76,13 @@ Fates, classes, bases and today's outlets (docs/model.md#fates, #counting-classe
   the others is fixed at 0.
 * ``existing_flows[l]`` (``existing_flows: keep``): :math:`f_l \ge q^0_l` for existing links
   with a ``baseline_quantity``.
+* ``draw_disposal[k]`` = :math:`r'_k \ge 0`, stock drawn to safe disposal, only for stockpiles
+  whose source has a safe-disposal out-link (:func:`disposal_stockpiles`); it enters
+  ``supply_limit``, ``stock_draw_limit`` and the ``consumption`` target rows
+  (:func:`with_disposal_draws`), and ``stock_use[s]`` / ``stock_use[s:disposal]`` hold
+  :math:`\sum_{K(s)} r_k \le U_s`, :math:`\sum_{K(s)} r'_k \le X_s` for those sources
+  (:func:`stock_use`; docs/model.md, "Draws to safe disposal"). A model without them has
+  today's matrix.
 
 The alternative objectives (``utilisation``, ``co2``) reuse this model with another objective
 vector (:func:`objective_vectors`) and one extra row (:func:`with_row`); see
@@ -113,6 +120,10 @@ __all__ = [
     "link_activation",
     "min_flow",
     "stock_draw_limit",
+    "stock_use",
+    "disposal_stockpiles",
+    "with_disposal_draws",
+    "link_class_masks",
     "existing_links",
     "existing_flows",
     "target_rate",
@@ -140,6 +151,7 @@ FAMILIES = (
     "link_activation",
     "min_flow",
     "stock_draw_limit",
+    "stock_use",
     "existing_links",
     "existing_flows",
     "facility_open",
@@ -427,6 +439,135 @@ def existing_flows(network: CandidateNetwork, lay: Layout, keep: bool = False) -
         q0[pos],
         np.inf,
     )
+
+
+def disposal_stockpiles(network: CandidateNetwork) -> pd.Index:
+    """Stockpiles whose source has a safe-disposal out-link: they get a ``draw_disposal`` column.
+
+    None in a model without safe-disposal links from a source with stock (every version-1
+    scenario), so that its columns are today's (docs/model.md, "Draws to safe disposal").
+    """
+    stock, links = network.stock, network.links
+    if len(stock) == 0 or len(links) == 0 or "class" not in links:
+        return pd.Index([], dtype=object, name="stockpile_id")
+    disp = links["class"].to_numpy(dtype=object) == "safe_disposal"
+    feeds = set(links["source_id"].to_numpy()[disp])
+    keep = stock["source_id"].isin(list(feeds)).to_numpy()
+    return pd.Index(stock.index[keep], name="stockpile_id")
+
+
+def link_class_masks(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """(utilisation, safe-disposal) masks of the links."""
+    links = network.links
+    cls = (
+        links["class"].to_numpy(dtype=object)
+        if "class" in links
+        else np.full(len(links), "utilisation")
+    )
+    disp = cls == "safe_disposal"
+    return ~disp, disp
+
+
+def with_disposal_draws(
+    block: Block,
+    network: CandidateNetwork,
+    lay: Layout,
+    entries: pd.DataFrame | None = None,
+    members: sp.csr_matrix | None = None,
+) -> Block:
+    r"""Add the ``draw_disposal`` columns r'_k to a family that holds the draws r_k.
+
+    * ``supply_limit[s]``: :math:`\ldots - \sum_{k \in K(s)} r'_k \le G'_s`;
+    * ``stock_draw_limit[k]``: :math:`r_k + r'_k \le D_k`;
+    * ``target_rate[e]``: :math:`-\rho_e \sum_{S(e)} \sum_{K(s)} r'_k` for ``consumption``
+      entries (the only basis whose denominator counts stock drawn to disposal).
+
+    The block is returned unchanged when the model has no ``draw_disposal`` columns.
+    """
+    if lay.n_draw_disposal == 0 or block.n_rows == 0:
+        return block
+    stock = network.stock
+    kd = lay.draw_disposal
+    cols = lay.positions("draw_disposal")
+    if block.name == "supply_limit":
+        keys = stock.loc[kd, "source_id"].to_numpy()
+        vals = -np.ones(len(kd))
+    elif block.name == "stock_draw_limit":
+        keys = np.asarray(kd, dtype=object)
+        vals = np.ones(len(kd))
+    elif block.name == "target_rate" and entries is not None:
+        basis = (
+            entries["basis"].to_numpy(dtype=object)
+            if "basis" in entries
+            else np.full(len(entries), "nbs")
+        )
+        coef = np.where(basis == "consumption", -entries["target"].to_numpy(dtype=float), 0.0)
+        assert members is not None
+        inc = _incidence(stock.loc[kd, "source_id"], network.sources.index)
+        m = (sp.diags(coef) @ members @ inc).tocoo()
+        pos = block.row_ids.get_indexer(entries.index[m.row])
+        ok = (pos >= 0) & (m.data != 0)
+        return replace(
+            block,
+            rows=np.concatenate([block.rows, pos[ok]]),
+            cols=np.concatenate([block.cols, cols[m.col[ok]]]),
+            vals=np.concatenate([block.vals, m.data[ok]]),
+        )
+    else:
+        return block
+    pos = block.row_ids.get_indexer(pd.Index(keys))
+    ok = pos >= 0
+    return replace(
+        block,
+        rows=np.concatenate([block.rows, pos[ok]]),
+        cols=np.concatenate([block.cols, cols[ok]]),
+        vals=np.concatenate([block.vals, vals[ok]]),
+    )
+
+
+def stock_use(network: CandidateNetwork, lay: Layout) -> Block:
+    r"""Stock is drawn only for what the source sends on that class (docs/model.md#bases).
+
+    For each source with ``draw_disposal`` columns (its stock may feed safe disposal):
+
+    .. math::
+
+        \text{stock\_use}[s]:\ \sum_{k \in K(s)} r_k - \sum_{l \in L^{out}(s) \cap L^U} f_l \le 0
+        \qquad
+        \text{stock\_use}[s{:}disposal]:\ \sum_{k \in K(s)} r'_k
+        - \sum_{l \in L^{out}(s) \cap L^D} f_l \le 0
+
+    Without the second row a model could book draws to disposal it never made and lift the nbs
+    rate (whose denominator counts only r) above what was utilised. Sources without such
+    columns get no row — there ``supply_limit`` and the objectives' preference for fewer draws
+    make the first row redundant — so a version-1 model's matrix is unchanged.
+    """
+    if lay.n_draw_disposal == 0:
+        return _block("stock_use", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
+    stock, links = network.stock, network.links
+    sids = pd.Index(pd.unique(stock.loc[lay.draw_disposal, "source_id"].to_numpy()))
+    n = len(sids)
+    util, disp = link_class_masks(network)
+    lsrc = _positions(links["source_id"], sids)
+    ksrc = _positions(stock["source_id"], sids)
+    kdsrc = _positions(stock.loc[lay.draw_disposal, "source_id"], sids)
+    fu = np.flatnonzero((lsrc >= 0) & util)
+    fx = np.flatnonzero((lsrc >= 0) & disp)
+    kr = np.flatnonzero(ksrc >= 0)
+    rows = np.concatenate([ksrc[kr], lsrc[fu], n + kdsrc, n + lsrc[fx]])
+    cols = np.concatenate(
+        [
+            lay.offset("draw") + kr,
+            lay.offset("flow") + fu,
+            lay.positions("draw_disposal"),
+            lay.offset("flow") + fx,
+        ]
+    )
+    vals = np.concatenate(
+        [np.ones(len(kr)), -np.ones(len(fu)), np.ones(len(kdsrc)), -np.ones(len(fx))]
+    )
+    ids = [*[str(i) for i in sids], *[f"{i}:disposal" for i in sids]]
+    return _block("stock_use", ids, rows, cols, vals, -np.inf, 0.0)
 
 
 def target_entries(
@@ -841,13 +982,15 @@ def build(
         stock=network.stock.index,
         entries=entries.index,
         ladder=pd.Index([], dtype=object) if ladder is None else ladder.index,
+        draw_disposal=disposal_stockpiles(network),  # issue 11: stock drawn to safe disposal
     )
     blocks = [
-        supply_limit(network, lay),
+        with_disposal_draws(supply_limit(network, lay), network, lay),
         use_capacity(network, lay),
         link_activation(network, lay),
         min_flow(network, lay, min_flow_per_a),
-        stock_draw_limit(network, lay),
+        with_disposal_draws(stock_draw_limit(network, lay), network, lay),
+        stock_use(network, lay),  # issue 11: draws only for what is sent on that class
         existing_links(network, lay),
         existing_flows(network, lay, keep_existing_flows),  # issue 11: today's outlets
         # -- facilities (issue 12) --
@@ -856,7 +999,9 @@ def build(
         facility_link(network, lay),
         facility_market(network, lay),
         # --
-        target_rate(network, lay, entries, members),
+        with_disposal_draws(
+            target_rate(network, lay, entries, members), network, lay, entries, members
+        ),
     ]
     offset = 0
     r_all, c_all, v_all, lo_all, up_all, names = [], [], [], [], [], []

@@ -38,7 +38,13 @@ from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
-from parkflow.solvers.formulation import Formulation, build, with_objective, with_row
+from parkflow.solvers.formulation import (
+    Formulation,
+    build,
+    link_class_masks,
+    with_objective,
+    with_row,
+)
 from parkflow.solvers.heuristic import greedy_start
 from parkflow.solvers.solution import (
     ABS_TOL_T_PER_A,
@@ -172,8 +178,8 @@ def _cost_phase(
 
 def _scope_vectors(
     form: Formulation, network: CandidateNetwork, targets: Sequence[Target], scenario: Scenario
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """(coefficients of utilised, coefficients of drawn, generated) of the rate to maximise."""
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(coefficients of U, of R_U, G, O) of the nbs rate (U + O) / (G + R_U) to maximise."""
     lay = form.layout
     src = network.sources
     if targets:
@@ -191,8 +197,10 @@ def _scope_vectors(
     elif scope.startswith("city:"):
         mask &= (src["city"] == scope.split(":", 1)[1]).to_numpy()
     in_scope = pd.Series(mask, index=src.index)
+    # 综合利用量 counts utilisation-class flows only (docs/model.md#bases)
+    util, _ = link_class_masks(network)
     a = lay.vector(
-        flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(dtype=float)
+        flow=in_scope.reindex(network.links["source_id"]).fillna(False).to_numpy(dtype=float) * util
     )
     d = (
         lay.vector(
@@ -202,7 +210,9 @@ def _scope_vectors(
         else lay.vector()
     )
     g = float(src["generated"].to_numpy(dtype=float)[mask].sum())
-    return a, d, g
+    outside = src.get("utilised_outside", pd.Series(0.0, index=src.index))
+    o = float(outside.to_numpy(dtype=float)[mask].sum())
+    return a, d, g, o
 
 
 def _reach(
@@ -275,8 +285,8 @@ def _run_objective(
         floor = best - max(abs(best), 1.0) * 1e-9
         floored = form.with_model(with_row(model, c, floor, np.inf, "co2_floor[all]"))
         return _cost_phase(floored, network, solver, clock, gap, runs, start=x1)
-    # utilisation: Dinkelbach on U / (G + D)
-    a, d, g = _scope_vectors(form, network, targets, scenario)
+    # utilisation: Dinkelbach on (U + O) / (G + D), the nbs rate
+    a, d, g, o = _scope_vectors(form, network, targets, scenario)
     rate = 0.0
     best_x = None
     for _ in range(30):
@@ -295,7 +305,7 @@ def _run_objective(
             break
         x = clean_solution(form, network, res.x)
         u, dr = float(a @ x), float(d @ x)
-        new = u / (g + dr) if g + dr > 0 else 0.0
+        new = (u + o) / (g + dr) if g + dr > 0 else 0.0
         best_x = x
         if new <= rate + 1e-9:
             rate = max(rate, new)
@@ -303,7 +313,7 @@ def _run_objective(
         rate = new
     held = rate * (1 - 1e-9)
     row_form = form.with_model(
-        with_row(model, a - held * d, held * g - 1e-7, np.inf, "rate_floor[objective]")
+        with_row(model, a - held * d, held * g - o - 1e-7, np.inf, "rate_floor[objective]")
     )
     return _cost_phase(row_form, network, solver, clock, gap, runs, start=best_x)
 

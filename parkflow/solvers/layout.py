@@ -31,8 +31,9 @@ import pandas as pd
 
 __all__ = ["VARIABLES", "Layout"]
 
-#: The variable families, in column order (``open``: facility size steps, issue 12).
-VARIABLES = ("flow", "build", "draw", "open", "slack")
+#: The variable families, in column order (``draw_disposal``: stock drawn to safe disposal,
+#: docs/model.md "Draws to safe disposal"; ``open``: facility size steps, issue 12).
+VARIABLES = ("flow", "build", "draw", "draw_disposal", "open", "slack")
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,17 @@ class Layout:
     ladder : pandas.Index
         ``f:S`` ids of the facility size steps (``open``; docs/model.md "Facilities"); empty
         without facilities, and then the columns are those of the model without facilities.
+    draw_disposal : pandas.Index
+        ``stockpile_id`` of the stockpiles whose source has a safe-disposal out-link
+        (``draw_disposal``, r'_k; docs/model.md "Draws to safe disposal"); empty otherwise, and
+        then the columns are those of a version-1 model.
     """
 
     links: pd.Index
     stock: pd.Index
     entries: pd.Index
     ladder: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    draw_disposal: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
 
     # -- sizes and positions ----------------------------------------------------------------
     @property
@@ -74,6 +80,11 @@ class Layout:
         return len(self.entries)
 
     @property
+    def n_draw_disposal(self) -> int:
+        """Number of ``draw_disposal`` columns (stockpiles that may feed safe disposal)."""
+        return len(self.draw_disposal)
+
+    @property
     def n_open(self) -> int:
         """Number of facility size steps (``open`` columns)."""
         return len(self.ladder)
@@ -81,7 +92,7 @@ class Layout:
     @property
     def n(self) -> int:
         """Number of columns."""
-        return 2 * self.n_links + self.n_stock + self.n_open + self.n_slack
+        return 2 * self.n_links + self.n_stock + self.n_draw_disposal + self.n_open + self.n_slack
 
     def offset(self, variable: str) -> int:
         """Position of the first column of ``variable``."""
@@ -89,13 +100,14 @@ class Layout:
 
     def columns(self, variable: str) -> slice:
         """The column block of one variable family."""
-        nl, nk, no = self.n_links, self.n_stock, self.n_open
+        nl, nk, nd, no = self.n_links, self.n_stock, self.n_draw_disposal, self.n_open
         starts = {
             "flow": 0,
             "build": nl,
             "draw": 2 * nl,
-            "open": 2 * nl + nk,
-            "slack": 2 * nl + nk + no,
+            "draw_disposal": 2 * nl + nk,
+            "open": 2 * nl + nk + nd,
+            "slack": 2 * nl + nk + nd + no,
         }
         if variable not in starts:
             msg = f"unknown variable {variable!r}; use one of {', '.join(VARIABLES)}"
@@ -114,6 +126,7 @@ class Layout:
             "flow": self.links,
             "build": self.links,
             "draw": self.stock,
+            "draw_disposal": self.draw_disposal,
             "open": self.ladder,
             "slack": self.entries,
         }[variable]

@@ -21,7 +21,7 @@ from parkflow.models.enums import SolveStatus
 from parkflow.models.result import TARGET_COLUMNS, Result
 from parkflow.models.scenario import Scenario
 from parkflow.network import CandidateNetwork
-from parkflow.solvers.formulation import Formulation
+from parkflow.solvers.formulation import Formulation, link_class_masks
 from parkflow.statistics.utilisation import basis_rate, utilisation_table
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "empty_result",
     "clean_solution",
     "entry_totals",
+    "source_amounts",
     "facility_table",
     "FACILITY_TABLE_COLUMNS",
     "UNREACHABLE_NOTE",
@@ -41,7 +42,17 @@ _ABS_TOL = ABS_TOL_T_PER_A
 
 
 def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
-    """Built = flow > 0 or existing; draws = outflow beyond generation (in stockpile order).
+    """Built = flow > 0 or existing; draws by the booking convention (docs/model.md#bases).
+
+    Generation first: per source the stock drawn is D*_s = max(0, Σ_{L_out(s)} f − G'_s)
+    (G' = G − utilised_outside). Drawn stock to safe disposal first: r'* = min(D*_s, X_s) on the
+    ``draw_disposal`` columns (only where the model has them; X_s the source's safe-disposal
+    flows), r* = D*_s − r'* on ``draw``. Per stockpile the total is spread over the source's
+    piles in stockpile order, each up to what the solver drew from it (at most its max_draw),
+    and within that the disposal part is taken first. This is the tie-breaking of equal-cost
+    optima: it never changes the cost, never breaks a row (the solver's draws were at least
+    D*, its disposal draws at most X) and never lowers a target row's left side (r and the
+    total draws only fall).
 
     Parameters
     ----------
@@ -64,96 +75,125 @@ def clean_solution(form: Formulation, network: CandidateNetwork, x: np.ndarray) 
     parts: dict[str, np.ndarray] = {"flow": flow, "build": ((flow > 0) | existing).astype(float)}
     if lay.n_stock:
         src = network.sources
-        out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
+        stock = network.stock
+        sid = network.links["source_id"].to_numpy()
+        out = pd.Series(flow, index=sid).groupby(level=0).sum()
         # G' = G − O: what outside buyers take is not the model's to send
         own = src["generated"] - src.get("utilised_outside", 0.0)
         need = (out.reindex(src.index).fillna(0.0) - own).clip(lower=0.0)
-        stock = network.stock
-        cap = np.minimum(
-            np.clip(lay.array(x, "draw"), 0.0, None), stock["max_draw"].to_numpy(dtype=float)
-        )
+        r_x, rd_x = _draws(form, x)
+        drawn = np.clip(r_x, 0.0, None)
+        kd = np.zeros(len(stock), dtype=bool)
+        if lay.n_draw_disposal:
+            kd_pos = stock.index.get_indexer(lay.draw_disposal)
+            kd[kd_pos] = True
+            drawn = drawn + np.clip(rd_x, 0.0, None)
+        cap = np.minimum(drawn, stock["max_draw"].to_numpy(dtype=float))
+        ksrc = stock["source_id"].to_numpy()
         cap_s = pd.Series(cap, index=stock.index)
-        before = cap_s.groupby(stock["source_id"].to_numpy()).cumsum() - cap_s
-        want = need.reindex(stock["source_id"]).fillna(0.0).to_numpy()
-        parts["draw"] = np.clip(want - before.to_numpy(), 0.0, cap)
+        before = cap_s.groupby(ksrc).cumsum() - cap_s
+        want = need.reindex(ksrc).fillna(0.0).to_numpy()
+        total = np.clip(want - before.to_numpy(), 0.0, cap)
+        r_disp = np.zeros(len(stock))
+        if lay.n_draw_disposal:
+            _, disp = link_class_masks(network)
+            xs = pd.Series(np.where(disp, flow, 0.0), index=sid).groupby(level=0).sum()
+            disp_need = np.minimum(need, xs.reindex(src.index).fillna(0.0))
+            t_kd = pd.Series(np.where(kd, total, 0.0), index=stock.index)
+            before_d = t_kd.groupby(ksrc).cumsum() - t_kd
+            want_d = disp_need.reindex(ksrc).fillna(0.0).to_numpy()
+            r_disp = np.where(kd, np.clip(want_d - before_d.to_numpy(), 0.0, t_kd.to_numpy()), 0.0)
+            parts["draw_disposal"] = r_disp[kd_pos]
+        parts["draw"] = total - r_disp
     return lay.assign(x, **parts)
 
 
-def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
-    """Per target entry of a solution: utilised, generated, drawn, rate, shortfall (unit/a)."""
+def _draws(form: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(r_k drawn to utilisation, r'_k drawn to safe disposal) per stockpile (t/a)."""
     lay = form.layout
-    e = form.entries.copy()
-    if e.empty:
-        return pd.DataFrame(
-            columns=[
-                "id",
-                "scope",
-                "target",
-                "rate",
-                "met",
-                "utilised",
-                "generated",
-                "drawn",
-                "shortfall",
-                "unit",
-            ]
-        )
+    r = np.asarray(lay.array(x, "draw"), dtype=float)
+    rd = np.zeros(len(r))
+    if lay.n_draw_disposal:  # only some stockpiles have the column: scatter to stock order
+        rd[lay.stock.get_indexer(lay.draw_disposal)] = lay.array(x, "draw_disposal")
+    return r, rd
+
+
+def source_amounts(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
+    """Per source of a solution: the quantities every rate is made of (docs/model.md#bases).
+
+    Returns
+    -------
+    DataFrame
+        Index ``source_id``; columns ``generated`` G (utilised_outside included),
+        ``utilised_model`` U (utilisation-class flows), ``utilised_outside`` O,
+        ``utilised`` = U + O (综合利用量), ``safe_disposal`` X, ``drawn_utilised`` R_U,
+        ``drawn_disposed`` R_D and ``drawn`` = R_U + R_D (unit/a).
+    """
+    lay = form.layout
     src = network.sources
-    flow = lay.array(x, "flow")
+    flow = np.asarray(lay.array(x, "flow"), dtype=float)
+    links = network.links
     cls = (
-        network.links["class"].to_numpy(dtype=object)
-        if "class" in network.links
+        links["class"].to_numpy(dtype=object)
+        if "class" in links
         else np.full(len(flow), "utilisation")
     )
     disp = cls == "safe_disposal"
-    sid = network.links["source_id"].to_numpy()
-    out = pd.Series(np.where(disp, 0.0, flow), index=sid).groupby(level=0).sum()
-    util_s = out.reindex(src.index).fillna(0.0).to_numpy()
-    disp_s = (
-        pd.Series(np.where(disp, flow, 0.0), index=sid)
-        .groupby(level=0)
-        .sum()
-        .reindex(src.index)
-        .fillna(0.0)
-        .to_numpy()
-    )
-    outside_s = (
+    sid = links["source_id"].to_numpy()
+
+    def per_source(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        if len(values) == 0:
+            return np.zeros(len(src))
+        summed = pd.Series(values, index=keys).groupby(level=0).sum()
+        return summed.reindex(src.index).fillna(0.0).to_numpy(dtype=float)
+
+    r, rd = _draws(form, x)
+    ksid = network.stock["source_id"].to_numpy()
+    out = pd.DataFrame(index=src.index)
+    out["generated"] = src["generated"].to_numpy(dtype=float)
+    out["utilised_model"] = per_source(np.where(disp, 0.0, flow), sid)
+    out["utilised_outside"] = (
         src["utilised_outside"].to_numpy(dtype=float)
         if "utilised_outside" in src
         else np.zeros(len(src))
     )
-    drawn_k = lay.array(x, "draw")
-    drawn_s = (
-        pd.Series(drawn_k, index=network.stock["source_id"].to_numpy())
-        .groupby(level=0)
-        .sum()
-        .reindex(src.index)
-        .fillna(0.0)
-        .to_numpy()
-        if lay.n_stock
-        else np.zeros(len(src))
-    )
+    out["utilised"] = out["utilised_model"] + out["utilised_outside"]
+    out["safe_disposal"] = per_source(np.where(disp, flow, 0.0), sid)
+    out["drawn_utilised"] = per_source(r, ksid)
+    out["drawn_disposed"] = per_source(rd, ksid)
+    out["drawn"] = out["drawn_utilised"] + out["drawn_disposed"]
+    return out
+
+
+def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> pd.DataFrame:
+    """Per target entry of a solution: the amounts, the rate of its basis, rate_nbs, shortfall."""
+    e = form.entries.copy()
+    if e.empty:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    src = network.sources
+    amt = source_amounts(form, network, x)
     M = form.members
-    o = M @ outside_s
-    xd = M @ disp_s
-    e["generated"] = M @ src["generated"].to_numpy(dtype=float)
-    e["drawn"] = M @ drawn_s
-    e["utilised_outside"] = o
-    e["safe_disposal"] = xd
+    for col in ("generated", "utilised_outside", "safe_disposal", "drawn_utilised"):
+        e[col] = M @ amt[col].to_numpy(dtype=float)
+    e["drawn_disposed"] = M @ amt["drawn_disposed"].to_numpy(dtype=float)
+    e["drawn"] = e["drawn_utilised"] + e["drawn_disposed"]
+    u_model = M @ amt["utilised_model"].to_numpy(dtype=float)
     basis = e["basis"].to_numpy(dtype=object) if "basis" in e else np.full(len(e), "nbs")
-    u_model = M @ util_s
+    o = e["utilised_outside"].to_numpy(float)
+    xd = e["safe_disposal"].to_numpy(float)
+    g, r = e["generated"].to_numpy(float), e["drawn_utilised"].to_numpy(float)
+    rd = e["drawn_disposed"].to_numpy(float)
     # 综合利用量 = the model's utilisation flows + what outside buyers take (docs/model.md#bases)
     e["utilised"] = u_model + o
-    g, r = e["generated"].to_numpy(float), e["drawn"].to_numpy(float)
-    e["rate"] = basis_rate(basis, u_model, g, r, o, xd)
-    e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd)
+    e["rate"] = basis_rate(basis, u_model, g, r, o, xd, rd)
+    e["rate_nbs"] = basis_rate("nbs", u_model, g, r, o, xd, rd)
     # numerator and denominator of each basis (the row of docs/model.md#bases)
     num = np.where(
         basis == "new",
         u_model - r + o,
         np.where(basis == "consumption", u_model + xd + o, u_model + o),
     )
-    denom = np.where(basis == "new", g, g + r)
+    denom = np.where(basis == "new", g, np.where(basis == "consumption", g + r + rd, g + r))
     need = e["target"].to_numpy(float) * denom - num
     tol = _ABS_TOL + 1e-6 * denom
     e["shortfall"] = np.where(need > tol, need, 0.0)
@@ -170,6 +210,7 @@ def entry_totals(form: Formulation, network: CandidateNetwork, x: np.ndarray) ->
         np.where(~binds, "not_enforced", np.where(e["met"], "met", "not_met")),
     )
     e.loc[~applicable, "shortfall"] = 0.0
+    e.loc[~applicable, ["rate", "rate_nbs"]] = np.nan
     if "basis" not in e:
         e["basis"] = "nbs"
     if "year" not in e:
@@ -259,12 +300,15 @@ def _diagnosis(
         for m in acc:
             by_mat.setdefault(str(m), []).append(str(rid))
     linked = set(network.links["source_id"])
+    util_mask, _ = link_class_masks(network)
+    linked_util = set(network.links["source_id"].to_numpy()[util_mask])
     entry_pos = {k: i for i, k in enumerate(form.entries["id"] + "@" + form.entries["scope"])}
     parts = []
     for _, e in unmet.iterrows():  # one iteration per unmet target entry (a handful)
         mask = form.members[entry_pos[f"{e['id']}@{e['scope']}"]].toarray().ravel() > 0
         s = sources[mask].copy()
         s["has_use"] = s.index.isin(list(linked))
+        s["has_util"] = s.index.isin(list(linked_util))
         g = (
             s.groupby(["material", "park", "city"], sort=True)
             .agg(
@@ -272,6 +316,7 @@ def _diagnosis(
                 drawn=("drawn", "sum"),
                 utilised=("utilised", "sum"),
                 has_use=("has_use", "any"),
+                has_util=("has_util", "any"),
             )
             .reset_index()
         )
@@ -279,7 +324,12 @@ def _diagnosis(
         g = g[g["left"] > _ABS_TOL]
         if g.empty:
             continue
-        g["reason"] = np.where(g["has_use"], "no capacity left within reach", "no use within reach")
+        # a safe-disposal use (PG backfill) is not 综合利用: it cannot close an nbs gap
+        g["reason"] = np.select(
+            [g["has_util"], g["has_use"]],
+            ["no capacity left within reach", "only safe-disposal uses within reach"],
+            "no use within reach",
+        )
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
         g["facilities"] = _facilities_for(network, scenario, g)  # issue 12
         share = g["left"] / g["left"].sum()
@@ -325,33 +375,33 @@ def _tables(
     flows = links[links["build"] == 1].copy()
 
     stock = network.stock
-    drawn = lay.array(x, "draw")
+    r, rd = _draws(form, x)
     draws = pd.DataFrame(
         {
             "enterprise": stock["enterprise"],
             "material": stock["material"],
-            "drawn": drawn,
+            "drawn": r + rd,
             "max_draw": stock["max_draw"],
             "source_id": stock["source_id"],
+            "drawn_utilised": r,
+            "drawn_disposed": rd,
         },
         index=stock.index,
     )
     src = network.sources.copy()
-    out = pd.Series(flow, index=network.links["source_id"].to_numpy()).groupby(level=0).sum()
-    src["utilised"] = out.reindex(src.index).fillna(0.0).to_numpy()
-    src["drawn"] = (
-        (
-            pd.Series(drawn, index=stock["source_id"].to_numpy())
-            .groupby(level=0)
-            .sum()
-            .reindex(src.index)
-            .fillna(0.0)
-            .to_numpy()
-        )
-        if len(stock)
-        else 0.0
-    )
-    src["left"] = src["generated"] + src["drawn"] - src["utilised"]
+    amt = source_amounts(form, network, x)
+    for col in (
+        "utilised",
+        "utilised_outside",
+        "safe_disposal",
+        "drawn",
+        "drawn_utilised",
+        "drawn_disposed",
+    ):
+        src[col] = amt[col].to_numpy(dtype=float)
+    # what is left of the year's generation: stored (or landfilled, dumped), not utilised or
+    # safely disposed (docs/model.md#bases)
+    src["left"] = src["generated"] + src["drawn"] - src["utilised"] - src["safe_disposal"]
     src.loc[src["left"].abs() < 1e-6, "left"] = 0.0
     sources = src[
         [
@@ -369,6 +419,10 @@ def _tables(
             "drawable",
             "temperature_c",
             "purity",
+            "utilised_outside",
+            "safe_disposal",
+            "drawn_utilised",
+            "drawn_disposed",
         ]
     ]
     objective = {
@@ -387,7 +441,9 @@ def _tables(
         "flows": flows,
         "draws": draws,
         "sources": sources,
-        "utilisation": utilisation_table(sources, scenario.catalogue),
+        "utilisation": utilisation_table(
+            sources, scenario.catalogue, set(form.entries.get("basis", pd.Series(dtype=str)))
+        ),
         "objective": objective,
         "co2": float(links["co2_avoided_t_per_a"].sum()),
     }

@@ -2,7 +2,8 @@
 
 Computed from a :class:`~parkflow.models.result.Result`'s utilisation rows
 (:func:`parkflow.statistics.utilisation.utilisation_rows`) and target rows; rates with
-:func:`~parkflow.statistics.utilisation.utilisation_rate` (docs/reporting.md, "Targets"). The
+:func:`~parkflow.statistics.utilisation.basis_rate`, the target's basis (docs/reporting.md,
+"Targets"; docs/model.md#bases). The
 solve-time diagnosis of unreachable targets (what has no use within reach) is made by the solver.
 """
 
@@ -16,8 +17,8 @@ import pandas as pd
 from parkflow.statistics.utilisation import (
     BULK_EXCL_TAILINGS,
     SICHUAN_TARGETS,
+    basis_rate,
     gap_to_target,
-    utilisation_rate,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ def plan_target_gaps(util: pd.DataFrame, targets: dict[int, float] | None = None
         (util["category"] == BULK_EXCL_TAILINGS) & util["scope_type"].isin(["all", "park"])
     ].copy()
     for year, target in targets.items():
-        gap_pp, gap_t = gap_to_target(t["utilised"], t["generated"], t["drawn"], target)
+        drawn = t["drawn_utilised"] if "drawn_utilised" in t.columns else t["drawn"]
+        gap_pp, gap_t = gap_to_target(t["utilised"], t["generated"], drawn, target)
         t[f"target_{year}"] = target
         t[f"gap_pp_{year}"] = gap_pp
         t[f"gap_t_{year}"] = gap_t
@@ -66,25 +68,45 @@ def scenario_target_gaps(result: Result) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``target_id, scope_type, scope_id, target, rate`` (fractions), ``gap_pp``
-        (percentage points), ``generated, utilised, drawn, shortfall`` (unit/a), ``unit`` and
-        ``met`` (bool). Empty when the result has no targets.
+        Columns ``target_id, scope_type, scope_id, basis, target, rate`` (the rate of the
+        target's basis) and ``rate_nbs`` (fractions), ``gap_pp`` (percentage points),
+        ``generated, utilised, drawn, shortfall`` (unit/a), ``unit`` and ``met`` (bool). Empty
+        when the result has no targets.
     """
     tg = result.targets
     if tg is None or tg.empty:
         return pd.DataFrame()
     t = tg.reset_index(drop="id" in tg.columns).copy()
-    for col in ("target", "rate", "utilised", "generated", "drawn", "shortfall"):
+    for col in (
+        "target",
+        "rate",
+        "utilised",
+        "generated",
+        "drawn",
+        "shortfall",
+        "safe_disposal",
+        "drawn_utilised",
+        "drawn_disposed",
+    ):
         t[col] = (
             pd.to_numeric(t[col], errors="coerce").astype(float)
             if col in t.columns
             else pd.Series(np.nan, index=t.index, dtype=float)
         )
+    # a folder of an earlier version: no safe disposal, all stock drawn to utilisation
+    t["safe_disposal"] = t["safe_disposal"].fillna(0.0)
+    t["drawn_utilised"] = t["drawn_utilised"].fillna(t["drawn"])
+    t["drawn_disposed"] = t["drawn_disposed"].fillna(0.0)
+    basis = t["basis"].fillna("nbs").astype(str) if "basis" in t.columns else "nbs"
     scope = t.get("scope", pd.Series("all", index=t.index)).astype(str)
     t["scope_type"] = scope.str.split(":", n=1).str[0]
     t["scope_id"] = scope.str.split(":", n=1).str[1].fillna("all")
-    rate = utilisation_rate(t["utilised"], t["generated"], t["drawn"])
+    # ``utilised`` already counts utilised_outside (docs/model.md#bases)
+    args = (t["utilised"], t["generated"], t["drawn_utilised"], 0.0, t["safe_disposal"])
+    rate = basis_rate(np.asarray(basis, dtype=object), *args, t["drawn_disposed"])
     t["rate"] = rate
+    t["rate_nbs"] = basis_rate("nbs", *args, t["drawn_disposed"])
+    t["basis"] = basis
     t["gap_pp"] = ((t["target"] * 100 - rate * 100).clip(lower=0.0)).fillna(0.0)
     met = t["met"] if "met" in t.columns else t["shortfall"] <= 1e-9
     t["met"] = [str(m).strip().lower() in ("true", "1", "1.0", "yes") for m in met]

@@ -4,8 +4,9 @@ Per park and for the whole scenario, the indicators that the data allows (docs/r
 "Scorecard"), each against its reference value with the reference's source (docs/sources.md,
 "Scorecard references"):
 
-* bulk solid-waste utilisation, tailings excluded, per basis in the utilisation rows (today the
-  ``nbs`` basis: 综合利用量 ÷ (产生量 + 综合利用往年贮存量));
+* bulk solid-waste utilisation, tailings excluded: the ``nbs`` basis 综合利用量 ÷ (产生量 +
+  综合利用往年贮存量) always, and ``new`` / ``consumption`` when a target uses them (the
+  ``rate_new`` / ``rate_consumption`` columns of the utilisation rows);
 * waste-heat recovery rate: waste heat utilised ÷ generated (GJ);
 * energy saved (tce/a) and CO₂ avoided (t/a) by the links, counted at the generator's park;
 * from optional enterprise columns — :data:`SCORECARD_COLUMNS` — water reuse rate, resource,
@@ -183,8 +184,15 @@ def scorecard(
             for basis, part in bulk.groupby("basis", sort=True):
                 values.append(("bulk_rate", str(basis), float(part["rate"].iloc[0]) * 100, ""))
         else:
+            # the nbs rate always, then each basis a target uses (rate_new, rate_consumption:
+            # utilisation_rows adds them; docs/model.md#bases)
             rate = float(bulk["rate"].iloc[0]) * 100 if len(bulk) else float("nan")
             values.append(("bulk_rate", "nbs", rate, ""))
+            for other in ("new", "consumption"):
+                if f"rate_{other}" in bulk.columns and len(bulk):
+                    values.append(
+                        ("bulk_rate", other, float(bulk[f"rate_{other}"].iloc[0]) * 100, "")
+                    )
         heat = u[u["category"] == "waste_heat"]
         heat_rate = (
             float(heat["utilised"].sum()) / float(heat["generated"].sum()) * 100
@@ -220,6 +228,9 @@ def scorecard(
             values.append((key, "inputs", value, ", ".join(missing) if np.isnan(value) else ""))
         for key, basis, value, needs in values:
             ref, kind, source = REFERENCES[key]
+            if key == "bulk_rate" and basis in ("new", "consumption"):
+                # the Sichuan target counts on the nbs basis: the other bases are reported only
+                ref, kind = np.nan, None
             meets = (
                 bool(value >= ref)
                 if kind == "min" and np.isfinite(value) and np.isfinite(ref)

@@ -4,8 +4,11 @@
 rate calls it (docs/reporting.md, "Definitions").
 
 综合利用率 = 综合利用量 / (产生量 + 综合利用往年贮存量),
-i.e. ``rate = utilised / (generated + drawn)``, per statistics category and per scope
-(enterprise, park, city, all). Two totals are added: all bulk
+i.e. ``rate = utilised / (generated + drawn_utilised)``, per statistics category and per scope
+(enterprise, park, city, all), where 综合利用量 ``utilised`` counts the utilisation-class flows
+*and* ``utilised_outside`` (never a safe-disposal flow), and 产生量 ``generated`` includes
+``utilised_outside``. The other two bases of docs/model.md#bases (新增 ``new`` and 综合消纳率
+``consumption``) come from :func:`basis_rate` on the same sums. Two totals are added: all bulk
 industrial solid waste (``bulk_total``) and the same without tailings (``bulk_excl_tailings``, what
 the Sichuan 2025/2030 targets count).
 
@@ -34,6 +37,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "utilisation_rate",
+    "basis_rate",
+    "add_rates",
+    "BASES",
+    "AMOUNTS",
     "gap_to_target",
     "utilisation_table",
     "utilisation_rows",
@@ -55,6 +62,20 @@ BULK_EXCL_TAILINGS = "bulk_excl_tailings"
 SCOPE_TYPES = ("enterprise", "park", "city", "all")
 #: utilisation.csv columns, as declared in :data:`parkflow.models.schema.OUTPUT_TABLES`.
 COLUMNS = OUTPUT_TABLES["utilisation"].column_names
+#: The target bases (docs/model.md#bases): ``nbs`` is the default and always reported.
+BASES = ("nbs", "new", "consumption")
+#: Per-basis rate columns shown only when a target uses that basis.
+_OPTIONAL_RATES = ("rate_new", "rate_consumption")
+#: The amounts (unit/a) summed per scope and category; every rate is computed from these sums.
+AMOUNTS = (
+    "generated",
+    "utilised",
+    "utilised_outside",
+    "safe_disposal",
+    "drawn",
+    "drawn_utilised",
+    "drawn_disposed",
+)
 #: The category id (and built-in material id) of tailings.
 TAILINGS = "tailings"
 #: Sichuan plan targets for bulk industrial solid waste, tailings excluded (docs/reporting.md).
@@ -72,7 +93,19 @@ FALLBACK_BULK_CATEGORIES = (
 FALLBACK_APART_CATEGORIES = ("waste_heat", "hydrogen")
 #: Order of the scope types in every table.
 SCOPE_ORDER = {"all": 0, "park": 1, "city": 2, "enterprise": 3}
-_UTIL_COLUMNS = ("scope_type", "scope_id", "category", "generated", "utilised", "drawn", "unit")
+_UTIL_COLUMNS = (
+    "scope_type",
+    "scope_id",
+    "category",
+    "generated",
+    "utilised",
+    "drawn",
+    "unit",
+    "utilised_outside",
+    "safe_disposal",
+    "drawn_utilised",
+    "drawn_disposed",
+)
 _DEFAULT_BULK = {
     "coal_gangue",
     "fly_ash",
@@ -126,24 +159,27 @@ def basis_rate(
     drawn: Any = 0.0,
     outside: Any = 0.0,
     safe_disposal: Any = 0.0,
+    drawn_disposed: Any = 0.0,
 ) -> Any:
     """The rate of a target basis (docs/model.md#bases), through :func:`utilisation_rate`.
 
     Parameters
     ----------
     basis : {"nbs", "new", "consumption"} or array of them
-        ``nbs`` 综合利用率 ``(U + O) / (G + R)``; ``new`` 新增综合利用率 ``(U − R + O) / G``;
-        ``consumption`` 综合消纳率 ``(U + X + O) / (G + R)``.
+        ``nbs`` 综合利用率 ``(U + O) / (G + R_U)``; ``new`` 新增综合利用率 ``(U − R_U + O) / G``;
+        ``consumption`` 综合消纳率 ``(U + X + O) / (G + R_U + R_D)``.
     utilised : float or array-like
         U, utilisation-class flows in the model (t/a), drawn stock included.
     generated : float or array-like
         G, 产生量 (t/a), ``utilised_outside`` included.
     drawn : float or array-like
-        R, stock drawn (t/a).
+        R_U, stock drawn to utilisation (其中综合利用往年贮存量, t/a).
     outside : float or array-like
-        O, ``utilised_outside`` (t/a).
+        O, ``utilised_outside`` (t/a); 0 when ``utilised`` already counts it.
     safe_disposal : float or array-like
         X, safe-disposal flows (t/a).
+    drawn_disposed : float or array-like
+        R_D, stock drawn to safe disposal (其中处置往年贮存量, t/a).
 
     Returns
     -------
@@ -155,17 +191,95 @@ def basis_rate(
     >>> [round(basis_rate(b, 150.0, 200.0, 30.0, 20.0, 50.0), 4) for b in ("nbs", "new",
     ...                                                                     "consumption")]
     [0.7391, 0.7, 0.9565]
+    >>> round(basis_rate("consumption", 150.0, 200.0, 30.0, 20.0, 50.0, 10.0), 4)  # R_D 10
+    0.9167
     """
     b = np.asarray(basis, dtype=object)
     u = np.asarray(utilised, dtype=float) + np.asarray(outside, dtype=float)
     g = np.asarray(generated, dtype=float)
     r = np.asarray(drawn, dtype=float)
     x = np.asarray(safe_disposal, dtype=float)
+    rd = np.asarray(drawn_disposed, dtype=float)
     nbs = utilisation_rate(u, g, r)
     new = utilisation_rate(u - r, g, 0.0)
-    cons = utilisation_rate(u + x, g, r)
+    cons = utilisation_rate(u + x, g, r + rd)
     out = np.where(b == "new", new, np.where(b == "consumption", cons, nbs))
     return float(out) if np.ndim(out) == 0 else out
+
+
+def _fill_amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column of :data:`AMOUNTS` as float; older tables get the version-1 meanings.
+
+    A table without the new columns (an output folder of an earlier version) has no
+    ``utilised_outside`` and no safe disposal, and all its stock was drawn to utilisation.
+    """
+    out = frame.copy()
+    for col in ("generated", "utilised", "drawn", "utilised_outside", "safe_disposal"):
+        out[col] = (
+            pd.to_numeric(out[col], errors="coerce").fillna(0.0).astype(float)
+            if col in out.columns
+            else 0.0
+        )
+    if "drawn_utilised" in out.columns:
+        out["drawn_utilised"] = pd.to_numeric(out["drawn_utilised"], errors="coerce").fillna(
+            out["drawn"]
+        )
+    else:
+        out["drawn_utilised"] = out["drawn"]
+    out["drawn_utilised"] = out["drawn_utilised"].astype(float)
+    if "drawn_disposed" in out.columns:
+        out["drawn_disposed"] = (
+            pd.to_numeric(out["drawn_disposed"], errors="coerce").fillna(0.0).astype(float)
+        )
+    else:
+        out["drawn_disposed"] = (out["drawn"] - out["drawn_utilised"]).clip(lower=0.0)
+    return out
+
+
+def add_rates(frame: pd.DataFrame, bases: Any = ()) -> pd.DataFrame:
+    """``rate`` and ``rate_nbs`` always, ``rate_<basis>`` for each other basis in ``bases``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With the :data:`AMOUNTS` columns (``utilised`` already counts ``utilised_outside``).
+    bases : iterable of str
+        The bases the targets use (``nbs`` is always added).
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``stored`` (= generated + drawn − utilised − safe_disposal, ≥ 0) and the rate
+        columns, all from :func:`basis_rate`.
+    """
+    out = _fill_amounts(frame)
+    args = (
+        out["utilised"].to_numpy(float),
+        out["generated"].to_numpy(float),
+        out["drawn_utilised"].to_numpy(float),
+        0.0,
+        out["safe_disposal"].to_numpy(float),
+        out["drawn_disposed"].to_numpy(float),
+    )
+    out["stored"] = (out["generated"] + out["drawn"] - out["utilised"] - out["safe_disposal"]).clip(
+        lower=0.0
+    )
+    out.loc[out["stored"] < 1e-9, "stored"] = 0.0
+    out["rate_nbs"] = basis_rate("nbs", *args)
+    out["rate"] = out["rate_nbs"]
+    for b in BASES[1:]:
+        if b in set(bases):
+            out[f"rate_{b}"] = basis_rate(b, *args)
+    return out
+
+
+def _bases_of(result: Result | None) -> list[str]:
+    """The bases the result's targets use (``nbs`` first, always)."""
+    t = result.targets if result is not None else None
+    used = set()
+    if t is not None and len(t) and "basis" in t.columns:
+        used = set(t["basis"].dropna().astype(str))
+    return ["nbs", *[b for b in BASES[1:] if b in used]]
 
 
 def gap_to_target(utilised: Any, generated: Any, drawn: Any, target: float) -> tuple[Any, Any]:
@@ -225,33 +339,32 @@ def _bulk_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str]]:
     return bulk, tailings_materials(catalogue)
 
 
-def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.DataFrame:
-    """Generated, utilised, drawn and rate per (scope_type, scope_id, category).
+def utilisation_table(
+    sources: pd.DataFrame, catalogue: Catalogue | None = None, bases: Any = ()
+) -> pd.DataFrame:
+    """The amounts and rates per (scope_type, scope_id, category) — utilisation.csv.
 
     Parameters
     ----------
     sources : DataFrame
         One row per source with ``enterprise, material, category, generated, drawn, utilised,
-        unit, park, city`` (canonical unit/a) — ``Result.sources``.
+        unit, park, city`` (canonical unit/a) — ``Result.sources`` — and, when known,
+        ``utilised_outside, safe_disposal, drawn_utilised, drawn_disposed`` (``utilised``
+        counts the utilisation-class flows and ``utilised_outside``; docs/model.md#bases).
     catalogue : Catalogue, optional
         Says which materials are bulk solid waste and which are tailings (default: the built-in
         list).
+    bases : iterable of str
+        The bases the targets use: ``rate_new`` / ``rate_consumption`` are added for them.
 
     Returns
     -------
     DataFrame
-        Columns ``scope_type`` (enterprise | park | city | all), ``scope_id`` (``"all"`` for
-        the whole scenario), ``category``, ``generated, utilised, drawn`` (unit/a), ``rate``
-        (utilised / (generated + drawn), NaN when both are 0) and ``unit``. The categories
+        Columns :data:`COLUMNS` (``rate`` = ``rate_nbs``, NaN where nothing was generated or
+        drawn), plus ``rate_new`` / ``rate_consumption`` for the bases used. The categories
         ``bulk_total`` and ``bulk_excl_tailings`` (t/a) are added per scope.
     """
-    src = sources.copy()
-    for col in ("generated", "drawn", "utilised"):
-        src[col] = (
-            pd.to_numeric(src[col], errors="coerce").fillna(0.0).astype(float)
-            if col in src.columns
-            else 0.0
-        )
+    src = _fill_amounts(sources)
     for col in ("enterprise", "park", "city", "category", "material", "unit"):
         src[col] = src[col].fillna("").astype(str) if col in src.columns else ""
     bulk, tail = _bulk_sets(catalogue)
@@ -272,23 +385,18 @@ def utilisation_table(sources: pd.DataFrame, catalogue: Catalogue | None = None)
             frame = frame[frame["scope_id"] != ""]
         g = (
             frame.groupby(["scope_id", "_cat"], sort=True)
-            .agg(
-                generated=("generated", "sum"),
-                utilised=("utilised", "sum"),
-                drawn=("drawn", "sum"),
-                unit=("unit", "first"),
-            )
+            .agg(**{c: (c, "sum") for c in AMOUNTS}, unit=("unit", "first"))
             .reset_index()
             .rename(columns={"_cat": "category"})
         )
         g.insert(0, "scope_type", scope_type)
         parts.append(g)
-    out = pd.concat(parts, ignore_index=True)
-    out["rate"] = utilisation_rate(out["utilised"], out["generated"], out["drawn"])
+    out = add_rates(pd.concat(parts, ignore_index=True), bases)
     out["scope_type"] = out["scope_type"].astype(str)
     out["scope_id"] = out["scope_id"].astype(str)
     out["category"] = out["category"].astype(str)
-    return out[COLUMNS].reset_index(drop=True)
+    cols = [c for c in COLUMNS if c not in _OPTIONAL_RATES or c in out.columns]
+    return out[cols].reset_index(drop=True)
 
 
 def category_sets(catalogue: Catalogue | None) -> tuple[set[str], set[str], set[str]]:
@@ -320,8 +428,7 @@ def _normalise_utilisation(util: pd.DataFrame) -> pd.DataFrame:
         parts = u["scope"].astype(str).str.split(":", n=1, expand=True)
         u["scope_id"] = parts[1] if parts.shape[1] > 1 else ""
         u["scope_type"] = u.get("scope_type", parts[0])
-    for col in ("generated", "utilised", "drawn"):
-        u[col] = pd.to_numeric(u.get(col, 0.0), errors="coerce").fillna(0.0).astype(float)
+    u = _fill_amounts(u)
     if "unit" not in u.columns:
         u["unit"] = "t/a"
     u["scope_id"] = u["scope_id"].fillna("").astype(str)
@@ -330,12 +437,14 @@ def _normalise_utilisation(util: pd.DataFrame) -> pd.DataFrame:
 
 
 def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.DataFrame:
-    """Per scope × category: generated, utilised, drawn, stored_disposed, rate (fraction).
+    """Per scope × category: the amounts, stored_disposed and every rate (fractions).
 
     Takes ``result.utilisation``; when it is empty, computes it from ``result.sources`` with
     :func:`utilisation_table`. Adds the ``bulk_total`` and ``bulk_excl_tailings`` rows when the
-    table lacks them, and recomputes every rate with :func:`utilisation_rate` so that the tables
-    always agree with the official formula.
+    table lacks them, and recomputes every rate with :func:`basis_rate` so that the tables
+    always agree with the official formula and with the target rows: ``rate`` is the nbs rate
+    (综合利用率, ``utilised_outside`` counted), and ``rate_new`` / ``rate_consumption`` are
+    added when a target of the result uses that basis.
 
     Parameters
     ----------
@@ -347,10 +456,13 @@ def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.D
     Returns
     -------
     DataFrame
-        Columns ``scope_type, scope_id, category, generated, utilised, drawn, unit,
-        stored_disposed, rate`` (canonical unit/a; rate a fraction), sorted by scope type
-        (all, park, city, enterprise), scope id and catalogue order of the categories.
+        Columns ``scope_type, scope_id, category,`` :data:`AMOUNTS` ``, unit, stored,
+        stored_disposed, rate, rate_nbs[, rate_new, rate_consumption]`` (canonical unit/a; rates
+        fractions), sorted by scope type (all, park, city, enterprise), scope id and catalogue
+        order of the categories. ``stored_disposed`` = generated + drawn − utilised (what is
+        not utilised: stored, landfilled or safely disposed).
     """
+    bases = _bases_of(result)
     util = result.utilisation if result is not None else None
     if (
         (util is None or util.empty)
@@ -360,7 +472,16 @@ def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.D
     ):
         util = utilisation_table(result.sources, catalogue)
     if util is None or util.empty:
-        return pd.DataFrame(columns=[*_UTIL_COLUMNS, "stored_disposed", "rate"])
+        return pd.DataFrame(
+            columns=[
+                *_UTIL_COLUMNS,
+                "stored",
+                "stored_disposed",
+                "rate",
+                "rate_nbs",
+                *[f"rate_{b}" for b in bases[1:]],
+            ]
+        )
     u = _normalise_utilisation(util)
     bulk, tail, _ = category_sets(catalogue)
     have = set(u["category"])
@@ -369,21 +490,21 @@ def utilisation_rows(result: Result | None, catalogue: Catalogue | None) -> pd.D
     if BULK_TOTAL not in have:
         part = u[u["category"].isin(bulk)]
         extra.append(
-            part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]]
+            part.groupby(keys, as_index=False)[list(AMOUNTS)]
             .sum()
             .assign(category=BULK_TOTAL, unit="t/a")
         )
     if BULK_EXCL_TAILINGS not in have:
         part = u[u["category"].isin(bulk - tail)]
         extra.append(
-            part.groupby(keys, as_index=False)[["generated", "utilised", "drawn"]]
+            part.groupby(keys, as_index=False)[list(AMOUNTS)]
             .sum()
             .assign(category=BULK_EXCL_TAILINGS, unit="t/a")
         )
     if extra:
         u = pd.concat([u, *[e[list(_UTIL_COLUMNS)] for e in extra]], ignore_index=True)
     u["stored_disposed"] = (u["generated"] + u["drawn"] - u["utilised"]).clip(lower=0.0)
-    u["rate"] = utilisation_rate(u["utilised"], u["generated"], u["drawn"])
+    u = add_rates(u, bases)
     cat_order = {
         c: i
         for i, c in enumerate(

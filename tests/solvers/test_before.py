@@ -106,6 +106,13 @@ def test_before_is_todays_practice_by_hand():
     assert t["utilised_outside"] == pytest.approx(30.0)
     # the same vectors as the after: CO₂ of 40 t on L1 = 40 × (0.75 − 0.001)
     assert base.co2_avoided_t_per_a == pytest.approx(40 * (0.75 - 0.001))
+    # every report's before/after reads result.baseline: its utilisation counts O too
+    u = base.utilisation
+    row = u[(u["scope_type"] == "all") & (u["category"] == "fly_ash")].iloc[0]
+    assert row["utilised"] == pytest.approx(70.0)
+    assert row["utilised_outside"] == pytest.approx(30.0)
+    assert row["rate"] == pytest.approx(0.70)
+    assert row["rate_nbs"] == pytest.approx(0.70)
 
 
 def test_free_re_optimises_existing_flows():

@@ -189,6 +189,8 @@ def test_pg_backfill_is_safe_disposal_and_caps_the_nbs_rate():
     assert t.loc["bulk", "shortfall"] == pytest.approx(56.0)
     assert t.loc["cons", "rate"] == pytest.approx(1.0)
     assert t.loc["cons", "status"] == "not_enforced"
+    d = res.diagnosis.set_index("material")
+    assert d.loc["phosphogypsum", "reason"] == "only safe-disposal uses within reach"
 
 
 def test_route_class_override_counts_pg_backfill():
@@ -227,3 +229,14 @@ def test_hydrogen_only_park_with_the_bulk_target_is_not_applicable():
     res = solve(scenario_from_frames("h2", ENT, sup, use), baseline=False)
     assert res.status.value == "optimal"
     assert res.targets.iloc[0]["status"] == "not_applicable"
+
+
+def test_utilisation_objective_does_not_count_pg_backfill():
+    """Maximising the nbs rate: gangue 100/200 = 50 % is the most (PG backfill is disposal).
+
+    Then least cost at that rate: PG backfill still pays (−30/t), so both 100 t, −4,300 CNY/a.
+    """
+    res = solve(_backfill(), objective="utilisation", baseline=False)
+    t = res.targets.set_index("id")
+    assert t.loc["bulk", "rate"] == pytest.approx(0.5)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-4300.0)
