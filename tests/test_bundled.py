@@ -117,8 +117,8 @@ def test_targets_objective_and_solver_settings(scenarios, name):
 
 
 def test_2030_and_each_park_targets_are_present(scenarios):
-    # park scenarios enforce one target year (2025); the province keeps its 2030 row until the
-    # format-2 merge adds `year`/`enforce` (docs/calibration.md)
+    # every scenario enforces one target year (2025); the 2030 rows carry `year: 2030` and are
+    # reported with their gap, not enforced (docs/model.md, "Target year")
     with_2030 = [n for n in ALL if any(t.rate == 0.82 for t in scenarios[n].targets)]
     assert len(with_2030) >= 1
     assert any(t.scope == "each_park" for t in scenarios[PROVINCE].targets)
