@@ -32,6 +32,12 @@ MATERIAL_COLOURS: dict[str, str] = {
     "carbide_slag": "#525252",
     "waste_heat": "#c51b7d",
     "hydrogen": "#17becf",
+    "bottom_ash": "#aec7e8",
+    "lithium_slag": "#f7b6d2",
+    "phosphorus_slag": "#98df8a",
+    "manganese_residue": "#c49c94",
+    "nonferrous_slag": "#ffbb78",
+    "zinc_leach_residue": "#bcbd22",
 }
 #: Spare colours for materials outside the table (scenario-defined materials).
 EXTRA_COLOURS = (

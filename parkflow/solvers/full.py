@@ -92,7 +92,8 @@ class _Clock:
 def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
     """The do-nothing-new solution: no flow, existing links open, no draw, slacks = the targets.
 
-    Feasible unless a minimum flow is imposed on an existing link; the solver gets it as a hint,
+    With ``existing_flows: keep`` the floored existing links carry their ``baseline_quantity``
+    instead of nothing (today's practice). The solver gets it as a hint,
     so that a time limit always leaves a solution to report (status ``feasible``).
 
     Parameters
@@ -119,9 +120,11 @@ def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
         "existing_flows" in model.families
         and model.rows("existing_flows").stop > model.rows("existing_flows").start
     ):
-        return form.layout.vector(
-            build=network.links["existing"].to_numpy(dtype=float), slack=slack
-        )  # the floors make the empty start infeasible
+        # existing_flows: keep — the floored links carry their baseline_quantity (today's
+        # practice), which fits supplies and capacities when the scenario's outlets do
+        rows = model.rows("existing_flows")
+        floors = model.A[rows].tocoo()
+        flow[floors.col - form.layout.offset("flow")] = model.row_lower[rows][floors.row]
     return form.layout.vector(
         flow=flow, build=network.links["existing"].to_numpy(dtype=float), slack=slack
     )
