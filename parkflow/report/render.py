@@ -19,7 +19,13 @@ from parkflow.i18n import label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.report.charts import esc
-from parkflow.report.figures import figure_svg, rate_figure, sankey_figure, save_png
+from parkflow.report.figures import (
+    figure_svg,
+    rate_figure,
+    sankey_figure,
+    save_png,
+    trajectory_figure,
+)
 from parkflow.report.format import (
     display_frame,
     meta_lines,
@@ -135,6 +141,15 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
         out.append(
             (label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang), "rate-chart")
         )
+    trajectory = report.charts.get("trajectory")
+    if trajectory is not None and not trajectory.empty:
+        out.append(
+            (
+                text("t_trajectory_chart", lang),
+                trajectory_figure(trajectory, SICHUAN_TARGETS, lang),
+                "trajectory-chart",
+            )
+        )
     sankey = report.charts.get("sankey", pd.DataFrame())
     if sankey is not None and not sankey.empty:
         for unit, part in sankey.groupby("unit", sort=True):
@@ -150,10 +165,13 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
 
 
 def chart_names(report: Report) -> list[str]:
-    """The chart keys of :func:`chart_figures`: ``rates``, ``sankey_t``, ``sankey_gj`` ..."""
+    """The chart keys of :func:`chart_figures`: ``rates``, ``trajectory``, ``sankey_t`` ..."""
     names = []
     if report.charts.get("rates") is not None and not report.charts["rates"].empty:
         names.append("rates")
+    trajectory = report.charts.get("trajectory")
+    if trajectory is not None and not trajectory.empty:
+        names.append("trajectory")
     sankey = report.charts.get("sankey")
     if sankey is not None and not sankey.empty:
         names += [

@@ -8,6 +8,7 @@ from :mod:`parkflow.statistics` (docs/reporting.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,9 @@ import pandas as pd
 from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
 from parkflow.models.result import Result
+from parkflow.models.result import summary_dict
 from parkflow.models.scenario import Catalogue, Scenario
+from parkflow.network import discount_rate
 from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
 from parkflow.report.texts import CITY_ZH, text
@@ -40,7 +43,15 @@ from parkflow.statistics.utilisation import (
     utilisation_rows,
 )
 
-__all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
+__all__ = [
+    "Report",
+    "build_report",
+    "TABLE_ORDER",
+    "ScenarioNames",
+    "facility_plan",
+    "result_periods",
+    "trajectory_rows",
+]
 
 # table keys in the order they appear in every format
 TABLE_ORDER = (
@@ -55,10 +66,13 @@ TABLE_ORDER = (
     "economics_links",
     "economics_enterprises",
     "scorecard",
+    "build_plan",
     "projects",
+    "trajectory",
+    "diagnosis",
 )
 #: The tables of ``parkflow report --scorecard``.
-SCORECARD_TABLES = ("scorecard", "projects")
+SCORECARD_TABLES = ("scorecard", "build_plan", "projects")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +264,7 @@ _UNIT_OF_KIND = {
     "tce": "u_tce",
     "km": "u_km",
     "gj": "u_gj",
+    "yuan": "u_yuan",
 }
 
 
@@ -263,7 +278,7 @@ class _Builder:
     def header(self, key: str, kind: str) -> str:
         name = text(key, self.lang)
         unit = _UNIT_OF_KIND.get(kind)
-        return f"{name} ({label(unit, self.lang)})" if unit else name
+        return f"{name} ({text(unit, self.lang)})" if unit else name
 
     def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
         """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
@@ -354,8 +369,15 @@ def build_report(
     _effects(b, links, catalogue, names)
     _economics_tables(b, econ, names)
     _scorecard(b, util, links, scenario, catalogue, names)
+    _build_plan(b, result, scenario, catalogue, names)
+    if "build_plan" in b.tables:
+        rate = discount_rate(scenario) if scenario is not None else 0.08
+        notes.append(text("build_plan_note", lang).format(rate=rate))
     _projects(b, links, catalogue, names)
     notes.append(text("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
+    trajectory = trajectory_rows(result)
+    _trajectory(b, trajectory, names)
+    _diagnosis(b, result, catalogue, names)
     notes.append(label("allocation_note", lang))
     g = grid_factors()
     notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
@@ -400,7 +422,7 @@ def build_report(
         tables=ordered,
         titles=b.titles,
         kinds=b.kinds,
-        charts={"sankey": sankey, "rates": rates},
+        charts={"sankey": sankey, "rates": rates, "trajectory": trajectory},
         units=units,
     )
 
@@ -854,5 +876,374 @@ def _projects(
             ("investment", "cny"),
             ("investment_basis", "text"),
             ("funding", "text"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# investment planning (issue 12): the build plan, the pathway by year, the diagnosis
+# ---------------------------------------------------------------------------------------------
+def facility_plan(result: Result) -> pd.DataFrame:
+    """The built facilities of a result, one row per facility (facilities.csv columns).
+
+    Without periods, ``result.facilities`` as it is. With periods (a ``year`` column that is
+    filled), the row of the facility's last year: its final size, throughput, load factor and
+    annual cost, with ``build_year`` and ``expanded_year`` saying when it was built and grown
+    (docs/reporting.md, "Build plan"). Empty without facilities.
+
+    >>> import pandas as pd
+    >>> fac = pd.DataFrame({"facility_id": ["F1", "F1", "F2"], "year": [2026, 2027, 2027],
+    ...                     "size": [1.0, 2.0, 5.0]})
+    >>> facility_plan(type("R", (), {"facilities": fac})())[["facility_id", "size"]].values.tolist()
+    [['F1', 2.0], ['F2', 5.0]]
+    """
+    fac = getattr(result, "facilities", None)
+    if fac is None or len(fac) == 0 or "facility_id" not in fac.columns:
+        return pd.DataFrame()
+    out = fac.copy()
+    if "year" in out.columns:
+        years = pd.to_numeric(out["year"], errors="coerce")
+        if years.notna().any():
+            out = (
+                out.assign(_year=years)
+                .sort_values(["facility_id", "_year"], kind="stable")
+                .groupby("facility_id", sort=False)
+                .tail(1)
+                .drop(columns="_year")
+            )
+    return out.reset_index(drop=True)
+
+
+def _year_text(value: Any) -> str:
+    """A year cell as text ("2026"; "" when empty)."""
+    v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "" if pd.isna(v) else f"{int(v)}"
+
+
+def _technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
+    """A technology's name in ``lang`` (its id when the catalogue has none)."""
+    techs = getattr(catalogue, "technologies", None) if catalogue is not None else None
+    if techs is None:
+        techs = builtin_catalogue().technologies
+    col = f"name_{lang}"
+    if techs is not None and tid in techs.index and col in techs.columns:
+        name = _name_text(techs.at[tid, col])
+        if name:
+            return name
+    return str(tid)
+
+
+def _city_of(scenario: Scenario | None, result: Result) -> tuple[dict[str, str], dict[str, str]]:
+    """Enterprise → city and park → city, from the scenario and the result's sources."""
+    ent_city: dict[str, str] = {}
+    park_city: dict[str, str] = {}
+    src = result.sources
+    if src is not None and len(src) and {"park", "city"} <= set(src.columns):
+        pairs = src[["park", "city"]].dropna().drop_duplicates("park")
+        park_city.update(zip(pairs["park"].astype(str), pairs["city"].astype(str), strict=True))
+    if scenario is not None and "city" in scenario.enterprises.columns:
+        ent = scenario.enterprises
+        ent_city.update(
+            {
+                str(k): t
+                for k, v in zip(ent.index, ent["city"], strict=True)
+                if (t := _name_text(v)) is not None
+            }
+        )
+        if "park" in ent.columns:
+            for p, c in zip(ent["park"], ent["city"], strict=True):
+                if (pt := _name_text(p)) and (ct := _name_text(c)):
+                    park_city.setdefault(pt, ct)
+    return ent_city, park_city
+
+
+def _build_plan(
+    b: _Builder,
+    result: Result,
+    scenario: Scenario | None,
+    catalogue: Catalogue | None,
+    names: ScenarioNames,
+) -> None:
+    """项目清单（一）: the facilities the plan builds or expands — what, where, when, how big."""
+    plan = facility_plan(result)
+    if plan.empty:
+        return
+    lang = b.lang
+    ent_city, park_city = _city_of(scenario, result)
+
+    def cell(row: dict[str, Any], key: str) -> Any:
+        return row.get(key)
+
+    rows = []
+    for r in plan.to_dict(orient="records"):
+        site = _name_text(cell(r, "site"))
+        park = _name_text(cell(r, "park")) or (
+            names.enterprise_park.get(site, "") if site else ""
+        )
+        city = (ent_city.get(site) if site else None) or park_city.get(park or "", "")
+        rows.append(
+            {
+                "facility_id": str(r["facility_id"]),
+                "technology": _technology_name(catalogue, str(cell(r, "technology")), lang),
+                "fac_site": names.ent(site) if site else text("free_site", lang),
+                "fac_park": names.scope("park", park) if park else "",
+                "fac_city": names.city_name(city) if city else "",
+                "build_year": _year_text(cell(r, "build_year")),
+                "expanded_year": _year_text(cell(r, "expanded_year")),
+                "fac_existing": cell(r, "existing_size"),
+                "fac_size": cell(r, "size"),
+                "unit": str(cell(r, "unit") or ""),
+                "capex": cell(r, "capex_cny"),
+                "annual_cost": cell(r, "annual_cost_cny_per_a"),
+                "throughput": cell(r, "throughput"),
+                "load_factor": 100.0 * float(pd.to_numeric(cell(r, "load_factor"), "coerce") or 0),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    total = {k: "" for k in frame.columns} | {
+        "facility_id": label("total_row", lang),
+        "capex": float(pd.to_numeric(frame["capex"], errors="coerce").sum()),
+        "annual_cost": float(pd.to_numeric(frame["annual_cost"], errors="coerce").sum()),
+        "fac_existing": np.nan,
+        "fac_size": np.nan,
+        "throughput": np.nan,
+        "load_factor": np.nan,
+    }
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    spec: list[tuple[str, str]] = [
+        ("facility_id", "text"),
+        ("technology", "text"),
+        ("fac_site", "text"),
+        ("fac_park", "text"),
+        ("fac_city", "text"),
+        ("build_year", "text"),
+    ]
+    if frame["expanded_year"].astype(str).str.len().gt(0).any():
+        spec.append(("expanded_year", "text"))
+    if pd.to_numeric(frame["fac_existing"], errors="coerce").fillna(0).gt(0).any():
+        spec.append(("fac_existing", "q"))
+    spec += [
+        ("fac_size", "q"),
+        ("throughput", "q"),
+        ("unit", "text"),
+        ("load_factor", "pct"),
+        ("capex", "yuan"),
+        ("annual_cost", "cny"),
+    ]
+    b.add("build_plan", frame, spec)
+
+
+def result_periods(result: Result) -> list[dict[str, Any]]:
+    """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
+
+    ``result.periods`` when the result carries it as a list of dicts (or a DataFrame of them);
+    else the ``periods`` key of :func:`parkflow.models.result.summary_dict`; empty for a
+    single-year result.
+    """
+    periods = getattr(result, "periods", None)
+    if isinstance(periods, pd.DataFrame):
+        return list(periods.to_dict(orient="records"))
+    if isinstance(periods, (list, tuple)):
+        return [dict(p) for p in periods]
+    if periods is None:
+        try:
+            found = summary_dict(result).get("periods")
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return []
+        return list(found or [])
+    return []
+
+
+#: Columns of :func:`trajectory_rows`.
+TRAJECTORY_COLUMNS = (
+    "year",
+    "target_id",
+    "scope",
+    "rate",
+    "target",
+    "before",
+    "met",
+    "status",
+    "capex_cny",
+    "total_cny_per_a",
+    "co2_avoided_t_per_a",
+)
+
+
+def trajectory_rows(result: Result) -> pd.DataFrame:
+    """The pathway by year: one row per (year, target entry) of ``summary["periods"]``.
+
+    Columns :data:`TRAJECTORY_COLUMNS`: ``rate``, ``target`` (the rate required that year) and
+    ``before`` (today's rate) as fractions; ``capex_cny`` (overnight capex built that year),
+    ``total_cny_per_a`` and ``co2_avoided_t_per_a`` of the year. Empty without periods.
+
+    >>> r = type("R", (), {"periods": [{"year": 2025, "capex_cny": 5.0, "objective": {},
+    ...     "co2_avoided_t_per_a": 1.0, "before": {"t1": 0.5},
+    ...     "targets": [{"id": "t1", "scope": "all", "rate": 0.8, "target": 0.78,
+    ...                  "met": True}]}]})()
+    >>> trajectory_rows(r)[["year", "target_id", "rate", "before", "capex_cny"]].values.tolist()
+    [[2025, 't1', 0.8, 0.5, 5.0]]
+    """
+    rows = []
+    for p in result_periods(result):
+        year = int(p["year"])
+        before = p.get("before") or {}
+        obj = p.get("objective") or {}
+        for t in p.get("targets") or [{}]:
+            tid = t.get("id")
+            rows.append(
+                {
+                    "year": year,
+                    "target_id": tid,
+                    "scope": t.get("scope"),
+                    "rate": t.get("rate"),
+                    "target": t.get("target"),
+                    "before": before.get(tid) if tid is not None else None,
+                    "met": t.get("met"),
+                    "status": t.get("status"),
+                    "capex_cny": p.get("capex_cny"),
+                    "total_cny_per_a": obj.get("total_cny_per_a"),
+                    "co2_avoided_t_per_a": p.get("co2_avoided_t_per_a"),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
+    for col in ("rate", "target", "before", "capex_cny", "total_cny_per_a", "co2_avoided_t_per_a"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def _trajectory(b: _Builder, rows: pd.DataFrame, names: ScenarioNames) -> None:
+    """十三、逐年达标路径: each year's rate per target against the rate it must reach."""
+    if rows.empty:
+        return
+    lang = b.lang
+    t = rows.copy()
+    first = ~t["year"].duplicated()
+    t["tr_year"] = t["year"].map(str)
+    t["tr_target_id"] = t["target_id"].fillna("").astype(str)
+    t["scope"] = [
+        label("all_scope", lang) if s == "all" else names.scope("park", str(s))
+        for s in t["scope"].fillna("all")
+    ]
+    t["tr_rate"] = t["rate"] * 100
+    t["tr_required"] = t["target"] * 100
+    t["tr_before"] = t["before"] * 100
+    t["tr_met"] = [
+        "" if m is None or (isinstance(m, float) and np.isnan(m)) else label(
+            "yes" if m else "no", lang
+        )
+        for m in t["met"]
+    ]
+    # the year's money and CO₂ once per year (on its first target row), not once per target
+    t["tr_capex"] = t["capex_cny"].where(first)
+    t["tr_cost"] = t["total_cny_per_a"].where(first)
+    t["tr_co2"] = t["co2_avoided_t_per_a"].where(first)
+    spec: list[tuple[str, str]] = [
+        ("tr_year", "text"),
+        ("tr_target_id", "text"),
+        ("scope", "text"),
+    ]
+    if t["tr_before"].notna().any():
+        spec.append(("tr_before", "pct"))
+    spec += [
+        ("tr_rate", "pct"),
+        ("tr_required", "pct"),
+        ("tr_met", "text"),
+        ("tr_capex", "yuan"),
+        ("tr_cost", "cny"),
+        ("tr_co2", "tco2"),
+    ]
+    b.add("trajectory", t, spec)
+
+
+_CANDIDATE = re.compile(
+    r"^(?P<fid>\S+) (?P<tech>\S+) @ (?P<site>\S+) up to (?P<size>[\d,.]+) (?P<unit>\S+)$"
+)
+_ADD_ROW = re.compile(r"^add a facilities row: (?P<tech>\S+)$")
+
+
+def diagnosis_facilities(
+    cell: Any, catalogue: Catalogue | None, names: ScenarioNames, park: str = ""
+) -> str:
+    """The diagnosis' ``facilities`` cell in the report's language, with names for ids.
+
+    The solver writes ``F1 tech @ SITE up to 200,000 t/a; add a facilities row: tech``
+    (docs/model.md "Facilities", diagnosis); each part is shown with the technology's name and
+    the site's (a free site ``F:<id>``: its park). Parts in another form are kept as written.
+    """
+    words = _name_text(cell)
+    if not words:
+        return ""
+    lang = names.lang
+    out = []
+    for part in (w.strip() for w in words.split(";")):
+        if not part:
+            continue
+        if m := _CANDIDATE.match(part):
+            site = m["site"]
+            where = (
+                f"{text('free_site', lang)} {names.scope('park', park)}".strip()
+                if site.startswith("F:")
+                else names.ent(site)
+            )
+            out.append(
+                text("dg_candidate", lang).format(
+                    fid=m["fid"],
+                    tech=_technology_name(catalogue, m["tech"], lang),
+                    site=where,
+                    size=m["size"],
+                    unit=m["unit"],
+                )
+            )
+        elif m := _ADD_ROW.match(part):
+            out.append(
+                text("dg_add_row", lang).format(tech=_technology_name(catalogue, m["tech"], lang))
+            )
+        else:
+            out.append(part)
+    return "；".join(out) if lang == "zh" else "; ".join(out)
+
+
+def _diagnosis(
+    b: _Builder, result: Result, catalogue: Catalogue | None, names: ScenarioNames
+) -> None:
+    """十四、不可达目标诊断: per material and park, what is left and what would take it."""
+    d = result.diagnosis
+    if d is None or len(d) == 0 or "material" not in d.columns:
+        return
+    lang = b.lang
+    out = d.copy()
+    reasons = {
+        "no use within reach": "dg_no_use",
+        "no capacity left within reach": "dg_no_capacity",
+    }
+    park_col = out["park"] if "park" in out.columns else pd.Series("", index=out.index)
+    out["dg_target"] = out["target"].astype(str) if "target" in out.columns else ""
+    out["scope"] = [names.scope("park", str(p)) if _name_text(p) else "" for p in park_col]
+    out["dg_material"] = out["material"].astype(str).map(names.material)
+    out["dg_left"] = pd.to_numeric(out.get("left"), errors="coerce")
+    out["dg_needed"] = pd.to_numeric(out.get("capacity_needed"), errors="coerce")
+    out["unit"] = out["unit"].astype(str) if "unit" in out.columns else "t/a"
+    out["dg_reason"] = [
+        text(reasons[str(r)], lang) if str(r) in reasons else str(r)
+        for r in (out["reason"] if "reason" in out.columns else [""] * len(out))
+    ]
+    cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
+    out["dg_facilities"] = [
+        diagnosis_facilities(c, catalogue, names, str(p) if _name_text(p) else "")
+        for c, p in zip(cells, park_col, strict=True)
+    ]
+    b.add(
+        "diagnosis",
+        out,
+        [
+            ("dg_target", "text"),
+            ("scope", "text"),
+            ("dg_material", "text"),
+            ("dg_left", "q"),
+            ("dg_needed", "q"),
+            ("unit", "text"),
+            ("dg_reason", "text"),
+            ("dg_facilities", "text"),
         ],
     )
