@@ -18,8 +18,7 @@ import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
-from parkflow.models.result import Result
-from parkflow.models.result import summary_dict
+from parkflow.models.result import Result, summary_dict
 from parkflow.models.scenario import Catalogue, Scenario
 from parkflow.network import discount_rate
 from parkflow.report.console import cost_parts
@@ -977,9 +976,7 @@ def _build_plan(
     rows = []
     for r in plan.to_dict(orient="records"):
         site = _name_text(cell(r, "site"))
-        park = _name_text(cell(r, "park")) or (
-            names.enterprise_park.get(site, "") if site else ""
-        )
+        park = _name_text(cell(r, "park")) or (names.enterprise_park.get(site, "") if site else "")
         city = (ent_city.get(site) if site else None) or park_city.get(park or "", "")
         rows.append(
             {
@@ -1129,9 +1126,9 @@ def _trajectory(b: _Builder, rows: pd.DataFrame, names: ScenarioNames) -> None:
     t["tr_required"] = t["target"] * 100
     t["tr_before"] = t["before"] * 100
     t["tr_met"] = [
-        "" if m is None or (isinstance(m, float) and np.isnan(m)) else label(
-            "yes" if m else "no", lang
-        )
+        ""
+        if m is None or (isinstance(m, float) and np.isnan(m))
+        else label("yes" if m else "no", lang)
         for m in t["met"]
     ]
     # the year's money and CO₂ once per year (on its first target row), not once per target

@@ -70,12 +70,16 @@ def test_build_plan_in_md_html_and_xlsx_in_both_languages(panzhihua, tmp_path):
         tech = sc.catalogue.technologies.at[first["technology"], tech_col]
         md = (tmp_path / lang / "report.md").read_text(encoding="utf-8")
         html = (tmp_path / lang / "report.html").read_text(encoding="utf-8")
-        assert title in md and title in html
-        assert first["facility_id"] in md and tech in md
-        assert 'id="build_plan"' in html and tech in html
+        assert title in md
+        assert title in html
+        assert first["facility_id"] in md
+        assert tech in md
+        assert 'id="build_plan"' in html
+        assert tech in html
         assert tmp_path / lang / "report.xlsx" in paths
         wb = openpyxl.load_workbook(tmp_path / lang / "report.xlsx")
-        sheet = next(ws for ws in wb.worksheets if ws.title.startswith(("Project list (a", "项目清单（一）")))
+        starts = ("Project list (a", "项目清单（一）")
+        sheet = next(ws for ws in wb.worksheets if ws.title.startswith(starts))
         ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert ids[: len(res.facilities)] == res.facilities["facility_id"].tolist()
 
@@ -156,7 +160,8 @@ def test_trajectory_table_and_chart_in_the_report(tiny_with_periods, tmp_path):
     assert t["目标值 (%)"].tolist() == pytest.approx([78.0, 80.0, 82.0])
     assert t["是否达标"].tolist() == ["否", "否", "是"]
     html = to_html(rep)
-    assert 'id="trajectory-t1"' in html and 'id="capex-bars"' in html
+    assert 'id="trajectory-t1"' in html
+    assert 'id="capex-bars"' in html
     assert "逐年综合利用率与建设投资" in html
     paths = write_reports(sc, res, tmp_path, lang="en", formats=("md", "html", "xlsx"))
     assert tmp_path / "report_trajectory.png" in paths
@@ -172,7 +177,8 @@ def test_no_periods_no_trajectory():
     assert "trajectory" not in rep.tables
     assert "build_plan" not in rep.tables  # no candidate facilities either
     html = to_html(rep)
-    assert "trajectory" not in html and "Pathway" not in html
+    assert "trajectory" not in html
+    assert "Pathway" not in html
 
 
 def test_facility_plan_keeps_the_last_year_of_each_facility():
@@ -222,22 +228,26 @@ def _with_diagnosis():
 def test_diagnosis_table_names_facilities_in_both_languages():
     sc, res = _with_diagnosis()
     techs = sc.catalogue.technologies
-    for lang, col, add in (("zh", "name_zh", "新增候选设施："), ("en", "name_en", "add a candidate")):
+    cases = (("zh", "name_zh", "新增候选设施："), ("en", "name_en", "add a candidate"))
+    for lang, col, add in cases:
         rep = build_report(sc, res, lang=lang)
         t = rep.table("diagnosis")
         cell = t.iloc[0, -1]
         assert cell.startswith("F1 " + techs.at["cement_grinding_station", col])
         assert "250,000 t/a" in cell
-        assert add in cell and techs.at["road_base_mixing_station", col] in cell
+        assert add in cell
+        assert techs.at["road_base_mixing_station", col] in cell
         assert techs.at["road_base_mixing_station", col] in to_html(rep)
 
 
 def test_console_names_the_facilities_that_would_close_the_gap():
     _, res = _with_diagnosis()
     en = "\n".join(summary_lines(res, "en"))
-    assert "would close it: F1" in en and "up to 250,000 t/a" in en
+    assert "would close it: F1" in en
+    assert "up to 250,000 t/a" in en
     zh = "\n".join(summary_lines(res, "zh"))
-    assert "可补足：F1" in zh and "新增候选设施：" in zh
+    assert "可补足：F1" in zh
+    assert "新增候选设施：" in zh
 
 
 def test_hostile_facility_id_is_escaped_in_the_report(panzhihua):
