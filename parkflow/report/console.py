@@ -140,16 +140,16 @@ def diagnosis_lines(result: Any, lang: str = "en") -> list[str]:
     d = getattr(result, "diagnosis", None)
     if d is None or len(d) == 0 or "facilities" not in d.columns:
         return []
-    from parkflow.report.tables import ScenarioNames, diagnosis_facilities
+    from parkflow.i18n import catalogue_name
+    from parkflow.report.investment import diagnosis_facilities
 
-    names = ScenarioNames(lang, None)
     out = []
     for r in d.to_dict(orient="records"):
         park = str(r.get("park") or "")
-        words = diagnosis_facilities(r.get("facilities"), None, names, park)
+        words = diagnosis_facilities(r.get("facilities"), None, lang, park_name=park)
         if not words:
             continue
-        material = names.material(str(r.get("material")))
+        material = catalogue_name(None, "materials", str(r.get("material")), lang, "mat")
         needed = float(r.get("capacity_needed") or 0.0)
         out.append(
             f"    {r.get('target')} {material} ({park}) "

@@ -8,7 +8,6 @@ from :mod:`parkflow.statistics` (docs/reporting.md).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +17,18 @@ import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
-from parkflow.models.result import Result, summary_dict
+from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
 from parkflow.network import discount_rate
 from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
+from parkflow.report.investment import (
+    diagnosis_facilities,
+    facility_plan,
+    result_periods,
+    technology_name,
+    trajectory_rows,
+)
 from parkflow.report.texts import CITY_ZH, text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
@@ -882,54 +888,10 @@ def _projects(
 # ---------------------------------------------------------------------------------------------
 # investment planning (issue 12): the build plan, the pathway by year, the diagnosis
 # ---------------------------------------------------------------------------------------------
-def facility_plan(result: Result) -> pd.DataFrame:
-    """The built facilities of a result, one row per facility (facilities.csv columns).
-
-    Without periods, ``result.facilities`` as it is. With periods (a ``year`` column that is
-    filled), the row of the facility's last year: its final size, throughput, load factor and
-    annual cost, with ``build_year`` and ``expanded_year`` saying when it was built and grown
-    (docs/reporting.md, "Build plan"). Empty without facilities.
-
-    >>> import pandas as pd
-    >>> fac = pd.DataFrame({"facility_id": ["F1", "F1", "F2"], "year": [2026, 2027, 2027],
-    ...                     "size": [1.0, 2.0, 5.0]})
-    >>> facility_plan(type("R", (), {"facilities": fac})())[["facility_id", "size"]].values.tolist()
-    [['F1', 2.0], ['F2', 5.0]]
-    """
-    fac = getattr(result, "facilities", None)
-    if fac is None or len(fac) == 0 or "facility_id" not in fac.columns:
-        return pd.DataFrame()
-    out = fac.copy()
-    if "year" in out.columns:
-        years = pd.to_numeric(out["year"], errors="coerce")
-        if years.notna().any():
-            out = (
-                out.assign(_year=years)
-                .sort_values(["facility_id", "_year"], kind="stable")
-                .groupby("facility_id", sort=False)
-                .tail(1)
-                .drop(columns="_year")
-            )
-    return out.reset_index(drop=True)
-
-
 def _year_text(value: Any) -> str:
     """A year cell as text ("2026"; "" when empty)."""
     v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     return "" if pd.isna(v) else f"{int(v)}"
-
-
-def _technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
-    """A technology's name in ``lang`` (its id when the catalogue has none)."""
-    techs = getattr(catalogue, "technologies", None) if catalogue is not None else None
-    if techs is None:
-        techs = builtin_catalogue().technologies
-    col = f"name_{lang}"
-    if techs is not None and tid in techs.index and col in techs.columns:
-        name = _name_text(techs.at[tid, col])
-        if name:
-            return name
-    return str(tid)
 
 
 def _city_of(scenario: Scenario | None, result: Result) -> tuple[dict[str, str], dict[str, str]]:
@@ -981,7 +943,7 @@ def _build_plan(
         rows.append(
             {
                 "facility_id": str(r["facility_id"]),
-                "technology": _technology_name(catalogue, str(cell(r, "technology")), lang),
+                "technology": technology_name(catalogue, str(cell(r, "technology")), lang),
                 "fac_site": names.ent(site) if site else text("free_site", lang),
                 "fac_park": names.scope("park", park) if park else "",
                 "fac_city": names.city_name(city) if city else "",
@@ -1030,85 +992,6 @@ def _build_plan(
     b.add("build_plan", frame, spec)
 
 
-def result_periods(result: Result) -> list[dict[str, Any]]:
-    """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
-
-    ``result.periods`` when the result carries it as a list of dicts (or a DataFrame of them);
-    else the ``periods`` key of :func:`parkflow.models.result.summary_dict`; empty for a
-    single-year result.
-    """
-    periods = getattr(result, "periods", None)
-    if isinstance(periods, pd.DataFrame):
-        return list(periods.to_dict(orient="records"))
-    if isinstance(periods, (list, tuple)):
-        return [dict(p) for p in periods]
-    if periods is None:
-        try:
-            found = summary_dict(result).get("periods")
-        except (AttributeError, KeyError, TypeError, ValueError):
-            return []
-        return list(found or [])
-    return []
-
-
-#: Columns of :func:`trajectory_rows`.
-TRAJECTORY_COLUMNS = (
-    "year",
-    "target_id",
-    "scope",
-    "rate",
-    "target",
-    "before",
-    "met",
-    "status",
-    "capex_cny",
-    "total_cny_per_a",
-    "co2_avoided_t_per_a",
-)
-
-
-def trajectory_rows(result: Result) -> pd.DataFrame:
-    """The pathway by year: one row per (year, target entry) of ``summary["periods"]``.
-
-    Columns :data:`TRAJECTORY_COLUMNS`: ``rate``, ``target`` (the rate required that year) and
-    ``before`` (today's rate) as fractions; ``capex_cny`` (overnight capex built that year),
-    ``total_cny_per_a`` and ``co2_avoided_t_per_a`` of the year. Empty without periods.
-
-    >>> r = type("R", (), {"periods": [{"year": 2025, "capex_cny": 5.0, "objective": {},
-    ...     "co2_avoided_t_per_a": 1.0, "before": {"t1": 0.5},
-    ...     "targets": [{"id": "t1", "scope": "all", "rate": 0.8, "target": 0.78,
-    ...                  "met": True}]}]})()
-    >>> trajectory_rows(r)[["year", "target_id", "rate", "before", "capex_cny"]].values.tolist()
-    [[2025, 't1', 0.8, 0.5, 5.0]]
-    """
-    rows = []
-    for p in result_periods(result):
-        year = int(p["year"])
-        before = p.get("before") or {}
-        obj = p.get("objective") or {}
-        for t in p.get("targets") or [{}]:
-            tid = t.get("id")
-            rows.append(
-                {
-                    "year": year,
-                    "target_id": tid,
-                    "scope": t.get("scope"),
-                    "rate": t.get("rate"),
-                    "target": t.get("target"),
-                    "before": before.get(tid) if tid is not None else None,
-                    "met": t.get("met"),
-                    "status": t.get("status"),
-                    "capex_cny": p.get("capex_cny"),
-                    "total_cny_per_a": obj.get("total_cny_per_a"),
-                    "co2_avoided_t_per_a": p.get("co2_avoided_t_per_a"),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
-    for col in ("rate", "target", "before", "capex_cny", "total_cny_per_a", "co2_avoided_t_per_a"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    return frame
-
-
 def _trajectory(b: _Builder, rows: pd.DataFrame, names: ScenarioNames) -> None:
     """十三、逐年达标路径: each year's rate per target against the rate it must reach."""
     if rows.empty:
@@ -1153,54 +1036,6 @@ def _trajectory(b: _Builder, rows: pd.DataFrame, names: ScenarioNames) -> None:
     b.add("trajectory", t, spec)
 
 
-_CANDIDATE = re.compile(
-    r"^(?P<fid>\S+) (?P<tech>\S+) @ (?P<site>\S+) up to (?P<size>[\d,.]+) (?P<unit>\S+)$"
-)
-_ADD_ROW = re.compile(r"^add a facilities row: (?P<tech>\S+)$")
-
-
-def diagnosis_facilities(
-    cell: Any, catalogue: Catalogue | None, names: ScenarioNames, park: str = ""
-) -> str:
-    """The diagnosis' ``facilities`` cell in the report's language, with names for ids.
-
-    The solver writes ``F1 tech @ SITE up to 200,000 t/a; add a facilities row: tech``
-    (docs/model.md "Facilities", diagnosis); each part is shown with the technology's name and
-    the site's (a free site ``F:<id>``: its park). Parts in another form are kept as written.
-    """
-    words = _name_text(cell)
-    if not words:
-        return ""
-    lang = names.lang
-    out = []
-    for part in (w.strip() for w in words.split(";")):
-        if not part:
-            continue
-        if m := _CANDIDATE.match(part):
-            site = m["site"]
-            where = (
-                f"{text('free_site', lang)} {names.scope('park', park)}".strip()
-                if site.startswith("F:")
-                else names.ent(site)
-            )
-            out.append(
-                text("dg_candidate", lang).format(
-                    fid=m["fid"],
-                    tech=_technology_name(catalogue, m["tech"], lang),
-                    site=where,
-                    size=m["size"],
-                    unit=m["unit"],
-                )
-            )
-        elif m := _ADD_ROW.match(part):
-            out.append(
-                text("dg_add_row", lang).format(tech=_technology_name(catalogue, m["tech"], lang))
-            )
-        else:
-            out.append(part)
-    return "；".join(out) if lang == "zh" else "; ".join(out)
-
-
 def _diagnosis(
     b: _Builder, result: Result, catalogue: Catalogue | None, names: ScenarioNames
 ) -> None:
@@ -1227,7 +1062,9 @@ def _diagnosis(
     ]
     cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
     out["dg_facilities"] = [
-        diagnosis_facilities(c, catalogue, names, str(p) if _name_text(p) else "")
+        diagnosis_facilities(
+            c, catalogue, lang, names.ent, names.scope("park", str(p)) if _name_text(p) else ""
+        )
         for c, p in zip(cells, park_col, strict=True)
     ]
     b.add(

@@ -20,7 +20,7 @@ from parkflow.io import load_scenario
 from parkflow.report import build_report, to_html, to_markdown, write_reports
 from parkflow.report.console import summary_lines
 from parkflow.report.figures import trajectory_figure
-from parkflow.report.tables import facility_plan, trajectory_rows
+from parkflow.report.investment import facility_plan, trajectory_rows
 from parkflow.solvers.api import solve, solve_with_strategy
 from parkflow.statistics.utilisation import SICHUAN_TARGETS
 
