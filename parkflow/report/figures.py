@@ -230,8 +230,8 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
     -------
     matplotlib.figure.Figure
         One line per target entry (points with gid ``trajectory-<target>``, its required rate
-        dotted), the capex built each year as bars on the right axis in 10⁴ CNY (gid
-        ``capex-bars``).
+        dotted), the capex built each year as bars on the right axis (gid ``capex-bars``) in
+        10⁴ CNY (万元) in Chinese, million CNY in English.
     """
     import matplotlib
 
@@ -240,7 +240,9 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
         ax = fig.add_axes((0.09, 0.2, 0.8, 0.68))
         years = sorted(int(y) for y in rows["year"].dropna().unique())
         per_year = rows.drop_duplicates("year").set_index("year")["capex_cny"]
-        capex = np.array([float(per_year.get(y, 0.0) or 0.0) for y in years]) / 1e4
+        # capex in 10⁴ CNY (万元) in Chinese, in million CNY in English
+        scale = 1e4 if lang == "zh" else 1e6
+        capex = np.array([float(per_year.get(y, 0.0) or 0.0) for y in years]) / scale
         axc = ax.twinx()
         axc.bar(years, np.nan_to_num(capex), width=0.5, color=_CAPEX, gid="capex-bars", zorder=1)
         axc.set_ylabel(text("tr_capex_axis", lang), fontsize=9)

@@ -203,7 +203,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "tr_cost": {"zh": "当年净成本", "en": "Net cost that year"},
     "tr_co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
     "tr_line": {"zh": "{id} 目标值", "en": "{id} required"},
-    "tr_capex_axis": {"zh": "建设投资（万元）", "en": "Capex (10⁴ CNY)"},
+    "tr_capex_axis": {"zh": "建设投资（万元）", "en": "Capex (million CNY)"},
     "tr_rate_axis": {"zh": "综合利用率（%）", "en": "Utilisation rate (%)"},
     "present_value": {"zh": "现值（全期）", "en": "Present value (all years)"},
     # ---- diagnosis of an unreachable target (issue 12 item 4) ----------------------------

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -147,8 +149,11 @@ def test_trajectory_chart_points_and_capex_bars(tiny_with_periods):
     # the official lines: horizontal at 78 % and 82 %
     assert lines["target-line-2025"].get_ydata()[0] == pytest.approx(78.0)
     assert lines["target-line-2030"].get_ydata()[0] == pytest.approx(82.0)
-    bars = [p for p in fig.axes[1].patches]
-    assert [b.get_height() for b in bars] == pytest.approx([3000.0, 0.0, 1000.0])  # 10⁴ CNY
+    bars = list(fig.axes[1].patches)
+    assert [b.get_height() for b in bars] == pytest.approx([30.0, 0.0, 10.0])  # million CNY
+    zh = trajectory_figure(trajectory_rows(res), SICHUAN_TARGETS, "zh")
+    heights = [b.get_height() for b in zh.axes[1].patches]
+    assert heights == pytest.approx([3000.0, 0.0, 1000.0])  # 万元
 
 
 def test_trajectory_table_and_chart_in_the_report(tiny_with_periods, tmp_path):
@@ -166,8 +171,11 @@ def test_trajectory_table_and_chart_in_the_report(tiny_with_periods, tmp_path):
     paths = write_reports(sc, res, tmp_path, lang="en", formats=("md", "html", "xlsx"))
     assert tmp_path / "report_trajectory.png" in paths
     assert "13. Pathway by year" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "![Utilisation rate and capex by year](report_trajectory.png)" in md
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert any("Pathway" in ws.title for ws in wb.worksheets)
+    sheet = next(ws for ws in wb.worksheets if "Pathway" in ws.title)
+    assert len(sheet._images) == 1  # the chart beside the table
 
 
 def test_no_periods_no_trajectory():
@@ -259,3 +267,18 @@ def test_hostile_facility_id_is_escaped_in_the_report(panzhihua):
     html = to_html(build_report(sc, res2, lang="en"))
     assert '<img src=x onerror="alert(1)">' not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_a_solution_folder_with_periods_reads_back_its_pathway(tiny_with_periods, tmp_path):
+    """``parkflow report DIR`` of a periods run: summary.json's periods give the pathway."""
+    from parkflow.io.solution import read_result, write_solution
+
+    sc, res = tiny_with_periods
+    write_solution(sc, res, tmp_path / "out")
+    summary = tmp_path / "out" / "summary.json"
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    data["periods"] = PERIODS  # as the periods model writes it (docs/reporting.md "Periods")
+    summary.write_text(json.dumps(data), encoding="utf-8")
+    back = read_result(tmp_path / "out")
+    assert trajectory_rows(back)["rate"].tolist() == [0.70, 0.79, 0.83]
+    assert "trajectory" in build_report(sc, back, lang="en").tables
