@@ -22,7 +22,7 @@ import pandas as pd
 from branca.element import Figure
 
 from parkflow.i18n import LANGS, Names
-from parkflow.maps.context import context_layer
+from parkflow.maps.context import context_layer, province_layer
 from parkflow.maps.elements import html_text
 from parkflow.maps.geometry import enterprise_positions
 from parkflow.maps.layers import (
@@ -105,7 +105,8 @@ def draw_on(
 
     if changes is not None:
         changes = changes.reindex(flows.index)
-    drawn = context_layer(m, tiles, lang)
+    drawn = province_layer(m, tiles, lang)
+    drawn += context_layer(m, tiles, lang)
     drawn += park_layer(m, scenario, pos, tiles, lang)
     names_links, n_links = link_layers(
         m,
