@@ -88,21 +88,19 @@ def technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
 def result_periods(result: Result) -> list[dict[str, Any]]:
     """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
 
-    ``result.periods`` when the result carries it as a list of dicts (or a DataFrame of them);
-    else the ``periods`` key of :func:`parkflow.models.result.summary_dict`; empty for a
-    single-year result.
+    The ``periods`` key of :func:`parkflow.models.result.summary_dict` (the output contract)
+    when it has one; else ``result.periods`` when the result carries the list itself (a folder
+    read back, a hand-built result); empty for a single-year result.
     """
+    try:
+        found = summary_dict(result).get("periods")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        found = None
+    if found:
+        return [dict(p) for p in found]
     periods = getattr(result, "periods", None)
-    if isinstance(periods, pd.DataFrame):
-        return list(periods.to_dict(orient="records"))
     if isinstance(periods, (list, tuple)):
-        return [dict(p) for p in periods]
-    if periods is None:
-        try:
-            found = summary_dict(result).get("periods")
-        except (AttributeError, KeyError, TypeError, ValueError):
-            return []
-        return list(found or [])
+        return [dict(p) for p in periods if isinstance(p, dict)]
     return []
 
 
