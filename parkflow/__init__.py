@@ -41,6 +41,7 @@ _EXPORTS = {
     "render_map": "parkflow.maps",
     "read_solution": "parkflow.io.solution",
     "write_solution": "parkflow.io.solution",
+    "summary_dict": "parkflow.statistics.summary",
     "write_reports": "parkflow.report",
 }
 

@@ -23,10 +23,14 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pyproj import Geod
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 #: Bounding box used for "in China" (degrees).
 CHINA_LON = (73.0, 135.1)
@@ -55,7 +59,7 @@ def in_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
 
 
 @functools.lru_cache(maxsize=1)
-def china_outline():  # noqa: ANN201 (shapely geometry)
+def china_outline() -> BaseGeometry:
     """The simplified outline of China's land area (a prepared shapely MultiPolygon, WGS-84).
 
     Mainland China with Hainan, Taiwan, Hong Kong and Macao from Natural Earth's 1:50m admin-0
@@ -207,5 +211,6 @@ def geodesic_km(
     arrays = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in (lon1, lat1, lon2, lat2))
     )
-    _, _, dist_m = _GEOD.inv(*(np.ascontiguousarray(a) for a in arrays))
+    lon1_a, lat1_a, lon2_a, lat2_a = (np.ascontiguousarray(a) for a in arrays)
+    _, _, dist_m = _GEOD.inv(lon1_a, lat1_a, lon2_a, lat2_a)
     return np.asarray(dist_m, dtype=float) / 1000.0

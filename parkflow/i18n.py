@@ -24,6 +24,7 @@ fallback for a report built without a catalogue (e.g. an output folder whose sce
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -301,41 +302,41 @@ _MAP_LABELS: dict[str, dict[str, str]] = {
     "unused": {"zh": "未利用量（贮存/处置）", "en": "Supply left unused (stored or disposed)"},
     "parks": {"zh": "园区边界", "en": "Park boundaries"},
     "links": {"zh": "共生链接", "en": "Symbiosis links"},
-    "sector": {"zh": "行业", "en": "Sector"},
-    "park": {"zh": "园区", "en": "Park"},
+    "sector": LABELS["sector"],
+    "park": LABELS["park"],
     "generates": {"zh": "产生", "en": "Generates"},
     "absorbs": {"zh": "可利用", "en": "Can absorb"},
-    "material": {"zh": "物料", "en": "Material"},
-    "route": {"zh": "利用途径", "en": "Use route"},
-    "generated": {"zh": "产生量", "en": "Generated"},
+    "material": LABELS["material"],
+    "route": LABELS["route"],
+    "generated": LABELS["generated"],
     "drawn": {"zh": "往年贮存利用", "en": "Drawn from stock"},
-    "utilised": {"zh": "综合利用量", "en": "Utilised"},
+    "utilised": LABELS["utilised"],
     "left": {"zh": "未利用", "en": "Left"},
     "rate": {"zh": "综合利用率", "en": "Utilisation"},
     "capacity": {"zh": "利用能力", "en": "Capacity"},
     "received": {"zh": "实际接收", "en": "Received"},
-    "unit": {"zh": "单位", "en": "Unit"},
-    "flow": {"zh": "流量", "en": "Flow"},
-    "delivered": {"zh": "到达量", "en": "Delivered"},
-    "distance": {"zh": "运距", "en": "Distance"},
+    "unit": LABELS["unit"],
+    "flow": LABELS["flow"],
+    "delivered": LABELS["delivered"],
+    "distance": LABELS["distance_km"],
     "mode": {"zh": "运输方式", "en": "Mode"},
     "transport": {"zh": "运输及装卸费", "en": "Transport and handling"},
     "fixed": {"zh": "链接固定费", "en": "Link fixed cost"},
     "purification": {"zh": "提纯费", "en": "Purification"},
-    "value": {"zh": "利用价值", "en": "Use value"},
+    "value": LABELS["value"],
     "disposal": {"zh": "节省处置费", "en": "Disposal cost saved"},
     "net_cost": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
     "co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
     "existing": {"zh": "现有链接", "en": "existing link"},
     "proposed": {"zh": "新建链接", "en": "proposed link"},
-    "none": {"zh": "（无）", "en": "(none)"},
+    "none": LABELS["no_rows"],
     "legend_width": {
-        "zh": "线宽 ∝ 流量；虚线 = 现有链接",
-        "en": "Line width ∝ flow; dashed = existing",
+        "zh": "线宽 ∝ 流量；双线（白色中线）= 现有链接",
+        "en": "Line width ∝ flow; double line (white centre) = existing link",
     },
     "legend_unused": {
-        "zh": "虚线圈 = 未利用量（面积 ∝ 数量）",
-        "en": "Dashed ring = supply left unused (area ∝ amount)",
+        "zh": "虚线圈 = 未利用量（面积 ∝ 数量；图层默认关闭）",
+        "en": "Dashed ring = supply left unused (area ∝ amount; layer off at first)",
     },
     "legend_materials": {"zh": "物料（链接颜色）", "en": "Materials (link colour)"},
     "legend": {"zh": "图例", "en": "Legend"},
@@ -347,7 +348,49 @@ _MAP_LABELS: dict[str, dict[str, str]] = {
     "links_built": {"zh": "建成链接", "en": "Links built"},
     "target": {"zh": "目标", "en": "target"},
     "money_unit": {"zh": "万元/a", "en": "CNY/a"},
-    "co2_unit": {"zh": "tCO₂/a", "en": "t CO₂/a"},
+    "co2_unit": LABELS["u_tco2"],
+    # the layers and legend added with the meeting maps (were parkflow.maps.texts.MAP_TEXT)
+    "legend_zoom": {
+        "zh": "缩小时：园区间同类物料合并为一条线（标注合计）",
+        "en": "Zoomed out: links between two parks merged per material (total shown)",
+    },
+    "park_links": {"zh": "园区间流量（缩小时）", "en": "Flows between parks (zoomed out)"},
+    "park_link": {"zh": "园区间合计", "en": "Total between parks"},
+    "n_links": {"zh": "条链接", "en": "links"},
+    "n_link": {"zh": "条链接", "en": "link"},
+    "context": {"zh": "背景：四川省市（州）", "en": "Context: cities of Sichuan"},
+    "seat": {"zh": "驻地", "en": "seat"},
+    "approx": {"zh": "位置为近似值", "en": "position approximate"},
+    "approx_outline": {
+        "zh": "范围示意（按企业位置）",
+        "en": "approximate extent (from the enterprises)",
+    },
+    "tianditu": {"zh": "天地图底图", "en": "Tianditu base map"},
+    "compare_added": {"zh": "新增链接（仅B）", "en": "Added link (B only)"},
+    "compare_removed": {"zh": "取消链接（仅A）", "en": "Removed link (A only)"},
+    "compare_changed": {"zh": "流量调整", "en": "Flow changed"},
+    "compare_same": {"zh": "不变（淡显）", "en": "Unchanged (dimmed)"},
+    "compare_legend": {"zh": "对比图例", "en": "Comparison"},
+    # ---- new facilities and the province outline (issue 12, 14) -----------------------------
+    "new_facilities": {"zh": "新建设施", "en": "New facilities"},
+    "built_year": {"zh": "{year}年建成", "en": "built {year}"},
+    "facility": {"zh": "设施", "en": "Facility"},
+    "technology": {"zh": "技术", "en": "Technology"},
+    "site": {"zh": "地点", "en": "Site"},
+    "free_site": {"zh": "园区空地", "en": "free site in the park"},
+    "size": {"zh": "规模", "en": "Size"},
+    "existing_size": {"zh": "现有规模", "en": "Existing size"},
+    "capex": {"zh": "建设投资", "en": "Capex"},
+    "annual_cost": {"zh": "年成本", "en": "Annual cost"},
+    "throughput": {"zh": "处理量", "en": "Throughput"},
+    "load_factor": {"zh": "负荷率", "en": "Load factor"},
+    "build_year": {"zh": "建设年份", "en": "Build year"},
+    "expanded_year": {"zh": "扩建年份", "en": "Expanded"},
+    "legend_facility": {
+        "zh": "菱形 = 新建或扩建设施（按建成年份分图层）",
+        "en": "Diamond = new or expanded facility (a layer per build year)",
+    },
+    "province": {"zh": "四川省界", "en": "Sichuan outline"},
 }
 
 _COMPARE_LABELS: dict[str, dict[str, str]] = {
@@ -357,31 +400,31 @@ _COMPARE_LABELS: dict[str, dict[str, str]] = {
     "change": {"zh": "变化（B−A）", "en": "Change (B − A)"},
     "indicators": {"zh": "主要指标", "en": "Key figures"},
     "differences": {"zh": "链接变化", "en": "Link differences"},
-    "indicator": {"zh": "指标", "en": "Indicator"},
-    "unit": {"zh": "单位", "en": "Unit"},
+    "indicator": LABELS["indicator"],
+    "unit": LABELS["unit"],
     "kind": {"zh": "变化类型", "en": "Change"},
     "added": {"zh": "新增", "en": "added"},
     "removed": {"zh": "取消", "en": "removed"},
     "changed": {"zh": "调整", "en": "changed"},
     "same": {"zh": "不变", "en": "same"},
-    "from": {"zh": "产废企业", "en": "Generator"},
-    "to": {"zh": "利用企业", "en": "User"},
-    "material": {"zh": "物料", "en": "Material"},
-    "route": {"zh": "利用途径", "en": "Use route"},
-    "flow": {"zh": "流量", "en": "Flow"},
+    "from": LABELS["from"],
+    "to": LABELS["to"],
+    "material": LABELS["material"],
+    "route": LABELS["route"],
+    "flow": LABELS["flow"],
     "distance": {"zh": "运距 km", "en": "Distance km"},
     "cost": {"zh": "年净成本 元/a", "en": "Net cost CNY/a"},
     "co2": {"zh": "CO₂减排 t/a", "en": "CO₂ avoided t/a"},
-    "rate": {"zh": "综合利用率", "en": "Utilisation rate"},
-    "utilised": {"zh": "综合利用量", "en": "Utilised"},
-    "total_cny_per_a": {"zh": "年净成本（负为净收益）", "en": "Net cost (negative = gain)"},
-    "transport_cny_per_a": {"zh": "运输及装卸费", "en": "Transport and handling"},
-    "fixed_cny_per_a": {"zh": "链接固定费", "en": "Link fixed cost"},
-    "value_cny_per_a": {"zh": "利用价值", "en": "Use value"},
-    "disposal_avoided_cny_per_a": {"zh": "节省处置费", "en": "Disposal cost saved"},
+    "rate": LABELS["rate"],
+    "utilised": LABELS["utilised"],
+    "total_cny_per_a": _MAP_LABELS["net_cost"],
+    "transport_cny_per_a": _MAP_LABELS["transport"],
+    "fixed_cny_per_a": _MAP_LABELS["fixed"],
+    "value_cny_per_a": LABELS["value"],
+    "disposal_avoided_cny_per_a": _MAP_LABELS["disposal"],
     "co2_avoided_t_per_a": {"zh": "CO₂减排量", "en": "CO₂ avoided"},
-    "links_built": {"zh": "建成链接数", "en": "Links built"},
-    "status": {"zh": "求解状态", "en": "Status"},
+    "links_built": LABELS["links_built"],
+    "status": _MAP_LABELS["status"],
     "no_rows": {"zh": "两方案的链接完全相同。", "en": "Both layouts build the same links."},
     "sync_note": {
         "zh": "两幅地图联动：平移或缩放其中一幅，另一幅随之移动。",
@@ -389,8 +432,153 @@ _COMPARE_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# ---- the web app's page (parkflow serve): rendered into webapp/static/i18n.js -----------------
+# by tools/gen_webapp_i18n.py (:func:`web_texts_js`); ``{n}``-style fields are filled by the page
+_WEB_LABELS: dict[str, dict[str, str]] = {
+    "subtitle": {
+        "zh": "园区固废与副产物协同利用规划",
+        "en": "by-product exchange planning for industrial parks",
+    },
+    "nav_open": {"zh": "打开", "en": "Open"},
+    "nav_edit": {"zh": "表格", "en": "Tables"},
+    "nav_map": {"zh": "地图", "en": "Map"},
+    "nav_solve": {"zh": "求解与结果", "en": "Solve & results"},
+    "nav_variants": {"zh": "方案比较", "en": "Variants"},
+    "open_bundled": {"zh": "内置场景", "en": "Bundled scenarios"},
+    "open_folder": {"zh": "工作区中的场景", "en": "Scenarios in the workspace"},
+    "open_folder_hint": {
+        "zh": "放入工作区文件夹的场景文件夹或工作簿：",
+        "en": "Scenario folders or workbooks put in the workspace folder:",
+    },
+    "open_upload": {"zh": "上传工作簿 (.xlsx)", "en": "Upload a workbook (.xlsx)"},
+    "upload": {"zh": "上传", "en": "Upload"},
+    "open_recent": {"zh": "最近的项目", "en": "Recent projects"},
+    "upload_limit": {"zh": "最大 {mb} MB", "en": "at most {mb} MB"},
+    "none": _MAP_LABELS["none"],
+    "add_row": {"zh": "添加一行", "en": "Add a row"},
+    "save_validate": {"zh": "保存并校验", "en": "Save and validate"},
+    "download_workbook": {"zh": "下载工作簿", "en": "Download workbook"},
+    "saved_ok": {"zh": "已保存，校验通过", "en": "Saved; no problems"},
+    "saved_bad": {"zh": "已保存，有 {n} 个问题", "en": "Saved; {n} problem(s)"},
+    "unsaved": {"zh": "有未保存的修改", "en": "Unsaved changes"},
+    "problems": {"zh": "校验问题", "en": "Problems"},
+    "problem_fix": {"zh": "修改建议", "en": "fix"},
+    "row": {"zh": "行", "en": "row"},
+    "column": {"zh": "列", "en": "column"},
+    "delete_row": {"zh": "删除", "en": "Delete"},
+    "confirm_delete": {"zh": "删除这一行？", "en": "Delete this row?"},
+    "table_enterprises": _MAP_LABELS["enterprises"],
+    "table_supplies": {"zh": "产生（供给）", "en": "Supplies"},
+    "table_uses": {"zh": "利用（需求）", "en": "Uses"},
+    "table_stockpiles": {"zh": "历史堆存", "en": "Stockpiles"},
+    "table_links": {"zh": "连接", "en": "Links"},
+    "map_hint": {
+        "zh": "拖动企业可移动位置；点击地图空白处可新增一家企业。修改后请在“表格”页保存。",
+        "en": "Drag a plant to move it; click an empty spot to add one. "
+        "Save on the Tables page afterwards.",
+    },
+    "add_plant": {"zh": "新增企业", "en": "Add an enterprise"},
+    "add": {"zh": "添加", "en": "Add"},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "position": {"zh": "位置", "en": "Position"},
+    "objective": {"zh": "目标函数", "en": "Objective"},
+    "obj_cost": {"zh": "成本最低", "en": "Least cost"},
+    "obj_utilisation": {"zh": "利用量最大", "en": "Most utilised"},
+    "obj_co2": {"zh": "减碳最多", "en": "Most CO₂ avoided"},
+    "time_limit": {"zh": "时间上限（秒）", "en": "Time limit (s)"},
+    "gap": {"zh": "最优间隙", "en": "MIP gap"},
+    "solve": {"zh": "求解", "en": "Solve"},
+    "cancel_solve": {"zh": "取消", "en": "Cancel"},
+    "target_id": {"zh": "指标", "en": "Target"},
+    "target_materials": {"zh": "物料", "en": "Materials"},
+    "target_scope": LABELS["scope"],
+    "target_rate": {"zh": "目标利用率 (%)", "en": "Required rate (%)"},
+    "state_queued": {"zh": "排队中", "en": "queued"},
+    "state_running": {"zh": "求解中", "en": "solving"},
+    "state_done": {"zh": "完成", "en": "done"},
+    "state_failed": {"zh": "失败", "en": "failed"},
+    "state_cancelled": {"zh": "已取消", "en": "cancelled"},
+    "queue_pos": {"zh": "前面还有 {n} 个任务", "en": "{n} job(s) ahead"},
+    "elapsed": {"zh": "用时 {s} 秒", "en": "{s} s"},
+    "phase_start": {"zh": "启动", "en": "starting"},
+    "phase_load": {"zh": "读取场景", "en": "reading the scenario"},
+    "phase_solve": {"zh": "求解", "en": "solving"},
+    "phase_report": {"zh": "生成报告", "en": "writing the report"},
+    "phase_map": {"zh": "绘制地图", "en": "drawing the map"},
+    "phase_files": {"zh": "写出文件", "en": "writing files"},
+    "rate": {"zh": "利用率", "en": "Rate"},
+    "target": _MAP_LABELS["target"],
+    "baseline": {"zh": "现状", "en": "today"},
+    "met": {"zh": "达标", "en": "met"},
+    "not_met": {"zh": "未达标", "en": "not met"},
+    "links_built": {"zh": "建设连接数", "en": "Links built"},
+    "net_cost": {"zh": "净成本（万元/年）", "en": "Net cost (10k CNY/a)"},
+    "co2": {"zh": "CO₂ 减排（万吨/年）", "en": "CO₂ avoided (10k t/a)"},
+    "status": {"zh": "状态", "en": "Status"},
+    "result_map": {"zh": "地图", "en": "Map"},
+    "result_report": {"zh": "报告", "en": "Report"},
+    "dl_report_html": {"zh": "报告 HTML", "en": "Report HTML"},
+    "dl_report_md": {"zh": "报告 Markdown", "en": "Report Markdown"},
+    "dl_report_xlsx": {"zh": "报告 Excel", "en": "Report Excel"},
+    "dl_map": {"zh": "地图 map.html", "en": "map.html"},
+    "dl_workbook": {"zh": "场景工作簿", "en": "Scenario workbook"},
+    "dl_zip": {"zh": "输出文件夹 (zip)", "en": "Output folder (zip)"},
+    "dl_compare": {"zh": "比较 compare.html", "en": "compare.html"},
+    "save_variant": {"zh": "保存为方案", "en": "Save as a variant"},
+    "save_variant_btn": {"zh": "保存方案", "en": "Save variant"},
+    "variant_hint": {
+        "zh": "把当前修改（表格与地图）保存为基础场景的叠加方案 (overlay)。",
+        "en": "Saves the current edits (tables and map) as an overlay of the base scenario.",
+    },
+    "variant_saved": {"zh": "方案已保存：{name}", "en": "Variant saved: {name}"},
+    "compare": {"zh": "比较两个方案", "en": "Compare two"},
+    "compare_btn": {"zh": "比较", "en": "Compare"},
+    "choice_base": {"zh": "基础场景", "en": "Base scenario"},
+    "choice_work": {"zh": "当前编辑", "en": "Current edit"},
+    "indicator": LABELS["indicator"],
+    "change": LABELS["change"],
+    "unit": LABELS["unit"],
+    "changes": {
+        "zh": "新增 {added} 条、取消 {removed} 条、变化 {changed} 条连接",
+        "en": "{added} links added, {removed} removed, {changed} changed",
+    },
+    "no_project": {"zh": "请先打开一个场景。", "en": "Open a scenario first."},
+    "error": {"zh": "错误", "en": "Error"},
+    "invalid_cannot_solve": {
+        "zh": "场景有问题，请先修正后再求解。",
+        "en": "The scenario has problems; fix them before solving.",
+    },
+    "col_id": {"zh": "编号", "en": "id"},
+    "col_name": {"zh": "名称", "en": "name"},
+    "col_park": {"zh": "园区", "en": "park"},
+    "col_sector": {"zh": "行业", "en": "sector"},
+    "col_lon": {"zh": "经度", "en": "lon"},
+    "col_lat": {"zh": "纬度", "en": "lat"},
+    "col_city": {"zh": "城市", "en": "city"},
+    "col_enterprise": {"zh": "企业", "en": "enterprise"},
+    "col_material": {"zh": "物料", "en": "material"},
+    "col_quantity": {"zh": "数量", "en": "quantity"},
+    "col_unit": {"zh": "单位", "en": "unit"},
+    "col_route": {"zh": "利用途径", "en": "route"},
+    "col_capacity": {"zh": "利用能力", "en": "capacity"},
+    "col_from": {"zh": "来源企业", "en": "from"},
+    "col_to": {"zh": "去向企业", "en": "to"},
+    "col_mode": {"zh": "运输方式", "en": "mode"},
+    "col_existing": LABELS["existing"],
+    "col_fixed_cost": {"zh": "固定成本", "en": "fixed cost"},
+    "col_distance_km": {"zh": "距离 (km)", "en": "distance (km)"},
+    "col_note": {"zh": "备注", "en": "note"},
+    "col_temperature_c": {"zh": "温度 (°C)", "en": "temperature (°C)"},
+    "col_purity": {"zh": "纯度", "en": "purity"},
+    "col_value": {"zh": "价值", "en": "value"},
+    "col_max_draw": {"zh": "年最大取用", "en": "max draw"},
+    "col_min_temperature_c": {"zh": "最低温度 (°C)", "en": "min temperature (°C)"},
+    "col_min_purity": {"zh": "最低纯度", "en": "min purity"},
+}
+
 LABELS.update({f"map:{k}": v for k, v in _MAP_LABELS.items()})
 LABELS.update({f"compare:{k}": v for k, v in _COMPARE_LABELS.items()})
+LABELS.update({f"web:{k}": v for k, v in _WEB_LABELS.items()})
 
 
 def label(key: str, lang: str = "zh", default: str | None = None) -> str:
@@ -422,6 +610,39 @@ def label(key: str, lang: str = "zh", default: str | None = None) -> str:
     return entry[lang]
 
 
+def web_texts_js(labels: dict[str, dict[str, str]] | None = None) -> str:
+    """The web app's ``parkflow/webapp/static/i18n.js``: the ``web:`` labels as ``PF_TEXT``.
+
+    The page's texts have one home, :data:`LABELS` (keys ``web:<key>``); this renders them as the
+    script the page loads (``window.PF_TEXT = {zh: {...}, en: {...}}``, values as JSON strings).
+    ``tools/gen_webapp_i18n.py`` writes the file and ``tests/webapp/test_i18n_js.py`` checks that
+    the shipped one is this text.
+
+    Parameters
+    ----------
+    labels : dict, optional
+        ``key -> {"zh": ..., "en": ...}`` (default: the ``web:`` labels of :data:`LABELS`).
+
+    Examples
+    --------
+    >>> web_texts_js({"ok": {"zh": "好", "en": "OK"}}).splitlines()[-7:]
+    ['  zh: {', '    "ok": "好"', '  },', '  en: {', '    "ok": "OK"', '  }', '};']
+    """
+    if labels is None:
+        labels = {k.removeprefix("web:"): v for k, v in LABELS.items() if k.startswith("web:")}
+    parts = []
+    for lang in LANGS:
+        body = json.dumps({k: v[lang] for k, v in labels.items()}, ensure_ascii=False, indent=2)
+        parts.append(f"  {lang}: " + body.replace("\n", "\n  "))
+    return (
+        "/* parkflow serve — the page's texts, Chinese (default) and English. No user data here.\n"
+        "   Generated from parkflow.i18n (the web: labels) by tools/gen_webapp_i18n.py; do not\n"
+        "   edit: tests/webapp/test_i18n_js.py checks that this file is what it writes. */\n"
+        '"use strict";\n'
+        "window.PF_TEXT = {\n" + ",\n".join(parts) + "\n};\n"
+    )
+
+
 def catalogue_name(catalogue: Any, table: str, key: str, lang: str, prefix: str) -> str:
     """The name of a catalogue entry in ``lang``: its ``name_<lang>`` cell, else the label.
 
@@ -448,12 +669,11 @@ def catalogue_name(catalogue: Any, table: str, key: str, lang: str, prefix: str)
     'Fly ash'
     """
     col = f"name_{lang}"
-    if catalogue is not None:
-        frame = getattr(catalogue, table)
-        if key in frame.index and col in frame.columns:
-            value = frame.at[key, col]
-            if isinstance(value, str) and value:
-                return value
+    frame = getattr(catalogue, table, None)
+    if frame is not None and key in frame.index and col in frame.columns:
+        value = _text(frame.at[key, col])
+        if value is not None:
+            return value
     return label(f"{prefix}:{key}", lang, default=str(key))
 
 
@@ -601,13 +821,66 @@ def sector_colours(sectors: Iterable[str]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# cities: parkflow/data/context/sichuan_cities.csv (also the map's context layer)
+# ---------------------------------------------------------------------------------------------
+CITIES_CSV = Path(__file__).resolve().parent / "data" / "context" / "sichuan_cities.csv"
+
+
+@cache
+def city_table() -> pd.DataFrame:
+    """The 21 prefecture-level divisions of Sichuan (市（州）), indexed by ``city_id``.
+
+    Columns ``name_zh, name_en, kind`` (``city`` or ``prefecture``), ``seat_zh, seat_en, lon,
+    lat`` (WGS-84 degrees, approximate), ``short_zh`` (the name a report shows: 乐山市, 凉山州)
+    and ``aliases`` (the English spellings of a ``city`` cell that name it, ``;``-separated).
+    The map's context layer draws it (:mod:`parkflow.maps.context`); do not modify it (cached).
+    """
+    return pd.read_csv(CITIES_CSV, dtype={"city_id": str}, keep_default_na=False).set_index(
+        "city_id"
+    )
+
+
+def _city_zh() -> dict[str, str]:
+    table = city_table()
+    return {
+        alias: str(short)
+        for aliases, short in zip(table["aliases"], table["short_zh"], strict=True)
+        for alias in str(aliases).split(";")
+        if alias
+    }
+
+
+#: Chinese names of Sichuan's 21 prefecture-level divisions (市（州）), by their English name
+#: (from :func:`city_table`: ``aliases`` → ``short_zh``).
+CITY_ZH: dict[str, str] = _city_zh()
+
+
+# ---------------------------------------------------------------------------------------------
 # the one name lookup
 # ---------------------------------------------------------------------------------------------
 def _text(value: Any) -> str | None:
-    """A non-empty string, or None (NaN, None, "" and "nan" are no name)."""
-    if isinstance(value, str) and value and value != "nan":
-        return value
-    return None
+    """A non-empty name, or None (NaN, None, "" and "nan" are no name); surrounding blanks go.
+
+    >>> _text(" 乐山 "), _text(float("nan")), _text(pd.NA), _text("nan"), _text(7)
+    ('乐山', None, None, None, '7')
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    text_value = str(value).strip()
+    return text_value if text_value and text_value.lower() != "nan" else None
+
+
+def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None:
+    """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
+    if col not in frame.columns:
+        return
+    target.update(
+        {
+            str(k): t
+            for k, v in zip(frame.index, frame[col], strict=True)
+            if (t := _text(v)) is not None
+        }
+    )
 
 
 class Names:
@@ -629,6 +902,10 @@ class Names:
     sources : pandas.DataFrame, optional
         A result's ``sources`` frame (columns ``enterprise, park``): the park of enterprises the
         scenario does not name (an output folder read back without its scenario).
+    own_language : bool
+        Also read the optional ``name_zh`` / ``name_en`` columns of enterprises and parks (they
+        override ``name`` in their language) and ``city_zh`` of enterprises (the Chinese name of
+        a city): the report's policy (docs/reporting.md, "Names"). The maps show ``name``.
 
     Examples
     --------
@@ -643,6 +920,8 @@ class Names:
         scenario: Scenario | None = None,
         catalogue: Catalogue | None = None,
         sources: pd.DataFrame | None = None,
+        *,
+        own_language: bool = False,
     ):
         if lang not in LANGS:
             msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
@@ -655,6 +934,7 @@ class Names:
         self.enterprise_sector: dict[str, str] = {}
         self.enterprise_park: dict[str, str] = {}
         self.park: dict[str, str] = {}
+        self.city: dict[str, str] = {}
         self._memo: dict[tuple[str, str], str] = {}
         if (
             sources is not None
@@ -676,34 +956,33 @@ class Names:
         ):
             if col in ent.columns:
                 getattr(self, attr).update(zip(ids, ent[col].astype(str), strict=True))
+        if own_language:
+            _update_named(self.enterprise, ent, f"name_{lang}")
+            if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
+                self.city.update(
+                    {
+                        str(c): t
+                        for c, z in zip(ent["city"], ent["city_zh"], strict=True)
+                        if (t := _text(z)) is not None
+                    }
+                )
         parks = scenario.parks
         if parks is not None and len(parks) and "name" in parks.columns:
-            self.park.update(
-                {
-                    str(k): t
-                    for k, v in zip(parks.index, parks["name"], strict=True)
-                    if (t := _text(v)) is not None
-                }
-            )
+            _update_named(self.park, parks, "name")
+            if own_language:
+                _update_named(self.park, parks, f"name_{lang}")
 
     def merged(self, other: Names) -> Names:
         """These names with ``other``'s enterprises and parks added (``other`` wins on a clash)."""
         out = Names(self.lang, catalogue=other.catalogue or self.catalogue)
-        for attr in ("enterprise", "enterprise_sector", "enterprise_park", "park"):
+        for attr in ("enterprise", "enterprise_sector", "enterprise_park", "park", "city"):
             getattr(out, attr).update({**getattr(self, attr), **getattr(other, attr)})
         return out
 
-    def _catalogue(self, table: str, key: str, prefix: str, fallback: str | None = None) -> str:
+    def _catalogue(self, table: str, key: str, prefix: str) -> str:
         key = str(key)
         if (table, key) not in self._memo:
-            value = None
-            frame = getattr(self.catalogue, table, None)
-            col = f"name_{self.lang}"
-            if frame is not None and key in frame.index and col in frame.columns:
-                value = _text(frame.at[key, col])
-            self._memo[table, key] = value or label(
-                f"{prefix}:{key}", self.lang, default=fallback or key
-            )
+            self._memo[table, key] = catalogue_name(self.catalogue, table, key, self.lang, prefix)
         return self._memo[table, key]
 
     def material(self, key: str) -> str:
@@ -737,17 +1016,29 @@ class Names:
         sector = self.enterprise_sector.get(str(enterprise))
         return sector_name(sector, self.lang) if sector else ""
 
+    def city_name(self, city: str) -> str:
+        """A city's name: in Chinese from ``city_zh`` or :data:`CITY_ZH`; else as given."""
+        city = str(city)
+        if self.lang != "zh":
+            return city
+        return self.city.get(city) or CITY_ZH.get(city, city)
+
     def scope(self, scope_type: str, scope_id: str) -> str:
-        """Name of a target or statistics scope: the whole scenario, a park, an enterprise."""
+        """Name of a target or statistics scope: the whole scenario, a park, an enterprise, a city.
+
+        >>> Names("zh").scope("city", "Leshan"), Names("en").scope("city", "Leshan")
+        ('乐山市', 'Leshan')
+        """
         if scope_type == "all":
             return label("all_scope", self.lang)
         if scope_type == "park":
             return self.park_name(scope_id)
         if scope_type == "enterprise":
             return self.ent(scope_id)
+        if scope_type == "city":
+            return self.city_name(scope_id)
         return str(scope_id)
 
     def scope_type(self, scope_type: str) -> str:
         """Name of a kind of scope (企业 / 园区 / 市（州） / 全情景)."""
-        key = "all_type" if scope_type == "all" else f"{scope_type}_scope"
-        return label(key, self.lang, default=scope_type)
+        return scope_type_name(scope_type, self.lang)

@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TextIO
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -122,7 +123,7 @@ def _reset() -> None:
     _reported = False
 
 
-def report(file: object = None) -> int:
+def report(file: TextIO | None = None) -> int:
     """Print :data:`MESSAGE` once (whoever calls first) and return :data:`EXIT_INTERRUPTED`."""
     global _reported
     with _lock:
@@ -131,7 +132,7 @@ def report(file: object = None) -> int:
     if first:
         stream = file if file is not None else sys.stderr
         with contextlib.suppress(Exception):
-            print(MESSAGE, file=stream, flush=True)  # type: ignore[call-overload]
+            print(MESSAGE, file=stream, flush=True)
     return EXIT_INTERRUPTED
 
 

@@ -74,7 +74,7 @@ from scipy.spatial import cKDTree
 
 from parkflow.geo import geodesic_km
 from parkflow.models.quality import quality_rule
-from parkflow.models.scenario import Scenario
+from parkflow.models.scenario import Catalogue, Scenario
 
 __all__ = [
     "CandidateNetwork",
@@ -311,7 +311,7 @@ def _col(df: pd.DataFrame, column: str, default: object) -> pd.Series:
     return pd.Series(default, index=df.index)
 
 
-def _fate_terms(src: pd.DataFrame, cat) -> pd.DataFrame:
+def _fate_terms(src: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     r"""Add each source's fate cost :math:`w_s` and CO₂ reversed :math:`\rho_s`.
 
     ``fate_cost_cny_per_unit``: the supply's ``fate_cost``, else the fate's rule — stacking cost
@@ -785,7 +785,7 @@ def _table_links(
     )
 
 
-def link_class(routes: pd.Series, materials: pd.Series, catalogue) -> np.ndarray:
+def link_class(routes: pd.Series, materials: pd.Series, catalogue: Catalogue) -> np.ndarray:
     """The counting class of each (route, material): ``route_classes``, else ``routes.class``.
 
     Parameters

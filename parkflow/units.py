@@ -29,7 +29,7 @@ import pandas as pd
 import pint
 
 #: The module-level registry with parkflow's definitions (万t, Nm3).
-ureg = pint.UnitRegistry()
+ureg: pint.UnitRegistry = pint.UnitRegistry()
 ureg.define("wan_tonne = 1e4 * tonne")
 ureg.define("normal_cubic_metre = [normal_volume] = Nm3")
 

@@ -27,7 +27,7 @@ STAGES: dict[str, int] = {
     "catalogue": 2,
     "io": 3,
     "network": 4,
-    "statistics": 5,
+    "statistics": 3,  # beside io: io/solution.py writes the summary statistics computes
     "solvers": 6,
     "report": 7,
     "maps": 7,

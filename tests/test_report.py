@@ -44,6 +44,7 @@ from parkflow.report import (
     utilisation_rows,
     write_reports,
 )
+from parkflow.statistics.summary import summary_dict
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 PARK = {"E1": "P1", "E2": "P1", "E3": "P2"}
@@ -592,7 +593,7 @@ def test_links_built_agrees_with_the_summary(result):
     flows = result.flows.copy()
     flows.loc["L1", ["flow", "delivered"]] = 0.0
     res = Result(**{**result.__dict__, "flows": flows})
-    assert res.summary["links_built"] == 3  # L1 (existing, no flow), L2, L3
+    assert summary_dict(res)["links_built"] == 3  # L1 (existing, no flow), L2, L3
     for lang, row, col in (
         ("en", "Links built", "After (optimised)"),
         ("zh", "建成链接数", "优化后"),
@@ -602,12 +603,12 @@ def test_links_built_agrees_with_the_summary(result):
             .table("overview")
             .set_index("Indicator" if lang == "en" else "指标")
         )
-        assert ov.loc[row, col] == res.summary["links_built"]
+        assert ov.loc[row, col] == summary_dict(res)["links_built"]
     ov = build_report(None, res, lang="en").table("overview").set_index("Indicator")
     assert ov.loc["of which proposed", "After (optimised)"] == 2
     assert (
         ov.loc["Links built", "Before (existing links only)"]
-        == res.baseline.summary["links_built"]
+        == summary_dict(res.baseline)["links_built"]
         == 1
     )
     assert "| Links built | 1 | 3 | 2 | count |" in to_markdown(build_report(None, res, "en"))

@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from parkflow.models.enums import DEFAULT_STRATEGY, OBJECTIVES, SOLVER_NAMES, STRATEGIES
+
+if TYPE_CHECKING:
+    from parkflow.models.result import Result
 
 HELP = "optimise a scenario and write summary.json, flows.csv, utilisation.csv... into --out"
 
@@ -72,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def print_build_plan(result, file=None) -> None:  # noqa: ANN001
+def print_build_plan(result: Result, file: TextIO | None = None) -> None:
     """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing."""
     file = file or sys.stdout
     fac = getattr(result, "facilities", None)
@@ -95,9 +99,9 @@ def print_build_plan(result, file=None) -> None:  # noqa: ANN001
 
 
 def print_summary(
-    result,
+    result: Result,
     out: Path | None = None,
-    file=None,  # noqa: ANN001
+    file: TextIO | None = None,
     lang: str = "en",
 ) -> None:
     """A short plain-text summary of a result (status, cost and all its parts, CO2, targets).
@@ -126,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
     from parkflow.commands._outputs import write_solve_folder
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
-    from parkflow.models.result import summary_dict
     from parkflow.solvers.api import solve_with_strategy
+    from parkflow.statistics.summary import summary_dict
 
     path = Path(args.scenario)
     out = Path(args.out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -306,7 +306,7 @@ def _parks(b: _Build) -> None:
 
 
 def _supplies_and_stockpiles(b: _Build) -> None:
-    """supplies and stockpiles: known enterprise and material, quantities in canonical units."""
+    """Supplies and stockpiles: known enterprise and material, quantities in canonical units."""
     problems, catalogue, settings = b.problems, b.catalogue, b.settings
     frames, ids, built, files = b.frames, b.ids, b.built, b.files
     mats = catalogue.materials
@@ -528,7 +528,7 @@ def _links(b: _Build) -> None:
 
 
 def _facilities(b: _Build) -> pd.DataFrame | None:
-    """facilities (optional, issue 12): technology known, a site or lon/lat/park, sizes."""
+    """Facilities (optional, issue 12): technology known, a site or lon/lat/park, sizes."""
     from parkflow.io.facilities import check_facilities
 
     raw = b.src.tables.get("facilities")
@@ -628,7 +628,7 @@ def scenario_from_frames(
     stockpiles: pd.DataFrame | None = None,
     links: pd.DataFrame | None = None,
     parks: pd.DataFrame | None = None,
-    targets: list[dict[str, Any]] | None = None,
+    targets: Sequence[Mapping[str, Any] | Target] | None = None,
     catalogue: Catalogue | None = None,
     **settings: Any,
 ) -> Scenario:
@@ -644,7 +644,7 @@ def scenario_from_frames(
     stockpiles, links : DataFrame, optional
     parks : DataFrame or GeoDataFrame, optional
         Columns ``id, name, level[, city]`` (+ geometry); derived from enterprises when absent.
-    targets : list of dict, optional
+    targets : list of dict or Target, optional
         As in scenario.yaml (``id, materials, exclude, rate, scope``); default: bulk-2025.
     catalogue : Catalogue, optional
         Use this catalogue as it is (else the built-in one with ``materials``/``routes``/
@@ -677,7 +677,7 @@ def scenario_from_frames(
     (20000.0, 't/a')
     """
     config: dict[str, Any] = {"name": name}
-    overrides = {
+    overrides: dict[str, Any] = {
         k: settings.pop(k)
         for k in (
             "materials",
@@ -702,7 +702,7 @@ def scenario_from_frames(
     config.update(extra)
     config.update(settings)
     if targets is not None:
-        config["targets"] = [t if isinstance(t, (Mapping, Target)) else t for t in targets]
+        config["targets"] = list(targets)
     facilities = settings.pop("facilities", None)  # issue 12: a DataFrame of candidates
     technologies = settings.pop("technologies", None)  # issue 12: technology rows
     tables: dict[str, pd.DataFrame | None] = {

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Any
+from typing import Any, SupportsIndex
 
 import numpy as np
 import pandas as pd
@@ -180,7 +180,7 @@ def extra_cells(series: pd.Series) -> pd.Series:
     return text_cells(series)
 
 
-def excel_row(pos: int) -> int:
+def excel_row(pos: SupportsIndex) -> int:
     """Spreadsheet row of the data row at position ``pos`` (header = row 1).
 
     Examples

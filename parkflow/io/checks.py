@@ -15,7 +15,7 @@ import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 import geopandas as gpd
 import numpy as np
@@ -75,10 +75,11 @@ class Problems(list):
         if rows is not None and rows != list(range(2, len(rows) + 2)):
             self.rows[file] = list(rows)
 
-    def row(self, file: str, pos: int) -> int:
+    def row(self, file: str, pos: SupportsIndex) -> int:
         """The spreadsheet row of ``file``'s data row at position ``pos``."""
         rows = self.rows.get(file)
-        return rows[pos] if rows is not None and 0 <= pos < len(rows) else excel_row(pos)
+        i = int(pos)
+        return rows[i] if rows is not None and 0 <= i < len(rows) else excel_row(i)
 
     def add(
         self,
@@ -149,7 +150,7 @@ def check_operating_hours(cfg: Mapping[str, Any], file: str, problems: Problems)
 
 def check_year(cfg: Mapping[str, Any], file: str, problems: Problems) -> int | None:
     """Rule: ``year``, when given, is a whole year."""
-    year = cfg.get("year")
+    year: Any = cfg.get("year")
     if is_blank(year):
         return None
     try:
@@ -300,8 +301,10 @@ def _number(value: Any) -> float | None:
 
 
 def check_settings(src: RawScenario, problems: Problems) -> tuple[str, Settings, dict[str, Any]]:
-    """Every scenario.yaml rule; returns (name, Settings, mode overrides) with defaults for the
-    values in error."""
+    """Every scenario.yaml rule.
+
+    Returns (name, Settings, mode overrides), with defaults for the values in error.
+    """
     cfg = src.config
     file = src.config_file
     name = check_name(cfg, file, problems)
@@ -399,9 +402,9 @@ def check_columns(
             fix="add rows under the header",
         )
         return None
-    for column in schema.columns:
-        if column.name not in df.columns:
-            df[column.name] = column.default
+    for declared in schema.columns:
+        if declared.name not in df.columns:
+            df[declared.name] = declared.default
     return df
 
 
@@ -450,8 +453,10 @@ def number_column(
     required: bool,
     unit: str = "",
 ) -> pd.Series:
-    """Rules on a number column: a number, present when required, finite, within the bounds
-    the schema declares (:class:`parkflow.models.schema.Column` ``minimum``, ``maximum``).
+    """Rules on a number column: a number, present when required, finite, within the bounds.
+
+    The bounds are the ones the schema declares (:class:`parkflow.models.schema.Column`
+    ``minimum``, ``maximum``).
 
     A fraction column (the schema's ``percent``) also reads ``78%``.
     """
@@ -572,8 +577,10 @@ def quantities(
     problems: Problems,
     also: tuple[str, ...] = (),
 ) -> dict[str, pd.Series]:
-    """Rule: each unit is known and fits its material; returns ``qty_col`` (and ``also``)
-    converted to canonical units, and the canonical ``unit``."""
+    """Rule: each unit is known and fits its material.
+
+    Returns ``qty_col`` (and ``also``) converted to canonical units, and the canonical ``unit``.
+    """
     label = TABLES[name].label
     units = text_cells(df["unit"])
     known_kind = kind != ""
@@ -608,8 +615,10 @@ def quantities(
 def check_in_china(
     ids: pd.Index, lon: pd.Series, lat: pd.Series, file: str, problems: Problems
 ) -> None:
-    """Rule: each enterprise lies in China, checked against its land outline
-    (:func:`parkflow.geo.locate`); swapped values and radians are named as such."""
+    """Rule: each enterprise lies in China, checked against its land outline.
+
+    The outline test is :func:`parkflow.geo.locate`; swapped values and radians are named as such.
+    """
     have = (lon.notna() & lat.notna()).to_numpy()
     where = locate(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
     for pos in np.flatnonzero(have & (where != "inside")):
@@ -694,9 +703,12 @@ def supply_fates(
     file: str,
     problems: Problems,
 ) -> dict[str, pd.Series]:
-    """Rule: a supply's fate fits its material's kind; ``replacement`` only with ``fuel``;
-    0 ≤ ``utilised_outside`` ≤ ``quantity``. Returns ``fate`` (defaults filled by kind),
-    ``replacement``, ``fate_cost`` and ``utilised_outside`` (docs/model.md#fates)."""
+    """Rule: a supply's fate fits its material's kind.
+
+    Also: ``replacement`` only with ``fuel``; 0 ≤ ``utilised_outside`` ≤ ``quantity``. Returns
+    ``fate`` (defaults filled by kind), ``replacement``, ``fate_cost`` and ``utilised_outside``
+    (docs/model.md#fates).
+    """
     from parkflow.models.schema import DEFAULT_FATE, FATES_BY_KIND
 
     n = len(df)
@@ -772,7 +784,9 @@ def supply_fates(
             )
     outside = conv.get("utilised_outside", pd.Series(0.0, index=df.index)).fillna(0.0)
     qty = conv["quantity"]
-    for pos in np.flatnonzero(((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()):
+    for pos in np.flatnonzero(
+        ((outside > qty * (1 + 1e-9) + 1e-9) & (qty >= 0)).to_numpy()
+    ).tolist():
         problems.add(
             file,
             f"supply '{ids[pos]}': utilised_outside {outside.iloc[pos]:g} is more "
@@ -841,8 +855,10 @@ def link_mode_carries(
 def check_bool_column(
     name: str, df: pd.DataFrame, ids: pd.Index, column: str, file: str, problems: Problems
 ) -> pd.Series:
-    """Rule: a true/false column reads as true or false (:func:`parkflow.io.cells.bool_cells`);
-    returns the values."""
+    """Rule: a true/false column reads as true or false; returns the values.
+
+    The cells are read by :func:`parkflow.io.cells.bool_cells`.
+    """
     values, bad = bool_cells(df[column])
     for pos in np.flatnonzero(bad.to_numpy()):
         problems.add(
@@ -1053,8 +1069,10 @@ def link_quality(
 
 
 def link_mode_allowed(lr: LinkRows, problems: Problems) -> None:
-    """Rule: a written mode is one the link's route allows (a route with no modes allows any
-    that carries the kind)."""
+    """Rule: a written mode is one the link's route allows.
+
+    A route with no modes allows any mode that carries the kind.
+    """
     routes, file, tids = lr.catalogue.routes, lr.file, lr.tids
     route, mode, kind, good = lr.route, lr.mode, lr.kind, lr.good
     allowed = route.map(routes["modes"]).map(
@@ -1138,10 +1156,11 @@ def check_links(
     refs_ok: np.ndarray,
     problems: Problems,
 ) -> None:
-    """The rules a links-table row must meet to become a candidate (docs/scenario-format.md,
-    "links"): :func:`link_has_supply`, :func:`link_has_use`, :func:`link_quality`,
-    :func:`link_mode_allowed`, and — only for an otherwise loadable scenario — the
-    :func:`link_reach` warning.
+    """The rules a links-table row must meet to become a candidate.
+
+    They are (docs/scenario-format.md, "links"): :func:`link_has_supply`, :func:`link_has_use`,
+    :func:`link_quality`, :func:`link_mode_allowed`, and — only for an otherwise loadable
+    scenario — the :func:`link_reach` warning.
     """
     lr = link_rows(built, catalogue, file, files, tids, refs_ok)
     if lr is None:
@@ -1157,8 +1176,11 @@ def check_links(
 def check_targets(
     src: RawScenario, catalogue: Catalogue, parks: pd.Index, cities: set[str], problems: Problems
 ) -> tuple[Target, ...]:
-    """Rules on ``targets``: known keys, unique ids, known materials, a rate in 0-1 (``0.78`` or
-    ``78%``), a scope that names a known park or city. Returns the expanded targets."""
+    """Rules on ``targets``; returns the expanded targets.
+
+    Known keys, unique ids, known materials, a rate in 0-1 (``0.78`` or ``78%``), a scope that
+    names a known park or city.
+    """
     file = src.config_file
     raw = src.config.get("targets")
     if raw is None:
@@ -1293,7 +1315,7 @@ def check_targets(
                 column=f"{where}.basis",
                 fix=f"use one of {', '.join(TARGET_BASES)}",
             )
-        year = item.get("year")
+        year: Any = item.get("year")
         try:
             year = None if is_blank(year) else int(year)
         except (TypeError, ValueError):
@@ -1344,9 +1366,11 @@ def _rate(value: Any) -> float:
 
 
 def check_parks_in_china(parks: pd.DataFrame, file: str, problems: Problems) -> None:
-    """Rule: each park boundary lies in China, checked like enterprise coordinates
-    (:func:`parkflow.geo.locate` on a point inside the boundary). Boundaries in a projected
-    CRS read as degrees (metres far beyond ±180) are named as such."""
+    """Rule: each park boundary lies in China, checked like enterprise coordinates.
+
+    The test is :func:`parkflow.geo.locate` on a point inside the boundary. Boundaries in a
+    projected CRS read as degrees (metres far beyond ±180) are named as such.
+    """
     geoms = list(parks.geometry) if "geometry" in parks.columns else []
     for pos, geom in enumerate(geoms):
         if geom is None or geom.is_empty:

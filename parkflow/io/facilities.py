@@ -115,7 +115,7 @@ def check_facilities(
     sizes_raw = text_cells(df["sizes"]) if "sizes" in df else pd.Series("", index=df.index)
     free = lon.notna() | lat.notna() | (park != "")
     colocated = site != ""
-    for pos in np.flatnonzero((colocated & ~site.isin(enterprises)).to_numpy()):
+    for pos in np.flatnonzero((colocated & ~site.isin(enterprises)).to_numpy()).tolist():
         problems.add(
             file,
             f"facility '{ids[pos]}': site '{site.iloc[pos]}' is not an enterprise id",
@@ -124,7 +124,7 @@ def check_facilities(
             row=excel_row(pos),
             column="site",
         )
-    for pos in np.flatnonzero((colocated & free).to_numpy()):
+    for pos in np.flatnonzero((colocated & free).to_numpy()).tolist():
         problems.add(
             file,
             f"facility '{ids[pos]}' has both a site and lon/lat/park",
@@ -133,7 +133,7 @@ def check_facilities(
             column="site",
         )
     incomplete = ~colocated & (lon.isna() | lat.isna() | (park == ""))
-    for pos in np.flatnonzero(incomplete.to_numpy()):
+    for pos in np.flatnonzero(incomplete.to_numpy()).tolist():
         problems.add(
             file,
             f"facility '{ids[pos]}' has no site",
@@ -141,7 +141,7 @@ def check_facilities(
             row=excel_row(pos),
             column="site",
         )
-    for pos in np.flatnonzero((~colocated & (park != "") & ~park.isin(parks)).to_numpy()):
+    for pos in np.flatnonzero((~colocated & (park != "") & ~park.isin(parks)).to_numpy()).tolist():
         problems.add(
             file,
             f"facility '{ids[pos]}': park '{park.iloc[pos]}' is unknown",
@@ -166,7 +166,7 @@ def check_facilities(
         out_sizes.append(";".join(f"{v:g}" for v in parsed))
     sizes = pd.Series(out_sizes, index=df.index)
     no_size = (sizes == "") & tech.isin(techs.index)
-    for pos in np.flatnonzero(no_size.to_numpy()):
+    for pos in np.flatnonzero(no_size.to_numpy()).tolist():
         problems.add(
             file,
             f"facility '{ids[pos]}' has no size to build",
@@ -212,7 +212,7 @@ def merge_technologies(
         if c.dtype == "float64":
             values = pd.to_numeric(raw, errors="coerce")
             bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-            for pos in np.flatnonzero(bad.to_numpy()):
+            for pos in np.flatnonzero(bad.to_numpy()).tolist():
                 problems.add(
                     file,
                     f"technology '{out.index[pos]}': {c.name} '{raw.iloc[pos]}' is not a number",

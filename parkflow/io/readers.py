@@ -598,8 +598,10 @@ def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list
 
 
 def _sheet(sheets: dict[str, pd.DataFrame], schema: TableSchema) -> str | None:
-    """The name of the sheet holding ``schema``'s table (exact name first, then any case or a
-    Chinese name)."""
+    """The name of the sheet holding ``schema``'s table.
+
+    The exact name first, then the name in any case or a Chinese name.
+    """
     if schema.name in sheets:
         return schema.name
     return next((s for s in sheets if schema.matches_sheet(s)), None)
@@ -712,7 +714,7 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
         parks = sheets[found["parks"]].copy()
         parks.columns = [str(c).strip() for c in parks.columns]
         if "geometry" in parks.columns:
-            geoms = []
+            geoms: list[Any] = []
             for pos, wkt in enumerate(parks["geometry"]):
                 if is_blank(wkt):
                     geoms.append(None)

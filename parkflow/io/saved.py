@@ -34,8 +34,9 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
     }
     if getattr(t, "basis", "nbs") != "nbs":
         out["basis"] = t.basis
-    if getattr(t, "year", None) is not None:
-        out["year"] = int(t.year)
+    year = getattr(t, "year", None)
+    if year is not None:
+        out["year"] = int(year)
     if getattr(t, "enforce", None) is not None:
         out["enforce"] = bool(t.enforce)
     return out

@@ -32,9 +32,10 @@ import numpy as np
 import pandas as pd
 
 from parkflow.io.atomic import output_dir
-from parkflow.models.result import Result, SolveStatus, summary_dict
+from parkflow.models.result import OBJECTIVE_KEYS, Result, SolveStatus
 from parkflow.models.scenario import Scenario
 from parkflow.models.schema import OUTPUT_TABLES
+from parkflow.statistics.summary import summary_dict
 
 __all__ = [
     "write_solution",
@@ -83,7 +84,6 @@ OUTPUT_DTYPES: dict[str, dict[str, str]] = {
     "baseline_flows.csv": {"existing": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
     "targets.csv": {"met": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
 }
-_OBJ_KEYS = ("total", "transport", "fixed", "purification", "value", "disposal_avoided")
 _ENCODING = "utf-8-sig"
 
 
@@ -270,7 +270,7 @@ def _result_from(summary: dict[str, Any], flows: pd.DataFrame, **tables: pd.Data
                 if obj.get(f"{k}_cny_per_a") is not None
                 else float("nan")
             )
-            for k in _OBJ_KEYS
+            for k in OBJECTIVE_KEYS
         },
         co2_avoided_t_per_a=float(summary.get("co2_avoided_t_per_a") or 0.0),
         solver=dict(summary.get("solver") or {}),

@@ -322,7 +322,7 @@ def _validate(ws: Any, table: str, columns: list[str], refs: dict[str, str], lan
         ws.add_data_validation(dv)
 
 
-_TEXTS = {
+_TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "parkflow scenario workbook",
         "intro": [
@@ -435,8 +435,9 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
 def write_workbook(
     scenario: Any, file: str | Path, lang: str = "en", empty_optional: bool = False
 ) -> Path:
-    """Write ``scenario`` as a scenario workbook (no safety checks: see
-    :func:`write_output_file`).
+    """Write ``scenario`` as a scenario workbook.
+
+    No safety checks: see :func:`write_output_file`.
 
     Parameters
     ----------

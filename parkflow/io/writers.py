@@ -126,8 +126,10 @@ def save_scenario(scenario: Scenario, path: str | Path, lang: str = "en") -> Pat
 
 
 def summarise(scenario: Scenario) -> str:
-    """A short plain-text summary: enterprises per park, streams per material, generated per
-    statistics category and the targets.
+    """A short plain-text summary of a scenario.
+
+    Enterprises per park, streams per material, generated per statistics category and the
+    targets.
 
     Parameters
     ----------

@@ -11,27 +11,20 @@ it: the positions are approximate). The province outline is drawn when its packa
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import folium
 import pandas as pd
 
+from parkflow.i18n import CITIES_CSV, city_table
 from parkflow.maps.elements import Features, html_text
 from parkflow.maps.offline import display_lonlat
 from parkflow.maps.popups import map_label
 
-CONTEXT_DIR = Path(__file__).resolve().parent.parent / "data" / "context"
-CITIES_CSV = CONTEXT_DIR / "sichuan_cities.csv"
+CONTEXT_DIR = CITIES_CSV.parent
+_cities = city_table  # the one reader of the table: the report names its cities from it too
 #: The province outline (GeoJSON, WGS-84), package data when built by tools/sichuan_outline.py.
 OUTLINE_GEOJSON = Path(__file__).resolve().parent.parent / "data" / "geo" / "sichuan.geojson"
-
-
-@cache
-def _cities() -> pd.DataFrame:
-    return pd.read_csv(CITIES_CSV, dtype={"city_id": str}, keep_default_na=False).set_index(
-        "city_id"
-    )
 
 
 def sichuan_cities() -> pd.DataFrame:
@@ -41,7 +34,8 @@ def sichuan_cities() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``city_id``; columns ``name_zh, name_en, kind`` (``city`` or ``prefecture``),
-        ``seat_zh, seat_en, lon, lat`` (WGS-84 degrees, approximate).
+        ``seat_zh, seat_en, lon, lat`` (WGS-84 degrees, approximate), ``short_zh, aliases``
+        (the report's city names, :data:`parkflow.i18n.CITY_ZH`).
 
     Examples
     --------

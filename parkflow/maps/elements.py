@@ -1,4 +1,4 @@
-"""The folium pieces of parkflow's pages, and the two escapes every user string goes through.
+r"""The folium pieces of parkflow's pages, and the two escapes every user string goes through.
 
 A user's string (an enterprise, park, sector, material or scenario name or id) reaches a page
 in one of two contexts, and each has one escape (docs/maps.md, "Names are shown as text"):
@@ -6,7 +6,7 @@ in one of two contexts, and each has one escape (docs/maps.md, "Names are shown 
 * HTML (popups, the title and legend boxes, the comparison's tables): :func:`html_text`, which
   escapes ``& < > " '``;
 * a ``<script>`` element (the data of every layer, the title and legend boxes, tooltips):
-  :func:`script_json`, JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\uXXXX``,
+  :func:`script_json`, JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\uXXXX``,
   so that no text can close the script or start a comment; never a JavaScript template literal,
   in which a backtick or ``${`` would run code.
 
@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 BACKGROUND = "#f2efe9"
 
@@ -108,14 +108,14 @@ _SCRIPT_UNSAFE = {
 
 
 def script_json(value: Any) -> str:
-    """``value`` as JSON that is safe inside a ``<script>`` element.
+    r"""``value`` as JSON that is safe inside a ``<script>`` element.
 
-    ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\uXXXX`` escapes, so a string
+    ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\uXXXX`` escapes, so a string
     holding ``</script>`` or ``<!--`` cannot end the script; the result is a JavaScript
     expression (never put it inside a template literal).
 
     >>> script_json({"name": "</script>`${x}`"})
-    '{"name":"\\\\u003c/script\\\\u003e`${x}`"}'
+    '{"name":"\\u003c/script\\u003e`${x}`"}'
     """
     text = json.dumps(value, separators=(",", ":"), allow_nan=False)
     return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
@@ -361,15 +361,21 @@ class Features(MacroElement):
             data["role"] = self.role
         return script_json(data)
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning str; MacroElement.render, which this replaces,
+    # returns None (it adds to the figure), as this does
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the script to the page as it is (branca would parse it as a Jinja template)."""
         group = self._parent
+        figure = self.get_root()
+        assert group is not None, "a Features sits in a map's group"
+        assert group._parent is not None, "the group sits in a map"
+        assert isinstance(figure, Figure), "a Features renders inside a Figure"
         script = self._SCRIPT % {
             "map": group._parent.get_name(),
             "group": group.get_name(),
             "data": self.data_json(),
         }
-        self.get_root().script.add_child(Verbatim(script), name=self.get_name())
+        figure.script.add_child(Verbatim(script), name=self.get_name())
 
 
 _FEATURE_DATA = re.compile(r"^\s*\}\)\((\w+), (\w+), (\{.*\})\);$", re.MULTILINE)

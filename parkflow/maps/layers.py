@@ -1,5 +1,7 @@
-"""The layers of a map, one function each: park boundaries, links per material, supply left
-unused, enterprises, and the title and legend boxes.
+"""The layers of a map, one function each.
+
+Park boundaries, links per material, supply left unused, enterprises, and the title and
+legend boxes.
 
 Each function adds its layer to a :class:`folium.Map` and returns the layer names it added
 (what the layer control lists); :func:`parkflow.maps.render.draw_on` calls them in drawing
@@ -673,10 +675,11 @@ def facility_layers(
     names: Names,
     lang: str,
 ) -> tuple[list[str], int]:
-    """The new facilities: one layer "built 2026" … per build year when the plan has periods
-    (facilities.csv with a ``year``), else one layer "new facilities".
+    """The new facilities: a layer per build year with periods, else one layer.
 
-    Returns the layer names (in year order) and the number of facilities drawn.
+    With periods (facilities.csv with a ``year``) the layers are "built 2026", "built 2027" …;
+    without, one layer "new facilities". Returns the layer names (in year order) and the
+    number of facilities drawn.
     """
     plan = facility_plan(result)
     if plan.empty:

@@ -1,5 +1,6 @@
-"""What the map says: labels, colours, the tables behind the popups, and the popup, title and
-legend HTML.
+"""What the map says.
+
+Labels, colours, the tables behind the popups, and the popup, title and legend HTML.
 
 Every user string (enterprise, park, sector, material, scenario names and ids) goes into the
 HTML through :func:`~parkflow.maps.elements.html_text`; tooltips are plain text (shown with
@@ -14,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from parkflow.colours import MATERIAL_COLOURS, material_colour  # noqa: F401
-from parkflow.i18n import LANGS, Names, family_name, label, sector_family, sector_name
+from parkflow.i18n import Names, family_name, label, sector_family, sector_name
 from parkflow.maps.elements import html_text as _esc
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
+from parkflow.statistics.summary import link_counts
 from parkflow.statistics.utilisation import utilisation_rate
 
 _FLAT_LEGEND = 8  # more sectors than this: the legend groups them by family
@@ -25,19 +27,13 @@ _ONE_COLUMN = 12  # more sectors than this: the legend lists them in two columns
 
 
 def map_label(key: str, lang: str) -> str:
-    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``); the texts live in
-    :mod:`parkflow.i18n` under ``map:<key>``.
+    """Text of a map label in ``lang`` (``"zh"`` or ``"en"``).
+
+    The texts live in :mod:`parkflow.i18n` under ``map:<key>``.
 
     >>> map_label("enterprises", "en")
     'Enterprises'
     """
-    from parkflow.maps.texts import MAP_TEXT
-
-    if key in MAP_TEXT:
-        if lang not in LANGS:
-            msg = f"language {lang!r} is not supported; use one of {LANGS}"
-            raise ValueError(msg)
-        return MAP_TEXT[key][lang]
     return label(f"map:{key}", lang)
 
 
@@ -133,9 +129,9 @@ def built_links(result: Result) -> pd.DataFrame:
 
 
 def links_built_count(result: Result) -> int:
-    """Links built, as ``summary.json`` counts them (``result.summary["links_built"]``)."""
+    """Links built, as ``summary.json`` counts them (``link_counts`` of statistics.summary)."""
     try:
-        return int(result.summary["links_built"])
+        return int(link_counts(result)["links_built"])
     except (AttributeError, KeyError, TypeError, ValueError):
         return len(built_links(result))
 

@@ -248,6 +248,9 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 class OfflineMap(folium.Map):
     """A :class:`folium.Map` whose ``save`` writes self-contained HTML (works with no network)."""
 
+    #: what :func:`draw_on` drew (counts for callers and tests), set by :func:`render_map`
+    parkflow_drawn: dict[str, Any]
+
     def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
         """Write the map with Leaflet inlined: to a path (whole or not at all) or a file object."""
         html = map_html(self)
@@ -259,8 +262,9 @@ class OfflineMap(folium.Map):
         write_text_atomic(outfile, html)
 
     def _repr_html_(self, **kwargs: Any) -> str:
-        """The notebook display: the self-contained page (vendored Leaflet inlined, as
-        :meth:`save` writes it) in an iframe ``srcdoc``, so it shows with no network.
+        """The notebook display: the self-contained page in an iframe ``srcdoc``.
+
+        Vendored Leaflet is inlined, as :meth:`save` writes it, so it shows with no network.
 
         folium's own display loads Leaflet and its plugins from CDNs and stays blank offline.
         """

@@ -183,6 +183,7 @@ class Scenario:
         return scenarios_equal(self, other, check_source=check_source)
 
     def __repr__(self) -> str:
+        """``Scenario('name': n enterprises, ...)``: the name and the table sizes."""
         return (
             f"Scenario({self.name!r}: {len(self.enterprises)} enterprises, "
             f"{len(self.supplies)} supplies, {len(self.uses)} uses, "
@@ -215,8 +216,10 @@ class Scenario:
 
 
 def is_tailings(materials: pd.DataFrame) -> pd.Series:
-    """Whether each material counts as tailings: its ``is_tailings`` flag is true **or** its
-    ``category`` is ``"tailings"`` — the one rule (docs/reporting.md, "不含尾矿").
+    """Whether each material counts as tailings.
+
+    Its ``is_tailings`` flag is true **or** its ``category`` is ``"tailings"`` — the one rule
+    (docs/reporting.md, "不含尾矿").
 
     Parameters
     ----------
@@ -315,8 +318,10 @@ def expand_targets(targets: Sequence[Target], scenario: Scenario | Catalogue) ->
 
 
 def default_targets_config() -> list[dict[str, Any]]:
-    """The target a scenario gets without ``targets:``: the Sichuan 2025 target (bulk
-    industrial solid waste, tailings excluded, 78 %, scope all)."""
+    """The target a scenario gets without ``targets:``: the Sichuan 2025 target.
+
+    Bulk industrial solid waste, tailings excluded, 78 %, scope all.
+    """
     return [
         {
             "id": "bulk-2025",

@@ -276,6 +276,23 @@ class Setting:
 NAN = float("nan")
 _ID = ("编号", "代码")
 
+# columns that several tables share, declared once (a Column is immutable, so tables share it)
+_CITY_ZH = Column(
+    "city_zh",
+    "str",
+    required=False,
+    default="",
+    doc="Chinese city name, shown in Chinese reports (default: city).",
+    aliases=("城市中文名",),
+)
+_NAME_ZH = Column("name_zh", "str", required=False, aliases=("中文名称", "名称"))
+_NAME_EN = Column("name_en", "str", required=False, aliases=("英文名称",))
+_GROUP = Column("group", "str", required=False, aliases=("分组",))
+_KIND = Column("kind", "str", required=False, aliases=("形态",))
+_SOURCE = Column("source", "str", required=False, aliases=("来源",))
+_CO2_SOURCE = Column("co2_source", "str", required=False)
+_COST_SOURCE = Column("cost_source", "str", required=False)
+
 ENTERPRISES = TableSchema(
     name="enterprises",
     file="enterprises.csv",
@@ -324,14 +341,7 @@ ENTERPRISES = TableSchema(
             doc="Chinese plant name, shown in Chinese reports (default: name).",
             aliases=("中文名称",),
         ),
-        Column(
-            "city_zh",
-            "str",
-            required=False,
-            default="",
-            doc="Chinese city name, shown in Chinese reports (default: city).",
-            aliases=("城市中文名",),
-        ),
+        _CITY_ZH,
         Column(
             "value_added_cny_per_a",
             "float64",
@@ -692,14 +702,7 @@ PARKS = TableSchema(
             doc="Chinese park name, shown in Chinese reports (default: name).",
             aliases=("中文名称",),
         ),
-        Column(
-            "city_zh",
-            "str",
-            required=False,
-            default="",
-            doc="Chinese city name, shown in Chinese reports (default: city).",
-            aliases=("城市中文名",),
-        ),
+        _CITY_ZH,
     ),
 )
 
@@ -860,11 +863,11 @@ CAT_MATERIALS = TableSchema(
     required_table=False,
     doc="Materials: one canonical unit each, the disposal cost per unit.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
-        Column("group", "str", required=False, aliases=("分组",)),
+        _NAME_ZH,
+        _NAME_EN,
+        _GROUP,
         Column("category", "str", required=False, aliases=("统计类别",)),
-        Column("kind", "str", required=False, aliases=("形态",)),
+        _KIND,
         Column("canonical_unit", "str", required=False, aliases=("计量单位",)),
         Column("is_tailings", "bool", required=False, default=False, aliases=("是否尾矿",)),
         Column(
@@ -879,7 +882,7 @@ CAT_MATERIALS = TableSchema(
         Column(
             "density_kg_per_nm3", "float64", required=False, unit="kg/Nm³", minimum=0.0, default=NAN
         ),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
         Column("env_tax_source", "str", required=False),
         Column(
             "basis",
@@ -913,11 +916,11 @@ CAT_CATEGORIES = TableSchema(
     required_table=False,
     doc="Statistics categories of materials.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
-        Column("group", "str", required=False, aliases=("分组",)),
-        Column("kind", "str", required=False, aliases=("形态",)),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _NAME_ZH,
+        _NAME_EN,
+        _GROUP,
+        _KIND,
+        _SOURCE,
     ),
 )
 
@@ -931,8 +934,8 @@ CAT_ROUTES = TableSchema(
     required_table=False,
     doc="Use routes: what a use absorbs, its value and CO2 effect per unit.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        _NAME_ZH,
+        _NAME_EN,
         Column("accepts", "list", required=False, aliases=("可接收物料",)),
         Column("modes", "list", required=False, aliases=("允许运输方式",)),
         Column(
@@ -993,9 +996,9 @@ CAT_ROUTES = TableSchema(
             aliases=("提纯成本(元/单位)",),
         ),
         Column("quality_rule", "str", required=False),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
         Column("value_source", "str", required=False),
-        Column("co2_source", "str", required=False),
+        _CO2_SOURCE,
         Column("class", "str", required=False, default="utilisation", aliases=("统计口径",)),
     ),
 )
@@ -1010,8 +1013,8 @@ CAT_MODES = TableSchema(
     required_table=False,
     doc="Transport modes: costs per unit and km, reach, detour, loss.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        _NAME_ZH,
+        _NAME_EN,
         Column("carries", "list", required=False, aliases=("运输形态",)),
         Column(
             "cost_cny_per_tkm",
@@ -1104,9 +1107,9 @@ CAT_MODES = TableSchema(
             "blank: handling_cny_per_t always (docs/catalogue.md, transport).",
             aliases=("专用线装卸费(元/单位)",),
         ),
-        Column("source", "str", required=False, aliases=("来源",)),
-        Column("cost_source", "str", required=False),
-        Column("co2_source", "str", required=False),
+        _SOURCE,
+        _COST_SOURCE,
+        _CO2_SOURCE,
     ),
 )
 
@@ -1119,8 +1122,8 @@ CAT_FATES = TableSchema(
     required_table=False,
     doc="Fates: what happens today to what is not utilised, what utilising one unit saves.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        _NAME_ZH,
+        _NAME_EN,
         Column("applies_to", "str", required=False, aliases=("适用形态",)),
         Column(
             "avoided_cost_cny_per_unit",
@@ -1142,7 +1145,7 @@ CAT_FATES = TableSchema(
         Column("replacement", "str", required=False),
         Column("counts_as", "str", required=False),
         Column("default_for", "str", required=False),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
     ),
 )
 
@@ -1165,7 +1168,7 @@ CAT_STACKING_COSTS = TableSchema(
         ),
         Column("low", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
         Column("high", "float64", required=False, minimum=0.0, unit="CNY per canonical unit"),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
     ),
 )
 
@@ -1178,11 +1181,11 @@ CAT_REPLACEMENT_FUELS = TableSchema(
     required_table=False,
     doc="Fuels burnt instead of a by-product gas taken off a boiler (fate fuel).",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        _NAME_ZH,
+        _NAME_EN,
         Column("co2_t_per_gj", "float64", required=False, minimum=0.0, unit="tCO2/GJ"),
         Column("hydrogen_lhv_gj_per_t", "float64", required=False, minimum=0.0, unit="GJ/t"),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
     ),
 )
 
@@ -1198,7 +1201,7 @@ CAT_ROUTE_CLASSES = TableSchema(
         Column("route", "str", required=False, aliases=("利用途径",)),
         Column("material", "str", required=False, aliases=("物料",)),
         Column("class", "str", required=False, aliases=("统计口径",)),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
     ),
 )
 
@@ -1214,8 +1217,8 @@ CAT_TECHNOLOGIES = TableSchema(
     required_table=False,
     doc="Technologies a candidate facility may be built with: sizes, capex, O&M, life, value.",
     columns=(
-        Column("name_zh", "str", required=False, aliases=("中文名称", "名称")),
-        Column("name_en", "str", required=False, aliases=("英文名称",)),
+        _NAME_ZH,
+        _NAME_EN,
         Column(
             "route",
             "str",
@@ -1344,10 +1347,10 @@ CAT_TECHNOLOGIES = TableSchema(
             maximum=1.0,
             default=NAN,
         ),
-        Column("source", "str", required=False, aliases=("来源",)),
+        _SOURCE,
         Column("capex_source", "str", required=False),
-        Column("cost_source", "str", required=False),
-        Column("co2_source", "str", required=False),
+        _COST_SOURCE,
+        _CO2_SOURCE,
     ),
 )
 

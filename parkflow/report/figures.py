@@ -18,13 +18,16 @@ import io
 import re
 import warnings
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from parkflow.colours import OTHER_COLOUR, material_colour
 from parkflow.report.texts import text
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "CJK_FONTS",
@@ -93,7 +96,7 @@ def cjk_font() -> str | None:
     return None
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     font = cjk_font()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     return {

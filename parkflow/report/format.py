@@ -158,7 +158,7 @@ def scaled_table(
             dec = 1
         elif kind in ("q", "tco2"):
             dec = 0 if biggest >= 100 or integral else 2
-        if kind == "q" and row_units is not None:
+        if kind == "q" and row_units is not None and row_scale is not None:
             scaled = v / row_scale
             per_row = [
                 1

@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
-from parkflow.models.result import Result, summary_dict
+from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue
 from parkflow.report.texts import text
+from parkflow.statistics.summary import summary_dict
 
 __all__ = [
     "TRAJECTORY_COLUMNS",
+    "text_of",
     "diagnosis_facilities",
     "facility_plan",
     "result_periods",
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 
-def _text_of(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
     """A non-empty text, or None (NaN, None, "" and "nan" are none)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -79,7 +81,7 @@ def technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
         techs = builtin_catalogue().technologies
     col = f"name_{lang}"
     if techs is not None and tid in techs.index and col in techs.columns:
-        name = _text_of(techs.at[tid, col])
+        name = text_of(techs.at[tid, col])
         if name:
             return name
     return str(tid)
@@ -88,7 +90,7 @@ def technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
 def result_periods(result: Result) -> list[dict[str, Any]]:
     """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
 
-    The ``periods`` key of :func:`parkflow.models.result.summary_dict` (the output contract)
+    The ``periods`` key of :func:`parkflow.statistics.summary.summary_dict` (the contract)
     when it has one; else ``result.periods`` when the result carries the list itself (a folder
     read back, a hand-built result); empty for a single-year result.
     """
@@ -182,7 +184,7 @@ def diagnosis_facilities(
     the site's (``enterprise_name``; a free site ``F:<id>``: ``park_name``). Parts in
     another form are kept as written.
     """
-    words = _text_of(cell)
+    words = text_of(cell)
     if not words:
         return ""
     out = []

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
-from parkflow.i18n import LANGS, catalogue_name, label, scope_type_name, sector_name
+from parkflow.i18n import LANGS, Names, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
 from parkflow.network import discount_rate
@@ -27,9 +27,10 @@ from parkflow.report.investment import (
     facility_plan,
     result_periods,
     technology_name,
+    text_of,
     trajectory_rows,
 )
-from parkflow.report.texts import CITY_ZH, text
+from parkflow.report.texts import text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
 from parkflow.statistics.links import (
@@ -42,7 +43,6 @@ from parkflow.statistics.links import (
 from parkflow.statistics.scorecard import INVESTMENT_PER_ANNUAL_FIXED, project_list, scorecard
 from parkflow.statistics.utilisation import (
     BULK_EXCL_TAILINGS,
-    BULK_TOTAL,
     SICHUAN_TARGETS,
     category_sets,
     utilisation_rows,
@@ -126,136 +126,15 @@ class Report:
         return self.tables[key]
 
 
-@dataclass
-class ScenarioNames:
-    """Names of enterprises, parks and sectors from the scenario; catalogue names via i18n.
-
-    Built by :meth:`of`; the catalogue and scope-type names come from
-    :func:`parkflow.i18n.catalogue_name` and :func:`parkflow.i18n.scope_type_name`.
-    """
-
-    lang: str
-    catalogue: Catalogue | None
-    enterprise: dict[str, str] = field(default_factory=dict)
-    enterprise_sector: dict[str, str] = field(default_factory=dict)
-    enterprise_park: dict[str, str] = field(default_factory=dict)
-    park: dict[str, str] = field(default_factory=dict)
-    city: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls, scenario: Scenario | None, result: Result, catalogue: Catalogue | None, lang: str
-    ) -> ScenarioNames:
-        """The names of ``scenario`` (ids only when it is ``None``)."""
-        self = cls(lang, catalogue)
-        src = result.sources
-        if src is not None and not src.empty and {"enterprise", "park"} <= set(src.columns):
-            pairs = src[["enterprise", "park"]].dropna().drop_duplicates("enterprise")
-            self.enterprise_park.update(
-                zip(pairs["enterprise"].astype(str), pairs["park"].astype(str), strict=True)
-            )
-        if scenario is not None:
-            ent = scenario.enterprises
-            for col, target in (
-                ("name", self.enterprise),
-                ("sector", self.enterprise_sector),
-                ("park", self.enterprise_park),
-            ):
-                if col in ent.columns:
-                    target.update(zip(ent.index.astype(str), ent[col].astype(str), strict=True))
-            # optional columns, read tolerantly: name_zh / name_en override name in their
-            # language; city_zh gives the Chinese name of the city (docs/reporting.md, "Names")
-            _update_named(self.enterprise, ent, f"name_{lang}")
-            if lang == "zh" and {"city", "city_zh"} <= set(ent.columns):
-                self.city.update(
-                    {
-                        str(c): t
-                        for c, z in zip(ent["city"], ent["city_zh"], strict=True)
-                        if (t := _name_text(z)) is not None
-                    }
-                )
-            parks = scenario.parks
-            if parks is not None and "name" in parks.columns and len(parks):
-                _update_named(self.park, parks, "name")
-                _update_named(self.park, parks, f"name_{lang}")
-        return self
-
-    def category(self, key: str) -> str:
-        """A category's name (the two bulk totals included)."""
-        if key in (BULK_TOTAL, BULK_EXCL_TAILINGS):
-            return label(key, self.lang)
-        return catalogue_name(self.catalogue, "categories", key, self.lang, "cat")
-
-    def material(self, key: str) -> str:
-        """A material's name."""
-        return catalogue_name(self.catalogue, "materials", key, self.lang, "mat")
-
-    def route(self, key: str) -> str:
-        """A route's name."""
-        return catalogue_name(self.catalogue, "routes", key, self.lang, "route")
-
-    def mode(self, key: str) -> str:
-        """A transport mode's name."""
-        return catalogue_name(self.catalogue, "modes", key, self.lang, "mode")
-
-    def ent(self, key: str) -> str:
-        """An enterprise's name (its id when unknown)."""
-        return self.enterprise.get(str(key), str(key))
-
-    def sector(self, enterprise: str) -> str:
-        """The enterprise's sector by name (sectors.csv), or "" when the scenario is absent."""
-        sector = self.enterprise_sector.get(str(enterprise))
-        return sector_name(sector, self.lang) if sector else ""
-
-    def scope(self, scope_type: str, scope_id: str) -> str:
-        """A scope's name: the whole scenario, a park, an enterprise or a city."""
-        if scope_type == "all":
-            return label("all_scope", self.lang)
-        if scope_type == "park":
-            return self.park.get(str(scope_id), str(scope_id))
-        if scope_type == "enterprise":
-            return self.ent(scope_id)
-        if scope_type == "city":
-            return self.city_name(scope_id)
-        return str(scope_id)
-
-    def city_name(self, city: str) -> str:
-        """A city's name: in Chinese from ``city_zh`` or the table of Sichuan's 市（州）."""
-        city = str(city)
-        if self.lang != "zh":
-            return city
-        return self.city.get(city) or CITY_ZH.get(city, city)
-
-    def scope_type(self, scope_type: str) -> str:
-        """A scope type's name."""
-        return scope_type_name(scope_type, self.lang)
+#: The report's names: :class:`parkflow.i18n.Names` with ``own_language=True`` (``name_zh`` /
+#: ``name_en`` and ``city_zh`` read; docs/reporting.md, "Names"), the one lookup of parkflow.
+ScenarioNames = Names
 
 
 def _park_name(names: ScenarioNames, enterprise: str) -> str:
     """The name of an enterprise's park ("" when it has none)."""
     park = names.enterprise_park.get(str(enterprise), "")
     return names.scope("park", park) if park and park != "nan" else ""
-
-
-def _name_text(value: Any) -> str | None:
-    """A non-empty name, or None (NaN, None, "" and "nan" are no name)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text_value = str(value).strip()
-    return text_value if text_value and text_value.lower() != "nan" else None
-
-
-def _update_named(target: dict[str, str], frame: pd.DataFrame, col: str) -> None:
-    """``target[id] = frame[col]`` for every row with a name in ``col`` (absent column: nothing)."""
-    if col not in frame.columns:
-        return
-    target.update(
-        {
-            str(k): t
-            for k, v in zip(frame.index, frame[col], strict=True)
-            if (t := _name_text(v)) is not None
-        }
-    )
 
 
 _UNIT_OF_KIND = {
@@ -335,7 +214,7 @@ def build_report(
         msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
         raise ValueError(msg)
     catalogue = scenario.catalogue if scenario is not None else builtin_catalogue()
-    names = ScenarioNames.of(scenario, result, catalogue, lang)
+    names = Names(lang, scenario, catalogue, result.sources, own_language=True)
     b = _Builder(lang)
     util = utilisation_rows(result, catalogue)
     if units is None:
@@ -908,12 +787,12 @@ def _city_of(scenario: Scenario | None, result: Result) -> tuple[dict[str, str],
             {
                 str(k): t
                 for k, v in zip(ent.index, ent["city"], strict=True)
-                if (t := _name_text(v)) is not None
+                if (t := text_of(v)) is not None
             }
         )
         if "park" in ent.columns:
             for p, c in zip(ent["park"], ent["city"], strict=True):
-                if (pt := _name_text(p)) and (ct := _name_text(c)):
+                if (pt := text_of(p)) and (ct := text_of(c)):
                     park_city.setdefault(pt, ct)
     return ent_city, park_city
 
@@ -937,8 +816,8 @@ def _build_plan(
 
     rows = []
     for r in plan.to_dict(orient="records"):
-        site = _name_text(cell(r, "site"))
-        park = _name_text(cell(r, "park")) or (names.enterprise_park.get(site, "") if site else "")
+        site = text_of(cell(r, "site"))
+        park = text_of(cell(r, "park")) or (names.enterprise_park.get(site, "") if site else "")
         city = (ent_city.get(site) if site else None) or park_city.get(park or "", "")
         rows.append(
             {
@@ -1051,7 +930,7 @@ def _diagnosis(
     }
     park_col = out["park"] if "park" in out.columns else pd.Series("", index=out.index)
     out["dg_target"] = out["target"].astype(str) if "target" in out.columns else ""
-    out["scope"] = [names.scope("park", str(p)) if _name_text(p) else "" for p in park_col]
+    out["scope"] = [names.scope("park", str(p)) if text_of(p) else "" for p in park_col]
     out["dg_material"] = out["material"].astype(str).map(names.material)
     out["dg_left"] = pd.to_numeric(out.get("left"), errors="coerce")
     out["dg_needed"] = pd.to_numeric(out.get("capacity_needed"), errors="coerce")
@@ -1063,7 +942,7 @@ def _diagnosis(
     cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
     out["dg_facilities"] = [
         diagnosis_facilities(
-            c, catalogue, lang, names.ent, names.scope("park", str(p)) if _name_text(p) else ""
+            c, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
         )
         for c, p in zip(cells, park_col, strict=True)
     ]

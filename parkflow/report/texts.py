@@ -2,7 +2,8 @@
 
 Looked up with :func:`text`, which falls back to :func:`parkflow.i18n.label` for every key it
 does not hold, so that report code needs one lookup. Every key has a Chinese and an English text
-(tests/report/test_policy.py checks it).
+(tests/report/test_policy.py checks it). A text that :mod:`parkflow.i18n` already holds under
+another key is referenced from there (``LABELS[...]``), not written again.
 
 >>> text("u_wtco2", "zh"), text("generated", "en")
 ('万tCO₂/a', 'Generated')
@@ -10,7 +11,7 @@ does not hold, so that report code needs one lookup. Every key has a Chinese and
 
 from __future__ import annotations
 
-from parkflow.i18n import label
+from parkflow.i18n import CITY_ZH, LABELS, label  # CITY_ZH: re-exported (home: parkflow.i18n)
 
 __all__ = ["TEXTS", "text", "CITY_ZH"]
 
@@ -48,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{built} ({existing} existing, {new} new{idle})",
     },
     "c_idle": {"zh": "，闲置 {n}", "en": "; {n} idle"},
-    "c_target": {"zh": "目标", "en": "target"},
+    "c_target": LABELS["map:target"],
     "c_rate_vs": {"zh": "综合利用率 {rate} ／目标 {target}", "en": "rate {rate} vs {target}"},
     "c_met": {"zh": "达标", "en": "met"},
     "c_not_applicable": {
@@ -59,7 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "c_not_met": {"zh": "未达标，差 {short} {unit}", "en": "NOT met, short {short} {unit}"},
     "c_written": {"zh": "已写入", "en": "written to"},
     "c_today": {"zh": "现状（仅现有链接）", "en": "today (existing links)"},
-    "c_cny": {"zh": "元/a", "en": "CNY/a"},
+    "c_cny": LABELS["u_cny"],
     "c_tco2": {"zh": "tCO₂/a", "en": "t/a"},
     # ---- cost breakdown rows of the overview --------------------------------------------
     "cost_transport": {"zh": "  其中：运输装卸费用", "en": "  of which transport and handling"},
@@ -94,10 +95,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "园区循环化改造评价指标与项目清单",
         "en": "Park circular-transformation scorecard and project list",
     },
-    "park": {"zh": "园区", "en": "Park"},
-    "sc_indicator": {"zh": "指标", "en": "Indicator"},
+    "sc_indicator": LABELS["indicator"],
     "sc_value": {"zh": "数值", "en": "Value"},
-    "sc_unit": {"zh": "单位", "en": "Unit"},
+    "sc_unit": LABELS["unit"],
     "sc_reference": {"zh": "参考值", "en": "Reference"},
     "sc_assessment": {"zh": "对照", "en": "Assessment"},
     "sc_source": {"zh": "参考值来源", "en": "Source of the reference"},
@@ -111,8 +111,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Bulk solid-waste utilisation (tailings excluded)",
     },
     "ind_waste_heat_rate": {"zh": "余热利用率", "en": "Waste-heat recovery rate"},
-    "ind_energy_saved": {"zh": "节能量", "en": "Energy saved"},
-    "ind_co2_avoided": {"zh": "CO₂减排量", "en": "CO₂ avoided"},
+    "ind_energy_saved": LABELS["energy_saved"],
+    "ind_co2_avoided": LABELS["compare:co2_avoided_t_per_a"],
     "ind_water_reuse": {"zh": "水重复利用率", "en": "Water reuse rate"},
     "ind_resource_productivity": {"zh": "资源产出率", "en": "Resource productivity"},
     "ind_energy_productivity": {"zh": "能源产出率", "en": "Energy productivity"},
@@ -121,9 +121,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "basis_links": {"zh": "按产废方所在园区计", "en": "counted at the generator's park"},
     "basis_gj": {"zh": "余热利用量÷产生量（GJ）", "en": "heat utilised ÷ generated (GJ)"},
     "basis_inputs": {"zh": "企业填报列", "en": "enterprise columns"},
-    "u_pct": {"zh": "%", "en": "%"},
-    "u_tce_a": {"zh": "吨标准煤/a", "en": "tce/a"},
-    "u_tco2_a": {"zh": "tCO₂/a", "en": "t CO₂/a"},
+    "u_tce_a": LABELS["u_tce"],
+    "u_tco2_a": LABELS["u_tco2"],
     "u_cny_per_t": {"zh": "元/t", "en": "CNY/t"},
     "u_wcny_per_tce": {"zh": "万元/吨标准煤", "en": "10⁴ CNY/tce"},
     "u_cny_per_m3": {"zh": "元/m³", "en": "CNY/m³"},
@@ -233,34 +232,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sankey_by_park": {"zh": "（按{by}汇总）", "en": " (grouped by {by})"},
     "by_park": {"zh": "园区", "en": "park"},
-}
-
-#: Chinese names of Sichuan's 21 prefecture-level divisions (市（州）), by their English name.
-CITY_ZH: dict[str, str] = {
-    "Chengdu": "成都市",
-    "Zigong": "自贡市",
-    "Panzhihua": "攀枝花市",
-    "Luzhou": "泸州市",
-    "Deyang": "德阳市",
-    "Mianyang": "绵阳市",
-    "Guangyuan": "广元市",
-    "Suining": "遂宁市",
-    "Neijiang": "内江市",
-    "Leshan": "乐山市",
-    "Nanchong": "南充市",
-    "Meishan": "眉山市",
-    "Yibin": "宜宾市",
-    "Guang'an": "广安市",
-    "Guangan": "广安市",
-    "Dazhou": "达州市",
-    "Ya'an": "雅安市",
-    "Yaan": "雅安市",
-    "Bazhong": "巴中市",
-    "Ziyang": "资阳市",
-    "Aba": "阿坝州",
-    "Ganzi": "甘孜州",
-    "Garze": "甘孜州",
-    "Liangshan": "凉山州",
 }
 
 

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -46,6 +47,10 @@ from parkflow import interrupt
 from parkflow.errors import SolverUnavailableError
 from parkflow.models.enums import DEFAULT_SOLVER, MATHOPT_LIMITS, SolverName, Termination
 from parkflow.solvers.formulation import SparseModel
+
+if TYPE_CHECKING:
+    from ortools.math_opt import model_pb2, result_pb2
+    from ortools.math_opt.python.parameters import SolveParameters
 
 __all__ = [
     "SOLVERS",
@@ -93,7 +98,7 @@ def canonical_name(name: str | None) -> str:
     return _ALIASES.get(name, name.lower())
 
 
-def to_proto(model: SparseModel):  # noqa: ANN201 - protobuf type
+def to_proto(model: SparseModel) -> model_pb2.ModelProto:
     """The MathOpt ``ModelProto`` of a sparse model (vectorised field filling)."""
     from ortools.math_opt import model_pb2
 
@@ -125,7 +130,7 @@ def to_proto(model: SparseModel):  # noqa: ANN201 - protobuf type
     return proto
 
 
-def solve_parameters(time_limit_s: float | None, gap: float | None):  # noqa: ANN201
+def solve_parameters(time_limit_s: float | None, gap: float | None) -> SolveParameters:
     """MathOpt ``SolveParameters`` for a wall-clock limit (s) and a relative MIP gap.
 
     The gap goes into ``relative_gap_tolerance`` (HiGHS ``mip_rel_gap``, SCIP ``limits/gap``);
@@ -231,12 +236,12 @@ _INTERRUPTIBLE = frozenset({SolverName.HIGHS.value})
 
 
 def _solve_proto(
-    proto,
+    proto: model_pb2.ModelProto,
     solver: str,
-    time_limit_s: float | None,  # noqa: ANN001
+    time_limit_s: float | None,
     gap: float | None,
     start: np.ndarray | None = None,
-):  # noqa: ANN202
+) -> result_pb2.SolveResultProto:
     """Run the native solve in a worker thread; the caller's thread waits, interruptible."""
     from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver as core_solver
@@ -299,7 +304,7 @@ def _solve_proto(
             raise
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
-    return box["result"]
+    return box["result"]  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
@@ -316,10 +321,12 @@ def _quiet_stdout() -> Iterator[None]:
         return
     show = os.environ.get("PARKFLOW_SOLVER_LOG", "") not in ("", "0")
     target = sys.stderr.fileno() if show and _has_fileno(sys.stderr) else None
-    devnull = os.open(os.devnull, os.O_WRONLY) if target is None else None
+    devnull = None
+    if target is None:
+        devnull = target = os.open(os.devnull, os.O_WRONLY)
     saved = os.dup(fd)
     try:
-        os.dup2(target if target is not None else devnull, fd)
+        os.dup2(target, fd)
         yield
     finally:
         sys.stdout.flush()
@@ -425,10 +432,18 @@ def solve_model(
     except SolverOverrunError as exc:
         elapsed = time.perf_counter() - t0
         if start is not None:  # the start is the best known solution
-            x = np.asarray(start, dtype=float).copy()
-            obj = float(model.c @ x + model.offset)
+            known_x = np.asarray(start, dtype=float).copy()
+            obj = float(model.c @ known_x + model.offset)
             return BackendResult(
-                "feasible", x, obj, float("nan"), float("nan"), elapsed, "feasible", name, "time"
+                "feasible",
+                known_x,
+                obj,
+                float("nan"),
+                float("nan"),
+                elapsed,
+                "feasible",
+                name,
+                "time",
             )
         return BackendResult(
             "no_solution",
@@ -461,7 +476,7 @@ def solve_model(
         if term in (Termination.FEASIBLE, Termination.NO_SOLUTION_FOUND)
         else ""
     )
-    x = None
+    x: np.ndarray | None = None
     if len(res.solutions) and res.solutions[0].HasField("primal_solution"):
         ps = res.solutions[0].primal_solution
         if int(ps.feasibility_status) == 2:  # SOLUTION_STATUS_FEASIBLE

@@ -139,8 +139,10 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _worker_init() -> None:
-    """Block workers ignore Ctrl-C (the terminal sends it to the whole process group): the
-    parent stops them (:meth:`_Runner.kill`), so a worker never prints a traceback.
+    """Block workers ignore Ctrl-C; the parent stops them (:meth:`_Runner.kill`).
+
+    The terminal sends Ctrl-C to the whole process group; ignoring it, a worker never prints a
+    traceback.
 
     A worker starts with SIGINT and SIGTERM blocked (:func:`_spawning`), so one that arrives
     while it is still importing waits here and is then dropped by the ignore.
@@ -152,8 +154,11 @@ def _worker_init() -> None:
 
 @contextlib.contextmanager
 def _spawning() -> Iterator[None]:
-    """Block SIGINT/SIGTERM while worker processes are started: they inherit the mask, and the
-    parent gets a signal that arrived meanwhile as soon as the block ends."""
+    """Block SIGINT/SIGTERM while worker processes are started.
+
+    The workers inherit the mask, and the parent gets a signal that arrived meanwhile as soon as
+    the block ends.
+    """
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -194,8 +199,10 @@ def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.nda
 
 
 def _row_labels(A: sp.csr_matrix, col_lab: np.ndarray) -> np.ndarray:
-    """Component of each row: its columns' common label, -2 when they span several, -1 when the
-    row has only slack columns (or none)."""
+    """Component of each row: its columns' common label.
+
+    -2 when they span several, -1 when the row has only slack columns (or none).
+    """
     A = A.tocsr()
     lab = col_lab[A.indices]
     big = np.iinfo(np.int64).max
@@ -506,7 +513,7 @@ def solve_decomposed(
     lam = 0.0
     stopped = ""
     proven_unreachable = False
-    history: list[dict[str, float]] = []
+    history: list[dict[str, float | None]] = []
     # the no-action start: feasible (the target slack takes the shortfall); every block starts
     # from it, then from the previous multiplier's answer (warm start)
     start = greedy_start(form, net, fallback=trivial_start(form, net))
@@ -515,8 +522,11 @@ def solve_decomposed(
     warm = start.copy()
 
     def evaluate(lam_v: float) -> tuple[np.ndarray | None, float, float, bool]:
-        """x (full columns) of the relaxed problem at λ, its lower bound, U = a·x, and whether
-        every block was solved to its gap."""
+        """Solve the relaxed problem at λ.
+
+        Returns x (full columns), its lower bound, U = a·x, and whether every block was solved
+        to its gap.
+        """
         nonlocal solver_s
         c_lam = model.c - lam_v * a
         sols = runner.run(c_lam, iteration_budget(), gap, warm)
@@ -564,8 +574,11 @@ def solve_decomposed(
         return x, cost_of(x)
 
     def restricted() -> tuple[np.ndarray, float] | None:
-        """Re-solve, with the target row, only the components whose low-λ and high-λ parts
-        differ (the others stay at their low-λ part); None when that is all of them."""
+        """Re-solve, with the target row, only the components whose λ parts differ.
+
+        Those are the components whose low-λ and high-λ parts differ (the others stay at their
+        low-λ part); None when that is all of them.
+        """
         nonlocal solver_s
         if lo_x is None or hi_x is None:
             return None
@@ -635,7 +648,8 @@ def solve_decomposed(
             rep = repair()
             if rep is not None:
                 offer(*rep)
-            if left() is None or left() > 0.1:
+            rest = left()
+            if rest is None or rest > 0.1:
                 rep = restricted()
                 if rep is not None:
                     offer(*rep)

@@ -178,8 +178,10 @@ class Block:
 
 @dataclass
 class SparseModel:
-    """A solver-neutral MILP: ``min/max c·x + offset`` s.t. ``row_lower ≤ A x ≤ row_upper``,
-    ``col_lower ≤ x ≤ col_upper``, ``x[integer]`` integral.
+    """A solver-neutral MILP.
+
+    ``min/max c·x + offset`` s.t. ``row_lower ≤ A x ≤ row_upper``, ``col_lower ≤ x ≤ col_upper``,
+    ``x[integer]`` integral.
 
     Rows and columns only: matrix, bounds, names, integrality, objective, and ``families`` (the
     row block of each constraint family, by name). What the columns mean is the
@@ -632,7 +634,7 @@ def facility_capacity(network: CandidateNetwork, lay: Layout) -> Block:
 
 
 def _source_bound(network: CandidateNetwork) -> np.ndarray:
-    """:math:`B^{src}_l = G_s + \\sum_{K(s)} D_k` of each link's source (unit/a)."""
+    r""":math:`B^{src}_l = G_s + \sum_{K(s)} D_k` of each link's source (unit/a)."""
     src = network.sources
     supply = (src["generated"] + src["drawable"]).astype(float)
     return supply.reindex(network.links["source_id"]).fillna(0.0).to_numpy(dtype=float)
@@ -712,10 +714,10 @@ def facility_market(network: CandidateNetwork, lay: Layout) -> Block:
 
 
 def facility_vectors(network: CandidateNetwork) -> dict[str, np.ndarray]:
-    """Per-link objective parts of flows into facilities (length ``n_links``).
+    r"""Per-link objective parts of flows into facilities (length ``n_links``).
 
-    ``facility_variable``: :math:`\\eta_l k_\\tau` (CNY per unit sent); ``facility_co2``:
-    :math:`-\\eta_l e_\\tau` (t CO₂ per unit sent, the facility's own emissions).
+    ``facility_variable``: :math:`\eta_l k_\tau` (CNY per unit sent); ``facility_co2``:
+    :math:`-\eta_l e_\tau` (t CO₂ per unit sent, the facility's own emissions).
     """
     n = len(network.links)
     var = np.zeros(n)

@@ -70,6 +70,7 @@ class ProgressEvent(str):
         iteration: int = 0,
         multiplier: float = math.nan,
     ) -> ProgressEvent:
+        """The text as a ``str``, with the fields as attributes (floats as ``float``)."""
         self = super().__new__(cls, text)
         self.phase = phase
         self.incumbent = float(incumbent)
@@ -116,6 +117,7 @@ class Reporter:
             self.t0 = callback.t0
 
     def __call__(self, text: str, phase: str = "solve", **fields: Any) -> None:
+        """Send ``text`` as a :class:`ProgressEvent` timed from ``t0`` (an event as it is)."""
         if self.callback is None:
             return
         if isinstance(text, ProgressEvent):

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import GRID_CO2_T_PER_MWH, TCE_PER_GJ
-from parkflow.models.result import link_counts
 from parkflow.models.scenario import Catalogue
+from parkflow.models.schema import parse_bool
+from parkflow.statistics.summary import link_counts
 
 if TYPE_CHECKING:
     from parkflow.models.result import Result
@@ -45,7 +46,7 @@ def is_true(value: object) -> bool:
     >>> [is_true(v) for v in (True, "TRUE", "1", 0, "no")]
     [True, True, True, False, False]
     """
-    return str(value).strip().lower() in ("true", "1", "1.0", "yes")
+    return bool(parse_bool(value))  # the one boolean parser (blank and unknown: False)
 
 
 def grid_factors() -> dict[str, float]:

@@ -24,6 +24,7 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,8 +96,9 @@ def total_cost(result: Result) -> float:
 def rate_grid(
     rate_low: float, rate_best: float, n_points: int = 9, milestones: Sequence[float] = MILESTONES
 ) -> np.ndarray:
-    """Rates to solve at: ``n_points`` evenly from ``rate_low`` (the least-cost plan's rate) to
-    the best, plus the milestones in range.
+    """Rates to solve at: ``n_points`` evenly from ``rate_low`` to the best.
+
+    ``rate_low`` is the least-cost plan's rate; the milestones in range are added.
 
     >>> rate_grid(0.5, 0.9, n_points=5).tolist()
     [0.5, 0.6, 0.7, 0.78, 0.8, 0.82, 0.9]
@@ -195,7 +197,7 @@ def pareto_front(
         raise ValueError(msg)
     target: Target = scenario.targets[0]
     say = progress or (lambda message: None)
-    opts = {"solver": solver, "time_limit_s": time_limit_s, "gap": gap}
+    opts: dict[str, Any] = {"solver": solver, "time_limit_s": time_limit_s, "gap": gap}
 
     say("today's rate (existing links) and the unconstrained least cost")
     free = solve(
@@ -385,8 +387,9 @@ def chart(front: pd.DataFrame, lang: str = "en") -> dict:
 
 
 def cjk_font() -> str | None:
-    """The name of an installed font with Chinese glyphs (Noto Sans CJK, from Debian's
-    fonts-noto-cjk; or another known one), or None.
+    """The name of an installed font with Chinese glyphs, or None.
+
+    Noto Sans CJK, from Debian's fonts-noto-cjk, or another known one.
     """
     from matplotlib import font_manager
 
@@ -405,9 +408,8 @@ def cjk_font() -> str | None:
     have = {f.name for f in font_manager.fontManager.ttflist}
     found = next((name for name in wanted if name in have), None)
     if found is None:  # matplotlib's font cache may predate the font's installation
-        for path in font_manager.findSystemFonts(fontext="ttf") + font_manager.findSystemFonts(
-            fontext="otf"
-        ):
+        # "ttf" lists .otf and .ttc files too (matplotlib's get_fontext_synonyms)
+        for path in font_manager.findSystemFonts(fontext="ttf"):
             if any(k in Path(path).name for k in ("CJK", "wqy", "SourceHanSans")):
                 try:
                     font_manager.fontManager.addfont(path)

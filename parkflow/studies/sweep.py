@@ -531,8 +531,13 @@ def run_sweep(
     if scheduler:
         client = Client(scheduler)
     else:
+        # a free local port: dashboard_address=None still binds the scheduler's HTTP server to
+        # 8787 and warns when another cluster holds it (an error under the tests' warning filter)
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address="127.0.0.1:0",
         )
         client = Client(cluster)
     try:

@@ -75,7 +75,7 @@ def _catalogue_json(catalogue: Any) -> dict[str, Any]:
     def rows(df: Any, extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         out = []
         for ident, r in df.iterrows():
-            item = {
+            item: dict[str, str | list[str]] = {
                 "id": str(ident),
                 "name_zh": str(r.get("name_zh", ident)),
                 "name_en": str(r.get("name_en", ident)),
@@ -249,8 +249,8 @@ def create_app(
         pid, problems = ws.open_scenario(path, origin)
         return {"project": pid, "problems": problems}
 
-    @app.post("/api/upload")
-    async def upload(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    @app.post("/api/upload", response_model=None)  # a dict, or a JSONResponse for an error
+    async def upload(file: Annotated[UploadFile, File()]) -> dict[str, Any] | JSONResponse:
         name = Path(file.filename or "upload.xlsx").name
         if not name.lower().endswith(".xlsx"):
             msg = "upload an .xlsx workbook"
@@ -338,8 +338,8 @@ def create_app(
             "debug": bool(os.environ.get("PARKFLOW_DEBUG")),
         }
 
-    @app.post("/api/projects/{pid}/solve")
-    def solve(pid: str, body: dict[str, Any]) -> dict[str, Any]:
+    @app.post("/api/projects/{pid}/solve", response_model=None)  # dict, or JSONResponse (error)
+    def solve(pid: str, body: dict[str, Any]) -> dict[str, Any] | JSONResponse:
         d = ws.project_dir(pid)
         scenario, problems = cache.get(d / "work.xlsx")
         if scenario is None:

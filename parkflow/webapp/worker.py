@@ -104,7 +104,8 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     say("phase", "files")
     pf.save_scenario(scenario, out / "scenario.xlsx")
     (out / "summary.json").write_text(
-        json.dumps(result.summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        json.dumps(pf.summary_dict(result), ensure_ascii=False, indent=1, default=str),
+        encoding="utf-8",
     )
     result.flows.to_csv(out / "flows.csv", encoding="utf-8-sig")
     (out / "figures.json").write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")

@@ -132,7 +132,8 @@ def test_xlsx_frozen_filtered_formatted_and_wide_enough(solved, tmp_path):
     assert rep.units == "wan"
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert ws.auto_filter.ref.startswith("A1:"), ws.title
         for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
             width = ws.column_dimensions[col[0].column_letter].width
             longest = max(cell_width(c.value) for c in col if c.value is not None)

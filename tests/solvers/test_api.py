@@ -17,9 +17,9 @@ from parkflow.io import load_scenario
 from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
 from parkflow.io.solution import read_result as read_solution
 from parkflow.io.solution import write_solution
-from parkflow.models.result import summary_dict
 from parkflow.solvers.api import solve
 from parkflow.solvers.backends import available_solvers, solve_parameters
+from parkflow.statistics.summary import summary_dict
 
 SOLVERS = [
     pytest.param(
@@ -189,7 +189,7 @@ def test_tiny_time_limit_returns_the_best_solution_with_its_gap():
         assert "stopped at the time limit" in res.message
         assert res.solver["gap"] is None or np.isnan(res.solver["gap"]) or res.solver["gap"] >= 0
         assert len(res.flows)
-        assert res.summary["status"] == "feasible"
+        assert summary_dict(res)["status"] == "feasible"
 
 
 def test_a_limit_without_a_solution_returns_the_start(monkeypatch):

@@ -255,7 +255,7 @@ def test_unreachable_park_target_names_the_park():
     assert t.loc["park:P2", "rate"] == 0.0
     assert t.loc["park:P2", "shortfall"] == pytest.approx(90)
     d = res.diagnosis
-    assert d[["scope", "material", "park", "reason"]].values.tolist() == [
+    assert d[["scope", "material", "park", "reason"]].to_numpy().tolist() == [
         ["park:P2", "fly_ash", "P2", "no use within reach"]
     ]
     # several entries: the message says the best rates are one trade-off of the summed shortfall
