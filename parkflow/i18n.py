@@ -371,6 +371,26 @@ _MAP_LABELS: dict[str, dict[str, str]] = {
     "compare_changed": {"zh": "流量调整", "en": "Flow changed"},
     "compare_same": {"zh": "不变（淡显）", "en": "Unchanged (dimmed)"},
     "compare_legend": {"zh": "对比图例", "en": "Comparison"},
+    # ---- new facilities and the province outline (issue 12, 14) -----------------------------
+    "new_facilities": {"zh": "新建设施", "en": "New facilities"},
+    "built_year": {"zh": "{year}年建成", "en": "built {year}"},
+    "facility": {"zh": "设施", "en": "Facility"},
+    "technology": {"zh": "技术", "en": "Technology"},
+    "site": {"zh": "地点", "en": "Site"},
+    "free_site": {"zh": "园区空地", "en": "free site in the park"},
+    "size": {"zh": "规模", "en": "Size"},
+    "existing_size": {"zh": "现有规模", "en": "Existing size"},
+    "capex": {"zh": "建设投资", "en": "Capex"},
+    "annual_cost": {"zh": "年成本", "en": "Annual cost"},
+    "throughput": {"zh": "处理量", "en": "Throughput"},
+    "load_factor": {"zh": "负荷率", "en": "Load factor"},
+    "build_year": {"zh": "建设年份", "en": "Build year"},
+    "expanded_year": {"zh": "扩建年份", "en": "Expanded"},
+    "legend_facility": {
+        "zh": "菱形 = 新建或扩建设施（按建成年份分图层）",
+        "en": "Diamond = new or expanded facility (a layer per build year)",
+    },
+    "province": {"zh": "四川省界", "en": "Sichuan outline"},
 }
 
 _COMPARE_LABELS: dict[str, dict[str, str]] = {

@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {out}: the template is an Excel workbook; give a name ending in .xlsx")
         return EXIT_BAD_INPUT
     example = example_scenario(args.lang)
-    write_output_file(out, lambda tmp: write_workbook(example, tmp, lang=args.lang))
+    write_output_file(
+        out, lambda tmp: write_workbook(example, tmp, lang=args.lang, empty_optional=True)
+    )
     print(
         f"wrote {out}: fill in the sheets (the example rows show the format), then "
         f"`parkflow validate {out}`"

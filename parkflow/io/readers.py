@@ -736,6 +736,19 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
     for name in CATALOGUE_FILES:
         sheet = found[name]
         tables[name] = sheets[sheet] if sheet is not None else None
+    # optional tables (issue 12: facilities; trajectories with periods) and the scenario's
+    # technology rows, read when their sheet is there, as read_folder reads their files
+    optional = [n for n in TABLES if n not in DATA_TABLES and n != "parks"]
+    for name, schema in [(n, TABLES[n]) for n in optional] + [
+        ("technologies", ALL_TABLES["catalogue:technologies"])
+    ]:
+        sheet = _sheet(sheets, schema)
+        if sheet is None:
+            continue
+        df = sheets[sheet]
+        df.columns = [str(c).strip() for c in df.columns]
+        tables[name] = drop_empty_rows(drop_unnamed_empty_columns(df))
+        files[name] = f"{book}[{sheet}]"
     return RawScenario(
         config=config, config_file=config_file, tables=tables, files=files, source=path
     )

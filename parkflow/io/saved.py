@@ -147,3 +147,49 @@ def _table_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
     out.index.name = "id"
     return out.reset_index()
+
+
+def optional_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """The scenario's optional tables with rows, as written (id first): ``facilities`` ...
+
+    Every table of :data:`parkflow.models.schema.TABLES` other than the data tables and the
+    parks that the scenario holds as a non-empty attribute of the same name (issue 12: the
+    candidate facilities; a periods scenario's ``trajectories`` once the schema declares it).
+    """
+    from parkflow.models.schema import DATA_TABLES, TABLES
+
+    out: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        if name in DATA_TABLES or name == "parks":
+            continue
+        df = getattr(scenario, name, None)
+        if isinstance(df, pd.DataFrame) and len(df):
+            out[name] = _table_frame(name, df)
+    return out
+
+
+def technology_overrides(scenario: Scenario) -> pd.DataFrame | None:
+    """The scenario's ``technologies`` rows that differ from the built-in catalogue's (or None).
+
+    Written as technologies.csv (a folder) or a ``technologies`` sheet (a workbook), which the
+    reader merges over the built-in technologies again (docs/scenario-format.md).
+    """
+    from parkflow.catalogue import builtin_catalogue
+    from parkflow.models.compare import frames_equal
+
+    mine = scenario.catalogue.technologies
+    if mine is None or len(mine) == 0:
+        return None
+    base = builtin_catalogue().technologies
+    if base is not None and frames_equal(mine, base):
+        return None
+    differ = [
+        i
+        for i in mine.index
+        if base is None
+        or i not in base.index
+        or not frames_equal(mine.loc[[i]], base.loc[[i], mine.columns])
+    ]
+    if not differ:
+        return None
+    return _catalogue_csv_frame(mine.loc[differ])

@@ -307,6 +307,11 @@ def read_result(out_dir: str | Path) -> Result:
         targets=targets,
         diagnosis=_read_csv(folder / "diagnosis.csv"),
     )
+    if (folder / "facilities.csv").is_file():  # issue 12: the build plan, for the report
+        res.facilities = _read_csv(folder / "facilities.csv")
+    if summary.get("periods") and not getattr(res, "periods", None):
+        # issue 12: the pathway by year (summary.json's list, as the report reads it)
+        res.periods = list(summary["periods"])  # type: ignore[attr-defined]
     base = summary.get("baseline")
     if base:
         bflows = _read_csv(folder / "baseline_flows.csv", "link_id")

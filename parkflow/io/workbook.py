@@ -35,6 +35,7 @@ import pandas as pd
 
 from parkflow.errors import OutputError
 from parkflow.models.schema import (
+    CATALOGUE_TABLES,
     DATA_TABLES,
     SCENARIO_SHEET,
     SETTINGS,
@@ -243,6 +244,9 @@ def _lists(catalogue: Any, lang: str) -> dict[str, list[tuple[str, str, str]]]:
     fates = getattr(catalogue, "fates", None)
     if isinstance(fates, pd.DataFrame) and len(fates):
         out["fate"] = rows(fates)
+    techs = getattr(catalogue, "technologies", None)
+    if isinstance(techs, pd.DataFrame) and len(techs):  # issue 12: candidate facilities
+        out["technology"] = rows(techs)
     return out
 
 
@@ -262,6 +266,8 @@ _VALIDATED: dict[tuple[str, str], str] = {
     ("parks", "level"): "level",
     ("supplies", "fate"): "fate",
     ("stockpiles", "fate"): "fate",
+    ("facilities", "technology"): "technology",
+    ("technologies", "route"): "route",
 }
 
 
@@ -365,6 +371,9 @@ _SHEET_DOCS = {
         "stockpiles": "往年贮存量（可选）：可逐年取用的堆存",
         "links": "现有或手工提出的连接（可选；现有连接强制开启）",
         "parks": "园区（可选）：编号、名称、级别、城市，边界为 WKT",
+        "facilities": "候选设施（可选）：技术、建设地点（企业或园区内经纬度）、可选规模",
+        "technologies": "技术目录补充（可选）：规模、投资、寿命、运维、产品价值（同编号覆盖内置）",
+        "trajectories": "逐年数据（可选，多期）：类型、编号、年份、数量、单位",
     },
 }
 
@@ -423,7 +432,9 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
 
 
-def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
+def write_workbook(
+    scenario: Any, file: str | Path, lang: str = "en", empty_optional: bool = False
+) -> Path:
     """Write ``scenario`` as a scenario workbook.
 
     No safety checks: see :func:`write_output_file`.
@@ -435,6 +446,9 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
         The ``.xlsx`` file to write (created or overwritten).
     lang : {"en", "zh"}
         Language of the sheet names, headers, notes and instructions.
+    empty_optional : bool
+        Also write the optional tables the scenario has no rows in (the candidate
+        ``facilities``), headers only: the template shows every table a planner may fill.
 
     Returns
     -------
@@ -447,6 +461,8 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
         _catalogue_overrides,
         _config,
         _table_frame,
+        optional_tables,
+        technology_overrides,
     )
 
     if lang not in LANGS:
@@ -493,6 +509,24 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
         position += 1
         _write_frame(ws, schema, frame, lang)
         _validate(ws, name, list(frame.columns), refs, lang)
+        written.append((schema, ws.title))
+    # optional tables with rows (issue 12: facilities; trajectories with periods)
+    optional = optional_tables(scenario)
+    if empty_optional and "facilities" not in optional:
+        optional["facilities"] = pd.DataFrame(columns=["id", *TABLES["facilities"].column_names])
+    for name, frame in optional.items():
+        schema = TABLES[name]
+        ws = wb.create_sheet(sheet_name(schema, lang), position)
+        position += 1
+        _write_frame(ws, schema, frame, lang)
+        _validate(ws, name, list(frame.columns), refs, lang)
+        written.append((schema, ws.title))
+    techs = technology_overrides(scenario)
+    if techs is not None:  # the scenario's technology rows (merged over the catalogue's)
+        schema = CATALOGUE_TABLES["technologies"]
+        ws = wb.create_sheet(sheet_name(schema, lang), position)
+        position += 1
+        _write_frame(ws, schema, techs, lang)
         written.append((schema, ws.title))
     for table, rows_frame in tables.items():
         ws = wb.create_sheet(table, position)

@@ -24,6 +24,8 @@ from parkflow.io.saved import (
     _config,
     _plain,
     _table_frame,
+    optional_tables,
+    technology_overrides,
 )
 from parkflow.models.scenario import Scenario
 from parkflow.models.schema import DATA_TABLES, TABLES
@@ -40,6 +42,14 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
     for name in DATA_TABLES:
         frame = _table_frame(name, getattr(scenario, name))
         frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8", lineterminator="\n")
+    # optional tables with rows (facilities.csv ...) and the scenario's technology rows
+    for name, frame in optional_tables(scenario).items():
+        frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8", lineterminator="\n")
+    techs = technology_overrides(scenario)
+    if techs is not None:
+        techs.to_csv(
+            folder / "technologies.csv", index=False, encoding="utf-8", lineterminator="\n"
+        )
     if len(scenario.parks):
         features = []
         parks = scenario.parks

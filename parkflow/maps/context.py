@@ -1,13 +1,17 @@
-"""The light, offline context layer: the prefecture-level cities of Sichuan with their names.
+"""The light, offline context layers: the cities of Sichuan with their names, and its outline.
 
 The 21 市/州 of Sichuan are drawn as small grey points at their seats, each labelled with its
 name in the map's language (the tooltip gives both). The data ship with parkflow
 (``parkflow/data/context/sichuan_cities.csv``; source, licence and accuracy in the README beside
-it: the positions are approximate). No outline is drawn (none was at hand under a public-domain
-licence). See docs/maps.md, "Context layer".
+it: the positions are approximate). The province outline is drawn when its package data
+``parkflow/data/geo/sichuan.geojson`` is there (built from Natural Earth admin-1 by
+``tools/sichuan_outline.py``; not shipped yet, see parkflow/data/geo/README.md). See docs/maps.md,
+"Context layer".
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -19,6 +23,8 @@ from parkflow.maps.popups import map_label
 
 CONTEXT_DIR = CITIES_CSV.parent
 _cities = city_table  # the one reader of the table: the report names its cities from it too
+#: The province outline (GeoJSON, WGS-84), package data when built by tools/sichuan_outline.py.
+OUTLINE_GEOJSON = Path(__file__).resolve().parent.parent / "data" / "geo" / "sichuan.geojson"
 
 
 def sichuan_cities() -> pd.DataFrame:
@@ -95,5 +101,66 @@ def context_layer(m: folium.Map, tiles: str, lang: str) -> list[str]:
         features,
         label_class="pf-lab-city",
         role="context",
+    ).add_to(group)
+    return [name]
+
+
+def province_outline(path: Path | None = None) -> object | None:
+    """Sichuan's outline as a shapely geometry (WGS-84), or None when the data is not shipped.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Default :data:`OUTLINE_GEOJSON`.
+    """
+    import json
+
+    import shapely.geometry
+
+    path = OUTLINE_GEOJSON if path is None else path
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in data.get("features", [])]
+    shapes = [g for g in shapes if not g.is_empty]
+    if not shapes:
+        return None
+    return shapely.union_all(shapes)
+
+
+def province_layer(m: folium.Map, tiles: str, lang: str, path: Path | None = None) -> list[str]:
+    """Add Sichuan's outline (a grey dashed line, no fill, not clickable); return its layer name.
+
+    Nothing is added (and ``[]`` returned) when the outline's data is not there
+    (:func:`province_outline`). Positions are shifted to GCJ-02 for Gaode tiles.
+    """
+    import numpy as np
+    import shapely
+
+    shape = province_outline(path)
+    if shape is None:
+        return []
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        x, y = display_lonlat(xy[:, 0], xy[:, 1], tiles)
+        return np.column_stack([x, y])
+
+    shape = shapely.transform(shape, shift)
+    name = map_label("province", lang)
+    group = folium.FeatureGroup(name=html_text(name), show=True)
+    group.add_to(m)
+    style = {
+        "color": "#6b6b6b",
+        "weight": 2,
+        "dashArray": "8 4 2 4",
+        "lineCap": "butt",
+        "fill": False,
+        "interactive": False,
+    }
+    folium.GeoJson(
+        shapely.geometry.mapping(shape),
+        name=html_text(name),
+        control=False,
+        style_function=lambda _f: style,
     ).add_to(group)
     return [name]

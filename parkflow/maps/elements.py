@@ -79,6 +79,12 @@ MAP_CSS = f"""
 .pf-lab.pf-at-t span {{ left: 0; top: -24px; transform: translateX(-50%); }}
 .pf-lab.pf-at-b span {{ left: 0; top: 8px; transform: translateX(-50%); }}
 .pf-lab.pf-hide {{ visibility: hidden; }}
+.pf-fac {{ background: none; border: none; }}
+.pf-fac-shape {{ position: absolute; left: 2px; top: 2px; width: 12px; height: 12px;
+                 transform: rotate(45deg); border: 2px solid #1a1a1a;
+                 box-shadow: 0 0 0 1.5px #fff; }}
+.pf-box .sw-fac {{ display: inline-block; width: 9px; height: 9px; transform: rotate(45deg);
+                   border: 2px solid #1a1a1a; background: #d35400; margin: 0 6px 0 2px; }}
 """
 """The style of the map's popups, title and legend boxes (a page holding maps includes it)."""
 
@@ -234,9 +240,10 @@ class Features(MacroElement):
 
     Parameters
     ----------
-    kind : {"marker", "line"}
-        ``L.circleMarker`` (``at`` = ``[lat, lon]``) or ``L.polyline`` (``at`` = a list of
-        ``[lat, lon]``).
+    kind : {"marker", "line", "facility"}
+        ``L.circleMarker`` (``at`` = ``[lat, lon]``), ``L.polyline`` (``at`` = a list of
+        ``[lat, lon]``) or a new facility's diamond (``at`` = ``[lat, lon]``; its colour is
+        ``style.fillColor``).
     style : dict
         Leaflet path options shared by every feature.
     features : list of dict
@@ -253,8 +260,8 @@ class Features(MacroElement):
         at the marker or at a line's middle, shown literally, ``textContent``).
     role : str
         ``"main"`` (enterprises, links, rings: what :func:`drawn_features` counts),
-        ``"aggregate"`` (the park-to-park lines of a zoomed-out map) or ``"context"`` (the
-        context layer's cities).
+        ``"aggregate"`` (the park-to-park lines of a zoomed-out map), ``"context"`` (the
+        context layer's cities) or ``"facility"`` (new facilities).
 
     A feature may also carry ``under`` and ``over``: path options of a copy drawn beneath or
     above it (a casing or a centre stripe), not interactive.
@@ -262,7 +269,17 @@ class Features(MacroElement):
 
     _SCRIPT = """
         (function (map, group, data) {
-            var make = data.kind === "line" ? L.polyline : L.circleMarker;
+            // a facility: a diamond (a divIcon whose colour is set through the DOM, never HTML)
+            var facility = function (at, opts) {
+                var box = document.createElement("span");
+                box.className = "pf-fac-shape";
+                box.style.background = opts.fillColor || "#d35400";
+                return L.marker(at, {icon: L.divIcon({className: "pf-fac", html: box,
+                                                      iconSize: [18, 18]}),
+                                     keyboard: false});
+            };
+            var make = data.kind === "line" ? L.polyline
+                : (data.kind === "facility" ? facility : L.circleMarker);
             var target = group;
             if (data.zoom) {  // shown only within a zoom range: an inner group, switched on zoom
                 target = L.featureGroup();

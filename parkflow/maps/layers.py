@@ -45,6 +45,7 @@ from parkflow.maps.popups import (
 )
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
+from parkflow.report.investment import facility_plan, technology_name
 
 #: Columns of a built link its popup shows (missing ones show as "–").
 LINK_POPUP_COLUMNS = (
@@ -544,6 +545,159 @@ def enterprise_layer(
         label_class="pf-lab-ent",
     ).add_to(_group(m, name))
     return [name], colours
+
+
+# ---------------------------------------------------------------------------------------------
+# new facilities (issue 12): diamonds, one layer per build year when the plan has periods
+# ---------------------------------------------------------------------------------------------
+#: Colour of a facility whose technology accepts no catalogue material.
+FACILITY_COLOUR = "#d35400"
+
+
+def facility_points(scenario: Scenario, result: Result, tiles: str) -> pd.DataFrame:
+    """Where the built facilities are: index ``F:<facility_id>``, columns ``lon, lat``.
+
+    The positions the links into a free-site facility end at (the network's synthetic
+    enterprise ``F:<id>``), in the base map's datum. Empty without facilities.
+    """
+    plan = facility_plan(result)
+    if plan.empty or not {"lon", "lat"} <= set(plan.columns):
+        return pd.DataFrame(columns=["lon", "lat"])
+    lon = pd.to_numeric(plan["lon"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(plan["lat"], errors="coerce").to_numpy(float)
+    x, y = display_lonlat(lon, lat, tiles)
+    out = pd.DataFrame({"lon": x, "lat": y}, index="F:" + plan["facility_id"].astype(str))
+    return out[np.isfinite(out["lon"]) & np.isfinite(out["lat"])]
+
+
+def _facility_popup(r: dict[str, Any], scenario: Scenario, names: Names, lang: str) -> str:
+    """A facility's popup: technology, site, size, capex, cost, throughput, years (escaped)."""
+    L = lambda k: map_label(k, lang)  # noqa: E731
+    from parkflow.maps.popups import money
+
+    tech = technology_name(scenario.catalogue, str(r.get("technology")), lang)
+    site = r.get("site")
+    site_text = (
+        names.ent(str(site))
+        if isinstance(site, str) and site.strip() and site in scenario.enterprises.index
+        else L("free_site")
+    )
+    unit = str(r.get("unit") or "")
+    capex = pd.to_numeric(pd.Series([r.get("capex_cny")]), errors="coerce").iloc[0]
+    capex_text = f"{num(capex / 1e4, 1)} 万元" if lang == "zh" else f"{num(capex)} CNY"
+    rows = [
+        (L("technology"), tech),
+        (L("site"), site_text),
+        (L("size"), f"{num(r.get('size'))} {unit}"),
+    ]
+    existing = pd.to_numeric(pd.Series([r.get("existing_size")]), errors="coerce").iloc[0]
+    if np.isfinite(existing) and existing > 0:
+        rows.append((L("existing_size"), f"{num(existing)} {unit}"))
+    rows += [
+        (L("capex"), capex_text),
+        (L("annual_cost"), money(r.get("annual_cost_cny_per_a"), lang)),
+        (L("throughput"), f"{num(r.get('throughput'))} {unit}"),
+        (L("load_factor"), pct(r.get("load_factor"))),
+    ]
+    for key in ("build_year", "expanded_year"):
+        year = pd.to_numeric(pd.Series([r.get(key)]), errors="coerce").iloc[0]
+        if np.isfinite(year):
+            rows.append((L(key), f"{int(year)}"))
+    body = "".join(f"<tr><th>{html_text(k)}</th><td>{html_text(v)}</td></tr>" for k, v in rows)
+    return (
+        f'<div class="pf-pop"><b>{html_text(tech)}</b> '
+        f'<span class="pf-id">{html_text(r.get("facility_id"))}</span>'
+        f'<table class="pf-t">{body}</table></div>'
+    )
+
+
+def _facility_colour(scenario: Scenario, technology: str) -> str:
+    """The colour of the first material the technology accepts (the links' colour)."""
+    techs = scenario.catalogue.technologies
+    if techs is None or technology not in techs.index or "accepts" not in techs.columns:
+        return FACILITY_COLOUR
+    accepts = techs.at[technology, "accepts"]
+    first = (
+        next(iter(accepts), None)
+        if isinstance(accepts, (list, tuple, set, frozenset))
+        else (str(accepts).split(";")[0] if isinstance(accepts, str) and accepts else None)
+    )
+    if not first:
+        return FACILITY_COLOUR
+    return material_colour(first, list(scenario.catalogue.materials.index.astype(str)))
+
+
+def facility_layer(
+    m: folium.Map,
+    scenario: Scenario,
+    plan: pd.DataFrame,
+    pos: pd.DataFrame,
+    names: Names,
+    lang: str,
+    name: str,
+) -> int:
+    """One layer of new facilities, ``name`` in the layer control: a diamond each.
+
+    ``plan`` holds rows of :func:`parkflow.report.investment.facility_plan`; ``pos`` their
+    positions (:func:`facility_points`). Each diamond has the colour of the material its
+    technology takes first, a tooltip (plain text) and a popup with technology, site, size,
+    capex, annual cost, throughput, load factor and build year (every string escaped).
+    Returns the number of diamonds.
+    """
+    features = []
+    for r in plan.to_dict(orient="records"):
+        key = f"F:{r['facility_id']}"
+        if key not in pos.index:
+            continue
+        tech = technology_name(scenario.catalogue, str(r.get("technology")), lang)
+        features.append(
+            {
+                "at": [round(float(pos.at[key, "lat"]), 6), round(float(pos.at[key, "lon"]), 6)],
+                "style": {"fillColor": _facility_colour(scenario, str(r.get("technology")))},
+                "tooltip": f"{r['facility_id']} {tech}: {num(r.get('size'))} {r.get('unit', '')}",
+                "popup": _facility_popup(r, scenario, names, lang),
+                "label": f"{r['facility_id']} {tech}",
+            }
+        )
+    if not features:
+        return 0
+    Features("facility", {}, features, 420, label_class="pf-lab-ent", role="facility").add_to(
+        _group(m, name)
+    )
+    return len(features)
+
+
+def facility_layers(
+    m: folium.Map,
+    scenario: Scenario,
+    result: Result,
+    pos: pd.DataFrame,
+    names: Names,
+    lang: str,
+) -> tuple[list[str], int]:
+    """The new facilities: a layer per build year with periods, else one layer.
+
+    With periods (facilities.csv with a ``year``) the layers are "built 2026", "built 2027" …;
+    without, one layer "new facilities". Returns the layer names (in year order) and the
+    number of facilities drawn.
+    """
+    plan = facility_plan(result)
+    if plan.empty:
+        return [], 0
+    has_periods = "year" in plan.columns and pd.to_numeric(plan["year"], "coerce").notna().any()
+    if not has_periods:
+        name = map_label("new_facilities", lang)
+        n = facility_layer(m, scenario, plan, pos, names, lang, name)
+        return ([name] if n else []), n
+    built = pd.to_numeric(plan.get("build_year"), errors="coerce")
+    layers, total = [], 0
+    for year in sorted(built.dropna().unique()):
+        name = map_label("built_year", lang).format(year=int(year))
+        n = facility_layer(m, scenario, plan[built == year], pos, names, lang, name)
+        if n:
+            layers.append(name)
+            total += n
+    return layers, total
 
 
 def title_box(m: folium.Map, scenario: Scenario, result: Result, names: Names, lang: str) -> None:

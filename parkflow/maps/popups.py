@@ -105,7 +105,8 @@ def built_links(result: Result) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Its ``flows`` rows with ``build`` set, and at least ``from, to, material, route, mode,
-        flow, delivered, existing`` (``delivered`` defaults to ``flow``).
+        flow, delivered, existing`` (``delivered`` defaults to ``flow``). With periods (a
+        ``year`` column) the rows of the last year: the map shows the plan as finally built.
     """
     flows = result.flows if result.flows is not None else pd.DataFrame()
     if flows.empty or not {"from", "to", "material"} <= set(flows.columns):
@@ -115,6 +116,10 @@ def built_links(result: Result) -> pd.DataFrame:
     flows["flow"] = column(flows, "flow", 0.0).astype(float).fillna(0.0)
     if "build" in flows.columns:
         flows = flows[flows["build"].astype(float).fillna(0) > 0.5]
+    if "year" in flows.columns:  # with periods: the plan as built by its last year
+        year = pd.to_numeric(flows["year"], errors="coerce")
+        if year.notna().any():
+            flows = flows[year == year.max()]
     flows["delivered"] = column(flows, "delivered").astype(float)
     flows["delivered"] = flows["delivered"].fillna(flows["flow"])
     for col in ("from", "to", "material", "route", "mode"):

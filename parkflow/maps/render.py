@@ -22,12 +22,14 @@ import pandas as pd
 from branca.element import Figure
 
 from parkflow.i18n import LANGS, Names
-from parkflow.maps.context import context_layer
+from parkflow.maps.context import context_layer, province_layer
 from parkflow.maps.elements import html_text
 from parkflow.maps.geometry import enterprise_positions
 from parkflow.maps.layers import (
     behaviour,
     enterprise_layer,
+    facility_layers,
+    facility_points,
     legend_box,
     link_layers,
     park_centres,
@@ -36,7 +38,7 @@ from parkflow.maps.layers import (
     unused_layer,
 )
 from parkflow.maps.offline import TILES, inline_assets, tile_layers
-from parkflow.maps.popups import absorbs_table, built_links, sources_table
+from parkflow.maps.popups import absorbs_table, built_links, map_label, sources_table
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
@@ -74,7 +76,8 @@ def draw_on(
     Returns
     -------
     dict
-        What was drawn: ``enterprises``, ``links`` and ``unused`` (counts), ``layers`` (layer
+        What was drawn: ``enterprises``, ``links``, ``unused`` and ``facilities`` (counts),
+        ``layers`` (layer
         names, plain text) and ``bounds`` (``[[south, west], [north, east]]``).
 
     Raises
@@ -92,20 +95,24 @@ def draw_on(
     pos = enterprise_positions(scenario, tiles)
     tile_layers(m, tiles, lang, tianditu_key)
     flows = built_links(result)
-    flows = flows[flows["from"].isin(pos.index) & flows["to"].isin(pos.index)]
+    # links into a facility on a free site end at its position (the network's ``F:<id>``)
+    fac_pos = facility_points(scenario, result, tiles)
+    ends = pd.concat([pos, fac_pos[~fac_pos.index.isin(pos.index)]])
+    flows = flows[flows["from"].isin(ends.index) & flows["to"].isin(ends.index)]
     sources = sources_table(scenario, result)
     absorbs = absorbs_table(scenario, flows)
     legend_materials: list[tuple[str, str]] = []
 
     if changes is not None:
         changes = changes.reindex(flows.index)
-    drawn = context_layer(m, tiles, lang)
+    drawn = province_layer(m, tiles, lang)
+    drawn += context_layer(m, tiles, lang)
     drawn += park_layer(m, scenario, pos, tiles, lang)
     names_links, n_links = link_layers(
         m,
         scenario,
         flows,
-        pos,
+        ends,
         names,
         lang,
         legend_materials,
@@ -114,8 +121,14 @@ def draw_on(
     )
     names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang, legend_materials)
     names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
+    names_fac, n_fac = facility_layers(m, scenario, result, fac_pos, names, lang)
     title_box(m, scenario, result, names, lang)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    if n_fac:
+        legend_extra += (
+            f'<div><span class="sw-fac"></span>{html_text(map_label("legend_facility", lang))}'
+            "</div>"
+        )
     legend_box(m, colours, legend_materials, lang, compact=compact_legend, extra=legend_extra)
     behaviour(m)
 
@@ -134,7 +147,8 @@ def draw_on(
         "enterprises": len(scenario.enterprises),
         "links": n_links,
         "unused": n_unused,
-        "layers": drawn + names_links + names_unused + names_ent,
+        "facilities": n_fac,
+        "layers": drawn + names_links + names_unused + names_ent + names_fac,
         "bounds": bounds,
     }
 

@@ -75,6 +75,18 @@ def _diff(a: Scenario, b: Scenario, check_source: bool) -> list[str]:
     for table in ("materials", "categories", "routes", "modes"):
         if not frames_equal(getattr(a.catalogue, table), getattr(b.catalogue, table)):
             out.append(f"catalogue.{table}")
+    # optional tables (issue 12): absent and empty are the same; technologies in any order
+    # (a scenario's own rows are merged over the catalogue's)
+    for name, x, y in (
+        ("facilities", a.facilities, b.facilities),
+        ("catalogue.technologies", a.catalogue.technologies, b.catalogue.technologies),
+    ):
+        if (x is None or len(x) == 0) and (y is None or len(y) == 0):
+            continue
+        if name.startswith("catalogue") and x is not None and y is not None:
+            x, y = x.sort_index(), y.sort_index()
+        if x is None or y is None or not frames_equal(x, y):
+            out.append(name)
     if len(a.targets) != len(b.targets):
         out.append("targets")
     else:

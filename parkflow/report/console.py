@@ -12,7 +12,7 @@ from typing import Any
 
 from parkflow.report.texts import text
 
-__all__ = ["cost_parts", "summary_lines", "summary_table", "text"]
+__all__ = ["cost_parts", "diagnosis_lines", "summary_lines", "summary_table", "text"]
 
 #: The parts of the objective, with their sign in the net cost.
 COST_PARTS = (
@@ -122,11 +122,40 @@ def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> lis
             if basis not in ("nbs", None, ""):
                 rate = f"({basis}) {rate}"
             lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
+        lines += diagnosis_lines(result, lang)
     if result.message:
         lines.append(f"  {result.message}")
     if out is not None:
         lines.append(f"  {text('c_written', lang)} {out}")
     return lines
+
+
+def diagnosis_lines(result: Any, lang: str = "en") -> list[str]:
+    """Per unmet target, the material left and the facilities that would close it.
+
+    One line per row of ``result.diagnosis`` that names facilities (candidate sites not at
+    their largest size, catalogue technologies with no site; docs/model.md "Facilities"),
+    in ``lang`` with the names of technologies and sites.
+    """
+    d = getattr(result, "diagnosis", None)
+    if d is None or len(d) == 0 or "facilities" not in d.columns:
+        return []
+    from parkflow.i18n import catalogue_name
+    from parkflow.report.investment import diagnosis_facilities
+
+    out = []
+    for r in d.to_dict(orient="records"):
+        park = str(r.get("park") or "")
+        words = diagnosis_facilities(r.get("facilities"), None, lang, park_name=park)
+        if not words:
+            continue
+        material = catalogue_name(None, "materials", str(r.get("material")), lang, "mat")
+        needed = float(r.get("capacity_needed") or 0.0)
+        out.append(
+            f"    {r.get('target')} {material} ({park}) "
+            f"{needed:,.0f} {r.get('unit') or 't/a'} — {text('c_diag', lang)}{words}"
+        )
+    return out
 
 
 def _short(name: str) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "cjk_font",
     "rate_figure",
     "sankey_figure",
+    "trajectory_figure",
     "aggregate_flows",
     "figure_svg",
     "save_png",
@@ -207,6 +208,121 @@ def rate_figure(rates: pd.DataFrame, targets: dict[int, float], lang: str) -> An
         )
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
+    return fig
+
+
+#: Colours of the target lines of the trajectory chart (one per target entry, in order).
+_TRAJ_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948")
+_CAPEX = "#d4d4d4"
+
+
+def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) -> Any:
+    """Rate by year for each target entry against the rate it must reach, capex as bars.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        :func:`parkflow.report.tables.trajectory_rows`: ``year, target_id, scope, rate, target,
+        capex_cny`` (rates as fractions).
+    targets : dict of int to float
+        The official target lines (year → rate), drawn as horizontal dashed lines labelled
+        "2025 78%" (``target-line-<year>``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per target entry (points with gid ``trajectory-<target>``, its required rate
+        dotted), the capex built each year as bars on the right axis (gid ``capex-bars``) in
+        10⁴ CNY (万元) in Chinese, million CNY in English.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        fig = _figure(9.0, 4.6)
+        ax = fig.add_axes((0.09, 0.2, 0.8, 0.68))
+        years = sorted(int(y) for y in rows["year"].dropna().unique())
+        per_year = rows.drop_duplicates("year").set_index("year")["capex_cny"]
+        # capex in 10⁴ CNY (万元) in Chinese, in million CNY in English
+        scale = 1e4 if lang == "zh" else 1e6
+        capex = np.array([float(per_year.get(y, 0.0) or 0.0) for y in years]) / scale
+        axc = ax.twinx()
+        axc.bar(years, np.nan_to_num(capex), width=0.5, color=_CAPEX, gid="capex-bars", zorder=1)
+        axc.set_ylabel(text("tr_capex_axis", lang), fontsize=9)
+        top = float(np.nanmax(capex)) if len(capex) and np.nanmax(capex) > 0 else 1.0
+        axc.set_ylim(0, top * 2.2)
+        ax.set_zorder(axc.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        entries = list(dict.fromkeys(rows["target_id"].dropna().astype(str)))
+        lows = [float(np.nanmin(rows[c])) for c in ("rate", "target") if rows[c].notna().any()]
+        low = min([*lows, *targets.values()]) if lows or targets else 0.5
+        for k, tid in enumerate(entries):
+            part = rows[rows["target_id"].astype(str) == tid].sort_values("year")
+            colour = _TRAJ_COLOURS[k % len(_TRAJ_COLOURS)]
+            ax.plot(
+                part["year"],
+                part["rate"] * 100,
+                marker="o",
+                color=colour,
+                linewidth=1.8,
+                label=tid,
+                gid=f"trajectory-{tid}",
+            )
+            if part["target"].notna().any():
+                ax.plot(
+                    part["year"],
+                    part["target"] * 100,
+                    linestyle=(0, (1, 2)),
+                    color=colour,
+                    linewidth=1.2,
+                    label=text("tr_line", lang).format(id=tid),
+                    gid=f"required-{tid}",
+                )
+        for year, target in sorted(targets.items()):
+            ax.axhline(
+                target * 100,
+                color=_TARGET,
+                linestyle=(0, (6, 3)),
+                linewidth=1.1,
+                gid=f"target-line-{year}",
+            )
+            # inside the plot at its left edge, just above its line: clear of both axes
+            ax.text(
+                years[0] - 0.55 if years else 0,
+                target * 100 + 0.4,
+                f"{text(f'rate_{year}', lang)} {target * 100:.0f}%",
+                ha="left",
+                va="bottom",
+                fontsize=8,
+                color=_TARGET,
+                parse_math=False,
+                gid=f"target-label-{year}",
+                clip_on=False,
+            )
+        ax.set_ylim(max(0.0, np.floor(low * 10 - 1) * 10), 100)
+        ax.set_xticks(years)
+        ax.set_xticklabels([str(y) for y in years])
+        if years:
+            ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+        ax.set_ylabel(text("tr_rate_axis", lang), fontsize=9)
+        ax.grid(axis="y", color="#e5e5e5")
+        from matplotlib.patches import Patch
+
+        handles, labels = ax.get_legend_handles_labels()
+        handles.append(Patch(color=_CAPEX))
+        labels.append(text("tr_capex", lang))
+        ax.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncol=min(4, len(labels)),
+            frameon=False,
+            fontsize=8.5,
+        )
+        for spine in ("top",):
+            ax.spines[spine].set_visible(False)
+            axc.spines[spine].set_visible(False)
     return fig
 
 

@@ -44,7 +44,12 @@ def _fmt(x: Any, decimals: int) -> str:
 
 
 #: Kinds scaled by 10⁴ under the 万 policy, with the unit label before and after.
-WAN_KINDS = {"t": ("u_t", "u_wt"), "cny": ("u_cny", "u_wcny"), "tco2": ("u_tco2", "u_wtco2")}
+WAN_KINDS = {
+    "t": ("u_t", "u_wt"),
+    "cny": ("u_cny", "u_wcny"),
+    "tco2": ("u_tco2", "u_wtco2"),
+    "yuan": ("u_yuan", "u_wyuan"),  # a sum of money (capex), not per year
+}
 #: Unit texts (in a unit column) scaled by 10⁴ under the 万 policy → their 万 unit label.
 _WAN_ROW_UNITS = {
     "t/a": "u_wt",
@@ -148,7 +153,7 @@ def scaled_table(
         elif kind in WAN_KINDS and wan:
             scale, dec = 1e4, 2
             old, new = WAN_KINDS[kind]
-            head = col.replace(f"({label(old, lang)})", f"({_unit_text(new, lang)})")
+            head = col.replace(f"({_unit_text(old, lang)})", f"({_unit_text(new, lang)})")
         elif kind in ("price", "km", "tce", "mwh"):
             dec = 1
         elif kind in ("q", "tco2"):
@@ -219,5 +224,5 @@ def meta_lines(report: Report) -> list[tuple[str, str]]:
 def unscaled_header(header: str, lang: str) -> str:
     """The header with 万t/a (万元/a, 万tCO₂/a) put back to t/a (CNY/a, t CO₂/a): its kind."""
     for old, new in WAN_KINDS.values():
-        header = header.replace(f"({_unit_text(new, lang)})", f"({label(old, lang)})")
+        header = header.replace(f"({_unit_text(new, lang)})", f"({_unit_text(old, lang)})")
     return header

@@ -19,7 +19,13 @@ from parkflow.i18n import label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 from parkflow.report.charts import esc
-from parkflow.report.figures import figure_svg, rate_figure, sankey_figure, save_png
+from parkflow.report.figures import (
+    figure_svg,
+    rate_figure,
+    sankey_figure,
+    save_png,
+    trajectory_figure,
+)
 from parkflow.report.format import (
     display_frame,
     meta_lines,
@@ -72,13 +78,19 @@ def _md_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, sep, *rows])
 
 
-def to_markdown(report: Report) -> str:
-    """The report as one Markdown document (pipe tables)."""
+def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
+    """The report as one Markdown document (pipe tables).
+
+    ``images`` maps a table id to a PNG file beside the document, shown above that table
+    (``{"trajectory": "report_trajectory.png"}``: the pathway chart above the pathway table).
+    """
     lines = [f"# {report.title}", ""]
     lines += [f"- **{k}**: {v}" for k, v in meta_lines(report)]
     lines.append("")
     for key in report.tables:
         lines += [f"## {report.titles[key]}", ""]
+        if images and key in images:
+            lines += [f"![{text('t_trajectory_chart', report.lang)}]({images[key]})", ""]
         frame = display_frame(report, key)
         lines.append(_md_table(frame) if len(frame) else label("no_rows", report.lang))
         lines.append("")
@@ -135,6 +147,15 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
         out.append(
             (label("t_rate_chart", lang), rate_figure(rates, SICHUAN_TARGETS, lang), "rate-chart")
         )
+    trajectory = report.charts.get("trajectory")
+    if trajectory is not None and not trajectory.empty:
+        out.append(
+            (
+                text("t_trajectory_chart", lang),
+                trajectory_figure(trajectory, SICHUAN_TARGETS, lang),
+                "trajectory-chart",
+            )
+        )
     sankey = report.charts.get("sankey", pd.DataFrame())
     if sankey is not None and not sankey.empty:
         for unit, part in sankey.groupby("unit", sort=True):
@@ -150,10 +171,13 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
 
 
 def chart_names(report: Report) -> list[str]:
-    """The chart keys of :func:`chart_figures`: ``rates``, ``sankey_t``, ``sankey_gj`` ..."""
+    """The chart keys of :func:`chart_figures`: ``rates``, ``trajectory``, ``sankey_t`` ..."""
     names = []
     if report.charts.get("rates") is not None and not report.charts["rates"].empty:
         names.append("rates")
+    trajectory = report.charts.get("trajectory")
+    if trajectory is not None and not trajectory.empty:
+        names.append("trajectory")
     sankey = report.charts.get("sankey")
     if sankey is not None and not sankey.empty:
         names += [
@@ -294,6 +318,24 @@ def write_xlsx(report: Report, path: Path) -> None:
             ws = writer.sheets[sheet]
             _as_text(ws)
             _format_sheet(ws, values, decimals)
+            if key == "trajectory":
+                _add_trajectory_image(ws, report, len(values.columns))
+
+
+def _add_trajectory_image(ws: Any, report: Report, n_cols: int) -> None:
+    """The pathway chart as a picture to the right of the pathway table (report.xlsx)."""
+    import io
+
+    from openpyxl.drawing.image import Image
+    from openpyxl.utils import get_column_letter
+
+    rows = report.charts.get("trajectory")
+    if rows is None or rows.empty:
+        return
+    buf = io.BytesIO()
+    save_png(trajectory_figure(rows, SICHUAN_TARGETS, report.lang), buf, dpi=90)
+    buf.seek(0)
+    ws.add_image(Image(buf), f"{get_column_letter(n_cols + 2)}2")
 
 
 def write_reports(
@@ -354,7 +396,10 @@ def write_reports(
     protected = [*inputs, getattr(scenario, "source", None)]
     with output_dir(out_dir, inputs=protected, merge=True) as tmp:
         if "md" in formats:
-            (tmp / f"{stem}.md").write_text(to_markdown(report), encoding="utf-8")
+            # the pathway chart's PNG is written with the html (below): the md shows it
+            keys = chart_names(report) if "html" in formats else []
+            images = {"trajectory": f"{stem}_trajectory.png"} if "trajectory" in keys else None
+            (tmp / f"{stem}.md").write_text(to_markdown(report, images), encoding="utf-8")
             names.append(f"{stem}.md")
         if "html" in formats:
             charts = chart_figures(report)

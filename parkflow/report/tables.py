@@ -19,8 +19,17 @@ from parkflow.catalogue import builtin_catalogue
 from parkflow.i18n import LANGS, Names, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue, Scenario
+from parkflow.network import discount_rate
 from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
+from parkflow.report.investment import (
+    diagnosis_facilities,
+    facility_plan,
+    result_periods,
+    technology_name,
+    text_of,
+    trajectory_rows,
+)
 from parkflow.report.texts import text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
@@ -39,7 +48,15 @@ from parkflow.statistics.utilisation import (
     utilisation_rows,
 )
 
-__all__ = ["Report", "build_report", "TABLE_ORDER", "ScenarioNames"]
+__all__ = [
+    "Report",
+    "build_report",
+    "TABLE_ORDER",
+    "ScenarioNames",
+    "facility_plan",
+    "result_periods",
+    "trajectory_rows",
+]
 
 # table keys in the order they appear in every format
 TABLE_ORDER = (
@@ -54,10 +71,13 @@ TABLE_ORDER = (
     "economics_links",
     "economics_enterprises",
     "scorecard",
+    "build_plan",
     "projects",
+    "trajectory",
+    "diagnosis",
 )
 #: The tables of ``parkflow report --scorecard``.
-SCORECARD_TABLES = ("scorecard", "projects")
+SCORECARD_TABLES = ("scorecard", "build_plan", "projects")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +148,7 @@ _UNIT_OF_KIND = {
     "tce": "u_tce",
     "km": "u_km",
     "gj": "u_gj",
+    "yuan": "u_yuan",
 }
 
 
@@ -141,7 +162,7 @@ class _Builder:
     def header(self, key: str, kind: str) -> str:
         name = text(key, self.lang)
         unit = _UNIT_OF_KIND.get(kind)
-        return f"{name} ({label(unit, self.lang)})" if unit else name
+        return f"{name} ({text(unit, self.lang)})" if unit else name
 
     def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
         """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
@@ -246,8 +267,15 @@ def build_report(
     _effects(b, links, catalogue, names)
     _economics_tables(b, econ, names)
     _scorecard(b, util, links, scenario, catalogue, names)
+    _build_plan(b, result, scenario, catalogue, names)
+    if "build_plan" in b.tables:
+        rate = discount_rate(scenario) if scenario is not None else 0.08
+        notes.append(text("build_plan_note", lang).format(rate=rate))
     _projects(b, links, catalogue, names)
     notes.append(text("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
+    trajectory = trajectory_rows(result)
+    _trajectory(b, trajectory, names)
+    _diagnosis(b, result, catalogue, names)
     notes.append(label("allocation_note", lang))
     g = grid_factors()
     notes.append(label("grid_note", lang).format(national=g["national"], sichuan=g["sichuan"]))
@@ -292,7 +320,7 @@ def build_report(
         tables=ordered,
         titles=b.titles,
         kinds=b.kinds,
-        charts={"sankey": sankey, "rates": rates},
+        charts={"sankey": sankey, "rates": rates, "trajectory": trajectory},
         units=units,
     )
 
@@ -751,5 +779,203 @@ def _projects(
             ("investment", "cny"),
             ("investment_basis", "text"),
             ("funding", "text"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# investment planning (issue 12): the build plan, the pathway by year, the diagnosis
+# ---------------------------------------------------------------------------------------------
+def _year_text(value: Any) -> str:
+    """A year cell as text ("2026"; "" when empty)."""
+    v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "" if pd.isna(v) else f"{int(v)}"
+
+
+def _city_of(scenario: Scenario | None, result: Result) -> tuple[dict[str, str], dict[str, str]]:
+    """Enterprise → city and park → city, from the scenario and the result's sources."""
+    ent_city: dict[str, str] = {}
+    park_city: dict[str, str] = {}
+    src = result.sources
+    if src is not None and len(src) and {"park", "city"} <= set(src.columns):
+        pairs = src[["park", "city"]].dropna().drop_duplicates("park")
+        park_city.update(zip(pairs["park"].astype(str), pairs["city"].astype(str), strict=True))
+    if scenario is not None and "city" in scenario.enterprises.columns:
+        ent = scenario.enterprises
+        ent_city.update(
+            {
+                str(k): t
+                for k, v in zip(ent.index, ent["city"], strict=True)
+                if (t := text_of(v)) is not None
+            }
+        )
+        if "park" in ent.columns:
+            for p, c in zip(ent["park"], ent["city"], strict=True):
+                if (pt := text_of(p)) and (ct := text_of(c)):
+                    park_city.setdefault(pt, ct)
+    return ent_city, park_city
+
+
+def _build_plan(
+    b: _Builder,
+    result: Result,
+    scenario: Scenario | None,
+    catalogue: Catalogue | None,
+    names: ScenarioNames,
+) -> None:
+    """项目清单（一）: the facilities the plan builds or expands — what, where, when, how big."""
+    plan = facility_plan(result)
+    if plan.empty:
+        return
+    lang = b.lang
+    ent_city, park_city = _city_of(scenario, result)
+
+    def cell(row: dict[str, Any], key: str) -> Any:
+        return row.get(key)
+
+    rows = []
+    for r in plan.to_dict(orient="records"):
+        site = text_of(cell(r, "site"))
+        park = text_of(cell(r, "park")) or (names.enterprise_park.get(site, "") if site else "")
+        city = (ent_city.get(site) if site else None) or park_city.get(park or "", "")
+        rows.append(
+            {
+                "facility_id": str(r["facility_id"]),
+                "technology": technology_name(catalogue, str(cell(r, "technology")), lang),
+                "fac_site": names.ent(site) if site else text("free_site", lang),
+                "fac_park": names.scope("park", park) if park else "",
+                "fac_city": names.city_name(city) if city else "",
+                "build_year": _year_text(cell(r, "build_year")),
+                "expanded_year": _year_text(cell(r, "expanded_year")),
+                "fac_existing": cell(r, "existing_size"),
+                "fac_size": cell(r, "size"),
+                "unit": str(cell(r, "unit") or ""),
+                "capex": cell(r, "capex_cny"),
+                "annual_cost": cell(r, "annual_cost_cny_per_a"),
+                "throughput": cell(r, "throughput"),
+                "load_factor": 100.0 * float(pd.to_numeric(cell(r, "load_factor"), "coerce") or 0),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    total = {k: "" for k in frame.columns} | {
+        "facility_id": label("total_row", lang),
+        "capex": float(pd.to_numeric(frame["capex"], errors="coerce").sum()),
+        "annual_cost": float(pd.to_numeric(frame["annual_cost"], errors="coerce").sum()),
+        "fac_existing": np.nan,
+        "fac_size": np.nan,
+        "throughput": np.nan,
+        "load_factor": np.nan,
+    }
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    spec: list[tuple[str, str]] = [
+        ("facility_id", "text"),
+        ("technology", "text"),
+        ("fac_site", "text"),
+        ("fac_park", "text"),
+        ("fac_city", "text"),
+        ("build_year", "text"),
+    ]
+    if frame["expanded_year"].astype(str).str.len().gt(0).any():
+        spec.append(("expanded_year", "text"))
+    if pd.to_numeric(frame["fac_existing"], errors="coerce").fillna(0).gt(0).any():
+        spec.append(("fac_existing", "q"))
+    spec += [
+        ("fac_size", "q"),
+        ("throughput", "q"),
+        ("unit", "text"),
+        ("load_factor", "pct"),
+        ("capex", "yuan"),
+        ("annual_cost", "cny"),
+    ]
+    b.add("build_plan", frame, spec)
+
+
+def _trajectory(b: _Builder, rows: pd.DataFrame, names: ScenarioNames) -> None:
+    """十三、逐年达标路径: each year's rate per target against the rate it must reach."""
+    if rows.empty:
+        return
+    lang = b.lang
+    t = rows.copy()
+    first = ~t["year"].duplicated()
+    t["tr_year"] = t["year"].map(str)
+    t["tr_target_id"] = t["target_id"].fillna("").astype(str)
+    t["scope"] = [
+        label("all_scope", lang) if s == "all" else names.scope("park", str(s))
+        for s in t["scope"].fillna("all")
+    ]
+    t["tr_rate"] = t["rate"] * 100
+    t["tr_required"] = t["target"] * 100
+    t["tr_before"] = t["before"] * 100
+    t["tr_met"] = [
+        ""
+        if m is None or (isinstance(m, float) and np.isnan(m))
+        else label("yes" if m else "no", lang)
+        for m in t["met"]
+    ]
+    # the year's money and CO₂ once per year (on its first target row), not once per target
+    t["tr_capex"] = t["capex_cny"].where(first)
+    t["tr_cost"] = t["total_cny_per_a"].where(first)
+    t["tr_co2"] = t["co2_avoided_t_per_a"].where(first)
+    spec: list[tuple[str, str]] = [
+        ("tr_year", "text"),
+        ("tr_target_id", "text"),
+        ("scope", "text"),
+    ]
+    if t["tr_before"].notna().any():
+        spec.append(("tr_before", "pct"))
+    spec += [
+        ("tr_rate", "pct"),
+        ("tr_required", "pct"),
+        ("tr_met", "text"),
+        ("tr_capex", "yuan"),
+        ("tr_cost", "cny"),
+        ("tr_co2", "tco2"),
+    ]
+    b.add("trajectory", t, spec)
+
+
+def _diagnosis(
+    b: _Builder, result: Result, catalogue: Catalogue | None, names: ScenarioNames
+) -> None:
+    """十四、不可达目标诊断: per material and park, what is left and what would take it."""
+    d = result.diagnosis
+    if d is None or len(d) == 0 or "material" not in d.columns:
+        return
+    lang = b.lang
+    out = d.copy()
+    reasons = {
+        "no use within reach": "dg_no_use",
+        "no capacity left within reach": "dg_no_capacity",
+    }
+    park_col = out["park"] if "park" in out.columns else pd.Series("", index=out.index)
+    out["dg_target"] = out["target"].astype(str) if "target" in out.columns else ""
+    out["scope"] = [names.scope("park", str(p)) if text_of(p) else "" for p in park_col]
+    out["dg_material"] = out["material"].astype(str).map(names.material)
+    out["dg_left"] = pd.to_numeric(out.get("left"), errors="coerce")
+    out["dg_needed"] = pd.to_numeric(out.get("capacity_needed"), errors="coerce")
+    out["unit"] = out["unit"].astype(str) if "unit" in out.columns else "t/a"
+    out["dg_reason"] = [
+        text(reasons[str(r)], lang) if str(r) in reasons else str(r)
+        for r in (out["reason"] if "reason" in out.columns else [""] * len(out))
+    ]
+    cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
+    out["dg_facilities"] = [
+        diagnosis_facilities(
+            c, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
+        )
+        for c, p in zip(cells, park_col, strict=True)
+    ]
+    b.add(
+        "diagnosis",
+        out,
+        [
+            ("dg_target", "text"),
+            ("scope", "text"),
+            ("dg_material", "text"),
+            ("dg_left", "q"),
+            ("dg_needed", "q"),
+            ("unit", "text"),
+            ("dg_reason", "text"),
+            ("dg_facilities", "text"),
         ],
     )

@@ -18,6 +18,8 @@ __all__ = ["TEXTS", "text", "CITY_ZH"]
 TEXTS: dict[str, dict[str, str]] = {
     # ---- units of the 万 policy ---------------------------------------------------------
     "u_wtco2": {"zh": "万tCO₂/a", "en": "10⁴ t CO₂/a"},
+    "u_yuan": {"zh": "元", "en": "CNY"},
+    "u_wyuan": {"zh": "万元", "en": "10⁴ CNY"},
     "u_wtce": {"zh": "万吨标准煤/a", "en": "10⁴ tce/a"},
     "unit_note_wan": {
         "zh": "单位：固体废物以万t/a（万吨/年）、金额以万元/a、CO₂以万tCO₂/a表示；"
@@ -86,8 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "11. Park circular-transformation scorecard",
     },
     "t_projects": {
-        "zh": "十二、项目清单（拟建共生链接）",
-        "en": "12. Project list (proposed links)",
+        "zh": "十二、项目清单（二）拟建共生链接",
+        "en": "12. Project list (b): proposed links",
     },
     "scorecard_title": {
         "zh": "园区循环化改造评价指标与项目清单",
@@ -163,6 +165,70 @@ TEXTS: dict[str, dict[str, str]] = {
         "capex_cny is used when given. Funding source to be filled in.",
     },
     "funding": {"zh": "资金来源", "en": "Funding source"},
+    # ---- build plan: the new facilities (issue 12) ----------------------------------------
+    "t_build_plan": {
+        "zh": "十二、项目清单（一）新建与扩建设施",
+        "en": "12. Project list (a): new and expanded facilities",
+    },
+    "facility_id": {"zh": "设施编号", "en": "Facility"},
+    "technology": {"zh": "技术（工艺）", "en": "Technology"},
+    "fac_site": {"zh": "建设地点（企业）", "en": "Site (enterprise)"},
+    "fac_park": {"zh": "园区", "en": "Park"},
+    "fac_city": {"zh": "市（州）", "en": "City"},
+    "build_year": {"zh": "建设年份", "en": "Build year"},
+    "expanded_year": {"zh": "扩建年份", "en": "Expanded"},
+    "fac_size": {"zh": "规模", "en": "Size"},
+    "fac_existing": {"zh": "现有规模", "en": "Existing size"},
+    "capex": {"zh": "建设投资", "en": "Capex"},
+    "annual_cost": {"zh": "年成本（年化投资、运维与可变成本）", "en": "Annual cost"},
+    "throughput": {"zh": "处理量", "en": "Throughput"},
+    "load_factor": {"zh": "负荷率", "en": "Load factor"},
+    "free_site": {"zh": "园区空地", "en": "free site in the park"},
+    "build_plan_note": {
+        "zh": "新建设施的建设投资为隔夜投资（扩建为规模差额投资）；年成本 = 投资 × 资本回收系数"
+        "（折现率 {rate:.0%}）+ 固定运维 + 可变成本；负荷率 = 处理量 ÷ 规模。",
+        "en": "Capex of a facility is overnight capex (an expansion: the difference); annual "
+        "cost = capex × capital-recovery factor (discount rate {rate:.0%}) + fixed O&M + "
+        "variable cost; load factor = throughput ÷ size.",
+    },
+    # ---- the pathway by year (periods, issue 12) ----------------------------------------
+    "t_trajectory": {"zh": "十三、逐年达标路径", "en": "13. Pathway by year"},
+    "t_trajectory_chart": {
+        "zh": "逐年综合利用率与建设投资",
+        "en": "Utilisation rate and capex by year",
+    },
+    "tr_year": {"zh": "年份", "en": "Year"},
+    "tr_target_id": {"zh": "目标", "en": "Target"},
+    "tr_before": {"zh": "现状综合利用率", "en": "Rate today"},
+    "tr_rate": {"zh": "综合利用率", "en": "Rate"},
+    "tr_required": {"zh": "目标值", "en": "Required"},
+    "tr_met": {"zh": "是否达标", "en": "Met"},
+    "tr_capex": {"zh": "当年建设投资", "en": "Capex built that year"},
+    "tr_cost": {"zh": "当年净成本", "en": "Net cost that year"},
+    "tr_co2": {"zh": "CO₂减排", "en": "CO₂ avoided"},
+    "tr_line": {"zh": "{id} 目标值", "en": "{id} required"},
+    "tr_capex_axis": {"zh": "建设投资（万元）", "en": "Capex (million CNY)"},
+    "tr_rate_axis": {"zh": "综合利用率（%）", "en": "Utilisation rate (%)"},
+    "present_value": {"zh": "现值（全期）", "en": "Present value (all years)"},
+    # ---- diagnosis of an unreachable target (issue 12 item 4) ----------------------------
+    "t_diagnosis": {
+        "zh": "十四、不可达目标诊断（缺少的利用能力与可补足的设施）",
+        "en": "14. Why a target is out of reach (missing capacity, facilities that would close it)",
+    },
+    "dg_target": {"zh": "目标", "en": "Target"},
+    "dg_material": {"zh": "物料", "en": "Material"},
+    "dg_left": {"zh": "剩余未利用量", "en": "Left unused"},
+    "dg_needed": {"zh": "需补足利用能力", "en": "Capacity needed"},
+    "dg_reason": {"zh": "原因", "en": "Reason"},
+    "dg_facilities": {"zh": "可补足的设施类型与地点", "en": "Facilities that would close it"},
+    "dg_no_use": {"zh": "可达范围内无利用途径", "en": "no use within reach"},
+    "dg_no_capacity": {"zh": "可达范围内利用能力已用尽", "en": "no capacity left within reach"},
+    "dg_candidate": {
+        "zh": "{fid} {tech}（{site}），最大 {size} {unit}",
+        "en": "{fid} {tech} at {site}, up to {size} {unit}",
+    },
+    "dg_add_row": {"zh": "新增候选设施：{tech}", "en": "add a candidate site: {tech}"},
+    "c_diag": {"zh": "可补足：", "en": "would close it: "},
     # ---- charts -------------------------------------------------------------------------
     "other": {"zh": "其他", "en": "other"},
     "sankey_grouped": {

@@ -1,0 +1,216 @@
+"""The investment parts of a result, as the report and the maps read them (issue 12).
+
+* :func:`facility_plan` — one row per built facility (facilities.csv; with periods the row of
+  its last year);
+* :func:`result_periods` and :func:`trajectory_rows` — summary.json's ``periods`` as a table;
+* :func:`technology_name` and :func:`diagnosis_facilities` — names for the ids the solver
+  writes into the diagnosis.
+
+No formulas: the numbers are the solver's (docs/reporting.md, "Build plan", "Periods").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parkflow.catalogue import builtin_catalogue
+from parkflow.models.result import Result
+from parkflow.models.scenario import Catalogue
+from parkflow.report.texts import text
+from parkflow.statistics.summary import summary_dict
+
+__all__ = [
+    "TRAJECTORY_COLUMNS",
+    "text_of",
+    "diagnosis_facilities",
+    "facility_plan",
+    "result_periods",
+    "technology_name",
+    "trajectory_rows",
+]
+
+
+def text_of(value: Any) -> str | None:
+    """A non-empty text, or None (NaN, None, "" and "nan" are none)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    out = str(value).strip()
+    return out if out and out.lower() != "nan" else None
+
+
+def facility_plan(result: Result) -> pd.DataFrame:
+    """The built facilities of a result, one row per facility (facilities.csv columns).
+
+    Without periods, ``result.facilities`` as it is. With periods (a ``year`` column that is
+    filled), the row of the facility's last year: its final size, throughput, load factor and
+    annual cost, with ``build_year`` and ``expanded_year`` saying when it was built and grown
+    (docs/reporting.md, "Build plan"). Empty without facilities.
+
+    >>> import pandas as pd
+    >>> fac = pd.DataFrame({"facility_id": ["F1", "F1", "F2"], "year": [2026, 2027, 2027],
+    ...                     "size": [1.0, 2.0, 5.0]})
+    >>> facility_plan(type("R", (), {"facilities": fac})())[["facility_id", "size"]].values.tolist()
+    [['F1', 2.0], ['F2', 5.0]]
+    """
+    fac = getattr(result, "facilities", None)
+    if fac is None or len(fac) == 0 or "facility_id" not in fac.columns:
+        return pd.DataFrame()
+    out = fac.copy()
+    if "year" in out.columns:
+        years = pd.to_numeric(out["year"], errors="coerce")
+        if years.notna().any():
+            out = (
+                out.assign(_year=years)
+                .sort_values(["facility_id", "_year"], kind="stable")
+                .groupby("facility_id", sort=False)
+                .tail(1)
+                .drop(columns="_year")
+            )
+    return out.reset_index(drop=True)
+
+
+def technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
+    """A technology's name in ``lang`` (its id when the catalogue has none)."""
+    techs = getattr(catalogue, "technologies", None) if catalogue is not None else None
+    if techs is None:
+        techs = builtin_catalogue().technologies
+    col = f"name_{lang}"
+    if techs is not None and tid in techs.index and col in techs.columns:
+        name = text_of(techs.at[tid, col])
+        if name:
+            return name
+    return str(tid)
+
+
+def result_periods(result: Result) -> list[dict[str, Any]]:
+    """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
+
+    The ``periods`` key of :func:`parkflow.statistics.summary.summary_dict` (the contract)
+    when it has one; else ``result.periods`` when the result carries the list itself (a folder
+    read back, a hand-built result); empty for a single-year result.
+    """
+    try:
+        found = summary_dict(result).get("periods")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        found = None
+    if found:
+        return [dict(p) for p in found]
+    periods = getattr(result, "periods", None)
+    if isinstance(periods, (list, tuple)):
+        return [dict(p) for p in periods if isinstance(p, dict)]
+    return []
+
+
+#: Columns of :func:`trajectory_rows`.
+TRAJECTORY_COLUMNS = (
+    "year",
+    "target_id",
+    "scope",
+    "rate",
+    "target",
+    "before",
+    "met",
+    "status",
+    "capex_cny",
+    "total_cny_per_a",
+    "co2_avoided_t_per_a",
+)
+
+
+def trajectory_rows(result: Result) -> pd.DataFrame:
+    """The pathway by year: one row per (year, target entry) of ``summary["periods"]``.
+
+    Columns :data:`TRAJECTORY_COLUMNS`: ``rate``, ``target`` (the rate required that year) and
+    ``before`` (today's rate) as fractions; ``capex_cny`` (overnight capex built that year),
+    ``total_cny_per_a`` and ``co2_avoided_t_per_a`` of the year. Empty without periods.
+
+    >>> r = type("R", (), {"periods": [{"year": 2025, "capex_cny": 5.0, "objective": {},
+    ...     "co2_avoided_t_per_a": 1.0, "before": {"t1": 0.5},
+    ...     "targets": [{"id": "t1", "scope": "all", "rate": 0.8, "target": 0.78,
+    ...                  "met": True}]}]})()
+    >>> trajectory_rows(r)[["year", "target_id", "rate", "before", "capex_cny"]].values.tolist()
+    [[2025, 't1', 0.8, 0.5, 5.0]]
+    """
+    rows = []
+    for p in result_periods(result):
+        year = int(p["year"])
+        before = p.get("before") or {}
+        obj = p.get("objective") or {}
+        for t in p.get("targets") or [{}]:
+            tid = t.get("id")
+            rows.append(
+                {
+                    "year": year,
+                    "target_id": tid,
+                    "scope": t.get("scope"),
+                    "rate": t.get("rate"),
+                    "target": t.get("target"),
+                    "before": before.get(tid) if tid is not None else None,
+                    "met": t.get("met"),
+                    "status": t.get("status"),
+                    "capex_cny": p.get("capex_cny"),
+                    "total_cny_per_a": obj.get("total_cny_per_a"),
+                    "co2_avoided_t_per_a": p.get("co2_avoided_t_per_a"),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
+    for col in ("rate", "target", "before", "capex_cny", "total_cny_per_a", "co2_avoided_t_per_a"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+_CANDIDATE = re.compile(
+    r"^(?P<fid>\S+) (?P<tech>\S+) @ (?P<site>\S+) up to (?P<size>[\d,.]+) (?P<unit>\S+)$"
+)
+_ADD_ROW = re.compile(r"^add a facilities row: (?P<tech>\S+)$")
+
+
+def diagnosis_facilities(
+    cell: Any,
+    catalogue: Catalogue | None,
+    lang: str,
+    enterprise_name: Callable[[str], str] = str,
+    park_name: str = "",
+) -> str:
+    """The diagnosis' ``facilities`` cell in the report's language, with names for ids.
+
+    The solver writes ``F1 tech @ SITE up to 200,000 t/a; add a facilities row: tech``
+    (docs/model.md "Facilities", diagnosis); each part is shown with the technology's name and
+    the site's (``enterprise_name``; a free site ``F:<id>``: ``park_name``). Parts in
+    another form are kept as written.
+    """
+    words = text_of(cell)
+    if not words:
+        return ""
+    out = []
+    for part in (w.strip() for w in words.split(";")):
+        if not part:
+            continue
+        if m := _CANDIDATE.match(part):
+            site = m["site"]
+            where = (
+                f"{text('free_site', lang)} {park_name}".strip()
+                if site.startswith("F:")
+                else enterprise_name(site)
+            )
+            out.append(
+                text("dg_candidate", lang).format(
+                    fid=m["fid"],
+                    tech=technology_name(catalogue, m["tech"], lang),
+                    site=where,
+                    size=m["size"],
+                    unit=m["unit"],
+                )
+            )
+        elif m := _ADD_ROW.match(part):
+            out.append(
+                text("dg_add_row", lang).format(tech=technology_name(catalogue, m["tech"], lang))
+            )
+        else:
+            out.append(part)
+    return "；".join(out) if lang == "zh" else "; ".join(out)
