@@ -489,6 +489,10 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
     files["facilities"] = TABLES["facilities"].file
     if fac_file.is_file():
         tables["facilities"] = _read_table_file(fac_file, fac_file.name, problems)
+    traj_file = path / TABLES["trajectories"].file  # issue 12: optional, read when present
+    if traj_file.is_file():
+        files["trajectories"] = traj_file.name
+        tables["trajectories"] = _read_table_file(traj_file, traj_file.name, problems)
     tech_file = path / "technologies.csv"
     if tech_file.is_file():
         files["technologies"] = "technologies.csv"

@@ -38,6 +38,8 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
         out["year"] = int(t.year)
     if getattr(t, "enforce", None) is not None:
         out["enforce"] = bool(t.enforce)
+    if getattr(t, "rate_by_year", ()):
+        out["rate_by_year"] = {int(y): float(r) for y, r in t.rate_by_year}
     return out
 
 

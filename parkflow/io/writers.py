@@ -40,6 +40,11 @@ def _write_folder(scenario: Scenario, folder: Path) -> None:
     for name in DATA_TABLES:
         frame = _table_frame(name, getattr(scenario, name))
         frame.to_csv(folder / TABLES[name].file, index=False, encoding="utf-8", lineterminator="\n")
+    traj = getattr(scenario, "trajectories", None)  # issue 12: written only when present
+    if traj is not None and len(traj):
+        traj.to_csv(
+            folder / TABLES["trajectories"].file, index=False, encoding="utf-8", lineterminator="\n"
+        )
     if len(scenario.parks):
         features = []
         parks = scenario.parks

@@ -164,6 +164,13 @@ class Result:
 
     #: Built facilities (facilities.csv; empty DataFrame without candidate facilities, issue 12).
     facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With periods (docs/model.md "Periods"): one dict per year (``year, objective,
+    #: co2_avoided_t_per_a, capex_cny, targets`` (a DataFrame), ``weight``); empty without.
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    #: With periods: stock.csv (``stockpile_id, year, start, drawn, stored, end``, t).
+    stock: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With periods: the present value of the yearly costs (CNY); NaN without.
+    present_value_cny: float = float("nan")
 
     def raise_for_status(self) -> Result:
         """Raise :class:`InfeasibleError` when there is no solution; return self otherwise."""
@@ -280,6 +287,42 @@ def link_counts(result: Result) -> dict[str, int]:
     }
 
 
+def _period_dict(result: Result, period: dict[str, Any]) -> dict[str, Any]:
+    """One ``periods`` entry of summary.json: the year's totals, targets and the before."""
+    year = int(period["year"])
+    obj = period.get("objective") or {}
+    keys = [*(f"{k}_cny_per_a" for k in _OBJ_KEYS), "facility_cny_per_a", "variable_cny_per_a"]
+    before: dict[str, Any] = {}
+    b = result.baseline
+    if b is not None:
+        for bp in b.periods:
+            if int(bp["year"]) == year and len(bp.get("targets", [])):
+                t = bp["targets"]
+                before = {f"{r.id}@{r.scope}": r.rate for r in t.itertuples()}
+    stub = Result(
+        scenario_name="",
+        status=result.status,
+        objective_name="",
+        links=pd.DataFrame(),
+        flows=pd.DataFrame(),
+        draws=pd.DataFrame(),
+        sources=pd.DataFrame(),
+        utilisation=pd.DataFrame(),
+        targets=period.get("targets", pd.DataFrame()),
+        objective={},
+        co2_avoided_t_per_a=0.0,
+        solver={},
+    )
+    return {
+        "year": year,
+        "objective": {k: obj.get(k) for k in keys if k in obj or k in keys[:6]},
+        "co2_avoided_t_per_a": period.get("co2_avoided_t_per_a"),
+        "capex_cny": period.get("capex_cny", 0.0),
+        "targets": _targets_list(stub),
+        "before": before,
+    }
+
+
 def summary_dict(
     result: Result, scenario_path: str | Path | None = None, scenario_sha256: str | None = None
 ) -> dict[str, Any]:
@@ -355,6 +398,9 @@ def summary_dict(
         out["objective"]["variable_cny_per_a"] = obj.get("variable_cny_per_a", 0.0)
         out["facilities"] = fac.to_dict(orient="records")
         out["capex_cny"] = float(fac["capex_cny"].sum()) if len(fac) else 0.0
+    if result.periods:  # issue 12: the yearly plan (docs/reporting.md "summary.json")
+        out["present_value_cny"] = result.present_value_cny
+        out["periods"] = [_period_dict(result, p) for p in result.periods]
     b = result.baseline
     if b is not None:
         out["baseline"] = {
