@@ -387,7 +387,11 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             typed.update(supply_fates(df, tids, kind, conv, catalogue, file, problems))
         if t == "stockpiles":
             q = conv["quantity"]
-            typed["max_draw"] = draw.where(draw.notna(), q).clip(upper=q)
+            if (settings.extra or {}).get("periods") is not None:
+                # issue 12: a yearly limit; stock_available bounds each year by the stock level
+                typed["max_draw"] = draw.where(draw.notna(), q)
+            else:
+                typed["max_draw"] = draw.where(draw.notna(), q).clip(upper=q)
         built[t] = finish_table(t, df, tids, typed)
 
     # uses -------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def parse_periods(value: Any) -> tuple[int, ...]:
             raise ValueError(msg)
         try:
             start, stop = _year(value["from"]), _year(value["to"])
-            step = _year(value.get("step", 1))
+            step = int(value.get("step", 1))
         except KeyError as exc:
             msg = f"missing key {exc.args[0]!r}"
             raise ValueError(msg) from None

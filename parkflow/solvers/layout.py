@@ -135,7 +135,7 @@ class Layout:
         """The ids one variable family is indexed by: (id, year) pairs, year-major, with years."""
         ids = self._ids(variable)
         if not self.years:
-            return ids
+            return ids[:0] if variable == "stock" else ids
         years = self.years[1:] if variable == "stock" else self.years
         return pd.MultiIndex.from_arrays(
             [np.tile(ids.to_numpy(dtype=object), len(years)), np.repeat(years, len(ids))],
