@@ -401,6 +401,7 @@ def summary_dict(
     if result.periods:  # issue 12: the yearly plan (docs/reporting.md "summary.json")
         out["present_value_cny"] = result.present_value_cny
         out["periods"] = [_period_dict(result, p) for p in result.periods]
+        out["capex_cny"] = float(sum(float(p.get("capex_cny") or 0.0) for p in result.periods))
     b = result.baseline
     if b is not None:
         out["baseline"] = {

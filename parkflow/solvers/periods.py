@@ -590,22 +590,30 @@ def _facilities(form: Formulation, x: np.ndarray, per_year: list[Result]) -> pd.
         for r, t in zip(per_year, form.periods.years, strict=True)
         if r.facilities is not None and len(r.facilities)
     ]
-    cols = [*FACILITY_TABLE_COLUMNS, "year", "expanded_year"]
     if not frames:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=[*FACILITY_TABLE_COLUMNS, "year", "expanded_year"])
     fac = pd.concat(frames, ignore_index=True)
     first = fac.groupby("facility_id")["year"].transform("min")
     fac["build_year"] = first
     first_size = fac.groupby("facility_id")["size"].transform("first")
     grown = fac["year"].where(fac["size"] > first_size)
     fac["expanded_year"] = grown.groupby(fac["facility_id"]).transform("min")
-    for c in cols:
-        if c not in fac:
-            fac[c] = np.nan
-    order = [c for c in cols if c in fac.columns]
-    head = order[: order.index("size")] if "size" in order else order
-    head = [c for c in head if c != "year"]
-    return fac[[*head, "year", *[c for c in order if c not in head and c != "year"]]]
+    cols = [
+        "facility_id",
+        "technology",
+        "site",
+        "park",
+        "lon",
+        "lat",
+        "year",
+        "size",
+        "unit",
+        "build_year",
+        "expanded_year",
+        *[c for c in FACILITY_TABLE_COLUMNS if c not in ("facility_id", "technology", "site",
+          "park", "lon", "lat", "size", "unit", "build_year")],
+    ]
+    return fac[cols].reset_index(drop=True)
 
 
 def _capex_by_year(form: Formulation, x: np.ndarray) -> np.ndarray:
@@ -651,17 +659,6 @@ def result_from_periods(
     first = per_year[0]
     years = p.years
 
-    def stacked(attr: str, index_name: str | None = None) -> pd.DataFrame:
-        frames = []
-        for r, t in zip(per_year, years, strict=True):
-            df = getattr(r, attr)
-            if df is None or not len(df.columns):
-                continue
-            df = df.reset_index() if index_name and df.index.name == index_name else df.copy()
-            frames.append(df.assign(year=t))
-        return pd.concat(frames, ignore_index=index_name is None) if frames else pd.DataFrame()
-
-    flows = pd.concat([r.flows.assign(year=t) for r, t in zip(per_year, years, strict=True)])
     capex = _capex_by_year(form, x)
     periods = []
     for k, (r, t) in enumerate(zip(per_year, years, strict=True)):
@@ -673,6 +670,10 @@ def result_from_periods(
                 "capex_cny": float(capex[k]),
                 "targets": r.targets.copy(),
                 "weight": float(p.weights[k]),
+                "flows": r.flows,
+                "utilisation": r.utilisation,
+                "sources": r.sources,
+                "draws": r.draws,
             }
         )
     pv = float(
@@ -721,16 +722,15 @@ def result_from_periods(
     if status == SolveStatus.TARGET_UNREACHABLE:
         parts = [f"{t}: {r.message}" for r, t in zip(per_year, years, strict=True) if r.message]
         msg = "; ".join(parts) or (message or "")
-    last = per_year[-1]
     return Result(
         scenario_name=scenario.name,
         status=status,
         objective_name=objective,
-        links=last.links,
-        flows=flows,
-        draws=stacked("draws", "stockpile_id"),
-        sources=stacked("sources", "source_id"),
-        utilisation=stacked("utilisation"),
+        links=first.links,
+        flows=first.flows,
+        draws=first.draws,
+        sources=first.sources,
+        utilisation=first.utilisation,
         targets=first.targets,
         objective=dict(first.objective),
         co2_avoided_t_per_a=first.co2_avoided_t_per_a,
