@@ -743,10 +743,7 @@ def scenario_from_frames(
         tables["technologies"] = technologies
     if trajectories is not None:
         tables["trajectories"] = trajectories
-    files = {
-        t: t
-        for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities", "technologies")
-    }
+    files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities", "technologies")}
     files["trajectories"] = "trajectories"
     src = RawScenario(
         config=config, config_file="settings", tables=tables, files=files, catalogue=catalogue

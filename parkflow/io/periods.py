@@ -1,5 +1,7 @@
-"""Inputs of a multi-period scenario (docs/model.md "Periods"): ``periods``, ``rate_by_year``,
-the ``trajectories`` table. Checks collect problems (file, row, column, fix), never raise.
+"""Inputs of a multi-period scenario (docs/model.md "Periods").
+
+``periods``, ``rate_by_year`` and the ``trajectories`` table. Checks collect problems (file, row,
+column, fix), never raise.
 """
 
 from __future__ import annotations
@@ -161,7 +163,10 @@ def check_trajectories(
         y = year.iloc[pos]
         if bad_year.iloc[pos] or not np.isfinite(y) or y != int(y) or not 1900 <= y <= 2200:
             problems.add(
-                file, f"year {df['year'].iloc[pos]!r} is not a year", fix="e.g. 2027", row=row,
+                file,
+                f"year {df['year'].iloc[pos]!r} is not a year",
+                fix="e.g. 2027",
+                row=row,
                 column="year",
             )
         q = qty.iloc[pos]
@@ -175,7 +180,8 @@ def check_trajectories(
             )
     mkind = material.map(mats["kind"]).fillna("").astype(str)
     canon, fits = to_canonical(qty, units, mkind, material.map(mats["density_kg_per_nm3"]), hours)
-    for pos in np.flatnonzero((~fits & (mkind != "")).to_numpy()):
+    for bad in np.flatnonzero((~fits & (mkind != "")).to_numpy()):
+        pos = int(bad)
         problems.add(
             file,
             f"unit '{units.iloc[pos]}' does not fit {material.iloc[pos]} ({mkind.iloc[pos]})",
@@ -184,7 +190,8 @@ def check_trajectories(
             column="unit",
         )
     dup = pd.DataFrame({"k": kind, "i": ids, "y": year}).duplicated(keep="first")
-    for pos in np.flatnonzero(dup.to_numpy()):
+    for bad in np.flatnonzero(dup.to_numpy()):
+        pos = int(bad)
         problems.add(
             file,
             f"{kind.iloc[pos]} '{ids.iloc[pos]}' has year {year.iloc[pos]:g} twice",

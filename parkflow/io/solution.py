@@ -143,8 +143,10 @@ def _flows_frame(result: Result) -> pd.DataFrame:
 
 
 def _yearly_frame(result: Result, table: str) -> pd.DataFrame:
-    """flows.csv / utilisation.csv: the result's table, or with periods every year's with a
-    ``year`` column (issue 12; the top-level tables of a result are its first year's)."""
+    """Flows.csv / utilisation.csv: the result's table, or every year's with periods.
+
+    With a ``year`` column (issue 12; the top-level tables of a result are its first year's).
+    """
 
     def one(r: Any) -> pd.DataFrame:
         if table == "flows":

@@ -1,5 +1,6 @@
-"""Periods of a multi-year scenario (docs/model.md "Periods"): the years, their weights, and
-piecewise-linear yearly values. Pure functions, no tables.
+"""Periods of a multi-year scenario (docs/model.md "Periods").
+
+The years, their weights, and piecewise-linear yearly values. Pure functions, no tables.
 
 Examples
 --------
@@ -83,7 +84,7 @@ def pv_weights(years: Sequence[int], rate: float) -> np.ndarray:
     y = np.asarray(years, dtype=np.int64)
     if len(y) == 0:
         return np.zeros(0)
-    n = period_lengths(y)
+    n = period_lengths(list(years))
     out = np.empty(len(y))
     for k, (t, nt) in enumerate(zip(y, n, strict=True)):  # one per period, not per row
         out[k] = float(np.sum((1.0 + rate) ** -(np.arange(t, t + nt) - y[0])))
@@ -98,8 +99,10 @@ def interp_held(keys: Sequence[float], values: Sequence[float], at: Sequence[flo
 
 
 def rate_at(by_year: Mapping[int, float], year: int | None) -> float | None:
-    """A ``rate_by_year`` target's rate in ``year``: linear between the given years, held
-    after the last, undefined (None) before the first."""
+    """A ``rate_by_year`` target's rate in ``year``.
+
+    Linear between the given years, held after the last, undefined (None) before the first.
+    """
     if not by_year or year is None:
         return None
     keys = sorted(int(k) for k in by_year)

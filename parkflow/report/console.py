@@ -176,8 +176,10 @@ def summary_table(result: Any, lang: str = "en") -> Any:
 
 
 def period_lines(result: Any, lang: str = "en") -> list[str]:
-    """With periods (issue 12): each year's rates against its targets, cost and capex, then the
-    build plan — what, where, when, how big, capex (项目清单). Empty without periods."""
+    """With periods (issue 12): each year's rates, cost and capex, then the build plan.
+
+    The build plan — what, where, when, how big, capex (项目清单). Empty without periods.
+    """
     periods = getattr(result, "periods", None) or []
     if not periods:
         return []
@@ -201,15 +203,19 @@ def period_lines(result: Any, lang: str = "en") -> list[str]:
         )
     fac = getattr(result, "facilities", None)
     if fac is not None and len(fac) and "build_year" in fac:
-        plan = fac.sort_values("year").groupby("facility_id", sort=False).agg(
-            technology=("technology", "first"),
-            site=("site", "first"),
-            park=("park", "first"),
-            build_year=("build_year", "first"),
-            expanded_year=("expanded_year", "first"),
-            size=("size", "last"),
-            unit=("unit", "first"),
-            capex_cny=("capex_cny", "last"),
+        plan = (
+            fac.sort_values("year")
+            .groupby("facility_id", sort=False)
+            .agg(
+                technology=("technology", "first"),
+                site=("site", "first"),
+                park=("park", "first"),
+                build_year=("build_year", "first"),
+                expanded_year=("expanded_year", "first"),
+                size=("size", "last"),
+                unit=("unit", "first"),
+                capex_cny=("capex_cny", "last"),
+            )
         )
         lines.append(f"  {'项目清单' if zh else 'build plan'} ({len(plan)}):")
         for f_id, f in plan.sort_values("build_year").iterrows():

@@ -64,13 +64,13 @@ _SINGLE = ("flow", "build", "draw", "open", "slack")  # the single-year column o
 
 @dataclass(frozen=True)
 class Periods:
-    """What a multi-period :class:`Formulation` knows beyond its model.
+    r"""What a multi-period :class:`Formulation` knows beyond its model.
 
     Attributes
     ----------
     years : tuple of int
     weights, lengths : ndarray
-        :math:`\\omega_t` (present-value weight) and :math:`n_t` (years a period stands for).
+        :math:`\omega_t` (present-value weight) and :math:`n_t` (years a period stands for).
     networks, forms : tuple
         Each year's network view and single-year formulation.
     colmap : tuple of ndarray
@@ -111,8 +111,10 @@ def _yearly(
     years: Sequence[int],
     y0: int,
 ) -> pd.DataFrame:
-    """ids × years: ``base·(1+g)^(t−Y)``, replaced by the trajectory rows where given (linear
-    between the given years, constant outside)."""
+    """Ids × years: ``base·(1+g)^(t−Y)``, or the trajectory rows where given.
+
+    Linear between the given years, constant outside).
+    """
     yrs = np.asarray(years, dtype=float)
     g = np.zeros(len(base)) if growth is None else growth.fillna(0.0).to_numpy(dtype=float)
     vals = base.to_numpy(dtype=float)[:, None] * np.power(1.0 + g[:, None], (yrs - y0)[None, :])
@@ -120,15 +122,18 @@ def _yearly(
     if traj is not None and len(traj):
         t = traj[traj["id"].isin(out.index)]
         for ident, rows in t.groupby("id", sort=False):  # one per trajectory, not per row
-            out.loc[ident] = interp_held(rows["year"], rows["quantity"], yrs)
+            out.loc[ident] = interp_held(rows["year"], rows["quantity"], list(yrs))
     return out
 
 
 def _stock_table(
     network: CandidateNetwork, scenario: Scenario, n_years: int
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """The stockpiles plus, with several years, an implicit ``<source>:stack`` (Q = 0, no draw
-    limit) for each stored source with out-links and no stockpile; and Q per pile."""
+    """The stockpiles, with implicit stacks, and Q per pile.
+
+    With several years an implicit ``<source>:stack`` (Q = 0, no draw limit) is added for each
+    stored source with out-links and no stockpile.
+    """
     stock = network.stock
     q = scenario.stockpiles["quantity"].astype(float).reindex(stock.index).fillna(0.0).to_numpy()
     if n_years <= 1:
@@ -175,7 +180,7 @@ def yearly_networks(
         for k in ("supply", "use", "utilised_outside")
     }
     sup = scenario.supplies
-    g_sup = sup["growth_per_a"] if "growth_per_a" in sup else None
+    g_sup = sup.get("growth_per_a", None)
     qty = _yearly(sup["quantity"].astype(float), g_sup, by_kind["supply"], years, y0)
     out0 = (
         sup["utilised_outside"].astype(float)
@@ -185,7 +190,7 @@ def yearly_networks(
     outside = _yearly(out0, None, by_kind["utilised_outside"], years, y0)
     outside = outside.clip(upper=qty)  # decision: held constant, never above the generation
     uses = scenario.uses
-    g_use = uses["growth_per_a"] if "growth_per_a" in uses else None
+    g_use = uses.get("growth_per_a", None)
     cap = _yearly(uses["capacity"].astype(float), g_use, by_kind["use"], years, y0)
     stock, q = _stock_table(network, scenario, len(years))
     receiving = _receiving(network, stock)
@@ -265,12 +270,16 @@ def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
     out: dict[str, tuple] = {}
     K = np.arange(1, T)[:, None]
     # build_persists: links then ladder steps, per year after the first
-    base0 = np.concatenate([lay.offset("build") + np.arange(nl), lay.offset("open") + np.arange(no)])
+    base0 = np.concatenate(
+        [lay.offset("build") + np.arange(nl), lay.offset("open") + np.arange(no)]
+    )
     step = np.concatenate([np.full(nl, nl), np.full(no, no)])
     m = nl + no
     rows = ((K - 1) * m + np.arange(m)[None, :]).ravel()
     ids = np.concatenate([lay.links.astype(str), lay.ladder.astype(str)])
-    names = np.concatenate([("build_persists[" + ids + f",{y}]") for y in years[1:]]) if T > 1 else []
+    names: Any = (
+        np.concatenate([("build_persists[" + ids + f",{y}]") for y in years[1:]]) if T > 1 else []
+    )
     out["build_persists"] = (
         np.asarray(names, dtype=object),
         np.concatenate([rows, rows]),
@@ -359,7 +368,7 @@ def build_periods(
     parks: Iterable[str] = (),
     keep_existing_flows: bool = False,
 ) -> Formulation:
-    """The multi-period model (module docstring) as one :class:`Formulation`.
+    r"""The multi-period model (module docstring) as one :class:`Formulation`.
 
     Parameters
     ----------
@@ -368,7 +377,7 @@ def build_periods(
     scenario : Scenario
         Its yearly data (growth, trajectories, ``discount_rate``).
     targets : sequence of Target
-        Expanded targets; ``rate_by_year`` gives :math:`\\rho_{e,t}`.
+        Expanded targets; ``rate_by_year`` gives :math:`\rho_{e,t}`.
     years : sequence of int, optional
         Default: the scenario's ``periods``.
     objective, penalty, min_flow_per_a, parks, keep_existing_flows
@@ -479,7 +488,7 @@ def build_periods(
         col_upper[colmap[k]] = f.model.col_upper
         integer[colmap[k]] = f.model.integer
     vectors: dict[str, np.ndarray] = {}
-    for key, vec in f0.vectors.items():
+    for key in f0.vectors:
         if key == "cost":
             continue
         stacked = [forms[k].vectors[key] * (lengths[k] if key == "co2" else 1.0) for k in range(T)]
@@ -540,14 +549,19 @@ def stock_levels(form: Formulation, x: np.ndarray) -> np.ndarray:
         drawn = np.bincount(spos[spos >= 0], weights=r[spos >= 0], minlength=len(src))
         stored = np.clip(g_net - out + drawn, 0.0, None)
         nj = float(p.lengths[j])
-        level = level - nj * r + np.where(is_k0 & (spos >= 0), nj * stored[np.maximum(spos, 0)], 0.0)
+        level = (
+            level - nj * r + np.where(is_k0 & (spos >= 0), nj * stored[np.maximum(spos, 0)], 0.0)
+        )
         x[lay.offset("stock") + j * nk + np.arange(nk)] = level
     return x
 
 
 def period_start(form: Formulation) -> np.ndarray:
-    """The do-nothing-new start of every year: no flow, existing links open, no draw, slacks
-    at the targets' right-hand sides, stock levels from the balance."""
+    """The do-nothing-new start of every year.
+
+    No flow, existing links open, no draw, slacks at the targets' right-hand sides, stock levels
+    from the balance.
+    """
     p, lay = form.periods, form.layout
     x = np.zeros(lay.n)
     for k, f in enumerate(p.forms):
@@ -564,8 +578,10 @@ def period_start(form: Formulation) -> np.ndarray:
 
 
 def clean_periods(form: Formulation, x: np.ndarray) -> np.ndarray:
-    """Built = flowing or existing from the first such year on (built stays built); draws and
-    the stock levels of each year as the per-year cleaner books them (generation first)."""
+    """Built = flowing or existing from the first such year on (built stays built).
+
+    Draws and the stock levels of each year as the per-year cleaner books them (generation first).
+    """
     p, lay = form.periods, form.layout
     x = np.array(x, dtype=float, copy=True)
     nl = lay.n_links
@@ -610,14 +626,28 @@ def _facilities(form: Formulation, x: np.ndarray, per_year: list[Result]) -> pd.
         "unit",
         "build_year",
         "expanded_year",
-        *[c for c in FACILITY_TABLE_COLUMNS if c not in ("facility_id", "technology", "site",
-          "park", "lon", "lat", "size", "unit", "build_year")],
+        *[
+            c
+            for c in FACILITY_TABLE_COLUMNS
+            if c
+            not in (
+                "facility_id",
+                "technology",
+                "site",
+                "park",
+                "lon",
+                "lat",
+                "size",
+                "unit",
+                "build_year",
+            )
+        ],
     ]
     return fac[cols].reset_index(drop=True)
 
 
 def _capex_by_year(form: Formulation, x: np.ndarray) -> np.ndarray:
-    """Overnight capex built each year: :math:`\\sum \\Delta K (y_t - y_{t^-})` (CNY)."""
+    r"""Overnight capex built each year: :math:`\sum \Delta K (y_t - y_{t^-})` (CNY)."""
     p, lay = form.periods, form.layout
     T = len(p.years)
     if lay.n_open == 0:
@@ -637,8 +667,11 @@ def result_from_periods(
     message: str | None = None,
     objective: str = "cost",
 ) -> Result:
-    """The :class:`Result` of a multi-period solution: each year's tables with a ``year``
-    column, the first year's totals and targets at the top, ``periods`` and ``stock``."""
+    """The :class:`Result` of a multi-period solution.
+
+    Each year's tables in ``periods``, the first year's totals and targets at the top,
+    ``periods`` and ``stock``.
+    """
     p = form.periods
     x = clean_periods(form, np.asarray(x, dtype=float))
     per_year = []
@@ -736,7 +769,11 @@ def result_from_periods(
         co2_avoided_t_per_a=first.co2_avoided_t_per_a,
         solver=solver_info,
         diagnosis=pd.concat(
-            [r.diagnosis.assign(year=t) for r, t in zip(per_year, years, strict=True) if len(r.diagnosis)]
+            [
+                r.diagnosis.assign(year=t)
+                for r, t in zip(per_year, years, strict=True)
+                if len(r.diagnosis)
+            ]
         )
         if any(len(r.diagnosis) for r in per_year)
         else pd.DataFrame(),

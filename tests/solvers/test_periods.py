@@ -53,7 +53,13 @@ def mill_a(growth: float = 0.5, targets=None, periods=(2025, 2026), generated: f
         }
     )
     use = pd.DataFrame(
-        {"id": ["U0"], "enterprise": ["E1"], "route": ["bricks"], "capacity": [0.0], "unit": ["t/a"]}
+        {
+            "id": ["U0"],
+            "enterprise": ["E1"],
+            "route": ["bricks"],
+            "capacity": [0.0],
+            "unit": ["t/a"],
+        }
     )
     fac = pd.DataFrame({"id": ["F1"], "technology": ["mill_a"], "site": ["E1"]})
     tech = dict(MILL_B, sizes="100", capex_cny_per_unit_a=70.0, value_cny_per_unit=18.0)
@@ -193,7 +199,8 @@ def test_a_rate_by_year_forces_the_early_build():
 
 
 @pytest.mark.parametrize(
-    ("max_draw", "pv", "drawn_2027", "end_2027"), [(100.0, -21700.0, 50.0, 0.0), (30.0, -20300.0, 30.0, 20.0)]
+    ("max_draw", "pv", "drawn_2027", "end_2027"),
+    [(100.0, -21700.0, 50.0, 0.0), (30.0, -20300.0, 30.0, 20.0)],
 )
 def test_stock_carry_over_by_hand(max_draw, pv, drawn_2027, end_2027):
     """2025: 60 sent, 40 stored, 10 → 50 t; 2026: 100 sent; 2027: 150 sent, 50 drawn
@@ -299,9 +306,7 @@ def test_rate_by_year_is_linear_and_saved(tmp_path):
     sc = tiny_park(
         year=2025,
         periods={"from": 2025, "to": 2027},
-        targets=[
-            {"id": "fa", "materials": "fly_ash", "rate_by_year": {2025: 0.5, 2027: 0.7}}
-        ],
+        targets=[{"id": "fa", "materials": "fly_ash", "rate_by_year": {2025: 0.5, 2027: 0.7}}],
     )
     t = sc.targets[0]
     assert t.rate_in(2026) == pytest.approx(0.6)
