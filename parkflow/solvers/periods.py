@@ -164,6 +164,26 @@ def _receiving(network: CandidateNetwork, stock: pd.DataFrame) -> np.ndarray:
     return np.where((fate == "stored") & (kind == "solid"), first, -1).astype(np.int64)
 
 
+def _pooling(scenario: Scenario, sources: pd.DataFrame) -> sp.csr_matrix | None:
+    """``sources × supplies`` 0/1: which supply row is pooled into which source (the ids of
+    :func:`parkflow.network._sources`), or None when a supply matches no source."""
+    sup = scenario.supplies
+    kind = sup["material"].map(scenario.catalogue.materials["kind"]).astype(str).to_numpy()
+    fate = sup["fate"].fillna("").astype(str) if "fate" in sup else pd.Series("", index=sup.index)
+    fate = fate.where(fate != "", "stored").to_numpy(dtype=object)
+    base = (sup["enterprise"].astype(str) + ":" + sup["material"].astype(str)).to_numpy(object)
+    single = base + ":" + sup.index.astype(str).to_numpy(dtype=object)
+    by_fate = base + ":" + fate
+    idx = sources.index
+    ids = np.where(kind != "solid", single, np.where(idx.isin(by_fate), by_fate, base))
+    pos = idx.get_indexer(pd.Index(ids, dtype=object))
+    if (pos < 0).any():
+        return None
+    return sp.csr_matrix(
+        (np.ones(len(pos)), (pos, np.arange(len(pos)))), shape=(len(idx), len(pos))
+    )
+
+
 def yearly_networks(
     scenario: Scenario, network: CandidateNetwork, years: Sequence[int]
 ) -> tuple[list[CandidateNetwork], np.ndarray, np.ndarray]:
@@ -195,15 +215,20 @@ def yearly_networks(
     stock, q = _stock_table(network, scenario, len(years))
     receiving = _receiving(network, stock)
     src0 = network.sources
-    gen = np.zeros((len(src0), len(years)))
-    out = np.zeros((len(src0), len(years)))
-    for k, t in enumerate(years):  # one pooling per year
-        sup_t = sup.assign(quantity=qty[t].to_numpy(), utilised_outside=outside[t].to_numpy())
-        if "utilised_outside" not in sup:
-            sup_t = sup_t.drop(columns="utilised_outside")
-        src_t, _ = _sources(scenario.replace(supplies=sup_t))
-        gen[:, k] = src_t["generated"].reindex(src0.index).fillna(0.0).to_numpy(dtype=float)
-        out[:, k] = src_t["utilised_outside"].reindex(src0.index).fillna(0.0).to_numpy(dtype=float)
+    pool = _pooling(scenario, src0)
+    if pool is not None:  # one sparse product for every year
+        gen = np.asarray(pool @ qty.to_numpy(dtype=float))
+        out = np.asarray(pool @ outside.to_numpy(dtype=float))
+    else:  # a supply the pooling rule does not name: pool each year as the network does
+        gen = np.zeros((len(src0), len(years)))
+        out = np.zeros((len(src0), len(years)))
+        for k, t in enumerate(years):
+            sup_t = sup.assign(quantity=qty[t].to_numpy(), utilised_outside=outside[t].to_numpy())
+            src_t, _ = _sources(scenario.replace(supplies=sup_t))
+            gen[:, k] = src_t["generated"].reindex(src0.index).fillna(0.0).to_numpy(dtype=float)
+            out[:, k] = (
+                src_t["utilised_outside"].reindex(src0.index).fillna(0.0).to_numpy(dtype=float)
+            )
     g_net = gen - out
     # D̄ = min(D, Q + [k0]·Σ_{t'<t} n G'): what a pile can give at most
     spos = src0.index.get_indexer(stock["source_id"])
@@ -258,8 +283,8 @@ def yearly_networks(
 # ---------------------------------------------------------------------------------------------
 def _named(names: np.ndarray, year: int) -> np.ndarray:
     """``family[id]`` → ``family[id,year]``."""
-    idx = pd.Index(names, dtype=object).astype(str)
-    return (idx.str[:-1] + f",{year}]").to_numpy(dtype=object)
+    tail = f",{year}]"
+    return np.array([str(n)[:-1] + tail for n in names], dtype=object)
 
 
 def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
