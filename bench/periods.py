@@ -32,7 +32,7 @@ def periods_province(n: int, seed: int = 0, years: int = 6):
     ent = sc.enterprises
     parks = ent.groupby("park")[["lon", "lat"]].mean()
     rows = []
-    for k, (park, pos) in enumerate(parks.iterrows()):
+    for park, pos in parks.iterrows():
         for tech in ("road_base_mixing_station", "cement_grinding_station"):
             rows.append(
                 {
@@ -46,7 +46,9 @@ def periods_province(n: int, seed: int = 0, years: int = 6):
                     "available_from": np.nan,
                 }
             )
-    fac = pd.DataFrame(rows, index=pd.Index([f"F{k + 1}" for k in range(len(rows))], name="facility_id"))
+    fac = pd.DataFrame(
+        rows, index=pd.Index([f"F{k + 1}" for k in range(len(rows))], name="facility_id")
+    )
     techs = sc.catalogue.technologies
     fac["sizes"] = fac["technology"].map(techs["sizes"]).astype(str)
     sup = sc.supplies.assign(growth_per_a=0.03)

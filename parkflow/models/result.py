@@ -295,9 +295,11 @@ def _period_dict(result: Result, period: dict[str, Any]) -> dict[str, Any]:
     before: dict[str, Any] = {}
     b = result.baseline
     if b is not None:
-        for bp in b.periods:
-            if int(bp["year"]) == year and len(bp.get("targets", [])):
-                t = bp["targets"]
+        tables = [bp["targets"] for bp in b.periods if int(bp["year"]) == year]
+        if not b.periods and b.targets is not None:  # a single-year before: the same each year
+            tables = [b.targets]
+        for t in tables:
+            if len(t):
                 before = {f"{r.id}@{r.scope}": r.rate for r in t.itertuples()}
     stub = Result(
         scenario_name="",

@@ -42,7 +42,7 @@ from parkflow.solvers.formulation import (
     SparseModel,
     build,
 )
-from parkflow.solvers.layout import Layout
+from parkflow.solvers.layout import VARIABLES, Layout
 from parkflow.solvers.solution import clean_solution, result_from_solution
 
 __all__ = [
@@ -59,7 +59,8 @@ __all__ = [
 
 #: Families that join the years (no rows in a single-period model).
 LINKING_FAMILIES = ("build_persists", "stock_balance", "stock_available")
-_SINGLE = ("flow", "build", "draw", "open", "slack")  # the single-year column order
+#: The single-year column order (every family but the stock levels).
+_SINGLE = tuple(v for v in VARIABLES if v != "stock")
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,10 @@ def _receiving(network: CandidateNetwork, stock: pd.DataFrame) -> np.ndarray:
 
 
 def _pooling(scenario: Scenario, sources: pd.DataFrame) -> sp.csr_matrix | None:
-    """``sources × supplies`` 0/1: which supply row is pooled into which source (the ids of
-    :func:`parkflow.network._sources`), or None when a supply matches no source."""
+    """``sources × supplies`` 0/1: which supply row is pooled into which source.
+
+    The ids are those of :func:`parkflow.network._sources`; None when a supply matches none.
+    """
     sup = scenario.supplies
     kind = sup["material"].map(scenario.catalogue.materials["kind"]).astype(str).to_numpy()
     fate = sup["fate"].fillna("").astype(str) if "fate" in sup else pd.Series("", index=sup.index)
@@ -433,13 +436,7 @@ def build_periods(
     ]
     f0 = forms[0]
     single = f0.layout
-    lay = Layout(
-        links=single.links,
-        stock=single.stock,
-        entries=single.entries,
-        ladder=single.ladder,
-        years=years,
-    )
+    lay = dataclasses.replace(single, years=years)  # every column family of the year, by year
     T = len(years)
     colmap = []
     for k in range(T):
@@ -566,8 +563,8 @@ def stock_levels(form: Formulation, x: np.ndarray) -> np.ndarray:
     level = p.quantity.astype(float).copy()
     for j in range(T - 1):  # one step per year, vectorised over piles
         xj = p.x_of(x, j)
-        f = xj[: lay.n_links]
-        r = xj[2 * lay.n_links : 2 * lay.n_links + nk]
+        f = p.forms[j].layout.array(xj, "flow")
+        r = p.forms[j].layout.array(xj, "draw")
         view = p.networks[j]
         g_net = (view.sources["generated"] - view.sources["utilised_outside"]).to_numpy(float)
         out = np.bincount(lsrc[lsrc >= 0], weights=f[lsrc >= 0], minlength=len(src))
@@ -755,8 +752,8 @@ def result_from_periods(
         src = net.sources
         lsrc = src.index.get_indexer(net.links["source_id"])
         spos = src.index.get_indexer(net.stock["source_id"])
-        f_last = x_last[: lay.n_links]
-        r_last = x_last[2 * lay.n_links : 2 * lay.n_links + nk]
+        f_last = p.forms[T - 1].layout.array(x_last, "flow")
+        r_last = p.forms[T - 1].layout.array(x_last, "draw")
         g_net = (src["generated"] - src["utilised_outside"]).to_numpy(float)
         out = np.bincount(lsrc[lsrc >= 0], weights=f_last[lsrc >= 0], minlength=len(src))
         dr = np.bincount(spos[spos >= 0], weights=r_last[spos >= 0], minlength=len(src))
