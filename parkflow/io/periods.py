@@ -1,7 +1,8 @@
 """Inputs of a multi-period scenario (docs/model.md "Periods").
 
-``periods``, ``rate_by_year`` and the ``trajectories`` table. Checks collect problems (file, row,
-column, fix), never raise.
+``periods``, ``rate_by_year`` and the ``trajectories`` table. Checks collect problems (file,
+row, column, fix), never raise; ``problems`` is a :class:`parkflow.io.checks.Problems` (typed
+``Any``: checks imports this module).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from parkflow.io.cells import excel_row, number_cells, text_cells
-from parkflow.io.checks import Problems
 from parkflow.models.periods import parse_periods
 from parkflow.models.scenario import Catalogue
 from parkflow.units import CANONICAL, to_canonical
@@ -24,7 +24,7 @@ __all__ = ["check_periods", "check_rate_by_year", "check_trajectories", "TRAJECT
 TRAJECTORY_KINDS = ("supply", "use", "utilised_outside")
 
 
-def check_periods(extra: dict[str, Any], file: str, problems: Problems) -> None:
+def check_periods(extra: dict[str, Any], file: str, problems: Any) -> None:
     """Rule: ``periods`` is a list of years or ``{from, to, step}``; a bad value is dropped."""
     if "periods" not in extra or extra["periods"] is None:
         return
@@ -41,7 +41,7 @@ def check_periods(extra: dict[str, Any], file: str, problems: Problems) -> None:
 
 
 def check_rate_by_year(
-    value: Any, tid: str, where: str, file: str, problems: Problems
+    value: Any, tid: str, where: str, file: str, problems: Any
 ) -> tuple[tuple[int, float], ...]:
     """Rule: ``rate_by_year`` maps years to rates in 0-1 (``{2025: 0.78, 2030: 0.82}``)."""
     if value is None:
@@ -91,7 +91,7 @@ def check_trajectories(
     uses: pd.DataFrame | None,
     catalogue: Catalogue,
     hours: float,
-    problems: Problems,
+    problems: Any,
 ) -> pd.DataFrame | None:
     """Validate and convert the trajectories table (quantities to canonical units per year).
 

@@ -136,11 +136,17 @@ def solve_with_strategy(
         chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
     if scenario_years(scenario):  # issue 12: decompose does not know periods
         if chosen == Strategy.DECOMPOSE.value and strategy != Strategy.AUTO:
-            msg = (
-                "--strategy decompose does not handle periods (a multi-year scenario); "
-                "use --strategy full or auto"
+            from parkflow.errors import Problem, ScenarioError
+
+            raise ScenarioError(
+                Problem(
+                    file="scenario.yaml",
+                    message="--strategy decompose does not handle periods (a multi-year "
+                    "scenario): the decomposition does not know the years",
+                    column="periods",
+                    fix="use --strategy full or auto (both solve a periods scenario whole)",
+                )
             )
-            raise ValueError(msg)
         chosen = Strategy.FULL.value
     say(
         f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
