@@ -592,6 +592,9 @@ def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list
             if key in ("materials", "exclude"):
                 parts = _split_cell_list(value)
                 item[key] = parts[0] if key == "materials" and len(parts) == 1 else parts
+            elif key == "rate_by_year":  # issue 12: "2025:0.78;2030:0.82"
+                pairs = [part.split(":", 1) for part in _split_cell_list(value)]
+                item[key] = {p[0].strip(): (p[1].strip() if len(p) > 1 else "") for p in pairs}
             elif isinstance(value, str):
                 item[key] = value.strip()
             else:
@@ -738,6 +741,10 @@ def read_workbook(path: Path, problems: Problems) -> RawScenario | None:
     for name in CATALOGUE_FILES:
         sheet = found[name]
         tables[name] = sheets[sheet] if sheet is not None else None
+    traj_sheet = _sheet(sheets, TABLES["trajectories"])  # issue 12: optional
+    if traj_sheet is not None:
+        files["trajectories"] = f"{book}[{traj_sheet}]"
+        tables["trajectories"] = drop_empty_rows(drop_unnamed_empty_columns(sheets[traj_sheet]))
     return RawScenario(
         config=config, config_file=config_file, tables=tables, files=files, source=path
     )

@@ -418,6 +418,9 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
                 "exclude": ";".join(t.get("exclude") or []),
                 "rate": t.get("rate"),
                 "scope": t.get("scope", "all"),
+                "rate_by_year": ";".join(
+                    f"{y}:{r:g}" for y, r in (t.get("rate_by_year") or {}).items()
+                ),  # issue 12
             }
         )
     return pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
@@ -492,6 +495,13 @@ def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
         position += 1
         _write_frame(ws, schema, frame, lang)
         _validate(ws, name, list(frame.columns), refs, lang)
+        written.append((schema, ws.title))
+    traj = getattr(scenario, "trajectories", None)  # issue 12: yearly quantities
+    if traj is not None and len(traj):
+        schema = TABLES["trajectories"]
+        ws = wb.create_sheet(sheet_name(schema, lang), position)
+        position += 1
+        _write_frame(ws, schema, traj.reset_index(drop=True), lang)
         written.append((schema, ws.title))
     for table, rows_frame in tables.items():
         ws = wb.create_sheet(table, position)

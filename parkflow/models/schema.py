@@ -901,6 +901,15 @@ TARGETS_SHEET = TableSchema(
             doc="all, a park id or a city name: where the rate is counted.",
             aliases=("范围", "统计范围"),
         ),
+        Column(
+            "rate_by_year",
+            "str",
+            required=False,
+            default="",
+            doc="With periods: year:rate pairs, ';'-separated, e.g. 2025:0.78;2030:0.82 "
+            "(linear between the years; docs/model.md#periods).",
+            aliases=("逐年目标",),
+        ),
     ),
 )
 #: Tables that exist only as workbook sheets (they are settings in a folder's scenario.yaml).

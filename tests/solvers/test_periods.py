@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -300,6 +302,21 @@ def test_periods_scenario_round_trip(tmp_path):
     assert list(back.trajectories["quantity"]) == [60.0, 100.0, 150.0]
     r = pf.solve(back, baseline=False)
     assert r.present_value_cny == pytest.approx(-21700.0)
+
+
+def test_periods_workbook_round_trip(tmp_path):
+    """rate_by_year and the trajectories sheet survive folder → workbook → folder."""
+    from parkflow.io.workbook import write_workbook
+
+    sc = carry_park()
+    sc = sc.replace(
+        targets=(dataclasses.replace(sc.targets[0], rate_by_year=((2025, 0.5), (2027, 0.7))),)
+    )
+    back = pf.load_scenario(write_workbook(sc, tmp_path / "carry.xlsx"))
+    assert back.equals(sc)
+    assert back.targets[0].rate_by_year == ((2025, 0.5), (2027, 0.7))
+    assert list(back.trajectories["quantity"]) == [60.0, 100.0, 150.0]
+    assert not back.equals(sc.replace(trajectories=None))
 
 
 def test_rate_by_year_is_linear_and_saved(tmp_path):
