@@ -423,7 +423,10 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
                 ),  # issue 12
             }
         )
-    return pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
+    frame = pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
+    if not (frame["rate_by_year"].astype(str) != "").any():  # a single-year sheet as before
+        frame = frame.drop(columns="rate_by_year")
+    return frame
 
 
 def write_workbook(scenario: Any, file: str | Path, lang: str = "en") -> Path:
