@@ -79,6 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def print_build_plan(result: Result, file: TextIO | None = None) -> None:
     """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing."""
     file = file or sys.stdout
+    if getattr(result, "periods", None):  # issue 12: yearly rates and the dated build plan
+        from parkflow.report.console import period_lines
+
+        for line in period_lines(result):
+            print(line, file=file)
+        return
     fac = getattr(result, "facilities", None)
     if fac is None or not len(fac.columns):
         return

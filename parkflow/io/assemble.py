@@ -366,6 +366,9 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             )
             frame = frame.assign(utilised_outside=outside.fillna(0.0))
             also = ("utilised_outside",)
+            typed["growth_per_a"] = number_column(  # issue 12 (periods)
+                t, df, tids, "growth_per_a", file, problems, required=False, unit="1/a"
+            ).fillna(0.0)
         conv = quantities(
             t,
             frame,
@@ -384,7 +387,11 @@ def _supplies_and_stockpiles(b: _Build) -> None:
             typed.update(supply_fates(df, tids, kind, conv, catalogue, file, problems))
         if t == "stockpiles":
             q = conv["quantity"]
-            typed["max_draw"] = draw.where(draw.notna(), q).clip(upper=q)
+            if (settings.extra or {}).get("periods") is not None:
+                # issue 12: a yearly limit; stock_available bounds each year by the stock level
+                typed["max_draw"] = draw.where(draw.notna(), q)
+            else:
+                typed["max_draw"] = draw.where(draw.notna(), q).clip(upper=q)
         built[t] = finish_table(t, df, tids, typed)
 
     # uses -------------------------------------------------------------------------------------
@@ -429,6 +436,9 @@ def _uses(b: _Build) -> None:
                 "uses", df, tids, "min_purity", file, problems, required=False, unit="fraction"
             ),
             "value": number_column("uses", df, tids, "value", file, problems, required=False),
+            "growth_per_a": number_column(  # issue 12 (periods)
+                "uses", df, tids, "growth_per_a", file, problems, required=False, unit="1/a"
+            ).fillna(0.0),
         }
         # Nm3 for a hydrogen route: the density of the first hydrogen material it accepts
         first_mat = route.map(catalogue.routes["accepts"].map(lambda a: a[0] if a else ""))
@@ -593,6 +603,17 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
     _uses(b)
     _links(b)
     facilities = _facilities(b)  # issue 12
+    from parkflow.io.periods import check_trajectories  # issue 12
+
+    trajectories = check_trajectories(
+        b.src.tables.get("trajectories"),
+        b.files.get("trajectories", "trajectories.csv"),
+        b.built.get("supplies"),
+        b.built.get("uses"),
+        catalogue,
+        settings.operating_hours,
+        problems,
+    )
     built, parks = b.built, b.parks
     assert parks is not None
     cities = set(parks["city"])
@@ -617,6 +638,7 @@ def assemble(src: RawScenario, problems: Problems) -> Scenario | None:
         mode_overrides=mode_overrides,
         source=src.source,
         facilities=facilities,
+        trajectories=trajectories,
     )
 
 
@@ -698,13 +720,14 @@ def scenario_from_frames(
             "time_limit_s": solver.time_limit_s,
             "gap": solver.gap,
         }
+    facilities = settings.pop("facilities", None)  # issue 12: a DataFrame of candidates
+    technologies = settings.pop("technologies", None)  # issue 12: technology rows
+    trajectories = settings.pop("trajectories", None)  # issue 12: yearly quantities
     extra = settings.pop("extra", None) or {}
     config.update(extra)
     config.update(settings)
     if targets is not None:
         config["targets"] = list(targets)
-    facilities = settings.pop("facilities", None)  # issue 12: a DataFrame of candidates
-    technologies = settings.pop("technologies", None)  # issue 12: technology rows
     tables: dict[str, pd.DataFrame | None] = {
         "enterprises": enterprises,
         "supplies": supplies,
@@ -718,7 +741,10 @@ def scenario_from_frames(
         tables["facilities"] = facilities
     if technologies is not None:
         tables["technologies"] = technologies
+    if trajectories is not None:
+        tables["trajectories"] = trajectories
     files = {t: t for t in (*DATA_TABLES, "parks", *CATALOGUE_FILES, "facilities", "technologies")}
+    files["trajectories"] = "trajectories"
     src = RawScenario(
         config=config, config_file="settings", tables=tables, files=files, catalogue=catalogue
     )

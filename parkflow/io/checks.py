@@ -52,7 +52,17 @@ if TYPE_CHECKING:
 #: Keys of scenario.yaml that parkflow reads into Settings; any other key is kept in
 #: ``Settings.extra`` (the declared ones, such as ``min_flow``, are checked first).
 YAML_KEYS = CORE_SETTINGS
-TARGET_KEYS = ("id", "materials", "exclude", "rate", "scope", "basis", "year", "enforce")
+TARGET_KEYS = (
+    "id",
+    "materials",
+    "exclude",
+    "rate",
+    "scope",
+    "basis",
+    "year",
+    "enforce",
+    "rate_by_year",
+)
 SOLVER_KEYS = ("name", "time_limit_s", "gap")
 CANDIDATES = SETTINGS["candidates"].choices
 COORDINATES = SETTINGS["coordinates"].choices
@@ -291,6 +301,9 @@ def check_declared_extras(extra: dict[str, Any], file: str, problems: Problems) 
                 fix="write e.g. `discount_rate: 0.08` (8 % a year)",
             )
             extra.pop("discount_rate")
+    from parkflow.io.periods import check_periods  # issue 12
+
+    check_periods(extra, file, problems)
 
 
 def _number(value: Any) -> float | None:
@@ -1257,7 +1270,12 @@ def check_targets(
                 column=f"{where}.materials",
                 fix="check materials and exclude",
             )
+        from parkflow.io.periods import check_rate_by_year  # issue 12
+
+        by_year = check_rate_by_year(item.get("rate_by_year"), tid, where, file, problems)
         rate = item.get("rate")
+        if by_year and is_blank(rate):
+            rate = by_year[0][1]
         try:
             rate = _rate(rate)
             if not 0.0 <= rate <= 1.0:
@@ -1348,6 +1366,7 @@ def check_targets(
                 basis=basis,
                 year=year,
                 enforce=enforce,
+                rate_by_year=by_year,
             )
         )
     return tuple(out)

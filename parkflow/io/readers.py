@@ -489,6 +489,10 @@ def read_folder(path: Path, problems: Problems) -> RawScenario:
     files["facilities"] = TABLES["facilities"].file
     if fac_file.is_file():
         tables["facilities"] = _read_table_file(fac_file, fac_file.name, problems)
+    traj_file = path / TABLES["trajectories"].file  # issue 12: optional, read when present
+    if traj_file.is_file():
+        files["trajectories"] = traj_file.name
+        tables["trajectories"] = _read_table_file(traj_file, traj_file.name, problems)
     tech_file = path / "technologies.csv"
     if tech_file.is_file():
         files["technologies"] = "technologies.csv"
@@ -588,6 +592,9 @@ def targets_from_sheet(df: pd.DataFrame, label: str, problems: Problems) -> list
             if key in ("materials", "exclude"):
                 parts = _split_cell_list(value)
                 item[key] = parts[0] if key == "materials" and len(parts) == 1 else parts
+            elif key == "rate_by_year":  # issue 12: "2025:0.78;2030:0.82"
+                pairs = [part.split(":", 1) for part in _split_cell_list(value)]
+                item[key] = {p[0].strip(): (p[1].strip() if len(p) > 1 else "") for p in pairs}
             elif isinstance(value, str):
                 item[key] = value.strip()
             else:

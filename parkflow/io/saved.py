@@ -39,6 +39,8 @@ def _target_dict(t: Target, catalogue: Catalogue) -> dict[str, Any]:
         out["year"] = int(year)
     if getattr(t, "enforce", None) is not None:
         out["enforce"] = bool(t.enforce)
+    if getattr(t, "rate_by_year", ()):
+        out["rate_by_year"] = {int(y): float(r) for y, r in t.rate_by_year}
     return out
 
 
@@ -143,8 +145,14 @@ def _config(scenario: Scenario, modes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _table_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """A scenario table as written: the id first, no geometry."""
+    """A scenario table as written: the id first, no geometry.
+
+    A table whose rows have no id of their own (``trajectories``: its ``id`` column names the
+    supplies or uses row) is written without its index.
+    """
     out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
+    if "id" in out.columns:
+        return out.reset_index(drop=True)
     out.index.name = "id"
     return out.reset_index()
 

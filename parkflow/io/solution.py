@@ -138,7 +138,41 @@ def _flows_frame(result: Result) -> pd.DataFrame:
     for c in FLOW_COLUMNS:
         if c not in f.columns:
             f[c] = np.nan
-    return f[FLOW_COLUMNS].reset_index(drop=True)
+    cols = [*FLOW_COLUMNS, "year"] if "year" in f.columns else FLOW_COLUMNS  # issue 12: periods
+    return f[cols].reset_index(drop=True)
+
+
+def _yearly_frame(result: Result, table: str) -> pd.DataFrame:
+    """Flows.csv / utilisation.csv: the result's table, or every year's with periods.
+
+    With a ``year`` column (issue 12; the top-level tables of a result are its first year's).
+    """
+
+    def one(r: Any) -> pd.DataFrame:
+        if table == "flows":
+            return _flows_frame(r)
+        return r.utilisation if r.utilisation is not None else pd.DataFrame()
+
+    if not getattr(result, "periods", None):
+        return one(result)
+    frames = []
+    for p in result.periods:
+        stub = Result(
+            scenario_name="",
+            status=result.status,
+            objective_name="",
+            links=pd.DataFrame(),
+            flows=p.get("flows", pd.DataFrame()),
+            draws=pd.DataFrame(),
+            sources=pd.DataFrame(),
+            utilisation=p.get("utilisation", pd.DataFrame()),
+            targets=pd.DataFrame(),
+            objective={},
+            co2_avoided_t_per_a=0.0,
+            solver={},
+        )
+        frames.append(one(stub).assign(year=int(p["year"])))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _csv(df: pd.DataFrame | None, path: Path, index: bool = False) -> None:
@@ -183,8 +217,8 @@ def write_solution_files(
     (folder / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    _csv(_flows_frame(result), folder / "flows.csv")
-    _csv(result.utilisation, folder / "utilisation.csv")
+    _csv(_yearly_frame(result, "flows"), folder / "flows.csv")
+    _csv(_yearly_frame(result, "utilisation"), folder / "utilisation.csv")
     src = result.sources.copy() if result.sources is not None else pd.DataFrame()
     src.index.name = "source_id"
     _csv(src, folder / "sources.csv", index=True)
@@ -205,6 +239,10 @@ def write_solution_files(
     if fac is not None and len(fac.columns):  # issue 12: the build plan
         _csv(fac, folder / "facilities.csv")
         written.append(folder / "facilities.csv")
+    stock = getattr(result, "stock", None)
+    if result.periods and stock is not None and len(stock.columns):  # issue 12: periods
+        _csv(stock, folder / "stock.csv")
+        written.append(folder / "stock.csv")
     return written
 
 
@@ -307,11 +345,7 @@ def read_result(out_dir: str | Path) -> Result:
         targets=targets,
         diagnosis=_read_csv(folder / "diagnosis.csv"),
     )
-    if (folder / "facilities.csv").is_file():  # issue 12: the build plan, for the report
-        res.facilities = _read_csv(folder / "facilities.csv")
-    if summary.get("periods") and not getattr(res, "periods", None):
-        # issue 12: the pathway by year (summary.json's list, as the report reads it)
-        res.periods = list(summary["periods"])  # type: ignore[attr-defined]
+    _read_periods(res, summary, folder)
     base = summary.get("baseline")
     if base:
         bflows = _read_csv(folder / "baseline_flows.csv", "link_id")
@@ -325,6 +359,41 @@ def read_result(out_dir: str | Path) -> Result:
             sources=_read_csv(folder / "baseline_sources.csv", "source_id"),
         )
     return res
+
+
+def _read_periods(res: Result, summary: dict[str, Any], folder: Path) -> None:
+    """Facilities, stock and the yearly plan of a folder, when it has them (issue 12)."""
+    fac = _read_csv(folder / "facilities.csv")
+    if len(fac.columns):
+        res.facilities = fac
+    periods = summary.get("periods") or []
+    if not periods:
+        return
+    res.present_value_cny = float(summary.get("present_value_cny") or float("nan"))
+    res.stock = _read_csv(folder / "stock.csv")
+
+    def of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+        if "year" not in df.columns:
+            return df
+        return df[df["year"].astype(int) == year].drop(columns="year")
+
+    flows, util = res.flows, res.utilisation
+    res.periods = [
+        {
+            "year": int(p["year"]),
+            "objective": dict(p.get("objective") or {}),
+            "co2_avoided_t_per_a": p.get("co2_avoided_t_per_a"),
+            "capex_cny": p.get("capex_cny", 0.0),
+            "targets": pd.DataFrame(p.get("targets") or []),
+            "before": dict(p.get("before") or {}),
+            "flows": of_year(flows, int(p["year"])),
+            "utilisation": of_year(util, int(p["year"])),
+        }
+        for p in periods
+    ]
+    first = res.periods[0]  # the top-level tables are the first year's, as written
+    res.flows = res.links = first["flows"]
+    res.utilisation = first["utilisation"]
 
 
 def _summary_of(folder: Path) -> dict[str, Any]:

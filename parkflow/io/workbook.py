@@ -427,9 +427,15 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
                 "exclude": ";".join(t.get("exclude") or []),
                 "rate": t.get("rate"),
                 "scope": t.get("scope", "all"),
+                "rate_by_year": ";".join(
+                    f"{y}:{r:g}" for y, r in (t.get("rate_by_year") or {}).items()
+                ),  # issue 12
             }
         )
-    return pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
+    frame = pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
+    if not (frame["rate_by_year"].astype(str) != "").any():  # a single-year sheet as before
+        frame = frame.drop(columns="rate_by_year")
+    return frame
 
 
 def write_workbook(

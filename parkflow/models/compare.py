@@ -99,6 +99,17 @@ def _diff(a: Scenario, b: Scenario, check_source: bool) -> list[str]:
             ) or not math.isclose(s.rate, t.rate, rel_tol=RTOL):
                 out.append("targets")
                 break
+            if getattr(s, "rate_by_year", ()) != getattr(t, "rate_by_year", ()):  # issue 12
+                out.append("targets")
+                break
+    ta, tb = getattr(a, "trajectories", None), getattr(b, "trajectories", None)
+    if (ta is None or len(ta) == 0) != (tb is None or len(tb) == 0) or (
+        ta is not None
+        and tb is not None
+        and len(ta)
+        and not frames_equal(ta.reset_index(drop=True), tb.reset_index(drop=True))
+    ):
+        out.append("trajectories")
     if a.settings != b.settings:
         out.append("settings")
     if check_source and a.source != b.source:

@@ -167,6 +167,13 @@ class Result:
 
     #: Built facilities (facilities.csv; empty DataFrame without candidate facilities, issue 12).
     facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With periods (docs/model.md "Periods"): one dict per year (``year, objective,
+    #: co2_avoided_t_per_a, capex_cny, targets`` (a DataFrame), ``weight``); empty without.
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    #: With periods: stock.csv (``stockpile_id, year, start, drawn, stored, end``, t).
+    stock: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With periods: the present value of the yearly costs (CNY); NaN without.
+    present_value_cny: float = float("nan")
 
     def raise_for_status(self) -> Result:
         """Raise :class:`InfeasibleError` when there is no solution; return self otherwise."""

@@ -66,7 +66,10 @@ class Target:
         The year the target is for (None: the scenario's year).
     enforce : bool or None
         True: always a constraint; False: only reported; None: a constraint when its year is
-        the scenario's year.
+        the scenario's year (with ``rate_by_year``: every year from its first given year on).
+    rate_by_year : tuple of (int, float)
+        Rates by year (docs/model.md "Periods"): linear between the given years, held after the
+        last, undefined before the first; empty for a target of one ``rate``.
     """
 
     id: str
@@ -78,12 +81,27 @@ class Target:
     basis: str = "nbs"
     year: int | None = None
     enforce: bool | None = None
+    rate_by_year: tuple[tuple[int, float], ...] = ()
 
     def binds(self, scenario_year: int | None) -> bool:
         """Whether the target is a constraint of a scenario of ``scenario_year``."""
+        if self.rate_by_year:
+            if self.enforce is False:
+                return False
+            return scenario_year is None or self.rate_in(scenario_year) is not None
         if self.enforce is not None:
             return bool(self.enforce)
         return self.year is None or scenario_year is None or int(self.year) == int(scenario_year)
+
+    def rate_in(self, year: int | None) -> float | None:
+        """The rate in ``year`` (``rate`` without ``rate_by_year``; None before its first year)."""
+        if not self.rate_by_year:
+            return float(self.rate)
+        from parkflow.models.periods import rate_at
+
+        if year is None:
+            return float(self.rate)
+        return rate_at(dict(self.rate_by_year), int(year))
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,9 @@ class Scenario:
     source: Path | None = None
     #: Candidate facilities (index ``facility_id``; docs/model.md "Facilities"), None = none.
     facilities: pd.DataFrame | None = None
+    #: Yearly quantities (``kind, id, year, quantity, unit``, canonical units; docs/model.md
+    #: "Periods"), None = none.
+    trajectories: pd.DataFrame | None = None
 
     def replace(self, **changes: Any) -> Scenario:
         """Return a copy with some fields changed (tables are not copied)."""

@@ -492,6 +492,19 @@ SUPPLIES = TableSchema(
             "(综合利用量, not re-optimised; same unit as quantity).",
             aliases=("外部利用量", "场外利用量"),
         ),
+        Column(
+            "growth_per_a",
+            "float64",
+            required=False,
+            default=0.0,
+            unit="fraction per year",
+            minimum=-0.99,
+            maximum=10.0,
+            percent=True,
+            doc="With periods: yearly growth of the amount generated from the scenario's year "
+            "(0.05 = +5 %/a; docs/model.md#periods).",
+            aliases=("年增长率",),
+        ),
     ),
 )
 
@@ -552,6 +565,19 @@ USES = TableSchema(
             unit="CNY per canonical unit",
             doc="Value per unit absorbed (overrides the route's).",
             aliases=("价值", "单价"),
+        ),
+        Column(
+            "growth_per_a",
+            "float64",
+            required=False,
+            default=0.0,
+            unit="fraction per year",
+            minimum=-0.99,
+            maximum=10.0,
+            percent=True,
+            doc="With periods: yearly growth of the capacity from the scenario's year "
+            "(0.05 = +5 %/a; docs/model.md#periods).",
+            aliases=("年增长率",),
         ),
     ),
 )
@@ -781,11 +807,44 @@ FACILITIES = TableSchema(
     ),
 )
 
+#: Yearly quantities of a multi-period scenario (issue 12, docs/model.md "Periods"): optional,
+#: not in DATA_TABLES, read and written only when present. No row ids (``id`` names the row of
+#: ``supplies`` or ``uses`` the quantity is for).
+TRAJECTORIES = TableSchema(
+    name="trajectories",
+    file="trajectories.csv",
+    index_name="row",
+    label="trajectory row",
+    aliases=("逐年数据", "年度轨迹"),
+    required_table=False,
+    doc="Quantities by year: linear between the given years, constant outside.",
+    columns=(
+        Column(
+            "kind",
+            "str",
+            doc="supply (generated), use (capacity) or utilised_outside (of a supply).",
+            aliases=("类型",),
+        ),
+        Column("id", "str", doc="The supplies or uses row id.", aliases=("编号",)),
+        Column("year", "float64", unit="year", doc="The year of the quantity.", aliases=("年份",)),
+        Column(
+            "quantity",
+            "float64",
+            unit="see unit",
+            minimum=0.0,
+            doc="Amount per year in that year.",
+            aliases=("数量",),
+        ),
+        Column("unit", "str", doc="Unit of quantity (as in supplies / uses).", aliases=("单位",)),
+    ),
+)
+
 #: The input tables of a scenario, by name.
 TABLES: dict[str, TableSchema] = {
     t.name: t for t in (ENTERPRISES, SUPPLIES, USES, STOCKPILES, LINKS, PARKS)
 }
 TABLES["facilities"] = FACILITIES  # issue 12 (optional; see FACILITIES)
+TABLES["trajectories"] = TRAJECTORIES  # issue 12 (optional; see TRAJECTORIES)
 #: The CSV data tables, in the order they are read and written (parks come from GeoJSON).
 DATA_TABLES: tuple[str, ...] = ("enterprises", "supplies", "uses", "stockpiles", "links")
 #: The ``scenario`` sheet of a workbook (key | value rows) and its other names.
@@ -844,6 +903,15 @@ TARGETS_SHEET = TableSchema(
             default="all",
             doc="all, a park id or a city name: where the rate is counted.",
             aliases=("范围", "统计范围"),
+        ),
+        Column(
+            "rate_by_year",
+            "str",
+            required=False,
+            default="",
+            doc="With periods: year:rate pairs, ';'-separated, e.g. 2025:0.78;2030:0.82 "
+            "(linear between the years; docs/model.md#periods).",
+            aliases=("逐年目标",),
         ),
     ),
 )
@@ -1623,6 +1691,15 @@ _SETTINGS = (
         unit="1/a",
         minimum=0.0,
         maximum=0.99,
+        used_by="parkflow.solvers",
+    ),
+    Setting(
+        "periods",
+        "list",
+        None,
+        "Years of a multi-period plan: a list [2025, 2026, ...] or {from, to, step}; "
+        "none: the single-year model (docs/model.md#periods).",
+        unit="year",
         used_by="parkflow.solvers",
     ),
     Setting(

@@ -202,3 +202,59 @@ def summary_table(result: Any, lang: str = "en") -> Any:
                 if getattr(r, "status", "") != "not_applicable":
                     t.add_row(f"{text('c_today', lang)} {r.id}", f"{r.rate:.1%}")
     return t
+
+
+def period_lines(result: Any, lang: str = "en") -> list[str]:
+    """With periods (issue 12): each year's rates, cost and capex, then the build plan.
+
+    The build plan — what, where, when, how big, capex (项目清单). Empty without periods.
+    """
+    periods = getattr(result, "periods", None) or []
+    if not periods:
+        return []
+    zh = lang == "zh"
+    pv = getattr(result, "present_value_cny", float("nan"))
+    lines = [f"  {'现值' if zh else 'present value'} {pv:,.0f} CNY"]
+    for p in periods:
+        t = p.get("targets")
+        rates = []
+        if t is not None and len(t):
+            for r in t.itertuples():
+                if getattr(r, "status", "") == "not_applicable" or r.rate != r.rate:
+                    continue
+                mark = "✓" if r.met else "✗"
+                rates.append(f"{r.id} {r.rate:.1%}/{r.target:.1%} {mark}")
+        cost = (p.get("objective") or {}).get("total_cny_per_a", float("nan"))
+        capex = float(p.get("capex_cny") or 0.0)
+        lines.append(
+            f"  {p['year']}: {'; '.join(rates) or '-'}; {'成本' if zh else 'cost'} "
+            f"{cost:,.0f} CNY/a" + (f"; capex {capex:,.0f} CNY" if capex else "")
+        )
+    fac = getattr(result, "facilities", None)
+    if fac is not None and len(fac) and "build_year" in fac:
+        plan = (
+            fac.sort_values("year")
+            .groupby("facility_id", sort=False)
+            .agg(
+                technology=("technology", "first"),
+                site=("site", "first"),
+                park=("park", "first"),
+                build_year=("build_year", "first"),
+                expanded_year=("expanded_year", "first"),
+                size=("size", "last"),
+                unit=("unit", "first"),
+                capex_cny=("capex_cny", "last"),
+            )
+        )
+        lines.append(f"  {'项目清单' if zh else 'build plan'} ({len(plan)}):")
+        for f_id, f in plan.sort_values("build_year").iterrows():
+            grown = (
+                f", {'扩建' if zh else 'expanded'} {f.expanded_year:.0f}"
+                if f.expanded_year == f.expanded_year
+                else ""
+            )
+            lines.append(
+                f"    {f.build_year:.0f} {f_id} {f.technology} @ {f.site or f.park}: "
+                f"{f['size']:,.0f} {f.unit}{grown}, capex {f.capex_cny:,.0f} CNY"
+            )
+    return lines

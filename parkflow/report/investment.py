@@ -150,7 +150,12 @@ def trajectory_rows(result: Result) -> pd.DataFrame:
                     "scope": t.get("scope"),
                     "rate": t.get("rate"),
                     "target": t.get("target"),
-                    "before": before.get(tid) if tid is not None else None,
+                    # summary.json keys the before by "id@scope"; a bare id is read too
+                    "before": (
+                        before.get(f"{tid}@{t.get('scope')}", before.get(tid))
+                        if tid is not None
+                        else None
+                    ),
                     "met": t.get("met"),
                     "status": t.get("status"),
                     "capex_cny": p.get("capex_cny"),

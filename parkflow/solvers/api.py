@@ -33,6 +33,7 @@ from parkflow.models.scenario import Scenario, Target
 from parkflow.network import candidate_links, max_candidates
 from parkflow.solvers.decompose import solve_decomposed
 from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
+from parkflow.solvers.periods import scenario_years
 from parkflow.solvers.progress import Reporter
 
 __all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES", "DECOMPOSE_MIN_LINKS"]
@@ -135,6 +136,20 @@ def solve_with_strategy(
     chosen = choose_strategy(len(network.links), objective, n_entries, strategy)
     if len(network.facilities) and strategy == Strategy.AUTO:
         chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
+    if scenario_years(scenario):  # issue 12: decompose does not know periods
+        if chosen == Strategy.DECOMPOSE.value and strategy != Strategy.AUTO:
+            from parkflow.errors import Problem, ScenarioError
+
+            raise ScenarioError(
+                Problem(
+                    file="scenario.yaml",
+                    message="--strategy decompose does not handle periods (a multi-year "
+                    "scenario): the decomposition does not know the years",
+                    column="periods",
+                    fix="use --strategy full or auto (both solve a periods scenario whole)",
+                )
+            )
+        chosen = Strategy.FULL.value
     say(
         f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
         f"{chosen})",

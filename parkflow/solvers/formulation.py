@@ -158,6 +158,11 @@ FAMILIES = (
     "facility_capacity",
     "facility_link",
     "facility_market",
+    # -- periods only (issue 12; parkflow.solvers.periods) --
+    "build_persists",
+    "stock_balance",
+    "stock_available",
+    # --
     "target_rate",
 )
 
@@ -254,6 +259,9 @@ class Formulation:
         ``entries × sources`` 0/1 membership.
     vectors : dict of str to ndarray
         Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns).
+    periods : parkflow.solvers.periods.Periods or None
+        With periods (docs/model.md "Periods"): the years, weights and each year's single-year
+        formulation and network; None for the single-year model.
     """
 
     model: SparseModel
@@ -261,6 +269,7 @@ class Formulation:
     entries: pd.DataFrame
     members: sp.csr_matrix
     vectors: dict[str, np.ndarray]
+    periods: Any = None
 
     def with_model(self, model: SparseModel) -> Formulation:
         """The same formulation around another model of the same columns (a variant)."""
@@ -297,6 +306,11 @@ def _block(
         lo,
         up,
     )
+
+
+def _empty(name: str) -> Block:
+    """A family without rows."""
+    return _block(name, [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,11 +624,12 @@ def target_entries(
             scoped = [("all", np.ones(len(sources), dtype=bool))]
         for s, m in scoped:
             mask = m & in_mat
+            rate_now = t.rate_in(year) if t.rate_by_year else None  # periods (issue 12)
             rows.append(
                 {
                     "id": t.id,
                     "scope": s,
-                    "target": float(t.rate),
+                    "target": float(t.rate if rate_now is None else rate_now),
                     "basis": getattr(t, "basis", "nbs") or "nbs",
                     "year": getattr(t, "year", None),
                     "binds": t.binds(year) if hasattr(t, "binds") else True,
@@ -1000,6 +1015,8 @@ def build(
         facility_capacity(network, lay),
         facility_link(network, lay),
         facility_market(network, lay),
+        # -- periods (issue 12): rows only in parkflow.solvers.periods --
+        *(_empty(name) for name in ("build_persists", "stock_balance", "stock_available")),
         # --
         with_disposal_draws(
             target_rate(network, lay, entries, members), network, lay, entries, members

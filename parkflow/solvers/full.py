@@ -46,6 +46,13 @@ from parkflow.solvers.formulation import (
     with_row,
 )
 from parkflow.solvers.heuristic import greedy_start
+from parkflow.solvers.periods import (
+    build_periods,
+    clean_periods,
+    period_start,
+    result_from_periods,
+    scenario_years,
+)
 from parkflow.solvers.solution import (
     ABS_TOL_T_PER_A,
     clean_solution,
@@ -108,6 +115,8 @@ def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
     ndarray
         One value per column.
     """
+    if form.periods is not None:  # issue 12: every year's start, stock levels from the balance
+        return period_start(form)
     model = form.model
     slack = np.zeros(form.layout.n_slack)
     if len(form.entries):
@@ -141,6 +150,8 @@ def _cost_phase(
 ) -> tuple[BackendResult, str]:
     """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
     model, lay = form.model, form.layout
+    if start is None and form.periods is not None:  # issue 12: no greedy plan over years
+        start = period_start(form)
     if start is None:  # issue 13: the greedy heuristic's plan (else the no-action start)
         start = greedy_start(form, network, fallback=trivial_start(form, network))
     res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
@@ -179,10 +190,30 @@ def _cost_phase(
     return chosen, "target_unreachable"
 
 
+def _clean(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
+    """The solution cleaner of the model (per year with periods)."""
+    if form.periods is not None:
+        return clean_periods(form, x)
+    return clean_solution(form, network, x)
+
+
 def _scope_vectors(
     form: Formulation, network: CandidateNetwork, targets: Sequence[Target], scenario: Scenario
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """(coefficients of U, of R_U, G, O) of the nbs rate (U + O) / (G + R_U) to maximise."""
+    """(coefficients of U, of R_U, G, O) of the nbs rate (U + O) / (G + R_U) to maximise.
+
+    With periods: the pooled horizon rate, each year weighted by the years it stands for.
+    """
+    p = form.periods
+    if p is not None:
+        a, d, g, o = np.zeros(form.layout.n), np.zeros(form.layout.n), 0.0, 0.0
+        for k, f in enumerate(p.forms):
+            ak, dk, gk, ok = _scope_vectors(f, p.networks[k], targets, scenario)
+            a[p.colmap[k]] += p.lengths[k] * ak
+            d[p.colmap[k]] += p.lengths[k] * dk
+            g += float(p.lengths[k]) * gk
+            o += float(p.lengths[k]) * ok
+        return a, d, g, o
     lay = form.layout
     src = network.sources
     if targets:
@@ -283,7 +314,7 @@ def _run_objective(
         runs.append(first)
         if first.x is None:
             return first, first.status
-        x1 = clean_solution(form, network, first.x)
+        x1 = _clean(form, network, first.x)
         best = float(c @ x1)
         floor = best - max(abs(best), 1.0) * 1e-9
         floored = form.with_model(with_row(model, c, floor, np.inf, "co2_floor[all]"))
@@ -306,7 +337,7 @@ def _run_objective(
             if best_x is None:
                 return res, res.status
             break
-        x = clean_solution(form, network, res.x)
+        x = _clean(form, network, res.x)
         u, dr = float(a @ x), float(d @ x)
         new = (u + o) / (g + dr) if g + dr > 0 else 0.0
         best_x = x
@@ -357,15 +388,27 @@ def solve_network(
     """
     t0 = time.perf_counter()
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
-    form = build(
-        network,
-        targets,
-        "cost",
-        min_flow_per_a=min_flow_per_a,
-        parks=parks,
-        year=scenario.settings.year,
-        keep_existing_flows=keeps_existing_flows(scenario),
-    )
+    years = scenario_years(scenario)
+    if years:  # issue 12: the multi-period model (docs/model.md "Periods")
+        form = build_periods(
+            network,
+            scenario,
+            targets,
+            years,
+            min_flow_per_a=min_flow_per_a,
+            parks=parks,
+            keep_existing_flows=keeps_existing_flows(scenario),
+        )
+    else:
+        form = build(
+            network,
+            targets,
+            "cost",
+            min_flow_per_a=min_flow_per_a,
+            parks=parks,
+            year=scenario.settings.year,
+            keep_existing_flows=keeps_existing_flows(scenario),
+        )
     model = form.model
     build_s = time.perf_counter() - t0
     clock = _Clock(time_limit_s)
@@ -403,6 +446,8 @@ def solve_network(
         status = SolveStatus.FEASIBLE
     else:
         status = SolveStatus.OPTIMAL
+    if form.periods is not None:
+        return result_from_periods(scenario, form, res.x, status, info, None, objective)
     return result_from_solution(scenario, network, form, res.x, status, info, None, objective)
 
 

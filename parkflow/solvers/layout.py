@@ -32,8 +32,9 @@ import pandas as pd
 __all__ = ["VARIABLES", "Layout"]
 
 #: The variable families, in column order (``draw_disposal``: stock drawn to safe disposal,
-#: docs/model.md "Draws to safe disposal"; ``open``: facility size steps, issue 12).
-VARIABLES = ("flow", "build", "draw", "draw_disposal", "open", "slack")
+#: docs/model.md "Draws to safe disposal"; ``stock``: start-of-year stock levels, only with
+#: periods; ``open``: facility size steps; issue 12).
+VARIABLES = ("flow", "build", "draw", "draw_disposal", "stock", "open", "slack")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class Layout:
         ``stockpile_id`` of the stockpiles whose source has a safe-disposal out-link
         (``draw_disposal``, r'_k; docs/model.md "Draws to safe disposal"); empty otherwise, and
         then the columns are those of a version-1 model.
+    years : tuple of int
+        The periods (docs/model.md "Periods"); empty for the single-year model. With years every
+        family has one block per year, year-major (position = offset + k·n + i), ``stock`` has
+        the years after the first, and :meth:`values` is indexed by (id, year).
     """
 
     links: pd.Index
@@ -62,6 +67,7 @@ class Layout:
     entries: pd.Index
     ladder: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
     draw_disposal: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    years: tuple[int, ...] = ()
 
     # -- sizes and positions ----------------------------------------------------------------
     @property
@@ -90,9 +96,20 @@ class Layout:
         return len(self.ladder)
 
     @property
+    def n_years(self) -> int:
+        """Number of periods (1 without periods)."""
+        return max(1, len(self.years))
+
+    def size(self, variable: str) -> int:
+        """Number of columns of one family (ids × years)."""
+        if variable == "stock":
+            return self.n_stock * (len(self.years) - 1) if self.years else 0
+        return len(self._ids(variable)) * self.n_years
+
+    @property
     def n(self) -> int:
         """Number of columns."""
-        return 2 * self.n_links + self.n_stock + self.n_draw_disposal + self.n_open + self.n_slack
+        return sum(self.size(v) for v in VARIABLES)
 
     def offset(self, variable: str) -> int:
         """Position of the first column of ``variable``."""
@@ -100,36 +117,42 @@ class Layout:
 
     def columns(self, variable: str) -> slice:
         """The column block of one variable family."""
-        nl, nk, nd, no = self.n_links, self.n_stock, self.n_draw_disposal, self.n_open
-        starts = {
-            "flow": 0,
-            "build": nl,
-            "draw": 2 * nl,
-            "draw_disposal": 2 * nl + nk,
-            "open": 2 * nl + nk + nd,
-            "slack": 2 * nl + nk + nd + no,
-        }
-        if variable not in starts:
+        if variable not in VARIABLES:
             msg = f"unknown variable {variable!r}; use one of {', '.join(VARIABLES)}"
             raise KeyError(msg)
-        start = starts[variable]
-        return slice(start, start + len(self.index(variable)))
+        start = 0
+        for v in VARIABLES:
+            if v == variable:
+                break
+            start += self.size(v)
+        return slice(start, start + self.size(variable))
 
     def positions(self, variable: str) -> np.ndarray:
         """Column positions of one family, as an integer array."""
         s = self.columns(variable)
         return np.arange(s.start, s.stop)
 
-    def index(self, variable: str) -> pd.Index:
-        """The ids one variable family is indexed by."""
+    def _ids(self, variable: str) -> pd.Index:
         return {
             "flow": self.links,
             "build": self.links,
             "draw": self.stock,
             "draw_disposal": self.draw_disposal,
+            "stock": self.stock,
             "open": self.ladder,
             "slack": self.entries,
         }[variable]
+
+    def index(self, variable: str) -> pd.Index:
+        """The ids one variable family is indexed by: (id, year) pairs, year-major, with years."""
+        ids = self._ids(variable)
+        if not self.years:
+            return ids[:0] if variable == "stock" else ids
+        years = self.years[1:] if variable == "stock" else self.years
+        return pd.MultiIndex.from_arrays(
+            [np.tile(ids.to_numpy(dtype=object), len(years)), np.repeat(years, len(ids))],
+            names=[ids.name, "year"],
+        )
 
     # -- reading and writing solution vectors -----------------------------------------------
     def array(self, x: np.ndarray, variable: str) -> np.ndarray:
@@ -167,10 +190,17 @@ class Layout:
         return out
 
     def column_names(self) -> np.ndarray:
-        """``family[id]`` for every column, in order."""
-        return np.concatenate(
-            [(v + "[" + self.index(v).astype(str) + "]").to_numpy(dtype=object) for v in VARIABLES]
-        )
+        """``family[id]`` (``family[id,year]`` with years) for every column, in order."""
+        out = []
+        for v in VARIABLES:  # plain Python strings: faster than Arrow string arithmetic
+            ids = [str(i) for i in self._ids(v).tolist()]
+            if not self.years:
+                names = [f"{v}[{i}]" for i in ids] if v != "stock" else []
+            else:
+                years = self.years[1:] if v == "stock" else self.years
+                names = [f"{v}[{i},{y}]" for y in years for i in ids]
+            out.append(np.array(names, dtype=object))
+        return np.concatenate(out)
 
     def labels(self, per_family: Mapping[str, np.ndarray], fill: int = -1) -> np.ndarray:
         """An integer label per column from per-family arrays (e.g. a component per link)."""

@@ -114,6 +114,44 @@ def link_counts(result: Result) -> dict[str, int]:
     }
 
 
+def _period_dict(result: Result, period: dict[str, Any]) -> dict[str, Any]:
+    """One ``periods`` entry of summary.json: the year's totals, targets and the before."""
+    year = int(period["year"])
+    obj = period.get("objective") or {}
+    keys = [*(f"{k}_cny_per_a" for k in OBJECTIVE_KEYS), "facility_cny_per_a", "variable_cny_per_a"]
+    before: dict[str, Any] = dict(period.get("before") or {})  # kept when no before is solved
+    b = result.baseline
+    if b is not None:
+        tables = [bp["targets"] for bp in b.periods if int(bp["year"]) == year]
+        if not b.periods and b.targets is not None:  # a single-year before: the same each year
+            tables = [b.targets]
+        for t in tables:
+            if len(t):
+                before.update({f"{r.id}@{r.scope}": r.rate for r in t.itertuples()})
+    stub = Result(
+        scenario_name="",
+        status=result.status,
+        objective_name="",
+        links=pd.DataFrame(),
+        flows=pd.DataFrame(),
+        draws=pd.DataFrame(),
+        sources=pd.DataFrame(),
+        utilisation=pd.DataFrame(),
+        targets=pd.DataFrame(period.get("targets", [])),  # a frame, or summary.json's list
+        objective={},
+        co2_avoided_t_per_a=0.0,
+        solver={},
+    )
+    return {
+        "year": year,
+        "objective": {k: obj.get(k) for k in keys if k in obj or k in keys[:6]},
+        "co2_avoided_t_per_a": period.get("co2_avoided_t_per_a"),
+        "capex_cny": period.get("capex_cny", 0.0),
+        "targets": _targets_list(stub),
+        "before": before,
+    }
+
+
 def summary_dict(
     result: Result, scenario_path: str | Path | None = None, scenario_sha256: str | None = None
 ) -> dict[str, Any]:
@@ -189,6 +227,10 @@ def summary_dict(
         out["objective"]["variable_cny_per_a"] = obj.get("variable_cny_per_a", 0.0)
         out["facilities"] = fac.to_dict(orient="records")
         out["capex_cny"] = float(fac["capex_cny"].sum()) if len(fac) else 0.0
+    if result.periods:  # issue 12: the yearly plan (docs/reporting.md "summary.json")
+        out["present_value_cny"] = result.present_value_cny
+        out["periods"] = [_period_dict(result, p) for p in result.periods]
+        out["capex_cny"] = float(sum(float(p.get("capex_cny") or 0.0) for p in result.periods))
     b = result.baseline
     if b is not None:
         out["baseline"] = {

@@ -225,8 +225,13 @@ def panzhihua_map(tmp_path_factory):
 
 
 def test_panzhihua_map_draws_every_built_facility(panzhihua_map):
+    """panzhihua-vti is a 2025–2030 pathway: one layer per build year, each facility once."""
+    from parkflow.report.investment import facility_plan
+
     res, page = panzhihua_map
-    assert "New facilities" in _layers(page)
+    plan = facility_plan(res)
+    years = sorted({int(y) for y in plan["build_year"]})
+    assert [f"built {y}" for y in years] == [n for n in _layers(page) if n.startswith("built ")]
     fac = [d for d in feature_data(page) if d.get("role") == "facility"]
     labels = [f["label"].split(" ")[0] for d in fac for f in d["features"]]
-    assert labels == res.facilities["facility_id"].tolist()
+    assert sorted(labels) == sorted(plan["facility_id"].tolist())

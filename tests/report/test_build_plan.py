@@ -39,7 +39,7 @@ def panzhihua():
 
 def test_build_plan_lists_every_opened_facility_of_panzhihua(panzhihua):
     sc, res = panzhihua
-    fac = res.facilities
+    fac = facility_plan(res)
     assert len(fac) >= 1  # the plan builds something once the candidates are available
     rep = build_report(sc, res, lang="zh", units="t")
     t = rep.table("build_plan")
@@ -63,7 +63,7 @@ def test_build_plan_lists_every_opened_facility_of_panzhihua(panzhihua):
 
 def test_build_plan_in_md_html_and_xlsx_in_both_languages(panzhihua, tmp_path):
     sc, res = panzhihua
-    first = res.facilities.iloc[0]
+    first = facility_plan(res).iloc[0]
     for lang, title, tech_col in (
         ("zh", "项目清单（一）新建与扩建设施", "name_zh"),
         ("en", "Project list (a): new and expanded facilities", "name_en"),
@@ -83,14 +83,14 @@ def test_build_plan_in_md_html_and_xlsx_in_both_languages(panzhihua, tmp_path):
         starts = ("Project list (a", "项目清单（一）")
         sheet = next(ws for ws in wb.worksheets if ws.title.startswith(starts))
         ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        assert ids[: len(res.facilities)] == res.facilities["facility_id"].tolist()
+        assert ids[: len(facility_plan(res))] == facility_plan(res)["facility_id"].tolist()
 
 
 def test_capex_is_shown_in_wan_yuan_under_the_wan_policy(panzhihua):
     sc, res = panzhihua
     md = to_markdown(build_report(sc, res, lang="zh", units="wan"))
     assert "建设投资 (万元)" in md  # a sum of money: 万元, not 万元/a
-    capex = res.facilities["capex_cny"].iloc[0]
+    capex = facility_plan(res)["capex_cny"].iloc[0]
     assert f"{capex / 1e4:,.2f}" in md
 
 
@@ -261,7 +261,7 @@ def test_console_names_the_facilities_that_would_close_the_gap():
 def test_hostile_facility_id_is_escaped_in_the_report(panzhihua):
     sc, res = panzhihua
     res2 = type(res)(**{**res.__dict__})
-    fac = res.facilities.copy()
+    fac = facility_plan(res).copy()
     fac.loc[0, "facility_id"] = '<img src=x onerror="alert(1)">'
     res2.facilities = fac
     html = to_html(build_report(sc, res2, lang="en"))

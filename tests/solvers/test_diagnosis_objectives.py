@@ -67,8 +67,8 @@ def test_hydrogen_only_park_reports_the_bulk_target_not_applicable():
     import pandas as pd
 
     from parkflow.io import scenario_from_frames
-    from parkflow.statistics.summary import summary_dict
     from parkflow.report.console import summary_lines
+    from parkflow.statistics.summary import summary_dict
 
     sup = pd.DataFrame(
         {

@@ -1,0 +1,126 @@
+"""Build time of the multi-period model (issue 12; a script, not a test).
+
+    nice -n 10 python bench/periods.py                      # 5,000 plants × 6 periods
+    nice -n 10 python bench/periods.py --n 1000 --solve     # and a time-limited solve
+
+A generated province (``generate_scenario(N, N // 25, seed)``) gets candidate facilities — one
+road-base mixing station and one cement grinding station at a free site in each park (their sizes
+from the catalogue) — supplies growing 3 %/a, and ``periods: {from: 2025, to: 2030}``. The script
+times the candidate network, the six yearly network views and the stacked model
+(:func:`parkflow.solvers.periods.build_periods`, target < 2 s for 5,000 plants × 6 periods,
+docs/performance.md), and prints the model's size. ``--solve`` also solves it whole with HiGHS
+within ``--time-limit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def periods_province(n: int, seed: int = 0, years: int = 6):
+    """The generated province with facilities, growth and periods."""
+    from parkflow.io import scenario_from_frames  # noqa: F401  (validates like any scenario)
+    from parkflow.studies.generate import generate_scenario
+
+    sc = generate_scenario(n, max(1, n // 25), seed)
+    ent = sc.enterprises
+    parks = ent.groupby("park")[["lon", "lat"]].mean()
+    rows = []
+    for park, pos in parks.iterrows():
+        for tech in ("road_base_mixing_station", "cement_grinding_station"):
+            rows.append(
+                {
+                    "technology": tech,
+                    "site": "",
+                    "lon": float(pos["lon"]) + 0.01,
+                    "lat": float(pos["lat"]) + 0.01,
+                    "park": str(park),
+                    "sizes": "",
+                    "existing": 0.0,
+                    "available_from": np.nan,
+                }
+            )
+    fac = pd.DataFrame(
+        rows, index=pd.Index([f"F{k + 1}" for k in range(len(rows))], name="facility_id")
+    )
+    techs = sc.catalogue.technologies
+    fac["sizes"] = fac["technology"].map(techs["sizes"]).astype(str)
+    sup = sc.supplies.assign(growth_per_a=0.03)
+    extra = dict(sc.settings.extra, periods={"from": 2025, "to": 2025 + years - 1})
+    return sc.replace(
+        supplies=sup,
+        facilities=fac,
+        settings=dataclasses.replace(sc.settings, year=2025, extra=extra),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print one JSON line."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--years", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--solve", action="store_true")
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    args = ap.parse_args(argv)
+
+    from parkflow.models.scenario import expand_targets
+    from parkflow.network import candidate_links
+    from parkflow.solvers.periods import build_periods, scenario_years, yearly_networks
+
+    t0 = time.perf_counter()
+    sc = periods_province(args.n, args.seed, args.years)
+    gen_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    net = candidate_links(sc)
+    net_s = time.perf_counter() - t0
+    years = scenario_years(sc)
+    tg = expand_targets(sc.targets, sc)
+    t0 = time.perf_counter()
+    yearly_networks(sc, net, years)
+    views_s = time.perf_counter() - t0
+    builds = []
+    form = None
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        form = build_periods(net, sc, tg, years)
+        builds.append(time.perf_counter() - t0)
+    assert form is not None
+    m = form.model
+    out = {
+        "n_enterprises": args.n,
+        "periods": len(years),
+        "facilities": len(net.facilities),
+        "candidate_links": len(net.links),
+        "generate_s": round(gen_s, 3),
+        "network_s": round(net_s, 3),
+        "yearly_views_s": round(views_s, 3),
+        "build_s_min": round(min(builds), 3),
+        "build_s_all": [round(b, 3) for b in builds],
+        "n_variables": m.n_variables,
+        "n_constraints": m.n_constraints,
+        "n_binaries": m.n_binaries,
+        "nnz": int(m.A.nnz),
+    }
+    if args.solve:
+        import parkflow as pf
+
+        t0 = time.perf_counter()
+        res = pf.solve(sc, baseline=False, time_limit_s=args.time_limit, gap=0.01)
+        out["solve_wall_s"] = round(time.perf_counter() - t0, 3)
+        out["status"] = res.status.value
+        out["present_value_cny"] = res.present_value_cny
+        out["gap"] = res.solver.get("gap")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
