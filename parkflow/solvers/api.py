@@ -188,10 +188,11 @@ def solve_with_strategy(
     result.solver["time_limit_s"] = limit  # the caller's limit (the solve got what was left)
     bound_k = max_candidates(scenario)
     result.solver["max_candidates_per_supply"] = bound_k
-    result.solver["gap_against"] = (
+    result.solver.setdefault(  # the decomposed path prices the left-out ones and says so
+        "gap_against",
         "all candidates"
         if bound_k is None
-        else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)"
+        else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)",
     )
     if baseline:
         say("solving the existing-links-only baseline", "baseline")

@@ -72,7 +72,7 @@ from parkflow.errors import ScenarioError, SolverUnavailableError
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
-from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.network import CandidateNetwork, candidate_links, max_candidates
 from parkflow.solvers.backends import solve_model
 from parkflow.solvers.formulation import (
     Formulation,
@@ -86,8 +86,8 @@ from parkflow.solvers.full import (
     trivial_start,
 )
 from parkflow.solvers.heuristic import greedy_start, row_slacks
-from parkflow.solvers.progress import Reporter
-from parkflow.solvers.reduce import reduce_links
+from parkflow.solvers.progress import ProgressEvent, Reporter
+from parkflow.solvers.reduce import left_out, price_left_out, reduce_links, unbounded_network
 from parkflow.solvers.solution import empty_result, result_from_solution
 
 __all__ = ["solve_decomposed", "component_labels", "BlockSolution", "solve_block"]
@@ -433,6 +433,10 @@ def solve_decomposed(
     progress: Callable[[str], None] | None = None,
     scheduler: str | None = None,
     n_blocks: int | None = None,
+    price: bool = True,
+    _whole: CandidateNetwork | None = None,
+    _round: int = 0,
+    _pricing: dict[str, Any] | None = None,
 ) -> Result:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
@@ -468,6 +472,9 @@ def solve_decomposed(
     n_blocks : int, optional
         Blocks to pack the components into (default ``jobs``; on a cluster, its worker count
         is a good choice).
+    price : bool
+        Price the candidates that ``max_candidates_per_supply`` left out and solve again with
+        those that could improve the plan, until none can (module docstring, step 6).
 
     Returns
     -------
@@ -533,6 +540,8 @@ def solve_decomposed(
         "gap_limit": gap,
         "method": "decomposed",
     }
+    if _pricing is not None:
+        info["pricing"] = _pricing
 
     if objective != "cost":
         res = solve_network(scenario, net, objective, solver_name, left(), gap, tg, min_flow)
@@ -881,4 +890,130 @@ def solve_decomposed(
                 f"; the best plan found misses {int(short_rows.sum())} target row(s) by "
                 f"{short:,.0f} t/a (not proven unreachable)"
             )
-    return result_from_solution(scenario, net, form, best_x, status, info, message)
+    result = result_from_solution(scenario, net, form, best_x, status, info, message)
+    if not price:
+        return result
+    return _price_and_resolve(
+        result,
+        scenario,
+        full,
+        model,
+        best_x,
+        tg,
+        parks,
+        left(),
+        limit,
+        say,
+        dict(
+            objective=objective,
+            solver=solver_name,
+            gap=gap,
+            targets=tg,
+            reduce=reduce,
+            cover=cover,
+            jobs=jobs,
+            max_iterations=max_iterations,
+            relax_target=relax_target,
+            scheduler=scheduler,
+            n_blocks=n_blocks,
+        ),
+        _whole,
+        _round,
+    )
+
+
+#: Most pricing rounds (re-solves with the links pricing added back).
+MAX_PRICING_ROUNDS = 5
+
+
+def _price_and_resolve(
+    result: Result,
+    scenario: Scenario,
+    bounded: CandidateNetwork,
+    model: SparseModel,
+    x: np.ndarray,
+    tg: Sequence[Target],
+    parks: list[str],
+    rest_s: float | None,
+    limit: float | None,
+    say: Reporter,
+    options: dict[str, Any],
+    whole: CandidateNetwork | None,
+    round_: int,
+) -> Result:
+    """Price the candidates that ``max_candidates_per_supply`` left out under the plan's duals;
+    add back those that could improve it and solve again, until none can (module doc).
+
+    Sets ``solver["gap_against"]`` (the candidate set the gap is proven against) and
+    ``solver["pricing"]`` (rounds, links priced and added).
+    """
+    k_bound = max_candidates(scenario)
+    if (
+        k_bound is None
+        or scenario.settings.candidates == "links_only"
+        or len(bounded.facilities)
+        or not result.status.has_solution
+    ):
+        return result
+    pricing = dict(result.solver.get("pricing") or {"rounds": 0, "added": 0})
+    if rest_s is not None and limit is not None and rest_s < 0.15 * float(limit):
+        pricing["skipped"] = "time limit"
+        result.solver["pricing"] = pricing
+        return result
+    say(f"pricing the candidates the bound of {k_bound} per supply left out", "price")
+    t = time.perf_counter()
+    if whole is None:
+        whole = unbounded_network(scenario)
+    excluded = left_out(bounded, whole)
+    priced = price_left_out(model, bounded, x, excluded, tg, parks, scenario.settings.year)
+    pricing["rounds"] = round_ + 1
+    pricing["n_left_out"] = len(excluded)
+    pricing["price_s"] = pricing.get("price_s", 0.0) + time.perf_counter() - t
+    say(str(priced), "price", incumbent=result.objective.get("total_cny_per_a", np.nan))
+    if len(priced.links) == 0:
+        pricing["converged"] = True
+        result.solver["pricing"] = pricing
+        result.solver["gap_against"] = (
+            "all candidates: no candidate left out by max_candidates_per_supply has a negative "
+            "reduced cost under the final duals"
+            + (f" ({pricing['added']} added back by pricing)" if pricing["added"] else "")
+        )
+        return result
+    if round_ + 1 >= MAX_PRICING_ROUNDS:
+        pricing["converged"] = False
+        result.solver["pricing"] = pricing
+        return result
+    pricing["added"] += len(priced.links)
+    grown = replace(bounded, links=pd.concat([bounded.links, priced.links]), _graph=None)
+    rest = None if rest_s is None else max(0.05, rest_s - (time.perf_counter() - t))
+
+    def relabel(e: str) -> None:
+        if isinstance(e, ProgressEvent) and e.phase == "iterate":
+            say(
+                f"pricing round {round_ + 1}: {e}",
+                "price",
+                incumbent=e.incumbent,
+                bound=e.bound,
+                gap=e.gap,
+                iteration=e.iteration,
+                multiplier=e.multiplier,
+            )
+
+    again = solve_decomposed(
+        scenario,
+        time_limit_s=rest,
+        network=grown,
+        progress=relabel,
+        _whole=whole,
+        _round=round_ + 1,
+        _pricing=pricing,
+        **options,
+    )
+    if not again.status.has_solution or (
+        again.objective["total_cny_per_a"] > result.objective["total_cny_per_a"] + 1e-9
+        and "converged" not in (again.solver.get("pricing") or {})
+    ):
+        result.solver["pricing"] = pricing
+        return result
+    again.solver["n_links_full"] = len(whole.links)
+    return again
