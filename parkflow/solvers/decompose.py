@@ -68,7 +68,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from parkflow import interrupt
-from parkflow.errors import ScenarioError, SolverUnavailableError
+from parkflow.errors import Problem, ScenarioError, SolverUnavailableError
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
@@ -492,11 +492,13 @@ def solve_decomposed(
     """
     t_start = time.perf_counter()
     if getattr(scenario, "periods", None):
-        msg = (
-            "--strategy decompose solves one year: this scenario has periods; "
-            "use --strategy full (or auto)"
+        problem = Problem(
+            file="scenario.yaml",
+            column="periods",
+            message="--strategy decompose solves one year and this scenario has periods",
+            fix="use --strategy full (or auto, which chooses full)",
         )
-        raise ScenarioError(msg, source="scenario.yaml")
+        raise ScenarioError(problem, source="scenario.yaml")
     say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
         scenario, objective, solver, time_limit_s, gap, targets

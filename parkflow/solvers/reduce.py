@@ -252,13 +252,8 @@ def reduce_links(
         exact = not far.any()
 
     kept = links[keep]
-    reduced = CandidateNetwork(
-        sources=network.sources,
-        sinks=network.sinks,
-        stock=network.stock,
-        links=kept,
-        enterprises=network.enterprises,
-    )
+    # same sources, sinks, stock and candidate facilities (issue 12); fewer links
+    reduced = replace(network, links=kept, _graph=None)
     return reduced, Reduction(n0, int(keep.sum()), dropped, exact)
 
 
