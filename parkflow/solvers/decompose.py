@@ -326,7 +326,7 @@ class _Runner:
                 msg = "--scheduler needs dask.distributed: pip install 'parkflow[dask]'"
                 raise SolverUnavailableError(msg) from exc
             try:
-                self.client = Client(scheduler, set_as_default=False, timeout=30)
+                self.client = Client(scheduler, set_as_default=False, timeout=10)
             except (OSError, TimeoutError) as exc:
                 msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                 raise SolverUnavailableError(msg) from exc
