@@ -927,6 +927,13 @@ def solve_decomposed(
 #: Most pricing rounds (re-solves with the links pricing added back).
 MAX_PRICING_ROUNDS = 5
 
+#: Pricing checks the whole (unbounded) candidate set up to this many bounded links; above, a
+#: bound 4× ``max_candidates_per_supply``.
+PRICE_UNBOUNDED_MAX_LINKS = 400_000
+
+#: No pricing above this many bounded links (the wider network would not fit in memory).
+PRICE_MAX_LINKS = 1_500_000
+
 
 def _price_and_resolve(
     result: Result,
@@ -958,14 +965,22 @@ def _price_and_resolve(
     ):
         return result
     pricing = dict(result.solver.get("pricing") or {"rounds": 0, "added": 0})
+    if len(bounded.links) > PRICE_MAX_LINKS:
+        pricing["skipped"] = f"more than {PRICE_MAX_LINKS:,} candidate links"
+        result.solver["pricing"] = pricing
+        return result
     if rest_s is not None and limit is not None and rest_s < 0.15 * float(limit):
         pricing["skipped"] = "time limit"
         result.solver["pricing"] = pricing
         return result
     say(f"pricing the candidates the bound of {k_bound} per supply left out", "price")
     t = time.perf_counter()
+    # the whole candidate set, unless the bounded one is already large: then a 4× wider bound
+    # (the unbounded set of a dense 5,000-plant province has ≈ 5 M links)
+    k_price = None if len(bounded.links) <= PRICE_UNBOUNDED_MAX_LINKS else 4 * k_bound
     if whole is None:
-        whole = unbounded_network(scenario)
+        whole = unbounded_network(scenario, k_price)
+    pricing["priced_set"] = "all candidates" if k_price is None else f"{k_price} nearest per supply"
     excluded = left_out(bounded, whole)
     priced = price_left_out(model, bounded, x, excluded, tg, parks, scenario.settings.year)
     pricing["rounds"] = round_ + 1
@@ -976,8 +991,13 @@ def _price_and_resolve(
         pricing["converged"] = True
         result.solver["pricing"] = pricing
         result.solver["gap_against"] = (
-            "all candidates: no candidate left out by max_candidates_per_supply has a negative "
-            "reduced cost under the final duals"
+            (
+                "all candidates: no candidate left out by max_candidates_per_supply"
+                if k_price is None
+                else f"candidates bounded to the {k_price} nearest per supply: none of those "
+                f"left out by max_candidates_per_supply ({k_bound})"
+            )
+            + " has a negative reduced cost under the final duals"
             + (f" ({pricing['added']} added back by pricing)" if pricing["added"] else "")
         )
         return result

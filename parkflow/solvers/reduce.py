@@ -260,10 +260,10 @@ def reduce_links(
 # ---------------------------------------------------------------------------------------------
 # pricing of the candidates the bound left out (issue 13; docs/performance.md, "Pricing")
 # ---------------------------------------------------------------------------------------------
-def unbounded_network(scenario: Scenario) -> CandidateNetwork:
-    """The scenario's candidate network with ``max_candidates_per_supply`` lifted."""
+def unbounded_network(scenario: Scenario, k: int | None = None) -> CandidateNetwork:
+    """The scenario's candidate network with ``max_candidates_per_supply`` lifted (or ``k``)."""
     extra = dict(getattr(scenario.settings, "extra", None) or {})
-    extra["max_candidates_per_supply"] = "none"
+    extra["max_candidates_per_supply"] = "none" if k is None else int(k)
     return candidate_links(replace(scenario, settings=replace(scenario.settings, extra=extra)))
 
 
