@@ -668,6 +668,11 @@ def solve_decomposed(
             return float("nan")
         return (best_ub - best_lb) / max(abs(best_ub), 1e-9)
 
+    def gap_reached() -> bool:
+        return bool(
+            np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9)
+        )
+
     def block_gap() -> float | None:
         """The blocks' relative gap: their absolute gaps add up to half of ``gap`` × |UB|."""
         if gap is None:
@@ -777,7 +782,9 @@ def solve_decomposed(
     try:
         while n_iter < max_iterations:
             n_iter += 1
+            t_it = time.perf_counter()
             x, lb, solved = evaluate(lam)
+            blocks_s = time.perf_counter() - t_it
             if x is None:
                 stopped = "a block has no solution"
                 break
@@ -794,8 +801,11 @@ def solve_decomposed(
             for base, other in ((x, best_x), (best_x, x), (x, prev_x), (prev_x, x)):
                 if base is not None and other is not None and base is not other:
                     mix(base, other)
-            if m and (left() is None or left() > 0.1):
+            t_rins = time.perf_counter()
+            # RINS only while the gap is open (it is the dearest step of an iteration)
+            if m and (left() is None or left() > 0.1) and not gap_reached():
                 rins(x)
+            rins_s = time.perf_counter() - t_rins
             pool.append(x)
             prev_x = x
             history.append(
@@ -806,6 +816,9 @@ def solve_decomposed(
                     "utilised": float(u.sum()) if m else 0.0,
                     "incumbent": float(best_ub) if np.isfinite(best_ub) else None,
                     "step": "start" if n_iter == 1 else ("serious" if lb >= center_lb else "null"),
+                    "blocks_s": blocks_s,
+                    "rins_s": rins_s,
+                    "iteration_s": time.perf_counter() - t_it,
                 }
             )
             say(
@@ -817,7 +830,7 @@ def solve_decomposed(
                 iteration=n_iter,
                 multiplier=float(lam.max()) if m else 0.0,
             )
-            if np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9):
+            if gap_reached():
                 break
             if deadline is not None and time.perf_counter() >= deadline - 0.05:
                 stopped = "time limit"
