@@ -349,18 +349,18 @@ class _Runner:
         start: np.ndarray | None = None,
     ) -> list[BlockSolution]:
         if self.client is not None:
+            # the vectors travel as scattered data, not inside the task graph
+            costs = self.client.scatter([c_full[cols] for _, cols in self.blocks])
+            starts = (
+                [None] * len(self.blocks)
+                if start is None
+                else self.client.scatter([start[cols] for _, cols in self.blocks])
+            )
             self._futures = [
                 self.client.submit(
-                    _solve_remote,
-                    fm,
-                    c_full[cols],
-                    self.solver,
-                    time_limit_s,
-                    gap,
-                    None if start is None else start[cols],
-                    pure=False,
+                    _solve_remote, fm, fc, self.solver, time_limit_s, gap, fs, pure=False
                 )
-                for fm, (_, cols) in zip(self._remote, self.blocks, strict=True)
+                for fm, fc, fs in zip(self._remote, costs, starts, strict=True)
             ]
             out = list(self.client.gather(self._futures))
             self._futures = []

@@ -17,7 +17,7 @@ distributed = pytest.importorskip("dask.distributed")
 def cluster():
     """A LocalCluster of 2 worker processes (one thread each)."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as c:
         yield c
 
