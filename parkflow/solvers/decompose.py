@@ -331,7 +331,7 @@ class _Runner:
                 msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                 raise SolverUnavailableError(msg) from exc
             # each block travels once; an iteration sends only its cost vector and start
-            self._remote = self.client.scatter([m for m, _ in blocks])
+            self._remote = self.client.scatter([m for m, _ in blocks], hash=False)
             self._stack.enter_context(interrupt.on_interrupt(self.kill))
         elif jobs > 1 and len(blocks) > 1:
             self.pool = ProcessPoolExecutor(
@@ -350,11 +350,13 @@ class _Runner:
     ) -> list[BlockSolution]:
         if self.client is not None:
             # the vectors travel as scattered data, not inside the task graph
-            costs = self.client.scatter([c_full[cols] for _, cols in self.blocks])
+            # hash=False: fresh keys, so that releasing the last iteration's equal vectors
+            # never drops this one's
+            costs = self.client.scatter([c_full[cols] for _, cols in self.blocks], hash=False)
             starts = (
                 [None] * len(self.blocks)
                 if start is None
-                else self.client.scatter([start[cols] for _, cols in self.blocks])
+                else self.client.scatter([start[cols] for _, cols in self.blocks], hash=False)
             )
             self._futures = [
                 self.client.submit(
@@ -815,7 +817,9 @@ def solve_decomposed(
                     "bound": float(lb) if np.isfinite(lb) else None,
                     "utilised": float(u.sum()) if m else 0.0,
                     "incumbent": float(best_ub) if np.isfinite(best_ub) else None,
-                    "step": "start" if n_iter == 1 else ("serious" if lb >= center_lb else "null"),
+                    "step": "start"
+                    if n_iter == 1
+                    else ("serious" if np.isfinite(lb) and lb >= center_lb else "null"),
                     "blocks_s": blocks_s,
                     "rins_s": rins_s,
                     "iteration_s": time.perf_counter() - t_it,
@@ -838,11 +842,16 @@ def solve_decomposed(
             if m == 0 or (n_iter == 1 and solved and np.all(g <= _ABS_TOL)):
                 break  # no target binds at λ = 0: x is the blocks' own optimum
             # trust region: a serious step moves the centre, a null step shrinks the box
+            serious = np.isfinite(lb) and (
+                not np.isfinite(center_lb) or lb >= center_lb + 0.1 * (predicted - center_lb)
+            )
             if n_iter == 1:
-                step = (best_ub - lb) / max(float(np.maximum(g, 0) @ np.maximum(g, 0)), 1e-12)
+                # Polyak: (U − L(0)) / ‖g‖²; without a block bound, L(0) ≈ c·x (the cut at 0)
+                base = lb if np.isfinite(lb) else cuts_v[-1]
+                step = (best_ub - base) / max(float(np.maximum(g, 0) @ np.maximum(g, 0)), 1e-12)
                 delta = float(np.clip(step * np.max(np.maximum(g, 0)), 1.0, penalty.max()))
                 center, center_lb = lam.copy(), lb
-            elif lb >= center_lb + 0.1 * (predicted - center_lb):
+            elif serious:
                 if np.max(np.abs(lam - center)) >= 0.9 * delta:
                     delta *= 2.0
                 center, center_lb = lam.copy(), lb
