@@ -112,7 +112,9 @@ def test_strategy_choice():
     assert choose_strategy(big, "cost", 1) == "decompose"
     assert choose_strategy(DECOMPOSE_MIN_LINKS, "cost", 1) == "full"  # not large
     assert choose_strategy(big, "co2", 1) == "full"  # only cost is decomposed
-    assert choose_strategy(big, "cost", 3) == "full"  # several coupling entries (each_park)
+    # one multiplier per target entry (issue 13): each_park decomposes, up to 200 entries
+    assert choose_strategy(big, "cost", 3) == "decompose"
+    assert choose_strategy(big, "cost", 201) == "full"
     assert choose_strategy(10, "co2", 3, "decompose") == "decompose"  # forced
     with pytest.raises(ValueError, match="unknown strategy 'fast'"):
         choose_strategy(10, "cost", 1, "fast")

@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
+        "--provinces",
+        type=int,
+        default=1,
+        help="copies of the province layout, up to 5, placed across China (a China-scale case)",
+    )
+    parser.add_argument(
         "--tightness",
         type=float,
         default=0.0,
@@ -53,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --tightness must be in [0, 1) (got {args.tightness})")
         return EXIT_BAD_INPUT
     preflight(args.out)
-    scenario = generate_scenario(args.enterprises, args.parks, seed=args.seed)
+    if not 1 <= args.provinces <= min(5, args.parks):
+        print(f"error: need 1 <= --provinces <= min(5, --parks) (got {args.provinces})")
+        return EXIT_BAD_INPUT
+    scenario = generate_scenario(
+        args.enterprises, args.parks, seed=args.seed, provinces=args.provinces
+    )
     if args.tightness > 0:
         scenario = with_tightness(scenario, args.tightness)
         print(

@@ -63,6 +63,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "always (docs/performance.md)",
     )
     parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://host:8786): the blocks of a "
+        "decomposed solve run on its workers (default: local processes)",
+    )
+    parser.add_argument(
         "--lang",
         choices=("zh", "en"),
         default="zh",
@@ -156,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
             gap=args.gap,
             baseline=not args.no_baseline,
             progress=progress,
+            scheduler=args.scheduler,
         )
     with output_dir(out, inputs=[path]) as tmp:
         write_solve_folder(scenario, result, tmp, lang=args.lang)

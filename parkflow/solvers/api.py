@@ -10,9 +10,11 @@ The only module that knows both ways of solving. :func:`solve` (also ``parkflow.
   5,000-plant scenario (docs/performance.md), so the gap reported is proven against the whole
   candidate network;
 * ``auto`` — ``decompose`` when the model is large (more than :data:`DECOMPOSE_MIN_LINKS`
-  candidate links), the objective is ``cost`` and at most one target entry couples the network
-  (one ``all``/``park``/``city`` target; an ``each_park`` target gives one entry per park and
-  stays ``full``); ``full`` otherwise.
+  candidate links), the objective is ``cost`` and there are at most
+  :data:`DECOMPOSE_MAX_TARGET_ROWS` target entries (one Lagrange multiplier each, so
+  ``each_park`` targets and several targets decompose too); ``full`` otherwise, and always
+  ``full`` for a scenario with candidate facilities or periods (docs/performance.md,
+  "Strategy choice").
 
 Both give the same :class:`~parkflow.models.result.Result`; its ``baseline`` (the report's
 before) is today's practice, evaluated from the existing links' ``baseline_quantity``, or for a
@@ -36,10 +38,20 @@ from parkflow.solvers.full import resolve_options, solve_baseline, solve_network
 from parkflow.solvers.periods import scenario_years
 from parkflow.solvers.progress import Reporter
 
-__all__ = ["solve", "solve_with_strategy", "choose_strategy", "STRATEGIES", "DECOMPOSE_MIN_LINKS"]
+__all__ = [
+    "solve",
+    "solve_with_strategy",
+    "choose_strategy",
+    "STRATEGIES",
+    "DECOMPOSE_MIN_LINKS",
+    "DECOMPOSE_MAX_TARGET_ROWS",
+]
 
 #: ``auto`` decomposes above this many candidate links.
 DECOMPOSE_MIN_LINKS = 20_000
+
+#: ``auto`` decomposes with at most this many target entries (multipliers).
+DECOMPOSE_MAX_TARGET_ROWS = 200
 
 
 def choose_strategy(
@@ -68,13 +80,19 @@ def choose_strategy(
     'decompose'
     >>> choose_strategy(50_000, "co2", 1), choose_strategy(500, "cost", 1)
     ('full', 'full')
+    >>> choose_strategy(50_000, "cost", 40)  # an each_park target over 40 parks
+    'decompose'
     """
     if strategy not in STRATEGIES:
         msg = f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}"
         raise ValueError(msg)
     if strategy != Strategy.AUTO:
         return Strategy(strategy).value
-    if n_links > DECOMPOSE_MIN_LINKS and objective == Objective.COST and n_target_entries <= 1:
+    if (
+        n_links > DECOMPOSE_MIN_LINKS
+        and objective == Objective.COST
+        and n_target_entries <= DECOMPOSE_MAX_TARGET_ROWS
+    ):
         return Strategy.DECOMPOSE.value
     return Strategy.FULL.value
 
@@ -90,6 +108,7 @@ def solve_with_strategy(
     baseline: bool = True,
     jobs: int = 2,
     progress: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
 ) -> Result:
     """Optimise a scenario the ``full`` or ``decompose`` way (module docstring).
 
@@ -107,6 +126,8 @@ def solve_with_strategy(
         Called at each stage and multiplier iteration with a
         :class:`~parkflow.solvers.progress.ProgressEvent` (a ``str`` message with ``phase``,
         ``incumbent``, ``bound``, ``gap``, ``elapsed_s`` fields).
+    scheduler : str, optional
+        A Dask scheduler address: the decomposed path solves its blocks on that cluster.
 
     Returns
     -------
@@ -134,22 +155,22 @@ def solve_with_strategy(
     n_parks = len(scenario.parks) if scenario.parks is not None else 1
     n_entries = sum(n_parks if t.scope == "each_park" else 1 for t in tg)
     chosen = choose_strategy(len(network.links), objective, n_entries, strategy)
-    if len(network.facilities) and strategy == Strategy.AUTO:
-        chosen = Strategy.FULL.value  # decompose.py does not know facility columns (issue 12)
-    if scenario_years(scenario):  # issue 12: decompose does not know periods
-        if chosen == Strategy.DECOMPOSE.value and strategy != Strategy.AUTO:
-            from parkflow.errors import Problem, ScenarioError
-
-            raise ScenarioError(
-                Problem(
-                    file="scenario.yaml",
-                    message="--strategy decompose does not handle periods (a multi-year "
-                    "scenario): the decomposition does not know the years",
-                    column="periods",
-                    fix="use --strategy full or auto (both solve a periods scenario whole)",
-                )
-            )
+    if strategy == Strategy.AUTO and (len(network.facilities) or scenario_years(scenario)):
+        # facilities: the blocks handle them, but their market rows often couple blocks and
+        # the greedy start knows no facility; periods: decompose.py solves one year
         chosen = Strategy.FULL.value
+    if scenario_years(scenario) and chosen == Strategy.DECOMPOSE.value:
+        from parkflow.errors import Problem, ScenarioError
+
+        raise ScenarioError(
+            Problem(
+                file="scenario.yaml",
+                message="--strategy decompose does not handle periods (a multi-year "
+                "scenario): the decomposition does not know the years",
+                column="periods",
+                fix="use --strategy full or auto (both solve a periods scenario whole)",
+            )
+        )
     say(
         f"solving ({len(network.links)} candidate links, objective {objective}, {solver_name}, "
         f"{chosen})",
@@ -169,6 +190,7 @@ def solve_with_strategy(
             jobs=jobs,
             cover=None,
             progress=say,
+            scheduler=scheduler,
         )
     else:
         result = solve_network(
@@ -179,10 +201,11 @@ def solve_with_strategy(
     result.solver["time_limit_s"] = limit  # the caller's limit (the solve got what was left)
     bound_k = max_candidates(scenario)
     result.solver["max_candidates_per_supply"] = bound_k
-    result.solver["gap_against"] = (
+    result.solver.setdefault(  # the decomposed path prices the left-out ones and says so
+        "gap_against",
         "all candidates"
         if bound_k is None
-        else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)"
+        else f"candidates bounded to the {bound_k} nearest per supply (max_candidates_per_supply)",
     )
     if baseline:
         say("evaluating today's practice (the before)", "baseline")

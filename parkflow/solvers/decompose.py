@@ -12,27 +12,41 @@ r"""Decomposed solve: reduced candidates, independent blocks, Lagrangian relaxat
    practice the ``target_rate`` row of a scenario-wide target — is *coupling*. Components are
    packed into ``jobs`` blocks (block-diagonal sub-models sliced from the full model), solved in
    a process pool (``jobs > 1``) or in turn.
-3. **Lagrangian relaxation** of a single coupling target row
-   :math:`a \cdot x + \sigma \ge r` (penalty :math:`P` on the slack :math:`\sigma`):
+3. **Lagrangian relaxation** of the target rows :math:`a_i \cdot x + \sigma_i \ge r_i`
+   (penalty :math:`P_i` on the slack :math:`\sigma_i`; every target row with ``relax_target``,
+   else those that couple components — so ``each_park`` targets and several targets decompose
+   too), one multiplier :math:`\lambda_i` (CNY per t utilised) per row:
 
-   .. math:: L(\lambda) = \lambda r + \sum_b \min_{x_b} (c_b - \lambda a_b) \cdot x_b,
+   .. math:: L(\lambda) = \lambda \cdot r + \sum_b \min_{x_b} (c_b - \lambda^T A_b) \cdot x_b,
              \qquad 0 \le \lambda \le P
 
    is a lower bound of the optimum for every :math:`\lambda` (taken from each block's *dual*
-   bound, so it stays valid when blocks stop at their gap). The multiplier (CNY per t utilised)
-   is found by bisection on the sign of :math:`a \cdot x(\lambda) - r`, on a log scale.
-   **Repair**: components are independent, so a primal solution may take each component's part
-   from the last solution below the target (λ low) or above it (λ high); components are switched
-   to their "high" part in order of extra cost per extra t utilised until the target holds — a
-   feasible solution, whose cost is the upper bound. The loop stops when (upper − lower) /
-   \|upper\| ≤ ``gap``, at the time limit or after ``max_iterations``.
+   bound, so it stays valid when blocks stop at their gap; the blocks' gaps are scaled so that
+   together they lose at most half of ``gap``).
+4. **Multiplier search** — a bundle method (cutting planes in a trust region): every iterate
+   :math:`x_k` gives the cut :math:`L(\lambda) \le c \cdot x_k + \lambda \cdot (r - A x_k)`;
+   the next :math:`\lambda` maximises the minimum of the cuts in the box
+   :math:`|\lambda - \lambda_c|_\infty \le \Delta` (one small LP); the centre :math:`\lambda_c`
+   moves on a *serious* step (the bound rose by ≥ 10 % of what the model promised; Δ doubles
+   when the step reached the box's edge) and Δ halves on a *null* step. The first step is the
+   Polyak step :math:`\lambda_1 = (U - L_0) g_0 / \|g_0\|^2` with the greedy start's cost as
+   the target :math:`U`. Blocks are warm-started from the previous iterate; every multiplier
+   gets a third of the time left.
+5. **Primal side** — every iterate is feasible with the slacks taking the shortfall; a
+   component mix takes whole components from another iterate where that lowers the penalised
+   cost (cheapest extra cost per useful t first); RINS fixes the binaries on which the
+   incumbent and the iterate agree and solves the rest whole, with the target rows. The best
+   plan is the upper bound. The loop stops when (upper − lower) / \|upper\| ≤ ``gap``, at the
+   time limit, after ``max_iterations`` or when the trust region has shrunk to nothing.
 
 The reported ``solver["gap"]`` is that proven gap (against the reduced network: the exact
 reduction rules keep its optimum; the heuristic one may raise it slightly, see reduce.py). With no
-coupling row the blocks' own gaps give the bound. With several coupling rows (e.g. ``each_park``
-targets spanning components) the reduced network is solved whole with
-:func:`parkflow.solvers.full.solve_network` (``message`` says so). Objectives other than
-``cost`` are solved that way too.
+target row the blocks' own gaps give the bound. A non-target row that couples components (a
+facility product market shared by facilities of several components) makes the reduced network
+be solved whole with :func:`parkflow.solvers.full.solve_network` (``message`` says so); so are
+objectives other than ``cost``. A candidate facility lies inside the component of its use
+``F:<id>`` (its ``open`` columns join that block). Scenarios with periods are refused
+(:class:`~parkflow.errors.ScenarioError`): the decomposed solve is single-year.
 """
 
 from __future__ import annotations
@@ -50,16 +64,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from parkflow import interrupt
+from parkflow.errors import Problem, ScenarioError, SolverUnavailableError
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
-from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.network import CandidateNetwork, candidate_links, max_candidates
 from parkflow.solvers.backends import solve_model
 from parkflow.solvers.formulation import (
-    DEFAULT_PENALTY_CNY_PER_T,
     Formulation,
     SparseModel,
     build,
@@ -70,9 +85,9 @@ from parkflow.solvers.full import (
     solve_network,
     trivial_start,
 )
-from parkflow.solvers.heuristic import greedy_start
-from parkflow.solvers.progress import Reporter
-from parkflow.solvers.reduce import reduce_links
+from parkflow.solvers.heuristic import greedy_start, row_slacks
+from parkflow.solvers.progress import ProgressEvent, Reporter
+from parkflow.solvers.reduce import left_out, price_left_out, reduce_links, unbounded_network
 from parkflow.solvers.solution import empty_result, result_from_solution
 
 __all__ = ["solve_decomposed", "component_labels", "BlockSolution", "solve_block"]
@@ -190,8 +205,14 @@ def component_labels(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray,
     return lab[:ns], lab[ns:], int(n)
 
 
-def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.ndarray) -> np.ndarray:
-    """Component of each model column; -1 for the target slacks."""
+def _column_labels(
+    form: Formulation, network: CandidateNetwork, src_lab: np.ndarray, snk_lab: np.ndarray
+) -> np.ndarray:
+    """Component of each model column; -1 for the target slacks.
+
+    A candidate facility is a use (``F:<id>``) of the candidate graph: its size steps (``open``)
+    belong to the component of that use, so a facility lies inside one block.
+    """
     ls = src_lab[network.sources.index.get_indexer(pd.Index(network.links["source_id"]))]
     ks = network.sources.index.get_indexer(pd.Index(network.stock["source_id"]))
     draw = np.where(ks >= 0, src_lab[np.maximum(ks, 0)], -1) if len(ks) else ks
@@ -199,7 +220,22 @@ def _column_labels(form: Formulation, network: CandidateNetwork, src_lab: np.nda
     if form.layout.n_draw_disposal:  # a stockpile's disposal draw is in its source's block
         kd = network.stock.index.get_indexer(form.layout.draw_disposal)
         parts["draw_disposal"] = draw[kd]
+    lad = network.ladder
+    if form.layout.n_open and lad is not None and len(lad):
+        ku = network.sinks.index.get_indexer(pd.Index(lad["use_id"]))
+        parts["open"] = np.where(ku >= 0, snk_lab[np.maximum(ku, 0)], -1)
     return form.layout.labels(parts)
+
+
+def _slack_of_rows(model: SparseModel, rows: np.ndarray, slack_cols: np.ndarray) -> np.ndarray:
+    """The slack column of each target row (each row has exactly one)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    S = abs(model.A[rows][:, slack_cols]).tocsr()
+    if np.any(S.getnnz(axis=1) != 1):
+        msg = "a target row without exactly one slack column"
+        raise AssertionError(msg)
+    return slack_cols[np.asarray(S.argmax(axis=1)).ravel()]
 
 
 def _row_labels(A: sp.csr_matrix, col_lab: np.ndarray) -> np.ndarray:
@@ -260,18 +296,54 @@ def _sub_model(model: SparseModel, rows: np.ndarray, cols: np.ndarray) -> Sparse
 # ---------------------------------------------------------------------------------------------
 # the decomposed solve
 # ---------------------------------------------------------------------------------------------
-class _Runner:
-    """Solve the blocks for one objective vector, in a pool or in turn.
+def _solve_remote(
+    model: SparseModel,
+    c: np.ndarray,
+    solver: str,
+    time_limit_s: float | None,
+    gap: float | None,
+    start: np.ndarray | None,
+) -> BlockSolution:
+    """One block on a Dask worker: the block was scattered once, only ``c`` and ``start`` travel."""
+    return solve_block(replace(model, c=c), solver, time_limit_s, gap, start)
 
-    On an interrupt (:mod:`parkflow.interrupt`) the worker processes are killed at once.
+
+class _Runner:
+    """Solve the blocks for one objective vector: on a Dask cluster, in a pool or in turn.
+
+    On an interrupt (:mod:`parkflow.interrupt`) the worker processes are killed at once (the
+    cluster's tasks are cancelled).
     """
 
-    def __init__(self, blocks: list[tuple[SparseModel, np.ndarray]], solver: str, jobs: int):
+    def __init__(
+        self,
+        blocks: list[tuple[SparseModel, np.ndarray]],
+        solver: str,
+        jobs: int,
+        scheduler: str | None = None,
+    ):
         self.blocks = blocks
         self.solver = solver
         self.pool: ProcessPoolExecutor | None = None
+        self.client: Any = None
+        self._remote: list[Any] = []
+        self._futures: list[Any] = []
         self._stack = contextlib.ExitStack()
-        if jobs > 1 and len(blocks) > 1:
+        if scheduler:
+            try:
+                from dask.distributed import Client
+            except ImportError as exc:  # pragma: no cover - dask is installed with parkflow
+                msg = "--scheduler needs dask.distributed: pip install 'parkflow[dask]'"
+                raise SolverUnavailableError(msg) from exc
+            try:
+                self.client = Client(scheduler, set_as_default=False, timeout=10)
+            except (OSError, TimeoutError) as exc:
+                msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+                raise SolverUnavailableError(msg) from exc
+            # each block travels once; an iteration sends only its cost vector and start
+            self._remote = self.client.scatter([m for m, _ in blocks], hash=False)
+            self._stack.enter_context(interrupt.on_interrupt(self.kill))
+        elif jobs > 1 and len(blocks) > 1:
             self.pool = ProcessPoolExecutor(
                 max_workers=min(jobs, len(blocks)),
                 mp_context=multiprocessing.get_context("spawn"),
@@ -286,6 +358,25 @@ class _Runner:
         gap: float | None,
         start: np.ndarray | None = None,
     ) -> list[BlockSolution]:
+        if self.client is not None:
+            # the vectors travel as scattered data, not inside the task graph
+            # hash=False: fresh keys, so that releasing the last iteration's equal vectors
+            # never drops this one's
+            costs = self.client.scatter([c_full[cols] for _, cols in self.blocks], hash=False)
+            starts = (
+                [None] * len(self.blocks)
+                if start is None
+                else self.client.scatter([start[cols] for _, cols in self.blocks], hash=False)
+            )
+            self._futures = [
+                self.client.submit(
+                    _solve_remote, fm, fc, self.solver, time_limit_s, gap, fs, pure=False
+                )
+                for fm, fc, fs in zip(self._remote, costs, starts, strict=True)
+            ]
+            out = list(self.client.gather(self._futures))
+            self._futures = []
+            return out
         args = [
             (
                 replace(m, c=c_full[cols]),
@@ -311,6 +402,9 @@ class _Runner:
 
     def kill(self) -> None:
         """Stop the worker processes now (safe from another thread)."""
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.cancel(self._futures)
         pool = self.pool
         if pool is None:
             return
@@ -328,6 +422,11 @@ class _Runner:
         self._stack.close()
         if self.pool is not None:
             self.pool.shutdown()
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.cancel(self._remote)
+            self.client.close()
+            self.client = None
 
 
 def solve_decomposed(
@@ -340,10 +439,16 @@ def solve_decomposed(
     reduce: bool = True,
     cover: float | None = 10.0,
     jobs: int = 2,
-    max_iterations: int = 20,
+    max_iterations: int = 30,
     network: CandidateNetwork | None = None,
     relax_target: bool = True,
     progress: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
+    n_blocks: int | None = None,
+    price: bool = True,
+    _whole: CandidateNetwork | None = None,
+    _round: int = 0,
+    _pricing: dict[str, Any] | None = None,
 ) -> Result:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
@@ -370,18 +475,42 @@ def solve_decomposed(
     network : CandidateNetwork, optional
         A prepared candidate network (skips :func:`~parkflow.network.candidate_links`).
     relax_target : bool
-        Relax a single target row by the Lagrangian even when it lies inside one component
-        (otherwise only a row that couples components is relaxed).
+        Relax every target row by the Lagrangian, also one that lies inside one component
+        (otherwise only the rows that couple components are relaxed).
     progress : callable, optional
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``): the blocks are solved on its
+        workers (``dask.distributed``) instead of local processes.
+    n_blocks : int, optional
+        Blocks to pack the components into (default ``jobs``; on a cluster, its worker count
+        is a good choice).
+    price : bool
+        Price the candidates that ``max_candidates_per_supply`` left out and solve again with
+        those that could improve the plan, until none can (module docstring, step 6).
 
     Returns
     -------
     Result
         As :func:`parkflow.solve` (no ``baseline``). ``solver`` also holds
-        ``bound`` (proven lower bound, CNY/a incl. penalty), ``multiplier`` (CNY/t),
-        ``n_components``, ``n_blocks``, ``n_iterations``, ``reduction``, ``n_links_full``.
+        ``bound`` (proven lower bound, CNY/a incl. penalty), ``multipliers`` (CNY/t, one per
+        relaxed row, named in ``multiplier_rows``), ``multiplier`` (their largest),
+        ``n_components``, ``n_blocks``, ``n_iterations``, ``iterations``, ``reduction``,
+        ``n_links_full``.
+
+    Raises
+    ------
+    ScenarioError
+        For a scenario with periods (several years): the decomposed solve is single-year.
     """
     t_start = time.perf_counter()
+    if getattr(scenario, "periods", None):
+        problem = Problem(
+            file="scenario.yaml",
+            column="periods",
+            message="--strategy decompose solves one year and this scenario has periods",
+            fix="use --strategy full (or auto, which chooses full)",
+        )
+        raise ScenarioError(problem, source="scenario.yaml")
     say = Reporter(progress, t_start)
     objective, solver_name, limit, gap, tg, min_flow = resolve_options(
         scenario, objective, solver, time_limit_s, gap, targets
@@ -425,6 +554,8 @@ def solve_decomposed(
         "gap_limit": gap,
         "method": "decomposed",
     }
+    if _pricing is not None:
+        info["pricing"] = _pricing
 
     if objective != "cost":
         res = solve_network(scenario, net, objective, solver_name, left(), gap, tg, min_flow)
@@ -446,20 +577,21 @@ def solve_decomposed(
         keep_existing_flows=keeps_existing_flows(scenario),
     )
     model, lay = form.model, form.layout
-    src_lab, _, n_comp = component_labels(net)
-    col_lab = _column_labels(form, net, src_lab)
+    src_lab, snk_lab, n_comp = component_labels(net)
+    col_lab = _column_labels(form, net, src_lab, snk_lab)
     row_lab = _row_labels(model.A, col_lab)
-    if (
-        relax_target
-        and model.families["target_rate"].stop - model.families["target_rate"].start == 1
-    ):
-        row_lab[model.families["target_rate"]] = -2
-    slack_pos = lay.positions("slack")
     target_rows = np.arange(model.families["target_rate"].start, model.families["target_rate"].stop)
-    # a local target row takes its slack into its component
-    col_lab[slack_pos] = np.where(row_lab[target_rows] >= 0, row_lab[target_rows], -1)
-    coupling = target_rows[row_lab[target_rows] < 0]
-    other_coupling = np.setdiff1d(np.flatnonzero(row_lab == -2), target_rows)
+    row_slack = _slack_of_rows(model, target_rows, row_slacks(form))
+    # the Lagrangian relaxes every target row that couples components, and with relax_target
+    # every target row (a row inside the one big component is still what makes its block hard)
+    relaxed = target_rows if relax_target else target_rows[row_lab[target_rows] < 0]
+    relaxed_slack = row_slack[np.isin(target_rows, relaxed)]
+    kept_rows = np.setdiff1d(target_rows, relaxed)
+    row_lab[relaxed] = -2
+    # a target row kept in a block takes its slack into its component; relaxed slacks join none
+    col_lab[row_slack[np.isin(target_rows, kept_rows)]] = row_lab[kept_rows]
+    col_lab[relaxed_slack] = -1
+    other_coupling = np.setdiff1d(np.flatnonzero(row_lab == -2), relaxed)
     info.update(
         {
             "build_s": time.perf_counter() - t,
@@ -467,24 +599,29 @@ def solve_decomposed(
             "n_constraints": model.n_constraints,
             "n_binaries": model.n_binaries,
             "n_components": n_comp,
+            "n_relaxed_rows": len(relaxed),
         }
     )
 
-    if len(coupling) > 1 or len(other_coupling):
-        say("several coupling rows: solving the reduced network whole", "solve")
+    if len(other_coupling):
+        fams = sorted(
+            {str(n).split("[")[0] for n in model.row_names[other_coupling[:1000]]}
+        )  # e.g. facility_market: one product market shared by facilities in several blocks
+        say("rows other than targets couple blocks: solving the reduced network whole", "solve")
         res = solve_network(scenario, net, "cost", solver_name, left(), gap, tg, min_flow)
         res.solver.update(info)
-        res.message = (
-            res.message + "; " if res.message else ""
-        ) + f"{len(coupling)} target rows couple components: the reduced network was solved whole"
+        res.message = (res.message + "; " if res.message else "") + (
+            f"{len(other_coupling)} {'/'.join(fams)} rows couple components: the reduced "
+            "network was solved whole"
+        )
         return res
 
-    # blocks: components packed into `jobs` bins by their number of non-zeros
+    # blocks: components packed into `n_blocks` bins by their number of non-zeros
     real = col_lab >= 0
     comp_nnz = np.bincount(
         col_lab[real], weights=np.diff(model.A.tocsc().indptr)[real], minlength=n_comp
     )
-    n_bins = max(1, int(jobs))
+    n_bins = max(1, int(jobs) if n_blocks is None else int(n_blocks))
     comp_bin = _pack(comp_nnz, n_bins)
     col_bin = np.where(real, comp_bin[np.maximum(col_lab, 0)], -1)
     row_bin = np.where(row_lab >= 0, comp_bin[np.maximum(row_lab, 0)], -1)
@@ -495,133 +632,46 @@ def solve_decomposed(
             blocks.append((_sub_model(model, np.flatnonzero(row_bin == b), cb), cb))
     info["n_blocks"] = len(blocks)
 
-    # the coupling row a·x + σ ≥ r, its slack and penalty
-    if len(coupling):
-        row = model.A[coupling[0]].toarray().ravel()
-        s_col = int(slack_pos[np.flatnonzero(target_rows == coupling[0])[0]])
-        a = row.copy()
-        a[s_col] = 0.0
-        rhs = float(model.row_lower[coupling[0]])
-        penalty = float(model.c[s_col])
-    else:
-        a, rhs, penalty, s_col = lay.vector(), 0.0, DEFAULT_PENALTY_CNY_PER_T, -1
+    # the relaxed rows  A_r x + σ ≥ r  (σ the slacks, penalty P each)
+    keep_cols = np.ones(lay.n)
+    keep_cols[relaxed_slack] = 0.0
+    A_r = (model.A[relaxed] @ sp.diags(keep_cols)).tocsr()
+    A_r.eliminate_zeros()
+    rhs = model.row_lower[relaxed].astype(float)
+    penalty = model.c[relaxed_slack].astype(float)
+    m = len(relaxed)
+    relaxed_names = [str(n) for n in model.row_names[relaxed]]
 
-    comp_of = col_lab  # per column, -1 for the coupling slack
-    runner = _Runner(blocks, solver_name, jobs)
+    runner = _Runner(blocks, solver_name, jobs, scheduler=scheduler)
     n_iter = 0
     solver_s = 0.0
-    best_lb = -np.inf
+    best_lb, best_lam = -np.inf, np.zeros(m)
     best_ub, best_x = np.inf, None
-    lo_x = hi_x = None
-    lam_lo, lam_hi = 0.0, penalty
-    lam = 0.0
     stopped = ""
-    proven_unreachable = False
-    history: list[dict[str, float | None]] = []
-    # the no-action start: feasible (the target slack takes the shortfall); every block starts
-    # from it, then from the previous multiplier's answer (warm start)
+    unreachable = np.zeros(m, dtype=bool)  # short at λ = P with every block solved
+    history: list[dict[str, Any]] = []
+    cuts_v: list[float] = []  # cut k: L(λ) ≤ v_k + g_k · λ  (v_k = c·x_k, g_k = r − A_r x_k)
+    cuts_g: list[np.ndarray] = []
+    pool: list[np.ndarray] = []  # recent iterates, for the component mix
+    # the greedy start: feasible (the target slacks take the shortfall); every block starts from
+    # it, then from the previous multiplier's answer (warm start)
     start = greedy_start(form, net, fallback=trivial_start(form, net))
-    if s_col >= 0:
-        start[s_col] = 0.0
+    start[relaxed_slack] = 0.0
     warm = start.copy()
-
-    def evaluate(lam_v: float) -> tuple[np.ndarray | None, float, float, bool]:
-        """Solve the relaxed problem at λ.
-
-        Returns x (full columns), its lower bound, U = a·x, and whether every block was solved
-        to its gap.
-        """
-        nonlocal solver_s
-        c_lam = model.c - lam_v * a
-        sols = runner.run(c_lam, iteration_budget(), gap, warm)
-        solver_s += max(s.time_s for s in sols)
-        x = lay.vector()
-        for (_, cb), s in zip(blocks, sols, strict=True):
-            x[cb] = s.x if s.x is not None else warm[cb]
-        if any(s.x is None and s.status in ("infeasible", "error") for s in sols):
-            return None, -np.inf, np.nan, False
-        lb = float(sum(s.bound for s in sols)) + lam_v * rhs
-        if not np.isfinite(lb):
-            lb = -np.inf
-        return x, lb, float(a @ x), all(s.status == "optimal" for s in sols)
-
-    def cost_of(x: np.ndarray) -> float:
-        x = x.copy()
-        if s_col >= 0:
-            x[s_col] = max(0.0, rhs - float(a @ x))
-        return float(model.c @ x)
+    block_scale = 1.0  # |UB| / Σ|block objectives| of the last iterate (block gap scaling)
 
     def with_slack(x: np.ndarray) -> np.ndarray:
         x = x.copy()
-        if s_col >= 0:
-            x[s_col] = max(0.0, rhs - float(a @ x))
+        x[relaxed_slack] = 0.0
+        x[relaxed_slack] = np.maximum(0.0, rhs - A_r @ x)
         return x
 
-    def repair() -> tuple[np.ndarray, float] | None:
-        """Mix components of the low-λ and high-λ solutions to meet the target at least cost."""
-        if lo_x is None or hi_x is None:
-            return None
-        comps = comp_of >= 0
-        lab = comp_of[comps]
-        d_cost = np.bincount(lab, weights=(model.c * (hi_x - lo_x))[comps], minlength=n_comp)
-        d_u = np.bincount(lab, weights=(a * (hi_x - lo_x))[comps], minlength=n_comp)
-        need = rhs - float(a @ lo_x)
-        cand = np.flatnonzero(d_u > 1e-9)
-        order = cand[np.argsort(d_cost[cand] / d_u[cand], kind="stable")]
-        reach = np.cumsum(d_u[order])
-        k = int(np.searchsorted(reach, need - 1e-9)) + 1
-        switch = np.zeros(n_comp, dtype=bool)
-        switch[order[:k]] = True
-        take = np.zeros(lay.n, dtype=bool)
-        take[comps] = switch[lab]
-        x = np.where(take, hi_x, lo_x)
-        return x, cost_of(x)
+    def cost_of(x: np.ndarray) -> float:
+        return float(model.c @ with_slack(x))
 
-    def restricted() -> tuple[np.ndarray, float] | None:
-        """Re-solve, with the target row, only the components whose λ parts differ.
-
-        Those are the components whose low-λ and high-λ parts differ (the others stay at their
-        low-λ part); None when that is all of them.
-        """
-        nonlocal solver_s
-        if lo_x is None or hi_x is None:
-            return None
-        comps = comp_of >= 0
-        differ = np.zeros(n_comp, dtype=bool)
-        changed = comps & (np.abs(hi_x - lo_x) > 1e-7)
-        differ[comp_of[changed]] = True
-        cset = comps & differ[np.maximum(comp_of, 0)]
-        if not cset.any() or cset.sum() > max(0.5 * comps.sum(), 5000):
-            return None
-        cc = np.flatnonzero(cset)
-        rr = np.flatnonzero((row_lab >= 0) & differ[np.maximum(row_lab, 0)])
-        sub = _sub_model(model, rr, cc)
-        fixed_u = float(a[~cset] @ lo_x[~cset])
-        row = sp.csr_matrix(np.append(a[cc], 1.0).reshape(1, -1))
-        A = sp.vstack([sp.hstack([sub.A, sp.csr_matrix((sub.A.shape[0], 1))]), row], format="csr")
-        A.sort_indices()
-        sub = replace(
-            sub,
-            A=A,
-            row_names=np.append(sub.row_names, "target_rate[coupling]"),
-            row_lower=np.append(sub.row_lower, rhs - fixed_u),
-            row_upper=np.append(sub.row_upper, np.inf),
-            col_names=np.append(sub.col_names, "slack[coupling]"),
-            col_lower=np.append(sub.col_lower, 0.0),
-            col_upper=np.append(sub.col_upper, np.inf),
-            integer=np.append(sub.integer, False),
-            c=np.append(sub.c, penalty),
-        )
-        sol = solve_block(sub, solver_name, iteration_budget(), gap)
-        solver_s += sol.time_s
-        if sol.x is None:
-            return None
-        x = lo_x.copy()
-        x[cc] = sol.x[:-1]
-        return x, cost_of(x)
-
-    def offer(x: np.ndarray, cost: float) -> None:
+    def offer(x: np.ndarray, cost: float | None = None) -> None:
         nonlocal best_ub, best_x
+        cost = cost_of(x) if cost is None else cost
         if cost < best_ub - 1e-9 * max(1.0, abs(cost)):
             best_ub, best_x = cost, with_slack(x)
 
@@ -630,89 +680,230 @@ def solve_decomposed(
             return float("nan")
         return (best_ub - best_lb) / max(abs(best_ub), 1e-9)
 
-    offer(start, cost_of(start))
+    def gap_reached() -> bool:
+        return bool(
+            np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9)
+        )
+
+    def block_gap() -> float | None:
+        """The blocks' relative gap: their absolute gaps add up to half of ``gap`` × |UB|."""
+        if gap is None:
+            return None
+        return max(1e-6, 0.5 * float(gap) * min(1.0, block_scale))
+
+    def evaluate(lam: np.ndarray) -> tuple[np.ndarray | None, float, bool]:
+        """Solve the relaxed problem at λ.
+
+        Returns x (full columns, relaxed slacks 0), its lower bound, and whether every block was
+        solved to its gap.
+        """
+        nonlocal solver_s, block_scale
+        c_lam = model.c - A_r.T @ lam
+        sols = runner.run(c_lam, iteration_budget(), block_gap(), warm)
+        solver_s += max(s.time_s for s in sols)
+        x = lay.vector()
+        for (_, cb), s in zip(blocks, sols, strict=True):
+            x[cb] = s.x if s.x is not None else warm[cb]
+        x[relaxed_slack] = 0.0
+        if any(s.x is None and s.status in ("infeasible", "error") for s in sols):
+            return None, -np.inf, False
+        lb = float(sum(s.bound for s in sols) + lam @ rhs)
+        total = sum(abs(s.objective) for s in sols if np.isfinite(s.objective))
+        if np.isfinite(best_ub) and total > 0:
+            block_scale = abs(best_ub) / total
+        return x, (lb if np.isfinite(lb) else -np.inf), all(s.status == "optimal" for s in sols)
+
+    def mix(base: np.ndarray, other: np.ndarray) -> None:
+        """Take whole components from ``other`` into ``base`` where that lowers the cost.
+
+        The penalised cost; cheapest extra cost per useful t first; offer the result.
+        """
+        if m == 0:
+            return
+        d = other - base
+        d[relaxed_slack] = 0.0
+        nz = np.flatnonzero((col_lab >= 0) & (np.abs(d) > 1e-9))
+        if not len(nz):
+            return
+        comps, inv = np.unique(col_lab[nz], return_inverse=True)
+        k = len(comps)
+        d_cost = np.bincount(inv, weights=model.c[nz] * d[nz], minlength=k)
+        P = sp.csr_matrix((d[nz], (np.arange(len(nz)), inv)), shape=(len(nz), k))
+        d_u = np.asarray((A_r[:, nz] @ P).todense()).reshape(m, k)
+        short = rhs - A_r @ base
+        useful = np.minimum(np.maximum(d_u, 0.0), np.maximum(short, 0.0)[:, None]).sum(axis=0)
+        key = np.where(useful > 1e-9, d_cost / np.maximum(useful, 1e-9), -np.inf)
+        key = np.where((useful <= 1e-9) & (d_cost >= 0), np.inf, key)
+        order = np.argsort(key, kind="stable")
+        order = order[np.isfinite(key[order]) | (key[order] < 0)]
+        take = np.zeros(k, dtype=bool)
+        cur = short.copy()
+        for j in order:  # one step per differing component (a few thousand at most)
+            new = cur - d_u[:, j]
+            delta = d_cost[j] + penalty @ (np.maximum(new, 0.0) - np.maximum(cur, 0.0))
+            if delta < -1e-9 * max(1.0, abs(best_ub)):
+                take[j] = True
+                cur = new
+        if take.any():
+            x = base.copy()
+            sel = nz[take[inv]]
+            x[sel] = other[sel]
+            offer(x)
+
+    def rins(x: np.ndarray) -> None:
+        """RINS: fix the binaries on which the incumbent and ``x`` agree, solve the rest.
+
+        The rest is solved whole (with the target rows) from the incumbent; the answer is offered.
+        """
+        nonlocal solver_s
+        if best_x is None:
+            return
+        ints = model.integer
+        agree = ints & (np.abs(np.round(best_x) - np.round(x)) < 0.5)
+        free = int((ints & ~agree).sum())
+        if free == 0 or free > 0.5 * max(1, int(ints.sum())):
+            return
+        lo, hi = model.col_lower.copy(), model.col_upper.copy()
+        val = np.round(best_x[agree])
+        lo[agree], hi[agree] = val, val
+        sub = replace(model, col_lower=lo, col_upper=hi)
+        sol = solve_block(sub, solver_name, iteration_budget(), block_gap(), start=best_x)
+        solver_s += sol.time_s
+        if sol.x is not None:
+            offer(sol.x)
+
+    def next_multiplier(center: np.ndarray, delta: float) -> tuple[np.ndarray, float]:
+        """The bundle (cutting-plane) step; returns λ and the model's value there.
+
+        Maximise the model min_k (v_k + g_k·λ) in the box ``|λ − center|∞ ≤ delta`` ∩ [0, P].
+        """
+        lo = np.maximum(0.0, center - delta)
+        hi = np.minimum(penalty, center + delta)
+        G = np.asarray(cuts_g)
+        V = np.asarray(cuts_v)
+        A_ub = np.hstack([-G, np.ones((len(V), 1))])
+        bounds = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)] + [(None, None)]
+        cobj = np.zeros(m + 1)
+        cobj[-1] = -1.0
+        res = linprog(cobj, A_ub=A_ub, b_ub=V, bounds=bounds, method="highs")
+        if res.status != 0 or res.x is None:  # fall back to a projected Polyak step
+            g = G[-1]
+            step = (best_ub - best_lb) / max(float(g @ g), 1e-12)
+            lam = np.clip(center + step * g, lo, hi)
+            return lam, float(np.min(V + G @ lam))
+        return np.clip(res.x[:m], lo, hi), float(res.x[-1])
+
+    offer(start)
     say("greedy start", "start", incumbent=best_ub)
+    lam = np.zeros(m)
+    center, center_lb = lam.copy(), -np.inf
+    delta = 0.0
+    predicted = np.inf
+    prev_x: np.ndarray | None = None
     try:
         while n_iter < max_iterations:
             n_iter += 1
-            x, lb, u, solved = evaluate(lam)
+            t_it = time.perf_counter()
+            x, lb, solved = evaluate(lam)
+            blocks_s = time.perf_counter() - t_it
             if x is None:
                 stopped = "a block has no solution"
                 break
-            warm = with_slack(x)
-            best_lb = max(best_lb, lb)
-            meets = s_col < 0 or u >= rhs - _ABS_TOL
-            offer(x, cost_of(x))  # every iterate is feasible with the target slack
-            if meets:
-                hi_x, lam_hi = x, lam
-            else:
-                lo_x, lam_lo = x, lam
-                if lam >= penalty and solved:
-                    proven_unreachable = True
-            rep = repair()
-            if rep is not None:
-                offer(*rep)
+            warm = x.copy()
+            u = A_r @ x
+            g = rhs - u
+            cuts_v.append(float(model.c @ x))
+            cuts_g.append(g)
+            if lb > best_lb:
+                best_lb, best_lam = lb, lam.copy()
+            offer(x)  # every iterate is feasible with the target slacks
+            if solved:
+                unreachable |= (lam >= penalty * (1 - 1e-9)) & (g > _ABS_TOL)
+            for base, other in ((x, best_x), (best_x, x), (x, prev_x), (prev_x, x)):
+                if base is not None and other is not None and base is not other:
+                    mix(base, other)
+            t_rins = time.perf_counter()
+            # RINS only while the gap is open (it is the dearest step of an iteration)
             rest = left()
-            if rest is None or rest > 0.1:
-                rep = restricted()
-                if rep is not None:
-                    offer(*rep)
+            if m and (rest is None or rest > 0.1) and not gap_reached():
+                rins(x)
+            rins_s = time.perf_counter() - t_rins
+            pool.append(x)
+            prev_x = x
             history.append(
                 {
-                    k: (float(v) if np.isfinite(v) else None)
-                    for k, v in (
-                        ("multiplier", lam),
-                        ("bound", lb),
-                        ("utilised", u),
-                        ("incumbent", best_ub),
-                    )
+                    "multiplier": float(lam.max()) if m else 0.0,
+                    "multipliers": [float(v) for v in lam],
+                    "bound": float(lb) if np.isfinite(lb) else None,
+                    "utilised": float(u.sum()) if m else 0.0,
+                    "incumbent": float(best_ub) if np.isfinite(best_ub) else None,
+                    "step": "start"
+                    if n_iter == 1
+                    else ("serious" if np.isfinite(lb) and lb >= center_lb else "null"),
+                    "blocks_s": blocks_s,
+                    "rins_s": rins_s,
+                    "iteration_s": time.perf_counter() - t_it,
                 }
             )
             say(
-                f"multiplier {lam:,.4g} CNY/t (iteration {n_iter})",
+                f"multiplier {float(lam.max()) if m else 0.0:,.4g} CNY/t (iteration {n_iter})",
                 "iterate",
                 incumbent=best_ub,
                 bound=best_lb,
                 gap=gap_now(),
                 iteration=n_iter,
-                multiplier=lam,
+                multiplier=float(lam.max()) if m else 0.0,
             )
-            if np.isfinite(best_ub) and (best_ub - best_lb) <= gap_goal * max(abs(best_ub), 1e-9):
+            if gap_reached():
                 break
             if deadline is not None and time.perf_counter() >= deadline - 0.05:
                 stopped = "time limit"
                 break
-            if meets and lam == 0.0 and solved:
-                break  # the target is not binding: x is the blocks' own optimum
-            if hi_x is None:
-                if lam_lo >= penalty:
-                    break
-                # first step from 0: try a moderate price before the penalty itself
-                lam = min(penalty, 100.0) if lam_lo == 0.0 else min(penalty, max(lam * 16.0, 1.0))
-                continue
-            if lam_hi - lam_lo <= 1e-6 * max(1.0, lam_hi):
+            if m == 0 or (n_iter == 1 and solved and np.all(g <= _ABS_TOL)):
+                break  # no target binds at λ = 0: x is the blocks' own optimum
+            # trust region: a serious step moves the centre, a null step shrinks the box
+            serious = np.isfinite(lb) and (
+                not np.isfinite(center_lb) or lb >= center_lb + 0.1 * (predicted - center_lb)
+            )
+            if n_iter == 1:
+                # Polyak: (U − L(0)) / ‖g‖²; without a block bound, L(0) ≈ c·x (the cut at 0)
+                lb0 = lb if np.isfinite(lb) else cuts_v[-1]
+                step = (best_ub - lb0) / max(float(np.maximum(g, 0) @ np.maximum(g, 0)), 1e-12)
+                delta = float(np.clip(step * np.max(np.maximum(g, 0)), 1.0, penalty.max()))
+                center, center_lb = lam.copy(), lb
+            elif serious:
+                if np.max(np.abs(lam - center)) >= 0.9 * delta:
+                    delta *= 2.0
+                center, center_lb = lam.copy(), lb
+            else:
+                delta *= 0.5
+            if delta <= 1e-6 * max(1.0, float(penalty.max())):
                 break
-            lam = float(np.sqrt(max(lam_lo, 1e-3) * lam_hi)) if lam_lo > 0 else lam_hi / 8.0
+            lam, predicted = next_multiplier(center, delta)
+            if predicted - best_lb <= 0.1 * gap_goal * max(abs(best_ub), 1e-9) and delta < 1.0:
+                break  # the cutting-plane model promises no better bound near the centre
     finally:
         runner.close()
 
-    total_s = time.perf_counter() - t_start
     proven = gap_now()
     info.update(
         {
             "time_s": solver_s,
             "gap": float(proven),
             "bound": float(best_lb),
-            "multiplier": float(lam_hi if hi_x is not None else lam_lo),
-            "multipliers": [float(lam_hi if hi_x is not None else lam_lo)],
+            "multiplier": float(best_lam.max()) if m else 0.0,
+            "multipliers": [float(v) for v in best_lam],
+            "multiplier_rows": relaxed_names,
+            "multiplier_method": "bundle (cutting planes in a trust region, Polyak first step)",
             "n_iterations": n_iter,
             "n_solves": n_iter * len(blocks),
-            "wall_s": total_s,
             "iterations": history,
+            "scheduler": scheduler or "local",
             "termination": stopped
             or ("gap reached" if proven <= gap_goal + 1e-12 else "iterations"),
         }
     )
+    info["wall_s"] = time.perf_counter() - t_start
     if best_x is None:
         return empty_result(
             scenario,
@@ -722,10 +913,11 @@ def solve_decomposed(
             info,
             f"decomposed solve found no solution ({stopped})",
         )
-    short = rhs - float(a @ best_x) if s_col >= 0 else 0.0
-    if short > _ABS_TOL + 1e-6 * abs(rhs) and proven_unreachable:
+    short_rows = rhs - A_r @ best_x > _ABS_TOL + 1e-6 * np.abs(rhs)
+    short = float(np.maximum(rhs - A_r @ best_x, 0.0).sum())
+    if short_rows.any() and unreachable[short_rows].all():
         status = SolveStatus.TARGET_UNREACHABLE
-    elif np.isfinite(proven) and proven <= gap_goal + 1e-12 and short <= _ABS_TOL + 1e-6 * abs(rhs):
+    elif np.isfinite(proven) and proven <= gap_goal + 1e-12 and not short_rows.any():
         status = SolveStatus.OPTIMAL
     else:
         status = SolveStatus.FEASIBLE
@@ -737,9 +929,156 @@ def solve_decomposed(
             if np.isfinite(proven)
             else f"stopped ({stopped or 'iterations'}); no bound"
         )
-        if status == SolveStatus.FEASIBLE and short > _ABS_TOL + 1e-6 * abs(rhs):
+        if status == SolveStatus.FEASIBLE and short_rows.any():
             message += (
-                f"; the best plan found misses the target by {short:,.0f} t/a "
-                "(not proven unreachable)"
+                f"; the best plan found misses {int(short_rows.sum())} target row(s) by "
+                f"{short:,.0f} t/a (not proven unreachable)"
             )
-    return result_from_solution(scenario, net, form, best_x, status, info, message)
+    result = result_from_solution(scenario, net, form, best_x, status, info, message)
+    if not price:
+        return result
+    return _price_and_resolve(
+        result,
+        scenario,
+        full,
+        model,
+        best_x,
+        tg,
+        parks,
+        left(),
+        limit,
+        say,
+        dict(
+            objective=objective,
+            solver=solver_name,
+            gap=gap,
+            targets=tg,
+            reduce=reduce,
+            cover=cover,
+            jobs=jobs,
+            max_iterations=max_iterations,
+            relax_target=relax_target,
+            scheduler=scheduler,
+            n_blocks=n_blocks,
+        ),
+        _whole,
+        _round,
+    )
+
+
+#: Most pricing rounds (re-solves with the links pricing added back).
+MAX_PRICING_ROUNDS = 5
+
+#: Pricing checks the whole (unbounded) candidate set up to this many bounded links; above, a
+#: bound 4× ``max_candidates_per_supply``.
+PRICE_UNBOUNDED_MAX_LINKS = 400_000
+
+#: No pricing above this many bounded links (the wider network would not fit in memory).
+PRICE_MAX_LINKS = 1_500_000
+
+
+def _price_and_resolve(
+    result: Result,
+    scenario: Scenario,
+    bounded: CandidateNetwork,
+    model: SparseModel,
+    x: np.ndarray,
+    tg: Sequence[Target],
+    parks: list[str],
+    rest_s: float | None,
+    limit: float | None,
+    say: Reporter,
+    options: dict[str, Any],
+    whole: CandidateNetwork | None,
+    round_: int,
+) -> Result:
+    """Price the candidates that ``max_candidates_per_supply`` left out, under the plan's duals.
+
+    Add back those that could improve it and solve again, until none can (module doc).
+
+    Sets ``solver["gap_against"]`` (the candidate set the gap is proven against) and
+    ``solver["pricing"]`` (rounds, links priced and added).
+    """
+    k_bound = max_candidates(scenario)
+    if (
+        k_bound is None
+        or scenario.settings.candidates == "links_only"
+        or len(bounded.facilities)
+        or not result.status.has_solution
+    ):
+        return result
+    pricing = dict(result.solver.get("pricing") or {"rounds": 0, "added": 0})
+    if len(bounded.links) > PRICE_MAX_LINKS:
+        pricing["skipped"] = f"more than {PRICE_MAX_LINKS:,} candidate links"
+        result.solver["pricing"] = pricing
+        return result
+    if rest_s is not None and limit is not None and rest_s < 0.15 * float(limit):
+        pricing["skipped"] = "time limit"
+        result.solver["pricing"] = pricing
+        return result
+    say(f"pricing the candidates the bound of {k_bound} per supply left out", "price")
+    t = time.perf_counter()
+    # the whole candidate set, unless the bounded one is already large: then a 4× wider bound
+    # (the unbounded set of a dense 5,000-plant province has ≈ 5 M links)
+    k_price = None if len(bounded.links) <= PRICE_UNBOUNDED_MAX_LINKS else 4 * k_bound
+    if whole is None:
+        whole = unbounded_network(scenario, k_price)
+    pricing["priced_set"] = "all candidates" if k_price is None else f"{k_price} nearest per supply"
+    excluded = left_out(bounded, whole)
+    priced = price_left_out(model, bounded, x, excluded, tg, parks, scenario.settings.year)
+    pricing["rounds"] = round_ + 1
+    pricing["n_left_out"] = len(excluded)
+    pricing["price_s"] = pricing.get("price_s", 0.0) + time.perf_counter() - t
+    say(str(priced), "price", incumbent=result.objective.get("total_cny_per_a", np.nan))
+    if len(priced.links) == 0:
+        pricing["converged"] = True
+        result.solver["pricing"] = pricing
+        result.solver["gap_against"] = (
+            (
+                "all candidates: no candidate left out by max_candidates_per_supply"
+                if k_price is None
+                else f"candidates bounded to the {k_price} nearest per supply: none of those "
+                f"left out by max_candidates_per_supply ({k_bound})"
+            )
+            + " has a negative reduced cost under the final duals"
+            + (f" ({pricing['added']} added back by pricing)" if pricing["added"] else "")
+        )
+        return result
+    if round_ + 1 >= MAX_PRICING_ROUNDS:
+        pricing["converged"] = False
+        result.solver["pricing"] = pricing
+        return result
+    pricing["added"] += len(priced.links)
+    grown = replace(bounded, links=pd.concat([bounded.links, priced.links]), _graph=None)
+    rest = None if rest_s is None else max(0.05, rest_s - (time.perf_counter() - t))
+
+    def relabel(e: str) -> None:
+        if isinstance(e, ProgressEvent) and e.phase == "iterate":
+            say(
+                f"pricing round {round_ + 1}: {e}",
+                "price",
+                incumbent=e.incumbent,
+                bound=e.bound,
+                gap=e.gap,
+                iteration=e.iteration,
+                multiplier=e.multiplier,
+            )
+
+    again = solve_decomposed(
+        scenario,
+        time_limit_s=rest,
+        network=grown,
+        progress=relabel,
+        _whole=whole,
+        _round=round_ + 1,
+        _pricing=pricing,
+        **options,
+    )
+    if not again.status.has_solution or (
+        again.objective["total_cny_per_a"] > result.objective["total_cny_per_a"] + 1e-9
+        and "converged" not in (again.solver.get("pricing") or {})
+    ):
+        result.solver["pricing"] = pricing
+        return result
+    again.solver["n_links_full"] = len(whole.links)
+    return again

@@ -25,10 +25,10 @@ from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import is_feasible
 from parkflow.solvers.formulation import Formulation
 
-__all__ = ["greedy_start", "fill_slacks"]
+__all__ = ["greedy_start", "fill_slacks", "row_slacks"]
 
 
-def _row_slacks(form: Formulation) -> np.ndarray:
+def row_slacks(form: Formulation) -> np.ndarray:
     """Positions of the slacks that have a ``target_rate`` row, in row order.
 
     A target that does not bind this year, or does not apply, keeps its slack column (fixed at 0)
@@ -51,7 +51,7 @@ def fill_slacks(form: Formulation, x: np.ndarray) -> np.ndarray:
         return x
     rows = model.rows("target_rate")
     x[lay.positions("slack")] = 0.0
-    pos = _row_slacks(form)
+    pos = row_slacks(form)
     ax = model.A[rows] @ x
     x[pos] = np.maximum(0.0, model.row_lower[rows] - ax)
     return x

@@ -9,7 +9,8 @@ the structured fields ``phase``, ``incumbent``, ``bound``, ``gap``, ``elapsed_s`
 Phases, in the order they arrive: ``network`` (candidate links), ``strategy`` (the chosen
 way to solve), ``reduce``, ``build``,
 ``start`` (the no-action / heuristic start), ``solve`` (one whole-model MILP) or ``iterate``
-(one multiplier of a decomposed solve; repeated), ``baseline``, ``done``.
+(one multiplier of a decomposed solve; repeated), ``price`` (pricing the candidates the
+candidate bound left out, and the re-solves it asks for), ``baseline``, ``done``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,18 @@ from typing import Any
 __all__ = ["ProgressEvent", "PHASES", "Reporter"]
 
 #: The phases in the order a solve goes through them (``iterate`` repeats).
-PHASES = ("network", "strategy", "reduce", "build", "start", "solve", "iterate", "baseline", "done")
+PHASES = (
+    "network",
+    "strategy",
+    "reduce",
+    "build",
+    "start",
+    "solve",
+    "iterate",
+    "price",
+    "baseline",
+    "done",
+)
 
 
 class ProgressEvent(str):

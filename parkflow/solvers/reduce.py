@@ -41,15 +41,27 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
 
-from parkflow.models.scenario import Target
-from parkflow.network import CandidateNetwork
+from parkflow.models.scenario import Scenario, Target
+from parkflow.network import CandidateNetwork, candidate_links
+from parkflow.solvers.formulation import SparseModel, build
 
-__all__ = ["Reduction", "reduce_links", "net_unit_cost"]
+__all__ = [
+    "Reduction",
+    "reduce_links",
+    "net_unit_cost",
+    "Pricing",
+    "price_left_out",
+    "left_out",
+    "unbounded_network",
+    "fixed_binary_duals",
+]
 
 _EFF_TOL = 1e-12
 
@@ -240,11 +252,166 @@ def reduce_links(
         exact = not far.any()
 
     kept = links[keep]
-    reduced = CandidateNetwork(
-        sources=network.sources,
-        sinks=network.sinks,
-        stock=network.stock,
-        links=kept,
-        enterprises=network.enterprises,
-    )
+    # same sources, sinks, stock and candidate facilities (issue 12); fewer links
+    reduced = replace(network, links=kept, _graph=None)
     return reduced, Reduction(n0, int(keep.sum()), dropped, exact)
+
+
+# ---------------------------------------------------------------------------------------------
+# pricing of the candidates the bound left out (issue 13; docs/performance.md, "Pricing")
+# ---------------------------------------------------------------------------------------------
+def unbounded_network(scenario: Scenario, k: int | None = None) -> CandidateNetwork:
+    """The scenario's candidate network with ``max_candidates_per_supply`` lifted (or ``k``)."""
+    extra = dict(getattr(scenario.settings, "extra", None) or {})
+    extra["max_candidates_per_supply"] = "none" if k is None else int(k)
+    return candidate_links(replace(scenario, settings=replace(scenario.settings, extra=extra)))
+
+
+def left_out(bounded: CandidateNetwork, whole: CandidateNetwork) -> pd.DataFrame:
+    """The links of ``whole`` that ``bounded`` lacks (same source, use and mode).
+
+    They are re-numbered ``X1, X2, …`` so that their ids never clash with the bounded network's.
+    """
+
+    def key(lk: pd.DataFrame) -> pd.Series:
+        return lk["source_id"].astype(str) + "|" + lk["use_id"].astype(str) + "|" + lk["mode"]
+
+    out = whole.links[~key(whole.links).isin(set(key(bounded.links)))].copy()
+    out.index = pd.Index([f"X{k + 1}" for k in range(len(out))], name="link_id")
+    return out
+
+
+def fixed_binary_duals(model: SparseModel, x: np.ndarray) -> np.ndarray:
+    r"""Row duals ``y`` of the LP left when every binary is fixed at its value in ``x``.
+
+    The LP keeps only the continuous columns not forced to 0 by a closed link (so it is small:
+    the built links, draws and slacks); it is solved with scipy's HiGHS. Convention: the reduced
+    cost of a column :math:`j` is :math:`c_j - y \cdot A_j` (``y ≤ 0`` on a binding ``≤`` row,
+    ``≥ 0`` on a binding ``≥`` row); rows the LP does not see get 0.
+
+    Returns
+    -------
+    ndarray
+        One dual per row of ``model`` (CNY per row unit).
+    """
+    A = model.A.tocsc()
+    ints = model.integer
+    xb = np.where(ints, np.round(x), 0.0)
+    lo, hi = model.col_lower.copy(), model.col_upper.copy()
+    lo[ints], hi[ints] = xb[ints], xb[ints]
+    # a continuous column whose every activation row is closed by a fixed binary stays at 0
+    fixed_part = A[:, ints] @ xb[ints]
+    row_lo = model.row_lower - fixed_part
+    row_hi = model.row_upper - fixed_part
+    cont = np.flatnonzero(~ints)
+    Ac = A[:, cont].tocsr()
+    # bound each continuous column by the rows with a single continuous entry (activation)
+    single = np.diff(Ac.indptr) == 1
+    sr = np.flatnonzero(single & np.isfinite(row_hi) & (row_hi <= 1e-12))
+    dead = np.zeros(len(cont), dtype=bool)
+    if len(sr):
+        sub = Ac[sr]
+        pos_coef = sub.data > 0
+        dead[sub.indices[pos_coef]] = True
+    live = cont[~dead]
+    y = np.zeros(model.n_constraints)
+    if not len(live):
+        return y
+    Al = A[:, live].tocsr()
+    rows = np.flatnonzero(np.diff(Al.indptr) > 0)
+    Al = Al[rows]
+    le = np.isfinite(row_hi[rows])
+    ge = np.isfinite(row_lo[rows])
+    A_ub = sp.vstack([Al[le], -Al[ge]], format="csr")
+    b_ub = np.concatenate([row_hi[rows][le], -row_lo[rows][ge]])
+    res = linprog(
+        model.c[live],
+        A_ub=A_ub,
+        b_ub=b_ub,
+        bounds=np.column_stack([lo[live], hi[live]]),
+        method="highs",
+    )
+    if res.status != 0:
+        return y
+    marg = np.asarray(res.ineqlin.marginals)
+    n_le = int(le.sum())
+    y[rows[le]] += marg[:n_le]
+    y[rows[ge]] -= marg[n_le:]
+    return y
+
+
+@dataclass
+class Pricing:
+    """Outcome of :func:`price_left_out`: the left-out links that could improve the plan."""
+
+    n_checked: int
+    links: pd.DataFrame
+    best_cny_per_a: float
+
+    def __str__(self) -> str:
+        """One line: how many left-out links were priced and how many could improve."""
+        return (
+            f"{self.n_checked:,} left-out links priced, {len(self.links):,} could improve the "
+            f"plan (best {self.best_cny_per_a:,.0f} CNY/a)"
+        )
+
+
+def price_left_out(
+    model: SparseModel,
+    network: CandidateNetwork,
+    x: np.ndarray,
+    candidates: pd.DataFrame,
+    targets: Sequence[Target],
+    parks: Sequence[str] = (),
+    year: int | None = None,
+    tolerance_cny_per_a: float = 1.0,
+    max_per_source: int = 20,
+) -> Pricing:
+    r"""Price links that are not in the model under the duals of the plan ``x``.
+
+    For a left-out link :math:`l` the reduced cost of its flow is
+    :math:`d_l = c_l - y \cdot A_l` over the rows it would enter (its source's
+    ``supply_limit``, its use's ``use_capacity``, the ``target_rate`` rows of its material),
+    with :math:`y` from :func:`fixed_binary_duals`. Built at full bound it changes the
+    objective by :math:`d_l B_l + F_l` to first order; the links where that is below
+    ``−tolerance_cny_per_a`` could improve the plan (at most ``max_per_source`` per source,
+    most negative first).
+
+    Parameters
+    ----------
+    model : SparseModel
+        The model ``x`` solves (its rows are named ``family[id]``).
+    network : CandidateNetwork
+        The network it was built from (sources, sinks, stock).
+    x : ndarray
+    candidates : DataFrame
+        Links table rows (:func:`left_out`).
+    targets, parks, year
+        As :func:`parkflow.solvers.formulation.build`.
+
+    Returns
+    -------
+    Pricing
+    """
+    if not len(candidates):
+        return Pricing(0, candidates, 0.0)
+    y = fixed_binary_duals(model, x)
+    cand_net = replace(network, links=candidates, facilities=pd.DataFrame(), ladder=pd.DataFrame())
+    form = build(cand_net, targets, "cost", parks=parks, year=year)
+    cm, lay = form.model, form.layout
+    y_by_name = pd.Series(y, index=pd.Index(model.row_names.astype(str)))
+    shared = y_by_name.reindex(pd.Index(cm.row_names.astype(str))).fillna(0.0).to_numpy()
+    fpos, bpos = lay.positions("flow"), lay.positions("build")
+    d = cm.c[fpos] - cm.A[:, fpos].T @ shared
+    bound = candidates["bound"].to_numpy(dtype=float)
+    gain = np.minimum(d, 0.0) * bound + cm.c[bpos]
+    good = np.flatnonzero((d < 0) & (gain < -tolerance_cny_per_a))
+    picked = candidates.iloc[good].assign(_gain=gain[good])
+    picked = (
+        picked.sort_values("_gain", kind="stable")
+        .groupby("source_id", sort=False)
+        .head(max_per_source)
+        .drop(columns="_gain")
+    )
+    best = float(gain[good].min()) if len(good) else 0.0
+    return Pricing(len(candidates), picked, best)

@@ -477,7 +477,53 @@ def generate_frames(n_enterprises: int, n_parks: int, seed: int = 0) -> dict[str
     }
 
 
-def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenario:
+#: Where the copies of the layout go (degrees east, north of the generated Sichuan box, itself
+#: 101.5–107.5° E, 26.5–32.5° N): central China, the north-west of the basin, north China and
+#: Qinghai — each box inside China's outline, 2–3° (≈ 220–290 km) from its neighbours.
+PROVINCE_OFFSETS_DEG = ((0.0, 0.0), (9.0, 0.0), (0.0, 8.0), (9.0, 8.0), (-13.0, 8.0))
+
+
+def _provinces_frames(
+    n_enterprises: int, n_parks: int, seed: int, provinces: int
+) -> dict[str, pd.DataFrame]:
+    """``provinces`` copies of the generated layout (seeds ``seed + 1000 k``).
+
+    Province ``k`` is shifted by ``PROVINCE_OFFSETS_DEG[k]`` and its ids prefixed ``Vk-``.
+    """
+    per_e = np.diff(np.linspace(0, n_enterprises, provinces + 1).round().astype(int))
+    per_p = np.diff(np.linspace(0, n_parks, provinces + 1).round().astype(int))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for k in range(provinces):
+        f = generate_frames(int(per_e[k]), max(1, int(per_p[k])), seed + 1000 * k)
+        dx, dy = PROVINCE_OFFSETS_DEG[k]
+        pre = f"V{k + 1}-"
+        ent = f["enterprises"].copy()
+        ent["id"] = pre + ent["id"].astype(str)
+        ent["park"] = pre + ent["park"].astype(str)
+        ent["lon"] = ent["lon"] + dx
+        ent["lat"] = ent["lat"] + dy
+        parts.setdefault("enterprises", []).append(ent)
+        for name in ("supplies", "uses", "stockpiles"):
+            t = f[name].copy()
+            t["enterprise"] = pre + t["enterprise"].astype(str)
+            parts.setdefault(name, []).append(t)
+        pk = f["parks"].copy()
+        pk["id"] = pre + pk["id"].astype(str)
+        pk["name"] = f"Province {k + 1} " + pk["name"].astype(str)
+        pk["geometry"] = pk.geometry.translate(xoff=dx, yoff=dy)
+        parts.setdefault("parks", []).append(pk)
+    out: dict[str, pd.DataFrame] = {
+        k: pd.concat(v, ignore_index=True) for k, v in parts.items() if k != "parks"
+    }
+    out["parks"] = gpd.GeoDataFrame(
+        pd.concat(parts["parks"], ignore_index=True), geometry="geometry", crs="EPSG:4326"
+    )
+    return out
+
+
+def generate_scenario(
+    n_enterprises: int, n_parks: int, seed: int = 0, provinces: int = 1
+) -> Scenario:
     """A synthetic Sichuan scenario with realistic sector mixes, seeded and deterministic.
 
     Parameters
@@ -489,6 +535,10 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
         order; more are placed 5-35 km from prefecture seats of the Basin and Panxi.
     seed : int
         Seed of the random generator; the same arguments give the same scenario.
+    provinces : int
+        Several provinces (a China-scale case, docs/performance.md "Distributed blocks (Dask)"):
+        that many copies of the layout (at most 5), each with its share of enterprises and parks
+        and its own seed, placed by :data:`PROVINCE_OFFSETS_DEG`, ids prefixed ``V1-``, ….
 
     Returns
     -------
@@ -504,9 +554,20 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
     """
     from parkflow.io import scenario_from_frames
 
-    frames = generate_frames(n_enterprises, n_parks, seed)
+    if not 1 <= provinces <= min(n_parks, len(PROVINCE_OFFSETS_DEG)):
+        msg = (
+            f"need 1 <= provinces <= min(n_parks, {len(PROVINCE_OFFSETS_DEG)}), got "
+            f"{provinces} provinces, {n_parks} parks"
+        )
+        raise ValueError(msg)
+    if provinces == 1:
+        frames = generate_frames(n_enterprises, n_parks, seed)
+        name = f"generated-{n_enterprises}e-{n_parks}p-s{seed}"
+    else:
+        frames = _provinces_frames(n_enterprises, n_parks, seed, provinces)
+        name = f"generated-{n_enterprises}e-{n_parks}p-{provinces}v-s{seed}"
     return scenario_from_frames(
-        f"generated-{n_enterprises}e-{n_parks}p-s{seed}",
+        name,
         frames["enterprises"],
         frames["supplies"],
         frames["uses"],
@@ -515,7 +576,8 @@ def generate_scenario(n_enterprises: int, n_parks: int, seed: int = 0) -> Scenar
         description=(
             f"Synthetic scenario from parkflow.studies.generate: "
             f"{n_enterprises} enterprises in "
-            f"{n_parks} parks, seed {seed}. Plausible, not real, plants."
+            f"{n_parks} parks{f' in {provinces} provinces' if provinces > 1 else ''}, seed "
+            f"{seed}. Plausible, not real, plants."
         ),
     )
 

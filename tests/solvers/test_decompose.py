@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +133,40 @@ def test_generated_scenario_within_gap_of_plain_solve() -> None:
     assert abs(d - p) <= 2e-4 * abs(p)
     assert dec.solver["bound"] <= min(p, d) + 1e-6 * abs(p)
     assert dec.targets["met"].all() == plain.targets["met"].all()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_park_targets_decompose_with_one_multiplier_per_park(jobs: int) -> None:
+    """Two clusters, fly-ash target 50 % in *each* park (two coupling rows, two multipliers).
+
+    P1: 50 of E1's 100 t on link A at +10 CNY/t = 500; P2: 50 of E3's 100 t on B at +30 CNY/t
+    = 1,500; optimum 2,000 CNY/a (the scenario-wide target costs 1,800). Each multiplier is its
+    park's marginal cost: 10 and 30 CNY/t.
+    """
+    base = two_clusters(0.5)
+    sc = replace(base, targets=[replace(base.targets[0], scope="each_park")])
+    full = solve(sc, gap=1e-6, baseline=False, strategy="full")
+    dec = solve_decomposed(sc, gap=1e-6, jobs=jobs)
+    assert full.objective["total_cny_per_a"] == pytest.approx(2000.0, abs=1e-3)
+    assert dec.status.value == "optimal"
+    assert dec.objective["total_cny_per_a"] == pytest.approx(2000.0, abs=1e-3)
+    assert "solved whole" not in dec.message
+    assert dec.solver["multiplier_rows"] == ["target_rate[t@park:P1]", "target_rate[t@park:P2]"]
+    assert dec.solver["multipliers"] == pytest.approx([10.0, 30.0], abs=1e-3)
+    assert dec.targets["met"].all()
+
+
+def test_each_park_on_a_binding_generated_case_gives_the_full_optimum() -> None:
+    """A generated province whose least-cost plan misses a per-park target: same optimum."""
+    from parkflow.studies.generate import with_tightness
+
+    sc = with_tightness(generate_scenario(60, 3, seed=1), 0.04)
+    sc = replace(sc, targets=[replace(sc.targets[0], scope="each_park")])
+    full = solve(sc, gap=1e-6, time_limit_s=120, baseline=False, strategy="full")
+    dec = solve_decomposed(sc, gap=1e-6, time_limit_s=120, jobs=1, cover=None)
+    assert full.status.value == "optimal"
+    assert len(dec.solver["multipliers"]) == 3
+    p, d = full.objective["total_cny_per_a"], dec.objective["total_cny_per_a"]
+    assert abs(d - p) <= 1e-4 * abs(p) + 1.0
+    assert dec.solver["bound"] <= p + 1e-6 * abs(p)
+    assert list(dec.targets["met"]) == list(full.targets["met"])

@@ -108,3 +108,18 @@ def test_cli_writes_a_scenario_that_loads_back(tmp_path):
     loaded = load_scenario(out)
     assert loaded.equals(generate_scenario(20, 2, seed=5))
     assert main(["generate", "--enterprises", "1", "--parks", "2", str(tmp_path / "x")]) == 2
+
+
+def test_several_provinces_are_apart_and_prefixed() -> None:
+    """Two provinces: ids V1-/V2-, each with half the plants, no candidate link joins them."""
+    from parkflow.network import candidate_links
+    from parkflow.studies.generate import generate_scenario as gen
+
+    sc = gen(60, 4, seed=2, provinces=2)
+    ids = sc.enterprises.index.astype(str)
+    assert (ids.str.startswith("V1-").sum(), ids.str.startswith("V2-").sum()) == (30, 30)
+    lk = candidate_links(sc).links
+    assert len(lk)
+    assert (lk["from"].str[:3] == lk["to"].str[:3]).all()
+    with pytest.raises(ValueError, match="provinces"):
+        gen(60, 4, provinces=6)

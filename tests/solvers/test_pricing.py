@@ -1,0 +1,104 @@
+"""Pricing of the candidates that max_candidates_per_supply left out (parkflow.solvers.reduce)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _solve_helpers import STACK_25, TRUCK
+
+from parkflow.io import scenario_from_frames
+from parkflow.network import candidate_links
+from parkflow.solvers.api import solve
+from parkflow.solvers.decompose import solve_decomposed
+from parkflow.solvers.reduce import left_out, unbounded_network
+
+
+def two_brickworks(k: object = 1):
+    """E1 (fly ash 100 t/a) → brick works E2 (capacity 60 t/a) and E3 (1,000 t/a), automatic
+    candidates, at most ``k`` per supply.
+
+    E2 is 0.05° east of E1 (4.795 km at 30.6° N), E3 0.10° (9.590 km); truck 0.5 CNY/t·km + 10
+    CNY/t, value 20 CNY/t, fly-ash tax 25 CNY/t: per t sent −32.60 CNY on E1→E2 and −30.20 on
+    E1→E3 (rail, 71–72 CNY/t, is dearer on both). Optimum: 60 t to E2 (−1,956.15) and the
+    other 40 t to E3 (−1,208.20) = −3,164.35 CNY/a. With k = 1 only E2's links are candidates
+    (−1,956.15 CNY/a): E1→E3 is left out although it pays 30.20 CNY/t (its source has 40 t
+    left, so its supply dual is 0).
+    """
+    ent = pd.DataFrame(
+        {
+            "id": ["E1", "E2", "E3"],
+            "name": ["power", "bricks a", "bricks b"],
+            "park": ["P1"] * 3,
+            "sector": ["power", "bricks", "bricks"],
+            "lon": [104.0, 104.05, 104.1],
+            "lat": [30.6] * 3,
+            "city": ["Chengdu"] * 3,
+        }
+    )
+    sup = pd.DataFrame(
+        {
+            "id": ["S1"],
+            "enterprise": ["E1"],
+            "material": ["fly_ash"],
+            "quantity": [100.0],
+            "unit": ["t/a"],
+        }
+    )
+    use = pd.DataFrame(
+        {
+            "id": ["U2", "U3"],
+            "enterprise": ["E2", "E3"],
+            "route": ["bricks", "bricks"],
+            "capacity": [60.0, 1000.0],
+            "unit": ["t/a"] * 2,
+            "value": [20.0, 20.0],
+        }
+    )
+    return scenario_from_frames(
+        "two-brickworks",
+        ent,
+        sup,
+        use,
+        targets=[{"id": "t", "materials": "fly_ash", "rate": 0.0, "scope": "all"}],
+        modes={"truck": dict(TRUCK)},
+        stacking_costs=STACK_25.copy(),
+        extra={"max_candidates_per_supply": k},
+    )
+
+
+def test_the_bound_leaves_the_second_brickworks_out() -> None:
+    sc = two_brickworks(1)
+    bounded = candidate_links(sc)
+    assert set(bounded.links["use_id"]) == {"U2"}
+    out = left_out(bounded, unbounded_network(sc))
+    assert set(out["use_id"]) == {"U3"}
+    assert all(i.startswith("X") for i in out.index)
+
+
+def test_pricing_recovers_a_profitable_left_out_link() -> None:
+    sc = two_brickworks(1)
+    plain = solve_decomposed(sc, gap=1e-6, jobs=1, price=False)
+    assert plain.objective["total_cny_per_a"] == pytest.approx(-1956.15, abs=0.01)
+    res = solve_decomposed(sc, gap=1e-6, jobs=1)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-3164.35, abs=0.01)
+    assert res.flows.loc[res.flows["to"] == "E3", "flow"].sum() == pytest.approx(40.0)
+    assert res.solver["pricing"]["added"] >= 1
+    assert res.solver["pricing"]["converged"]
+    assert res.solver["gap_against"].startswith("all candidates")
+    whole = solve(two_brickworks("none"), gap=1e-6, strategy="full", baseline=False)
+    assert whole.objective["total_cny_per_a"] == pytest.approx(-3164.35, abs=0.01)
+
+
+def test_nothing_to_price_keeps_the_plan_and_says_all_candidates() -> None:
+    """With a bound of 5 nothing is left out: one pricing round, nothing added."""
+    res = solve_decomposed(two_brickworks(5), gap=1e-6, jobs=1)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-3164.35, abs=0.01)
+    assert res.solver["pricing"]["added"] == 0
+    assert res.solver["gap_against"].startswith("all candidates")
+
+
+def test_summary_names_the_set_the_gap_is_proven_against() -> None:
+    res = solve(two_brickworks(1), gap=1e-6, strategy="decompose", baseline=False)
+    assert res.solver["gap_against"].startswith("all candidates")
+    full = solve(two_brickworks(1), gap=1e-6, strategy="full", baseline=False)
+    assert "bounded to the 1 nearest" in full.solver["gap_against"]
