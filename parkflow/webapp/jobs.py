@@ -49,6 +49,12 @@ class Job:
     started: float | None = None
     finished: float | None = None
     cancel: bool = False
+    #: The solver's progress events in arrival order (``worker.progress_dict``), the last 200.
+    events: list[dict[str, Any]] = field(default_factory=list)
+    #: How many events arrived (``events`` keeps the last 200 of them).
+    n_events: int = 0
+    #: The solver phases in the order they began (a phase repeated in a row is listed once).
+    phases: list[str] = field(default_factory=list)
 
     def as_dict(self, position: int | None = None) -> dict[str, Any]:
         """The job as JSON for the page (no paths)."""
@@ -64,7 +70,15 @@ class Job:
             "elapsed_s": round(end - self.started, 1) if self.started else 0.0,
             "position": position,
             "run": self.params.get("run"),
+            "progress": self.events[-1] if self.events else None,
+            "phases": list(self.phases),
+            "n_events": self.n_events,
         }
+
+    def events_since(self, n: int) -> list[dict[str, Any]]:
+        """The events after the first ``n`` (those still kept)."""
+        first = self.n_events - len(self.events)
+        return self.events[max(0, n - first) :]
 
 
 class JobQueue:
@@ -160,6 +174,13 @@ class JobQueue:
                     continue
             if what == "phase":
                 job.phase = str(payload)
+            elif what == "progress":
+                job.phase = f"solve: {payload.get('text', '')}"
+                job.events.append(payload)
+                if not job.phases or job.phases[-1] != payload.get("phase"):
+                    job.phases.append(str(payload.get("phase")))
+                job.n_events += 1
+                del job.events[:-200]
             else:
                 outcome = (what, payload)
         if outcome is not None:

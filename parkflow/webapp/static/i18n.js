@@ -37,7 +37,19 @@ window.PF_TEXT = {
     col_route: "利用途径", col_capacity: "利用能力", col_from: "来源企业", col_to: "去向企业", col_mode: "运输方式",
     col_existing: "现有", col_fixed_cost: "固定成本", col_distance_km: "距离 (km)", col_note: "备注",
     col_temperature_c: "温度 (°C)", col_purity: "纯度", col_value: "价值", col_max_draw: "年最大取用",
-    col_min_temperature_c: "最低温度 (°C)", col_min_purity: "最低纯度"
+    col_min_temperature_c: "最低温度 (°C)", col_min_purity: "最低纯度",
+    /* issue 15, round 2: facilities, periods, live progress */
+    table_facilities: "候选设施", col_technology: "技术", col_site: "依托企业", col_sizes: "可选规模",
+    col_available_from: "最早建设年份", fac_id: "设施", fac_size: "规模", fac_build_year: "建设年份",
+    fac_throughput: "处理量", fac_load: "负荷率", fac_annual: "年成本（万元/年）", capex: "投资（万元）",
+    facilities_opened: "建设的设施", facility_opened: "建设", present_value: "现值（万元）", year: "年份",
+    periods_title: "分年结果", solver_phase: "求解阶段", incumbent: "当前最优（万元/年）", bound: "下界（万元/年）",
+    sphase_network: "生成候选连接", sphase_strategy: "选择求解方式", sphase_reduce: "缩减", sphase_build: "建模",
+    sphase_start: "初始解", sphase_solve: "求解", sphase_iterate: "迭代", sphase_baseline: "现状基准", sphase_done: "完成",
+    set_year: "统计年份", set_coordinates: "坐标系", set_operating_hours: "年运行小时", set_candidates: "候选连接",
+    set_max_candidates_per_supply: "每个产生点的候选数", set_existing_flows: "现有连接", set_discount_rate: "折现率",
+    set_min_flow: "最小流量", set_periods: "规划年份", set_growth_per_a: "年增长率", set_trajectories: "变化轨迹",
+    set_rate_by_year: "分年目标利用率"
   },
   en: {
     subtitle: "by-product exchange planning for industrial parks",
@@ -75,6 +87,18 @@ window.PF_TEXT = {
     col_route: "route", col_capacity: "capacity", col_from: "from", col_to: "to", col_mode: "mode",
     col_existing: "existing", col_fixed_cost: "fixed cost", col_distance_km: "distance (km)", col_note: "note",
     col_temperature_c: "temperature (°C)", col_purity: "purity", col_value: "value", col_max_draw: "max draw",
-    col_min_temperature_c: "min temperature (°C)", col_min_purity: "min purity"
+    col_min_temperature_c: "min temperature (°C)", col_min_purity: "min purity",
+    /* issue 15, round 2: facilities, periods, live progress */
+    table_facilities: "Facilities", col_technology: "technology", col_site: "site (enterprise)", col_sizes: "sizes",
+    col_available_from: "available from", fac_id: "Facility", fac_size: "Size", fac_build_year: "Built",
+    fac_throughput: "Throughput", fac_load: "Load", fac_annual: "Annual cost (10k CNY/a)", capex: "Capex (10k CNY)",
+    facilities_opened: "Facilities built", facility_opened: "built", present_value: "Present value (10k CNY)", year: "Year",
+    periods_title: "By year", solver_phase: "Solver", incumbent: "incumbent (10k CNY/a)", bound: "bound (10k CNY/a)",
+    sphase_network: "candidate links", sphase_strategy: "strategy", sphase_reduce: "reducing", sphase_build: "building",
+    sphase_start: "start", sphase_solve: "solving", sphase_iterate: "iterating", sphase_baseline: "baseline", sphase_done: "done",
+    set_year: "year", set_coordinates: "coordinates", set_operating_hours: "operating hours", set_candidates: "candidates",
+    set_max_candidates_per_supply: "candidates per supply", set_existing_flows: "existing links", set_discount_rate: "discount rate",
+    set_min_flow: "minimum flow", set_periods: "periods", set_growth_per_a: "growth per year", set_trajectories: "trajectories",
+    set_rate_by_year: "rate by year"
   }
 };
