@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import queue as _queue
 import secrets
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +33,15 @@ def _context() -> Any:
         return ctx
     except ValueError:  # pragma: no cover - platforms without fork (Windows)
         return mp.get_context("spawn")
+
+
+def _kill(proc: Any) -> None:
+    """Kill a worker and its process group (a decomposed solve's pool), else the worker alone."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        proc.kill()
 
 
 @dataclass
@@ -145,8 +156,10 @@ class JobQueue:
         messages = self._ctx.Queue()
         job.state, job.started, job.phase = "running", time.time(), "start"
         try:
+            # not daemonic: a decomposed solve starts a process pool of its own; the worker
+            # leads its own process group, so that cancel kills the pool too (_kill)
             proc = self._ctx.Process(
-                target=worker.entry, args=(job.kind, job.params, messages), daemon=True
+                target=worker.entry, args=(job.kind, job.params, messages), daemon=False
             )
             proc.start()
         except Exception as exc:  # e.g. out of processes
@@ -156,7 +169,7 @@ class JobQueue:
         outcome: tuple[str, Any] | None = None
         while outcome is None:
             if job.cancel or self._stopping.is_set():
-                proc.kill()
+                _kill(proc)
                 proc.join(5)
                 job.state, job.phase = "cancelled", ""
                 break
@@ -192,7 +205,7 @@ class JobQueue:
         job.finished = time.time()
         proc.join(5)
         if proc.is_alive():
-            proc.kill()
+            _kill(proc)
         self._proc = None
         messages.close()
 
@@ -204,6 +217,6 @@ class JobQueue:
                 job.state = "cancelled"
         proc = self._proc
         if proc is not None and proc.is_alive():
-            proc.kill()
+            _kill(proc)
         self._order.put(None)
         self._thread.join(10)

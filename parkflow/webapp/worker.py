@@ -8,8 +8,10 @@ kill. The process reports on a queue: ``("phase", text)`` messages while it work
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -206,6 +208,10 @@ def entry(kind: str, params: dict[str, Any], queue: Any) -> None:
 
     def say(what: str, payload: Any) -> None:
         queue.put((what, payload))
+
+    if hasattr(os, "setsid"):  # its own process group: cancel kills a solve's pool with it
+        with contextlib.suppress(OSError):
+            os.setsid()
 
     try:
         say("done", JOBS[kind](params, say))

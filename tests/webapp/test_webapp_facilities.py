@@ -235,3 +235,28 @@ def test_a_hostile_technology_id_in_a_folder_reaches_the_page_as_data(client, ws
     assert fac["rows"][0][0] == HOSTILE
     assert any(HOSTILE in q["message"] for q in p["problems"])
     assert "innerHTML" not in client.get("/static/app.js").text
+
+
+def test_the_worker_passes_facilities_and_periods_through():
+    from types import SimpleNamespace
+
+    from parkflow.webapp.worker import progress_dict, result_tables
+
+    summary = {
+        "facilities": [{"facility_id": "F1", "size": 1.0, "year": None, "lon": float("nan")}],
+        "capex_cny": 10.0,
+        "periods": [{"year": 2030, "objective": {"total_cny_per_a": float("inf")}}],
+    }
+    out = result_tables(SimpleNamespace(summary=summary))
+    assert out["facilities"] == [{"facility_id": "F1", "size": 1.0, "year": None, "lon": None}]
+    assert out["periods"] == [{"year": 2030, "objective": {"total_cny_per_a": None}}]
+    assert out["capex_cny"] == 10.0
+    assert out["present_value_cny"] is None
+    # without the keys (a single-year scenario without candidates): empty
+    assert result_tables(SimpleNamespace(summary={}))["facilities"] == []
+    # a progress event: NaN is None; a plain message still arrives
+    from parkflow.solvers.progress import ProgressEvent
+
+    e = progress_dict(ProgressEvent("x", phase="iterate", gap=0.5))
+    assert (e["phase"], e["gap"], e["bound"]) == ("iterate", 0.5, None)
+    assert progress_dict("plain") == {"text": "plain", "phase": "solve"}

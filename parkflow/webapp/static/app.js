@@ -540,6 +540,10 @@ function renderFacilities(f) {
   rows.forEach((r) => tb.append(el("tr", { "data-facility": String(r.facility_id ?? "") }, ...cols.map(([c]) => {
     const v = r[c];
     let text = v === null || v === undefined ? "–" : String(v);
+    if (c === "technology") {
+      const item = ((S.catalogue && S.catalogue.technologies) || []).find((x) => x.id === text);
+      if (item) return el("td", { title: text, text: label(item) });
+    }
     if (["capex_cny", "annual_cost_cny_per_a"].includes(c)) text = money(v);
     else if (c === "load_factor") text = pct(v);
     else if (["size", "throughput"].includes(c)) text = num(v);
@@ -555,12 +559,13 @@ function renderPeriods(f) {
   box.hidden = !periods.length;
   if (!periods.length) return;
   if (f.present_value_cny !== null && f.present_value_cny !== undefined) $("#figures").append(figure(t("present_value"), money(f.present_value_cny), null, "present-value"));
-  const ids = [...new Set(periods.flatMap((p) => (p.targets || []).map((tg) => tg.id)))];
+  const key = (tg) => `${tg.id} (${tg.scope ?? "all"})`;
+  const ids = [...new Set(periods.flatMap((p) => (p.targets || []).map(key)))];
   const tb = el("table", { class: "grid small", id: "periods-table" });
   tb.append(el("tr", {}, el("th", { text: t("year") }), ...ids.map((id) => el("th", { text: `${t("rate")} ${id}` })),
     el("th", { text: t("net_cost") }), el("th", { text: t("co2") }), el("th", { text: t("capex") })));
   periods.forEach((p) => {
-    const rate = (id) => { const tg = (p.targets || []).find((x) => x.id === id); return tg ? pct(tg.rate) + (tg.target !== null && tg.target !== undefined ? ` / ${pct(tg.target)}` : "") : "–"; };
+    const rate = (id) => { const tg = (p.targets || []).find((x) => key(x) === id); return tg ? pct(tg.rate) + (tg.target !== null && tg.target !== undefined ? ` / ${pct(tg.target)}` : "") : "–"; };
     tb.append(el("tr", { "data-year": String(p.year) }, el("th", { text: String(p.year) }), ...ids.map((id) => el("td", { text: rate(id) })),
       el("td", { text: money((p.objective || {}).total_cny_per_a) }), el("td", { text: wan(p.co2_avoided_t_per_a) }), el("td", { text: money(p.capex_cny) })));
   });
