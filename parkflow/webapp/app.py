@@ -390,10 +390,21 @@ def create_app(
 
     @app.post("/api/projects/{pid}/compare")
     def compare(pid: str, body: dict[str, Any]) -> dict[str, Any]:
-        a = ws.scenario_path(pid, str(body.get("a", "base")))
-        b = ws.scenario_path(pid, str(body.get("b", "work")))
+        d = ws.project_dir(pid)
         cid = new_id("cmp")
-        out = ws.project_dir(pid) / "compares" / cid
+        out = d / "compares" / cid
+        sides = []
+        for side, default in (("a", "base"), ("b", "work")):
+            which = str(body.get(side, default))
+            path = ws.scenario_path(pid, which)
+            if which in ("base", "work"):
+                path = cache.source(path)
+                if path.is_dir():  # with facilities: a copy of the assembled folder
+                    copy = d / "compares" / f"{cid}.{side}"
+                    shutil.copytree(path, copy)
+                    path = copy
+            sides.append(path)
+        a, b = sides
         out.mkdir(parents=True)
         params = {**solve_options(body), "a": str(a), "b": str(b), "out": str(out), "run": cid}
         job = jobs().submit("compare", params, pid)

@@ -554,9 +554,9 @@ def validate_project(work: Path) -> tuple[Any, list[dict[str, Any]], Path]:
     """Validate a project's ``work.xlsx`` with its folder-only sheets (:data:`FOLDER_ONLY`).
 
     Without such sheets this is :func:`validate` of the workbook. With them, the workbook that
-    validates is saved as the folder ``assembled/`` next to it, the sheets are written into it
-    as CSV files and the folder is validated: facility problems name ``facilities.csv`` and the
-    row of the sheet.
+    validates is saved as the folder ``<stem>.assembled/`` next to it, the sheets are written
+    into it as CSV files and the folder is validated: facility problems name ``facilities.csv``
+    and the row of the sheet.
 
     Returns
     -------
@@ -565,14 +565,17 @@ def validate_project(work: Path) -> tuple[Any, list[dict[str, Any]], Path]:
     """
     scenario, problems = validate(work)
     wb = openpyxl.load_workbook(work, read_only=True, data_only=True)
+    extra: dict[str, tuple[list[str], list[list[Any]]]] = {}
     try:
-        extra = {t: _sheet_rows(wb, t) for t in FOLDER_ONLY}
+        for t in FOLDER_ONLY:
+            sheet = _sheet_rows(wb, t)
+            if sheet is not None and sheet[1]:
+                extra[t] = sheet
     finally:
         wb.close()
-    extra = {t: v for t, v in extra.items() if v is not None and v[1]}
     if scenario is None or not extra:
         return scenario, problems, work
-    folder = work.parent / "assembled"
+    folder = work.parent / f"{work.stem}.assembled"
     if folder.exists():
         shutil.rmtree(folder)
     pf.save_scenario(scenario, folder)
@@ -748,7 +751,11 @@ class Workspace:
         """Save work.xlsx as an overlay of base.xlsx; return the variant id and its problems."""
         d = self.project_dir(pid)
         overlay = overlay_of(read_tables(d / "base.xlsx"), read_tables(d / "work.xlsx"))
-        overlay = {"base": "../base.xlsx", "name": str(name), **overlay}
+        # with facilities the base is the assembled folder (the workbook reader skips them)
+        base = d / "base.assembled"  # base.xlsx never changes: assembled once
+        if not base.is_dir():
+            base = validate_project(d / "base.xlsx")[2]
+        overlay = {"base": f"../{base.name}", "name": str(name), **overlay}
         (d / "variants").mkdir(exist_ok=True)
         vid = slug(name, "variant")
         if vid in {v["id"] for v in self.variants(pid)}:
