@@ -213,8 +213,10 @@ def read_settings(workbook: Path) -> dict[str, Any]:
                 return value
         return value
 
+    # the workbook writer flattens a mapping into dotted rows (solver.name | highs): nest them
+    config = _nested(config)
     extra = {
-        key: _cell(config[key])
+        key: _flow(config[key])
         for key in setting_keys()
         if key in config and config[key] not in (None, "")
     }
@@ -242,6 +244,39 @@ def read_settings(workbook: Path) -> dict[str, Any]:
     }
 
 
+def _nested(config: dict[str, Any]) -> dict[str, Any]:
+    """``{"solver.gap": 0.1}`` as ``{"solver": {"gap": 0.1}}`` (as the loader reads the sheet)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            inner = target.get(part)
+            if not isinstance(inner, dict):
+                inner = {}
+                target[part] = inner
+            target = inner
+        if isinstance(target.get(parts[-1]), dict) and isinstance(value, str):
+            try:  # a whole mapping row next to dotted rows: merged, the dotted ones win
+                loaded = yaml.safe_load(value)
+            except yaml.YAMLError:
+                loaded = None
+            if isinstance(loaded, dict):
+                target[parts[-1]] = {**loaded, **target[parts[-1]]}
+                continue
+        target[parts[-1]] = value
+    return out
+
+
+def _flow(value: Any) -> Any:
+    """A setting as the form shows it: a mapping or list as YAML flow text, else the cell."""
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(
+            value, allow_unicode=True, default_flow_style=True, width=10**6
+        ).strip()
+    return _cell(value)
+
+
 def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
     """Write objective, solver time limit and gap, and the targets into the ``scenario`` sheet."""
     wb = openpyxl.load_workbook(workbook)
@@ -264,12 +299,18 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
         else:
             ws.append([key, text])
 
-    old_solver: dict[str, Any] = {}
-    if "solver" in rows and isinstance(rows["solver"][1].value, str):
+    def dotted(key: str) -> list[int]:
+        """The rows of ``key.*`` (a mapping the workbook writer flattened)."""
+        return [r[0].row for k, r in rows.items() if k.startswith(f"{key}.")]
+
+    old = _nested({k: r[1].value for k, r in rows.items()})
+    old_solver = old.get("solver")
+    if isinstance(old_solver, str):
         try:
-            old_solver = yaml.safe_load(rows["solver"][1].value) or {}
+            old_solver = yaml.safe_load(old_solver) or {}
         except yaml.YAMLError:
             old_solver = {}
+    drop: list[int] = []
     if "objective" in settings:
         put("objective", str(settings["objective"]))
     if "time_limit_s" in settings or "gap" in settings:
@@ -278,12 +319,15 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
             if settings.get(key) is not None:
                 solver[key] = float(settings[key])
         put("solver", solver)
-    drop: list[int] = []
+        drop += dotted("solver")  # one row now holds the whole mapping
     for key, value in (settings.get("extra") or {}).items():
         if key not in setting_keys():
             msg = f"unknown setting {key!r}"
             raise WorkspaceError(msg)
         value = coerce(value)
+        if value == _flow(old.get(key)) and key not in rows:
+            continue  # a flattened mapping shown as text and not changed: its rows stay
+        drop += dotted(key)
         if value is None:
             if key in rows:
                 drop.append(rows[key][0].row)

@@ -282,3 +282,27 @@ def test_comparisons_keep_the_facilities(client, ws):
     rate = next(r for k, r in rates.items() if k.startswith("rate:"))
     # base: all candidates from 2026 (out of reach, ≈ 61 %); work: built in 2025 (≈ 82 %)
     assert rate["b"] > rate["a"]
+
+
+def test_flattened_mappings_of_the_scenario_sheet_are_read_and_rewritten_whole(tmp_path):
+    """The workbook writer flattens ``solver`` into ``solver.name``, ``solver.time_limit_s``...
+    rows; the form reads them and writes the mapping back as one row, keeping the other keys."""
+    import openpyxl
+
+    from parkflow.webapp.workspace import read_settings, write_settings
+
+    book = tmp_path / "s.xlsx"
+    pf.save_scenario(pf.load_scenario(pf.bundled_scenario_path(BUNDLED)), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["scenario"]
+    keys = [r[0].value for r in ws.iter_rows(min_row=2)]
+    assert "solver.time_limit_s" in keys
+    ws.cell(keys.index("solver.time_limit_s") + 2, 2).value = 17
+    wb.save(book)
+    assert read_settings(book)["time_limit_s"] == 17
+    write_settings(book, {"gap": 0.01, "time_limit_s": 17})
+    keys = [r[0].value for r in openpyxl.load_workbook(book)["scenario"].iter_rows(min_row=2)]
+    assert "solver" in keys
+    assert not [k for k in keys if str(k).startswith("solver.")]
+    solver = pf.load_scenario(book).settings.solver
+    assert (solver.name, solver.time_limit_s, solver.gap) == ("highs", 17, 0.01)
