@@ -109,6 +109,8 @@ def test_facilities_are_edited_validated_and_shown_in_the_results(page, shots):
     tech = page.locator("#row-facilities-2 select[data-col='technology']")
     assert tech.input_value() == "vti_slag_aggregate"
     assert tech.locator("option[value='pg_purification']").count() == 1
+    # the existing size is a number (links' `existing` is the true/false drop-down)
+    assert page.locator("#row-facilities-2 input[data-col='existing']").input_value() == "0"
     # a new row with a hostile id and no site: listed as a problem, clickable to the row
     page.click("#add-row")
     row = page.locator("#row-facilities-11")

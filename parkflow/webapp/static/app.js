@@ -151,7 +151,7 @@ function optionsFor(column, table) {
     case "technology": return (c.technologies || []).map((x) => ({ id: x.id, label: label(x) + (x.unit ? ` [${x.unit}]` : "") }));
     case "site": return table === "facilities" ? ents() : null;
     case "park": return table === "facilities" ? parkIds().map((p) => ({ id: p, label: p })) : null;
-    case "existing": return [{ id: "true", label: "true" }, { id: "false", label: "false" }];
+    case "existing": return table === "facilities" ? null : [{ id: "true", label: "true" }, { id: "false", label: "false" }];
     default: return null;
   }
 }
