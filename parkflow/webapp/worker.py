@@ -152,6 +152,11 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     pf.render_map(scenario, result, lang=lang).save(str(out / "map.html"))
     say("phase", "files")
     pf.save_scenario(scenario, out / "scenario.xlsx")
+    # the workbook writer leaves the candidate facilities out: the web app's sheet keeps them
+    from parkflow.webapp.workspace import add_folder_only_sheets
+
+    source = Path(params["scenario"])
+    add_folder_only_sheets(out / "scenario.xlsx", source if source.is_dir() else None, scenario)
     (out / "summary.json").write_text(
         json.dumps(result.summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )

@@ -306,3 +306,15 @@ def test_flattened_mappings_of_the_scenario_sheet_are_read_and_rewritten_whole(t
     assert not [k for k in keys if str(k).startswith("solver.")]
     solver = pf.load_scenario(book).settings.solver
     assert (solver.name, solver.time_limit_s, solver.gap) == ("highs", 17, 0.01)
+
+
+def test_the_downloaded_workbooks_keep_the_facilities(client, tmp_path):
+    pid = open_bundled(client, "panzhihua-vti")
+    done = wait(client, client.post(f"/api/projects/{pid}/solve", json={}).json()["id"])
+    assert done["state"] == "done", done["message"]
+    for url in (f"/files/{pid}/work.xlsx", f"/files/{pid}/runs/{done['run']}/scenario.xlsx"):
+        data = client.get(url).content
+        r = client.post("/api/upload", files={"file": ("again.xlsx", data)}).json()
+        assert r["problems"] == [], url
+        fac = client.get(f"/api/projects/{r['project']}").json()["tables"]["facilities"]
+        assert [row[0] for row in fac["rows"]] == [f"F-PZ{k}" for k in range(1, 10)], url
