@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import shutil
+import threading
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -32,7 +33,8 @@ from parkflow.webapp.workspace import (
     new_id,
     read_settings,
     read_tables,
-    validate,
+    setting_schema,
+    validate_project,
     write_settings,
     write_tables,
 )
@@ -59,16 +61,26 @@ class _Cache:
     """The validation of each project's work.xlsx, redone when the file changes."""
 
     def __init__(self) -> None:
-        self._items: dict[Path, tuple[float, Any, list[dict[str, Any]]]] = {}
+        self._items: dict[Path, tuple[float, Any, list[dict[str, Any]], Path]] = {}
+        self._lock = threading.Lock()  # validate_project writes the assembled folder
 
     def get(self, path: Path) -> tuple[Any, list[dict[str, Any]]]:
-        mtime = path.stat().st_mtime_ns
-        hit = self._items.get(path)
-        if hit is None or hit[0] != mtime:
-            scenario, problems = validate(path)
-            hit = (mtime, scenario, problems)
-            self._items[path] = hit
+        hit = self.entry(path)
         return hit[1], hit[2]
+
+    def source(self, path: Path) -> Path:
+        """What a solve of ``path`` loads: the workbook or its assembled folder."""
+        return self.entry(path)[3]
+
+    def entry(self, path: Path) -> tuple[float, Any, list[dict[str, Any]], Path]:
+        with self._lock:
+            mtime = path.stat().st_mtime_ns
+            hit = self._items.get(path)
+            if hit is None or hit[0] != mtime:
+                scenario, problems, source = validate_project(path)
+                hit = (mtime, scenario, problems, source)
+                self._items[path] = hit
+            return hit
 
 
 def _catalogue_json(catalogue: Any) -> dict[str, Any]:
@@ -89,7 +101,9 @@ def _catalogue_json(catalogue: Any) -> dict[str, Any]:
         return out
 
     sectors = _deps.sector_table()
+    techs = getattr(catalogue, "technologies", None)
     return {
+        "technologies": rows(techs, ("unit", "sizes")) if techs is not None else [],
         "materials": rows(catalogue.materials, ("kind",)),
         "routes": rows(catalogue.routes, ("accepts",)),
         "modes": rows(catalogue.modes),
@@ -286,6 +300,7 @@ def create_app(
             "meta": ws.meta(pid),
             "tables": read_tables(d / "work.xlsx"),
             "settings": read_settings(d / "work.xlsx"),
+            "setting_schema": setting_schema(),
             "problems": problems,
             "valid": scenario is not None,
             "variants": ws.variants(pid),
@@ -353,8 +368,13 @@ def create_app(
         rid = new_id("run")
         out = d / "runs" / rid
         out.mkdir(parents=True)
-        work = d / "runs" / f"{rid}.input.xlsx"  # a copy: editing on does not change the solve
-        shutil.copyfile(d / "work.xlsx", work)
+        source = cache.source(d / "work.xlsx")
+        if source.is_dir():  # with facilities: the assembled folder (workspace.validate_project)
+            work = d / "runs" / f"{rid}.input"
+            shutil.copytree(source, work)
+        else:  # a copy: editing on does not change the solve
+            work = d / "runs" / f"{rid}.input.xlsx"
+            shutil.copyfile(source, work)
         params = {**solve_options(body), "scenario": str(work), "out": str(out), "run": rid}
         job = jobs().submit("solve", params, pid)
         return job.as_dict(jobs().position(job))
@@ -370,10 +390,21 @@ def create_app(
 
     @app.post("/api/projects/{pid}/compare")
     def compare(pid: str, body: dict[str, Any]) -> dict[str, Any]:
-        a = ws.scenario_path(pid, str(body.get("a", "base")))
-        b = ws.scenario_path(pid, str(body.get("b", "work")))
+        d = ws.project_dir(pid)
         cid = new_id("cmp")
-        out = ws.project_dir(pid) / "compares" / cid
+        out = d / "compares" / cid
+        sides = []
+        for side, default in (("a", "base"), ("b", "work")):
+            which = str(body.get(side, default))
+            path = ws.scenario_path(pid, which)
+            if which in ("base", "work"):
+                path = cache.source(path)
+                if path.is_dir():  # with facilities: a copy of the assembled folder
+                    copy = d / "compares" / f"{cid}.{side}"
+                    shutil.copytree(path, copy)
+                    path = copy
+            sides.append(path)
+        a, b = sides
         out.mkdir(parents=True)
         params = {**solve_options(body), "a": str(a), "b": str(b), "out": str(out), "run": cid}
         job = jobs().submit("compare", params, pid)
@@ -391,6 +422,16 @@ def create_app(
             msg = f"no job {jid!r}"
             raise WorkspaceError(msg)
         return q.jobs[jid].as_dict(q.position(q.jobs[jid]))
+
+    @app.get("/api/jobs/{jid}/events")
+    def job_events(jid: str, since: int = 0) -> dict[str, Any]:
+        """The solver's progress events after the first ``since`` (for a live display)."""
+        q = jobs()
+        if jid not in q.jobs:
+            msg = f"no job {jid!r}"
+            raise WorkspaceError(msg)
+        j = q.jobs[jid]
+        return {"state": j.state, "n_events": j.n_events, "events": j.events_since(since)}
 
     @app.post("/api/jobs/{jid}/cancel")
     def cancel(jid: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import queue as _queue
 import secrets
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,15 @@ def _context() -> Any:
         return mp.get_context("spawn")
 
 
+def _kill(proc: Any) -> None:
+    """Kill a worker and its process group (a decomposed solve's pool), else the worker alone."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        proc.kill()
+
+
 @dataclass
 class Job:
     """One solve or comparison and what is known about it."""
@@ -49,6 +60,12 @@ class Job:
     started: float | None = None
     finished: float | None = None
     cancel: bool = False
+    #: The solver's progress events in arrival order (``worker.progress_dict``), the last 200.
+    events: list[dict[str, Any]] = field(default_factory=list)
+    #: How many events arrived (``events`` keeps the last 200 of them).
+    n_events: int = 0
+    #: The solver phases in the order they began (a phase repeated in a row is listed once).
+    phases: list[str] = field(default_factory=list)
 
     def as_dict(self, position: int | None = None) -> dict[str, Any]:
         """The job as JSON for the page (no paths)."""
@@ -64,7 +81,15 @@ class Job:
             "elapsed_s": round(end - self.started, 1) if self.started else 0.0,
             "position": position,
             "run": self.params.get("run"),
+            "progress": self.events[-1] if self.events else None,
+            "phases": list(self.phases),
+            "n_events": self.n_events,
         }
+
+    def events_since(self, n: int) -> list[dict[str, Any]]:
+        """The events after the first ``n`` (those still kept)."""
+        first = self.n_events - len(self.events)
+        return self.events[max(0, n - first) :]
 
 
 class JobQueue:
@@ -131,8 +156,10 @@ class JobQueue:
         messages = self._ctx.Queue()
         job.state, job.started, job.phase = "running", time.time(), "start"
         try:
+            # not daemonic: a decomposed solve starts a process pool of its own; the worker
+            # leads its own process group, so that cancel kills the pool too (_kill)
             proc = self._ctx.Process(
-                target=worker.entry, args=(job.kind, job.params, messages), daemon=True
+                target=worker.entry, args=(job.kind, job.params, messages), daemon=False
             )
             proc.start()
         except Exception as exc:  # e.g. out of processes
@@ -142,7 +169,7 @@ class JobQueue:
         outcome: tuple[str, Any] | None = None
         while outcome is None:
             if job.cancel or self._stopping.is_set():
-                proc.kill()
+                _kill(proc)
                 proc.join(5)
                 job.state, job.phase = "cancelled", ""
                 break
@@ -160,6 +187,13 @@ class JobQueue:
                     continue
             if what == "phase":
                 job.phase = str(payload)
+            elif what == "progress":
+                job.phase = f"solve: {payload.get('text', '')}"
+                job.events.append(payload)
+                if not job.phases or job.phases[-1] != payload.get("phase"):
+                    job.phases.append(str(payload.get("phase")))
+                job.n_events += 1
+                del job.events[:-200]
             else:
                 outcome = (what, payload)
         if outcome is not None:
@@ -171,7 +205,7 @@ class JobQueue:
         job.finished = time.time()
         proc.join(5)
         if proc.is_alive():
-            proc.kill()
+            _kill(proc)
         self._proc = None
         messages.close()
 
@@ -183,6 +217,6 @@ class JobQueue:
                 job.state = "cancelled"
         proc = self._proc
         if proc is not None and proc.is_alive():
-            proc.kill()
+            _kill(proc)
         self._order.put(None)
         self._thread.join(10)

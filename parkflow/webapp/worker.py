@@ -1,14 +1,17 @@
 """What runs in the worker process: one solve or one comparison, through parkflow's public API.
 
 The server starts one process per job (:mod:`parkflow.webapp.jobs`), so that cancel is a real
-kill. The process reports on a queue: ``("phase", text)`` messages while it works, then one
+kill. The process reports on a queue: ``("phase", text)`` messages while it works (and
+``("progress", event)`` with the solver's phase, incumbent, bound and gap), then one
 ``("done", figures)`` or ``("error", message)``. It writes only into the job's output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,52 @@ def key_figures(result: Any) -> dict[str, Any]:
     }
 
 
+def progress_dict(event: Any) -> dict[str, Any]:
+    """A solver progress event (:class:`parkflow.solvers.progress.ProgressEvent`) as JSON.
+
+    An event is a ``str`` with ``phase, incumbent, bound, gap, elapsed_s``; a plain message
+    (an older solver) comes back with only its text and the phase ``solve``.
+    """
+    if hasattr(event, "as_dict"):
+        d = dict(event.as_dict())
+    else:
+        d = {"text": str(event), "phase": "solve"}
+    return {k: (_num(v) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+def _plain(value: Any) -> Any:
+    """A summary value as JSON: numbers finite or None, the rest as text (lists kept)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return _num(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    number = _num(value)
+    return number if number is not None else str(value)
+
+
+def result_tables(result: Any) -> dict[str, Any]:
+    """The opened facilities and the yearly figures of ``result.summary`` (when it has them).
+
+    ``facilities``: the facilities.csv rows (facility_id, technology, site, lon, lat, size,
+    unit, capex_cny, ...); ``periods``: one dict per year (year, objective, co2_avoided_t_per_a,
+    capex_cny, targets, before). Both empty for a single-year scenario without candidates.
+    """
+    try:
+        summary = result.summary
+    except Exception:  # an older Result without a summary: nothing to show
+        summary = {}
+    return {
+        "facilities": _plain(summary.get("facilities") or []),
+        "capex_cny": _num(summary.get("capex_cny")),
+        "present_value_cny": _num(summary.get("present_value_cny")),
+        "periods": _plain(summary.get("periods") or []),
+    }
+
+
 def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     """Load, solve and write the outputs of one run into ``params["out"]``."""
     out = Path(params["out"])
@@ -91,9 +140,9 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
         objective=params.get("objective"),
         time_limit_s=params.get("time_limit_s"),
         gap=params.get("gap"),
-        progress=lambda text: say("phase", f"solve: {text}"),
+        progress=lambda event: say("progress", progress_dict(event)),
     )
-    figures = key_figures(result)
+    figures = {**key_figures(result), **result_tables(result)}
     if not result.status.has_solution:
         msg = f"{result.status.value}: {result.message}"
         raise RuntimeError(msg)
@@ -103,6 +152,11 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
     pf.render_map(scenario, result, lang=lang).save(str(out / "map.html"))
     say("phase", "files")
     pf.save_scenario(scenario, out / "scenario.xlsx")
+    # the workbook writer leaves the candidate facilities out: the web app's sheet keeps them
+    from parkflow.webapp.workspace import add_folder_only_sheets
+
+    source = Path(params["scenario"])
+    add_folder_only_sheets(out / "scenario.xlsx", source if source.is_dir() else None, scenario)
     (out / "summary.json").write_text(
         json.dumps(pf.summary_dict(result), ensure_ascii=False, indent=1, default=str),
         encoding="utf-8",
@@ -160,6 +214,10 @@ def entry(kind: str, params: dict[str, Any], queue: Any) -> None:
 
     def say(what: str, payload: Any) -> None:
         queue.put((what, payload))
+
+    if hasattr(os, "setsid"):  # its own process group: cancel kills a solve's pool with it
+        with contextlib.suppress(OSError):
+            os.setsid()
 
     try:
         say("done", JOBS[kind](params, say))

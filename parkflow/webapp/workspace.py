@@ -18,6 +18,7 @@ the column, which the editor turns into a link to the cell.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import json
 import math
@@ -33,9 +34,17 @@ import openpyxl
 import yaml
 
 import parkflow as pf
+import parkflow.webapp._deps as _deps
 from parkflow.models.schema import TARGETS_SHEET
 
-TABLES = ("enterprises", "supplies", "uses", "stockpiles", "links")
+TABLES = ("enterprises", "supplies", "uses", "stockpiles", "links", "facilities")
+#: Tables a layout-variant overlay carries (docs/maps.md); facilities are not among them.
+OVERLAY_TABLES = ("enterprises", "supplies", "uses", "stockpiles", "links")
+#: Tables a scenario folder may hold that parkflow's workbook does not (yet) read: the web app
+#: keeps them as sheets of work.xlsx and hands them to the loader as CSV files of a folder.
+FOLDER_ONLY = {"facilities": "facilities.csv", "technologies": "technologies.csv"}
+#: scenario.yaml keys the settings form shows generically (the others have their own fields).
+OWN_FIELDS = ("name", "description", "targets", "modes", "objective", "solver")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 
@@ -112,7 +121,7 @@ def read_tables(workbook: Path) -> dict[str, dict[str, Any]]:
         for table in TABLES:
             sheet = _sheet_for(wb, table)
             if sheet is None:
-                out[table] = {"sheet": table, "columns": [], "rows": []}
+                out[table] = {"sheet": table, "columns": default_columns(table), "rows": []}
                 continue
             values = list(wb[sheet].iter_rows(values_only=True))
             header = [str(c) if c is not None else "" for c in (values[0] if values else ())]
@@ -128,6 +137,15 @@ def read_tables(workbook: Path) -> dict[str, dict[str, Any]]:
     finally:
         wb.close()
     return out
+
+
+def default_columns(table: str) -> list[str]:
+    """The columns of an absent table: its declared columns for ``facilities``, else none."""
+    if table != "facilities":
+        return []
+    from parkflow.models.schema import TABLES as SCHEMAS
+
+    return ["id", *SCHEMAS["facilities"].column_names, "note"]
 
 
 def _atomic_save(wb: openpyxl.Workbook, path: Path) -> None:
@@ -195,6 +213,13 @@ def read_settings(workbook: Path) -> dict[str, Any]:
                 return value
         return value
 
+    # the workbook writer flattens a mapping into dotted rows (solver.name | highs): nest them
+    config = _nested(config)
+    extra = {
+        key: _flow(config[key])
+        for key in setting_keys()
+        if key in config and config[key] not in (None, "")
+    }
     solver = parsed(config.get("solver")) or {}
     targets = sheet_targets if sheet_targets is not None else parsed(config.get("targets"))
     return {
@@ -204,6 +229,7 @@ def read_settings(workbook: Path) -> dict[str, Any]:
         if isinstance(solver, dict)
         else 60.0,
         "gap": float(solver.get("gap", 0.001)) if isinstance(solver, dict) else 0.001,
+        "extra": extra,
         "targets": [
             {
                 "id": str(t.get("id", "")),
@@ -216,6 +242,39 @@ def read_settings(workbook: Path) -> dict[str, Any]:
             if isinstance(t, dict)
         ],
     }
+
+
+def _nested(config: dict[str, Any]) -> dict[str, Any]:
+    """``{"solver.gap": 0.1}`` as ``{"solver": {"gap": 0.1}}`` (as the loader reads the sheet)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            inner = target.get(part)
+            if not isinstance(inner, dict):
+                inner = {}
+                target[part] = inner
+            target = inner
+        if isinstance(target.get(parts[-1]), dict) and isinstance(value, str):
+            try:  # a whole mapping row next to dotted rows: merged, the dotted ones win
+                loaded = yaml.safe_load(value)
+            except yaml.YAMLError:
+                loaded = None
+            if isinstance(loaded, dict):
+                target[parts[-1]] = {**loaded, **target[parts[-1]]}
+                continue
+        target[parts[-1]] = value
+    return out
+
+
+def _flow(value: Any) -> Any:
+    """A setting as the form shows it: a mapping or list as YAML flow text, else the cell."""
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(
+            value, allow_unicode=True, default_flow_style=True, width=10**6
+        ).strip()
+    return _cell(value)
 
 
 def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
@@ -240,12 +299,18 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
         else:
             ws.append([key, text])
 
-    old_solver: dict[str, Any] = {}
-    if "solver" in rows and isinstance(rows["solver"][1].value, str):
+    def dotted(key: str) -> list[int]:
+        """The rows of ``key.*`` (a mapping the workbook writer flattened)."""
+        return [r[0].row for k, r in rows.items() if k.startswith(f"{key}.")]
+
+    old = _nested({k: r[1].value for k, r in rows.items()})
+    old_solver = old.get("solver")
+    if isinstance(old_solver, str):
         try:
-            old_solver = yaml.safe_load(rows["solver"][1].value) or {}
+            old_solver = yaml.safe_load(old_solver) or {}
         except yaml.YAMLError:
             old_solver = {}
+    drop: list[int] = []
     if "objective" in settings:
         put("objective", str(settings["objective"]))
     if "time_limit_s" in settings or "gap" in settings:
@@ -254,6 +319,24 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
             if settings.get(key) is not None:
                 solver[key] = float(settings[key])
         put("solver", solver)
+        drop += dotted("solver")  # one row now holds the whole mapping
+    for key, value in (settings.get("extra") or {}).items():
+        if key not in setting_keys():
+            msg = f"unknown setting {key!r}"
+            raise WorkspaceError(msg)
+        value = coerce(value)
+        if value == _flow(old.get(key)) and key not in rows:
+            continue  # a flattened mapping shown as text and not changed: its rows stay
+        drop += dotted(key)
+        if value is None:
+            if key in rows:
+                drop.append(rows[key][0].row)
+        elif isinstance(value, str):
+            put(key, value)  # a list or mapping as YAML flow text, e.g. [2025, 2030]
+        elif key in rows:
+            rows[key][1].value = value
+        else:
+            ws.append([key, value])
     if "targets" in settings:
         targets = []
         for t in settings["targets"]:
@@ -268,8 +351,48 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
             targets.append(entry)
         _write_targets_sheet(wb, targets)
         if "targets" in rows:  # one place only: the targets sheet (no YAML in a cell)
-            ws.delete_rows(rows["targets"][0].row)
+            drop.append(rows["targets"][0].row)
+    for row in sorted(set(drop), reverse=True):
+        ws.delete_rows(row)
     _atomic_save(wb, workbook)
+
+
+def setting_keys() -> list[str]:
+    """The scenario.yaml keys of the generic settings form: every declared one but OWN_FIELDS."""
+    from parkflow.models.schema import SETTINGS
+
+    return [k for k in SETTINGS if k not in OWN_FIELDS]
+
+
+def setting_schema() -> list[dict[str, Any]]:
+    """The declarations of :func:`setting_keys` as JSON, for the page to build its form from.
+
+    The form follows the schema: a key declared in ``parkflow.models.schema.SETTINGS`` (e.g.
+    ``periods`` or ``discount_rate``) appears without a change here.
+    """
+    from parkflow.models.schema import SETTINGS
+
+    out = []
+    for key in setting_keys():
+        s = SETTINGS[key]
+        default = s.default
+        if isinstance(default, float) and not math.isfinite(default):
+            default = None
+        elif not isinstance(default, (str, int, float, bool, type(None))):
+            default = yaml.safe_dump(default, default_flow_style=True).strip()
+        out.append(
+            {
+                "name": s.name,
+                "type": s.type,
+                "default": default,
+                "doc": s.doc,
+                "unit": s.unit,
+                "minimum": s.minimum,
+                "maximum": s.maximum,
+                "choices": list(s.choices),
+            }
+        )
+    return out
 
 
 def _targets_sheet_name(wb: openpyxl.Workbook) -> str | None:
@@ -359,6 +482,156 @@ def validate(path: Path) -> tuple[Any, list[dict[str, Any]]]:
     return scenario, dedupe([problem_dict(p) for p in problems])
 
 
+def _sheet_rows(wb: openpyxl.Workbook, table: str) -> tuple[list[str], list[list[Any]]] | None:
+    """The header and the non-empty rows of ``table``'s sheet, or None without one."""
+    sheet = _sheet_for(wb, table)
+    if sheet is None:
+        return None
+    values = list(wb[sheet].iter_rows(values_only=True))
+    header = [str(c) if c is not None else "" for c in (values[0] if values else ())]
+    while header and header[-1] == "":
+        header.pop()
+    rows = [list(r[: len(header)]) for r in values[1:] if any(v not in (None, "") for v in r)]
+    return header, rows
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    def text(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return str(v)
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow([text(v) for v in row] + [""] * (len(header) - len(row)))
+
+
+def _append_sheet(wb: openpyxl.Workbook, table: str, header: list[str], rows: list[Any]) -> None:
+    sheet = _sheet_for(wb, table)
+    if sheet is not None:
+        del wb[sheet]
+    ws = wb.create_sheet(table)
+    ws.append(header)
+    for row in rows:
+        ws.append([coerce(v) for v in row])
+
+
+def add_folder_only_sheets(workbook: Path, folder: Path | None, scenario: Any = None) -> None:
+    """Copy a folder's ``facilities.csv`` / ``technologies.csv`` into sheets of ``workbook``.
+
+    The workbook writer leaves these tables out, so the web app keeps them as sheets of its
+    own (:data:`FOLDER_ONLY`); without the files, ``scenario.facilities`` is written instead.
+    """
+    wb = openpyxl.load_workbook(workbook)
+    changed = False
+    for table, file in FOLDER_ONLY.items():
+        f = folder / file if folder is not None else None
+        if f is not None and f.is_file():
+            header, rows = _deps.read_csv_rows(f)
+        elif table == "facilities" and getattr(scenario, "facilities", None) is not None:
+            df = scenario.facilities
+            header = ["id", *[str(c) for c in df.columns]]
+            rows = [
+                [str(i), *[_cell(v) for v in r]]
+                for i, r in zip(df.index, df.itertuples(index=False), strict=True)
+            ]
+        else:
+            continue
+        _append_sheet(wb, table, header, rows)
+        changed = True
+    if changed:
+        _atomic_save(wb, workbook)
+
+
+def folder_to_workbook(folder: Path, workbook: Path) -> str:
+    """A scenario folder's files, cell by cell, as a workbook; return the scenario's name.
+
+    No validation: this is for a folder that does not load, so that its problems can be fixed
+    in the editor.
+
+    ``scenario.yaml`` becomes the ``scenario`` and ``targets`` sheets, each CSV file a sheet of
+    the same name (rows unchanged, so a problem's row is the same in both), ``parks.geojson``
+    the ``parks`` sheet (geometry as WKT).
+    """
+    config: dict[str, Any] = {}
+    f = folder / "scenario.yaml"
+    if f.is_file():
+        try:
+            loaded = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            loaded = None
+        config = loaded if isinstance(loaded, dict) else {}
+    name = str(config.get("name") or folder.name)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "scenario"
+    ws.append(["key", "value"])
+    for key, value in config.items():
+        if key == "targets":
+            continue
+        if isinstance(value, (dict, list)):
+            value = yaml.safe_dump(
+                value, allow_unicode=True, default_flow_style=True, width=10**6
+            ).strip()
+        ws.append([str(key), _cell(value)])
+    targets = config.get("targets")
+    if isinstance(targets, list):
+        _write_targets_sheet(wb, [t for t in targets if isinstance(t, dict)])
+    files = {t: f"{t}.csv" for t in OVERLAY_TABLES} | FOLDER_ONLY | _deps.catalogue_files()
+    for table, file in files.items():
+        if (folder / file).is_file():
+            header, rows = _deps.read_csv_rows(folder / file)
+            _append_sheet(wb, table, header, rows)
+    if (folder / "parks.geojson").is_file():
+        parks = _deps.geojson_rows(folder / "parks.geojson")
+        if parks is not None:
+            _append_sheet(wb, "parks", *parks)
+    _atomic_save(wb, workbook)
+    return name
+
+
+def validate_project(work: Path) -> tuple[Any, list[dict[str, Any]], Path]:
+    """Validate a project's ``work.xlsx`` with its folder-only sheets (:data:`FOLDER_ONLY`).
+
+    Without such sheets this is :func:`validate` of the workbook. With them, the workbook that
+    validates is saved as the folder ``<stem>.assembled/`` next to it, the sheets are written
+    into it as CSV files and the folder is validated: facility problems name ``facilities.csv``
+    and the row of the sheet.
+
+    Returns
+    -------
+    scenario or None, problems, path
+        ``path`` is what a solve loads: the workbook, or the assembled folder.
+    """
+    scenario, problems = validate(work)
+    wb = openpyxl.load_workbook(work, read_only=True, data_only=True)
+    extra: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    try:
+        for t in FOLDER_ONLY:
+            sheet = _sheet_rows(wb, t)
+            if sheet is not None and sheet[1]:
+                extra[t] = sheet
+    finally:
+        wb.close()
+    if scenario is None or not extra:
+        return scenario, problems, work
+    folder = work.parent / f"{work.stem}.assembled"
+    if folder.exists():
+        shutil.rmtree(folder)
+    pf.save_scenario(scenario, folder)
+    for table, (header, rows) in extra.items():
+        _write_csv(folder / FOLDER_ONLY[table], header, rows)
+    scenario2, problems2 = validate(folder)
+    if scenario2 is None:
+        return None, dedupe(problems + problems2), folder
+    own = [p for p in problems2 if p["table"] == "facilities" or p["file"] in FOLDER_ONLY.values()]
+    return scenario2, dedupe(problems + own), folder
+
+
 # ---------------------------------------------------------------------------------------------
 # the workspace
 # ---------------------------------------------------------------------------------------------
@@ -439,11 +712,30 @@ class Workspace:
         path = Path(path)
         if path.is_file() and path.suffix.lower() == ".xlsx":
             return self.add_workbook(path.read_bytes(), path.name, origin)
-        scenario = pf.load_scenario(path)
+        try:
+            scenario = pf.load_scenario(path)
+        except pf.ScenarioError:
+            if not (path.is_dir() and (path / "scenario.yaml").is_file()):
+                raise
+            return self._open_invalid_folder(path, origin)
         pid, d = self._create(scenario.name, origin)
         pf.save_scenario(scenario, d / "base.xlsx")
+        add_folder_only_sheets(d / "base.xlsx", path if path.is_dir() else None, scenario)
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
         return pid, []
+
+    def _open_invalid_folder(self, path: Path, origin: str) -> tuple[str, list[dict[str, Any]]]:
+        """A folder that does not validate, copied cell by cell into a project to be fixed."""
+        pid, d = self._create(path.name, origin)
+        try:
+            name = folder_to_workbook(path, d / "base.xlsx")
+        except Exception:
+            shutil.rmtree(d)
+            raise
+        self._set_meta(pid, name=name)
+        shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
+        _, problems, _ = validate_project(d / "work.xlsx")
+        return pid, problems
 
     def add_workbook(
         self, data: bytes, filename: str, origin: str
@@ -459,7 +751,7 @@ class Workspace:
             msg = f"{filename} is not an .xlsx workbook ({exc})"
             raise WorkspaceError(msg) from None
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
-        scenario, problems = validate(d / "work.xlsx")
+        scenario, problems, _ = validate_project(d / "work.xlsx")
         if scenario is not None:
             self._set_meta(pid, name=scenario.name)
         return pid, problems
@@ -503,7 +795,11 @@ class Workspace:
         """Save work.xlsx as an overlay of base.xlsx; return the variant id and its problems."""
         d = self.project_dir(pid)
         overlay = overlay_of(read_tables(d / "base.xlsx"), read_tables(d / "work.xlsx"))
-        overlay = {"base": "../base.xlsx", "name": str(name), **overlay}
+        # with facilities the base is the assembled folder (the workbook reader skips them)
+        base = d / "base.assembled"  # base.xlsx never changes: assembled once
+        if not base.is_dir():
+            base = validate_project(d / "base.xlsx")[2]
+        overlay = {"base": f"../{base.name}", "name": str(name), **overlay}
         (d / "variants").mkdir(exist_ok=True)
         vid = slug(name, "variant")
         if vid in {v["id"] for v in self.variants(pid)}:
@@ -566,8 +862,8 @@ def overlay_of(base: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
     add: dict[str, list[Any]] = {}
     remove: dict[str, list[Any]] = {}
     move: list[dict[str, Any]] = []
-    b = {t: _records(base[t]) for t in TABLES}
-    w = {t: _records(work[t]) for t in TABLES}
+    b = {t: _records(base[t]) for t in OVERLAY_TABLES}
+    w = {t: _records(work[t]) for t in OVERLAY_TABLES}
 
     def row(ident: str, rec: dict[str, Any]) -> dict[str, Any]:
         return {"id": ident, **rec} if not ident.startswith("#") else dict(rec)
@@ -595,7 +891,7 @@ def overlay_of(base: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
         cols = ("from", "to") if table == "links" else ("enterprise",)
         return {str(rec.get(c)) for c in cols}
 
-    for table in TABLES[1:]:
+    for table in OVERLAY_TABLES[1:]:
         for ident, rec in b[table].items():
             if ident not in w[table]:
                 if not owners(table, rec) & readded:

@@ -84,7 +84,17 @@ def test_project_has_the_tables_settings_and_catalogue(client, project):
     p = client.get(f"/api/projects/{project}").json()
     assert p["valid"]
     assert p["problems"] == []
-    assert set(p["tables"]) == {"enterprises", "supplies", "uses", "stockpiles", "links"}
+    assert set(p["tables"]) == {
+        "enterprises",
+        "supplies",
+        "uses",
+        "stockpiles",
+        "links",
+        "facilities",
+    }
+    # Leshan has no candidate facilities: the table is empty, with its declared columns
+    assert p["tables"]["facilities"]["rows"] == []
+    assert {"technology", "site", "sizes", "existing"} <= set(p["tables"]["facilities"]["columns"])
     assert "capacity" in p["tables"]["uses"]["columns"]
     # the bundled park scenarios enforce one target year (issue 11): bulk-2030 returns with
     # `year: 2030, enforce: false` after the format-2 merge

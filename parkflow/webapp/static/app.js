@@ -8,7 +8,7 @@ const S = {
   table: "enterprises", dirty: false, job: null, cmpJob: null, map: null, markers: null,
   pending: null, frame: "map", run: null,
 };
-const TABLES = ["enterprises", "supplies", "uses", "stockpiles", "links"];
+const TABLES = ["enterprises", "supplies", "uses", "stockpiles", "links", "facilities"];
 const $ = (sel) => document.querySelector(sel);
 
 function t(key, vars) {
@@ -130,7 +130,12 @@ function renderTabs() {
 
 function label(item) { return item[S.lang === "zh" ? "name_zh" : "name_en"] || item.id; }
 
-function optionsFor(column) {
+function parkIds() {
+  const cp = col("enterprises", "park");
+  return [...new Set(S.tables.enterprises.rows.map((r) => String(r[cp] ?? "")))].filter(Boolean);
+}
+
+function optionsFor(column, table) {
   const c = S.catalogue || {};
   const ents = () => (S.tables.enterprises.rows || []).map((r) => {
     const cols = S.tables.enterprises.columns;
@@ -143,13 +148,16 @@ function optionsFor(column) {
     case "mode": return list(c.modes || []);
     case "sector": return list(c.sectors || []);
     case "enterprise": case "from": case "to": return ents();
-    case "existing": return [{ id: "true", label: "true" }, { id: "false", label: "false" }];
+    case "technology": return (c.technologies || []).map((x) => ({ id: x.id, label: label(x) + (x.unit ? ` [${x.unit}]` : "") }));
+    case "site": return table === "facilities" ? ents() : null;
+    case "park": return table === "facilities" ? parkIds().map((p) => ({ id: p, label: p })) : null;
+    case "existing": return table === "facilities" ? null : [{ id: "true", label: "true" }, { id: "false", label: "false" }];
     default: return null;
   }
 }
 
 function cellEditor(table, r, c, column, value) {
-  const opts = optionsFor(column);
+  const opts = optionsFor(column, table);
   const text = value === null || value === undefined ? "" : String(value);
   let input;
   if (opts) {
@@ -202,7 +210,7 @@ function renderGrid() {
 function nextId(table) {
   const data = S.tables[table]; const ci = data.columns.indexOf("id");
   if (ci < 0) return null;
-  const prefix = { enterprises: "E", supplies: "S", uses: "U", stockpiles: "K", links: "L" }[table];
+  const prefix = { enterprises: "E", supplies: "S", uses: "U", stockpiles: "K", links: "L", facilities: "F" }[table];
   const used = new Set(data.rows.map((r) => String(r[ci])));
   let n = data.rows.length + 1;
   while (used.has(prefix + n)) n += 1;
@@ -215,7 +223,7 @@ function addRow(table, values) {
   const row = data.columns.map((col) => (values && values[col] !== undefined ? values[col] : null));
   const ci = data.columns.indexOf("id");
   if (ci >= 0 && row[ci] === null) row[ci] = nextId(table);
-  if (table !== "enterprises" && data.columns.includes("unit") && row[data.columns.indexOf("unit")] === null) row[data.columns.indexOf("unit")] = "t/a";
+  if (!["enterprises", "facilities"].includes(table) && data.columns.includes("unit") && row[data.columns.indexOf("unit")] === null) row[data.columns.indexOf("unit")] = "t/a";
   data.rows.push(row); markDirty();
   return data.rows.length + 1;
 }
@@ -318,6 +326,36 @@ function drawMap() {
       markDirty(); drawMap();
     });
   });
+  drawFacilities(where);
+}
+
+/* candidate facilities (a square at their site or lon/lat; filled when the last solve opens
+   them); a free site is dragged like a plant */
+function drawFacilities(where) {
+  const fac = S.tables.facilities;
+  if (!fac || !fac.rows.length) return;
+  const c = (n) => fac.columns.indexOf(n);
+  const opened = new Set(((S.run && S.run.figures && S.run.figures.facilities) || []).map((r) => String(r.facility_id)));
+  fac.rows.forEach((row) => {
+    const id = String(row[c("id")] ?? ""), site = String(row[c("site")] ?? "");
+    let pos = null, free = false;
+    const lon = parseFloat(row[c("lon")]), lat = parseFloat(row[c("lat")]);
+    if (site && where[site]) pos = where[site];
+    else if (isFinite(lon) && isFinite(lat)) { pos = [lat, lon]; free = true; }
+    if (!pos) return;
+    const icon = L.divIcon({ className: "pf-facility" + (opened.has(id) ? " opened" : ""), iconSize: [12, 12], iconAnchor: [-2, 14] });
+    const m = L.marker(pos, { icon, draggable: free, keyboard: false }).addTo(S.markers);
+    const tech = String(row[c("technology")] ?? "");
+    const techItem = ((S.catalogue && S.catalogue.technologies) || []).find((x) => x.id === tech);
+    m.bindTooltip(el("span", {}, el("b", { text: id }), " ", techItem ? label(techItem) : tech,
+      opened.has(id) ? el("span", { text: " · " + t("facility_opened") }) : null), { direction: "top", offset: [0, -8] });
+    m.getElement().dataset.facility = id;
+    if (free) m.on("dragend", () => {
+      const p = m.getLatLng();
+      row[c("lon")] = Math.round(p.lng * 1e6) / 1e6; row[c("lat")] = Math.round(p.lat * 1e6) / 1e6;
+      markDirty(); drawMap();
+    });
+  });
 }
 
 function startAdd(latlng) {
@@ -350,12 +388,42 @@ function renderSettings() {
     const mats = Array.isArray(tg.materials) ? tg.materials.join(", ") : String(tg.materials || "");
     tb.append(el("tr", {}, el("td", { text: tg.id }), el("td", { text: mats }), el("td", {}, scope), el("td", {}, rate)));
   });
+  renderExtraSettings();
+}
+
+/* the other scenario.yaml keys, one field per declaration of the schema (GET /api/projects:
+   setting_schema), so that a key the schema declares (periods, discount_rate...) appears here */
+function renderExtraSettings() {
+  const box = $("#extra-settings"); box.replaceChildren();
+  const extra = S.settings.extra || (S.settings.extra = {});
+  (S.project.setting_schema || []).forEach((d) => {
+    const value = extra[d.name];
+    const text = value === null || value === undefined ? "" : String(value);
+    let input;
+    if (d.type === "choice") {
+      input = el("select", { name: "x-" + d.name });
+      input.append(el("option", { value: "", text: `(${d.default ?? ""})` }));
+      d.choices.forEach((c) => input.append(el("option", { value: c, text: c })));
+      input.value = d.choices.includes(text) ? text : "";
+    } else if (["int", "float", "int_or_none"].includes(d.type)) {
+      input = el("input", { name: "x-" + d.name, type: "number", step: d.type === "float" ? "any" : "1",
+        min: d.minimum ?? undefined, max: d.maximum ?? undefined, placeholder: d.default ?? "" });
+      input.value = text;
+    } else {
+      input = el("input", { name: "x-" + d.name, placeholder: d.default ?? (d.type === "list" ? "[...]" : "") });
+      input.value = text;
+    }
+    input.dataset.setting = d.name;
+    input.addEventListener("change", () => { extra[d.name] = input.value === "" ? null : input.value; markDirty(); });
+    const name = t("set_" + d.name) === "set_" + d.name ? d.name : t("set_" + d.name);
+    box.append(el("label", { title: d.doc }, el("span", { text: name + (d.unit ? ` (${d.unit})` : "") }), input));
+  });
 }
 
 function readSettings() {
   const f = $("#settings"); if (!S.settings) return undefined;
   return { objective: f.elements.objective.value, time_limit_s: f.elements.time_limit_s.value,
-    gap: f.elements.gap.value, targets: S.settings.targets };
+    gap: f.elements.gap.value, targets: S.settings.targets, extra: S.settings.extra || {} };
 }
 
 async function startSolve() {
@@ -387,13 +455,28 @@ function progressText(j) {
   return s;
 }
 
+const money = (x) => (x === null || x === undefined ? "–" : (x / 1e4).toLocaleString(undefined, { maximumFractionDigits: 1 }));
+
+/* the solver's last progress event: phase, incumbent, bound, gap (ProgressEvent) */
+function solverLine(j) {
+  const e = j.progress;
+  if (!e) return null;
+  const gap = e.gap === null || e.gap === undefined ? "–" : (100 * e.gap).toFixed(2) + " %";
+  return el("div", { class: "solver-line", "data-testid": "solver-line", "data-phase": e.phase },
+    el("span", { "data-testid": "solver-phase", text: `${t("solver_phase")}: ${t("sphase_" + e.phase) === "sphase_" + e.phase ? e.phase : t("sphase_" + e.phase)}` }), " · ",
+    el("span", { "data-testid": "solver-incumbent", text: `${t("incumbent")}: ${money(e.incumbent)}` }), " · ",
+    el("span", { "data-testid": "solver-bound", text: `${t("bound")}: ${money(e.bound)}` }), " · ",
+    el("span", { "data-testid": "solver-gap", text: `${t("gap")}: ${gap}` }));
+}
+
 function poll(slot, box, done) {
   const tick = async () => {
     const j0 = S[slot]; if (!j0) return;
     let j;
     try { j = await api("GET", `/api/jobs/${j0.id}`); } catch (e) { showError(e); return; }
     S[slot] = j;
-    box.hidden = false; box.replaceChildren(el("span", { "data-testid": slot + "-state", "data-state": j.state, text: progressText(j) }));
+    box.hidden = false; box.replaceChildren(el("span", { "data-testid": slot + "-state", "data-state": j.state, text: progressText(j) }), solverLine(j));
+    box.dataset.phases = (j.phases || []).join(" ");
     if (["done", "failed", "cancelled"].includes(j.state)) { done(j); return; }
     setTimeout(tick, 400);
   };
@@ -434,7 +517,59 @@ function showRun(rid, f) {
     ["map.html", "dl_map"], ["scenario.xlsx", "dl_workbook"]].forEach(([file, key]) =>
     dl.append(el("a", { class: "button", href: base + file + "?dl=1", download: file, "data-testid": "dl-" + file, text: t(key) })));
   dl.append(el("a", { class: "button", href: `/files/${S.pid}/runs/${rid}.zip`, "data-testid": "dl-zip", text: t("dl_zip") }));
+  renderFacilities(f);
+  renderPeriods(f);
   setFrame(S.frame);
+}
+
+const num = (x, d) => (x === null || x === undefined || x === "" ? "–" : Number(x).toLocaleString(undefined, { maximumFractionDigits: d ?? 0 }));
+
+/* the facilities the solve opens (summary["facilities"], the facilities.csv rows) */
+function renderFacilities(f) {
+  const box = $("#facilities-result"); box.replaceChildren();
+  const rows = f.facilities || [];
+  box.hidden = !rows.length;
+  if (!rows.length) return;
+  if (f.capex_cny !== null && f.capex_cny !== undefined) $("#figures").append(figure(t("capex"), money(f.capex_cny), null, "capex"));
+  const years = rows.some((r) => r.year !== null && r.year !== undefined && r.year !== "");
+  const cols = [["facility_id", "fac_id"], ["technology", "col_technology"], ["site", "col_site"], ["park", "col_park"],
+    ...(years ? [["year", "year"]] : []), ["size", "fac_size"], ["unit", "col_unit"], ["build_year", "fac_build_year"],
+    ["throughput", "fac_throughput"], ["load_factor", "fac_load"], ["capex_cny", "capex"], ["annual_cost_cny_per_a", "fac_annual"]];
+  const tb = el("table", { class: "grid small", id: "facilities-table" });
+  tb.append(el("tr", {}, ...cols.map(([, k]) => el("th", { text: t(k) }))));
+  rows.forEach((r) => tb.append(el("tr", { "data-facility": String(r.facility_id ?? "") }, ...cols.map(([c]) => {
+    const v = r[c];
+    let text = v === null || v === undefined ? "–" : String(v);
+    if (c === "technology") {
+      const item = ((S.catalogue && S.catalogue.technologies) || []).find((x) => x.id === text);
+      if (item) return el("td", { title: text, text: label(item) });
+    }
+    if (["capex_cny", "annual_cost_cny_per_a"].includes(c)) text = money(v);
+    else if (c === "load_factor") text = pct(v);
+    else if (["size", "throughput"].includes(c)) text = num(v);
+    return el("td", { text });
+  }))));
+  box.append(el("h3", { text: `${t("facilities_opened")} (${rows.length})` }), tb);
+}
+
+/* the yearly figures (summary["periods"]) */
+function renderPeriods(f) {
+  const box = $("#periods-result"); box.replaceChildren();
+  const periods = f.periods || [];
+  box.hidden = !periods.length;
+  if (!periods.length) return;
+  if (f.present_value_cny !== null && f.present_value_cny !== undefined) $("#figures").append(figure(t("present_value"), money(f.present_value_cny), null, "present-value"));
+  const key = (tg) => `${tg.id} (${tg.scope ?? "all"})`;
+  const ids = [...new Set(periods.flatMap((p) => (p.targets || []).map(key)))];
+  const tb = el("table", { class: "grid small", id: "periods-table" });
+  tb.append(el("tr", {}, el("th", { text: t("year") }), ...ids.map((id) => el("th", { text: `${t("rate")} ${id}` })),
+    el("th", { text: t("net_cost") }), el("th", { text: t("co2") }), el("th", { text: t("capex") })));
+  periods.forEach((p) => {
+    const rate = (id) => { const tg = (p.targets || []).find((x) => key(x) === id); return tg ? pct(tg.rate) + (tg.target !== null && tg.target !== undefined ? ` / ${pct(tg.target)}` : "") : "–"; };
+    tb.append(el("tr", { "data-year": String(p.year) }, el("th", { text: String(p.year) }), ...ids.map((id) => el("td", { text: rate(id) })),
+      el("td", { text: money((p.objective || {}).total_cny_per_a) }), el("td", { text: wan(p.co2_avoided_t_per_a) }), el("td", { text: money(p.capex_cny) })));
+  });
+  box.append(el("h3", { text: t("periods_title") }), tb);
 }
 
 function setFrame(which) {
