@@ -83,32 +83,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def print_build_plan(result: Result, file: TextIO | None = None) -> None:
-    """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing."""
-    file = file or sys.stdout
-    if getattr(result, "periods", None):  # issue 12: yearly rates and the dated build plan
-        from parkflow.report.console import period_lines
+def print_build_plan(result: Result, file: TextIO | None = None, lang: str = "en") -> None:
+    """The build plan (项目清单) of a result with candidate facilities (issue 12); else nothing.
 
-        for line in period_lines(result):
-            print(line, file=file)
-        return
-    fac = getattr(result, "facilities", None)
-    if fac is None or not len(fac.columns):
-        return
-    if fac.empty:
-        print("  build plan: no facility built", file=file)
-        return
-    total = float(fac["capex_cny"].sum())
-    print(f"  build plan ({len(fac)} facilities, capex {total:,.0f} CNY):", file=file)
-    for f in fac.itertuples():
-        by = f.build_year
-        year = "" if by is None or by != by else f" {by:.0f}"
-        print(
-            f"    {f.facility_id} {f.technology} at {f.site or f.park}{year}: "
-            f"{f.size:,.0f} {f.unit}, capex {f.capex_cny:,.0f} CNY, load "
-            f"{f.load_factor:.0%}",
-            file=file,
-        )
+    With periods, each year's rates and the dated plan
+    (:func:`parkflow.report.console.period_lines`).
+    """
+    from parkflow.report.console import build_plan_lines, period_lines
+
+    file = file or sys.stdout
+    lines = period_lines(result, lang) if getattr(result, "periods", None) else []
+    lines = lines or build_plan_lines(result, lang)
+    for line in lines:
+        print(line, file=file)
 
 
 def print_summary(
@@ -135,7 +122,7 @@ def print_summary(
     file = file or sys.stdout
     for line in summary_lines(result, lang, out):
         print(line, file=file)
-    print_build_plan(result, file=file)
+    print_build_plan(result, file=file, lang=lang)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from parkflow.report.texts import text
 
 __all__ = ["cost_parts", "diagnosis_lines", "summary_lines", "summary_table", "text"]
@@ -204,6 +206,60 @@ def summary_table(result: Any, lang: str = "en") -> Any:
     return t
 
 
+def _plan(fac: Any) -> Any:
+    """One row per facility: its first build year and its last year's size and capex."""
+    fac = fac.sort_values("year") if "year" in fac.columns else fac
+    return fac.groupby("facility_id", sort=False).agg(
+        technology=("technology", "first"),
+        site=("site", "first"),
+        park=("park", "first"),
+        build_year=("build_year", "first"),
+        expanded_year=("expanded_year", "first"),
+        size=("size", "last"),
+        unit=("unit", "first"),
+        capex_cny=("capex_cny", "last"),
+        load_factor=("load_factor", "last"),
+    )
+
+
+def build_plan_lines(result: Any, lang: str = "en") -> list[str]:
+    """The build plan (项目清单): what, where, when, how big, capex; empty without facilities."""
+    from parkflow.report.investment import technology_name
+
+    fac = getattr(result, "facilities", None)
+    zh = lang == "zh"
+    if fac is None or not len(fac.columns):
+        return []
+    if fac.empty:
+        return [f"  {'项目清单：不新建设施' if zh else 'build plan: no facility built'}"]
+    plan = _plan(fac)
+    total = float(plan["capex_cny"].sum())
+    head = (
+        f"  项目清单（{len(plan)} 项设施，建设投资 {total:,.0f} 元）："
+        if zh
+        else f"  build plan ({len(plan)} facilities, capex {total:,.0f} CNY):"
+    )
+    lines = [head]
+    for f_id, f in plan.sort_values("build_year", kind="stable").iterrows():
+        when = f"{f.build_year:.0f} " if f.build_year == f.build_year else ""
+        grown = ""
+        if f.expanded_year == f.expanded_year:
+            grown = f"，{f.expanded_year:.0f}年扩建" if zh else f", expanded {f.expanded_year:.0f}"
+        tech = technology_name(None, str(f.technology), lang)
+        where = f.site if isinstance(f.site, str) and f.site else f.park
+        if zh:
+            lines.append(
+                f"    {when}{f_id} {tech}（{where}）：{f['size']:,.0f} {f.unit}{grown}，"
+                f"投资 {f.capex_cny:,.0f} 元，负荷率 {f.load_factor:.0%}"
+            )
+        else:
+            lines.append(
+                f"    {when}{f_id} {tech} at {where}: {f['size']:,.0f} {f.unit}{grown}, "
+                f"capex {f.capex_cny:,.0f} CNY, load {f.load_factor:.0%}"
+            )
+    return lines
+
+
 def period_lines(result: Any, lang: str = "en") -> list[str]:
     """With periods (issue 12): each year's rates, cost and capex, then the build plan.
 
@@ -214,11 +270,11 @@ def period_lines(result: Any, lang: str = "en") -> list[str]:
         return []
     zh = lang == "zh"
     pv = getattr(result, "present_value_cny", float("nan"))
-    lines = [f"  {'现值' if zh else 'present value'} {pv:,.0f} CNY"]
+    lines = [f"  现值 {pv:,.0f} 元" if zh else f"  present value {pv:,.0f} CNY"]
     for p in periods:
-        t = p.get("targets")
+        t = pd.DataFrame(p.get("targets") if p.get("targets") is not None else [])
         rates = []
-        if t is not None and len(t):
+        if len(t):
             for r in t.itertuples():
                 if getattr(r, "status", "") == "not_applicable" or r.rate != r.rate:
                     continue
@@ -226,35 +282,14 @@ def period_lines(result: Any, lang: str = "en") -> list[str]:
                 rates.append(f"{r.id} {r.rate:.1%}/{r.target:.1%} {mark}")
         cost = (p.get("objective") or {}).get("total_cny_per_a", float("nan"))
         capex = float(p.get("capex_cny") or 0.0)
-        lines.append(
-            f"  {p['year']}: {'; '.join(rates) or '-'}; {'成本' if zh else 'cost'} "
-            f"{cost:,.0f} CNY/a" + (f"; capex {capex:,.0f} CNY" if capex else "")
-        )
-    fac = getattr(result, "facilities", None)
-    if fac is not None and len(fac) and "build_year" in fac:
-        plan = (
-            fac.sort_values("year")
-            .groupby("facility_id", sort=False)
-            .agg(
-                technology=("technology", "first"),
-                site=("site", "first"),
-                park=("park", "first"),
-                build_year=("build_year", "first"),
-                expanded_year=("expanded_year", "first"),
-                size=("size", "last"),
-                unit=("unit", "first"),
-                capex_cny=("capex_cny", "last"),
-            )
-        )
-        lines.append(f"  {'项目清单' if zh else 'build plan'} ({len(plan)}):")
-        for f_id, f in plan.sort_values("build_year").iterrows():
-            grown = (
-                f", {'扩建' if zh else 'expanded'} {f.expanded_year:.0f}"
-                if f.expanded_year == f.expanded_year
-                else ""
-            )
+        if zh:
             lines.append(
-                f"    {f.build_year:.0f} {f_id} {f.technology} @ {f.site or f.park}: "
-                f"{f['size']:,.0f} {f.unit}{grown}, capex {f.capex_cny:,.0f} CNY"
+                f"  {p['year']}年：{'；'.join(rates) or '-'}；年净成本 {cost:,.0f} 元/a"
+                + (f"；建设投资 {capex:,.0f} 元" if capex else "")
             )
-    return lines
+        else:
+            lines.append(
+                f"  {p['year']}: {'; '.join(rates) or '-'}; cost {cost:,.0f} CNY/a"
+                + (f"; capex {capex:,.0f} CNY" if capex else "")
+            )
+    return lines + build_plan_lines(result, lang)

@@ -282,3 +282,19 @@ def test_a_solution_folder_with_periods_reads_back_its_pathway(tiny_with_periods
     back = read_result(tmp_path / "out")
     assert trajectory_rows(back)["rate"].tolist() == [0.70, 0.79, 0.83]
     assert "trajectory" in build_report(sc, back, lang="en").tables
+
+
+def test_console_prints_the_pathway_and_the_build_plan_in_the_language_asked(tiny_with_periods):
+    """``parkflow solve --lang zh`` prints the years and the plan in Chinese (issue 14)."""
+    from parkflow.report.console import period_lines
+
+    _, res = tiny_with_periods
+    zh = period_lines(res, "zh")
+    en = period_lines(res, "en")
+    assert zh[0].startswith("  现值")
+    assert en[0].startswith("  present value")
+    assert [ln.split("：")[0].strip() for ln in zh[1:4]] == ["2025年", "2026年", "2027年"]
+    assert "t1 70.0%/78.0% ✗" in zh[1]
+    assert "建设投资 30,000,000 元" in zh[1]
+    assert "cost" not in " ".join(zh)
+    assert "capex 30,000,000 CNY" in en[1]
