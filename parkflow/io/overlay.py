@@ -349,6 +349,17 @@ def _load_base(path: Path) -> Scenario:
     return load_tables(path)
 
 
+def _optional_of(base: Scenario) -> dict[str, pd.DataFrame]:
+    """The base's candidate facilities, own technology rows and trajectories, kept by a variant."""
+    from parkflow.io.saved import optional_tables, technology_overrides
+
+    out: dict[str, pd.DataFrame] = dict(optional_tables(base))
+    techs = technology_overrides(base)
+    if techs is not None:
+        out["technologies"] = techs
+    return out
+
+
 def load_overlay(path: str | Path) -> Scenario:
     """Load a layout variant: the base scenario with the overlay's changes, validated.
 
@@ -459,6 +470,7 @@ def load_overlay(path: str | Path) -> Scenario:
             solver=s.solver,
             modes=dict(base.mode_overrides),
             extra=dict(s.extra),
+            **_optional_of(base),
         )
     except ScenarioError as exc:
         raise ScenarioError(

@@ -210,3 +210,22 @@ def test_overlay_of_an_overlay(tmp_path):
     assert sc.name == "second"
     assert "LS30" not in sc.enterprises.index
     assert "LS21" not in sc.enterprises.index  # the first overlay's removal holds
+
+
+def test_a_variant_keeps_the_base_facilities_and_periods(tmp_path):
+    """A variant of panzhihua-vti keeps its nine candidate facilities and its 2025–2030 years.
+
+    (The web app's variants are overlays; before, the overlay rebuilt the scenario without them.)
+    """
+    from parkflow.io import load_scenario
+    from parkflow.io.overlay import load_overlay
+    from parkflow.solvers.periods import scenario_years
+
+    base_dir = Path(__file__).resolve().parents[2] / "scenarios" / "panzhihua-vti"
+    ov = tmp_path / "v.yaml"
+    ov.write_text(f"base: {base_dir.as_posix()}\nname: pzh variant\n", encoding="utf-8")
+    base, variant = load_scenario(base_dir), load_overlay(ov)
+    assert len(variant.facilities) == len(base.facilities) == 9
+    assert variant.facilities.sort_index().equals(base.facilities.sort_index())
+    assert len(variant.trajectories) == len(base.trajectories)
+    assert scenario_years(variant) == scenario_years(base) == tuple(range(2025, 2031))
