@@ -109,17 +109,14 @@ def _plain(value: Any) -> Any:
     return number if number is not None else str(value)
 
 
-def result_tables(result: Any) -> dict[str, Any]:
-    """The opened facilities and the yearly figures of ``result.summary`` (when it has them).
+def result_tables(summary: dict[str, Any]) -> dict[str, Any]:
+    """The opened facilities and the yearly figures of a summary (when it has them).
 
+    ``summary`` is :func:`parkflow.statistics.summary.summary_dict` of the result.
     ``facilities``: the facilities.csv rows (facility_id, technology, site, lon, lat, size,
     unit, capex_cny, ...); ``periods``: one dict per year (year, objective, co2_avoided_t_per_a,
     capex_cny, targets, before). Both empty for a single-year scenario without candidates.
     """
-    try:
-        summary = result.summary
-    except Exception:  # an older Result without a summary: nothing to show
-        summary = {}
     return {
         "facilities": _plain(summary.get("facilities") or []),
         "capex_cny": _num(summary.get("capex_cny")),
@@ -142,7 +139,7 @@ def solve_job(params: dict[str, Any], say: Any) -> dict[str, Any]:
         gap=params.get("gap"),
         progress=lambda event: say("progress", progress_dict(event)),
     )
-    figures = {**key_figures(result), **result_tables(result)}
+    figures = {**key_figures(result), **result_tables(pf.summary_dict(result))}
     if not result.status.has_solution:
         msg = f"{result.status.value}: {result.message}"
         raise RuntimeError(msg)
