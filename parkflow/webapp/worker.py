@@ -14,6 +14,7 @@ import math
 import os
 import traceback
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import parkflow as pf
@@ -113,12 +114,21 @@ def result_tables(summary: dict[str, Any]) -> dict[str, Any]:
     """The opened facilities and the yearly figures of a summary (when it has them).
 
     ``summary`` is :func:`parkflow.statistics.summary.summary_dict` of the result.
-    ``facilities``: the facilities.csv rows (facility_id, technology, site, lon, lat, size,
-    unit, capex_cny, ...); ``periods``: one dict per year (year, objective, co2_avoided_t_per_a,
-    capex_cny, targets, before). Both empty for a single-year scenario without candidates.
+    ``facilities``: one facilities.csv row per facility, its last year with periods
+    (facility_id, technology, site, lon, lat, size, unit, capex_cny, ...); ``periods``: one
+    dict per year (year, objective, co2_avoided_t_per_a, capex_cny, targets, before). Both
+    empty for a single-year scenario without candidates.
     """
+    import pandas as pd
+
+    from parkflow.report.investment import facility_plan
+
+    rows = summary.get("facilities") or []
+    if rows:  # one row per facility: its last year with periods (the build plan's rows)
+        plan = facility_plan(SimpleNamespace(facilities=pd.DataFrame(rows)))
+        rows = plan.to_dict(orient="records")
     return {
-        "facilities": _plain(summary.get("facilities") or []),
+        "facilities": _plain(rows),
         "capex_cny": _num(summary.get("capex_cny")),
         "present_value_cny": _num(summary.get("present_value_cny")),
         "periods": _plain(summary.get("periods") or []),
