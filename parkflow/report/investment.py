@@ -43,7 +43,7 @@ def text_of(value: Any) -> str | None:
     return out if out and out.lower() != "nan" else None
 
 
-def facility_plan(result: Result) -> pd.DataFrame:
+def facility_plan(result: Any) -> pd.DataFrame:
     """The built facilities of a result, one row per facility (facilities.csv columns).
 
     Without periods, ``result.facilities`` as it is. With periods (a ``year`` column that is
