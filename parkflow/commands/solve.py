@@ -79,7 +79,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="print summary.json to stdout instead of a text summary"
     )
     parser.add_argument(
-        "--no-baseline", action="store_true", help="skip the existing-links-only baseline solve"
+        "--no-baseline",
+        action="store_true",
+        help="skip the before (today's practice; the existing-links-only solve for a "
+        "scenario without baseline_quantity)",
     )
 
 

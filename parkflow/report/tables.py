@@ -209,7 +209,7 @@ def build_report(
         (ids are shown, the built-in catalogue is used).
     result : Result
         What :func:`parkflow.solve` or :func:`parkflow.read_solution` returned;
-        ``result.baseline`` (existing links only) gives the before/after tables.
+        ``result.baseline`` (the before: today's practice) gives the before/after tables.
     lang : {"zh", "en"}
         Language of headers and names; Chinese uses the official statistical terms.
     units : {"wan", "t"}, optional

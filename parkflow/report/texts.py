@@ -59,7 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "c_not_enforced": {"zh": "（未约束：另一目标年份）", "en": " (not enforced: another year)"},
     "c_not_met": {"zh": "未达标，差 {short} {unit}", "en": "NOT met, short {short} {unit}"},
     "c_written": {"zh": "已写入", "en": "written to"},
-    "c_today": {"zh": "现状（仅现有链接）", "en": "today (existing links)"},
+    "c_today": {"zh": "现状", "en": "today (current practice)"},
     "c_cny": LABELS["u_cny"],
     "c_tco2": {"zh": "tCO₂/a", "en": "t/a"},
     # ---- cost breakdown rows of the overview --------------------------------------------

@@ -155,7 +155,7 @@ def link_table(result: Result, catalogue: Catalogue | None) -> pd.DataFrame:
     Parameters
     ----------
     result : Result
-        The solve; ``result.baseline`` (existing links only) gives ``flow_baseline``.
+        The solve; ``result.baseline`` (the before: today's practice) gives ``flow_baseline``.
     catalogue : Catalogue or None
         Units of the materials and CO₂ per t·km of the modes.
 
