@@ -206,25 +206,9 @@ def summary_table(result: Any, lang: str = "en") -> Any:
     return t
 
 
-def _plan(fac: Any) -> Any:
-    """One row per facility: its first build year and its last year's size and capex."""
-    fac = fac.sort_values("year") if "year" in fac.columns else fac
-    return fac.groupby("facility_id", sort=False).agg(
-        technology=("technology", "first"),
-        site=("site", "first"),
-        park=("park", "first"),
-        build_year=("build_year", "first"),
-        expanded_year=("expanded_year", "first"),
-        size=("size", "last"),
-        unit=("unit", "first"),
-        capex_cny=("capex_cny", "last"),
-        load_factor=("load_factor", "last"),
-    )
-
-
 def build_plan_lines(result: Any, lang: str = "en") -> list[str]:
     """The build plan (项目清单): what, where, when, how big, capex; empty without facilities."""
-    from parkflow.report.investment import technology_name
+    from parkflow.report.investment import facility_plan, technology_name
 
     fac = getattr(result, "facilities", None)
     zh = lang == "zh"
@@ -232,7 +216,7 @@ def build_plan_lines(result: Any, lang: str = "en") -> list[str]:
         return []
     if fac.empty:
         return [f"  {'项目清单：不新建设施' if zh else 'build plan: no facility built'}"]
-    plan = _plan(fac)
+    plan = facility_plan(result).set_index("facility_id")  # one row per facility, its last year
     total = float(plan["capex_cny"].sum())
     head = (
         f"  项目清单（{len(plan)} 项设施，建设投资 {total:,.0f} 元）："
