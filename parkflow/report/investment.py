@@ -90,11 +90,20 @@ def technology_name(catalogue: Catalogue | None, tid: str, lang: str) -> str:
 def result_periods(result: Result) -> list[dict[str, Any]]:
     """The ``periods`` list of a result (summary.json's, docs/reporting.md "Periods").
 
-    The ``periods`` key of :func:`parkflow.statistics.summary.summary_dict` (built from
-    ``result.periods``, whose targets may be frames or summary.json's lists); empty for a
-    single-year result.
+    The ``periods`` key of :func:`parkflow.statistics.summary.summary_dict` (the contract)
+    when it has one; else ``result.periods`` when the result carries the list itself (a folder
+    read back, a hand-built result); empty for a single-year result.
     """
-    return [dict(p) for p in summary_dict(result).get("periods") or []]
+    try:
+        found = summary_dict(result).get("periods")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        found = None
+    if found:
+        return [dict(p) for p in found]
+    periods = getattr(result, "periods", None)
+    if isinstance(periods, (list, tuple)):
+        return [dict(p) for p in periods if isinstance(p, dict)]
+    return []
 
 
 #: Columns of :func:`trajectory_rows`.
