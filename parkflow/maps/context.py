@@ -3,9 +3,10 @@
 The 21 市/州 of Sichuan are drawn as small grey points at their seats, each labelled with its
 name in the map's language (the tooltip gives both). The data ship with parkflow
 (``parkflow/data/context/sichuan_cities.csv``; source, licence and accuracy in the README beside
-it: the positions are approximate). The province outline is drawn when its package data
-``parkflow/data/geo/sichuan.geojson`` is there (built from Natural Earth admin-1 by
-``tools/sichuan_outline.py``; not shipped yet, see parkflow/data/geo/README.md). See docs/maps.md,
+it: the positions are approximate). The province outline is package data,
+``parkflow/data/geo/sichuan.geojson`` (Natural Earth admin-1, public domain, built by
+``tools/sichuan_outline.py``; see parkflow/data/geo/README.md); a map is drawn without it
+when the file is missing. See docs/maps.md,
 "Context layer".
 """
 
@@ -106,7 +107,7 @@ def context_layer(m: folium.Map, tiles: str, lang: str) -> list[str]:
 
 
 def province_outline(path: Path | None = None) -> object | None:
-    """Sichuan's outline as a shapely geometry (WGS-84), or None when the data is not shipped.
+    """Sichuan's outline as a shapely geometry (WGS-84), or None when the file is missing.
 
     Parameters
     ----------

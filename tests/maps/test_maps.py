@@ -80,6 +80,7 @@ def test_one_layer_per_material_and_a_layer_control(scenario, result):
     m = render_map(scenario, result, lang="en")
     names = [g.layer_name for g in _children(m, folium.FeatureGroup)]
     assert names == [
+        "Sichuan outline",
         "Context: cities of Sichuan",
         "Park boundaries",
         "Symbiosis links: fly ash",

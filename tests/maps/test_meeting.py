@@ -30,6 +30,7 @@ def _overlays(page: str) -> dict[str, str]:
 def test_layer_control_lists_every_layer_and_unused_rings_start_off(page):
     overlays = _overlays(page)
     assert list(overlays) == [
+        "Sichuan outline",
         "Context: cities of Sichuan",
         "Park boundaries",
         "Symbiosis links: fly ash",

@@ -73,3 +73,25 @@ def test_no_outline_layer_without_the_data(tmp_path, monkeypatch):
     sc, res = hand_scenario(), hand_result()
     m = folium.Map(tiles=None, control_scale=False)
     assert "Sichuan outline" not in draw_on(m, sc, res, lang="en")["layers"]
+
+
+def test_the_shipped_outline_holds_every_city_and_bundled_park():
+    """The shipped file is Sichuan: every prefecture seat and bundled enterprise lies in it."""
+    import shapely
+
+    from parkflow import io
+    from parkflow.io.bundled import bundled_scenario_path, bundled_scenarios
+
+    shape = context.province_outline()
+    assert shape is not None
+    assert shape.is_valid
+    minx, miny, maxx, maxy = shape.bounds
+    assert (round(minx), round(miny), round(maxx), round(maxy)) == (97, 26, 109, 34)
+    near = shape.buffer(0.05)
+    cities = context.sichuan_cities()
+    seats = shapely.points(cities["lon"].to_numpy(), cities["lat"].to_numpy())
+    assert near.contains(seats).all()
+    for name in bundled_scenarios():
+        e = io.load_scenario(bundled_scenario_path(name)).enterprises
+        pts = shapely.points(e["lon"].to_numpy(), e["lat"].to_numpy())
+        assert near.contains(pts).all(), name
