@@ -194,7 +194,7 @@ def solve_with_strategy(
         )
     else:
         result = solve_network(
-            scenario, network, objective, solver_name, main_limit, gap, tg, min_flow
+            scenario, network, objective, solver_name, main_limit, gap, tg, min_flow, progress=say
         )
     result.solver["network_s"] = net_s
     result.solver["strategy"] = chosen

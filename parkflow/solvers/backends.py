@@ -35,7 +35,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -241,8 +241,12 @@ def _solve_proto(
     time_limit_s: float | None,
     gap: float | None,
     start: np.ndarray | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> result_pb2.SolveResultProto:
-    """Run the native solve in a worker thread; the caller's thread waits, interruptible."""
+    """Run the native solve in a worker thread; the caller's thread waits, interruptible.
+
+    ``log`` gets each line the solver logs, in the worker thread (MathOpt's message callback).
+    """
     from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver as core_solver
     from ortools.math_opt.python import (
@@ -262,6 +266,11 @@ def _solve_proto(
     stopper = solve_interrupter.SolveInterrupter()
     box: dict[str, object] = {}
 
+    def lines(batch: list[str]) -> None:
+        for line in batch:
+            with contextlib.suppress(Exception):  # a display must never stop the solver
+                log(line)  # type: ignore[misc]
+
     def work() -> None:
         try:
             box["result"] = core_solver.solve(
@@ -270,7 +279,7 @@ def _solve_proto(
                 init_arguments.StreamableSolverInitArguments().to_proto(),
                 params.to_proto(),
                 model_params,
-                None,
+                lines if log is not None else None,
                 callback.CallbackRegistration().to_proto(),
                 None,
                 stopper.pybind_interrupter if solver in _INTERRUPTIBLE else None,
@@ -399,6 +408,7 @@ def solve_model(
     gap: float | None = None,
     check: bool = True,
     start: np.ndarray | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> BackendResult:
     """Solve a sparse model with MathOpt.
 
@@ -416,6 +426,10 @@ def solve_model(
         A known solution (one value per column). When it is feasible it is passed to the solver
         as a hint, and if a limit stops the solver before it finds anything better this start
         comes back as the ``feasible`` answer, with the gap to the solver's bound.
+    log : callable, optional
+        Called with each line the solver logs while it runs (from the solve thread); errors
+        it raises are ignored. :func:`parkflow.solvers.progress.parse_highs_line` reads
+        HiGHS's progress rows.
 
     Returns
     -------
@@ -428,7 +442,7 @@ def solve_model(
         start = None
     try:
         with _quiet_stdout():
-            res = _solve_proto(proto, name, time_limit_s, gap, start)
+            res = _solve_proto(proto, name, time_limit_s, gap, start, log)
     except SolverOverrunError as exc:
         elapsed = time.perf_counter() - t0
         if start is not None:  # the start is the best known solution

@@ -558,7 +558,9 @@ def solve_decomposed(
         info["pricing"] = _pricing
 
     if objective != "cost":
-        res = solve_network(scenario, net, objective, solver_name, left(), gap, tg, min_flow)
+        res = solve_network(
+            scenario, net, objective, solver_name, left(), gap, tg, min_flow, progress=say
+        )
         res.solver.update(info)
         res.message = (
             res.message + "; " if res.message else ""
@@ -608,7 +610,9 @@ def solve_decomposed(
             {str(n).split("[")[0] for n in model.row_names[other_coupling[:1000]]}
         )  # e.g. facility_market: one product market shared by facilities in several blocks
         say("rows other than targets couple blocks: solving the reduced network whole", "solve")
-        res = solve_network(scenario, net, "cost", solver_name, left(), gap, tg, min_flow)
+        res = solve_network(
+            scenario, net, "cost", solver_name, left(), gap, tg, min_flow, progress=say
+        )
         res.solver.update(info)
         res.message = (res.message + "; " if res.message else "") + (
             f"{len(other_coupling)} {'/'.join(fams)} rows couple components: the reduced "

@@ -23,9 +23,11 @@ The solution vector becomes a :class:`~parkflow.models.result.Result` in
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -40,6 +42,7 @@ from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import BackendResult, check_solver, solve_model
 from parkflow.solvers.formulation import (
     Formulation,
+    SparseModel,
     build,
     link_class_masks,
     with_objective,
@@ -53,6 +56,7 @@ from parkflow.solvers.periods import (
     result_from_periods,
     scenario_years,
 )
+from parkflow.solvers.progress import Reporter, parse_highs_line
 from parkflow.solvers.solution import (
     ABS_TOL_T_PER_A,
     clean_solution,
@@ -94,6 +98,82 @@ class _Clock:
         if self.limit_s is None:
             return None
         return max(0.05, self.limit_s - (time.perf_counter() - self.t0))
+
+
+class _Run:
+    """The solves of one whole-model solve: back-end, clock, gap, the runs so far, progress.
+
+    Each MILP goes through :meth:`solve`, which reports it live as ``solve`` events
+    (:mod:`parkflow.solvers.progress`): one per row of HiGHS's MIP progress table while it
+    runs, then one with its outcome.
+    """
+
+    def __init__(
+        self,
+        solver: str,
+        clock: _Clock,
+        gap: float | None,
+        progress: Callable[[str], None] | None = None,
+    ):
+        self.solver, self.clock, self.gap = solver, clock, gap
+        self.runs: list[BackendResult] = []
+        self.say = Reporter(progress) if progress is not None else None
+        self._lock = threading.Lock()
+
+    def solve(
+        self, model: SparseModel, start: np.ndarray | None, step: str, unit: str = "CNY/a"
+    ) -> BackendResult:
+        """Solve one MILP of the objective's sequence; ``step`` names it in the events.
+
+        ``unit`` is that MILP's objective unit: events carry ``incumbent`` and ``bound`` only
+        for a CNY/a objective (displays show them as money); otherwise the values are in the
+        text, with their unit, and the event has the gap alone.
+        """
+        say = self.say
+        step_no = len(self.runs) + 1
+        open_ = [True]
+
+        def event(text: str, incumbent: float, bound: float, gap: float) -> None:
+            if say is None:
+                return
+            if unit != "CNY/a":
+                known = [
+                    f"{name} {v:,.6g} {unit}"
+                    for name, v in (("incumbent", incumbent), ("bound", bound))
+                    if math.isfinite(v)
+                ]
+                text = ", ".join([text, *known])
+                incumbent = bound = math.nan
+            say(
+                f"MILP {step_no} ({step}): {text}",
+                "solve",
+                incumbent=incumbent,
+                bound=bound,
+                gap=gap,
+            )
+
+        def line(text: str) -> None:
+            row = parse_highs_line(text)
+            if row is None:
+                return
+            with self._lock:  # one event at a time, none after the solve returned
+                if open_[0]:
+                    event(f"{row.nodes} B&B nodes", row.incumbent, row.bound, row.gap)
+
+        res = solve_model(
+            model,
+            self.solver,
+            self.clock.left(),
+            self.gap,
+            check=False,
+            start=start,
+            log=line if say is not None else None,
+        )
+        with self._lock:
+            open_[0] = False
+        self.runs.append(res)
+        event(res.status, res.objective, res.bound, res.gap)
+        return res
 
 
 def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
@@ -142,10 +222,7 @@ def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
 def _cost_phase(
     form: Formulation,
     network: CandidateNetwork,
-    solver: str,
-    clock: _Clock,
-    gap: float | None,
-    runs: list[BackendResult],
+    run: _Run,
     start: np.ndarray | None = None,
 ) -> tuple[BackendResult, str]:
     """Least cost with elastic targets; exact best reachable rates when a slack is needed."""
@@ -154,8 +231,7 @@ def _cost_phase(
         start = period_start(form)
     if start is None:  # issue 13: the greedy heuristic's plan (else the no-action start)
         start = greedy_start(form, network, fallback=trivial_start(form, network))
-    res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
-    runs.append(res)
+    res = run.solve(model, start, "least cost")
     if res.x is None:
         return res, res.status
     denom = form.entries["generated"].to_numpy(dtype=float) if len(form.entries) else 0.0
@@ -163,24 +239,15 @@ def _cost_phase(
     if lay.n_slack == 0 or np.all(lay.array(res.x, "slack") <= tol):
         return res, res.status
     # B: the least total slack (best reachable rates), independent of the penalty
-    res_b = solve_model(
-        with_objective(model, lay.vector(slack=1.0)),
-        solver,
-        clock.left(),
-        gap,
-        check=False,
-        start=res.x,
+    res_b = run.solve(
+        with_objective(model, lay.vector(slack=1.0)), res.x, "least target shortfall", "t/a"
     )
-    runs.append(res_b)
     if res_b.x is None:
         return res, "target_unreachable"
     best = lay.array(res_b.x, "slack")
     # C: least cost with the slacks held at that minimum
     upper = lay.assign(model.col_upper, slack=best * (1 + 1e-9) + 0.5 * tol)
-    res_c = solve_model(
-        replace(model, col_upper=upper), solver, clock.left(), gap, check=False, start=res_b.x
-    )
-    runs.append(res_c)
+    res_c = run.solve(replace(model, col_upper=upper), res_b.x, "least cost at that shortfall")
     chosen = res_c if res_c.x is not None else res_b
     if np.all(best <= tol):
         return chosen, chosen.status
@@ -249,14 +316,7 @@ def _scope_vectors(
     return a, d, g, o
 
 
-def _reach(
-    form: Formulation,
-    network: CandidateNetwork,
-    solver: str,
-    clock: _Clock,
-    gap: float | None,
-    runs: list[BackendResult],
-) -> Formulation:
+def _reach(form: Formulation, network: CandidateNetwork, run: _Run) -> Formulation:
     """Phase A of every objective but ``cost``: the least total slack, then slack caps.
 
     The best reachable rate of a target does not depend on the objective (docs/model.md,
@@ -266,15 +326,12 @@ def _reach(
     model, lay = form.model, form.layout
     if lay.n_slack == 0 or not np.any(lay.array(model.col_upper, "slack") > 0):
         return form
-    res = solve_model(
+    res = run.solve(
         with_objective(model, lay.vector(slack=1.0)),
-        solver,
-        clock.left(),
-        gap,
-        check=False,
-        start=trivial_start(form, network),
+        trivial_start(form, network),
+        "least target shortfall",
+        "t/a",
     )
-    runs.append(res)
     if res.x is None:
         return form
     denom = form.entries["generated"].to_numpy(dtype=float)
@@ -290,49 +347,40 @@ def _run_objective(
     network: CandidateNetwork,
     targets: Sequence[Target],
     scenario: Scenario,
-    solver: str,
-    clock: _Clock,
-    gap: float | None,
-    runs: list[BackendResult],
+    run: _Run,
 ) -> tuple[BackendResult, str]:
     if objective == "cost":
-        return _cost_phase(form, network, solver, clock, gap, runs)
+        return _cost_phase(form, network, run)
     # issue 11 item 6: the reach first, whatever the objective, so that "best reachable" and
     # the diagnosis are those of the rate, not of the objective's plan
-    form = _reach(form, network, solver, clock, gap, runs)
+    form = _reach(form, network, run)
     model, lay = form.model, form.layout
     if objective == "co2":
         c = lay.vector(flow=form.vectors["co2"])
-        first = solve_model(
+        first = run.solve(
             with_objective(model, c, maximise=True),
-            solver,
-            clock.left(),
-            gap,
-            check=False,
-            start=trivial_start(form, network),
+            trivial_start(form, network),
+            "most CO2 avoided",
+            "t/a",
         )
-        runs.append(first)
         if first.x is None:
             return first, first.status
         x1 = _clean(form, network, first.x)
         best = float(c @ x1)
         floor = best - max(abs(best), 1.0) * 1e-9
         floored = form.with_model(with_row(model, c, floor, np.inf, "co2_floor[all]"))
-        return _cost_phase(floored, network, solver, clock, gap, runs, start=x1)
+        return _cost_phase(floored, network, run, start=x1)
     # utilisation: Dinkelbach on (U + O) / (G + D), the nbs rate
     a, d, g, o = _scope_vectors(form, network, targets, scenario)
     rate = 0.0
     best_x = None
     for _ in range(30):
-        res = solve_model(
+        res = run.solve(
             with_objective(model, a - rate * d, maximise=True),
-            solver,
-            clock.left(),
-            gap,
-            check=False,
-            start=trivial_start(form, network) if best_x is None else best_x,
+            trivial_start(form, network) if best_x is None else best_x,
+            f"utilisation above rate {rate:.4f}",
+            "t/a",
         )
-        runs.append(res)
         if res.x is None:
             if best_x is None:
                 return res, res.status
@@ -349,7 +397,7 @@ def _run_objective(
     row_form = form.with_model(
         with_row(model, a - held * d, held * g - o - 1e-7, np.inf, "rate_floor[objective]")
     )
-    return _cost_phase(row_form, network, solver, clock, gap, runs, start=best_x)
+    return _cost_phase(row_form, network, run, start=best_x)
 
 
 def solve_network(
@@ -361,6 +409,7 @@ def solve_network(
     gap: float | None,
     targets: Sequence[Target],
     min_flow_per_a: float = 0.0,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Solve a prepared candidate network whole (the ``full`` strategy, without the baseline).
 
@@ -380,6 +429,9 @@ def solve_network(
         Expanded targets (:func:`expand_targets`).
     min_flow_per_a : float
         Minimum flow of a built link (unit/a); 0 for none.
+    progress : callable, optional
+        Gets live ``solve`` events (:class:`~parkflow.solvers.progress.ProgressEvent`) while
+        each MILP runs and when it ends (docs/performance.md, "Progress").
 
     Returns
     -------
@@ -411,11 +463,9 @@ def solve_network(
         )
     model = form.model
     build_s = time.perf_counter() - t0
-    clock = _Clock(time_limit_s)
-    runs: list[BackendResult] = []
-    res, status_word = _run_objective(
-        objective, form, network, targets, scenario, solver, clock, gap, runs
-    )
+    run = _Run(solver, _Clock(time_limit_s), gap, progress)
+    res, status_word = _run_objective(objective, form, network, targets, scenario, run)
+    runs = run.runs
     info = {
         "name": solver,
         "time_s": float(sum(r.time_s for r in runs)),

@@ -11,16 +11,23 @@ way to solve), ``reduce``, ``build``,
 ``start`` (the no-action / heuristic start), ``solve`` (one whole-model MILP) or ``iterate``
 (one multiplier of a decomposed solve; repeated), ``price`` (pricing the candidates the
 candidate bound left out, and the re-solves it asks for), ``baseline``, ``done``.
+
+A whole-model solve reports live (``solve`` events while HiGHS runs): MathOpt's HiGHS back-end
+raises no MIP callback events (ortools 9.15: a registered ``Event.MIP`` callback is never
+called), but it hands every HiGHS log line to a message callback. :func:`parse_highs_line`
+reads HiGHS's MIP progress table (``BestBound``, ``BestSol``, ``Gap`` columns) from those lines
+(docs/performance.md, "Progress").
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["ProgressEvent", "PHASES", "Reporter"]
+__all__ = ["ProgressEvent", "PHASES", "Reporter", "MipLogLine", "parse_highs_line"]
 
 #: The phases in the order a solve goes through them (``iterate`` repeats).
 PHASES = (
@@ -138,3 +145,71 @@ class Reporter:
         self.callback(
             ProgressEvent(text, phase=phase, elapsed_s=time.perf_counter() - self.t0, **fields)
         )
+
+
+class MipLogLine(NamedTuple):
+    """One row of HiGHS's MIP progress table (objective values in the model's own sense)."""
+
+    nodes: int
+    bound: float
+    incumbent: float
+    gap: float
+    time_s: float
+
+
+_COUNT = r"\d+[km]?"  # HiGHS prints large counts as 1234k or 12m
+_VALUE = r"-?(?:inf|\d+(?:\.\d*)?(?:e[-+]?\d+)?)\*?"
+_HIGHS_ROW = re.compile(
+    rf"""^\s*(?:[A-Za-z]\s+)?(?P<nodes>{_COUNT})\s+{_COUNT}\s+{_COUNT}\s+[\d.]+%\s+
+    (?P<bound>{_VALUE})\s+(?P<sol>{_VALUE})\s+(?P<gap>Large|inf|[\d.]+%?)\s+
+    \d+\s+\d+\s+\d+\s+{_COUNT}(?:\s+(?P<time>[\d.]+)s)?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _count(text: str) -> int:
+    scale = {"k": 1000, "m": 1_000_000}.get(text[-1:].lower(), 1)
+    return int(text.rstrip("kmKM")) * scale
+
+
+def _value(text: str) -> float:
+    v = float(text.rstrip("*"))
+    return v if math.isfinite(v) else math.nan
+
+
+def parse_highs_line(line: str) -> MipLogLine | None:
+    """Read one row of HiGHS's MIP progress table; None for any other log line.
+
+    Infinite bounds and a missing incumbent are NaN. The gap is HiGHS's own (``6.85%`` →
+    0.0685); ``Large`` (≥ 9999 %) is worked out from the bound and incumbent when both are
+    known, NaN otherwise.
+
+    Examples
+    --------
+    >>> r = parse_highs_line(" L       0       0         0   0.00%   253.2338976     237"
+    ...                      "                6.85%      619     14      4        95     0.1s")
+    >>> r.nodes, r.bound, r.incumbent, round(r.gap, 6), r.time_s
+    (0, 253.2338976, 237.0, 0.0685, 0.1)
+    >>> parse_highs_line(" z  0  0  0   0.00%   inf   -0   Large   0  0  0  0   0.0s").gap
+    nan
+    >>> parse_highs_line("Presolving model") is None
+    True
+    """
+    m = _HIGHS_ROW.match(line)
+    if m is None:
+        return None
+    bound, incumbent = _value(m["bound"]), _value(m["sol"])
+    word = m["gap"]
+    if word.endswith("%"):
+        gap = float(word[:-1]) / 100.0
+    elif math.isfinite(bound) and math.isfinite(incumbent):
+        gap = abs(incumbent - bound) / max(abs(incumbent), 1e-9)
+    else:
+        gap = math.nan
+    return MipLogLine(
+        nodes=_count(m["nodes"]),
+        bound=bound,
+        incumbent=incumbent,
+        gap=gap,
+        time_s=float(m["time"]) if m["time"] else math.nan,
+    )
