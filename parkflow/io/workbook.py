@@ -53,6 +53,7 @@ __all__ = [
     "write_output_file",
     "written_by_parkflow",
     "example_scenario",
+    "targets_frame",
 ]
 
 #: Languages of a workbook's sheet names, headers and instructions.
@@ -416,9 +417,27 @@ def _settings_rows(config: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(k, _setting_cell(v)) for k, v in rows if v is not None]
 
 
-def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
+def _rate_by_year_cell(value: Any) -> str:
+    """``{2025: 0.78, 2030: 0.82}`` → ``"2025:0.78;2030:0.82"`` (a cell's text as it is)."""
+    if isinstance(value, dict):
+        return ";".join(
+            f"{y}:{r:g}" if isinstance(r, float) else f"{y}:{r}" for y, r in value.items()
+        )
+    return "" if value is None else str(value)
+
+
+def targets_frame(targets: list[dict[str, Any]]) -> pd.DataFrame:
+    """scenario.yaml ``targets:`` mappings as the rows of a workbook's targets sheet.
+
+    Every key of the schema's targets sheet (``TARGETS_SHEET``): lists ``;``-separated,
+    ``rate_by_year`` as ``year:rate`` pairs. The optional columns no target fills (``basis``,
+    ``year``, ``enforce``, ``rate_by_year``) are left out, so a plain sheet stays as before.
+
+    >>> targets_frame([{"id": "t", "rate": 0.8, "year": 2030, "enforce": False}]).iloc[0].tolist()
+    ['t', None, '', 0.8, 'all', 2030, False]
+    """
     rows = []
-    for t in config.get("targets") or []:
+    for t in targets:
         materials = t.get("materials")
         rows.append(
             {
@@ -427,15 +446,19 @@ def _targets_frame(config: dict[str, Any]) -> pd.DataFrame:
                 "exclude": ";".join(t.get("exclude") or []),
                 "rate": t.get("rate"),
                 "scope": t.get("scope", "all"),
-                "rate_by_year": ";".join(
-                    f"{y}:{r:g}" for y, r in (t.get("rate_by_year") or {}).items()
-                ),  # issue 12
+                "basis": t.get("basis"),
+                "year": t.get("year"),
+                "enforce": t.get("enforce"),
+                "rate_by_year": _rate_by_year_cell(t.get("rate_by_year")),  # issue 12
             }
         )
-    frame = pd.DataFrame(rows, columns=TARGETS_SHEET.column_names)
-    if not (frame["rate_by_year"].astype(str) != "").any():  # a single-year sheet as before
-        frame = frame.drop(columns="rate_by_year")
-    return frame
+    frame = pd.DataFrame(rows, columns=TARGETS_SHEET.column_names, dtype=object)
+    unused = [
+        c
+        for c in ("basis", "year", "enforce", "rate_by_year")
+        if not frame[c].map(lambda v: v is not None and v != "").any()
+    ]
+    return frame.drop(columns=unused)
 
 
 def write_workbook(
@@ -501,7 +524,7 @@ def write_workbook(
     written.append((SCENARIO_SHEET, ws.title))
 
     ws = wb.create_sheet(sheet_name(TARGETS_SHEET, lang), 2)
-    frame = _targets_frame(config)
+    frame = targets_frame(list(config.get("targets") or []))
     _write_frame(ws, TARGETS_SHEET, frame, lang)
     written.append((TARGETS_SHEET, ws.title))
 

@@ -7,6 +7,7 @@ settings and catalogue. ``source`` is compared only on request.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -91,15 +92,10 @@ def _diff(a: Scenario, b: Scenario, check_source: bool) -> list[str]:
         out.append("targets")
     else:
         for s, t in zip(a.targets, b.targets, strict=True):
-            if (s.id, s.materials, s.scope, s.exclude) != (
-                t.id,
-                t.materials,
-                t.scope,
-                t.exclude,
-            ) or not math.isclose(s.rate, t.rate, rel_tol=RTOL):
-                out.append("targets")
-                break
-            if getattr(s, "rate_by_year", ()) != getattr(t, "rate_by_year", ()):  # issue 12
+            # every field of Target (basis, year, enforce, rate_by_year too); rate to RTOL
+            if _target_fields(s) != _target_fields(t) or not math.isclose(
+                s.rate, t.rate, rel_tol=RTOL
+            ):
                 out.append("targets")
                 break
     ta, tb = getattr(a, "trajectories", None), getattr(b, "trajectories", None)
@@ -130,7 +126,7 @@ def scenarios_equal(a: Scenario, b: Scenario, check_source: bool = False) -> boo
     -------
     bool
         Tables equal (same index and columns; numbers to 1e-9 relative; geometries equal),
-        same name, targets (id, materials, rate, scope, exclude), settings and catalogue.
+        same name, targets (every field; rates to 1e-9 relative), settings and catalogue.
         ``mode_overrides`` is not compared: the catalogue's modes table holds their effect.
     """
     return not _diff(a, b, check_source)
@@ -139,3 +135,10 @@ def scenarios_equal(a: Scenario, b: Scenario, check_source: bool = False) -> boo
 def scenario_differences(a: Scenario, b: Scenario, check_source: bool = False) -> list[str]:
     """The parts (``"supplies"``, ``"catalogue.modes"``, ``"settings"``...) where a and b differ."""
     return _diff(a, b, check_source)
+
+
+def _target_fields(t: Any) -> tuple[Any, ...]:
+    """A target's fields but ``rate`` (compared to a tolerance), ``spec`` (how it was written)."""
+    return tuple(
+        getattr(t, f.name) for f in dataclasses.fields(t) if f.name not in ("rate", "spec")
+    )

@@ -905,6 +905,33 @@ TARGETS_SHEET = TableSchema(
             aliases=("范围", "统计范围"),
         ),
         Column(
+            "basis",
+            "str",
+            required=False,
+            default="nbs",
+            doc="Which rate (docs/model.md#bases): nbs (综合利用率, default), new (this "
+            "year's generation only) or consumption (综合消纳率, safe disposal counted).",
+            aliases=("口径", "统计口径"),
+        ),
+        Column(
+            "year",
+            "float64",
+            unit="year",
+            required=False,
+            default=None,
+            doc="The year the target is for (blank: the scenario's year).",
+            aliases=("年份", "目标年份"),
+        ),
+        Column(
+            "enforce",
+            "bool",
+            required=False,
+            default=None,
+            doc="true: always a constraint; false: only reported; blank: a constraint when "
+            "its year is the scenario's year.",
+            aliases=("约束", "是否约束"),
+        ),
+        Column(
             "rate_by_year",
             "str",
             required=False,

@@ -142,3 +142,36 @@ def test_template_refuses_a_folder_and_other_suffixes(tmp_path):
     assert main(["template", str(tmp_path / "d.xlsx")]) == 2
     assert main(["template", str(tmp_path / "t.csv")]) == 2
     assert not (tmp_path / "t.csv").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_target_field_survives_folder_workbook_folder(tiny_scenario_dir, tmp_path, lang):
+    """basis, year and enforce (and the rest of TARGETS_SHEET) go through the targets sheet:
+    folder → workbook → folder gives the same targets, field by field."""
+    yaml_file = tiny_scenario_dir / "scenario.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    head, _, tail = text.partition("targets:\n")
+    rest = tail[tail.index("objective:") :]
+    yaml_file.write_text(
+        head
+        + "targets:\n"
+        + "  - {id: bulk-2025, materials: bulk_solid_waste, exclude: [tailings], rate: 0.78,"
+        + " scope: all}\n"
+        + "  - {id: ash-2030, materials: fly_ash, rate: 0.9, scope: 'park:P1',"
+        + " basis: consumption, year: 2030, enforce: false}\n"
+        + "  - {id: new-2025, materials: bulk_solid_waste, rate: 0.5, basis: new, enforce: true}\n"
+        + rest,
+        encoding="utf-8",
+    )
+    original = load_scenario(tiny_scenario_dir)
+    assert [(t.basis, t.year, t.enforce) for t in original.targets] == [
+        ("nbs", None, None),
+        ("consumption", 2030, False),
+        ("new", None, True),
+    ]
+    book, back = tmp_path / f"{lang}.xlsx", tmp_path / f"back-{lang}"
+    assert main(["convert", str(tiny_scenario_dir), str(book), "--lang", lang]) == 0
+    assert main(["convert", str(book), str(back)]) == 0
+    assert load_scenario(book).targets == original.targets
+    assert load_scenario(back).targets == original.targets
+    assert scenario_differences(original, load_scenario(back)) == []
