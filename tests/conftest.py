@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# tests/webapp/_webapp.py holds the web app tests' fixtures (their files take it as a plugin)
+pytest.register_assert_rewrite("_webapp")
+
 TINY_FILES: dict[str, str] = {
     "scenario.yaml": (
         "name: tiny park\n"

@@ -49,6 +49,13 @@ def read_csv_rows(path: Any) -> tuple[list[str], list[list[Any]]]:
     return header, [[c if c != "" else None for c in r] for r in rows[1:] if any(r)]
 
 
+def targets_frame(targets: list[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`parkflow.io.workbook.targets_frame` (the targets sheet's rows, every field)."""
+    from parkflow.io.workbook import targets_frame as _frame
+
+    return _frame(targets)
+
+
 def catalogue_files() -> dict[str, str]:
     """The catalogue override tables a scenario folder may hold and their file names."""
     from parkflow.io.readers import CATALOGUE_FILES

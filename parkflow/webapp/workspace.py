@@ -231,7 +231,12 @@ def read_settings(workbook: Path) -> dict[str, Any]:
         "gap": float(solver.get("gap", 0.001)) if isinstance(solver, dict) else 0.001,
         "extra": extra,
         "targets": [
-            {
+            {  # the form edits rate and scope; basis, year, enforce... are kept as they are
+                **{
+                    k: v if isinstance(v, (dict, list)) else _cell(v)
+                    for k, v in t.items()
+                    if k in TARGETS_SHEET.column_names
+                },
                 "id": str(t.get("id", "")),
                 "materials": t.get("materials", ""),
                 "exclude": t.get("exclude", []),
@@ -341,6 +346,11 @@ def write_settings(workbook: Path, settings: dict[str, Any]) -> None:
         targets = []
         for t in settings["targets"]:
             entry = {
+                **{
+                    k: t[k]
+                    for k in ("basis", "year", "enforce", "rate_by_year")
+                    if t.get(k) not in (None, "")
+                },
                 "id": str(t.get("id", "")),
                 "materials": t.get("materials") or "bulk_solid_waste",
                 "rate": coerce(t.get("rate")),
@@ -423,21 +433,17 @@ def _read_targets_sheet(wb: openpyxl.Workbook) -> list[dict[str, Any]] | None:
 
 
 def _write_targets_sheet(wb: openpyxl.Workbook, targets: list[dict[str, Any]]) -> None:
-    """Replace the targets sheet with one row per target."""
+    """Replace the targets sheet with one row per target (``materials`` a list or a text)."""
     name = _targets_sheet_name(wb)
     index = len(wb.sheetnames)
     if name is not None:
         index = wb.sheetnames.index(name)
         del wb[name]
     ws = wb.create_sheet("targets", index)
-    columns = ["id", "materials", "exclude", "rate", "scope"]
-    ws.append(columns)
-    for t in targets:
-        cells = []
-        for c in columns:
-            v = t.get(c)
-            cells.append(";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-        ws.append(cells)
+    frame = _deps.targets_frame(targets)  # every field of the targets sheet (basis, year...)
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([None if v == "" else v for v in row])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,6 +553,38 @@ def add_folder_only_sheets(workbook: Path, folder: Path | None, scenario: Any = 
         _atomic_save(wb, workbook)
 
 
+def folder_files(folder: Path) -> dict[str, str]:
+    """The sheets :func:`folder_to_workbook` makes of ``folder`` → the file each comes from.
+
+    >>> folder_files(pf.bundled_scenario_path("leshan-wutongqiao"))["uses"]
+    'uses.csv'
+    """
+    out = {"scenario": "scenario.yaml", "targets": "scenario.yaml"}
+    files = {t: f"{t}.csv" for t in OVERLAY_TABLES} | FOLDER_ONLY | _deps.catalogue_files()
+    out |= {table: file for table, file in files.items() if (folder / file).is_file()}
+    if (folder / "parks.geojson").is_file():
+        out["parks"] = "parks.geojson"
+    return out
+
+
+def own_files(problems: list[dict[str, Any]], files: dict[str, str]) -> list[dict[str, Any]]:
+    """Problems of a workbook sheet renamed to the user's file it was copied from.
+
+    A project opened from an invalid folder is validated as its workbook, whose problems name
+    ``work.xlsx[uses]``; the user's file is ``uses.csv`` (same rows: :func:`folder_to_workbook`
+    copies cell by cell), as ``parkflow validate`` says.
+
+    >>> own_files([{"file": "/w/work.xlsx[uses]", "row": 4}], {"uses": "uses.csv"})
+    [{'file': 'uses.csv', 'row': 4}]
+    """
+    out = []
+    for p in problems:
+        m = re.search(r"\.xlsx\[([^\]]+)\]$", str(p.get("file", "")))
+        sheet = m.group(1) if m else None
+        out.append(p | {"file": files[sheet]} if sheet in files else p)
+    return out
+
+
 def folder_to_workbook(folder: Path, workbook: Path) -> str:
     """A scenario folder's files, cell by cell, as a workbook; return the scenario's name.
 
@@ -581,9 +619,8 @@ def folder_to_workbook(folder: Path, workbook: Path) -> str:
     targets = config.get("targets")
     if isinstance(targets, list):
         _write_targets_sheet(wb, [t for t in targets if isinstance(t, dict)])
-    files = {t: f"{t}.csv" for t in OVERLAY_TABLES} | FOLDER_ONLY | _deps.catalogue_files()
-    for table, file in files.items():
-        if (folder / file).is_file():
+    for table, file in folder_files(folder).items():
+        if file.endswith(".csv"):
             header, rows = _deps.read_csv_rows(folder / file)
             _append_sheet(wb, table, header, rows)
     if (folder / "parks.geojson").is_file():
@@ -602,11 +639,21 @@ def validate_project(work: Path) -> tuple[Any, list[dict[str, Any]], Path]:
     into it as CSV files and the folder is validated: facility problems name ``facilities.csv``
     and the row of the sheet.
 
+    A project opened from an invalid folder (its ``project.json`` has ``files``) has its
+    problems name the folder's own files (:func:`own_files`).
+
     Returns
     -------
     scenario or None, problems, path
         ``path`` is what a solve loads: the workbook, or the assembled folder.
     """
+    scenario, problems, path = _validate_workbook(work)
+    meta = work.parent / "project.json"
+    files = json.loads(meta.read_text(encoding="utf-8")).get("files") if meta.is_file() else None
+    return scenario, own_files(problems, files) if files else problems, path
+
+
+def _validate_workbook(work: Path) -> tuple[Any, list[dict[str, Any]], Path]:
     scenario, problems = validate(work)
     wb = openpyxl.load_workbook(work, read_only=True, data_only=True)
     extra: dict[str, tuple[list[str], list[list[Any]]]] = {}
@@ -732,7 +779,7 @@ class Workspace:
         except Exception:
             shutil.rmtree(d)
             raise
-        self._set_meta(pid, name=name)
+        self._set_meta(pid, name=name, files=folder_files(path))
         shutil.copyfile(d / "base.xlsx", d / "work.xlsx")
         _, problems, _ = validate_project(d / "work.xlsx")
         return pid, problems

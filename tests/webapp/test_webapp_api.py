@@ -10,29 +10,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _webapp import wait
+
+#: The shared fixtures (ws, client, workspace, server, shots): tests/webapp/_webapp.py.
+pytest_plugins = ["_webapp"]
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
 
 import parkflow as pf  # noqa: E402
-from parkflow.webapp.app import create_app  # noqa: E402
 from parkflow.webapp.server import host_warning  # noqa: E402
 from parkflow.webapp.workspace import coerce, overlay_of, read_tables  # noqa: E402
 
 BUNDLED = "leshan-wutongqiao"
-
-
-@pytest.fixture(scope="module")
-def ws(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("workspace")
-
-
-@pytest.fixture(scope="module")
-def client(ws):
-    with TestClient(create_app(ws, max_upload_mb=1.0)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +32,6 @@ def project(client) -> str:
     assert r.status_code == 200, r.text
     assert r.json()["problems"] == []
     return r.json()["project"]
-
-
-def wait(client, job_id: str, timeout_s: float = 60.0) -> dict:
-    end = time.time() + timeout_s
-    while time.time() < end:
-        j = client.get(f"/api/jobs/{job_id}").json()
-        if j["state"] in ("done", "failed", "cancelled"):
-            return j
-        time.sleep(0.2)
-    msg = f"job {job_id} still {j['state']} after {timeout_s} s"
-    raise AssertionError(msg)
 
 
 def set_cell(tables: dict, table: str, ident: str, column: str, value) -> None:

@@ -9,80 +9,17 @@ screenshots are not blank. No browser is downloaded: the system chromium is used
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
-
 import pytest
+from _webapp import CHROMIUM, browser_marks, not_blank
 from test_webapp_api import leshan_rate
+
+#: The shared fixtures (ws, client, workspace, server, shots): tests/webapp/_webapp.py.
+pytest_plugins = ["_webapp"]
 
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = next(
-    (
-        p
-        for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-        if p and Path(p).exists()
-    ),
-    None,
-)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not os.environ.get("CI"),
-        reason="headless chromium not installed (apt-get install chromium)",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
-    from parkflow.webapp.app import create_app
-
-    port = _free_port()
-    app = create_app(tmp_path_factory.mktemp("ws"))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    end = time.time() + 20
-    while not srv.started and time.time() < end:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    d = os.environ.get("PARKFLOW_SCREENSHOTS")
-    out = Path(d) if d else tmp_path_factory.mktemp("shots")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def not_blank(png: Path) -> None:
-    """The screenshot shows a drawing: many colours, not one flat background."""
-    from PIL import Image
-
-    img = Image.open(png).convert("RGB").resize((200, 120))
-    colours = img.getcolors(maxcolors=200 * 120)
-    assert colours is not None, f"{png} looks blank"
-    assert len(colours) > 30, f"{png} looks blank"
-    top = max(c for c, _ in colours)
-    assert top < 0.9 * 200 * 120, f"{png}: one colour covers most of it"
+pytestmark = browser_marks
 
 
 def test_the_whole_loop_in_chromium(server, shots, tmp_path):

@@ -8,35 +8,29 @@ scenario folders into. ``PARKFLOW_SCREENSHOTS=DIR`` keeps the screenshots (docs/
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from test_webapp_browser import CHROMIUM, _free_port, not_blank
+from _webapp import CHROMIUM, browser_marks, not_blank
+
+#: The shared fixtures (ws, client, workspace, server, shots): tests/webapp/_webapp.py.
+pytest_plugins = ["_webapp"]
 
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 import parkflow as pf  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not os.environ.get("CI"),
-        reason="headless chromium not installed (apt-get install chromium)",
-    ),
-]
+pytestmark = browser_marks
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> Path:
-    ws = tmp_path_factory.mktemp("ws2")
+def workspace(ws) -> Path:
     # an invalid copy of Leshan: uses.csv line 4 has capacity 'abc'
     broken = ws / "broken-leshan"
     shutil.copytree(pf.bundled_scenario_path("leshan-wutongqiao"), broken)
@@ -45,34 +39,6 @@ def workspace(tmp_path_factory) -> Path:
     with (broken / "uses.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     return ws
-
-
-@pytest.fixture(scope="module")
-def server(workspace):
-    import uvicorn
-
-    from parkflow.webapp.app import create_app
-
-    port = _free_port()
-    app = create_app(workspace)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    end = time.time() + 20
-    while not srv.started and time.time() < end:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    d = os.environ.get("PARKFLOW_SCREENSHOTS")
-    out = Path(d) if d else tmp_path_factory.mktemp("shots2")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 @pytest.fixture
@@ -171,6 +137,9 @@ def test_an_invalid_folder_is_fixed_in_the_editor_and_solved(page, shots):
     items = page.locator("#problems li.link")
     sync_api.expect(items).to_have_count(1)
     sync_api.expect(items.first).to_contain_text("capacity")
+    # the user's file, row and column, as `parkflow validate` names them (not work.xlsx[uses])
+    where = items.first.locator(".where")
+    sync_api.expect(where).to_have_text("uses.csv, 行 4, 列 capacity")
     page.screenshot(path=str(shots / "invalid-folder.png"))
     not_blank(shots / "invalid-folder.png")
     items.first.click()

@@ -9,53 +9,22 @@ from __future__ import annotations
 import csv
 import math
 import shutil
-import time
 from pathlib import Path
 
 import pytest
+from _webapp import column, open_bundled, wait
+
+#: The shared fixtures (ws, client, workspace, server, shots): tests/webapp/_webapp.py.
+pytest_plugins = ["_webapp"]
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
 
 import parkflow as pf  # noqa: E402
 from parkflow.solvers.progress import PHASES  # noqa: E402
-from parkflow.webapp.app import create_app  # noqa: E402
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def ws(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("workspace-fac")
-
-
-@pytest.fixture(scope="module")
-def client(ws):
-    with TestClient(create_app(ws, max_upload_mb=1.0)) as c:
-        yield c
-
-
-def wait(client, job_id: str, timeout_s: float = 90.0) -> dict:
-    end = time.time() + timeout_s
-    while time.time() < end:
-        j = client.get(f"/api/jobs/{job_id}").json()
-        if j["state"] in ("done", "failed", "cancelled"):
-            return j
-        time.sleep(0.2)
-    msg = f"job {job_id} still {j['state']} after {timeout_s} s"
-    raise AssertionError(msg)
-
-
-def column(table: dict, name: str) -> int:
-    return table["columns"].index(name)
-
-
-def open_bundled(client, name: str) -> str:
-    r = client.post("/api/open", json={"bundled": name})
-    assert r.status_code == 200, r.text
-    return r.json()["project"]
 
 
 def test_facilities_are_an_editable_table_validated_like_the_cli(client):
@@ -175,13 +144,17 @@ def test_an_invalid_workspace_folder_is_opened_fixed_and_solved(client, ws):
     rows[3][cap] = "abc"  # U... in CSV line 4 = spreadsheet row 4
     with (folder / "uses.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
-    with pytest.raises(pf.ScenarioError):
+    with pytest.raises(pf.ScenarioError) as err:
         pf.load_scenario(folder)
     assert "broken" in client.get("/api/info").json()["folders"]
     r = client.post("/api/open", json={"folder": "broken"})
     assert r.status_code == 200, r.text
     problems = r.json()["problems"]
     assert [(q["table"], q["row"], q["column"]) for q in problems] == [("uses", 4, "capacity")]
+    # the user's own file, as `parkflow validate broken` names it (not the internal work.xlsx)
+    (cli,) = err.value.problems
+    assert (problems[0]["file"], problems[0]["row"]) == ("uses.csv", cli.row)
+    assert Path(cli.file).name == "uses.csv"
     assert problems[0]["fix"]
     pid = r.json()["project"]
     p = client.get(f"/api/projects/{pid}").json()
@@ -222,6 +195,14 @@ def test_progress_events_arrive_in_the_solver_order(client):
     ev = client.get(f"/api/jobs/{job['id']}/events").json()
     assert [e["phase"] for e in ev["events"]][0] == "network"
     assert ev["n_events"] == len(ev["events"])
+    # Leshan is solved whole (full): HiGHS's progress rows arrive while its MILP runs, each
+    # with a bound and a gap, before the MILP's outcome; elapsed never goes back
+    texts = [e["text"] for e in ev["events"]]
+    outcome = texts.index("MILP 1 (least cost): optimal")
+    live = [e for e in ev["events"][:outcome] if e["phase"] == "solve"]
+    assert any(e["bound"] is not None and e["gap"] is not None for e in live), texts
+    elapsed = [e["elapsed_s"] for e in ev["events"]]
+    assert elapsed == sorted(elapsed)
     tail = client.get(f"/api/jobs/{job['id']}/events", params={"since": ev["n_events"] - 1}).json()
     assert [e["phase"] for e in tail["events"]] == ["done"]
 
@@ -322,3 +303,31 @@ def test_the_downloaded_workbooks_keep_the_facilities(client, tmp_path):
         assert r["problems"] == [], url
         fac = client.get(f"/api/projects/{r['project']}").json()["tables"]["facilities"]
         assert [row[0] for row in fac["rows"]] == [f"F-PZ{k}" for k in range(1, 10)], url
+
+
+def test_a_settings_save_keeps_every_target_field(client, ws):
+    """basis, year, enforce and rate_by_year are not in the form; a save keeps them
+    (the targets sheet is written with every field of the schema)."""
+    folder = ws / "targets-pz"
+    shutil.copytree(pf.bundled_scenario_path("panzhihua-vti"), folder)
+    yaml_file = folder / "scenario.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "rate_by_year" in text
+    extra = (
+        "  - {id: ash-2030, materials: fly_ash, rate: 0.9, basis: consumption, year: 2030,"
+        " enforce: false}\n"
+    )
+    yaml_file.write_text(text.replace("targets:\n", "targets:\n" + extra, 1), encoding="utf-8")
+    original = pf.load_scenario(folder).targets
+    assert [(t.basis, t.year, t.enforce) for t in original][0] == ("consumption", 2030, False)
+    pid = client.post("/api/open", json={"folder": "targets-pz"}).json()["project"]
+    settings = client.get(f"/api/projects/{pid}").json()["settings"]
+    settings["targets"][0]["rate"] = 0.91  # an edit in the form
+    r = client.put(f"/api/projects/{pid}", json={"settings": settings}).json()
+    assert r["valid"], r["problems"]
+    work = ws / "projects" / pid / "work.xlsx"
+    saved = pf.load_scenario(work).targets
+    assert saved[0].rate == pytest.approx(0.91)
+    assert [(t.id, t.basis, t.year, t.enforce, t.rate_by_year) for t in saved] == [
+        (t.id, t.basis, t.year, t.enforce, t.rate_by_year) for t in original
+    ]
