@@ -112,6 +112,8 @@ def test_the_whole_loop_in_chromium(server, shots, tmp_path):
         assert rows.count() >= 1
         assert "pp" in rows.first.inner_text()
         assert "-" in rows.first.inner_text()
+        # the comparison's state line has no solver line (and no "null" in its place)
+        assert "null" not in page.inner_text("#cmp-progress")
         page.wait_for_timeout(1500)
         page.screenshot(path=str(shots / "compare.png"), full_page=True)
         not_blank(shots / "compare.png")

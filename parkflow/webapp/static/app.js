@@ -475,7 +475,7 @@ function poll(slot, box, done) {
     let j;
     try { j = await api("GET", `/api/jobs/${j0.id}`); } catch (e) { showError(e); return; }
     S[slot] = j;
-    box.hidden = false; box.replaceChildren(el("span", { "data-testid": slot + "-state", "data-state": j.state, text: progressText(j) }), solverLine(j));
+    box.hidden = false; box.replaceChildren(el("span", { "data-testid": slot + "-state", "data-state": j.state, text: progressText(j) }), solverLine(j) || "");  // a comparison has no solver line
     box.dataset.phases = (j.phases || []).join(" ");
     if (["done", "failed", "cancelled"].includes(j.state)) { done(j); return; }
     setTimeout(tick, 400);
