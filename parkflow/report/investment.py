@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
+from parkflow.i18n import label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Catalogue
-from parkflow.report.texts import text
 from parkflow.statistics.summary import summary_dict
 
 __all__ = [
@@ -199,12 +199,12 @@ def diagnosis_facilities(
         if m := _CANDIDATE.match(part):
             site = m["site"]
             where = (
-                f"{text('free_site', lang)} {park_name}".strip()
+                f"{label('free_site', lang)} {park_name}".strip()
                 if site.startswith("F:")
                 else enterprise_name(site)
             )
             out.append(
-                text("dg_candidate", lang).format(
+                label("dg_candidate", lang).format(
                     fid=m["fid"],
                     tech=technology_name(catalogue, m["tech"], lang),
                     site=where,
@@ -214,7 +214,7 @@ def diagnosis_facilities(
             )
         elif m := _ADD_ROW.match(part):
             out.append(
-                text("dg_add_row", lang).format(tech=technology_name(catalogue, m["tech"], lang))
+                label("dg_add_row", lang).format(tech=technology_name(catalogue, m["tech"], lang))
             )
         else:
             out.append(part)
