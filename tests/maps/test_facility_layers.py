@@ -3,8 +3,9 @@
 The hand park (tests/_maps_hand.py) gets a built-facility table by hand: F1 a β-plaster line
 co-located with E3 and F2 a cement grinding station on a free site in P1 (the network's
 synthetic enterprise ``F:F2``). Without a ``year`` column they share one layer "New
-facilities"; with periods (facilities.csv with ``year``, F1 built 2026 and grown 2028, F2 built
-2027) there is a layer per build year, "built 2026" and "built 2027".
+facilities"; with a ``year`` column but no yearly plan (facilities.csv with ``year``, F1 built
+2026 and grown 2028, F2 built 2027) there is a layer per build year, "built 2026" and "built
+2027". A pathway's map (periods) puts them under the year switch (test_year_switch.py).
 """
 
 from __future__ import annotations
@@ -225,13 +226,17 @@ def panzhihua_map(tmp_path_factory):
 
 
 def test_panzhihua_map_draws_every_built_facility(panzhihua_map):
-    """panzhihua-vti is a 2025–2030 pathway: one layer per build year, each facility once."""
+    """panzhihua-vti is a 2025–2030 pathway: its facilities go under the year switch, one
+    "New facilities" layer whose each year holds the facilities standing that year; the last
+    year (shown first) draws each built facility once."""
     from parkflow.report.investment import facility_plan
 
     res, page = panzhihua_map
     plan = facility_plan(res)
-    years = sorted({int(y) for y in plan["build_year"]})
-    assert [f"built {y}" for y in years] == [n for n in _layers(page) if n.startswith("built ")]
+    assert "New facilities" in _layers(page)
+    assert not [n for n in _layers(page) if n.startswith("built ")]
     fac = [d for d in feature_data(page) if d.get("role") == "facility"]
-    labels = [f["label"].split(" ")[0] for d in fac for f in d["features"]]
+    per_year = res.facilities.groupby("year")["facility_id"].nunique()
+    assert [len(d["features"]) for d in fac] == per_year[per_year > 0].tolist()
+    labels = [f["label"].split(" ")[0] for f in fac[-1]["features"]]
     assert sorted(labels) == sorted(plan["facility_id"].tolist())
