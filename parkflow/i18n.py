@@ -838,6 +838,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "dg_facilities": {"zh": "可补足的设施类型与地点", "en": "Facilities that would close it"},
     "dg_no_use": {"zh": "可达范围内无利用途径", "en": "no use within reach"},
     "dg_no_capacity": {"zh": "可达范围内利用能力已用尽", "en": "no capacity left within reach"},
+    "dg_only_disposal": {
+        "zh": "可达范围内仅有无害化处置途径（不计入综合利用）",
+        "en": "only safe-disposal uses within reach",
+    },
     "dg_candidate": {
         "zh": "{fid} {tech}（{site}），最大 {size} {unit}",
         "en": "{fid} {tech} at {site}, up to {size} {unit}",

@@ -569,7 +569,7 @@ def enterprise_layer(
         .sum()
         .add(absorbs.groupby("enterprise")["received"].sum(), fill_value=0.0)
     )
-    features = [
+    features: list[dict[str, Any]] = [
         {
             "at": [lat, lon],
             "style": {"fillColor": colours[sector]},
@@ -590,7 +590,7 @@ def enterprise_layer(
     # labels are placed in page order: the biggest first (sorted() is stable)
     features = [
         {k: v for k, v in f.items() if k != "_size"}
-        for f in sorted(features, key=lambda f: -f["_size"])
+        for f in sorted(features, key=lambda f: -float(f["_size"]))
     ]
     name = map_label("enterprises", lang)
     Features(

@@ -121,7 +121,8 @@ def draw_on(
     years = year_views(result)
     stack = YearLayers(m, default=years[-1][0]) if years else None
     names_links, n_links, names_unused, n_unused = [], 0, [], 0
-    for year, view in years or [(None, result)]:
+    each: list[tuple[int | None, Result]] = [*years] or [(None, result)]
+    for year, view in each:
         group = stack.maker(year) if stack is not None and year is not None else None
         vflows = flows if year is None else built_links(view)
         vflows = vflows[vflows["from"].isin(ends.index) & vflows["to"].isin(ends.index)]

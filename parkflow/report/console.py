@@ -140,21 +140,24 @@ def diagnosis_lines(result: Any, lang: str = "en") -> list[str]:
     in ``lang`` with the names of technologies and sites.
     """
     d = getattr(result, "diagnosis", None)
-    if d is None or len(d) == 0 or "facilities" not in d.columns:
+    if d is None or len(d) == 0 or "material" not in d.columns:
         return []
     from parkflow.i18n import catalogue_name
-    from parkflow.report.investment import diagnosis_facilities
+    from parkflow.report.investment import diagnosis_facilities, diagnosis_lookup
 
+    lookup = diagnosis_lookup(result)
     out = []
     for r in d.to_dict(orient="records"):
         park = str(r.get("park") or "")
-        words = diagnosis_facilities(r.get("facilities"), None, lang, park_name=park)
+        words = diagnosis_facilities(r, lookup, None, lang, park_name=park)
         if not words:
             continue
         material = catalogue_name(None, "materials", str(r.get("material")), lang, "mat")
         needed = float(r.get("capacity_needed") or 0.0)
+        year = pd.to_numeric(pd.Series([r.get("year")]), errors="coerce").iloc[0]
+        when = f"{year:.0f} " if pd.notna(year) else ""
         out.append(
-            f"    {r.get('target')} {material} ({park}) "
+            f"    {when}{r.get('target')} {material} ({park}) "
             f"{needed:,.0f} {r.get('unit') or 't/a'} — {label('c_diag', lang)}{words}"
         )
     return out
@@ -226,10 +229,14 @@ def build_plan_lines(result: Any, lang: str = "en") -> list[str]:
     )
     lines = [head]
     for f_id, f in plan.sort_values("build_year", kind="stable").iterrows():
-        when = f"{f.build_year:.0f} " if f.build_year == f.build_year else ""
+        # a single-year plan has no build or expansion years (absent or blank)
+        built, grown_in = (
+            pd.to_numeric(f.get(k), errors="coerce") for k in ("build_year", "expanded_year")
+        )
+        when = f"{built:.0f} " if pd.notna(built) else ""
         grown = ""
-        if f.expanded_year == f.expanded_year:
-            grown = f"，{f.expanded_year:.0f}年扩建" if zh else f", expanded {f.expanded_year:.0f}"
+        if pd.notna(grown_in):
+            grown = f"，{grown_in:.0f}年扩建" if zh else f", expanded {grown_in:.0f}"
         tech = technology_name(None, str(f.technology), lang)
         where = f.site if isinstance(f.site, str) and f.site else f.park
         if zh:

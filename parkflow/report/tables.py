@@ -24,6 +24,8 @@ from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
 from parkflow.report.investment import (
     diagnosis_facilities,
+    diagnosis_lookup,
+    diagnosis_reason,
     facility_plan,
     result_periods,
     technology_name,
@@ -942,10 +944,8 @@ def _diagnosis(
         return
     lang = b.lang
     out = d.copy()
-    reasons = {
-        "no use within reach": "dg_no_use",
-        "no capacity left within reach": "dg_no_capacity",
-    }
+    records = out.to_dict(orient="records")
+    lookup = diagnosis_lookup(result)
     park_col = out["park"] if "park" in out.columns else pd.Series("", index=out.index)
     out["dg_target"] = out["target"].astype(str) if "target" in out.columns else ""
     out["scope"] = [names.scope("park", str(p)) if text_of(p) else "" for p in park_col]
@@ -953,22 +953,24 @@ def _diagnosis(
     out["dg_left"] = pd.to_numeric(out.get("left"), errors="coerce")
     out["dg_needed"] = pd.to_numeric(out.get("capacity_needed"), errors="coerce")
     out["unit"] = out["unit"].astype(str) if "unit" in out.columns else "t/a"
-    out["dg_reason"] = [
-        label(reasons[str(r)], lang) if str(r) in reasons else str(r)
-        for r in (out["reason"] if "reason" in out.columns else [""] * len(out))
-    ]
-    cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
+    out["dg_reason"] = [diagnosis_reason(r, lang) for r in records]
     out["dg_facilities"] = [
         diagnosis_facilities(
-            c, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
+            r, lookup, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
         )
-        for c, p in zip(cells, park_col, strict=True)
+        for r, p in zip(records, park_col, strict=True)
     ]
+    # a pathway diagnoses each year that misses its target: the year is a column then
+    year = pd.to_numeric(out.get("year", pd.Series(np.nan, index=out.index)), errors="coerce")
+    by_year = bool(year.notna().any())
+    if by_year:
+        out["tr_year"] = [f"{y:.0f}" if pd.notna(y) else "" for y in year]
     b.add(
         "diagnosis",
         out,
         [
             ("dg_target", "text"),
+            *([("tr_year", "text")] if by_year else []),
             ("scope", "text"),
             ("dg_material", "text"),
             ("dg_left", "q"),

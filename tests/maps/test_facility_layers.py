@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from _browser import browser_test, dump_dom
+from _browser import browser_test, run_probe
 from _maps_hand import hand_result, hand_scenario
 
 from parkflow.maps import render_map, write_map
@@ -196,13 +196,8 @@ PROBE = """<script>
 def test_browser_draws_diamonds_and_runs_no_injected_script(tmp_path):
     sc, res = _with(_facilities(periods=True, first_id=HOSTILE_ID))
     page = write_map(sc, res, tmp_path / "map.html", lang="en")
-    text = page.read_text(encoding="utf-8")
-    name = re.search(r"var (map_\w+) = L\.map", text).group(1)
-    probed = tmp_path / "probed.html"
-    probed.write_text(text + PROBE % {"map": json.dumps(name)}, encoding="utf-8")
-    dom, console = dump_dom(probed)
+    shown, dom, console = run_probe(page, PROBE)
     assert "Uncaught" not in console, console
-    shown = json.loads(html.unescape(re.search(r'<pre id="pf-probe">(.*?)</pre>', dom).group(1)))
     assert "PWNED" not in re.search(r"<title>(.*?)</title>", dom, flags=re.DOTALL).group(1)
     assert shown["diamonds"] == 2
     assert "built 2026" in shown["layers"]

@@ -2,8 +2,8 @@
 
 The hand park (tests/_maps_hand.py) as a two-year pathway, built by hand:
 
-* 2026: only L1 (fly ash E1 → E2, 60,000 t/a) is built; 190,000 t/a are generated in all, so
-  the whole-scenario rate is 60,000 / 190,000 = 31.6 %;
+* 2026: only L1 (fly ash E1 → E2, 60,000 t/a, existing) is built; 190,000 t/a are generated
+  in all, so the whole-scenario rate is 60,000 / 190,000 = 31.6 %;
 * 2027: L1 and L2 (phosphogypsum E3 → E2, 20,000 t/a): 80,000 / 190,000 = 42.1 %;
 * facility F1 stands in 2027 only.
 
@@ -12,13 +12,12 @@ The map shows 2027 (the last year) at first, and the switch shows 2026's layers 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
 import pandas as pd
-from _browser import browser_test, dump_dom
-from _maps_hand import hand_result, hand_scenario, link_rows
+from _browser import browser_test, run_probe
+from _maps_hand import hand_result, hand_scenario
 
 from parkflow.maps import map_html, render_map, write_map
 from parkflow.maps.elements import feature_data
@@ -26,27 +25,12 @@ from parkflow.models.result import Result
 
 HOSTILE = "T</script><img src=x onerror=\"document.title='PW'+'NED'\">"
 
-L1 = {
-    "link_id": "L1",
-    "from": "E1",
-    "to": "E2",
-    "material": "fly_ash",
-    "route": "cement_admixture",
-    "flow": 60_000.0,
-}
-L2 = {
-    "link_id": "L2",
-    "from": "E3",
-    "to": "E2",
-    "material": "phosphogypsum",
-    "route": "cement_retarder",
-    "flow": 20_000.0,
-}
-
 
 def pathway(target_id: str = "bulk-2025") -> Result:
     """The two-year pathway of the module docstring (top-level tables: 2026's, as a solve)."""
-    years = {2026: hand_result(link_rows([L1])), 2027: hand_result(link_rows([L1, L2]))}
+    links = hand_result().links  # L1 and L2 built, L3 not
+    only_l1 = links.assign(build=(links.index == "L1").astype(int))
+    years = {2026: hand_result(only_l1), 2027: hand_result(links)}
     periods = [
         {
             "year": y,
@@ -210,14 +194,9 @@ PROBE = """<script>
 def test_browser_switches_years(tmp_path):
     sc = hand_scenario(name=HOSTILE)
     page = write_map(sc, pathway(), tmp_path / "map.html", lang="en")
-    text = page.read_text(encoding="utf-8")
-    name = re.search(r"var (map_\w+) = L\.map", text).group(1)
-    probed = tmp_path / "probed.html"
-    probed.write_text(text + PROBE % {"map": json.dumps(name)}, encoding="utf-8")
-    dom, console = dump_dom(probed)
+    shown, dom, console = run_probe(page, PROBE)
     assert "Uncaught" not in console, console
     assert "PWNED" not in re.search(r"<title>(.*?)</title>", dom, flags=re.DOTALL).group(1)
-    shown = json.loads(html.unescape(re.search(r'<pre id="pf-probe">(.*?)</pre>', dom).group(1)))
     start, after = shown["start"], shown["after"]
     assert start["checked"] == "2027"
     assert after["checked"] == "2026"
