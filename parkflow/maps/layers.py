@@ -142,18 +142,6 @@ class YearLayers:
         return make
 
 
-def park_display_name(scenario: Scenario, park: str, lang: str) -> str:
-    """A park's name in ``lang``: ``name_en`` in English when the parks table has one."""
-    parks = scenario.parks
-    if parks is not None and park in parks.index:
-        for col in (("name_en",) if lang == "en" else ()) + ("name",):
-            if col in parks.columns:
-                value = parks.at[park, col]
-                if isinstance(value, str) and value.strip():
-                    return value.strip()
-    return str(park)
-
-
 def park_centres(scenario: Scenario, pos: pd.DataFrame, tiles: str) -> pd.DataFrame:
     """Where a park's name and its park-to-park lines go: index park id, columns ``lon, lat``.
 
@@ -188,7 +176,7 @@ def _park_of(scenario: Scenario) -> pd.Series:
 
 
 def park_layer(
-    m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str, lang: str
+    m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str, names: Names, lang: str
 ) -> list[str]:
     """Parks: outline, light fill and name.
 
@@ -220,7 +208,7 @@ def park_layer(
     centres = park_centres(scenario, pos, tiles)
     labels = []
     for pid in ids:
-        park = park_display_name(scenario, pid, lang)
+        park = names.park_name(pid)  # name_en in English where the parks table has one
         if pid in geoms.index.astype(str):
             shape = shapely.transform(geoms[geoms.index.astype(str) == pid].iloc[0], shift)
             style = {
@@ -356,7 +344,7 @@ def link_layers(
         )
         feature["popup"] = link_popup(r, names, unit.iat[i], lang)
         per_material.setdefault(r.material, [[], []])[int(between[i])].append(feature)
-    agg_features = _park_flow_features(agg, agg_weight, centres, scenario, names, lang)
+    agg_features = _park_flow_features(agg, agg_weight, centres, names, lang)
     make = _maker(m, group)
     layers = []
     n_links = 0
@@ -448,7 +436,6 @@ def _park_flow_features(
     agg: pd.DataFrame,
     weight: np.ndarray,
     centres: pd.DataFrame,
-    scenario: Scenario,
     names: Names,
     lang: str,
 ) -> dict[str, list[dict[str, Any]]]:
@@ -467,8 +454,7 @@ def _park_flow_features(
     points = np.round(curves, 6).tolist()
     out: dict[str, list[dict[str, Any]]] = {}
     for i, r in enumerate(agg.itertuples(index=False)):
-        pa = park_display_name(scenario, r.park_from, lang)
-        pb = park_display_name(scenario, r.park_to, lang)
+        pa, pb = names.park_name(r.park_from), names.park_name(r.park_to)
         amount = amount_text(r.flow, r.unit, lang)
         count = f"{r.links} {map_label('n_links' if r.links != 1 else 'n_link', lang)}"
         text = f"{pa} → {pb}: {names.material(r.material)} {amount} ({count})"

@@ -116,7 +116,7 @@ def draw_on(
         changes = changes.reindex(flows.index)
     drawn = province_layer(m, tiles, lang)
     drawn += context_layer(m, tiles, lang)
-    drawn += park_layer(m, scenario, pos, tiles, lang)
+    drawn += park_layer(m, scenario, pos, tiles, names, lang)
     centres = park_centres(scenario, pos, tiles)
     years = year_views(result)
     stack = YearLayers(m, default=years[-1][0]) if years else None
