@@ -626,7 +626,41 @@ _WEB_LABELS: dict[str, dict[str, str]] = {
 
 LABELS.update({f"map:{k}": v for k, v in _MAP_LABELS.items()})
 LABELS.update({f"compare:{k}": v for k, v in _COMPARE_LABELS.items()})
+
+# ---- the Pareto chart and its notice (parkflow.studies.pareto) ------------------------------
+_PARETO_LABELS: dict[str, dict[str, str]] = {
+    "title": {
+        "zh": "{scenario}：最低年成本与综合利用率（目标 {target}，范围 {scope}）",
+        "en": "{scenario}: least annual cost vs utilisation rate (target {target}, scope {scope})",
+    },
+    "x": {"zh": "综合利用率（%）", "en": "utilisation rate (%)"},
+    "y": {
+        "zh": "年净成本（百万元/a；负值为净收益）",
+        "en": "net annual cost (million CNY/a; negative = net saving)",
+    },
+    "front": {"zh": "最低成本（ε约束）", "en": "least cost (ε-constraint)"},
+    "least_cost": {"zh": "最低成本方案", "en": "least-cost plan"},
+    "milestone": {"zh": "{rate}目标（{year}）", "en": "{rate} target ({year})"},
+    "no_trade_off": {
+        "zh": "无权衡：最低成本方案已达到最高可达利用率（{rate}，年净成本 {cost} 百万元/a）；"
+        "{points}。",
+        "en": "No trade-off: the least-cost plan already reaches the best reachable rate "
+        "({rate}, net cost {cost} M CNY/a); {points}.",
+    },
+    "points_one": {"zh": "前沿只有这一个点", "en": "the front is this one point"},
+    "points_all": {"zh": "全部 {n} 个点均为同一方案", "en": "all {n} points are this one plan"},
+    "hover": {
+        "zh": "利用率 %{x:.2f} %（要求 ≥ %{customdata[0]:.2f} %）<br>"
+        "成本 %{y:.3f} 百万元/a<br>CO₂减排 %{customdata[1]:,.0f} t/a<br>"
+        "链接 %{customdata[2]}<extra></extra>",
+        "en": "rate %{x:.2f} % (required ≥ %{customdata[0]:.2f} %)<br>"
+        "cost %{y:.3f} M CNY/a<br>CO₂ avoided %{customdata[1]:,.0f} t/a<br>"
+        "links %{customdata[2]}<extra></extra>",
+    },
+}
+
 LABELS.update({f"web:{k}": v for k, v in _WEB_LABELS.items()})
+LABELS.update({f"pareto:{k}": v for k, v in _PARETO_LABELS.items()})
 
 # ---- the report's texts of the unit policy, the console summary, the scorecard, the build plan,
 # the pathway and the diagnosis (parkflow.report): unprefixed keys of LABELS, as the report's
