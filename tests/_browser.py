@@ -6,11 +6,15 @@ pages must draw from what is inline in the file.
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,3 +100,20 @@ def dump_dom(page: Path, size: tuple[int, int] = (1200, 800)) -> tuple[str, str]
     assert run.stdout.strip(), f"no DOM; chromium said:\n{run.stderr[-2000:]}"
     console = "\n".join(line for line in run.stderr.splitlines() if "CONSOLE" in line)
     return run.stdout, console
+
+
+def run_probe(page: Path, probe: str) -> tuple[dict[str, Any], str, str]:
+    """Open a written map with ``probe`` appended and read what the probe reports.
+
+    ``probe`` is a ``<script>`` in which ``%(map)s`` stands for the map's variable name (as a
+    JSON string) and which writes its findings as JSON into ``<pre id="pf-probe">``. Returns
+    those findings, the DOM and the console.
+    """
+    text = page.read_text(encoding="utf-8")
+    name = re.search(r"var (map_\w+) = L\.map", text).group(1)
+    probed = page.with_name(f"probed-{page.name}")
+    probed.write_text(text + probe % {"map": json.dumps(name)}, encoding="utf-8")
+    dom, console = dump_dom(probed)
+    found = re.search(r'<pre id="pf-probe">(.*?)</pre>', dom, flags=re.DOTALL)
+    assert found, f"the probe wrote nothing; console:\n{console}"
+    return json.loads(html.unescape(found.group(1))), dom, console

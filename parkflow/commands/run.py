@@ -61,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from parkflow.commands._outputs import write_solve_folder
+    from parkflow.i18n import label
     from parkflow.io import load_scenario
     from parkflow.io.atomic import output_dir, preflight
     from parkflow.io.bundled import DEFAULT_SCENARIO, bundled_scenario_path
-    from parkflow.report.console import summary_table, text
+    from parkflow.report.console import summary_table
     from parkflow.solvers.api import solve_with_strategy
 
     console = Console(stderr=True)
@@ -93,5 +94,5 @@ def run(args: argparse.Namespace) -> int:
     Console().print(summary_table(result, args.lang))
     if result.message:
         Console().print(result.message)
-    Console().print(f"{text('c_written', args.lang)} {out}")
+    Console().print(f"{label('c_written', args.lang)} {out}")
     return 0 if result.status.has_solution else 3

@@ -3,11 +3,11 @@
 Files: ``summary.json`` (format 2: ``format_version``, ``parkflow_version``, status, solver,
 objective and its parts, CO₂, targets, baseline, and the scenario reference), ``flows.csv`` (one
 row per built link), ``utilisation.csv``, ``sources.csv``, ``draws.csv``, ``targets.csv``,
-``diagnosis.csv``, and the existing-links-only baseline's ``baseline_flows.csv``,
-``baseline_utilisation.csv`` and ``baseline_sources.csv`` (its targets are in
-``summary.json["baseline"]["targets"]``). CSVs are UTF-8 with BOM (Excel in China opens them as
-they are). The layout of summary.json is the JSON Schema ``parkflow/data/summary.schema.json``
-(docs/reporting.md, "summary.json").
+``diagnosis.csv``, ``diagnosis_facilities.csv``, and the existing-links-only baseline's
+``baseline_flows.csv``, ``baseline_utilisation.csv`` and ``baseline_sources.csv`` (its targets
+are in ``summary.json["baseline"]["targets"]``). CSVs are UTF-8 with BOM (Excel in China opens
+them as they are). The layout of summary.json is the JSON Schema
+``parkflow/data/summary.schema.json`` (docs/reporting.md, "summary.json").
 
 The scenario is referenced by its path **relative to the output folder** (``scenario_path``,
 POSIX separators), its name (``scenario``) and a content hash (``scenario_sha256``): an output
@@ -57,6 +57,7 @@ SOLUTION_FILES = (
     "draws.csv",
     "targets.csv",
     "diagnosis.csv",
+    "diagnosis_facilities.csv",
     "baseline_flows.csv",
     "baseline_utilisation.csv",
     "baseline_sources.csv",
@@ -83,6 +84,9 @@ OUTPUT_DTYPES: dict[str, dict[str, str]] = {
     "flows.csv": {"existing": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
     "baseline_flows.csv": {"existing": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
     "targets.csv": {"met": "bool", **dict.fromkeys(_ID_COLUMNS, "str")},
+    "diagnosis_facilities.csv": dict.fromkeys(
+        (*_ID_COLUMNS, "target", "material", "kind", "facility_id", "technology", "site"), "str"
+    ),
 }
 _ENCODING = "utf-8-sig"
 
@@ -227,6 +231,7 @@ def write_solution_files(
     _csv(dr, folder / "draws.csv", index=True)
     _csv(result.targets, folder / "targets.csv")
     _csv(result.diagnosis, folder / "diagnosis.csv")
+    _csv(result.diagnosis_facilities, folder / "diagnosis_facilities.csv")
     b = result.baseline
     base = _flows_frame(b) if b is not None else pd.DataFrame(columns=FLOW_COLUMNS)
     _csv(base, folder / "baseline_flows.csv")
@@ -313,6 +318,7 @@ def _result_from(summary: dict[str, Any], flows: pd.DataFrame, **tables: pd.Data
         co2_avoided_t_per_a=float(summary.get("co2_avoided_t_per_a") or 0.0),
         solver=dict(summary.get("solver") or {}),
         diagnosis=tables.get("diagnosis", pd.DataFrame()),
+        diagnosis_facilities=tables.get("diagnosis_facilities", pd.DataFrame()),
         message=str(summary.get("message") or ""),
     )
 
@@ -344,6 +350,8 @@ def read_result(out_dir: str | Path) -> Result:
         utilisation=_read_csv(folder / "utilisation.csv"),
         targets=targets,
         diagnosis=_read_csv(folder / "diagnosis.csv"),
+        # absent from folders written before it existed: read as empty
+        diagnosis_facilities=_read_csv(folder / "diagnosis_facilities.csv"),
     )
     _read_periods(res, summary, folder)
     base = summary.get("baseline")

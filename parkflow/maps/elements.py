@@ -83,6 +83,9 @@ MAP_CSS = f"""
 .pf-fac-shape {{ position: absolute; left: 2px; top: 2px; width: 12px; height: 12px;
                  transform: rotate(45deg); border: 2px solid #1a1a1a;
                  box-shadow: 0 0 0 1.5px #fff; }}
+.pf-years.pf-box {{ max-width: 680px; white-space: nowrap; }}
+.pf-years label {{ margin-left: 6px; white-space: nowrap; cursor: pointer; }}
+.pf-years input {{ margin: 0 2px 0 0; vertical-align: -2px; }}
 .pf-box .sw-fac {{ display: inline-block; width: 9px; height: 9px; transform: rotate(45deg);
                    border: 2px solid #1a1a1a; background: #d35400; margin: 0 6px 0 2px; }}
 """
@@ -368,10 +371,13 @@ class Features(MacroElement):
         group = self._parent
         figure = self.get_root()
         assert group is not None, "a Features sits in a map's group"
-        assert group._parent is not None, "the group sits in a map"
+        m = group._parent  # a pathway's year group sits in a named layer (YearLayers)
+        while m is not None and not isinstance(m, folium.Map):
+            m = m._parent
+        assert m is not None, "the group sits in a map"
         assert isinstance(figure, Figure), "a Features renders inside a Figure"
         script = self._SCRIPT % {
-            "map": group._parent.get_name(),
+            "map": m.get_name(),
             "group": group.get_name(),
             "data": self.data_json(),
         }
@@ -500,3 +506,98 @@ class LabelZoom(MacroElement):
         super().__init__()
         self._name = "LabelZoom"
         self.near_zoom = int(near_zoom)
+
+
+class YearSwitch(MacroElement):
+    """A pathway's year switch: one radio button per year, the chosen year's layers shown.
+
+    Choosing a year puts its child groups (:class:`parkflow.maps.layers.YearLayers`) into their
+    named layers and takes the other years' out, and shows only the elements of class
+    ``pf-year`` whose ``data-year`` is that year (the title box's rates). Offline: no library
+    beyond Leaflet. The years are integers; the title text is the heading's (a map label).
+
+    Parameters
+    ----------
+    years : list of int
+        The years, in order.
+    default : int
+        The year shown at first.
+    children : list of (int, folium.FeatureGroup, folium.FeatureGroup)
+        ``(year, named layer, child group)``.
+    title : str
+        The switch's heading (plain text, set as ``textContent``).
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map, years, start, layers, title) {
+                var box = map.getContainer(), inputs = [];
+                var show = function (year) {
+                    layers.forEach(function (e) {
+                        var on = e[0] === year;
+                        if (on && !e[1].hasLayer(e[2])) { e[1].addLayer(e[2]); }
+                        if (!on && e[1].hasLayer(e[2])) { e[1].removeLayer(e[2]); }
+                    });
+                    box.querySelectorAll(".pf-year").forEach(function (el) {
+                        el.hidden = Number(el.getAttribute("data-year")) !== year;
+                    });
+                    inputs.forEach(function (i) { i.checked = Number(i.value) === year; });
+                    box.setAttribute("data-pf-year", String(year));
+                    map.fire("overlayadd");  // labels are placed again (LabelZoom)
+                };
+                var ctl = L.control({position: "topright"});
+                ctl.onAdd = function () {
+                    var div = L.DomUtil.create("div", "pf-box pf-years");
+                    var head = document.createElement("b");
+                    head.textContent = title;
+                    div.appendChild(head);
+                    years.forEach(function (y) {
+                        var lab = document.createElement("label");
+                        var input = document.createElement("input");
+                        input.type = "radio";
+                        input.name = {{ this.get_name()|tojson }};
+                        input.value = String(y);
+                        input.addEventListener("change", function () { show(y); });
+                        inputs.push(input);
+                        lab.appendChild(input);
+                        lab.appendChild(document.createTextNode(String(y)));
+                        div.appendChild(lab);
+                    });
+                    L.DomEvent.disableClickPropagation(div);
+                    return div;
+                };
+                ctl.addTo(map);
+                show(start);
+                window.pfShowYear = show;
+            })({{ this._parent.get_name() }}, {{ this.years_json }}, {{ this.default|tojson }},
+               [{% for y, p, c in this.children %}[{{ y|tojson }}, {{ p.get_name() }},
+                {{ c.get_name() }}]{% if not loop.last %}, {% endif %}{% endfor %}],
+               {{ this.title_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        years: list[int],
+        default: int,
+        children: list[tuple[int, Any, Any]],
+        title: str,
+    ):
+        super().__init__()
+        self._name = "YearSwitch"
+        self.years = [int(y) for y in years]
+        self.default = int(default)
+        self.children = [(int(y), p, c) for y, p, c in children]
+        self.title = title
+
+    @property
+    def years_json(self) -> str:
+        """The years as JSON."""
+        return script_json(self.years)
+
+    @property
+    def title_json(self) -> str:
+        """The heading as a script-safe JSON string."""
+        return script_json(self.title)

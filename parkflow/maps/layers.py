@@ -13,6 +13,7 @@ pair and material carrying their total; park names show there, enterprise names 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -90,16 +91,55 @@ def _group(m: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
     return group
 
 
-def park_display_name(scenario: Scenario, park: str, lang: str) -> str:
-    """A park's name in ``lang``: ``name_en`` in English when the parks table has one."""
-    parks = scenario.parks
-    if parks is not None and park in parks.index:
-        for col in (("name_en",) if lang == "en" else ()) + ("name",):
-            if col in parks.columns:
-                value = parks.at[park, col]
-                if isinstance(value, str) and value.strip():
-                    return value.strip()
-    return str(park)
+#: Makes the layer that a named layer's features go into: ``(name, show) -> group``.
+GroupMaker = Callable[[str, bool], folium.FeatureGroup]
+
+
+def _maker(m: folium.Map, group: GroupMaker | None) -> GroupMaker:
+    """``group``, or a maker of plain layers of ``m`` (:func:`_group`)."""
+    return group if group is not None else (lambda name, show: _group(m, name, show))
+
+
+class YearLayers:
+    """The layers of a pathway's years (docs/maps.md, "Pathways: the year switch").
+
+    A named layer (a material's links, the unused supply, the new facilities) is one entry of
+    the layer control, shared by every year; each year's features go into a child group of it,
+    not in the control, of which the year switch (:class:`~parkflow.maps.elements.YearSwitch`)
+    keeps only the chosen year's on the map. The ``default`` year's children start on.
+
+    >>> import folium
+    >>> m = folium.Map(tiles=None)
+    >>> stack = YearLayers(m, default=2026)
+    >>> a, b = stack.maker(2025)("links", True), stack.maker(2026)("links", True)
+    >>> len(stack.parents), [(y, c.show) for y, _, c in stack.children]
+    (1, [(2025, False), (2026, True)])
+    """
+
+    def __init__(self, m: folium.Map, default: int):
+        self.m = m
+        self.default = int(default)
+        self.parents: dict[str, folium.FeatureGroup] = {}
+        #: ``(year, parent, child)`` per child group, in drawing order
+        self.children: list[tuple[int, folium.FeatureGroup, folium.FeatureGroup]] = []
+
+    def maker(self, year: int) -> GroupMaker:
+        """The :data:`GroupMaker` of ``year``: its child group of each named layer."""
+
+        def make(name: str, show: bool = True) -> folium.FeatureGroup:
+            parent = self.parents.get(name)
+            if parent is None:
+                parent = self.parents[name] = _group(self.m, name, show)
+            child = folium.FeatureGroup(
+                name=html_text(f"{name} {int(year)}"),
+                control=False,
+                show=int(year) == self.default,
+            )
+            child.add_to(parent)
+            self.children.append((int(year), parent, child))
+            return child
+
+        return make
 
 
 def park_centres(scenario: Scenario, pos: pd.DataFrame, tiles: str) -> pd.DataFrame:
@@ -136,7 +176,7 @@ def _park_of(scenario: Scenario) -> pd.Series:
 
 
 def park_layer(
-    m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str, lang: str
+    m: folium.Map, scenario: Scenario, pos: pd.DataFrame, tiles: str, names: Names, lang: str
 ) -> list[str]:
     """Parks: outline, light fill and name.
 
@@ -168,7 +208,7 @@ def park_layer(
     centres = park_centres(scenario, pos, tiles)
     labels = []
     for pid in ids:
-        park = park_display_name(scenario, pid, lang)
+        park = names.park_name(pid)  # name_en in English where the parks table has one
         if pid in geoms.index.astype(str):
             shape = shapely.transform(geoms[geoms.index.astype(str) == pid].iloc[0], shift)
             style = {
@@ -232,6 +272,7 @@ def link_layers(
     legend: list[tuple[str, str]],
     changes: pd.Series | None = None,
     centres: pd.DataFrame | None = None,
+    group: GroupMaker | None = None,
 ) -> tuple[list[str], int]:
     """Built links, one layer per material: curved lines, width growing with the flow.
 
@@ -240,7 +281,8 @@ def link_layers(
     their total (:func:`park_flows`), its width on the same scale as the links'. ``changes``
     (a comparison: ``added | removed | changed | same`` per row of ``flows``) marks the lines as
     :data:`CHANGE_STYLES` says. Appends ``(material name, colour)`` to ``legend`` for every
-    material drawn; returns the layer names and the number of links drawn.
+    material drawn; returns the layer names and the number of links drawn. ``group`` makes the
+    layer of each name (default: a layer of ``m``; a pathway's year: :class:`YearLayers`).
     """
     if flows.empty:
         return [], 0
@@ -302,19 +344,20 @@ def link_layers(
         )
         feature["popup"] = link_popup(r, names, unit.iat[i], lang)
         per_material.setdefault(r.material, [[], []])[int(between[i])].append(feature)
-    agg_features = _park_flow_features(agg, agg_weight, centres, scenario, names, lang)
+    agg_features = _park_flow_features(agg, agg_weight, centres, names, lang)
+    make = _maker(m, group)
     layers = []
     n_links = 0
     for mat, (inside, across) in per_material.items():
         colour = material_colour(mat, mat_order)
         legend.append((names.material(mat), colour))
         name = f"{map_label('links', lang)}: {names.material(mat)}"
-        group = _group(m, name)
+        layer = make(name, True)
         base = {"color": colour, "opacity": 0.85}
         if inside:
-            Features("line", base, inside, 420).add_to(group)
+            Features("line", base, inside, 420).add_to(layer)
         if across:
-            Features("line", base, across, 420, zoom={"min": NEAR_ZOOM}).add_to(group)
+            Features("line", base, across, 420, zoom={"min": NEAR_ZOOM}).add_to(layer)
             Features(
                 "line",
                 {**base, "opacity": 0.75},
@@ -323,7 +366,7 @@ def link_layers(
                 zoom={"max": NEAR_ZOOM},
                 label_class="pf-lab-agg",
                 role="aggregate",
-            ).add_to(group)
+            ).add_to(layer)
         layers.append(name)
         n_links += len(inside) + len(across)
     return layers, n_links
@@ -393,7 +436,6 @@ def _park_flow_features(
     agg: pd.DataFrame,
     weight: np.ndarray,
     centres: pd.DataFrame,
-    scenario: Scenario,
     names: Names,
     lang: str,
 ) -> dict[str, list[dict[str, Any]]]:
@@ -412,8 +454,7 @@ def _park_flow_features(
     points = np.round(curves, 6).tolist()
     out: dict[str, list[dict[str, Any]]] = {}
     for i, r in enumerate(agg.itertuples(index=False)):
-        pa = park_display_name(scenario, r.park_from, lang)
-        pb = park_display_name(scenario, r.park_to, lang)
+        pa, pb = names.park_name(r.park_from), names.park_name(r.park_to)
         amount = amount_text(r.flow, r.unit, lang)
         count = f"{r.links} {map_label('n_links' if r.links != 1 else 'n_link', lang)}"
         text = f"{pa} → {pb}: {names.material(r.material)} {amount} ({count})"
@@ -443,6 +484,7 @@ def unused_layer(
     names: Names,
     lang: str,
     legend: list[tuple[str, str]],
+    group: GroupMaker | None = None,
 ) -> tuple[list[str], int]:
     """Supply left unused (stored or disposed): a dashed ring at the generating enterprise.
 
@@ -451,7 +493,7 @@ def unused_layer(
 
     The ring's area is proportional to what is left (within each unit). Remainders below 0.1 %
     of what the source had are rounding and not drawn. Returns the layer names and the number
-    of rings.
+    of rings. ``group``: as for :func:`link_layers`.
     """
     L = lambda k: map_label(k, lang)  # noqa: E731
     left = sources[
@@ -486,7 +528,7 @@ def unused_layer(
         {"weight": 2, "dashArray": "4 3", "lineCap": "butt", "fill": True, "fillOpacity": 0.12},
         features,
         360,
-    ).add_to(_group(m, L("unused"), show=False))
+    ).add_to(_maker(m, group)(L("unused"), False))
     return [L("unused")], len(left)
 
 
@@ -513,7 +555,7 @@ def enterprise_layer(
         .sum()
         .add(absorbs.groupby("enterprise")["received"].sum(), fill_value=0.0)
     )
-    features = [
+    features: list[dict[str, Any]] = [
         {
             "at": [lat, lon],
             "style": {"fillColor": colours[sector]},
@@ -524,7 +566,7 @@ def enterprise_layer(
         }
         for eid, name, sector, lat, lon in zip(
             pos.index,
-            ent["name"].astype(str),
+            [names.ent(e) for e in pos.index],
             ent["sector"].astype(str),
             pos["lat"].to_numpy(float).tolist(),
             pos["lon"].to_numpy(float).tolist(),
@@ -534,7 +576,7 @@ def enterprise_layer(
     # labels are placed in page order: the biggest first (sorted() is stable)
     features = [
         {k: v for k, v in f.items() if k != "_size"}
-        for f in sorted(features, key=lambda f: -f["_size"])
+        for f in sorted(features, key=lambda f: -float(f["_size"]))
     ]
     name = map_label("enterprises", lang)
     Features(
@@ -635,6 +677,7 @@ def facility_layer(
     names: Names,
     lang: str,
     name: str,
+    group: GroupMaker | None = None,
 ) -> int:
     """One layer of new facilities, ``name`` in the layer control: a diamond each.
 
@@ -642,7 +685,7 @@ def facility_layer(
     positions (:func:`facility_points`). Each diamond has the colour of the material its
     technology takes first, a tooltip (plain text) and a popup with technology, site, size,
     capex, annual cost, throughput, load factor and build year (every string escaped).
-    Returns the number of diamonds.
+    Returns the number of diamonds. ``group``: as for :func:`link_layers`.
     """
     features = []
     for r in plan.to_dict(orient="records"):
@@ -662,7 +705,7 @@ def facility_layer(
     if not features:
         return 0
     Features("facility", {}, features, 420, label_class="pf-lab-ent", role="facility").add_to(
-        _group(m, name)
+        _maker(m, group)(name, True)
     )
     return len(features)
 
@@ -700,11 +743,31 @@ def facility_layers(
     return layers, total
 
 
-def title_box(m: folium.Map, scenario: Scenario, result: Result, names: Names, lang: str) -> None:
-    """The title box (top right): scenario, status, links built, targets; carries the CSS."""
-    BoxControl(
-        title_html(scenario, result, names, lang), "topright", "pf-title", css=MAP_CSS
-    ).add_to(m)
+def title_box(
+    m: folium.Map,
+    scenario: Scenario,
+    result: Result,
+    names: Names,
+    lang: str,
+    years: list[tuple[int, Result]] | None = None,
+    default: int | None = None,
+) -> None:
+    """The title box (top right): scenario, status, links built, targets; carries the CSS.
+
+    A pathway (``years``: :func:`~parkflow.maps.popups.year_views`) gets one block per year,
+    ``<div class="pf-year" data-year="...">``, each with that year's links and rates; all but
+    ``default``'s start hidden and the year switch shows the chosen one.
+    """
+    if not years:
+        text = title_html(scenario, result, names, lang)
+    else:
+        text = "".join(
+            f'<div class="pf-year" data-year="{int(year)}"{"" if year == default else " hidden"}>'
+            f'<div class="pf-yh">{html_text(map_label("year_heading", lang).format(year=year))}'
+            f"</div>{title_html(scenario, view, names, lang)}</div>"
+            for year, view in years
+        )
+    BoxControl(text, "topright", "pf-title", css=MAP_CSS).add_to(m)
 
 
 def legend_box(

@@ -9,6 +9,7 @@ HTML through :func:`~parkflow.maps.elements.html_text`; tooltips are plain text 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -126,6 +127,67 @@ def built_links(result: Result) -> pd.DataFrame:
         flows[col] = column(flows, col, "").astype(str)
     flows["existing"] = column(flows, "existing", False).fillna(False).astype(bool)
     return flows
+
+
+def year_views(result: Result) -> list[tuple[int, Result]]:
+    """A pathway's years, each as a result of that year alone (what the year switch shows).
+
+    Parameters
+    ----------
+    result : Result
+        A solve with ``periods`` (in-process or read back).
+
+    Returns
+    -------
+    list of (int, Result)
+        Per year of ``result.periods``, in order: the result with that year's flows,
+        utilisation, targets, objective, CO₂ and facilities (the ``year`` rows of
+        ``facilities``); its ``sources`` are the period's when it carries them (a solve in
+        this process) and None otherwise (a folder read back holds the first year's sources
+        only, docs/maps.md). Empty
+        for a result with fewer than two years.
+
+    Examples
+    --------
+    >>> from parkflow.examples import tiny_park
+    >>> from parkflow.solvers.api import solve
+    >>> year_views(solve(tiny_park()))
+    []
+    """
+    periods = [p for p in (getattr(result, "periods", None) or []) if "year" in p]
+    if len(periods) < 2:
+        return []
+    fac = result.facilities
+    fac_year = (
+        pd.to_numeric(fac["year"], errors="coerce")
+        if fac is not None and "year" in fac.columns
+        else None
+    )
+    views = []
+    for p in periods:
+        year = int(p["year"])
+        targets = p.get("targets")
+        flows = p.get("flows")
+        views.append(
+            (
+                year,
+                replace(
+                    result,
+                    flows=flows if flows is not None else result.flows,
+                    links=flows if flows is not None else result.links,
+                    sources=p.get("sources"),
+                    utilisation=p.get("utilisation", result.utilisation),
+                    targets=targets
+                    if isinstance(targets, pd.DataFrame)
+                    else pd.DataFrame(list(targets or [])),
+                    objective=dict(p.get("objective") or {}),
+                    co2_avoided_t_per_a=float(p.get("co2_avoided_t_per_a") or 0.0),
+                    facilities=fac[fac_year == year] if fac_year is not None else fac,
+                    periods=[],
+                ),
+            )
+        )
+    return views
 
 
 def links_built_count(result: Result) -> int:
@@ -260,15 +322,15 @@ def enterprise_popups(
         )
     ent = scenario.enterprises
     popups: dict[str, str] = {}
-    for eid, name, sector, park in zip(
+    for eid, sector, park in zip(
         ent.index.astype(str),
-        ent["name"].astype(str),
         ent["sector"].astype(str),
         ent["park"].astype(str),
         strict=True,
     ):
         popups[eid] = (
-            f'<div class="pf-pop"><b>{_esc(name)}</b> <span class="pf-id">{_esc(eid)}</span><br>'
+            f'<div class="pf-pop"><b>{_esc(names.ent(eid))}</b> '
+            f'<span class="pf-id">{_esc(eid)}</span><br>'
             f"{_esc(L('sector'))}: {_esc(sector_name(sector, lang))} · {_esc(L('park'))}: "
             f"{_esc(names.park_name(park))}"
             f"<h4>{_esc(L('generates'))}</h4>"

@@ -23,11 +23,13 @@ from branca.element import Figure
 
 from parkflow.i18n import LANGS, Names
 from parkflow.maps.context import context_layer, province_layer
-from parkflow.maps.elements import html_text
+from parkflow.maps.elements import YearSwitch, html_text
 from parkflow.maps.geometry import enterprise_positions
 from parkflow.maps.layers import (
+    YearLayers,
     behaviour,
     enterprise_layer,
+    facility_layer,
     facility_layers,
     facility_points,
     legend_box,
@@ -38,7 +40,13 @@ from parkflow.maps.layers import (
     unused_layer,
 )
 from parkflow.maps.offline import TILES, inline_assets, tile_layers
-from parkflow.maps.popups import absorbs_table, built_links, map_label, sources_table
+from parkflow.maps.popups import (
+    absorbs_table,
+    built_links,
+    map_label,
+    sources_table,
+    year_views,
+)
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario
 
@@ -91,7 +99,8 @@ def draw_on(
     if tiles not in TILES:
         msg = f"tiles must be one of {TILES}, not {tiles!r}"
         raise ValueError(msg)
-    names = Names(lang, scenario)
+    # name_en / name_zh where the tables have them, as the report (docs/maps.md)
+    names = Names(lang, scenario, own_language=True)
     pos = enterprise_positions(scenario, tiles)
     tile_layers(m, tiles, lang, tianditu_key)
     flows = built_links(result)
@@ -107,28 +116,76 @@ def draw_on(
         changes = changes.reindex(flows.index)
     drawn = province_layer(m, tiles, lang)
     drawn += context_layer(m, tiles, lang)
-    drawn += park_layer(m, scenario, pos, tiles, lang)
-    names_links, n_links = link_layers(
-        m,
-        scenario,
-        flows,
-        ends,
-        names,
-        lang,
-        legend_materials,
-        changes=changes,
-        centres=park_centres(scenario, pos, tiles),
-    )
-    names_unused, n_unused = unused_layer(m, scenario, sources, pos, names, lang, legend_materials)
-    names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
-    names_fac, n_fac = facility_layers(m, scenario, result, fac_pos, names, lang)
-    title_box(m, scenario, result, names, lang)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    if n_fac:
-        legend_extra += (
-            f'<div><span class="sw-fac"></span>{html_text(map_label("legend_facility", lang))}'
-            "</div>"
+    drawn += park_layer(m, scenario, pos, tiles, names, lang)
+    centres = park_centres(scenario, pos, tiles)
+    years = year_views(result)
+    stack = YearLayers(m, default=years[-1][0]) if years else None
+    names_links, n_links, names_unused, n_unused = [], 0, [], 0
+    each: list[tuple[int | None, Result]] = [*years] or [(None, result)]
+    for year, view in each:
+        group = stack.maker(year) if stack is not None and year is not None else None
+        vflows = flows if year is None else built_links(view)
+        vflows = vflows[vflows["from"].isin(ends.index) & vflows["to"].isin(ends.index)]
+        shown = year is None or year == years[-1][0]
+        layers, n = link_layers(
+            m,
+            scenario,
+            vflows,
+            ends,
+            names,
+            lang,
+            legend_materials,
+            changes=changes if year is None else None,
+            centres=centres,
+            group=group,
         )
+        names_links += [x for x in layers if x not in names_links]
+        # a pathway read back from a folder has the first year's sources only: no rings then
+        vsources = sources if year is None else None
+        if year is not None and view.sources is not None:
+            vsources = sources_table(scenario, view)
+        k = 0
+        if vsources is not None:
+            layers, k = unused_layer(
+                m, scenario, vsources, pos, names, lang, legend_materials, group
+            )
+            names_unused += [x for x in layers if x not in names_unused]
+        if shown:  # the counts of the year shown first; its enterprises' popups
+            n_links, n_unused = n, k
+            if year is not None:
+                sources = vsources if vsources is not None else sources
+                absorbs = absorbs_table(scenario, vflows)
+    names_ent, colours = enterprise_layer(m, scenario, sources, absorbs, pos, names, lang)
+    if stack is None:
+        names_fac, n_fac = facility_layers(m, scenario, result, fac_pos, names, lang)
+    else:
+        names_fac, n_fac = [], 0
+        fac_name = map_label("new_facilities", lang)
+        for year, view in years:
+            n = facility_layer(
+                m,
+                scenario,
+                view.facilities if view.facilities is not None else pd.DataFrame(),
+                fac_pos,
+                names,
+                lang,
+                fac_name,
+                group=stack.maker(year),
+            )
+            if n and not names_fac:
+                names_fac = [fac_name]
+            if year == stack.default:
+                n_fac = n
+    title_box(m, scenario, result, names, lang, years, stack.default if stack else None)
+    if stack is not None:
+        YearSwitch(
+            [y for y, _ in years], stack.default, stack.children, map_label("year_switch", lang)
+        ).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    if n_fac or names_fac:
+        key = "legend_facility" if stack is None else "legend_facility_years"
+        legend_extra += f'<div><span class="sw-fac"></span>{html_text(map_label(key, lang))}</div>'
+    legend_materials = list(dict.fromkeys(legend_materials))
     legend_box(m, colours, legend_materials, lang, compact=compact_legend, extra=legend_extra)
     behaviour(m)
 

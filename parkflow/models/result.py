@@ -39,6 +39,30 @@ TARGET_COLUMNS: list[str] = [
     "drawn_disposed",
 ]
 
+#: Reason codes of a diagnosis row (column ``kind``) and the words of its ``reason``.
+DIAGNOSIS_KINDS = {
+    "no_capacity": "no capacity left within reach",
+    "only_disposal": "only safe-disposal uses within reach",
+    "no_use": "no use within reach",
+}
+
+#: Columns of ``Result.diagnosis_facilities`` (diagnosis_facilities.csv): one row per facility
+#: or technology that would take a diagnosed material (docs/model.md "Facilities", diagnosis).
+DIAGNOSIS_FACILITY_COLUMNS = [
+    "target",
+    "scope",
+    "year",
+    "material",
+    "park",
+    "kind",
+    "facility_id",
+    "technology",
+    "site",
+    "max_size",
+    "unit",
+]
+
+
 #: The parts of ``Result.objective`` (each as ``<part>_cny_per_a``), in the order of summary.json:
 #: ``total = transport + fixed + purification − value − disposal_avoided``.
 OBJECTIVE_KEYS = ("total", "transport", "fixed", "purification", "value", "disposal_avoided")
@@ -167,6 +191,11 @@ class Result:
 
     #: Built facilities (facilities.csv; empty DataFrame without candidate facilities, issue 12).
     facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The diagnosis' facilities, one row per facility or technology that would take a
+    #: diagnosed material (diagnosis_facilities.csv: ``target, scope, year, material, park,
+    #: kind`` — ``candidate`` or ``technology`` —, ``facility_id, technology, site, max_size,
+    #: unit``). Empty when nothing is diagnosed, and for folders written before it existed.
+    diagnosis_facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: With periods (docs/model.md "Periods"): one dict per year (``year, objective,
     #: co2_avoided_t_per_a, capex_cny, targets`` (a DataFrame), ``weight``); empty without.
     periods: list[dict[str, Any]] = field(default_factory=list)

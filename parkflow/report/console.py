@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from parkflow.report.texts import text
+from parkflow.i18n import label
 
-__all__ = ["cost_parts", "diagnosis_lines", "summary_lines", "summary_table", "text"]
+__all__ = ["cost_parts", "diagnosis_lines", "summary_lines", "summary_table"]
 
 #: The parts of the objective, with their sign in the net cost.
 COST_PARTS = (
@@ -59,8 +59,8 @@ def _links_text(result: Any, lang: str) -> str:
     from parkflow.statistics.links import link_counts
 
     n = link_counts(result)
-    idle = text("c_idle", lang).format(n=n["links_idle"]) if n["links_idle"] else ""
-    return text("c_links_detail", lang).format(
+    idle = label("c_idle", lang).format(n=n["links_idle"]) if n["links_idle"] else ""
+    return label("c_links_detail", lang).format(
         built=n["links_built"], existing=n["links_existing"], new=n["links_new"], idle=idle
     )
 
@@ -69,7 +69,7 @@ def _status(result: Any, lang: str) -> str:
     """The status: its id in English (what scripts grep for), its label in Chinese."""
     if lang == "en":
         return str(result.status.value)
-    return text(result.status.value, lang, default=result.status.value)
+    return label(result.status.value, lang, default=result.status.value)
 
 
 def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> list[str]:
@@ -91,44 +91,44 @@ def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> lis
         obj = result.objective
         sep = "，" if lang == "zh" else ", "
         parts = sep.join(
-            f"{text(f'c_{_short(n)}', lang)} {'−' if s < 0 else ''}{a:,.0f}"
+            f"{label(f'c_{_short(n)}', lang)} {'−' if s < 0 else ''}{a:,.0f}"
             for n, a, s in cost_parts(obj)
         )
         left, right, semi = ("（", "）", "；") if lang == "zh" else (" (", ")", "; ")
         lines.append(
-            f"  {text('c_net_cost', lang)} {obj.get('total_cny_per_a', 0.0):,.0f} "
-            f"{text('c_cny', lang)}{left}{parts}{right}"
+            f"  {label('c_net_cost', lang)} {obj.get('total_cny_per_a', 0.0):,.0f} "
+            f"{label('c_cny', lang)}{left}{parts}{right}"
         )
         lines.append(
-            f"  {text('c_co2', lang)} {result.co2_avoided_t_per_a:,.0f} "
-            f"{text('c_tco2', lang)}{semi}{text('c_links', lang)} "
+            f"  {label('c_co2', lang)} {result.co2_avoided_t_per_a:,.0f} "
+            f"{label('c_tco2', lang)}{semi}{label('c_links', lang)} "
             f"{_links_text(result, lang)}"
         )
         for t in result.targets.itertuples():
             status = getattr(t, "status", "")
             if status == "not_applicable":
                 lines.append(
-                    f"  {text('c_target', lang)} {t.id} ({t.scope}): "
-                    f"{text('c_not_applicable', lang)}"
+                    f"  {label('c_target', lang)} {t.id} ({t.scope}): "
+                    f"{label('c_not_applicable', lang)}"
                 )
                 continue
             mark = (
-                text("c_met", lang)
+                label("c_met", lang)
                 if t.met
-                else text("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit)
+                else label("c_not_met", lang).format(short=f"{t.shortfall:,.0f}", unit=t.unit)
             )
             if status == "not_enforced":
-                mark += text("c_not_enforced", lang)
+                mark += label("c_not_enforced", lang)
             basis = getattr(t, "basis", "nbs")
-            rate = text("c_rate_vs", lang).format(rate=f"{t.rate:.1%}", target=f"{t.target:.0%}")
+            rate = label("c_rate_vs", lang).format(rate=f"{t.rate:.1%}", target=f"{t.target:.0%}")
             if basis not in ("nbs", None, ""):
                 rate = f"({basis}) {rate}"
-            lines.append(f"  {text('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
+            lines.append(f"  {label('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
         lines += diagnosis_lines(result, lang)
     if result.message:
         lines.append(f"  {result.message}")
     if out is not None:
-        lines.append(f"  {text('c_written', lang)} {out}")
+        lines.append(f"  {label('c_written', lang)} {out}")
     return lines
 
 
@@ -140,22 +140,25 @@ def diagnosis_lines(result: Any, lang: str = "en") -> list[str]:
     in ``lang`` with the names of technologies and sites.
     """
     d = getattr(result, "diagnosis", None)
-    if d is None or len(d) == 0 or "facilities" not in d.columns:
+    if d is None or len(d) == 0 or "material" not in d.columns:
         return []
     from parkflow.i18n import catalogue_name
-    from parkflow.report.investment import diagnosis_facilities
+    from parkflow.report.investment import diagnosis_facilities, diagnosis_lookup
 
+    lookup = diagnosis_lookup(result)
     out = []
     for r in d.to_dict(orient="records"):
         park = str(r.get("park") or "")
-        words = diagnosis_facilities(r.get("facilities"), None, lang, park_name=park)
+        words = diagnosis_facilities(r, lookup, None, lang, park_name=park)
         if not words:
             continue
         material = catalogue_name(None, "materials", str(r.get("material")), lang, "mat")
         needed = float(r.get("capacity_needed") or 0.0)
+        year = pd.to_numeric(pd.Series([r.get("year")]), errors="coerce").iloc[0]
+        when = f"{year:.0f} " if pd.notna(year) else ""
         out.append(
-            f"    {r.get('target')} {material} ({park}) "
-            f"{needed:,.0f} {r.get('unit') or 't/a'} — {text('c_diag', lang)}{words}"
+            f"    {when}{r.get('target')} {material} ({park}) "
+            f"{needed:,.0f} {r.get('unit') or 't/a'} — {label('c_diag', lang)}{words}"
         )
     return out
 
@@ -169,40 +172,41 @@ def summary_table(result: Any, lang: str = "en") -> Any:
     from rich.table import Table
 
     t = Table(title=f"{result.scenario_name} — {_status(result, lang)}")
-    t.add_column(text("indicator", lang))
-    t.add_column(text("sc_value", lang), justify="right")
+    t.add_column(label("indicator", lang))
+    t.add_column(label("sc_value", lang), justify="right")
     if result.status.has_solution:
         obj = result.objective
         t.add_row(
-            f"{text('c_net_cost', lang)} ({text('c_cny', lang)})",
+            f"{label('c_net_cost', lang)} ({label('c_cny', lang)})",
             f"{obj.get('total_cny_per_a', 0.0):,.0f}",
         )
         for name, amount, sign in cost_parts(obj):
-            t.add_row(f"  {text(f'c_{_short(name)}', lang)}", f"{sign * amount:,.0f}")
+            t.add_row(f"  {label(f'c_{_short(name)}', lang)}", f"{sign * amount:,.0f}")
         t.add_row(
-            f"{text('c_co2', lang)} ({text('c_tco2', lang)})", f"{result.co2_avoided_t_per_a:,.0f}"
+            f"{label('c_co2', lang)} ({label('c_tco2', lang)})",
+            f"{result.co2_avoided_t_per_a:,.0f}",
         )
-        t.add_row(text("c_links", lang), _links_text(result, lang))
+        t.add_row(label("c_links", lang), _links_text(result, lang))
         for r in result.targets.itertuples():
             if getattr(r, "status", "") == "not_applicable":
                 t.add_row(
-                    f"{text('c_target', lang)} {r.id} ({r.scope})", text("c_not_applicable", lang)
+                    f"{label('c_target', lang)} {r.id} ({r.scope})", label("c_not_applicable", lang)
                 )
                 continue
             state = (
-                text("c_met", lang)
+                label("c_met", lang)
                 if r.met
-                else text("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit)
+                else label("c_not_met", lang).format(short=f"{r.shortfall:,.0f}", unit=r.unit)
             )
             t.add_row(
-                f"{text('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
+                f"{label('c_target', lang)} {r.id} ({r.scope}) {r.target:.0%}",
                 f"{r.rate:.1%} {state}",
             )
         b = result.baseline
         if b is not None and b.status.has_solution:
             for r in b.targets.itertuples():
                 if getattr(r, "status", "") != "not_applicable":
-                    t.add_row(f"{text('c_today', lang)} {r.id}", f"{r.rate:.1%}")
+                    t.add_row(f"{label('c_today', lang)} {r.id}", f"{r.rate:.1%}")
     return t
 
 
@@ -225,10 +229,14 @@ def build_plan_lines(result: Any, lang: str = "en") -> list[str]:
     )
     lines = [head]
     for f_id, f in plan.sort_values("build_year", kind="stable").iterrows():
-        when = f"{f.build_year:.0f} " if f.build_year == f.build_year else ""
+        # a single-year plan has no build or expansion years (absent or blank)
+        built, grown_in = (
+            pd.to_numeric(f.get(k), errors="coerce") for k in ("build_year", "expanded_year")
+        )
+        when = f"{built:.0f} " if pd.notna(built) else ""
         grown = ""
-        if f.expanded_year == f.expanded_year:
-            grown = f"，{f.expanded_year:.0f}年扩建" if zh else f", expanded {f.expanded_year:.0f}"
+        if pd.notna(grown_in):
+            grown = f"，{grown_in:.0f}年扩建" if zh else f", expanded {grown_in:.0f}"
         tech = technology_name(None, str(f.technology), lang)
         where = f.site if isinstance(f.site, str) and f.site else f.park
         if zh:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from parkflow.colours import OTHER_COLOUR, material_colour
-from parkflow.report.texts import text
+from parkflow.i18n import label
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -155,10 +155,14 @@ def rate_figure(rates: pd.DataFrame, targets: dict[int, float], lang: str) -> An
             np.nan_to_num(base) * 100,
             height=h,
             color=_BASE,
-            label=text("baseline", lang),
+            label=label("baseline", lang),
         )
         ax.barh(
-            y - h / 2, np.nan_to_num(opt) * 100, height=h, color=_OPT, label=text("optimised", lang)
+            y - h / 2,
+            np.nan_to_num(opt) * 100,
+            height=h,
+            color=_OPT,
+            label=label("optimised", lang),
         )
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, n - 0.3)
@@ -190,7 +194,7 @@ def rate_figure(rates: pd.DataFrame, targets: dict[int, float], lang: str) -> An
             ax.text(
                 target * 100,
                 n - 0.3 + 0.2 + 0.6 * (k % 2),
-                f"{text(f'rate_{year}', lang)} {target * 100:.0f}%",
+                f"{label(f'rate_{year}', lang)} {target * 100:.0f}%",
                 ha="center",
                 va="bottom",
                 fontsize=8,
@@ -248,7 +252,7 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
         capex = np.array([float(per_year.get(y, 0.0) or 0.0) for y in years]) / scale
         axc = ax.twinx()
         axc.bar(years, np.nan_to_num(capex), width=0.5, color=_CAPEX, gid="capex-bars", zorder=1)
-        axc.set_ylabel(text("tr_capex_axis", lang), fontsize=9)
+        axc.set_ylabel(label("tr_capex_axis", lang), fontsize=9)
         top = float(np.nanmax(capex)) if len(capex) and np.nanmax(capex) > 0 else 1.0
         axc.set_ylim(0, top * 2.2)
         ax.set_zorder(axc.get_zorder() + 1)
@@ -275,7 +279,7 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
                     linestyle=(0, (1, 2)),
                     color=colour,
                     linewidth=1.2,
-                    label=text("tr_line", lang).format(id=tid),
+                    label=label("tr_line", lang).format(id=tid),
                     gid=f"required-{tid}",
                 )
         for year, target in sorted(targets.items()):
@@ -290,7 +294,7 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
             ax.text(
                 years[0] - 0.55 if years else 0,
                 target * 100 + 0.4,
-                f"{text(f'rate_{year}', lang)} {target * 100:.0f}%",
+                f"{label(f'rate_{year}', lang)} {target * 100:.0f}%",
                 ha="left",
                 va="bottom",
                 fontsize=8,
@@ -304,13 +308,13 @@ def trajectory_figure(rows: pd.DataFrame, targets: dict[int, float], lang: str) 
         ax.set_xticklabels([str(y) for y in years])
         if years:
             ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
-        ax.set_ylabel(text("tr_rate_axis", lang), fontsize=9)
+        ax.set_ylabel(label("tr_rate_axis", lang), fontsize=9)
         ax.grid(axis="y", color="#e5e5e5")
         from matplotlib.patches import Patch
 
         handles, labels = ax.get_legend_handles_labels()
         handles.append(Patch(color=_CAPEX))
-        labels.append(text("tr_capex", lang))
+        labels.append(label("tr_capex", lang))
         ax.legend(
             handles,
             labels,
@@ -368,7 +372,7 @@ def aggregate_flows(
     n_max = max(f["from_name"].nunique(), f["to_name"].nunique(), f["route_name"].nunique())
     if n_max <= max_nodes:
         return f, False
-    other = text("other", lang)
+    other = label("other", lang)
     for col, park in (("from_name", "from_park"), ("to_name", "to_park")):
         if park in f.columns:
             f[col] = f[park].where(f[park].astype(str).str.len() > 0, f[col]).astype(str)
@@ -418,7 +422,7 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
     from matplotlib.path import Path as MPath
 
     f, grouped = aggregate_flows(flows, lang)
-    other = text("other", lang)
+    other = label("other", lang)
     cols = []
     for col in ("from_name", "route_name", "to_name"):
         sizes = f.groupby(col)["flow"].sum().sort_values(ascending=False)
@@ -546,8 +550,8 @@ def sankey_figure(flows: pd.DataFrame, unit: str, lang: str, title: str = "") ->
         )
         has_other = any(other in set(sizes.index) for _, sizes in cols)
         note = (
-            text("sankey_grouped" if has_other else "sankey_by_park", lang).format(
-                by=text("by_park", lang), n=SANKEY_TOP_N
+            label("sankey_grouped" if has_other else "sankey_by_park", lang).format(
+                by=label("by_park", lang), n=SANKEY_TOP_N
             )
             if grouped
             else ""

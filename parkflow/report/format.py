@@ -153,7 +153,7 @@ def scaled_table(
         elif kind in WAN_KINDS and wan:
             scale, dec = 1e4, 2
             old, new = WAN_KINDS[kind]
-            head = col.replace(f"({_unit_text(old, lang)})", f"({_unit_text(new, lang)})")
+            head = col.replace(f"({label(old, lang)})", f"({label(new, lang)})")
         elif kind in ("price", "km", "tce", "mwh"):
             dec = 1
         elif kind in ("q", "tco2"):
@@ -174,14 +174,8 @@ def scaled_table(
     return values, decimals
 
 
-def _unit_text(key: str, lang: str) -> str:
-    from parkflow.report.texts import text
-
-    return text(key, lang)
-
-
 def _wan_unit(unit: str, lang: str) -> str:
-    return _unit_text(_WAN_ROW_UNITS[unit], lang)
+    return label(_WAN_ROW_UNITS[unit], lang)
 
 
 def display_frame(report: Report, key: str, units: str | None = None) -> pd.DataFrame:
@@ -224,5 +218,5 @@ def meta_lines(report: Report) -> list[tuple[str, str]]:
 def unscaled_header(header: str, lang: str) -> str:
     """The header with 万t/a (万元/a, 万tCO₂/a) put back to t/a (CNY/a, t CO₂/a): its kind."""
     for old, new in WAN_KINDS.values():
-        header = header.replace(f"({_unit_text(new, lang)})", f"({_unit_text(old, lang)})")
+        header = header.replace(f"({label(new, lang)})", f"({label(old, lang)})")
     return header

@@ -19,15 +19,17 @@ import numpy as np
 import pandas as pd
 
 from parkflow.catalogue import builtin_catalogue
-from parkflow.models.result import Result
+from parkflow.i18n import label
+from parkflow.models.result import DIAGNOSIS_KINDS, Result
 from parkflow.models.scenario import Catalogue
-from parkflow.report.texts import text
 from parkflow.statistics.summary import summary_dict
 
 __all__ = [
     "TRAJECTORY_COLUMNS",
     "text_of",
     "diagnosis_facilities",
+    "diagnosis_lookup",
+    "diagnosis_reason",
     "facility_plan",
     "result_periods",
     "technology_name",
@@ -174,48 +176,104 @@ _CANDIDATE = re.compile(
 )
 _ADD_ROW = re.compile(r"^add a facilities row: (?P<tech>\S+)$")
 
+#: The report label of each diagnosis ``kind`` (:data:`parkflow.models.result.DIAGNOSIS_KINDS`).
+_KIND_LABELS = {
+    "no_capacity": "dg_no_capacity",
+    "no_use": "dg_no_use",
+    "only_disposal": "dg_only_disposal",
+}
+
+
+def _year_key(value: Any) -> int | None:
+    """A diagnosis row's year as a key: an int, or None (a single-year solve, NaN, blank)."""
+    year = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return int(year) if np.isfinite(year) else None
+
+
+def _row_key(row: dict[str, Any]) -> tuple[str, str, str, str, int | None]:
+    return (
+        str(row.get("target")),
+        str(row.get("scope")),
+        str(row.get("material")),
+        str(text_of(row.get("park")) or ""),
+        _year_key(row.get("year")),
+    )
+
+
+def diagnosis_lookup(result: Any) -> dict[tuple[str, str, str, str, int | None], list[dict]]:
+    """The diagnosis' facilities (``result.diagnosis_facilities``) per diagnosis row.
+
+    Keyed by ``(target, scope, material, park, year)`` of the diagnosis row. Empty when the
+    result has no such table (a folder written before it existed): then
+    :func:`diagnosis_facilities` reads the row's ``facilities`` words instead.
+    """
+    table = getattr(result, "diagnosis_facilities", None)
+    out: dict[tuple[str, str, str, str, int | None], list[dict]] = {}
+    if table is None or len(table) == 0 or "technology" not in table.columns:
+        return out
+    for r in table.to_dict(orient="records"):
+        out.setdefault(_row_key(r), []).append(r)
+    return out
+
+
+def diagnosis_reason(row: dict[str, Any], lang: str) -> str:
+    """A diagnosis row's reason in ``lang``: from its ``kind`` code; an older row's words."""
+    kind = text_of(row.get("kind"))
+    if kind is None:  # written before ``kind``: the solver's words
+        words = str(row.get("reason") or "")
+        kind = next((k for k, w in DIAGNOSIS_KINDS.items() if w == words), None)
+        if kind is None:
+            return words
+    return label(_KIND_LABELS[kind], lang) if kind in _KIND_LABELS else kind
+
 
 def diagnosis_facilities(
-    cell: Any,
+    row: dict[str, Any],
+    lookup: dict[tuple[str, str, str, str, int | None], list[dict]],
     catalogue: Catalogue | None,
     lang: str,
     enterprise_name: Callable[[str], str] = str,
     park_name: str = "",
 ) -> str:
-    """The diagnosis' ``facilities`` cell in the report's language, with names for ids.
+    """The facilities that would close a diagnosis row's gap, in the report's language.
 
-    The solver writes ``F1 tech @ SITE up to 200,000 t/a; add a facilities row: tech``
-    (docs/model.md "Facilities", diagnosis); each part is shown with the technology's name and
-    the site's (``enterprise_name``; a free site ``F:<id>``: ``park_name``). Parts in
-    another form are kept as written.
+    From the structured table (``lookup``: :func:`diagnosis_lookup`): a candidate facility
+    (``kind`` ``candidate``: its id, technology, site, largest size) or a technology with no
+    candidate site (``technology``), each with the technology's name and the site's
+    (``enterprise_name``; a free site ``F:<id>``: ``park_name``). A row of a folder written
+    before that table existed has only the words ``F1 tech @ SITE up to 200,000 t/a; add a
+    facilities row: tech`` (docs/model.md "Facilities", diagnosis): they are read instead, and
+    parts in another form are kept as written.
     """
-    words = text_of(cell)
-    if not words:
-        return ""
+    rows = lookup.get(_row_key(row))
+    if rows is None:
+        rows = []
+        for part in (w.strip() for w in (text_of(row.get("facilities")) or "").split(";")):
+            if m := _CANDIDATE.match(part):
+                rows.append({"kind": "candidate", **m.groupdict()})
+            elif m := _ADD_ROW.match(part):
+                rows.append({"kind": "technology", "tech": m["tech"]})
+            elif part:
+                rows.append({"kind": "words", "text": part})
     out = []
-    for part in (w.strip() for w in words.split(";")):
-        if not part:
-            continue
-        if m := _CANDIDATE.match(part):
-            site = m["site"]
-            where = (
-                f"{text('free_site', lang)} {park_name}".strip()
-                if site.startswith("F:")
-                else enterprise_name(site)
-            )
+    for r in rows:
+        tech = technology_name(catalogue, str(r.get("technology", r.get("tech"))), lang)
+        if r["kind"] == "candidate":
+            site = str(r.get("site"))
+            size = r.get("max_size", r.get("size"))
             out.append(
-                text("dg_candidate", lang).format(
-                    fid=m["fid"],
-                    tech=technology_name(catalogue, m["tech"], lang),
-                    site=where,
-                    size=m["size"],
-                    unit=m["unit"],
+                label("dg_candidate", lang).format(
+                    fid=r.get("facility_id", r.get("fid")),
+                    tech=tech,
+                    site=f"{label('free_site', lang)} {park_name}".strip()
+                    if site.startswith("F:")
+                    else enterprise_name(site),
+                    size=size if isinstance(size, str) or size is None else f"{float(size):,.0f}",
+                    unit=r.get("unit"),
                 )
             )
-        elif m := _ADD_ROW.match(part):
-            out.append(
-                text("dg_add_row", lang).format(tech=technology_name(catalogue, m["tech"], lang))
-            )
+        elif r["kind"] == "technology":
+            out.append(label("dg_add_row", lang).format(tech=tech))
         else:
-            out.append(part)
+            out.append(str(r.get("text")))
     return "；".join(out) if lang == "zh" else "; ".join(out)

@@ -34,7 +34,6 @@ from parkflow.report.format import (
     unscaled_header,
 )
 from parkflow.report.tables import Report, build_report
-from parkflow.report.texts import text
 from parkflow.statistics.utilisation import SICHUAN_TARGETS
 
 __all__ = [
@@ -90,7 +89,7 @@ def to_markdown(report: Report, images: dict[str, str] | None = None) -> str:
     for key in report.tables:
         lines += [f"## {report.titles[key]}", ""]
         if images and key in images:
-            lines += [f"![{text('t_trajectory_chart', report.lang)}]({images[key]})", ""]
+            lines += [f"![{label('t_trajectory_chart', report.lang)}]({images[key]})", ""]
         frame = display_frame(report, key)
         lines.append(_md_table(frame) if len(frame) else label("no_rows", report.lang))
         lines.append("")
@@ -130,7 +129,7 @@ def _html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
 def _sankey_units(report: Report, unit: str, flows: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """The Sankey's unit under the report's policy: t/a flows in 万t/a in a 万 report."""
     if report.units == "wan" and unit == "t/a":
-        return text("u_wt", report.lang), flows.assign(flow=flows["flow"] / 1e4)
+        return label("u_wt", report.lang), flows.assign(flow=flows["flow"] / 1e4)
     return unit, flows
 
 
@@ -151,7 +150,7 @@ def chart_figures(report: Report) -> list[tuple[str, Any, str]]:
     if trajectory is not None and not trajectory.empty:
         out.append(
             (
-                text("t_trajectory_chart", lang),
+                label("t_trajectory_chart", lang),
                 trajectory_figure(trajectory, SICHUAN_TARGETS, lang),
                 "trajectory-chart",
             )
@@ -390,7 +389,7 @@ def write_reports(
         keep = tuple(only)
         report.tables = {k: v for k, v in report.tables.items() if k in keep}
         report.charts = {}
-        report.title = text("scorecard_title", lang)
+        report.title = label("scorecard_title", lang)
     out_dir = Path(out_dir)
     names: list[str] = []
     protected = [*inputs, getattr(scenario, "source", None)]

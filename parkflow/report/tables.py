@@ -24,13 +24,14 @@ from parkflow.report.console import cost_parts
 from parkflow.report.format import UNITS, default_units
 from parkflow.report.investment import (
     diagnosis_facilities,
+    diagnosis_lookup,
+    diagnosis_reason,
     facility_plan,
     result_periods,
     technology_name,
     text_of,
     trajectory_rows,
 )
-from parkflow.report.texts import text
 from parkflow.statistics.diagnosis import plan_target_gaps, scenario_target_gaps
 from parkflow.statistics.economics import MONEY_COLUMNS, enterprise_economics, link_economics
 from parkflow.statistics.links import (
@@ -160,9 +161,9 @@ class _Builder:
         self.titles: dict[str, str] = {}
 
     def header(self, key: str, kind: str) -> str:
-        name = text(key, self.lang)
+        name = label(key, self.lang)
         unit = _UNIT_OF_KIND.get(kind)
-        return f"{name} ({text(unit, self.lang)})" if unit else name
+        return f"{name} ({label(unit, self.lang)})" if unit else name
 
     def add(self, name: str, frame: pd.DataFrame, spec: Sequence[tuple[str, str]]) -> None:
         """Store ``frame[[keys]]`` under translated headers; spec = [(column key, kind)]."""
@@ -170,7 +171,7 @@ class _Builder:
         out = frame[[k for k, _ in spec]].rename(columns=headers).reset_index(drop=True)
         self.tables[name] = out
         self.kinds[name] = {headers[k]: kind for k, kind in spec}
-        self.titles[name] = text(f"t_{name}", self.lang)
+        self.titles[name] = label(f"t_{name}", self.lang)
 
 
 def _official(util: pd.DataFrame) -> pd.DataFrame:
@@ -240,7 +241,7 @@ def build_report(
     if units not in UNITS:
         msg = f"unit policy {units!r} is not supported; use one of {', '.join(UNITS)}"
         raise ValueError(msg)
-    notes = [label("formula_note", lang), text(f"unit_note_{units}", lang)]
+    notes = [label("formula_note", lang), label(f"unit_note_{units}", lang)]
     if scenario is None:
         notes.append(label("no_scenario_note", lang))
 
@@ -270,9 +271,9 @@ def build_report(
     _build_plan(b, result, scenario, catalogue, names)
     if "build_plan" in b.tables:
         rate = discount_rate(scenario) if scenario is not None else 0.08
-        notes.append(text("build_plan_note", lang).format(rate=rate))
+        notes.append(label("build_plan_note", lang).format(rate=rate))
     _projects(b, links, catalogue, names)
-    notes.append(text("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
+    notes.append(label("projects_note", lang).format(factor=INVESTMENT_PER_ANNUAL_FIXED))
     trajectory = trajectory_rows(result)
     _trajectory(b, trajectory, names)
     _diagnosis(b, result, catalogue, names)
@@ -389,7 +390,7 @@ def _overview(
     frame = pd.DataFrame(
         {
             "indicator": [
-                text(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
+                label(k, lang) + (f" — {bulk_name}" if u in ("u_pct", "u_t") else "")
                 for k, u, _, _ in rows
             ],
             "baseline": [float(x) for _, _, x, _ in rows],
@@ -436,7 +437,7 @@ def _scenario_targets(b: _Builder, result: Result, names: ScenarioNames) -> None
     t = _official(t)
     # each target's rate is on its own basis (docs/model.md#bases); the nbs rate is the rate
     # of every other table and chart
-    t["sc_basis"] = t["basis"].map(lambda k: text(f"basis_{k}", b.lang))
+    t["sc_basis"] = t["basis"].map(lambda k: label(f"basis_{k}", b.lang))
     t["scope"] = [names.scope(k, i) for k, i in zip(t["scope_type"], t["scope_id"], strict=True)]
     t["scope_type"] = t["scope_type"].map(names.scope_type)
     t["rate"] = t["rate"] * 100
@@ -707,22 +708,22 @@ def _scorecard(
         return
     sc = sc.assign(
         scope=[names.scope(t, i) for t, i in zip(sc["scope_type"], sc["scope_id"], strict=True)],
-        sc_indicator=sc["indicator"].map(lambda k: text(f"ind_{k}", lang)),
-        sc_basis=sc["basis"].map(lambda k: text(f"basis_{k}", lang)),
-        unit=sc["unit"].map(lambda u: text(_SCORE_UNITS[u], lang)),
+        sc_indicator=sc["indicator"].map(lambda k: label(f"ind_{k}", lang)),
+        sc_basis=sc["basis"].map(lambda k: label(f"basis_{k}", lang)),
+        unit=sc["unit"].map(lambda u: label(_SCORE_UNITS[u], lang)),
         sc_value=sc["value"],
         sc_reference=sc["reference"],
         sc_assessment=[
-            text("sc_needs", lang).format(cols=n)
+            label("sc_needs", lang).format(cols=n)
             if n
             else (
-                text("sc_meets" if m else "sc_below", lang)
+                label("sc_meets" if m else "sc_below", lang)
                 if isinstance(m, bool)
-                else text("sc_no_ref", lang)
+                else label("sc_no_ref", lang)
             )
             for n, m in zip(sc["needs"], sc["meets"], strict=True)
         ],
-        sc_source=sc["source"].map(lambda k: text(f"src_{k}", lang)),
+        sc_source=sc["source"].map(lambda k: label(f"src_{k}", lang)),
     )
     b.add(
         "scorecard",
@@ -755,9 +756,9 @@ def _projects(
         energy_saved=out["energy_saved_tce_per_a"],
         co2_avoided=out["co2_avoided_t_per_a"],
         investment_basis=[
-            text("inv_capex", b.lang)
+            label("inv_capex", b.lang)
             if k == "capex"
-            else text("inv_factor", b.lang).format(factor=factor)
+            else label("inv_factor", b.lang).format(factor=factor)
             for k in out["investment_basis"]
         ],
         funding="",
@@ -842,7 +843,7 @@ def _build_plan(
             {
                 "facility_id": str(r["facility_id"]),
                 "technology": technology_name(catalogue, str(cell(r, "technology")), lang),
-                "fac_site": names.ent(site) if site else text("free_site", lang),
+                "fac_site": names.ent(site) if site else label("free_site", lang),
                 "fac_park": names.scope("park", park) if park else "",
                 "fac_city": names.city_name(city) if city else "",
                 "build_year": _year_text(cell(r, "build_year")),
@@ -943,10 +944,8 @@ def _diagnosis(
         return
     lang = b.lang
     out = d.copy()
-    reasons = {
-        "no use within reach": "dg_no_use",
-        "no capacity left within reach": "dg_no_capacity",
-    }
+    records = out.to_dict(orient="records")
+    lookup = diagnosis_lookup(result)
     park_col = out["park"] if "park" in out.columns else pd.Series("", index=out.index)
     out["dg_target"] = out["target"].astype(str) if "target" in out.columns else ""
     out["scope"] = [names.scope("park", str(p)) if text_of(p) else "" for p in park_col]
@@ -954,22 +953,24 @@ def _diagnosis(
     out["dg_left"] = pd.to_numeric(out.get("left"), errors="coerce")
     out["dg_needed"] = pd.to_numeric(out.get("capacity_needed"), errors="coerce")
     out["unit"] = out["unit"].astype(str) if "unit" in out.columns else "t/a"
-    out["dg_reason"] = [
-        text(reasons[str(r)], lang) if str(r) in reasons else str(r)
-        for r in (out["reason"] if "reason" in out.columns else [""] * len(out))
-    ]
-    cells = out["facilities"] if "facilities" in out.columns else pd.Series("", index=out.index)
+    out["dg_reason"] = [diagnosis_reason(r, lang) for r in records]
     out["dg_facilities"] = [
         diagnosis_facilities(
-            c, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
+            r, lookup, catalogue, lang, names.ent, names.scope("park", str(p)) if text_of(p) else ""
         )
-        for c, p in zip(cells, park_col, strict=True)
+        for r, p in zip(records, park_col, strict=True)
     ]
+    # a pathway diagnoses each year that misses its target: the year is a column then
+    year = pd.to_numeric(out.get("year", pd.Series(np.nan, index=out.index)), errors="coerce")
+    by_year = bool(year.notna().any())
+    if by_year:
+        out["tr_year"] = [f"{y:.0f}" if pd.notna(y) else "" for y in year]
     b.add(
         "diagnosis",
         out,
         [
             ("dg_target", "text"),
+            *([("tr_year", "text")] if by_year else []),
             ("scope", "text"),
             ("dg_material", "text"),
             ("dg_left", "q"),

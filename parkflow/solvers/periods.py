@@ -695,6 +695,12 @@ def _facilities(form: Formulation, x: np.ndarray, per_year: list[Result]) -> pd.
     return fac[cols].reset_index(drop=True)
 
 
+def _stacked(frames: list[pd.DataFrame], years: Sequence[int]) -> pd.DataFrame:
+    """Each year's table with its ``year`` set, one below the other; empty when all are."""
+    parts = [f.assign(year=t) for f, t in zip(frames, years, strict=True) if len(f)]
+    return pd.concat(parts) if parts else pd.DataFrame()
+
+
 def _capex_by_year(form: Formulation, x: np.ndarray) -> np.ndarray:
     r"""Overnight capex built each year: :math:`\sum \Delta K (y_t - y_{t^-})` (CNY)."""
     p, lay = form.periods, form.layout
@@ -817,15 +823,8 @@ def result_from_periods(
         objective=dict(first.objective),
         co2_avoided_t_per_a=first.co2_avoided_t_per_a,
         solver=solver_info,
-        diagnosis=pd.concat(
-            [
-                r.diagnosis.assign(year=t)
-                for r, t in zip(per_year, years, strict=True)
-                if len(r.diagnosis)
-            ]
-        )
-        if any(len(r.diagnosis) for r in per_year)
-        else pd.DataFrame(),
+        diagnosis=_stacked([r.diagnosis for r in per_year], years),
+        diagnosis_facilities=_stacked([r.diagnosis_facilities for r in per_year], years),
         message=msg,
         facilities=_facilities(form, x, per_year),
         enterprise_points=first.enterprise_points,

@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from parkflow.models.enums import SolveStatus
-from parkflow.models.result import TARGET_COLUMNS, Result
+from parkflow.models.result import (
+    DIAGNOSIS_FACILITY_COLUMNS,
+    DIAGNOSIS_KINDS,
+    TARGET_COLUMNS,
+    Result,
+)
 from parkflow.models.scenario import Scenario
 from parkflow.network import CandidateNetwork
 from parkflow.solvers.formulation import Formulation, link_class_masks
@@ -227,17 +232,21 @@ def _enforced(targets_df: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=targets_df.index)
 
 
-def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame) -> pd.Series:
+def _facilities_for(
+    network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame
+) -> tuple[pd.Series, list[list[dict[str, Any]]]]:
     """Per (material, park) row of a diagnosis: facilities and technologies that would take it.
 
     Candidate facilities accepting the material in the same park, not at their largest size
-    (``F1 slag_powder_mill_s95 @ E1 +200000 t/a``), then catalogue technologies accepting it
-    with no candidate site (``add a facilities row: vti_slag_aggregate``). docs/model.md
-    "Facilities", diagnosis.
+    (``F1 slag_powder_mill_s95 @ E1 up to 200,000 t/a``), then catalogue technologies
+    accepting it with no candidate site (``add a facilities row: vti_slag_aggregate``).
+    docs/model.md "Facilities", diagnosis. Returns the words (the ``facilities`` cell, for a
+    person) and per row the same as records (``kind`` ``candidate`` or ``technology``,
+    ``facility_id, technology, site, max_size, unit``), which outputs read.
     """
     techs = scenario.catalogue.technologies
     if techs is None or len(techs) == 0:
-        return pd.Series("", index=left.index)
+        return pd.Series("", index=left.index), [[] for _ in range(len(left))]
     fac = network.facilities
     routes = scenario.catalogue.routes["accepts"]
 
@@ -247,9 +256,9 @@ def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.Data
         in_route = route in routes.index and material in routes[route]
         return material in acc and in_route
 
-    out = []
+    out, records = [], []
     for material, park in zip(left["material"], left["park"], strict=True):  # a few rows
-        words = []
+        words, rows = [], []
         if fac is not None and len(fac):
             for fid, f in fac.iterrows():  # candidate facilities: a handful per scenario
                 if f["park"] == park and accepts(f["technology"], material):
@@ -257,12 +266,24 @@ def _facilities_for(network: CandidateNetwork, scenario: Scenario, left: pd.Data
                         f"{fid} {f['technology']} @ {f['enterprise']} up to "
                         f"{f['max_size']:,.0f} {f['unit']}"
                     )
+                    rows.append(
+                        {
+                            "kind": "candidate",
+                            "facility_id": str(fid),
+                            "technology": str(f["technology"]),
+                            "site": str(f["enterprise"]),
+                            "max_size": float(f["max_size"]),
+                            "unit": str(f["unit"]),
+                        }
+                    )
         have = set(fac["technology"]) if fac is not None and len(fac) else set()
         for tid in techs.index:
             if tid not in have and accepts(tid, material):
                 words.append(f"add a facilities row: {tid}")
+                rows.append({"kind": "technology", "technology": str(tid)})
         out.append("; ".join(words))
-    return pd.Series(out, index=left.index)
+        records.append(rows)
+    return pd.Series(out, index=left.index), records
 
 
 def _diagnosis(
@@ -271,8 +292,15 @@ def _diagnosis(
     targets_df: pd.DataFrame,
     sources: pd.DataFrame,
     scenario: Scenario,
-) -> pd.DataFrame:
-    """Where the unmet targets' by-products have no use within reach or no capacity left."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where the unmet targets' by-products have no use within reach or no capacity left.
+
+    Returns the diagnosis (one row per target, material and park: what is left, ``kind`` —
+    a code of :data:`DIAGNOSIS_KINDS`, ``reason`` its words —, the target's
+    ``shortfall_t_per_a``, the ``capacity_needed`` share of it, ``year`` (filled by a
+    multi-period solve) and the ``facilities`` in words) and its facilities table
+    (:data:`DIAGNOSIS_FACILITY_COLUMNS`).
+    """
     cols = [
         "target",
         "scope",
@@ -288,12 +316,16 @@ def _diagnosis(
         "capacity_needed",
         "unit",
         "facilities",
+        "kind",
+        "shortfall_t_per_a",
+        "year",
     ]
+    empty = (pd.DataFrame(columns=cols), pd.DataFrame(columns=DIAGNOSIS_FACILITY_COLUMNS))
     unmet = (
         targets_df[~targets_df["met"] & _enforced(targets_df)] if len(targets_df) else targets_df
     )
     if unmet.empty or form.members is None:
-        return pd.DataFrame(columns=cols)
+        return empty
     routes = scenario.catalogue.routes["accepts"]
     by_mat: dict[str, list[str]] = {}
     for rid, acc in routes.items():
@@ -303,7 +335,7 @@ def _diagnosis(
     util_mask, _ = link_class_masks(network)
     linked_util = set(network.links["source_id"].to_numpy()[util_mask])
     entry_pos = {k: i for i, k in enumerate(form.entries["id"] + "@" + form.entries["scope"])}
-    parts = []
+    parts, remedies = [], []
     for _, e in unmet.iterrows():  # one iteration per unmet target entry (a handful)
         mask = form.members[entry_pos[f"{e['id']}@{e['scope']}"]].toarray().ravel() > 0
         s = sources[mask].copy()
@@ -325,22 +357,29 @@ def _diagnosis(
         if g.empty:
             continue
         # a safe-disposal use (PG backfill) is not 综合利用: it cannot close an nbs gap
-        g["reason"] = np.select(
-            [g["has_util"], g["has_use"]],
-            ["no capacity left within reach", "only safe-disposal uses within reach"],
-            "no use within reach",
+        g["kind"] = np.select(
+            [g["has_util"], g["has_use"]], ["no_capacity", "only_disposal"], "no_use"
         )
+        g["reason"] = g["kind"].map(DIAGNOSIS_KINDS)
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
-        g["facilities"] = _facilities_for(network, scenario, g)  # issue 12
+        g["facilities"], records = _facilities_for(network, scenario, g)  # issue 12
         share = g["left"] / g["left"].sum()
+        g["shortfall_t_per_a"] = float(e["shortfall"])
         g["capacity_needed"] = share * float(e["shortfall"])
         g.insert(0, "scope", e["scope"])
         g.insert(0, "target", e["id"])
         g["unit"] = "t/a"
+        g["year"] = np.nan
         parts.append(g[cols])
+        remedies += [
+            {"target": e["id"], "scope": e["scope"], "material": m, "park": pk, **r}
+            for m, pk, rows in zip(g["material"], g["park"], records, strict=True)
+            for r in rows
+        ]
     if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)
+        return empty
+    table = pd.DataFrame(remedies, columns=DIAGNOSIS_FACILITY_COLUMNS)
+    return pd.concat(parts, ignore_index=True), table
 
 
 def _tables(
@@ -642,9 +681,11 @@ def result_from_solution(
         if network.facilities is not None and len(network.facilities)
         else pd.DataFrame()
     )
-    diagnosis = pd.DataFrame()
+    diagnosis = diag_facilities = pd.DataFrame()
     if status == SolveStatus.TARGET_UNREACHABLE:
-        diagnosis = _diagnosis(network, form, targets_df, tables["sources"], scenario)
+        diagnosis, diag_facilities = _diagnosis(
+            network, form, targets_df, tables["sources"], scenario
+        )
         message = _unreachable_message(targets_df) or (message or "")
     elif message is None and status == SolveStatus.FEASIBLE:
         word = solver_info.get("limit") or "time"
@@ -670,6 +711,7 @@ def result_from_solution(
         co2_avoided_t_per_a=tables["co2"],
         solver=solver_info,
         diagnosis=diagnosis,
+        diagnosis_facilities=diag_facilities,
         message=message or "",
         facilities=facilities,
         enterprise_points=scenario.enterprises[["lon", "lat"]].copy(),

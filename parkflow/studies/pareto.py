@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkflow.i18n import LANGS, label
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
 from parkflow.statistics.diagnosis import target_rate
@@ -49,37 +50,6 @@ COLUMNS = [
     "plan",
 ]
 
-#: The texts of the chart and the notice, in Chinese and English.
-TEXT: dict[str, dict[str, str]] = {
-    "title": {
-        "zh": "{scenario}：最低年成本与综合利用率（目标 {target}，范围 {scope}）",
-        "en": "{scenario}: least annual cost vs utilisation rate (target {target}, scope {scope})",
-    },
-    "x": {"zh": "综合利用率（%）", "en": "utilisation rate (%)"},
-    "y": {
-        "zh": "年净成本（百万元/a；负值为净收益）",
-        "en": "net annual cost (million CNY/a; negative = net saving)",
-    },
-    "front": {"zh": "最低成本（ε约束）", "en": "least cost (ε-constraint)"},
-    "least_cost": {"zh": "最低成本方案", "en": "least-cost plan"},
-    "milestone": {"zh": "{rate}目标（{year}）", "en": "{rate} target ({year})"},
-    "no_trade_off": {
-        "zh": "无权衡：最低成本方案已达到最高可达利用率（{rate}，年净成本 {cost} 百万元/a）；"
-        "{points}。",
-        "en": "No trade-off: the least-cost plan already reaches the best reachable rate "
-        "({rate}, net cost {cost} M CNY/a); {points}.",
-    },
-    "points_one": {"zh": "前沿只有这一个点", "en": "the front is this one point"},
-    "points_all": {"zh": "全部 {n} 个点均为同一方案", "en": "all {n} points are this one plan"},
-    "hover": {
-        "zh": "利用率 %{x:.2f} %（要求 ≥ %{customdata[0]:.2f} %）<br>"
-        "成本 %{y:.3f} 百万元/a<br>CO₂减排 %{customdata[1]:,.0f} t/a<br>"
-        "链接 %{customdata[2]}<extra></extra>",
-        "en": "rate %{x:.2f} % (required ≥ %{customdata[0]:.2f} %)<br>"
-        "cost %{y:.3f} M CNY/a<br>CO₂ avoided %{customdata[1]:,.0f} t/a<br>"
-        "links %{customdata[2]}<extra></extra>",
-    },
-}
 MILESTONE_COLOURS = ("#d62728", "#9467bd")
 PLOTLY_INCLUDE = ("inline", "cdn")
 
@@ -310,16 +280,18 @@ def trade_off_notice(front: pd.DataFrame, lang: str = "en") -> str:
     'No trade-off: the least-cost plan already reaches the best reachable rate (90.0 %, net \
 cost -5.000 M CNY/a); all 2 points are this one plan.'
     """
-    if lang not in TEXT["x"]:
+    if lang not in LANGS:
         msg = f"lang must be 'zh' or 'en', not {lang!r}"
         raise ValueError(msg)
     ok = front[np.isfinite(front["cost_cny_per_a"].astype(float))]
     if not len(ok) or has_trade_off(front):
         return ""
     points = (
-        TEXT["points_one"][lang] if len(ok) == 1 else TEXT["points_all"][lang].format(n=len(ok))
+        label("pareto:points_one", lang)
+        if len(ok) == 1
+        else label("pareto:points_all", lang).format(n=len(ok))
     )
-    return TEXT["no_trade_off"][lang].format(
+    return label("pareto:no_trade_off", lang).format(
         points=points,
         rate=f"{100 * float(ok['rate'].iloc[0]):.1f} %",
         cost=f"{float(ok['cost_cny_per_a'].iloc[0]) / 1e6:.3f}",
@@ -328,13 +300,15 @@ cost -5.000 M CNY/a); all 2 points are this one plan.'
 
 def _title(front: pd.DataFrame, lang: str = "en") -> str:
     a = front.attrs
-    return TEXT["title"][lang].format(
+    return label("pareto:title", lang).format(
         scenario=a.get("scenario", ""), target=a.get("target_id", ""), scope=a.get("scope", "")
     )
 
 
 def _milestone_text(m: float, lang: str) -> str:
-    return TEXT["milestone"][lang].format(rate=f"{m:.0%}", year="2025" if m == 0.78 else "2030")
+    return label("pareto:milestone", lang).format(
+        rate=f"{m:.0%}", year="2025" if m == 0.78 else "2030"
+    )
 
 
 def chart(front: pd.DataFrame, lang: str = "en") -> dict:
@@ -359,7 +333,7 @@ def chart(front: pd.DataFrame, lang: str = "en") -> dict:
     ]
     low = front.attrs.get("rate_least_cost", front.attrs.get("rate_today", np.nan))
     if np.isfinite(low):
-        lines.append((float(low) * 100, TEXT["least_cost"][lang], "#7f7f7f", "dot"))
+        lines.append((float(low) * 100, label("pareto:least_cost", lang), "#7f7f7f", "dot"))
     xs = [v for v in x + [ln[0] for ln in lines] if np.isfinite(v)]
     lo, hi = (min(xs), max(xs)) if xs else (0.0, 100.0)
     pad = max(0.5, 0.05 * (hi - lo))
@@ -368,9 +342,9 @@ def chart(front: pd.DataFrame, lang: str = "en") -> dict:
         "y": y,
         "lines": lines,
         "title": _title(front, lang),
-        "xlabel": TEXT["x"][lang],
-        "ylabel": TEXT["y"][lang],
-        "series": TEXT["front"][lang],
+        "xlabel": label("pareto:x", lang),
+        "ylabel": label("pareto:y", lang),
+        "series": label("pareto:front", lang),
         "notice": trade_off_notice(front, lang),
         "xrange": [lo - pad, hi + pad],
         "customdata": np.stack(
@@ -489,7 +463,7 @@ def plot_html(front: pd.DataFrame, path: Path, lang: str = "en", plotly: str = "
             name=esc(c["series"]),
             line={"color": "#1f77b4"},
             customdata=c["customdata"] or None,
-            hovertemplate=TEXT["hover"][lang],
+            hovertemplate=label("pareto:hover", lang),
         )
     )
     for x, text, colour, dash in c["lines"]:

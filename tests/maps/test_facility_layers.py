@@ -3,8 +3,9 @@
 The hand park (tests/_maps_hand.py) gets a built-facility table by hand: F1 a β-plaster line
 co-located with E3 and F2 a cement grinding station on a free site in P1 (the network's
 synthetic enterprise ``F:F2``). Without a ``year`` column they share one layer "New
-facilities"; with periods (facilities.csv with ``year``, F1 built 2026 and grown 2028, F2 built
-2027) there is a layer per build year, "built 2026" and "built 2027".
+facilities"; with a ``year`` column but no yearly plan (facilities.csv with ``year``, F1 built
+2026 and grown 2028, F2 built 2027) there is a layer per build year, "built 2026" and "built
+2027". A pathway's map (periods) puts them under the year switch (test_year_switch.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from _browser import browser_test, dump_dom
+from _browser import browser_test, run_probe
 from _maps_hand import hand_result, hand_scenario
 
 from parkflow.maps import render_map, write_map
@@ -195,13 +196,8 @@ PROBE = """<script>
 def test_browser_draws_diamonds_and_runs_no_injected_script(tmp_path):
     sc, res = _with(_facilities(periods=True, first_id=HOSTILE_ID))
     page = write_map(sc, res, tmp_path / "map.html", lang="en")
-    text = page.read_text(encoding="utf-8")
-    name = re.search(r"var (map_\w+) = L\.map", text).group(1)
-    probed = tmp_path / "probed.html"
-    probed.write_text(text + PROBE % {"map": json.dumps(name)}, encoding="utf-8")
-    dom, console = dump_dom(probed)
+    shown, dom, console = run_probe(page, PROBE)
     assert "Uncaught" not in console, console
-    shown = json.loads(html.unescape(re.search(r'<pre id="pf-probe">(.*?)</pre>', dom).group(1)))
     assert "PWNED" not in re.search(r"<title>(.*?)</title>", dom, flags=re.DOTALL).group(1)
     assert shown["diamonds"] == 2
     assert "built 2026" in shown["layers"]
@@ -225,13 +221,17 @@ def panzhihua_map(tmp_path_factory):
 
 
 def test_panzhihua_map_draws_every_built_facility(panzhihua_map):
-    """panzhihua-vti is a 2025–2030 pathway: one layer per build year, each facility once."""
+    """panzhihua-vti is a 2025–2030 pathway: its facilities go under the year switch, one
+    "New facilities" layer whose each year holds the facilities standing that year; the last
+    year (shown first) draws each built facility once."""
     from parkflow.report.investment import facility_plan
 
     res, page = panzhihua_map
     plan = facility_plan(res)
-    years = sorted({int(y) for y in plan["build_year"]})
-    assert [f"built {y}" for y in years] == [n for n in _layers(page) if n.startswith("built ")]
+    assert "New facilities" in _layers(page)
+    assert not [n for n in _layers(page) if n.startswith("built ")]
     fac = [d for d in feature_data(page) if d.get("role") == "facility"]
-    labels = [f["label"].split(" ")[0] for d in fac for f in d["features"]]
+    per_year = res.facilities.groupby("year")["facility_id"].nunique()
+    assert [len(d["features"]) for d in fac] == per_year[per_year > 0].tolist()
+    labels = [f["label"].split(" ")[0] for f in fac[-1]["features"]]
     assert sorted(labels) == sorted(plan["facility_id"].tolist())

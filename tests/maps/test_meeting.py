@@ -199,3 +199,24 @@ def test_map_command_uses_tianditu_with_a_key(tmp_path, monkeypatch):
     assert "tianditu.gov.cn" not in (out / "map.html").read_text(encoding="utf-8")
     assert main(["map", str(out), "--tianditu-key", "abc"]) == 0
     assert "tk=abc" in (out / "map.html").read_text(encoding="utf-8")
+
+
+def test_english_map_shows_name_en_where_the_table_has_one():
+    """E1 and E3 get a ``name_en`` with markup in it, E2 a blank one, E4 none: the English map
+    labels, tooltips and popups show name_en where there is one and ``name`` elsewhere (the
+    report's policy); the Chinese map keeps ``name``. Every name stays escaped."""
+    sc = hand_scenario()
+    sc.enterprises["name_en"] = ["Power <b>plant</b>", "", "Chem & Co", None]
+    res = hand_result()
+    page = map_html(render_map(sc, res, lang="en"))
+    ents = [f for d in feature_data(page) if d.get("kind") == "marker" for f in d["features"]]
+    by_label = {f.get("label"): f for f in ents if "label" in f}
+    assert {"Power <b>plant</b>", "水泥厂 Cement", "Chem & Co", "钢厂 Steel"} <= set(by_label)
+    assert "电厂 Power" not in by_label
+    assert "磷化工 Chem" not in by_label
+    assert "Power &lt;b&gt;plant&lt;/b&gt;" in by_label["Power <b>plant</b>"]["popup"]
+    assert "<b>plant</b>" not in page  # labels and tooltips are set as text by the page's JS
+    zh = map_html(render_map(sc, res, lang="zh"))
+    zh_labels = {f.get("label") for d in feature_data(zh) for f in d["features"]}
+    assert {"电厂 Power", "磷化工 Chem"} <= zh_labels
+    assert "Chem & Co" not in zh_labels

@@ -11,13 +11,14 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from parkflow.i18n import CITY_ZH
+from parkflow.i18n import REPORT_LABELS as TEXTS
 from parkflow.io import load_scenario
 from parkflow.io.bundled import bundled_scenario_path
 from parkflow.report import build_report, display_frame, write_reports
 from parkflow.report.console import cost_parts, summary_lines
 from parkflow.report.format import default_units, scaled_table
 from parkflow.report.render import cell_width
-from parkflow.report.texts import CITY_ZH, TEXTS
 from parkflow.solvers.api import solve_with_strategy
 
 BUNDLED = ("leshan-wutongqiao", "deyang-phosphate", "panzhihua-vti", "sichuan-province")
