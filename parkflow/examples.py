@@ -60,7 +60,13 @@ def _frame(
 
 
 def enterprises_frame(
-    names: Sequence[str], sectors: Sequence[str], lon: Sequence[float] | None = None
+    names: Sequence[str],
+    sectors: Sequence[str],
+    lon: Sequence[float] | None = None,
+    lat: float | Sequence[float] = 30.6,
+    park: str | Sequence[str] = "P1",
+    city: str | Sequence[str] = "Chengdu",
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Enterprises E1, E2, … of park P1 in Chengdu at 30.6° N, 0.05° apart from 104.0° E.
 
@@ -70,6 +76,12 @@ def enterprises_frame(
         One name and one sector a row.
     lon : sequence of float, optional
         Longitudes, degrees east (default 104.0, 104.05, 104.1, …).
+    lat : float or sequence of float
+        Latitude, degrees north: one for all or one a row.
+    park, city : str or sequence of str
+        Park id and city: one for all or one a row.
+    ids : sequence of str, optional
+        Enterprise ids (default E1, E2, …).
 
     Returns
     -------
@@ -84,13 +96,13 @@ def enterprises_frame(
     n = len(names)
     return pd.DataFrame(
         {
-            "id": [f"E{i + 1}" for i in range(n)],
+            "id": list(ids) if ids is not None else [f"E{i + 1}" for i in range(n)],
             "name": list(names),
-            "park": "P1",
+            "park": park if isinstance(park, str) else list(park),
             "sector": list(sectors),
             "lon": list(lon) if lon is not None else [round(104.0 + 0.05 * i, 2) for i in range(n)],
-            "lat": [30.6] * n,
-            "city": "Chengdu",
+            "lat": [lat] * n if isinstance(lat, float | int) else list(lat),
+            "city": city if isinstance(city, str) else list(city),
         }
     )
 
