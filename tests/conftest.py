@@ -87,3 +87,25 @@ def tiny_scenario(tiny_scenario_dir: Path):
     from parkflow.io import load_scenario
 
     return load_scenario(tiny_scenario_dir)
+
+
+@pytest.fixture(scope="session")
+def binding_province():
+    """A generated province (60 plants, 3 parks, seed 1) whose least-cost plan misses its target.
+
+    ``with_tightness(…, 0.04)`` sets the scenario-wide target 4 points above the least-cost rate
+    (docs/performance.md); built once per session and only read by the tests.
+    """
+    from parkflow.studies.generate import generate_scenario, with_tightness
+
+    return with_tightness(generate_scenario(60, 3, seed=1), 0.04)
+
+
+@pytest.fixture(scope="session")
+def binding_each_park(binding_province):
+    """:func:`binding_province` with its target per park (``each_park``: 3 multipliers)."""
+    from dataclasses import replace
+
+    return replace(
+        binding_province, targets=[replace(binding_province.targets[0], scope="each_park")]
+    )

@@ -128,12 +128,9 @@ def test_each_park_targets_decompose_with_one_multiplier_per_park(jobs: int) -> 
     assert dec.targets["met"].all()
 
 
-def test_each_park_on_a_binding_generated_case_gives_the_full_optimum() -> None:
+def test_each_park_on_a_binding_generated_case_gives_the_full_optimum(binding_each_park) -> None:
     """A generated province whose least-cost plan misses a per-park target: same optimum."""
-    from parkflow.studies.generate import with_tightness
-
-    sc = with_tightness(generate_scenario(60, 3, seed=1), 0.04)
-    sc = replace(sc, targets=[replace(sc.targets[0], scope="each_park")])
+    sc = binding_each_park
     full = solve(sc, gap=1e-6, time_limit_s=120, baseline=False, strategy="full")
     dec = solve_decomposed(sc, gap=1e-6, time_limit_s=120, jobs=1, cover=None)
     assert full.status.value == "optimal"
