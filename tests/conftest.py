@@ -109,3 +109,47 @@ def binding_each_park(binding_province):
     return replace(
         binding_province, targets=[replace(binding_province.targets[0], scope="each_park")]
     )
+
+
+@pytest.fixture(scope="session")
+def solved_bundled():
+    """``solved_bundled(name, baseline=True)`` → ``(scenario, result)``, solved once a session.
+
+    The bundled scenario ``name`` loaded from :func:`parkflow.io.bundled.bundled_scenario_path`
+    and solved the default way (``solve(sc, baseline=baseline)``: strategy ``auto``). Several
+    modules read the same solve (the province and Panzhihua take seconds each); the tests only
+    read the scenario and the result (copy before changing anything).
+    """
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path
+    from parkflow.solvers.api import solve
+
+    cache: dict[tuple[str, bool], tuple] = {}
+
+    def get(name: str, baseline: bool = True) -> tuple:
+        if (name, baseline) not in cache:
+            sc = load_scenario(bundled_scenario_path(name))
+            cache[name, baseline] = (sc, solve(sc, baseline=baseline))
+        return cache[name, baseline]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def panzhihua_facilities():
+    """panzhihua-vti with its candidate facilities available in 2025, solved without the before.
+
+    ``(scenario, result)``, once a session: the build plan and the facility layers of the map
+    read it.
+    """
+    import numpy as np
+
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path
+    from parkflow.solvers.api import solve_with_strategy
+
+    sc = load_scenario(bundled_scenario_path("panzhihua-vti"))
+    fac = sc.facilities.copy()
+    fac["available_from"] = np.nan
+    sc = sc.replace(facilities=fac)
+    return sc, solve_with_strategy(sc, baseline=False)

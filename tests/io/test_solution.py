@@ -37,10 +37,10 @@ def schema():
         for n in bundled_scenarios()
     ],
 )
-def test_every_bundled_output_validates_against_the_schema(name, schema, tmp_path):
+def test_every_bundled_output_validates_against_the_schema(name, schema, tmp_path, solved_bundled):
     path = bundled_scenario_path(name)
-    sc = load_scenario(path)
-    out = write_solution(sc, solve(sc), tmp_path / "out")
+    sc, res = solved_bundled(name)
+    out = write_solution(sc, res, tmp_path / "out")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     jsonschema.validate(summary, schema)
     assert summary["format_version"] == 2
