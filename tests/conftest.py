@@ -8,6 +8,10 @@
 * E3 chemicals: by-product hydrogen 1,000,000 Nm3/a (= 89.9 t/a), purity 0.999; process steam
   20,000 GJ/a; feedstock hydrogen 50 t/a.
 * an existing fly-ash truck link E1 → E2.
+
+Session-scoped, read-only solves that several modules share (docs/architecture.md, "Test parks
+and shared solves"): ``solved_bundled``, ``panzhihua_facilities``, ``binding_province`` and
+``binding_each_park``.
 """
 
 from __future__ import annotations
