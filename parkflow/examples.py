@@ -10,10 +10,15 @@ explicit links and distances so that every number can be checked by hand.
 >>> res = solve(tiny_park(), baseline=False)
 >>> float(res.objective["total_cny_per_a"])  # 120 t on L1 at 5 + 10 − 100 − 25 CNY/t
 -13200.0
+
+The frame builders (:func:`enterprises_frame`, :func:`supplies_frame`, :func:`uses_frame`,
+:func:`stockpiles_frame`, :func:`links_frame`) and :func:`links_only_park` build any other tiny
+park of that kind in a few lines; the tests' hand-checked parks are made with them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -42,6 +47,222 @@ STACK_25 = pd.DataFrame(
         "cost_cny_per_t": [25.0, 25.0, 5.0, 25.0],
     }
 )
+
+
+def _frame(
+    names: Sequence[str], rows: Sequence[Sequence[Any]], columns: dict[str, Any]
+) -> pd.DataFrame:
+    """A frame of ``rows`` under ``names``, then ``columns`` (a value a row, or one for all)."""
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=list(names))
+    for column, value in columns.items():
+        frame[column] = value
+    return frame
+
+
+def enterprises_frame(
+    names: Sequence[str],
+    sectors: Sequence[str],
+    lon: Sequence[float] | None = None,
+    lat: float | Sequence[float] = 30.6,
+    park: str | Sequence[str] = "P1",
+    city: str | Sequence[str] = "Chengdu",
+    ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Enterprises E1, E2, … of park P1 in Chengdu at 30.6° N, 0.05° apart from 104.0° E.
+
+    Parameters
+    ----------
+    names, sectors : sequence of str
+        One name and one sector a row.
+    lon : sequence of float, optional
+        Longitudes, degrees east (default 104.0, 104.05, 104.1, …).
+    lat : float or sequence of float
+        Latitude, degrees north: one for all or one a row.
+    park, city : str or sequence of str
+        Park id and city: one for all or one a row.
+    ids : sequence of str, optional
+        Enterprise ids (default E1, E2, …).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id, name, park, sector, lon, lat, city`` (docs/scenario-format.md).
+
+    Examples
+    --------
+    >>> enterprises_frame(["power", "cement"], ["power", "cement"])[["id", "lon"]].values.tolist()
+    [['E1', 104.0], ['E2', 104.05]]
+    """
+    n = len(names)
+    return pd.DataFrame(
+        {
+            "id": list(ids) if ids is not None else [f"E{i + 1}" for i in range(n)],
+            "name": list(names),
+            "park": park if isinstance(park, str) else list(park),
+            "sector": list(sectors),
+            "lon": list(lon) if lon is not None else [round(104.0 + 0.05 * i, 2) for i in range(n)],
+            "lat": [lat] * n if isinstance(lat, float | int) else list(lat),
+            "city": city if isinstance(city, str) else list(city),
+        }
+    )
+
+
+def supplies_frame(
+    rows: Sequence[tuple[str, str, str, float]], unit: str = "t/a", **columns: Any
+) -> pd.DataFrame:
+    """Supplies from ``(id, enterprise, material, quantity)`` rows, quantity in ``unit``.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(id, enterprise, material, quantity)``.
+    unit : str
+        The unit of every row.
+    **columns
+        Further columns (``utilised_outside``, ``fate``, ``purity``, …): a list, one value a
+        row, or one value for all.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> supplies_frame([("S1", "E1", "fly_ash", 100.0)], fate="stored").columns.tolist()
+    ['id', 'enterprise', 'material', 'quantity', 'unit', 'fate']
+    """
+    return _frame(("id", "enterprise", "material", "quantity"), rows, {"unit": unit, **columns})
+
+
+def uses_frame(
+    rows: Sequence[tuple[str, str, str, float]], unit: str = "t/a", **columns: Any
+) -> pd.DataFrame:
+    """Uses from ``(id, enterprise, route, capacity)`` rows, capacity in ``unit``.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(id, enterprise, route, capacity)``.
+    unit : str
+        The unit of every row.
+    **columns
+        Further columns (``value`` in CNY/t, …): a list, one value a row, or one for all.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> uses_frame([("U1", "E2", "bricks", 60.0)], value=[20.0])["value"].tolist()
+    [20.0]
+    """
+    return _frame(("id", "enterprise", "route", "capacity"), rows, {"unit": unit, **columns})
+
+
+def stockpiles_frame(
+    rows: Sequence[tuple[str, str, str, float, float]], unit: str = "t"
+) -> pd.DataFrame:
+    """Stockpiles from ``(id, enterprise, material, quantity, max_draw)`` rows.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(id, enterprise, material, quantity, max_draw)``: the stock in ``unit``, the most
+        drawn a year in t/a.
+    unit : str
+        The unit of the stock.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> stockpiles_frame([("K1", "E1", "fly_ash", 50.0, 20.0)])["max_draw"].tolist()
+    [20.0]
+    """
+    frame = _frame(("id", "enterprise", "material", "quantity", "max_draw"), rows, {})
+    frame.insert(4, "unit", unit)
+    return frame
+
+
+def links_frame(
+    rows: Sequence[tuple[str, str, str, str, str, float]], mode: str = "truck", **columns: Any
+) -> pd.DataFrame:
+    """Links from ``(id, from, to, material, route, distance_km)`` rows, all by ``mode``.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(id, from, to, material, route, distance_km)``.
+    mode : str
+        The transport mode of every link.
+    **columns
+        Further columns (``existing``, ``fixed_cost``, ``baseline_quantity``, …): a list, one
+        value a row, or one value for all.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> links_frame([("L1", "E1", "E2", "fly_ash", "bricks", 10.0)])["mode"].tolist()
+    ['truck']
+    """
+    frame = _frame(("id", "from", "to", "material", "route", "distance_km"), rows, columns)
+    frame.insert(5, "mode", mode)
+    return frame
+
+
+def links_only_park(
+    name: str,
+    enterprises: pd.DataFrame,
+    supplies: pd.DataFrame,
+    uses: pd.DataFrame,
+    links: pd.DataFrame,
+    **settings: Any,
+) -> Scenario:
+    """A scenario whose candidates are ``links`` only, by the truck of :data:`TRUCK`.
+
+    Parameters
+    ----------
+    name : str
+        Scenario name.
+    enterprises, supplies, uses, links : DataFrame
+        The tables (see the frame builders of this module).
+    **settings
+        Further arguments of :func:`parkflow.io.scenario_from_frames` (``stockpiles``,
+        ``targets``, ``stacking_costs``, …).
+
+    Returns
+    -------
+    Scenario
+
+    Examples
+    --------
+    >>> sc = links_only_park(
+    ...     "one-link",
+    ...     enterprises_frame(["power", "bricks"], ["power", "bricks"]),
+    ...     supplies_frame([("S1", "E1", "fly_ash", 100.0)]),
+    ...     uses_frame([("U1", "E2", "bricks", 60.0)]),
+    ...     links_frame([("L1", "E1", "E2", "fly_ash", "bricks", 10.0)]),
+    ...     targets=[],
+    ... )
+    >>> sorted(sc.links.index)
+    ['L1']
+    """
+    return scenario_from_frames(
+        name,
+        enterprises,
+        supplies,
+        uses,
+        links=links,
+        candidates="links_only",
+        modes={"truck": dict(TRUCK)},
+        **settings,
+    )
 
 
 def tiny_park(
@@ -90,75 +311,31 @@ def tiny_park(
     >>> float(sc.catalogue.materials.loc["fly_ash", "env_tax_cny_per_t"])
     25.0
     """
-    ent = pd.DataFrame(
-        {
-            "id": ["E1", "E2", "E3"],
-            "name": ["power", "cement", "bricks"],
-            "park": ["P1", "P1", "P1"],
-            "sector": ["power", "cement", "bricks"],
-            "lon": [104.0, 104.05, 104.1],
-            "lat": [30.6, 30.6, 30.6],
-            "city": ["Chengdu"] * 3,
-        }
+    ent = enterprises_frame(["power", "cement", "bricks"], ["power", "cement", "bricks"])
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0)])
+    use = uses_frame(
+        [("U1", "E2", "cement_admixture", cap_e2), ("U2", "E3", "bricks", cap_e3)],
+        value=[value_e2, value_e3],
     )
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["fly_ash"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U1", "U2"],
-            "enterprise": ["E2", "E3"],
-            "route": ["cement_admixture", "bricks"],
-            "capacity": [cap_e2, cap_e3],
-            "unit": ["t/a", "t/a"],
-            "value": [value_e2, value_e3],
-        }
-    )
-    stk = (
-        pd.DataFrame(
-            {
-                "id": ["K1"],
-                "enterprise": ["E1"],
-                "material": ["fly_ash"],
-                "quantity": [50.0],
-                "unit": ["t/a"],
-                "max_draw": [20.0],
-            }
-        )
-        if stock
-        else None
-    )
-    links = pd.DataFrame(
-        {
-            "id": ["L1", "L2"],
-            "from": ["E1", "E1"],
-            "to": ["E2", "E3"],
-            "material": ["fly_ash", "fly_ash"],
-            "route": ["cement_admixture", "bricks"],
-            "mode": ["truck", "truck"],
-            "existing": [False, l2_existing],
-            "fixed_cost": [float("nan"), fixed_l2],
-            "distance_km": [10.0, 20.0],
-        }
+    stk = stockpiles_frame([("K1", "E1", "fly_ash", 50.0, 20.0)], unit="t/a") if stock else None
+    links = links_frame(
+        [
+            ("L1", "E1", "E2", "fly_ash", "cement_admixture", 10.0),
+            ("L2", "E1", "E3", "fly_ash", "bricks", 20.0),
+        ],
+        existing=[False, l2_existing],
+        fixed_cost=[float("nan"), fixed_l2],
     )
     if targets is None:
         targets = [{"id": "t", "materials": "fly_ash", "rate": 0.0, "scope": "all"}]
-    return scenario_from_frames(
+    return links_only_park(
         "tiny",
         ent,
         sup,
         use,
+        links,
         stockpiles=stk,
-        links=links,
         targets=targets,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
         stacking_costs=settings.pop("stacking_costs", STACK_25.copy()),
         **settings,
     )

@@ -1,6 +1,7 @@
-"""Tiny hand-checkable parks of the domain model: bases, classes, diagnosis under ``co2``.
+"""Tiny hand-checkable parks of the domain model: bases, classes, diagnosis under ``co2``, hydrogen.
 
-Every park uses explicit links (``candidates: links_only``) and distances, the truck of
+Built with the frame builders of :mod:`parkflow.examples`. Every park but :func:`hydrogen_park`
+uses explicit links (``candidates: links_only``) and distances, the truck of
 :data:`parkflow.examples.TRUCK` (0.5 CNY/t·km, 10 CNY/t handling, 0.0001 t CO₂/t·km) and the
 catalogue's values: gypsum_board 60 CNY/t, mine_backfill −5 CNY/t (a gate fee), cement_admixture
 120 CNY/t and 0.75 t CO₂/t; stacking costs phosphogypsum 20, fly ash 8, coal gangue 3 CNY/t.
@@ -12,39 +13,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
-from parkflow.examples import TRUCK
+from parkflow.examples import (
+    enterprises_frame,
+    links_frame,
+    links_only_park,
+    stockpiles_frame,
+    supplies_frame,
+    uses_frame,
+)
 from parkflow.io import scenario_from_frames
 
-__all__ = ["ENT", "bases_park", "co2_park", "links_frame"]
+__all__ = ["ENT", "bases_park", "co2_park", "hydrogen_park"]
 
-ENT = pd.DataFrame(
-    {
-        "id": ["E1", "E2", "E3", "E4"],
-        "name": ["phosphate", "board", "mine", "old stack"],
-        "park": "P1",
-        "sector": ["phosphate_chemicals", "gypsum_board", "mine_backfill", "phosphate"],
-        "lon": [104.0, 104.05, 104.1, 104.02],
-        "lat": [30.6, 30.6, 30.6, 30.6],
-        "city": "Chengdu",
-    }
+ENT = enterprises_frame(
+    ["phosphate", "board", "mine", "old stack"],
+    ["phosphate_chemicals", "gypsum_board", "mine_backfill", "phosphate"],
+    lon=[104.0, 104.05, 104.1, 104.02],
 )
-
-
-def links_frame(rows: list[tuple[str, str, str, str, str, float]]) -> pd.DataFrame:
-    """Truck links from ``(id, from, to, material, route, distance_km)`` tuples."""
-    return pd.DataFrame(
-        {
-            "id": [r[0] for r in rows],
-            "from": [r[1] for r in rows],
-            "to": [r[2] for r in rows],
-            "material": [r[3] for r in rows],
-            "route": [r[4] for r in rows],
-            "mode": "truck",
-            "distance_km": [r[5] for r in rows],
-        }
-    )
 
 
 def bases_park(targets: list[dict[str, Any]] | None = None, **settings: Any):
@@ -57,35 +42,9 @@ def bases_park(targets: list[dict[str, Any]] | None = None, **settings: Any):
 
     Per t: A = 5 + 10 − 60 − 20 = −65, Y = 10 − 60 − 20 = −70, X = 10 + 5 − 20 = −5.
     """
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["phosphogypsum"],
-            "quantity": [200.0],
-            "unit": ["t/a"],
-            "utilised_outside": [20.0],
-        }
-    )
-    stk = pd.DataFrame(
-        {
-            "id": ["K4"],
-            "enterprise": ["E4"],
-            "material": ["phosphogypsum"],
-            "quantity": [100.0],
-            "unit": ["t"],
-            "max_draw": [30.0],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U3"],
-            "enterprise": ["E2", "E3"],
-            "route": ["gypsum_board", "mine_backfill"],
-            "capacity": [150.0, 50.0],
-            "unit": ["t/a", "t/a"],
-        }
-    )
+    sup = supplies_frame([("S1", "E1", "phosphogypsum", 200.0)], utilised_outside=[20.0])
+    stk = stockpiles_frame([("K4", "E4", "phosphogypsum", 100.0, 30.0)])
+    use = uses_frame([("U2", "E2", "gypsum_board", 150.0), ("U3", "E3", "mine_backfill", 50.0)])
     links = links_frame(
         [
             ("A", "E1", "E2", "phosphogypsum", "gypsum_board", 10.0),
@@ -111,17 +70,8 @@ def bases_park(targets: list[dict[str, Any]] | None = None, **settings: Any):
                 "enforce": False,
             },
         ]
-    return scenario_from_frames(
-        "bases",
-        ENT,
-        sup,
-        use,
-        stockpiles=stk,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
-        targets=targets,
-        **settings,
+    return links_only_park(
+        "bases", ENT, sup, use, links, stockpiles=stk, targets=targets, **settings
     )
 
 
@@ -134,23 +84,9 @@ def co2_park(backfill_capacity: float = 100.0, **settings: Any):
     Per t: admixture 5 + 10 − 120 − 8 = −113 CNY, CO₂ 0.75 − 0.001 = 0.749 t;
     backfill 10 + 10 + 5 − 8 = +17 CNY, CO₂ 0 − 0.002 = −0.002 t.
     """
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["fly_ash"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U3"],
-            "enterprise": ["E2", "E3"],
-            "route": ["cement_admixture", "mine_backfill"],
-            "capacity": [30.0, backfill_capacity],
-            "unit": ["t/a", "t/a"],
-        }
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0)])
+    use = uses_frame(
+        [("U2", "E2", "cement_admixture", 30.0), ("U3", "E3", "mine_backfill", backfill_capacity)]
     )
     links = links_frame(
         [
@@ -158,14 +94,24 @@ def co2_park(backfill_capacity: float = 100.0, **settings: Any):
             ("B", "E1", "E3", "fly_ash", "mine_backfill", 20.0),
         ]
     )
-    return scenario_from_frames(
+    return links_only_park(
         "co2",
         ENT,
         sup,
         use,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
+        links,
         targets=[{"id": "ash", "materials": "fly_ash", "rate": 0.78}],
         **settings,
     )
+
+
+def hydrogen_park(enterprises=ENT, targets: list[dict[str, Any]] | None = None, **supply: Any):
+    """10 t/a of hydrogen (purity 0.9999) at E1 into a 100 t/a feedstock use at E2.
+
+    Candidate links come from the catalogue (no ``links``); ``targets`` default to the
+    scenario default (the bulk target, which names no hydrogen); ``supply`` adds supply
+    columns (``fate``, ``replacement``).
+    """
+    sup = supplies_frame([("S2", "E1", "hydrogen", 10.0)], purity=[0.9999], **supply)
+    use = uses_frame([("U2", "E2", "hydrogen_feedstock", 100.0)])
+    return scenario_from_frames("h2", enterprises, sup, use, targets=targets)

@@ -8,6 +8,10 @@
 * E3 chemicals: by-product hydrogen 1,000,000 Nm3/a (= 89.9 t/a), purity 0.999; process steam
   20,000 GJ/a; feedstock hydrogen 50 t/a.
 * an existing fly-ash truck link E1 → E2.
+
+Session-scoped, read-only solves that several modules share (docs/architecture.md, "Test parks
+and shared solves"): ``solved_bundled``, ``panzhihua_facilities``, ``binding_province`` and
+``binding_each_park``.
 """
 
 from __future__ import annotations
@@ -90,3 +94,69 @@ def tiny_scenario(tiny_scenario_dir: Path):
     from parkflow.io import load_scenario
 
     return load_scenario(tiny_scenario_dir)
+
+
+@pytest.fixture(scope="session")
+def binding_province():
+    """A generated province (60 plants, 3 parks, seed 1) whose least-cost plan misses its target.
+
+    ``with_tightness(…, 0.04)`` sets the scenario-wide target 4 points above the least-cost rate
+    (docs/performance.md); built once per session and only read by the tests.
+    """
+    from parkflow.studies.generate import generate_scenario, with_tightness
+
+    return with_tightness(generate_scenario(60, 3, seed=1), 0.04)
+
+
+@pytest.fixture(scope="session")
+def binding_each_park(binding_province):
+    """:func:`binding_province` with its target per park (``each_park``: 3 multipliers)."""
+    from dataclasses import replace
+
+    return replace(
+        binding_province, targets=[replace(binding_province.targets[0], scope="each_park")]
+    )
+
+
+@pytest.fixture(scope="session")
+def solved_bundled():
+    """``solved_bundled(name, baseline=True)`` → ``(scenario, result)``, solved once a session.
+
+    The bundled scenario ``name`` loaded from :func:`parkflow.io.bundled.bundled_scenario_path`
+    and solved the default way (``solve(sc, baseline=baseline)``: strategy ``auto``). Several
+    modules read the same solve (the province and Panzhihua take seconds each); the tests only
+    read the scenario and the result (copy before changing anything).
+    """
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path
+    from parkflow.solvers.api import solve
+
+    cache: dict[tuple[str, bool], tuple] = {}
+
+    def get(name: str, baseline: bool = True) -> tuple:
+        if (name, baseline) not in cache:
+            sc = load_scenario(bundled_scenario_path(name))
+            cache[name, baseline] = (sc, solve(sc, baseline=baseline))
+        return cache[name, baseline]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def panzhihua_facilities():
+    """panzhihua-vti with its candidate facilities available in 2025, solved without the before.
+
+    ``(scenario, result)``, once a session: the build plan and the facility layers of the map
+    read it.
+    """
+    import numpy as np
+
+    from parkflow.io import load_scenario
+    from parkflow.io.bundled import bundled_scenario_path
+    from parkflow.solvers.api import solve_with_strategy
+
+    sc = load_scenario(bundled_scenario_path("panzhihua-vti"))
+    fac = sc.facilities.copy()
+    fac["available_from"] = np.nan
+    sc = sc.replace(facilities=fac)
+    return sc, solve_with_strategy(sc, baseline=False)

@@ -47,11 +47,10 @@ def test_run_writes_the_default_scenario(tmp_path, monkeypatch, capsys):
     assert "已写入" in capsys.readouterr().out
 
 
-def test_render_map_save_is_self_contained(tmp_path):
+def test_render_map_save_is_self_contained(tmp_path, solved_bundled):
     import parkflow as pf
 
-    sc = pf.load_scenario(bundled_scenario_path("leshan-wutongqiao"))
-    res = pf.solve(sc, baseline=False)
+    sc, res = solved_bundled("leshan-wutongqiao", baseline=False)
     path = tmp_path / "map.html"
     pf.render_map(sc, res).save(str(path))
     from parkflow.maps import external_references

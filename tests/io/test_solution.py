@@ -37,10 +37,10 @@ def schema():
         for n in bundled_scenarios()
     ],
 )
-def test_every_bundled_output_validates_against_the_schema(name, schema, tmp_path):
+def test_every_bundled_output_validates_against_the_schema(name, schema, tmp_path, solved_bundled):
     path = bundled_scenario_path(name)
-    sc = load_scenario(path)
-    out = write_solution(sc, solve(sc), tmp_path / "out")
+    sc, res = solved_bundled(name)
+    out = write_solution(sc, res, tmp_path / "out")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     jsonschema.validate(summary, schema)
     assert summary["format_version"] == 2
@@ -70,9 +70,9 @@ def test_a_copied_folder_still_finds_its_scenario(tmp_path):
     assert result.status.has_solution
 
 
-def test_results_read_back_typed(tmp_path):
-    sc = load_scenario(bundled_scenario_path("leshan-wutongqiao"))
-    out = write_solution(sc, solve(sc), tmp_path / "o")
+def test_results_read_back_typed(tmp_path, solved_bundled):
+    sc, res = solved_bundled("leshan-wutongqiao")
+    out = write_solution(sc, res, tmp_path / "o")
     back = read_result(out)
     assert back.flows["existing"].dtype == bool
     assert back.targets["met"].dtype == bool
@@ -95,9 +95,9 @@ def test_missing_scenario_gives_none_and_a_clear_lookup_error(tmp_path):
     assert result.status.has_solution
 
 
-def test_format_1_absolute_paths_still_resolve(tmp_path):
-    sc = load_scenario(bundled_scenario_path("leshan-wutongqiao"))
-    out = write_solution(sc, solve(sc, baseline=False), tmp_path / "o")
+def test_format_1_absolute_paths_still_resolve(tmp_path, solved_bundled):
+    sc, res = solved_bundled("leshan-wutongqiao", baseline=False)
+    out = write_solution(sc, res, tmp_path / "o")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     summary["scenario_path"] = str(bundled_scenario_path("leshan-wutongqiao").resolve())
     for key in ("format_version", "parkflow_version", "scenario_sha256"):

@@ -45,17 +45,14 @@ setTimeout(function () {
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory):
+def province(tmp_path_factory, solved_bundled):
     importlib.import_module("parkflow.solvers.api")
     base = ROOT / "scenarios" / "sichuan-province"
     if not (base / "scenario.yaml").is_file():
         pytest.skip("bundled scenario sichuan-province not present")
-    from parkflow.io import load_scenario
     from parkflow.maps import write_map
-    from parkflow.solvers.api import solve
 
-    sc = load_scenario(base)
-    res = solve(sc)
+    sc, res = solved_bundled("sichuan-province")
     folder = tmp_path_factory.mktemp("province")
     return sc, write_map(sc, res, folder / "province.html", lang="zh")
 

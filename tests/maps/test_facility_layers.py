@@ -206,16 +206,9 @@ def test_browser_draws_diamonds_and_runs_no_injected_script(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def panzhihua_map(tmp_path_factory):
+def panzhihua_map(tmp_path_factory, panzhihua_facilities):
     """panzhihua-vti solved with its candidates available in 2025: its map with facilities."""
-    from parkflow.io import load_scenario
-    from parkflow.solvers.api import solve_with_strategy
-
-    sc = load_scenario("scenarios/panzhihua-vti")
-    fac = sc.facilities.copy()
-    fac["available_from"] = np.nan
-    sc = sc.replace(facilities=fac)
-    res = solve_with_strategy(sc, baseline=False)
+    sc, res = panzhihua_facilities
     path = write_map(sc, res, tmp_path_factory.mktemp("pzh") / "map.html", lang="en")
     return res, path.read_text(encoding="utf-8")
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _domain_parks import ENT, links_frame
-from _solve_helpers import TRUCK
+from _domain_parks import ENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parkflow.io import scenario_from_frames
+from parkflow.examples import links_frame, links_only_park, supplies_frame, uses_frame
 from parkflow.solvers.api import solve
 from parkflow.statistics.utilisation import basis_rate
 
@@ -43,25 +42,8 @@ def test_moving_a_flow_to_safe_disposal_never_raises_the_nbs_rate(u, x, o, g, r,
 
 
 def _park(gangue: float, pg: float, capacity: float, pg_class: str):
-    sup = pd.DataFrame(
-        {
-            "id": ["S1", "S2"],
-            "enterprise": ["E1", "E4"],
-            "material": ["coal_gangue", "phosphogypsum"],
-            "quantity": [gangue, pg],
-            "unit": ["t/a", "t/a"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U3"],
-            "enterprise": ["E3"],
-            "route": ["mine_backfill"],
-            "capacity": [capacity],
-            "unit": ["t/a"],
-            "value": [20.0],
-        }
-    )
+    sup = supplies_frame([("S1", "E1", "coal_gangue", gangue), ("S2", "E4", "phosphogypsum", pg)])
+    use = uses_frame([("U3", "E3", "mine_backfill", capacity)], value=[20.0])
     links = links_frame(
         [
             ("A", "E1", "E3", "coal_gangue", "mine_backfill", 0.0),
@@ -71,14 +53,12 @@ def _park(gangue: float, pg: float, capacity: float, pg_class: str):
     route_classes = pd.DataFrame(
         {"route": ["mine_backfill"], "material": ["phosphogypsum"], "class": [pg_class]}
     )
-    return scenario_from_frames(
+    return links_only_park(
         "classes",
         ENT,
         sup,
         use,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
+        links,
         targets=[
             {
                 "id": "bulk",

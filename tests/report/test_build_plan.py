@@ -18,23 +18,18 @@ import pandas as pd
 import pytest
 from _solve_helpers import tiny_park
 
-from parkflow.io import load_scenario
 from parkflow.report import build_report, to_html, to_markdown, write_reports
 from parkflow.report.console import summary_lines
 from parkflow.report.figures import trajectory_figure
 from parkflow.report.investment import facility_plan, trajectory_rows
-from parkflow.solvers.api import solve, solve_with_strategy
+from parkflow.solvers.api import solve
 from parkflow.statistics.utilisation import SICHUAN_TARGETS
 
 
 @pytest.fixture(scope="module")
-def panzhihua():
+def panzhihua(panzhihua_facilities):
     """panzhihua-vti solved with its candidate facilities available in the scenario's year."""
-    sc = load_scenario("scenarios/panzhihua-vti")
-    fac = sc.facilities.copy()
-    fac["available_from"] = np.nan
-    sc = sc.replace(facilities=fac)
-    return sc, solve_with_strategy(sc, baseline=False)
+    return panzhihua_facilities
 
 
 def test_build_plan_lists_every_opened_facility_of_panzhihua(panzhihua):

@@ -14,19 +14,15 @@ import pytest
 from _browser import browser_test, dump_dom, screenshot
 
 from parkflow.colours import MATERIAL_COLOURS, material_colour
-from parkflow.io import load_scenario
-from parkflow.io.bundled import bundled_scenario_path
 from parkflow.report import build_report, figures, write_reports
 from parkflow.report.figures import SANKEY_TOP_N, aggregate_flows, sankey_figure
 from parkflow.report.render import to_html
-from parkflow.solvers.api import solve_with_strategy
 from parkflow.studies.generate import generate_scenario
 
 
 @pytest.fixture(scope="module")
-def province():
-    sc = load_scenario(bundled_scenario_path("sichuan-province"))
-    return sc, solve_with_strategy(sc, strategy="auto", baseline=True)
+def province(solved_bundled):
+    return solved_bundled("sichuan-province")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """One unit and number policy per report language, report.xlsx formatting, names, console summary.
 
-Checked on the bundled scenarios (solved once per module) and on the tiny hand scenario.
+Checked on the bundled scenarios (solved once per session) and on the tiny hand scenario.
 """
 
 from __future__ import annotations
@@ -13,25 +13,18 @@ from openpyxl import load_workbook
 
 from parkflow.i18n import CITY_ZH
 from parkflow.i18n import REPORT_LABELS as TEXTS
-from parkflow.io import load_scenario
-from parkflow.io.bundled import bundled_scenario_path
 from parkflow.report import build_report, display_frame, write_reports
 from parkflow.report.console import cost_parts, summary_lines
 from parkflow.report.format import default_units, scaled_table
 from parkflow.report.render import cell_width
-from parkflow.solvers.api import solve_with_strategy
 
 BUNDLED = ("leshan-wutongqiao", "deyang-phosphate", "panzhihua-vti", "sichuan-province")
 
 
 @pytest.fixture(scope="module")
-def solved():
-    """Every bundled scenario with its solve (baseline included)."""
-    out = {}
-    for name in BUNDLED:
-        sc = load_scenario(bundled_scenario_path(name))
-        out[name] = (sc, solve_with_strategy(sc, strategy="auto", baseline=True))
-    return out
+def solved(solved_bundled):
+    """Every bundled scenario with its solve (baseline included; once a session, conftest.py)."""
+    return {name: solved_bundled(name) for name in BUNDLED}
 
 
 def test_every_text_in_both_languages():

@@ -19,7 +19,6 @@ import yaml
 from parkflow.io import load_scenario
 from parkflow.io.bundled import scenarios_root
 from parkflow.network import candidate_links
-from parkflow.solvers.api import solve
 from parkflow.solvers.full import evaluate_baseline, expand_targets
 
 BUNDLED = ("leshan-wutongqiao", "panzhihua-vti", "deyang-phosphate", "sichuan-province")
@@ -40,8 +39,8 @@ def scenarios():
 
 
 @pytest.fixture(scope="module")
-def province_plan(scenarios):
-    return solve(scenarios["sichuan-province"])
+def province_plan(solved_bundled):
+    return solved_bundled("sichuan-province")[1]
 
 
 @pytest.mark.parametrize("name", BUNDLED)

@@ -142,9 +142,8 @@ def test_solution_folder_round_trip(tmp_path):
         for n in bundled_scenarios()
     ],
 )
-def test_bundled_scenarios_solve(name):
-    sc = load_scenario(bundled_scenario_path(name))
-    res = solve(sc, baseline=False)
+def test_bundled_scenarios_solve(name, solved_bundled):
+    sc, res = solved_bundled(name, baseline=False)
     assert res.status.has_solution, res.message
     assert res.solver["time_s"] <= sc.settings.solver.time_limit_s * 1.5 + 5
     assert ((res.targets["rate"] >= 0) & (res.targets["rate"] <= 1 + 1e-9)).all()
@@ -315,10 +314,9 @@ def test_tailings_rule_is_the_same_for_targets_and_indicators():
     assert set(t.materials) == bulk - tailings_materials(sc.catalogue)
 
 
-def test_panzhihua_reports_the_missing_slag_capacity():
+def test_panzhihua_reports_the_missing_slag_capacity(solved_bundled):
     # the bundled Panzhihua park cannot reach 78 %: the diagnosis names high-Ti slag
-    sc = load_scenario(bundled_scenario_path("panzhihua-vti"))
-    res = solve(sc, baseline=False)
+    _, res = solved_bundled("panzhihua-vti", baseline=False)
     assert res.status.value == "target_unreachable"
     row = res.targets.iloc[0]
     # 0.497: Ti-gypsum into mine_backfill is now safe disposal, not utilisation

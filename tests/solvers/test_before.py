@@ -14,70 +14,42 @@ from __future__ import annotations
 
 import warnings
 
-import pandas as pd
 import pytest
-from _solve_helpers import TRUCK
 
 from parkflow.errors import ParkflowWarning
-from parkflow.io import scenario_from_frames
+from parkflow.examples import (
+    enterprises_frame,
+    links_frame,
+    links_only_park,
+    supplies_frame,
+    uses_frame,
+)
 from parkflow.solvers.api import solve
 
-ENT = pd.DataFrame(
-    {
-        "id": ["E1", "E2", "E3"],
-        "name": ["power", "cement", "bricks"],
-        "park": "P1",
-        "sector": ["power", "cement", "building_materials"],
-        "lon": [104.0, 104.05, 104.1],
-        "lat": [30.6, 30.6, 30.6],
-        "city": "Chengdu",
-    }
-)
+ENT = enterprises_frame(["power", "cement", "bricks"], ["power", "cement", "building_materials"])
 
 
 def _park(existing_flows: str = "free", baseline: float | None = 40.0, l2_existing=False):
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["fly_ash"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-            "utilised_outside": [30.0],
-        }
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0)], utilised_outside=[30.0])
+    use = uses_frame(
+        [("U2", "E2", "cement_admixture", 80.0), ("U3", "E3", "bricks", 100.0)],
+        value=[0.0, 30.0],
     )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U3"],
-            "enterprise": ["E2", "E3"],
-            "route": ["cement_admixture", "bricks"],
-            "capacity": [80.0, 100.0],
-            "unit": ["t/a", "t/a"],
-            "value": [0.0, 30.0],
-        }
-    )
-    links = pd.DataFrame(
-        {
-            "id": ["L1", "L2"],
-            "from": ["E1", "E1"],
-            "to": ["E2", "E3"],
-            "material": ["fly_ash", "fly_ash"],
-            "route": ["cement_admixture", "bricks"],
-            "mode": ["truck", "truck"],
-            "distance_km": [10.0, 5.0],
-            "existing": [True, l2_existing],
-        }
+    links = links_frame(
+        [
+            ("L1", "E1", "E2", "fly_ash", "cement_admixture", 10.0),
+            ("L2", "E1", "E3", "fly_ash", "bricks", 5.0),
+        ],
+        existing=[True, l2_existing],
     )
     if baseline is not None:
         links["baseline_quantity"] = [baseline, float("nan")]
-    return scenario_from_frames(
+    return links_only_park(
         "outlets",
         ENT,
         sup,
         use,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
+        links,
         targets=[{"id": "ash", "materials": "fly_ash", "rate": 0.0}],
         existing_flows=existing_flows,
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from parkflow.errors import SolverUnavailableError
@@ -22,10 +20,9 @@ def cluster():
         yield c
 
 
-def test_blocks_on_a_local_cluster_give_the_local_optimum(cluster) -> None:
+def test_blocks_on_a_local_cluster_give_the_local_optimum(cluster, binding_each_park) -> None:
     """A binding generated province with a per-park target (3 multipliers), 2 blocks."""
-    sc = with_tightness(generate_scenario(60, 3, seed=1), 0.04)
-    sc = replace(sc, targets=[replace(sc.targets[0], scope="each_park")])
+    sc = binding_each_park
     local = solve_decomposed(sc, gap=1e-6, time_limit_s=120, jobs=1, n_blocks=2, cover=None)
     remote = solve_decomposed(
         sc,
@@ -44,7 +41,16 @@ def test_blocks_on_a_local_cluster_give_the_local_optimum(cluster) -> None:
     assert remote.status == local.status
 
 
-def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch) -> None:
+    """Nothing listens on port 1: the error names the scheduler.
+
+    The connection is refused at once, but the client retries until its timeout (10 s in
+    parkflow); the test lets it give up after 1 s, on the same path.
+    """
+    client = distributed.Client
+    monkeypatch.setattr(
+        distributed, "Client", lambda *args, **kwargs: client(*args, **{**kwargs, "timeout": 1})
+    )
     sc = with_tightness(generate_scenario(30, 3, seed=1), 0.04)
     with pytest.raises(SolverUnavailableError, match="cannot reach the Dask scheduler"):
         solve_decomposed(sc, jobs=1, scheduler="tcp://127.0.0.1:1", time_limit_s=30)

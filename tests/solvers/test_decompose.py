@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
-from _solve_helpers import STACK_25, TRUCK, tiny_park
+from _solve_helpers import STACK_25, tiny_park
 
-from parkflow.io import scenario_from_frames
+from parkflow.examples import (
+    enterprises_frame,
+    links_frame,
+    links_only_park,
+    supplies_frame,
+    uses_frame,
+)
 from parkflow.network import candidate_links
 from parkflow.solvers.api import solve
 from parkflow.solvers.decompose import component_labels, solve_decomposed
@@ -23,60 +28,27 @@ def two_clusters(rate: float = 0.5):
     Value 0, disposal tax 25 CNY/t, truck 0.5 CNY/t·km + 10 CNY/t: net +10 CNY/t on A, +30 on B.
     Target 50 % of 200 t → 100 t utilised: 60 t on A (600 CNY) + 40 t on B (1,200) = 1,800 CNY/a.
     """
-    ent = pd.DataFrame(
-        {
-            "id": ["E1", "E2", "E3", "E4"],
-            "name": ["a", "b", "c", "d"],
-            "park": ["P1", "P1", "P2", "P2"],
-            "sector": ["power"] * 4,
-            "lon": [104.0, 104.05, 105.0, 105.05],
-            "lat": [30.6] * 4,
-            "city": ["Chengdu"] * 4,
-        }
+    ent = enterprises_frame(
+        ["a", "b", "c", "d"],
+        ["power"] * 4,
+        lon=[104.0, 104.05, 105.0, 105.05],
+        park=["P1", "P1", "P2", "P2"],
     )
-    sup = pd.DataFrame(
-        {
-            "id": ["S1", "S3"],
-            "enterprise": ["E1", "E3"],
-            "material": ["fly_ash", "fly_ash"],
-            "quantity": [100.0, 100.0],
-            "unit": ["t/a", "t/a"],
-        }
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0), ("S3", "E3", "fly_ash", 100.0)])
+    use = uses_frame(
+        [("U2", "E2", "bricks", 60.0), ("U4", "E4", "bricks", 1000.0)], value=[0.0, 0.0]
     )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U4"],
-            "enterprise": ["E2", "E4"],
-            "route": ["bricks", "bricks"],
-            "capacity": [60.0, 1000.0],
-            "unit": ["t/a", "t/a"],
-            "value": [0.0, 0.0],
-        }
-    )
-    links = pd.DataFrame(
-        {
-            "id": ["LA", "LB"],
-            "from": ["E1", "E3"],
-            "to": ["E2", "E4"],
-            "material": ["fly_ash", "fly_ash"],
-            "route": ["bricks", "bricks"],
-            "mode": ["truck", "truck"],
-            "existing": [False, False],
-            "fixed_cost": [float("nan"), float("nan")],
-            "distance_km": [50.0, 90.0],
-        }
+    links = links_frame(
+        [
+            ("LA", "E1", "E2", "fly_ash", "bricks", 50.0),
+            ("LB", "E3", "E4", "fly_ash", "bricks", 90.0),
+        ],
+        existing=[False, False],
+        fixed_cost=[float("nan"), float("nan")],
     )
     targets = [{"id": "t", "materials": "fly_ash", "rate": rate, "scope": "all"}]
-    return scenario_from_frames(
-        "two",
-        ent,
-        sup,
-        use,
-        links=links,
-        targets=targets,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
-        stacking_costs=STACK_25.copy(),
+    return links_only_park(
+        "two", ent, sup, use, links, targets=targets, stacking_costs=STACK_25.copy()
     )
 
 
@@ -156,12 +128,9 @@ def test_each_park_targets_decompose_with_one_multiplier_per_park(jobs: int) -> 
     assert dec.targets["met"].all()
 
 
-def test_each_park_on_a_binding_generated_case_gives_the_full_optimum() -> None:
+def test_each_park_on_a_binding_generated_case_gives_the_full_optimum(binding_each_park) -> None:
     """A generated province whose least-cost plan misses a per-park target: same optimum."""
-    from parkflow.studies.generate import with_tightness
-
-    sc = with_tightness(generate_scenario(60, 3, seed=1), 0.04)
-    sc = replace(sc, targets=[replace(sc.targets[0], scope="each_park")])
+    sc = binding_each_park
     full = solve(sc, gap=1e-6, time_limit_s=120, baseline=False, strategy="full")
     dec = solve_decomposed(sc, gap=1e-6, time_limit_s=120, jobs=1, cover=None)
     assert full.status.value == "optimal"

@@ -8,7 +8,7 @@ per t, admixture (C, 30 t/a) −113 CNY and +0.749 t CO₂; backfill (B) +17 CNY
 from __future__ import annotations
 
 import pytest
-from _domain_parks import ENT, co2_park
+from _domain_parks import co2_park, hydrogen_park
 
 from parkflow.solvers.api import solve
 
@@ -66,30 +66,10 @@ def test_hydrogen_only_park_reports_the_bulk_target_not_applicable():
     """
     import pandas as pd
 
-    from parkflow.io import scenario_from_frames
     from parkflow.report.console import summary_lines
     from parkflow.statistics.summary import summary_dict
 
-    sup = pd.DataFrame(
-        {
-            "id": ["S2"],
-            "enterprise": ["E1"],
-            "material": ["hydrogen"],
-            "quantity": [10.0],
-            "unit": ["t/a"],
-            "purity": [0.9999],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2"],
-            "enterprise": ["E2"],
-            "route": ["hydrogen_feedstock"],
-            "capacity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    res = solve(scenario_from_frames("h2", ENT, sup, use))
+    res = solve(hydrogen_park())
     assert res.status.value == "optimal"
     t = res.targets.iloc[0]
     assert t["status"] == "not_applicable"

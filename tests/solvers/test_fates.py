@@ -4,67 +4,33 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _solve_helpers import TRUCK
+from _domain_parks import hydrogen_park
 
 from parkflow.errors import ScenarioError
-from parkflow.io import scenario_from_frames
+from parkflow.examples import (
+    enterprises_frame,
+    links_frame,
+    links_only_park,
+    supplies_frame,
+    uses_frame,
+)
 from parkflow.network import candidate_links
 from parkflow.solvers.api import solve
 from parkflow.statistics.utilisation import basis_rate
 
-ENT = pd.DataFrame(
-    {
-        "id": ["E1", "E2", "E3"],
-        "name": ["a", "b", "c"],
-        "park": "P1",
-        "sector": ["power", "cement", "mine"],
-        "lon": [104.0, 104.05, 104.1],
-        "lat": [30.6, 30.6, 30.6],
-        "city": "Chengdu",
-    }
-)
+ENT = enterprises_frame(["a", "b", "c"], ["power", "cement", "mine"])
 
 
 def _fly_ash(fate: str = "", **supply) -> object:
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["fly_ash"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-            "fate": [fate],
-            **supply,
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U1"],
-            "enterprise": ["E2"],
-            "route": ["cement_admixture"],
-            "capacity": [150.0],
-            "unit": ["t/a"],
-        }
-    )
-    links = pd.DataFrame(
-        {
-            "id": ["L1"],
-            "from": ["E1"],
-            "to": ["E2"],
-            "material": ["fly_ash"],
-            "route": ["cement_admixture"],
-            "mode": ["truck"],
-            "distance_km": [10.0],
-        }
-    )
-    return scenario_from_frames(
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0)], fate=[fate], **supply)
+    use = uses_frame([("U1", "E2", "cement_admixture", 150.0)])
+    links = links_frame([("L1", "E1", "E2", "fly_ash", "cement_admixture", 10.0)])
+    return links_only_park(
         "fate",
         ENT,
         sup,
         use,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
+        links,
         targets=[{"id": "t", "materials": "fly_ash", "rate": 0.0}],
     )
 
@@ -94,77 +60,32 @@ def test_unknown_fate_lists_the_allowed_ones():
 
 
 def test_hydrogen_fuel_subtracts_the_replacement_fuel():
-    sup = pd.DataFrame(
-        {
-            "id": ["S2"],
-            "enterprise": ["E1"],
-            "material": ["hydrogen"],
-            "quantity": [10.0],
-            "unit": ["t/a"],
-            "purity": [0.9999],
-            "fate": ["fuel"],
-            "replacement": ["coal"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2"],
-            "enterprise": ["E2"],
-            "route": ["hydrogen_feedstock"],
-            "capacity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    sc = scenario_from_frames("h2", ENT, sup, use, targets=[])
+    sc = hydrogen_park(ENT, targets=[], fate=["fuel"], replacement=["coal"])
     lk = candidate_links(sc).links
     assert lk["co2_reversed_t_per_unit"].tolist() == pytest.approx([120 * 0.0946] * len(lk))
     assert (lk["disposal_cny_per_unit"] == 0).all()
 
 
 def _backfill(pg_class: str | None = None):
-    sup = pd.DataFrame(
-        {
-            "id": ["S1", "S2"],
-            "enterprise": ["E1", "E2"],
-            "material": ["coal_gangue", "phosphogypsum"],
-            "quantity": [100.0, 100.0],
-            "unit": ["t/a", "t/a"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U3"],
-            "enterprise": ["E3"],
-            "route": ["mine_backfill"],
-            "capacity": [200.0],
-            "unit": ["t/a"],
-            "value": [20.0],
-        }
-    )
-    links = pd.DataFrame(
-        {
-            "id": ["A", "B"],
-            "from": ["E1", "E2"],
-            "to": ["E3", "E3"],
-            "material": ["coal_gangue", "phosphogypsum"],
-            "route": ["mine_backfill", "mine_backfill"],
-            "mode": ["truck", "truck"],
-            "distance_km": [0.0, 0.0],
-        }
+    sup = supplies_frame([("S1", "E1", "coal_gangue", 100.0), ("S2", "E2", "phosphogypsum", 100.0)])
+    use = uses_frame([("U3", "E3", "mine_backfill", 200.0)], value=[20.0])
+    links = links_frame(
+        [
+            ("A", "E1", "E3", "coal_gangue", "mine_backfill", 0.0),
+            ("B", "E2", "E3", "phosphogypsum", "mine_backfill", 0.0),
+        ]
     )
     extra = {}
     if pg_class:
         extra["route_classes"] = pd.DataFrame(
             {"route": ["mine_backfill"], "material": ["phosphogypsum"], "class": [pg_class]}
         )
-    return scenario_from_frames(
+    return links_only_park(
         "class",
         ENT,
         sup,
         use,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
+        links,
         targets=[
             {"id": "bulk", "materials": "coal_gangue,phosphogypsum", "rate": 0.78},
             {
@@ -207,26 +128,7 @@ def test_three_bases_by_hand():
 
 
 def test_hydrogen_only_park_with_the_bulk_target_is_not_applicable():
-    sup = pd.DataFrame(
-        {
-            "id": ["S2"],
-            "enterprise": ["E1"],
-            "material": ["hydrogen"],
-            "quantity": [10.0],
-            "unit": ["t/a"],
-            "purity": [0.9999],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2"],
-            "enterprise": ["E2"],
-            "route": ["hydrogen_feedstock"],
-            "capacity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    res = solve(scenario_from_frames("h2", ENT, sup, use), baseline=False)
+    res = solve(hydrogen_park(ENT), baseline=False)
     assert res.status.value == "optimal"
     assert res.targets.iloc[0]["status"] == "not_applicable"
 

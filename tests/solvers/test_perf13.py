@@ -11,13 +11,13 @@ from parkflow.solvers import backends
 from parkflow.solvers.api import solve
 from parkflow.solvers.decompose import solve_decomposed
 from parkflow.solvers.progress import PHASES, ProgressEvent
-from parkflow.studies.generate import generate_scenario, greedy_rates, with_tightness
+from parkflow.studies.generate import greedy_rates, with_tightness
 
 
-@pytest.fixture(scope="module")
-def binding():
-    """A small generated province whose target the least-cost plan misses."""
-    return with_tightness(generate_scenario(60, 3, seed=1), 0.04)
+@pytest.fixture
+def binding(binding_province):
+    """A small generated province whose target the least-cost plan misses (conftest.py)."""
+    return binding_province
 
 
 def test_tightness_sets_the_target_above_the_least_cost_rate(binding) -> None:

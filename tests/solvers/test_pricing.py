@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from _solve_helpers import STACK_25, TRUCK
 
+from parkflow.examples import STACK_25, TRUCK, enterprises_frame, supplies_frame, uses_frame
 from parkflow.io import scenario_from_frames
 from parkflow.network import candidate_links
 from parkflow.solvers.api import solve
@@ -24,35 +23,10 @@ def two_brickworks(k: object = 1):
     (−1,956.15 CNY/a): E1→E3 is left out although it pays 30.20 CNY/t (its source has 40 t
     left, so its supply dual is 0).
     """
-    ent = pd.DataFrame(
-        {
-            "id": ["E1", "E2", "E3"],
-            "name": ["power", "bricks a", "bricks b"],
-            "park": ["P1"] * 3,
-            "sector": ["power", "bricks", "bricks"],
-            "lon": [104.0, 104.05, 104.1],
-            "lat": [30.6] * 3,
-            "city": ["Chengdu"] * 3,
-        }
-    )
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["fly_ash"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U3"],
-            "enterprise": ["E2", "E3"],
-            "route": ["bricks", "bricks"],
-            "capacity": [60.0, 1000.0],
-            "unit": ["t/a"] * 2,
-            "value": [20.0, 20.0],
-        }
+    ent = enterprises_frame(["power", "bricks a", "bricks b"], ["power", "bricks", "bricks"])
+    sup = supplies_frame([("S1", "E1", "fly_ash", 100.0)])
+    use = uses_frame(
+        [("U2", "E2", "bricks", 60.0), ("U3", "E3", "bricks", 1000.0)], value=[20.0, 20.0]
     )
     return scenario_from_frames(
         "two-brickworks",

@@ -12,12 +12,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _domain_parks import ENT, links_frame
-from _solve_helpers import TRUCK, tiny_park
+from _domain_parks import ENT
+from _solve_helpers import tiny_park
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parkflow.io import scenario_from_frames
+from parkflow.examples import (
+    links_frame,
+    links_only_park,
+    stockpiles_frame,
+    supplies_frame,
+    uses_frame,
+)
 from parkflow.network import candidate_links
 from parkflow.solvers.api import solve
 from parkflow.solvers.formulation import build
@@ -25,34 +31,9 @@ from parkflow.solvers.full import expand_targets
 
 
 def _park(board: float, backfill: float, max_draw: float = 50.0, targets=None):
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["phosphogypsum"],
-            "quantity": [100.0],
-            "unit": ["t/a"],
-        }
-    )
-    stk = pd.DataFrame(
-        {
-            "id": ["K1"],
-            "enterprise": ["E1"],
-            "material": ["phosphogypsum"],
-            "quantity": [100.0],
-            "unit": ["t"],
-            "max_draw": [max_draw],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U2", "U3"],
-            "enterprise": ["E2", "E3"],
-            "route": ["gypsum_board", "mine_backfill"],
-            "capacity": [board, backfill],
-            "unit": ["t/a", "t/a"],
-        }
-    )
+    sup = supplies_frame([("S1", "E1", "phosphogypsum", 100.0)])
+    stk = stockpiles_frame([("K1", "E1", "phosphogypsum", 100.0, max_draw)])
+    use = uses_frame([("U2", "E2", "gypsum_board", board), ("U3", "E3", "mine_backfill", backfill)])
     links = links_frame(
         [
             ("A", "E1", "E2", "phosphogypsum", "gypsum_board", 0.0),
@@ -70,17 +51,7 @@ def _park(board: float, backfill: float, max_draw: float = 50.0, targets=None):
                 "enforce": False,
             },
         ]
-    return scenario_from_frames(
-        "stock-use",
-        ENT,
-        sup,
-        use,
-        stockpiles=stk,
-        links=links,
-        candidates="links_only",
-        modes={"truck": dict(TRUCK)},
-        targets=targets,
-    )
+    return links_only_park("stock-use", ENT, sup, use, links, stockpiles=stk, targets=targets)
 
 
 def _formulation(sc):
