@@ -49,6 +49,7 @@ __all__ = [
     "check",
     "report",
     "exit_interrupted",
+    "quiet_resource_tracker",
 ]
 
 #: Exit code of an interrupted command (128 + SIGINT, the shell's convention).
@@ -146,6 +147,36 @@ def exit_interrupted() -> None:
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     os._exit(EXIT_INTERRUPTED)
+
+
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its standard error on ``os.devnull``.
+
+    Worker processes share named semaphores that the tracker (a process of its own) removes when
+    the parent ends without releasing them, as it does when the watchdog ends an interrupted
+    solve with :func:`exit_interrupted`. It then prints a "leaked semaphore" warning on the
+    stderr it inherited, a second line after :data:`MESSAGE`. Started here first, it inherits
+    ``os.devnull`` instead and still removes what was left; once running it is reused, so call
+    this before the first pool is made. A tracker that is already running is left as it is.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        err = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (a notebook): nothing to do
+        resource_tracker.ensure_running()
+        return
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    saved = os.dup(err)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, err)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, err)
+        os.close(saved)
+        os.close(null)
 
 
 def _handler(signum: int, frame: object) -> None:

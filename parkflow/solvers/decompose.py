@@ -344,6 +344,7 @@ class _Runner:
             self._remote = self.client.scatter([m for m, _ in blocks], hash=False)
             self._stack.enter_context(interrupt.on_interrupt(self.kill))
         elif jobs > 1 and len(blocks) > 1:
+            interrupt.quiet_resource_tracker()  # no "leaked semaphore" line when interrupted
             self.pool = ProcessPoolExecutor(
                 max_workers=min(jobs, len(blocks)),
                 mp_context=multiprocessing.get_context("spawn"),

@@ -115,3 +115,48 @@ def test_ctrl_c_to_the_process_group_kills_no_worker_noisily(province, tmp_path)
     sent = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)
     _check(proc, sent, out)
+
+
+_HARD_EXIT = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from parkflow import interrupt
+if __name__ == "__main__":
+    if sys.argv[1] == "quiet":
+        interrupt.quiet_resource_tracker()
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
+    pool.submit(time.sleep, 0.01).result()
+    for proc in pool._processes.values():  # as DecomposePool.kill does
+        proc.kill()
+    for proc in pool._processes.values():
+        proc.join()
+    interrupt.exit_interrupted()  # prints interrupt.MESSAGE
+"""
+
+
+@pytest.mark.parametrize("mode", ["loud", "quiet"])
+def test_a_hard_exit_leaves_one_line_when_the_tracker_was_started_quietly(tmp_path, mode):
+    """The watchdog's hard exit with killed workers: the resource tracker (a process of its own,
+    which outlives us) warns of "leaked semaphore objects" on the stderr it inherited — unless
+    :func:`interrupt.quiet_resource_tracker` started it on os.devnull. The loud run shows the
+    warning exists, so the quiet run's single line is the fix's doing."""
+    script = tmp_path / "hard_exit.py"
+    script.write_text(_HARD_EXIT, encoding="utf-8")
+    err = tmp_path / "stderr.txt"
+    with err.open("w") as fh:
+        proc = subprocess.run(
+            [sys.executable, str(script), mode], stderr=fh, timeout=60, check=False
+        )
+    assert proc.returncode == interrupt.EXIT_INTERRUPTED
+    deadline = time.monotonic() + 20  # the tracker writes after we have gone
+    while time.monotonic() < deadline:
+        text = err.read_text()
+        if mode == "quiet" or "leaked semaphore" in text:
+            break
+        time.sleep(0.2)
+    time.sleep(0.5 if mode == "quiet" else 0)
+    lines = [ln for ln in err.read_text().splitlines() if ln.strip()]
+    if mode == "loud":
+        assert any("leaked semaphore" in ln for ln in lines), lines
+    else:
+        assert lines == [interrupt.MESSAGE]
