@@ -179,6 +179,23 @@ def _yearly_frame(result: Result, table: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _yearly_sources(result: Result) -> pd.DataFrame:
+    """sources.csv (index ``source_id``): the result's, or every year's with a ``year`` column.
+
+    A pathway's map and report of a folder read back need each year's unused supply; periods
+    that do not carry their sources (built by hand) fall back to the top-level table.
+    """
+    src = result.sources.copy() if result.sources is not None else pd.DataFrame()
+    periods = getattr(result, "periods", None) or []
+    yearly = [p.get("sources") for p in periods]
+    if periods and all(isinstance(s, pd.DataFrame) for s in yearly):
+        src = pd.concat(
+            [s.assign(year=int(p["year"])) for p, s in zip(periods, yearly, strict=True)]
+        )
+    src.index.name = "source_id"
+    return src
+
+
 def _csv(df: pd.DataFrame | None, path: Path, index: bool = False) -> None:
     (df if df is not None else pd.DataFrame()).to_csv(path, index=index, encoding=_ENCODING)
 
@@ -223,9 +240,7 @@ def write_solution_files(
     )
     _csv(_yearly_frame(result, "flows"), folder / "flows.csv")
     _csv(_yearly_frame(result, "utilisation"), folder / "utilisation.csv")
-    src = result.sources.copy() if result.sources is not None else pd.DataFrame()
-    src.index.name = "source_id"
-    _csv(src, folder / "sources.csv", index=True)
+    _csv(_yearly_sources(result), folder / "sources.csv", index=True)
     dr = result.draws.copy() if result.draws is not None else pd.DataFrame()
     dr.index.name = "stockpile_id"
     _csv(dr, folder / "draws.csv", index=True)
@@ -385,7 +400,7 @@ def _read_periods(res: Result, summary: dict[str, Any], folder: Path) -> None:
             return df
         return df[df["year"].astype(int) == year].drop(columns="year")
 
-    flows, util = res.flows, res.utilisation
+    flows, util, sources = res.flows, res.utilisation, res.sources
     res.periods = [
         {
             "year": int(p["year"]),
@@ -396,12 +411,15 @@ def _read_periods(res: Result, summary: dict[str, Any], folder: Path) -> None:
             "before": dict(p.get("before") or {}),
             "flows": of_year(flows, int(p["year"])),
             "utilisation": of_year(util, int(p["year"])),
+            # folders written before sources.csv had a year column: every year sees the first's
+            "sources": of_year(sources, int(p["year"])),
         }
         for p in periods
     ]
     first = res.periods[0]  # the top-level tables are the first year's, as written
     res.flows = res.links = first["flows"]
     res.utilisation = first["utilisation"]
+    res.sources = first["sources"]
 
 
 def _summary_of(folder: Path) -> dict[str, Any]:

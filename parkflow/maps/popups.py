@@ -142,9 +142,9 @@ def year_views(result: Result) -> list[tuple[int, Result]]:
     list of (int, Result)
         Per year of ``result.periods``, in order: the result with that year's flows,
         utilisation, targets, objective, CO₂ and facilities (the ``year`` rows of
-        ``facilities``); its ``sources`` are the period's when it carries them (a solve in
-        this process) and None otherwise (a folder read back holds the first year's sources
-        only, docs/maps.md). Empty
+        ``facilities``); its ``sources`` are the period's when it carries them (a solve, or a
+        folder read back) and None otherwise (a folder written before ``sources.csv`` had a
+        ``year`` column, docs/maps.md). Empty
         for a result with fewer than two years.
 
     Examples

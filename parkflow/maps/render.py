@@ -140,7 +140,7 @@ def draw_on(
             group=group,
         )
         names_links += [x for x in layers if x not in names_links]
-        # a pathway read back from a folder has the first year's sources only: no rings then
+        # a pathway folder written before sources.csv had a year column: no rings then
         vsources = sources if year is None else None
         if year is not None and view.sources is not None:
             vsources = sources_table(scenario, view)

@@ -208,3 +208,22 @@ def test_browser_switches_years(tmp_path):
     assert "42.1 %" in start["titles"][0]
     assert len(after["titles"]) == 1
     assert "31.6 %" in after["titles"][0]
+
+
+def test_a_pathway_read_back_from_its_folder_draws_each_years_unused_rings(tmp_path):
+    """sources.csv holds every year's rows (a ``year`` column), so the map of the folder read
+    back has the same layer groups per year as the map of the solve — unused rings included."""
+    from parkflow.io.solution import read_solution, write_solution_files
+
+    result = pathway()
+    write_solution_files(hand_scenario(), result, tmp_path)
+    src = pd.read_csv(tmp_path / "sources.csv")
+    assert sorted(src["year"].unique()) == [2026, 2027]
+    _, back = read_solution(tmp_path)
+    assert [sorted(p["sources"].index) for p in back.periods] == [
+        sorted(p["sources"].index) for p in result.periods
+    ]
+    page = map_html(render_map(hand_scenario(), back, lang="en"))
+    years, _, triples = _switch(page)
+    per_year = {y: sum(1 for t in triples if t[0] == y) for y in years}
+    assert per_year == {2026: 2, 2027: 4}  # as the solve's own map (test above)
