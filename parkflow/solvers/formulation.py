@@ -297,8 +297,16 @@ class Formulation:
 # helpers
 # ---------------------------------------------------------------------------------------------
 def _positions(keys: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
-    pos = index.get_indexer(pd.Index(np.asarray(keys, dtype=object)))
-    return pos.astype(np.int64)
+    """Position of each key in ``index`` (-1: not there).
+
+    The keys are factorised first: a million link keys name a few thousand sources, and
+    looking up the distinct ones is some 30 times faster than looking up each.
+    """
+    codes, uniques = pd.factorize(np.asarray(keys, dtype=object) if isinstance(keys, list) else keys)
+    if len(uniques) == 0:
+        return np.full(len(codes), -1, dtype=np.int64)
+    at = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object))).astype(np.int64)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
 def _block(
@@ -769,7 +777,7 @@ def _facility_links(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
     fac = network.facilities
     if fac is None or len(fac) == 0 or len(network.links) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pos = pd.Index(fac["use_id"]).get_indexer(network.links["use_id"])
+    pos = _positions(network.links["use_id"], pd.Index(fac["use_id"]))
     into = np.flatnonzero(pos >= 0)
     return into, pos[into].astype(np.int64)
 

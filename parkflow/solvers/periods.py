@@ -37,10 +37,12 @@ from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, _sources, discount_rate
 from parkflow.solvers.formulation import (
     DEFAULT_PENALTY_CNY_PER_T,
+    Block,
     FAMILIES,
     Formulation,
     Rows,
     SparseModel,
+    _positions,
     assemble,
     build,
     column_upper,
@@ -245,7 +247,7 @@ def yearly_networks(
             )
     g_net = gen - out
     # D̄ = min(D, Q + [k0]·Σ_{t'<t} n G'): what a pile can give at most
-    spos = src0.index.get_indexer(stock["source_id"])
+    spos = _positions(stock["source_id"], src0.index)
     cum = np.concatenate(
         [np.zeros((len(src0), 1)), np.cumsum(g_net * n[None, :], axis=1)[:, :-1]], axis=1
     )
@@ -253,8 +255,8 @@ def yearly_networks(
     add = np.where((is_k0 & (spos >= 0))[:, None], cum[np.maximum(spos, 0)], 0.0)
     dbar = np.minimum(stock["max_draw"].to_numpy(dtype=float)[:, None], q[:, None] + add)
     links = network.links
-    lsrc = src0.index.get_indexer(links["source_id"])
-    luse = network.sinks.index.get_indexer(links["use_id"])
+    lsrc = _positions(links["source_id"], src0.index)
+    luse = _positions(links["use_id"], network.sinks.index)
     eff = links["efficiency"].to_numpy(dtype=float)
     views = []
     for k, t in enumerate(years):
@@ -321,7 +323,7 @@ def _linking(lay: Layout, p: Periods) -> dict[str, Rows]:
     cols = np.stack(
         [(base0 + (K - 1) * step).ravel(), (base0 + K * step).ravel()], axis=1
     ).ravel()
-    ids = np.concatenate([lay.links.to_numpy(dtype=object), lay.ladder.to_numpy(dtype=object)])
+    ids = lay.links.append(lay.ladder)
     out["build_persists"] = Rows(
         "build_persists",
         sp.csr_matrix(
@@ -344,8 +346,8 @@ def _linking(lay: Layout, p: Periods) -> dict[str, Rows]:
     net0 = p.networks[0]
     src = net0.sources
     links = net0.links
-    lsrc = src.index.get_indexer(links["source_id"])
-    spos = src.index.get_indexer(net0.stock["source_id"])
+    lsrc = _positions(links["source_id"], src.index)
+    spos = _positions(net0.stock["source_id"], src.index)
     # the receiving pile of each source (-1: none)
     k0_of_src = np.full(len(src), -1, dtype=np.int64)
     has = (p.receiving >= 0) & (spos >= 0)
@@ -511,9 +513,8 @@ def build_periods(
                 for v in views
             ]
         elif fam in _PER_YEAR:
-            by_year[fam] = [r0] + [
-                Rows.of(_PER_YEAR[fam](v, single, min_flow_per_a), n1) for v in views[1:]
-            ]
+            blocks = [_PER_YEAR[fam](v, single, min_flow_per_a) for v in views]
+            by_year[fam] = [r0, *_same_pattern(r0, blocks[0], blocks[1:], n1)]
         elif fam == "facility_link":
             by_year[fam] = [r0] + [Rows.of(b, n1) for b in fl[1:]]
         elif fam == "target_rate":
@@ -569,12 +570,9 @@ def build_periods(
             f0.model.col_upper if k == 0 else column_upper(views[k], single, entries_by_year[k])
         )
         integer[colmap[k]] = f0.model.integer
-    vectors: dict[str, np.ndarray] = {
-        key: np.concatenate([vec * (lengths[k] if key == "co2" else 1.0) for k in range(T)])
-        for key, vec in f0.vectors.items()
-        if key != "cost"
-    }
-    vectors["cost"] = c
+    # the objectives over all columns; each year's per-link parts are in forms[k].vectors
+    co2 = f0.vectors["co2"]
+    vectors = {"co2": np.concatenate([co2 * lengths[k] for k in range(T)]), "cost": c}
     model = SparseModel(
         A=A,
         row_names=row_names,
@@ -613,6 +611,40 @@ def build_periods(
         vectors=vectors,
         periods=p,
     )
+
+
+def _same_pattern(r0: Rows, b0: Block, blocks: Sequence[Block], n_cols: int) -> list[Rows]:
+    """Later years' :class:`Rows` of a family whose entries sit where year 0's do.
+
+    When a year's block has year 0's rows and columns in the same order (and year 0 has no
+    duplicate entries), its values are put in year 0's CSR order by one gather instead of a
+    conversion; otherwise it is converted on its own.
+    """
+    ok0 = b0.rows >= 0
+    perm = None
+    if int(ok0.sum()) == r0.matrix.nnz:
+        # where each COO entry of year 0 lands in its CSR: its values become a permutation
+        order = sp.csr_matrix(
+            (np.arange(1, r0.matrix.nnz + 1, dtype=float), (b0.rows[ok0], b0.cols[ok0])),
+            shape=r0.matrix.shape,
+        )
+        order.sum_duplicates()
+        perm = order.data.astype(np.int64) - 1
+    out = []
+    for b in blocks:
+        same = (
+            perm is not None
+            and np.array_equal(b0.rows, b.rows)
+            and np.array_equal(b0.cols, b.cols)
+            and np.array_equal(b0.row_ids, b.row_ids)
+        )
+        if not same:
+            out.append(Rows.of(b, n_cols))
+            continue
+        vals = b.vals[b.rows >= 0][perm]
+        m = sp.csr_matrix((vals, r0.matrix.indices, r0.matrix.indptr), shape=r0.matrix.shape)
+        out.append(dataclasses.replace(r0, matrix=m, lower=b.lower, upper=b.upper))
+    return out
 
 
 #: Families whose coefficients change by year, rebuilt on each year's view (cheap ones).
@@ -690,8 +722,8 @@ def stock_levels(form: Formulation, x: np.ndarray) -> np.ndarray:
         return x
     net0 = p.networks[0]
     src = net0.sources
-    lsrc = src.index.get_indexer(net0.links["source_id"])
-    spos = src.index.get_indexer(net0.stock["source_id"])
+    lsrc = _positions(net0.links["source_id"], src.index)
+    spos = _positions(net0.stock["source_id"], src.index)
     is_k0 = p.receiving == np.arange(nk)
     level = p.quantity.astype(float).copy()
     for j in range(T - 1):  # one step per year, vectorised over piles
@@ -887,8 +919,8 @@ def result_from_periods(
         x_last = p.x_of(x, T - 1)
         net = p.networks[T - 1]
         src = net.sources
-        lsrc = src.index.get_indexer(net.links["source_id"])
-        spos = src.index.get_indexer(net.stock["source_id"])
+        lsrc = _positions(net.links["source_id"], src.index)
+        spos = _positions(net.stock["source_id"], src.index)
         f_last = p.forms[T - 1].layout.array(x_last, "flow")
         r_last = _drawn(p.forms[T - 1].layout, x_last)
         g_net = (src["generated"] - src["utilised_outside"]).to_numpy(float)
