@@ -2,6 +2,7 @@
 
     nice -n 10 python bench/periods.py                      # 5,000 plants × 6 periods
     nice -n 10 python bench/periods.py --n 1000 --solve     # and a time-limited solve
+    nice -n 10 python bench/periods.py --n 1000 --pulp      # the same model in HiGHS and PuLP/CBC
 
 A generated province (``generate_scenario(N, N // 25, seed)``) gets candidate facilities — one
 road-base mixing station and one cement grinding station at a free site in each park (their sizes
@@ -9,7 +10,10 @@ from the catalogue) — supplies growing 3 %/a, and ``periods: {from: 2025, to: 
 times the candidate network, the six yearly network views and the stacked model
 (:func:`parkflow.solvers.periods.build_periods`, target < 2 s for 5,000 plants × 6 periods,
 docs/performance.md), and prints the model's size. ``--solve`` also solves it whole with HiGHS
-within ``--time-limit``.
+within ``--time-limit``. ``--pulp`` solves the built model with HiGHS (parkflow's back-end,
+:func:`parkflow.solvers.backends.solve_model`) and writes the same matrix to PuLP/CBC in its own
+process (bench/pulp_periods.py), both with ``--gap`` and ``--time-limit``, and prints build and
+solve time, objective and gap of both and their ratios (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -69,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--solve", action="store_true")
     ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--gap", type=float, default=0.01)
+    ap.add_argument("--pulp", action="store_true", help="compare with PuLP/CBC on the same model")
     args = ap.parse_args(argv)
 
     from parkflow.models.scenario import expand_targets
@@ -113,13 +119,77 @@ def main(argv: list[str] | None = None) -> int:
         import parkflow as pf
 
         t0 = time.perf_counter()
-        res = pf.solve(sc, baseline=False, time_limit_s=args.time_limit, gap=0.01)
+        res = pf.solve(sc, baseline=False, time_limit_s=args.time_limit, gap=args.gap)
         out["solve_wall_s"] = round(time.perf_counter() - t0, 3)
         out["status"] = res.status.value
         out["present_value_cny"] = res.present_value_cny
         out["gap"] = res.solver.get("gap")
+    if args.pulp:
+        out.update(_compare(m, min(builds), args))
     print(json.dumps(out))
     return 0
+
+
+def _compare(m, build_s: float, args) -> dict:
+    """HiGHS on the built model here; PuLP/CBC on the same matrix in its own process."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from parkflow.solvers.backends import solve_model
+
+    t0 = time.perf_counter()
+    res = solve_model(m, "highs", args.time_limit, args.gap, check=False)
+    highs_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.npz"
+        A = m.A.tocsr()
+        np.savez(
+            path,
+            data=A.data,
+            indices=A.indices,
+            indptr=A.indptr,
+            row_lower=m.row_lower,
+            row_upper=m.row_upper,
+            c=m.c,
+            col_lower=m.col_lower,
+            col_upper=m.col_upper,
+            integer=m.integer,
+        )
+        cmd = [
+            sys.executable,
+            str(Path(__file__).with_name("pulp_periods.py")),
+            str(path),
+            "--gap",
+            str(args.gap),
+            "--time-limit",
+            str(args.time_limit),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        pulp = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        pulp = {"error": proc.stderr[-2000:]}
+    out = {
+        "gap_asked": args.gap,
+        "time_limit_s": args.time_limit,
+        "parkflow_build_s": round(build_s, 3),
+        "highs_solve_s": round(highs_s, 3),
+        "highs_status": res.status,
+        "highs_objective": res.objective,
+        "highs_gap": res.gap,
+        "pulp_build_s": pulp.get("build_s"),
+        "cbc_solve_s": pulp.get("solve_s"),
+        "cbc_status": pulp.get("status"),
+        "cbc_solution": pulp.get("solution"),
+        "cbc_objective": pulp.get("objective"),
+        "pulp": pulp,
+    }
+    if pulp.get("build_s"):
+        out["build_ratio_pulp_over_parkflow"] = round(pulp["build_s"] / build_s, 1)
+        out["solve_ratio_cbc_over_highs"] = round(pulp["solve_s"] / highs_s, 2)
+    return out
 
 
 if __name__ == "__main__":

@@ -223,10 +223,10 @@ class SparseModel:
     """
 
     A: sp.csr_matrix
-    row_names: np.ndarray
+    row_names: np.ndarray | Names
     row_lower: np.ndarray
     row_upper: np.ndarray
-    col_names: np.ndarray
+    col_names: np.ndarray | Names
     col_lower: np.ndarray
     col_upper: np.ndarray
     integer: np.ndarray
@@ -252,7 +252,7 @@ class SparseModel:
 
     def rows_of(self, family: str) -> np.ndarray:
         """Row names of one family."""
-        return self.row_names[self.families.get(family, slice(0, 0))]
+        return np.asarray(self.row_names[self.families.get(family, slice(0, 0))])
 
     def rows(self, family: str) -> slice:
         """Row block of one family (empty when the model has none)."""
@@ -302,7 +302,7 @@ def _positions(keys: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
     The keys are factorised first: a million link keys name a few thousand sources, and
     looking up the distinct ones is some 30 times faster than looking up each.
     """
-    codes, uniques = pd.factorize(np.asarray(keys, dtype=object) if isinstance(keys, list) else keys)
+    codes, uniques = pd.factorize(keys)
     if len(uniques) == 0:
         return np.full(len(codes), -1, dtype=np.int64)
     at = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object))).astype(np.int64)
@@ -1077,7 +1077,9 @@ class Rows:
         )
 
 
-def vstack_csr(mats: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], n_cols: int) -> sp.csr_matrix:
+def vstack_csr(
+    mats: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], n_cols: int
+) -> sp.csr_matrix:
     """Stack CSR parts ``(indptr, indices, data)`` row-wise by concatenating their arrays.
 
     No sort and no conversion: each part's rows stay as they are (canonical parts give a

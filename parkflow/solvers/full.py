@@ -164,7 +164,7 @@ def _cost_phase(
         return res, res.status
     # B: the least total slack (best reachable rates), independent of the penalty
     res_b = solve_model(
-        with_objective(model, lay.vector(slack=1.0)),
+        with_objective(model, slack_weights(form)),
         solver,
         clock.left(),
         gap,
@@ -188,6 +188,18 @@ def _cost_phase(
         # a limit stopped the least-slack solve: the shortfall is not proven, only found
         return chosen, "feasible"
     return chosen, "target_unreachable"
+
+
+def slack_weights(form: Formulation) -> np.ndarray:
+    r"""The reach objective :math:`\sum_{e,t} n_t \sigma_{e,t}` over all columns (t short).
+
+    Each year's shortfall counts for the years its period stands for (docs/model.md
+    "Unreachable targets"); without periods every slack weighs 1.
+    """
+    lay, p = form.layout, form.periods
+    if p is None:
+        return lay.vector(slack=1.0)
+    return lay.vector(slack=np.repeat(np.asarray(p.lengths, dtype=float), lay.n_slack))
 
 
 def _clean(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
@@ -267,7 +279,7 @@ def _reach(
     if lay.n_slack == 0 or not np.any(lay.array(model.col_upper, "slack") > 0):
         return form
     res = solve_model(
-        with_objective(model, lay.vector(slack=1.0)),
+        with_objective(model, slack_weights(form)),
         solver,
         clock.left(),
         gap,

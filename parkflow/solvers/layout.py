@@ -229,6 +229,7 @@ class Names:
         self._array: np.ndarray | None = None
 
     def __len__(self) -> int:
+        """Number of names."""
         return sum(len(ids) * (1 if y is None else len(y)) for _, ids, y in self._parts)
 
     @property
@@ -248,12 +249,15 @@ class Names:
         return self._array
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """The names as an array (NumPy protocol)."""
         return self.array if dtype is None else self.array.astype(dtype)
 
     def __getitem__(self, key: Any) -> Any:
+        """Names by position, slice or mask."""
         return self.array[key]
 
     def __iter__(self) -> Any:
+        """Iterate over the names."""
         return iter(self.array)
 
     def tolist(self) -> list[str]:
@@ -265,4 +269,5 @@ class Names:
         return self.array.astype(dtype)
 
     def __add__(self, other: Names) -> Names:
+        """The names of both, in order."""
         return Names([*self._parts, *other._parts])

@@ -37,8 +37,8 @@ from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, _sources, discount_rate
 from parkflow.solvers.formulation import (
     DEFAULT_PENALTY_CNY_PER_T,
-    Block,
     FAMILIES,
+    Block,
     Formulation,
     Rows,
     SparseModel,
@@ -297,8 +297,17 @@ def yearly_networks(
 # ---------------------------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------------------------
-def _coo_rows(name: str, ids: Any, years: Sequence[int], rows: np.ndarray, cols: np.ndarray,
-              vals: np.ndarray, lower: np.ndarray, upper: np.ndarray, n_cols: int) -> Rows:
+def _coo_rows(
+    name: str,
+    ids: Any,
+    years: Sequence[int],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    n_cols: int,
+) -> Rows:
     """One linking family's :class:`Rows` from its entries (duplicates summed)."""
     m = sp.csr_matrix((vals, (rows, cols)), shape=(len(lower), n_cols))
     m.sum_duplicates()
@@ -310,7 +319,7 @@ def _linking(lay: Layout, p: Periods) -> dict[str, Rows]:
     years, n = p.years, p.lengths
     T = len(years)
     nl, no, nk = lay.n_links, lay.n_open, lay.n_stock
-    out: dict[str, tuple] = {}
+    out: dict[str, Rows] = {}
     K = np.arange(1, T)[:, None]
     # build_persists: links then ladder steps, per year after the first
     base0 = np.concatenate(
@@ -320,9 +329,7 @@ def _linking(lay: Layout, p: Periods) -> dict[str, Rows]:
     m = nl + no
     n_rows = (T - 1) * m
     # two entries a row, the earlier year's column first: a canonical CSR without a sort
-    cols = np.stack(
-        [(base0 + (K - 1) * step).ravel(), (base0 + K * step).ravel()], axis=1
-    ).ravel()
+    cols = np.stack([(base0 + (K - 1) * step).ravel(), (base0 + K * step).ravel()], axis=1).ravel()
     ids = lay.links.append(lay.ladder)
     out["build_persists"] = Rows(
         "build_persists",
@@ -636,7 +643,7 @@ def _same_pattern(r0: Rows, b0: Block, blocks: Sequence[Block], n_cols: int) -> 
             perm is not None
             and np.array_equal(b0.rows, b.rows)
             and np.array_equal(b0.cols, b.cols)
-            and np.array_equal(b0.row_ids, b.row_ids)
+            and (b.row_ids is b0.row_ids or b0.row_ids.equals(b.row_ids))
         )
         if not same:
             out.append(Rows.of(b, n_cols))
@@ -946,18 +953,10 @@ def result_from_periods(
     if status == SolveStatus.TARGET_UNREACHABLE:
         parts = [f"{t}: {r.message}" for r, t in zip(per_year, years, strict=True) if r.message]
         msg = "; ".join(parts) or (message or "")
-    return Result(
-        scenario_name=scenario.name,
-        status=status,
-        objective_name=objective,
-        links=first.links,
-        flows=first.flows,
-        draws=first.draws,
-        sources=first.sources,
-        utilisation=first.utilisation,
-        targets=first.targets,
+    # the first year's tables and totals at the top, as a single-year solve gives them
+    return dataclasses.replace(
+        first,
         objective=dict(first.objective),
-        co2_avoided_t_per_a=first.co2_avoided_t_per_a,
         solver=solver_info,
         diagnosis=pd.concat(
             [
@@ -970,7 +969,6 @@ def result_from_periods(
         else pd.DataFrame(),
         message=msg,
         facilities=_facilities(form, x, per_year),
-        enterprise_points=first.enterprise_points,
         periods=periods,
         stock=stock,
         present_value_cny=pv,
