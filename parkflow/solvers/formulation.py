@@ -498,12 +498,9 @@ def disposal_stockpiles(network: CandidateNetwork) -> pd.Index:
 def link_class_masks(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
     """(utilisation, safe-disposal) masks of the links."""
     links = network.links
-    cls = (
-        links["class"].to_numpy(dtype=object)
-        if "class" in links
-        else np.full(len(links), "utilisation")
-    )
-    disp = cls == "safe_disposal"
+    if "class" not in links:
+        return np.ones(len(links), dtype=bool), np.zeros(len(links), dtype=bool)
+    disp = (links["class"] == "safe_disposal").fillna(False).to_numpy(dtype=bool)
     return ~disp, disp
 
 

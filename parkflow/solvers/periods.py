@@ -258,6 +258,11 @@ def yearly_networks(
     lsrc = _positions(links["source_id"], src0.index)
     luse = _positions(links["use_id"], network.sinks.index)
     eff = links["efficiency"].to_numpy(dtype=float)
+    # each sink's row in the yearly capacities (-1: a sink that is not a uses row)
+    cap_pos = _positions(network.sinks.index, cap.index)
+    uses_in = cap_pos >= 0
+    cap_np = cap.to_numpy(dtype=float)
+    cap0 = network.sinks["capacity"].to_numpy(dtype=float)
     views = []
     for k, t in enumerate(years):
         src_t = src0.copy()
@@ -268,11 +273,11 @@ def yearly_networks(
         np.add.at(drawable, spos[ok], dbar[ok, k])
         src_t["drawable"] = drawable
         stock_t = stock.assign(max_draw=dbar[:, k])
-        sinks_t = network.sinks.copy()
-        uses_in = sinks_t.index.isin(cap.index)
-        sinks_t.loc[uses_in, "capacity"] = cap[t].reindex(sinks_t.index[uses_in]).to_numpy()
+        capacity_t = cap0.copy()
+        capacity_t[uses_in] = cap_np[cap_pos[uses_in], k]
+        sinks_t = network.sinks.assign(capacity=capacity_t)
         supply = gen[lsrc, k] + drawable[lsrc]
-        capacity = sinks_t["capacity"].to_numpy(dtype=float)[luse]
+        capacity = capacity_t[luse]
         with np.errstate(divide="ignore", invalid="ignore"):
             ucap = np.where(eff > 0, capacity / eff, 0.0)
         links_t = links.assign(bound=np.minimum(supply, ucap))
@@ -497,6 +502,8 @@ def build_periods(
         base[sl] = lay.offset(v) + np.arange(nv)
         step[sl] = nv
     colmap = tuple(base + k * step for k in range(T))
+    idx = np.int32 if lay.n < np.iinfo(np.int32).max else np.int64
+    base_i, step_i = base.astype(idx), step.astype(idx)
     entries_by_year = [f0.entries] + [
         target_entries(targets, views[k].sources, parks, years[k])[0] for k in range(1, T)
     ]
@@ -547,16 +554,18 @@ def build_periods(
             parts.append(linking[fam])
             offset += linking[fam].matrix.shape[0]
             continue
+        shifted: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per shared index array
         for k, r in enumerate(by_year[fam]):
             m = r.matrix
             size = m.shape[0]
+            key = id(m.indices)
+            if key not in shifted:
+                shifted[key] = (base_i[m.indices], step_i[m.indices])
+            b_k, s_k = shifted[key]
             parts.append(
                 Rows(
                     fam,
-                    sp.csr_matrix(
-                        (m.data, base[m.indices] + k * step[m.indices], m.indptr),
-                        shape=(size, lay.n),
-                    ),
+                    sp.csr_matrix((m.data, b_k + s_k * k, m.indptr), shape=(size, lay.n)),
                     r.lower,
                     r.upper,
                     Names([(fam, r.ids, (years[k],))]),
