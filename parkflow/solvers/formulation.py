@@ -275,7 +275,9 @@ class Formulation:
     members : scipy.sparse.csr_matrix
         ``entries × sources`` 0/1 membership.
     vectors : dict of str to ndarray
-        Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns).
+        Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns). With
+        periods only ``co2`` (each year's × n_t) and ``cost``; each year's parts are in
+        ``periods.forms[k].vectors``.
     periods : parkflow.solvers.periods.Periods or None
         With periods (docs/model.md "Periods"): the years, weights and each year's single-year
         formulation and network; None for the single-year model.
@@ -688,6 +690,13 @@ def target_rate(
     return target_rate_years(network, lay, [entries], members)[0]
 
 
+def _sorted_coo(m: sp.spmatrix) -> sp.coo_matrix:
+    """A sparse matrix as COO in row-major, column-sorted order."""
+    m = sp.csr_matrix(m)
+    m.sort_indices()
+    return m.tocoo()
+
+
 def target_rate_years(
     network: CandidateNetwork,
     lay: Layout,
@@ -716,8 +725,9 @@ def target_rate_years(
     disp = sp.diags(disp_m.astype(float))
     is_cons = basis == "consumption"
     consumption = sp.diags(is_cons.astype(float))
-    fl = (members @ inc @ util + consumption @ members @ inc @ disp).tocoo()
-    dr = (members @ _incidence(network.stock["source_id"], src.index)).tocoo()
+    # sorted once here (a product's rows are not), so no year's conversion sorts its long rows
+    fl = _sorted_coo(members @ inc @ util + consumption @ members @ inc @ disp)
+    dr = _sorted_coo(members @ _incidence(network.stock["source_id"], src.index))
     # stock drawn to safe disposal counts in the denominator of consumption entries only
     if lay.n_draw_disposal:
         kd = lay.draw_disposal
