@@ -365,3 +365,35 @@ def test_unreachable_years_are_diagnosed_with_their_year():
     assert "year" in r.diagnosis.columns
     assert set(r.diagnosis["year"]) == {2025}
     assert r.message.startswith("2025: ")
+
+
+def test_the_before_of_a_pathway_is_evaluated_per_year():
+    """carry_park with L1 existing and carrying 50 t/a today, the PG falling 100 → 70 → 40 t/a
+    (trajectory). The before sends 50, 50 and — scaled to what the source has — 40 t: rates
+    50/100 = 50 %, 50/70 = 71.4 %, 40/40 = 100 %."""
+    from parkflow.solvers.full import evaluate_baseline
+
+    sc = carry_park()
+    links = sc.links.assign(existing=True, baseline_quantity=50.0)
+    traj = pd.concat(
+        [
+            sc.trajectories,
+            pd.DataFrame(
+                {
+                    "kind": ["supply"] * 3,
+                    "id": ["S1"] * 3,
+                    "year": [2025, 2026, 2027],
+                    "quantity": [100.0, 70.0, 40.0],
+                    "unit": ["t/a"] * 3,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    sc = sc.replace(links=links, trajectories=traj)
+    before = evaluate_baseline(sc, candidate_links(sc), expand_targets(sc.targets, sc))
+    assert [p["year"] for p in before.periods] == [2025, 2026, 2027]
+    rates = [float(p["targets"]["rate"].iloc[0]) for p in before.periods]
+    assert rates == pytest.approx([0.5, 50 / 70, 1.0])
+    sent = [float(p["flows"]["flow"].sum()) for p in before.periods]
+    assert sent == pytest.approx([50.0, 50.0, 40.0])
