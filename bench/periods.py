@@ -2,6 +2,7 @@
 
     nice -n 10 python bench/periods.py                      # 5,000 plants × 6 periods
     nice -n 10 python bench/periods.py --n 1000 --solve     # and a time-limited solve
+    nice -n 10 python bench/periods.py --n 1000 --pulp      # the same model in HiGHS and PuLP/CBC
 
 A generated province (``generate_scenario(N, N // 25, seed)``) gets candidate facilities — one
 road-base mixing station and one cement grinding station at a free site in each park (their sizes
@@ -9,7 +10,11 @@ from the catalogue) — supplies growing 3 %/a, and ``periods: {from: 2025, to: 
 times the candidate network, the six yearly network views and the stacked model
 (:func:`parkflow.solvers.periods.build_periods`, target < 2 s for 5,000 plants × 6 periods,
 docs/performance.md), and prints the model's size. ``--solve`` also solves it whole with HiGHS
-within ``--time-limit``.
+within ``--time-limit``. ``build_cpu_s_min`` is the CPU time of the build (the wall time grows
+on a shared machine). ``--pulp`` solves the built model with HiGHS (parkflow's back-end,
+:func:`parkflow.solvers.backends.solve_model`) and writes the same matrix to PuLP/CBC in its own
+process (bench/pulp_periods.py), both with ``--gap`` and ``--time-limit``, and prints build and
+solve time, objective and gap of both and their ratios (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--solve", action="store_true")
     ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--gap", type=float, default=0.01)
+    ap.add_argument("--pulp", action="store_true", help="compare with PuLP/CBC on the same model")
     args = ap.parse_args(argv)
 
     from parkflow.models.scenario import expand_targets
@@ -86,12 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     yearly_networks(sc, net, years)
     views_s = time.perf_counter() - t0
-    builds = []
+    builds, cpu = [], []
     form = None
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        form = None  # the previous model's memory back first
+        t0, c0 = time.perf_counter(), time.process_time()
         form = build_periods(net, sc, tg, years)
         builds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     assert form is not None
     m = form.model
     out = {
@@ -104,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         "yearly_views_s": round(views_s, 3),
         "build_s_min": round(min(builds), 3),
         "build_s_all": [round(b, 3) for b in builds],
+        # CPU seconds of this process: the wall time above grows on a shared machine
+        "build_cpu_s_min": round(min(cpu), 3),
         "n_variables": m.n_variables,
         "n_constraints": m.n_constraints,
         "n_binaries": m.n_binaries,
@@ -113,13 +124,80 @@ def main(argv: list[str] | None = None) -> int:
         import parkflow as pf
 
         t0 = time.perf_counter()
-        res = pf.solve(sc, baseline=False, time_limit_s=args.time_limit, gap=0.01)
+        res = pf.solve(sc, baseline=False, time_limit_s=args.time_limit, gap=args.gap)
         out["solve_wall_s"] = round(time.perf_counter() - t0, 3)
         out["status"] = res.status.value
         out["present_value_cny"] = res.present_value_cny
         out["gap"] = res.solver.get("gap")
+    if args.pulp:
+        from parkflow.solvers.periods import period_start
+
+        out.update(_compare(m, period_start(form), min(builds), args))
     print(json.dumps(out))
     return 0
+
+
+def _compare(m, start, build_s: float, args) -> dict:
+    """HiGHS on the built model here; PuLP/CBC on the same matrix in its own process."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from parkflow.solvers.backends import solve_model
+
+    t0 = time.perf_counter()
+    # with the start pf.solve gives it (every year's do-nothing-new plan); CBC gets none
+    res = solve_model(m, "highs", args.time_limit, args.gap, check=False, start=start)
+    highs_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.npz"
+        A = m.A.tocsr()
+        np.savez(
+            path,
+            data=A.data,
+            indices=A.indices,
+            indptr=A.indptr,
+            row_lower=m.row_lower,
+            row_upper=m.row_upper,
+            c=m.c,
+            col_lower=m.col_lower,
+            col_upper=m.col_upper,
+            integer=m.integer,
+        )
+        cmd = [
+            sys.executable,
+            str(Path(__file__).with_name("pulp_periods.py")),
+            str(path),
+            "--gap",
+            str(args.gap),
+            "--time-limit",
+            str(args.time_limit),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        pulp = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        pulp = {"error": proc.stderr[-2000:]}
+    out = {
+        "gap_asked": args.gap,
+        "time_limit_s": args.time_limit,
+        "parkflow_build_s": round(build_s, 3),
+        "highs_solve_s": round(highs_s, 3),
+        "highs_status": res.status,
+        "highs_objective": res.objective,
+        "highs_gap": res.gap,
+        "pulp_build_s": pulp.get("build_s"),
+        "cbc_solve_s": pulp.get("solve_s"),
+        "cbc_status": pulp.get("status"),
+        "cbc_solution": pulp.get("solution"),
+        "cbc_objective": pulp.get("objective"),
+        "pulp": pulp,
+    }
+    if pulp.get("build_s"):
+        out["build_ratio_pulp_over_parkflow"] = round(pulp["build_s"] / build_s, 1)
+        out["solve_ratio_cbc_over_highs"] = round(pulp["solve_s"] / highs_s, 2)
+    return out
 
 
 if __name__ == "__main__":

@@ -31,6 +31,20 @@ from pathlib import Path
 import pandas as pd
 
 
+def solve_cbc(prob, gap: float, time_limit_s: float, threads: int) -> tuple:
+    """Solve a PuLP problem with CBC: (solve_s, objective or None, peak RSS MB, CBC's peak MB)."""
+    import pulp
+
+    solver = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=time_limit_s, threads=threads)
+    start = time.perf_counter()
+    prob.solve(solver)
+    solve_s = time.perf_counter() - start
+    value = pulp.value(prob.objective)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # CBC runs as a child
+    return solve_s, value, peak_mb, child_mb
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build and solve the baseline; print the JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,16 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     prob += pulp.lpSum(objective)
     build_s = time.perf_counter() - start
 
-    solver = pulp.PULP_CBC_CMD(
-        msg=False, gapRel=args.gap, timeLimit=args.time_limit, threads=args.threads
-    )
-    start = time.perf_counter()
-    prob.solve(solver)
-    solve_s = time.perf_counter() - start
-    value = pulp.value(prob.objective)
+    solve_s, value, peak_mb, child_mb = solve_cbc(prob, args.gap, args.time_limit, args.threads)
     slack_v = slack.value() or 0.0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # CBC runs as a child
     print(
         json.dumps(
             {

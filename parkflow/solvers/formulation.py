@@ -104,7 +104,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from parkflow.models.scenario import Target
-from parkflow.solvers.layout import VARIABLES, Layout
+from parkflow.solvers.layout import VARIABLES, Layout, Names
 
 if TYPE_CHECKING:
     from parkflow.network import CandidateNetwork
@@ -123,6 +123,14 @@ __all__ = [
     "stock_use",
     "disposal_stockpiles",
     "with_disposal_draws",
+    "family_blocks",
+    "assemble",
+    "vstack_csr",
+    "Rows",
+    "supply_rhs",
+    "column_upper",
+    "target_rate_years",
+    "facility_link_years",
     "link_class_masks",
     "existing_links",
     "existing_flows",
@@ -192,6 +200,15 @@ class Block:
         """``family[id]`` for each row."""
         return (self.name + "[" + pd.Index(self.row_ids).astype(str) + "]").to_numpy(dtype=object)
 
+    def csr(self, n_cols: int) -> sp.csr_matrix:
+        """The block's rows as a canonical CSR matrix (duplicates summed; rows < 0 dropped)."""
+        ok = self.rows >= 0
+        m = sp.csr_matrix(
+            (self.vals[ok], (self.rows[ok], self.cols[ok])), shape=(self.n_rows, n_cols)
+        )
+        m.sum_duplicates()
+        return m
+
 
 @dataclass
 class SparseModel:
@@ -206,10 +223,10 @@ class SparseModel:
     """
 
     A: sp.csr_matrix
-    row_names: np.ndarray
+    row_names: np.ndarray | Names
     row_lower: np.ndarray
     row_upper: np.ndarray
-    col_names: np.ndarray
+    col_names: np.ndarray | Names
     col_lower: np.ndarray
     col_upper: np.ndarray
     integer: np.ndarray
@@ -235,7 +252,7 @@ class SparseModel:
 
     def rows_of(self, family: str) -> np.ndarray:
         """Row names of one family."""
-        return self.row_names[self.families.get(family, slice(0, 0))]
+        return np.asarray(self.row_names[self.families.get(family, slice(0, 0))])
 
     def rows(self, family: str) -> slice:
         """Row block of one family (empty when the model has none)."""
@@ -258,7 +275,9 @@ class Formulation:
     members : scipy.sparse.csr_matrix
         ``entries × sources`` 0/1 membership.
     vectors : dict of str to ndarray
-        Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns).
+        Per-link objective parts (:func:`objective_vectors`) and ``cost`` (all columns). With
+        periods only ``co2`` (each year's × n_t) and ``cost``; each year's parts are in
+        ``periods.forms[k].vectors``.
     periods : parkflow.solvers.periods.Periods or None
         With periods (docs/model.md "Periods"): the years, weights and each year's single-year
         formulation and network; None for the single-year model.
@@ -280,8 +299,16 @@ class Formulation:
 # helpers
 # ---------------------------------------------------------------------------------------------
 def _positions(keys: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
-    pos = index.get_indexer(pd.Index(np.asarray(keys, dtype=object)))
-    return pos.astype(np.int64)
+    """Position of each key in ``index`` (-1: not there).
+
+    The keys are factorised first: a million link keys name a few thousand sources, and
+    looking up the distinct ones is some 30 times faster than looking up each.
+    """
+    codes, uniques = pd.factorize(keys)
+    if len(uniques) == 0:
+        return np.full(len(codes), -1, dtype=np.int64)
+    at = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object))).astype(np.int64)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
 def _block(
@@ -328,16 +355,14 @@ def supply_limit(network: CandidateNetwork, lay: Layout) -> Block:
     rows = np.concatenate([lr, kr[keep]])
     cc = np.concatenate([lay.positions("flow"), lay.offset("draw") + np.flatnonzero(keep)])
     vals = np.concatenate([np.ones(len(lr)), -np.ones(int(keep.sum()))])
+    return _block("supply_limit", src.index, rows, cc, vals, -np.inf, supply_rhs(network))
+
+
+def supply_rhs(network: CandidateNetwork) -> np.ndarray:
+    r""":math:`G'_s = G_s - O_s`, the right-hand side of ``supply_limit`` (unit/a)."""
+    src = network.sources
     outside = src["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in src else 0.0
-    return _block(
-        "supply_limit",
-        src.index,
-        rows,
-        cc,
-        vals,
-        -np.inf,
-        src["generated"].to_numpy(dtype=float) - outside,
-    )
+    return np.asarray(src["generated"].to_numpy(dtype=float) - outside, dtype=float)
 
 
 def use_capacity(network: CandidateNetwork, lay: Layout) -> Block:
@@ -475,28 +500,21 @@ def disposal_stockpiles(network: CandidateNetwork) -> pd.Index:
 def link_class_masks(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
     """(utilisation, safe-disposal) masks of the links."""
     links = network.links
-    cls = (
-        links["class"].to_numpy(dtype=object)
-        if "class" in links
-        else np.full(len(links), "utilisation")
-    )
-    disp = cls == "safe_disposal"
+    if "class" not in links:
+        return np.ones(len(links), dtype=bool), np.zeros(len(links), dtype=bool)
+    disp = (links["class"] == "safe_disposal").fillna(False).to_numpy(dtype=bool)
     return ~disp, disp
 
 
-def with_disposal_draws(
-    block: Block,
-    network: CandidateNetwork,
-    lay: Layout,
-    entries: pd.DataFrame | None = None,
-    members: sp.csr_matrix | None = None,
-) -> Block:
+def with_disposal_draws(block: Block, network: CandidateNetwork, lay: Layout) -> Block:
     r"""Add the ``draw_disposal`` columns r'_k to a family that holds the draws r_k.
 
     * ``supply_limit[s]``: :math:`\ldots - \sum_{k \in K(s)} r'_k \le G'_s`;
     * ``stock_draw_limit[k]``: :math:`r_k + r'_k \le D_k`;
-    * ``target_rate[e]``: :math:`-\rho_e \sum_{S(e)} \sum_{K(s)} r'_k` for ``consumption``
-      entries (the only basis whose denominator counts stock drawn to disposal).
+
+    and :func:`target_rate_years` writes :math:`-\rho_e \sum_{S(e)} \sum_{K(s)} r'_k` into
+    ``target_rate[e]`` of ``consumption`` entries (the only basis whose denominator counts
+    stock drawn to disposal).
 
     The block is returned unchanged when the model has no ``draw_disposal`` columns.
     """
@@ -511,24 +529,6 @@ def with_disposal_draws(
     elif block.name == "stock_draw_limit":
         keys = np.asarray(kd, dtype=object)
         vals = np.ones(len(kd))
-    elif block.name == "target_rate" and entries is not None:
-        basis = (
-            entries["basis"].to_numpy(dtype=object)
-            if "basis" in entries
-            else np.full(len(entries), "nbs")
-        )
-        coef = np.where(basis == "consumption", -entries["target"].to_numpy(dtype=float), 0.0)
-        assert members is not None
-        inc = _incidence(stock.loc[kd, "source_id"], network.sources.index)
-        m = (sp.diags(coef) @ members @ inc).tocoo()
-        pos = block.row_ids.get_indexer(entries.index[m.row])
-        ok = (pos >= 0) & (m.data != 0)
-        return replace(
-            block,
-            rows=np.concatenate([block.rows, pos[ok]]),
-            cols=np.concatenate([block.cols, cols[m.col[ok]]]),
-            vals=np.concatenate([block.vals, m.data[ok]]),
-        )
     else:
         return block
     pos = block.row_ids.get_indexer(pd.Index(keys))
@@ -683,45 +683,97 @@ def target_rate(
 
     .. math:: \sum_{s \in S(e)} \sum_{l \in L^{out}(s)} f_l - \rho_e \sum_{s \in S(e)}
               \sum_{k \in K(s)} r_k + \sigma_e \ge \rho_e G_e \qquad \forall e \in E
+
+    by the entry's basis (module docstring), with the ``draw_disposal`` terms of
+    ``consumption`` entries (:func:`with_disposal_draws`). One year of :func:`target_rate_years`.
     """
-    n = len(entries)
+    return target_rate_years(network, lay, [entries], members)[0]
+
+
+def _sorted_coo(m: sp.spmatrix) -> sp.coo_matrix:
+    """A sparse matrix as COO in row-major, column-sorted order."""
+    m = sp.csr_matrix(m)
+    m.sort_indices()
+    return m.tocoo()
+
+
+def target_rate_years(
+    network: CandidateNetwork,
+    lay: Layout,
+    entries_by_year: Sequence[pd.DataFrame],
+    members: sp.csr_matrix,
+) -> list[Block]:
+    r"""``target_rate`` of several years of the same network, its incidences built once.
+
+    Every year's entries have the same ids, bases and members (docs/model.md "Periods"); what
+    changes is :math:`\rho_{e,t}`, :math:`G_{e,t}`, :math:`O_{e,t}` and which entries bind. The
+    E×L and E×K patterns are products of incidences, made once; per year only the draw
+    coefficients (:math:`-\rho_{e,t}` or -1), the right-hand sides and the rows kept change.
+    """
+    n = len(entries_by_year[0])
     if n == 0:
-        return _block("target_rate", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
-    rate = entries["target"].to_numpy(dtype=float)
-    basis = entries["basis"].to_numpy(dtype=object) if "basis" in entries else np.full(n, "nbs")
+        return [
+            _block("target_rate", [], np.zeros(0), np.zeros(0), np.zeros(0), 0.0, np.inf)
+            for _ in entries_by_year
+        ]
+    e0 = entries_by_year[0]
+    basis = e0["basis"].to_numpy(dtype=object) if "basis" in e0 else np.full(n, "nbs")
     src = network.sources
-    links = network.links
-    cls = (
-        links["class"].to_numpy(dtype=object)
-        if "class" in links
-        else np.full(len(links), "utilisation")
-    )
-    inc = _incidence(links["source_id"], src.index)
-    util = sp.diags((cls != "safe_disposal").astype(float))
-    disp = sp.diags((cls == "safe_disposal").astype(float))
-    consumption = sp.diags((basis == "consumption").astype(float))
-    fl = (members @ inc @ util + consumption @ members @ inc @ disp).tocoo()
-    draw_coef = np.where(basis == "new", -1.0, -rate)
-    dr = (sp.diags(draw_coef) @ members @ _incidence(network.stock["source_id"], src.index)).tocoo()
+    util_m, disp_m = link_class_masks(network)
+    inc = _incidence(network.links["source_id"], src.index)
+    util = sp.diags(util_m.astype(float))
+    disp = sp.diags(disp_m.astype(float))
+    is_cons = basis == "consumption"
+    consumption = sp.diags(is_cons.astype(float))
+    # sorted once here (a product's rows are not), so no year's conversion sorts its long rows
+    fl = _sorted_coo(members @ inc @ util + consumption @ members @ inc @ disp)
+    dr = _sorted_coo(members @ _incidence(network.stock["source_id"], src.index))
+    # stock drawn to safe disposal counts in the denominator of consumption entries only
+    if lay.n_draw_disposal:
+        kd = lay.draw_disposal
+        inc_d = _incidence(network.stock.loc[kd, "source_id"], src.index)
+        dd = (consumption @ members @ inc_d).tocoo()
+        dd_cols = lay.positions("draw_disposal")[dd.col]
     k = np.arange(n)
-    rows = np.concatenate([fl.row, dr.row, k])
-    cc = np.concatenate(
-        [lay.offset("flow") + fl.col, lay.offset("draw") + dr.col, lay.positions("slack")]
-    )
-    vals = np.concatenate([fl.data, dr.data, np.ones(n)])
-    outside = (
-        entries["utilised_outside"].to_numpy(dtype=float) if "utilised_outside" in entries else 0.0
-    )
-    rhs = rate * entries["generated"].to_numpy(dtype=float) - outside
-    # a target that does not bind this year, or whose scope has none of its materials: no row
-    keep = np.ones(n, dtype=bool)
-    if "binds" in entries:
-        keep &= entries["binds"].to_numpy(dtype=bool)
-    if "applicable" in entries:
-        keep &= entries["applicable"].to_numpy(dtype=bool)
-    new_pos = np.cumsum(keep) - 1
-    row_map = np.where(keep, new_pos, -1)
-    return _block("target_rate", entries.index[keep], row_map[rows], cc, vals, rhs[keep], np.inf)
+    cc = [lay.offset("flow") + fl.col, lay.offset("draw") + dr.col, lay.positions("slack")]
+    out = []
+    for entries in entries_by_year:
+        rate = entries["target"].to_numpy(dtype=float)
+        draw_coef = np.where(basis == "new", -1.0, -rate)
+        rows = [fl.row, dr.row, k]
+        cols = list(cc)
+        vals = [fl.data, draw_coef[dr.row] * dr.data, np.ones(n)]
+        if lay.n_draw_disposal:
+            dval = np.where(is_cons, -rate, 0.0)[dd.row] * dd.data
+            nz = dval != 0
+            rows.append(dd.row[nz])
+            cols.append(dd_cols[nz])
+            vals.append(dval[nz])
+        outside = (
+            entries["utilised_outside"].to_numpy(dtype=float)
+            if "utilised_outside" in entries
+            else 0.0
+        )
+        rhs = rate * entries["generated"].to_numpy(dtype=float) - outside
+        # a target that does not bind this year, or whose scope has none of its materials: no row
+        keep = np.ones(n, dtype=bool)
+        if "binds" in entries:
+            keep &= entries["binds"].to_numpy(dtype=bool)
+        if "applicable" in entries:
+            keep &= entries["applicable"].to_numpy(dtype=bool)
+        row_map = np.where(keep, np.cumsum(keep) - 1, -1)
+        out.append(
+            _block(
+                "target_rate",
+                entries.index[keep],
+                row_map[np.concatenate(rows)],
+                np.concatenate(cols),
+                np.concatenate(vals),
+                rhs[keep],
+                np.inf,
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,7 +784,7 @@ def _facility_links(network: CandidateNetwork) -> tuple[np.ndarray, np.ndarray]:
     fac = network.facilities
     if fac is None or len(fac) == 0 or len(network.links) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pos = pd.Index(fac["use_id"]).get_indexer(network.links["use_id"])
+    pos = _positions(network.links["use_id"], pd.Index(fac["use_id"]))
     into = np.flatnonzero(pos >= 0)
     return into, pos[into].astype(np.int64)
 
@@ -789,11 +841,18 @@ def facility_capacity(network: CandidateNetwork, lay: Layout) -> Block:
     )
 
 
-def _source_bound(network: CandidateNetwork) -> np.ndarray:
-    r""":math:`B^{src}_l = G_s + \sum_{K(s)} D_k` of each link's source (unit/a)."""
-    src = network.sources
-    supply = (src["generated"] + src["drawable"]).astype(float)
-    return supply.reindex(network.links["source_id"]).fillna(0.0).to_numpy(dtype=float)
+def _source_bound(networks: Sequence[CandidateNetwork], links: np.ndarray) -> np.ndarray:
+    r""":math:`B^{src}_l = G_s + \sum_{K(s)} D_k` of the links at positions ``links``, per year.
+
+    One column per network (the same links and sources, each year's amounts; unit/a).
+    """
+    src = networks[0].sources
+    pos = _positions(networks[0].links["source_id"].to_numpy()[links], src.index)
+    out = np.zeros((len(links), len(networks)))
+    for k, net in enumerate(networks):
+        supply = (net.sources["generated"] + net.sources["drawable"]).to_numpy(dtype=float)
+        out[:, k] = np.where(pos >= 0, supply[np.maximum(pos, 0)], 0.0)
+    return out
 
 
 def facility_link(network: CandidateNetwork, lay: Layout) -> Block:
@@ -802,45 +861,64 @@ def facility_link(network: CandidateNetwork, lay: Layout) -> Block:
     .. math:: \eta_l f_l - \sum_z \beta_{l,z} y_{f,z} \le \min(C^0_f, \eta_l B^{src}_l),\quad
               \beta_{l,z} = \min(\Delta S_{f,z}, \max(0, \eta_l B^{src}_l - S_{f,z-1}))
 
-    Rows whose every :math:`\beta` is 0 are redundant and dropped.
+    Rows whose every :math:`\beta` is 0 are redundant and dropped. One year of
+    :func:`facility_link_years`.
     """
+    return facility_link_years([network], lay)[0]
+
+
+def facility_link_years(networks: Sequence[CandidateNetwork], lay: Layout) -> list[Block]:
+    """``facility_link`` of several years of the same network (only :math:`B^{src}` changes).
+
+    The links-into-facilities × ladder frame is merged once; per year the β, the rows kept and
+    the right-hand sides are numpy operations on it.
+    """
+    network = networks[0]
     lad = network.ladder
     into, _ = _facility_links(network)
     if lad is None or len(lad) == 0 or len(into) == 0:
-        return _block("facility_link", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
+        return [
+            _block("facility_link", [], np.zeros(0), np.zeros(0), np.zeros(0), -np.inf, 0.0)
+            for _ in networks
+        ]
     links = network.links
     eff = links["efficiency"].to_numpy(dtype=float)[into]
-    cap = eff * _source_bound(network)[into]
-    li = pd.DataFrame(
-        {"pos": into, "use_id": links["use_id"].to_numpy()[into], "cap": cap, "eff": eff}
-    )
+    caps = eff[:, None] * _source_bound(networks, into)
+    li = pd.DataFrame({"pos": into, "use_id": links["use_id"].to_numpy()[into]})
     ll = lad.reset_index(drop=True).assign(lpos=np.arange(len(lad)))[
         ["use_id", "lpos", "prev_size", "delta_size"]
     ]
     m = li.reset_index().rename(columns={"index": "row"}).merge(ll, on="use_id")
-    beta = np.minimum(
-        m["delta_size"].to_numpy(dtype=float),
-        np.maximum(0.0, m["cap"].to_numpy(dtype=float) - m["prev_size"].to_numpy(dtype=float)),
-    )
-    keep_row = pd.Series(beta > 0).groupby(m["row"].to_numpy()).any()
-    rows_kept = np.flatnonzero(keep_row.reindex(np.arange(len(li))).fillna(False).to_numpy())
-    new_row = np.full(len(li), -1, dtype=np.int64)
-    new_row[rows_kept] = np.arange(len(rows_kept))
-    nz = beta > 0
-    r_beta = new_row[m["row"].to_numpy()[nz]]
+    m_row = m["row"].to_numpy()
+    m_lpos = m["lpos"].to_numpy()
+    delta = m["delta_size"].to_numpy(dtype=float)
+    prev = m["prev_size"].to_numpy(dtype=float)
     fac = network.facilities
     c0 = (
         fac["existing_size"]
         .reindex(fac.index[_positions(li["use_id"], pd.Index(fac["use_id"]))])
         .to_numpy(dtype=float)
     )
-    rows = np.concatenate([np.arange(len(rows_kept)), r_beta])
-    cols = np.concatenate(
-        [lay.offset("flow") + into[rows_kept], lay.offset("open") + m["lpos"].to_numpy()[nz]]
-    )
-    vals = np.concatenate([eff[rows_kept], -beta[nz]])
-    rhs = np.minimum(c0, cap)[rows_kept]
-    return _block("facility_link", links.index[into[rows_kept]], rows, cols, vals, -np.inf, rhs)
+    out = []
+    for k in range(len(networks)):
+        cap = caps[:, k]
+        beta = np.minimum(delta, np.maximum(0.0, cap[m_row] - prev))
+        nz = beta > 0
+        keep_row = np.zeros(len(li), dtype=bool)
+        keep_row[m_row[nz]] = True
+        rows_kept = np.flatnonzero(keep_row)
+        new_row = np.full(len(li), -1, dtype=np.int64)
+        new_row[rows_kept] = np.arange(len(rows_kept))
+        rows = np.concatenate([np.arange(len(rows_kept)), new_row[m_row[nz]]])
+        cols = np.concatenate(
+            [lay.offset("flow") + into[rows_kept], lay.offset("open") + m_lpos[nz]]
+        )
+        vals = np.concatenate([eff[rows_kept], -beta[nz]])
+        rhs = np.minimum(c0, cap)[rows_kept]
+        out.append(
+            _block("facility_link", links.index[into[rows_kept]], rows, cols, vals, -np.inf, rhs)
+        )
+    return out
 
 
 def facility_market(network: CandidateNetwork, lay: Layout) -> Block:
@@ -950,6 +1028,117 @@ def with_objective(model: SparseModel, c: np.ndarray, maximise: bool = False) ->
 
 
 # ---------------------------------------------------------------------------------------------
+# assembly (shared with parkflow.solvers.periods)
+# ---------------------------------------------------------------------------------------------
+def family_blocks(
+    network: CandidateNetwork,
+    lay: Layout,
+    entries: pd.DataFrame,
+    members: sp.csr_matrix,
+    min_flow_per_a: float = 0.0,
+    keep_existing_flows: bool = False,
+) -> list[Block]:
+    """Every constraint family of one year, in :data:`FAMILIES` order (linking ones empty)."""
+    return [
+        with_disposal_draws(supply_limit(network, lay), network, lay),
+        use_capacity(network, lay),
+        link_activation(network, lay),
+        min_flow(network, lay, min_flow_per_a),
+        with_disposal_draws(stock_draw_limit(network, lay), network, lay),
+        stock_use(network, lay),  # issue 11: draws only for what is sent on that class
+        existing_links(network, lay),
+        existing_flows(network, lay, keep_existing_flows),  # issue 11: today's outlets
+        # -- facilities (issue 12) --
+        facility_open(network, lay),
+        facility_capacity(network, lay),
+        facility_link(network, lay),
+        facility_market(network, lay),
+        # -- periods (issue 12): rows only in parkflow.solvers.periods --
+        *(_empty(name) for name in ("build_persists", "stock_balance", "stock_available")),
+        # --
+        target_rate(network, lay, entries, members),
+    ]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One family's rows ready to stack: a CSR matrix over all columns, bounds and names."""
+
+    name: str
+    matrix: sp.csr_matrix
+    lower: np.ndarray
+    upper: np.ndarray
+    names: Names
+    ids: Any = None
+
+    @classmethod
+    def of(cls, block: Block, n_cols: int) -> Rows:
+        """The rows of a single-year :class:`Block` (``ids`` its row ids)."""
+        return cls(
+            block.name,
+            block.csr(n_cols),
+            block.lower,
+            block.upper,
+            Names([(block.name, block.row_ids, None)]),
+            block.row_ids,
+        )
+
+
+def vstack_csr(
+    mats: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], n_cols: int
+) -> sp.csr_matrix:
+    """Stack CSR parts ``(indptr, indices, data)`` row-wise by concatenating their arrays.
+
+    No sort and no conversion: each part's rows stay as they are (canonical parts give a
+    canonical result), which is what makes stacking 40 M entries cheap.
+    """
+    nnz = sum(len(d) for _, _, d in mats)
+    n_rows = sum(len(p) - 1 for p, _, _ in mats)
+    idx = np.int32 if max(nnz, n_cols) < np.iinfo(np.int32).max else np.int64
+    indptr = np.empty(n_rows + 1, dtype=idx)
+    indptr[0] = 0
+    r = 0
+    base = 0
+    for p, _, d in mats:
+        k = len(p) - 1
+        indptr[r + 1 : r + k + 1] = p[1:] - p[0] + base
+        r += k
+        base += len(d)
+    indices = (
+        np.concatenate([np.asarray(i, dtype=idx) for _, i, _ in mats])
+        if mats
+        else np.zeros(0, dtype=idx)
+    )
+    data = np.concatenate([d for _, _, d in mats]) if mats else np.zeros(0)
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
+
+
+def assemble(
+    parts: Sequence[Rows], n_cols: int
+) -> tuple[sp.csr_matrix, Names, np.ndarray, np.ndarray, dict[str, slice]]:
+    """One model's matrix, row names, bounds and family slices from its families' rows.
+
+    Zeros are dropped (a coefficient of 0, e.g. :math:`-B_l` of a link with no supply, is no
+    entry). Used by :func:`build` and by :func:`parkflow.solvers.periods.build_periods`.
+    """
+    A = vstack_csr([(m.matrix.indptr, m.matrix.indices, m.matrix.data) for m in parts], n_cols)
+    A.eliminate_zeros()
+    A.sort_indices()
+    families: dict[str, slice] = {}
+    offset = 0
+    names = Names([])
+    for m in parts:
+        n = m.matrix.shape[0]
+        prev = families.get(m.name)
+        families[m.name] = slice(prev.start if prev else offset, offset + n)
+        offset += n
+        names = names + m.names
+    lower = np.concatenate([m.lower for m in parts]) if parts else np.zeros(0)
+    upper = np.concatenate([m.upper for m in parts]) if parts else np.zeros(0)
+    return A, names, lower, upper, families
+
+
+# ---------------------------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------------------------
 def build(
@@ -961,7 +1150,8 @@ def build(
     parks: Iterable[str] = (),
     year: int | None = None,
     keep_existing_flows: bool = False,
-) -> Formulation:
+    with_rows: bool = False,
+) -> Any:
     """Stack the variables, every constraint family and the objective into one sparse model.
 
     Parameters
@@ -984,10 +1174,12 @@ def build(
         The scenario's year: which targets bind (:meth:`Target.binds`).
     keep_existing_flows : bool
         ``existing_flows: keep`` — existing links carry at least their ``baseline_quantity``.
+    with_rows : bool
+        Also return each family's :class:`Rows` (the multi-period build repeats them).
 
     Returns
     -------
-    Formulation
+    Formulation or (Formulation, list of Rows)
         Its model has columns ``flow[l], build[l], draw[k], slack[e]`` (its layout) and rows in
         the order of :data:`FAMILIES`.
     """
@@ -1001,55 +1193,10 @@ def build(
         ladder=pd.Index([], dtype=object) if ladder is None else ladder.index,
         draw_disposal=disposal_stockpiles(network),  # issue 11: stock drawn to safe disposal
     )
-    blocks = [
-        with_disposal_draws(supply_limit(network, lay), network, lay),
-        use_capacity(network, lay),
-        link_activation(network, lay),
-        min_flow(network, lay, min_flow_per_a),
-        with_disposal_draws(stock_draw_limit(network, lay), network, lay),
-        stock_use(network, lay),  # issue 11: draws only for what is sent on that class
-        existing_links(network, lay),
-        existing_flows(network, lay, keep_existing_flows),  # issue 11: today's outlets
-        # -- facilities (issue 12) --
-        facility_open(network, lay),
-        facility_capacity(network, lay),
-        facility_link(network, lay),
-        facility_market(network, lay),
-        # -- periods (issue 12): rows only in parkflow.solvers.periods --
-        *(_empty(name) for name in ("build_persists", "stock_balance", "stock_available")),
-        # --
-        with_disposal_draws(
-            target_rate(network, lay, entries, members), network, lay, entries, members
-        ),
-    ]
-    offset = 0
-    r_all, c_all, v_all, lo_all, up_all, names = [], [], [], [], [], []
-    families: dict[str, slice] = {}
-    for b in blocks:
-        ok = b.rows >= 0
-        r_all.append(b.rows[ok] + offset)
-        c_all.append(b.cols[ok])
-        v_all.append(b.vals[ok])
-        lo_all.append(b.lower)
-        up_all.append(b.upper)
-        names.append(b.row_names)
-        families[b.name] = slice(offset, offset + b.n_rows)
-        offset += b.n_rows
-    A = sp.csr_matrix(
-        (np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
-        shape=(offset, lay.n),
-    )
-    A.sum_duplicates()
-    A.eliminate_zeros()
-    A.sort_indices()
-
-    col_upper = lay.vector(np.inf, build=1.0, open=1.0)
-    if lay.n_open:  # a facility not yet available (``available_from`` after the year): closed
-        col_upper = lay.assign(col_upper, open=network.ladder["available"].to_numpy(dtype=float))
-    # issue 11: no slack for a target that does not bind or does not apply (no row either)
-    if len(entries):
-        idle = ~(entries["binds"].to_numpy(dtype=bool) & entries["applicable"].to_numpy(dtype=bool))
-        col_upper[lay.positions("slack")[idle]] = 0.0
+    blocks = family_blocks(network, lay, entries, members, min_flow_per_a, keep_existing_flows)
+    rows = [Rows.of(b, lay.n) for b in blocks]
+    A, row_names, row_lower, row_upper, families = assemble(rows, lay.n)
+    col_upper = column_upper(network, lay, entries)
     integer = lay.vector(0.0, build=1.0, open=1.0).astype(bool)
     vectors = objective_vectors(network)
     cost = cost_vector(vectors, lay, penalty)
@@ -1064,9 +1211,9 @@ def build(
         cost = cost + lay.vector(flow=fv["facility_variable"], open=vectors["open"])
     model = SparseModel(
         A=A,
-        row_names=np.concatenate(names),
-        row_lower=np.concatenate(lo_all),
-        row_upper=np.concatenate(up_all),
+        row_names=row_names,
+        row_lower=row_lower,
+        row_upper=row_upper,
         col_names=lay.column_names(),
         col_lower=np.zeros(lay.n),
         col_upper=col_upper,
@@ -1076,6 +1223,21 @@ def build(
     )
     if objective == "co2":
         model = with_objective(model, lay.vector(flow=vectors["co2"]), maximise=True)
-    return Formulation(
+    form = Formulation(
         model=model, layout=lay, entries=entries, members=members, vectors={**vectors, "cost": cost}
     )
+    if with_rows:
+        return form, rows
+    return form
+
+
+def column_upper(network: CandidateNetwork, lay: Layout, entries: pd.DataFrame) -> np.ndarray:
+    """Column upper bounds of one year: binaries 1, a facility not yet available 0, idle slack 0."""
+    col_upper = lay.vector(np.inf, build=1.0, open=1.0)
+    if lay.n_open:  # a facility not yet available (``available_from`` after the year): closed
+        col_upper = lay.assign(col_upper, open=network.ladder["available"].to_numpy(dtype=float))
+    # issue 11: no slack for a target that does not bind or does not apply (no row either)
+    if len(entries):
+        idle = ~(entries["binds"].to_numpy(dtype=bool) & entries["applicable"].to_numpy(dtype=bool))
+        col_upper[lay.positions("slack")[idle]] = 0.0
+    return col_upper

@@ -45,6 +45,7 @@ from parkflow.solvers.formulation import (
     SparseModel,
     build,
     link_class_masks,
+    supply_rhs,
     with_objective,
     with_row,
 )
@@ -55,6 +56,7 @@ from parkflow.solvers.periods import (
     period_start,
     result_from_periods,
     scenario_years,
+    yearly_networks,
 )
 from parkflow.solvers.progress import Reporter, parse_highs_line
 from parkflow.solvers.solution import (
@@ -240,7 +242,7 @@ def _cost_phase(
         return res, res.status
     # B: the least total slack (best reachable rates), independent of the penalty
     res_b = run.solve(
-        with_objective(model, lay.vector(slack=1.0)), res.x, "least target shortfall", "t/a"
+        with_objective(model, slack_weights(form)), res.x, "least target shortfall", "t/a"
     )
     if res_b.x is None:
         return res, "target_unreachable"
@@ -255,6 +257,18 @@ def _cost_phase(
         # a limit stopped the least-slack solve: the shortfall is not proven, only found
         return chosen, "feasible"
     return chosen, "target_unreachable"
+
+
+def slack_weights(form: Formulation) -> np.ndarray:
+    r"""The reach objective :math:`\sum_{e,t} n_t \sigma_{e,t}` over all columns (t short).
+
+    Each year's shortfall counts for the years its period stands for (docs/model.md
+    "Unreachable targets"); without periods every slack weighs 1.
+    """
+    lay, p = form.layout, form.periods
+    if p is None:
+        return lay.vector(slack=1.0)
+    return lay.vector(slack=np.repeat(np.asarray(p.lengths, dtype=float), lay.n_slack))
 
 
 def _clean(form: Formulation, network: CandidateNetwork, x: np.ndarray) -> np.ndarray:
@@ -327,7 +341,7 @@ def _reach(form: Formulation, network: CandidateNetwork, run: _Run) -> Formulati
     if lay.n_slack == 0 or not np.any(lay.array(model.col_upper, "slack") > 0):
         return form
     res = run.solve(
-        with_objective(model, lay.vector(slack=1.0)),
+        with_objective(model, slack_weights(form)),
         trivial_start(form, network),
         "least target shortfall",
         "t/a",
@@ -580,7 +594,10 @@ def evaluate_baseline(
     ``utilised_outside`` as given; the draws of the solution cleaner (generation first, drawn
     stock to safe disposal first). Costs, CO₂ and rates come from the same objective vectors
     and the same :func:`~parkflow.solvers.solution.result_from_solution` as the optimised plan,
-    so before and after differ only by the flows.
+    so before and after differ only by the flows. With periods every year is evaluated on its
+    own data (that year's supplies, capacities and targets), :math:`q^0_l` scaled by
+    :math:`\min(1, G'_{s,t} / \sum_{L^{out}(s)} q^0)` where the source shrinks below today's
+    flows; the years are in ``periods`` (docs/model.md "The before").
 
     Parameters
     ----------
@@ -609,9 +626,51 @@ def evaluate_baseline(
             stacklevel=2,
         )
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
+    q0 = np.where(missing, 0.0, q0)
+    years = scenario_years(scenario)
+    if len(years) <= 1:
+        return _evaluate(scenario, base_net, targets, parks, scenario.settings.year, q0)
+    # with periods: each year on its own data, q0 scaled down where the source shrinks
+    views, _, _ = yearly_networks(scenario, base_net, years)
+    src = base_net.sources
+    lsrc = src.index.get_indexer(links["source_id"]).astype(np.int64)
+    per_year = []
+    for view, t in zip(views, years, strict=True):
+        own = np.asarray(supply_rhs(view), dtype=float)
+        sent = np.bincount(lsrc[lsrc >= 0], weights=q0[lsrc >= 0], minlength=len(src))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(sent > own, own / sent, 1.0)
+        q_t = q0 * np.where(lsrc >= 0, scale[np.maximum(lsrc, 0)], 1.0)
+        sc_t = scenario.replace(settings=replace(scenario.settings, year=t))
+        per_year.append(_evaluate(sc_t, view, targets, parks, t, q_t))
+    periods = [
+        {
+            "year": int(t),
+            "objective": dict(r.objective),
+            "co2_avoided_t_per_a": float(r.co2_avoided_t_per_a),
+            "targets": r.targets.copy(),
+            "flows": r.flows,
+            "utilisation": r.utilisation,
+            "sources": r.sources,
+            "draws": r.draws,
+        }
+        for r, t in zip(per_year, years, strict=True)
+    ]
+    return replace(per_year[0], periods=periods)
+
+
+def _evaluate(
+    scenario: Scenario,
+    base_net: CandidateNetwork,
+    targets: Sequence[Target],
+    parks: list[str],
+    year: int | None,
+    q0: np.ndarray,
+) -> Result:
+    """One year's before: flows q0 on the existing links, evaluated (not optimised)."""
     t0 = time.perf_counter()
-    form = build(base_net, targets, "cost", parks=parks, year=scenario.settings.year)
-    x = form.layout.vector(flow=np.where(missing, 0.0, q0), build=1.0)
+    form = build(base_net, targets, "cost", parks=parks, year=year)
+    x = form.layout.vector(flow=q0, build=1.0)
     info = {
         "name": "evaluated",
         "time_s": 0.0,

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["VARIABLES", "Layout"]
+__all__ = ["VARIABLES", "Layout", "Names"]
 
 #: The variable families, in column order (``draw_disposal``: stock drawn to safe disposal,
 #: docs/model.md "Draws to safe disposal"; ``stock``: start-of-year stock levels, only with
@@ -189,18 +189,16 @@ class Layout:
             out[self.columns(variable)] = value
         return out
 
-    def column_names(self) -> np.ndarray:
-        """``family[id]`` (``family[id,year]`` with years) for every column, in order."""
-        out = []
-        for v in VARIABLES:  # plain Python strings: faster than Arrow string arithmetic
-            ids = [str(i) for i in self._ids(v).tolist()]
+    def column_names(self) -> Names:
+        """``family[id]`` (``family[id,year]`` with years) for every column, in order (lazy)."""
+        parts: list[tuple[str, Any, tuple[int, ...] | None]] = []
+        for v in VARIABLES:
+            ids = self._ids(v)
             if not self.years:
-                names = [f"{v}[{i}]" for i in ids] if v != "stock" else []
+                parts.append((v, [] if v == "stock" else ids, None))
             else:
-                years = self.years[1:] if v == "stock" else self.years
-                names = [f"{v}[{i},{y}]" for y in years for i in ids]
-            out.append(np.array(names, dtype=object))
-        return np.concatenate(out)
+                parts.append((v, ids, self.years[1:] if v == "stock" else self.years))
+        return Names(parts)
 
     def labels(self, per_family: Mapping[str, np.ndarray], fill: int = -1) -> np.ndarray:
         """An integer label per column from per-family arrays (e.g. a component per link)."""
@@ -208,3 +206,68 @@ class Layout:
         for variable, value in per_family.items():
             out[self.columns(variable)] = value
         return out
+
+
+class Names:
+    """Row or column names ``family[id]`` / ``family[id,year]``, made only when first read.
+
+    A model of 10 M columns spends seconds on its names, which only an LP file, a diagnosis or
+    a test reads (docs/model.md "How the multi-period model is built"). A :class:`Names` holds
+    the parts — per family its ids and years (year-major) — and behaves as the object array of
+    the names wherever one is read (indexing, iteration, ``np.asarray``, ``tolist``); the array
+    is made once and kept.
+
+    Examples
+    --------
+    >>> names = Names([("flow", ["L1", "L2"], None), ("stock", ["K1"], (2026, 2027))])
+    >>> len(names), names[1], list(names[2:])
+    (4, 'flow[L2]', ['stock[K1,2026]', 'stock[K1,2027]'])
+    """
+
+    def __init__(self, parts: list[tuple[str, Any, tuple[int, ...] | None]]) -> None:
+        self._parts = [(f, ids, None if y is None else tuple(y)) for f, ids, y in parts]
+        self._array: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        """Number of names."""
+        return sum(len(ids) * (1 if y is None else len(y)) for _, ids, y in self._parts)
+
+    @property
+    def array(self) -> np.ndarray:
+        """The names as an object array (made on first use)."""
+        if self._array is None:
+            out: list[str] = []
+            for fam, ids, years in self._parts:  # plain Python strings: faster than Arrow
+                raw = ids.tolist() if hasattr(ids, "tolist") else list(ids)
+                sid = [str(i) for i in raw]
+                if years is None:
+                    out.extend([f"{fam}[{i}]" for i in sid])
+                else:
+                    for y in years:
+                        out.extend([f"{fam}[{i},{y}]" for i in sid])
+            self._array = np.array(out, dtype=object)
+        return self._array
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """The names as an array (NumPy protocol)."""
+        return self.array if dtype is None else self.array.astype(dtype)
+
+    def __getitem__(self, key: Any) -> Any:
+        """Names by position, slice or mask."""
+        return self.array[key]
+
+    def __iter__(self) -> Any:
+        """Iterate over the names."""
+        return iter(self.array)
+
+    def tolist(self) -> list[str]:
+        """The names as a list."""
+        return self.array.tolist()
+
+    def astype(self, dtype: Any) -> np.ndarray:
+        """The names as an array of ``dtype``."""
+        return self.array.astype(dtype)
+
+    def __add__(self, other: Names) -> Names:
+        """The names of both, in order."""
+        return Names([*self._parts, *other._parts])

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -38,11 +38,24 @@ from parkflow.network import CandidateNetwork, _sources, discount_rate
 from parkflow.solvers.formulation import (
     DEFAULT_PENALTY_CNY_PER_T,
     FAMILIES,
+    Block,
     Formulation,
+    Rows,
     SparseModel,
+    _positions,
+    assemble,
     build,
+    column_upper,
+    facility_link_years,
+    link_activation,
+    min_flow,
+    stock_draw_limit,
+    supply_rhs,
+    target_entries,
+    target_rate_years,
+    with_disposal_draws,
 )
-from parkflow.solvers.layout import VARIABLES, Layout
+from parkflow.solvers.layout import VARIABLES, Layout, Names
 from parkflow.solvers.solution import clean_solution, result_from_solution
 
 __all__ = [
@@ -234,7 +247,7 @@ def yearly_networks(
             )
     g_net = gen - out
     # D̄ = min(D, Q + [k0]·Σ_{t'<t} n G'): what a pile can give at most
-    spos = src0.index.get_indexer(stock["source_id"])
+    spos = _positions(stock["source_id"], src0.index)
     cum = np.concatenate(
         [np.zeros((len(src0), 1)), np.cumsum(g_net * n[None, :], axis=1)[:, :-1]], axis=1
     )
@@ -242,9 +255,14 @@ def yearly_networks(
     add = np.where((is_k0 & (spos >= 0))[:, None], cum[np.maximum(spos, 0)], 0.0)
     dbar = np.minimum(stock["max_draw"].to_numpy(dtype=float)[:, None], q[:, None] + add)
     links = network.links
-    lsrc = src0.index.get_indexer(links["source_id"])
-    luse = network.sinks.index.get_indexer(links["use_id"])
+    lsrc = _positions(links["source_id"], src0.index)
+    luse = _positions(links["use_id"], network.sinks.index)
     eff = links["efficiency"].to_numpy(dtype=float)
+    # each sink's row in the yearly capacities (-1: a sink that is not a uses row)
+    cap_pos = _positions(network.sinks.index, cap.index)
+    uses_in = cap_pos >= 0
+    cap_np = cap.to_numpy(dtype=float)
+    cap0 = network.sinks["capacity"].to_numpy(dtype=float)
     views = []
     for k, t in enumerate(years):
         src_t = src0.copy()
@@ -255,11 +273,11 @@ def yearly_networks(
         np.add.at(drawable, spos[ok], dbar[ok, k])
         src_t["drawable"] = drawable
         stock_t = stock.assign(max_draw=dbar[:, k])
-        sinks_t = network.sinks.copy()
-        uses_in = sinks_t.index.isin(cap.index)
-        sinks_t.loc[uses_in, "capacity"] = cap[t].reindex(sinks_t.index[uses_in]).to_numpy()
+        capacity_t = cap0.copy()
+        capacity_t[uses_in] = cap_np[cap_pos[uses_in], k]
+        sinks_t = network.sinks.assign(capacity=capacity_t)
         supply = gen[lsrc, k] + drawable[lsrc]
-        capacity = sinks_t["capacity"].to_numpy(dtype=float)[luse]
+        capacity = capacity_t[luse]
         with np.errstate(divide="ignore", invalid="ignore"):
             ucap = np.where(eff > 0, capacity / eff, 0.0)
         links_t = links.assign(bound=np.minimum(supply, ucap))
@@ -284,18 +302,29 @@ def yearly_networks(
 # ---------------------------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------------------------
-def _named(names: np.ndarray, year: int) -> np.ndarray:
-    """``family[id]`` → ``family[id,year]``."""
-    tail = f",{year}]"
-    return np.array([str(n)[:-1] + tail for n in names], dtype=object)
+def _coo_rows(
+    name: str,
+    ids: Any,
+    years: Sequence[int],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    n_cols: int,
+) -> Rows:
+    """One linking family's :class:`Rows` from its entries (duplicates summed)."""
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(lower), n_cols))
+    m.sum_duplicates()
+    return Rows(name, m, lower, upper, Names([(name, ids, tuple(years))]))
 
 
-def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
-    """The rows joining the years: (names, rows, cols, vals, lower, upper) per family."""
+def _linking(lay: Layout, p: Periods) -> dict[str, Rows]:
+    """The rows joining the years, per family."""
     years, n = p.years, p.lengths
     T = len(years)
     nl, no, nk = lay.n_links, lay.n_open, lay.n_stock
-    out: dict[str, tuple] = {}
+    out: dict[str, Rows] = {}
     K = np.arange(1, T)[:, None]
     # build_persists: links then ladder steps, per year after the first
     base0 = np.concatenate(
@@ -303,33 +332,34 @@ def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
     )
     step = np.concatenate([np.full(nl, nl), np.full(no, no)])
     m = nl + no
-    rows = ((K - 1) * m + np.arange(m)[None, :]).ravel()
-    ids = np.concatenate([lay.links.astype(str), lay.ladder.astype(str)])
-    names: Any = (
-        np.concatenate([("build_persists[" + ids + f",{y}]") for y in years[1:]]) if T > 1 else []
-    )
-    out["build_persists"] = (
-        np.asarray(names, dtype=object),
-        np.concatenate([rows, rows]),
-        np.concatenate([(base0 + (K - 1) * step).ravel(), (base0 + K * step).ravel()]),
-        np.concatenate([np.ones(rows.size), -np.ones(rows.size)]),
-        np.full(rows.size, -np.inf),
-        np.zeros(rows.size),
+    n_rows = (T - 1) * m
+    # two entries a row, the earlier year's column first: a canonical CSR without a sort
+    cols = np.stack([(base0 + (K - 1) * step).ravel(), (base0 + K * step).ravel()], axis=1).ravel()
+    ids = lay.links.append(lay.ladder)
+    out["build_persists"] = Rows(
+        "build_persists",
+        sp.csr_matrix(
+            (np.tile([1.0, -1.0], n_rows), cols, np.arange(0, 2 * n_rows + 1, 2)),
+            shape=(n_rows, lay.n),
+        ),
+        np.full(n_rows, -np.inf),
+        np.zeros(n_rows),
+        Names([("build_persists", ids, years[1:])]),
     )
     if nk == 0 or T == 1:
         for fam in ("stock_balance", "stock_available"):
-            out[fam] = (np.zeros(0, dtype=object), *([np.zeros(0)] * 5))
+            out[fam] = Rows(fam, sp.csr_matrix((0, lay.n)), np.zeros(0), np.zeros(0), Names([]))
         return out
     kid = lay.stock.astype(str)
     kpos = np.arange(nk)
     stock_col = lambda j: lay.offset("stock") + (j - 1) * nk + kpos  # noqa: E731
     draw_col = lambda j: lay.offset("draw") + j * nk + kpos  # noqa: E731
-    r_all, c_all, v_all, rhs_all, names_b = [], [], [], [], []
+    r_all, c_all, v_all, rhs_all = [], [], [], []
     net0 = p.networks[0]
     src = net0.sources
     links = net0.links
-    lsrc = src.index.get_indexer(links["source_id"])
-    spos = src.index.get_indexer(net0.stock["source_id"])
+    lsrc = _positions(links["source_id"], src.index)
+    spos = _positions(net0.stock["source_id"], src.index)
     # the receiving pile of each source (-1: none)
     k0_of_src = np.full(len(src), -1, dtype=np.int64)
     has = (p.receiving >= 0) & (spos >= 0)
@@ -371,15 +401,17 @@ def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
         if j == 1:
             rhs = rhs + p.quantity
         rhs_all.append(rhs)
-        names_b.append("stock_balance[" + kid + f",{years[j]}]")
     rhs = np.concatenate(rhs_all)
-    out["stock_balance"] = (
-        np.concatenate(names_b).astype(object),
+    out["stock_balance"] = _coo_rows(
+        "stock_balance",
+        kid,
+        years[1:],
         np.concatenate(r_all),
         np.concatenate(c_all),
         np.concatenate(v_all),
         rhs,
         rhs.copy(),
+        lay.n,
     )
     jj = np.repeat(np.arange(1, T), nk)
     kk = np.tile(kpos, T - 1)
@@ -387,8 +419,10 @@ def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
     jd = np.repeat(np.arange(1, T), nd)
     kd = np.tile(dd_pos, T - 1)
     rows_d = (jd - 1) * nk + np.tile(dd_pile, T - 1)  # the row of the pile in year j
-    out["stock_available"] = (
-        np.concatenate([("stock_available[" + kid + f",{y}]") for y in years[1:]]).astype(object),
+    out["stock_available"] = _coo_rows(
+        "stock_available",
+        kid,
+        years[1:],
         np.concatenate([rows, rows, rows_d]),
         np.concatenate(
             [
@@ -400,6 +434,7 @@ def _linking(lay: Layout, p: Periods) -> dict[str, tuple]:
         np.concatenate([n[jj].astype(float), -np.ones(rows.size), n[jd].astype(float)]),
         np.full(rows.size, -np.inf),
         np.zeros(rows.size),
+        lay.n,
     )
     return out
 
@@ -439,107 +474,126 @@ def build_periods(
     """
     years = tuple(years or scenario_years(scenario))
     parks = list(parks)
+    T = len(years)
     views, q, receiving = yearly_networks(scenario, network, years)
-    forms = [
-        build(
-            v,
-            targets,
-            "cost",
-            penalty=penalty,
-            min_flow_per_a=min_flow_per_a,
-            parks=parks,
-            year=t,
-            keep_existing_flows=keep_existing_flows,
-        )
-        for v, t in zip(views, years, strict=True)
-    ]
-    f0 = forms[0]
+    v0 = views[0]
+    # year 0 once (docs/model.md "How the multi-period model is built"); the other years
+    # repeat its pattern with their own values
+    f0, rows0 = build(
+        v0,
+        targets,
+        "cost",
+        penalty=penalty,
+        min_flow_per_a=min_flow_per_a,
+        parks=parks,
+        year=years[0],
+        keep_existing_flows=keep_existing_flows,
+        with_rows=True,
+    )
     single = f0.layout
     lay = dataclasses.replace(single, years=years)  # every column family of the year, by year
-    T = len(years)
-    colmap = []
-    for k in range(T):
-        parts = []
-        for v in _SINGLE:
-            nv = len(single.index(v))
-            parts.append(lay.offset(v) + k * nv + np.arange(nv))
-        colmap.append(np.concatenate(parts).astype(np.int64))
+    n1 = single.n
+    # global column of single-year column j in year k: base[j] + k·step[j]
+    base = np.zeros(n1, dtype=np.int64)
+    step = np.zeros(n1, dtype=np.int64)
+    for v in _SINGLE:
+        sl = single.columns(v)
+        nv = sl.stop - sl.start
+        base[sl] = lay.offset(v) + np.arange(nv)
+        step[sl] = nv
+    colmap = tuple(base + k * step for k in range(T))
+    idx = np.int32 if lay.n < np.iinfo(np.int32).max else np.int64
+    base_i, step_i = base.astype(idx), step.astype(idx)
+    entries_by_year = [f0.entries] + [
+        target_entries(targets, views[k].sources, parks, years[k])[0] for k in range(1, T)
+    ]
     weights = pv_weights(years, discount_rate(scenario))
     lengths = period_lengths(years)
+    # per family and year: the single-year Rows (shared with year 0 where nothing changes)
+    by_year: dict[str, list[Rows]] = {}
+    fl = facility_link_years(views, single)
+    tr = target_rate_years(v0, single, entries_by_year, f0.members)
+    for r0 in rows0:
+        fam = r0.name
+        if fam in LINKING_FAMILIES:
+            continue
+        if fam == "existing_links":
+            by_year[fam] = [r0]  # only in the first year: persistence carries it
+        elif fam == "supply_limit":
+            by_year[fam] = [dataclasses.replace(r0, upper=supply_rhs(v)) for v in views]
+        elif fam == "use_capacity":
+            by_year[fam] = [
+                dataclasses.replace(r0, upper=v.sinks["capacity"].to_numpy(dtype=float))
+                for v in views
+            ]
+        elif fam in _PER_YEAR:
+            blocks = [_PER_YEAR[fam](v, single, min_flow_per_a) for v in views]
+            by_year[fam] = [r0, *_same_pattern(r0, blocks[0], blocks[1:], n1)]
+        elif fam == "facility_link":
+            by_year[fam] = [r0] + [Rows.of(b, n1) for b in fl[1:]]
+        elif fam == "target_rate":
+            by_year[fam] = [r0] + [Rows.of(b, n1) for b in tr[1:]]
+        else:  # the same rows every year (stock_use, existing_flows, facility_open, …)
+            by_year[fam] = [r0] * T
     p = Periods(
         years=years,
         weights=weights,
         lengths=lengths,
         networks=tuple(views),
-        forms=tuple(forms),
-        colmap=tuple(colmap),
+        forms=(),
+        colmap=colmap,
         quantity=q,
         receiving=receiving,
     )
     linking = _linking(lay, p)
-    # rows: family-major, year-major inside a family; existing_links only in the first year
-    rowmaps = [np.full(f.model.n_constraints, -1, dtype=np.int64) for f in forms]
-    names, lower, upper, families = [], [], [], {}
-    r_all, c_all, v_all = [], [], []
+    parts: list[Rows] = []
+    year_rows: list[list[tuple[str, int, int]]] = [[] for _ in range(T)]
     offset = 0
     for fam in FAMILIES:
-        start = offset
         if fam in linking:
-            nm, rr, cc, vv, lo, up = linking[fam]
-            r_all.append(np.asarray(rr, dtype=np.int64) + offset)
-            c_all.append(np.asarray(cc, dtype=np.int64))
-            v_all.append(np.asarray(vv, dtype=float))
-            names.append(np.asarray(nm, dtype=object))
-            lower.append(np.asarray(lo, dtype=float))
-            upper.append(np.asarray(up, dtype=float))
-            offset += len(nm)
-        else:
-            for k, f in enumerate(forms):
-                if fam == "existing_links" and k > 0:
-                    continue  # persistence carries it
-                sl = f.model.rows(fam)
-                size = sl.stop - sl.start
-                rowmaps[k][sl] = offset + np.arange(size)
-                names.append(_named(f.model.row_names[sl], years[k]))
-                lower.append(f.model.row_lower[sl])
-                upper.append(f.model.row_upper[sl])
-                offset += size
-        families[fam] = slice(start, offset)
-    for k, f in enumerate(forms):
-        coo = f.model.A.tocoo()
-        rr = rowmaps[k][coo.row]
-        ok = rr >= 0
-        r_all.append(rr[ok])
-        c_all.append(colmap[k][coo.col[ok]])
-        v_all.append(coo.data[ok])
-    A = sp.csr_matrix(
-        (np.concatenate(v_all), (np.concatenate(r_all), np.concatenate(c_all))),
-        shape=(offset, lay.n),
-    )
-    A.sum_duplicates()
-    A.eliminate_zeros()
-    A.sort_indices()
+            parts.append(linking[fam])
+            offset += linking[fam].matrix.shape[0]
+            continue
+        shifted: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per shared index array
+        for k, r in enumerate(by_year[fam]):
+            m = r.matrix
+            size = m.shape[0]
+            key = id(m.indices)
+            if key not in shifted:
+                shifted[key] = (base_i[m.indices], step_i[m.indices])
+            b_k, s_k = shifted[key]
+            parts.append(
+                Rows(
+                    fam,
+                    sp.csr_matrix((m.data, b_k + s_k * k, m.indptr), shape=(size, lay.n)),
+                    r.lower,
+                    r.upper,
+                    Names([(fam, r.ids, (years[k],))]),
+                )
+            )
+            year_rows[k].append((fam, offset, size))
+            offset += size
+    A, row_names, row_lower, row_upper, families = assemble(parts, lay.n)
     c = np.zeros(lay.n)
     col_upper = np.full(lay.n, np.inf)
     integer = np.zeros(lay.n, dtype=bool)
-    ne = lay.n_slack
-    for k, f in enumerate(forms):
-        c[colmap[k]] = weights[k] * f.model.c
-        c[lay.offset("slack") + k * ne + np.arange(ne)] = lengths[k] * penalty
-        col_upper[colmap[k]] = f.model.col_upper
-        integer[colmap[k]] = f.model.integer
-    vectors: dict[str, np.ndarray] = {}
-    for key in f0.vectors:
-        if key == "cost":
-            continue
-        stacked = [forms[k].vectors[key] * (lengths[k] if key == "co2" else 1.0) for k in range(T)]
-        vectors[key] = np.concatenate(stacked)
-    vectors["cost"] = c
+    sl = single.columns("slack")
+    for k in range(T):
+        ck = weights[k] * f0.model.c
+        ck[sl] = lengths[k] * penalty
+        c[colmap[k]] = ck
+        col_upper[colmap[k]] = (
+            f0.model.col_upper if k == 0 else column_upper(views[k], single, entries_by_year[k])
+        )
+        integer[colmap[k]] = f0.model.integer
+    # the objectives over all columns; each year's per-link parts are in forms[k].vectors
+    co2 = f0.vectors["co2"]
+    vectors = {"co2": np.concatenate([co2 * lengths[k] for k in range(T)]), "cost": c}
     model = SparseModel(
         A=A,
-        row_names=np.concatenate(names) if names else np.zeros(0, dtype=object),
-        row_lower=np.concatenate(lower),
-        row_upper=np.concatenate(upper),
+        row_names=row_names,
+        row_lower=row_lower,
+        row_upper=row_upper,
         col_names=lay.column_names(),
         col_lower=np.zeros(lay.n),
         col_upper=col_upper,
@@ -547,12 +601,23 @@ def build_periods(
         c=c,
         families=families,
     )
+    forms = tuple(
+        dataclasses.replace(
+            f0,
+            entries=entries_by_year[k],
+            model=f0.model
+            if k == 0
+            else cast(SparseModel, _YearModel(model, year_rows[k], colmap[k], f0.model)),
+        )
+        for k in range(T)
+    )
+    p = dataclasses.replace(p, forms=forms)
     if objective == "co2":
         model = dataclasses.replace(
             model, c=lay.vector(flow=vectors["co2"]), maximise=True, offset=0.0
         )
     entries = pd.concat(
-        [f.entries.assign(year=t) for f, t in zip(forms, years, strict=True)]
+        [e.assign(year=t) for e, t in zip(entries_by_year, years, strict=True)]
     ).set_index("year", append=True)
     return Formulation(
         model=model,
@@ -562,6 +627,95 @@ def build_periods(
         vectors=vectors,
         periods=p,
     )
+
+
+def _same_pattern(r0: Rows, b0: Block, blocks: Sequence[Block], n_cols: int) -> list[Rows]:
+    """Later years' :class:`Rows` of a family whose entries sit where year 0's do.
+
+    When a year's block has year 0's rows and columns in the same order (and year 0 has no
+    duplicate entries), its values are put in year 0's CSR order by one gather instead of a
+    conversion; otherwise it is converted on its own.
+    """
+    ok0 = b0.rows >= 0
+    perm = None
+    if int(ok0.sum()) == r0.matrix.nnz:
+        # where each COO entry of year 0 lands in its CSR: its values become a permutation
+        order = sp.csr_matrix(
+            (np.arange(1, r0.matrix.nnz + 1, dtype=float), (b0.rows[ok0], b0.cols[ok0])),
+            shape=r0.matrix.shape,
+        )
+        order.sum_duplicates()
+        perm = order.data.astype(np.int64) - 1
+    out = []
+    for b in blocks:
+        same = (
+            perm is not None
+            and np.array_equal(b0.rows, b.rows)
+            and np.array_equal(b0.cols, b.cols)
+            and (b.row_ids is b0.row_ids or b0.row_ids.equals(b.row_ids))
+        )
+        if not same:
+            out.append(Rows.of(b, n_cols))
+            continue
+        vals = b.vals[b.rows >= 0][perm]
+        m = sp.csr_matrix((vals, r0.matrix.indices, r0.matrix.indptr), shape=r0.matrix.shape)
+        out.append(dataclasses.replace(r0, matrix=m, lower=b.lower, upper=b.upper))
+    return out
+
+
+#: Families whose coefficients change by year, rebuilt on each year's view (cheap ones).
+_PER_YEAR = {
+    "link_activation": lambda v, lay, q: link_activation(v, lay),
+    "min_flow": lambda v, lay, q: min_flow(v, lay, q),
+    "stock_draw_limit": lambda v, lay, q: with_disposal_draws(stock_draw_limit(v, lay), v, lay),
+}
+
+
+class _YearModel:
+    """Year k's single-year model, cut from the stacked one on first use.
+
+    Its rows are that year's rows of every single-year family (``existing_links`` only in the
+    first year), its columns the year's (``Periods.colmap``); objective and column bounds are
+    the year's single-year ones.
+    """
+
+    def __init__(
+        self,
+        stacked: SparseModel,
+        rows: list[tuple[str, int, int]],
+        cols: np.ndarray,
+        first: SparseModel,
+    ) -> None:
+        self._args = (stacked, rows, cols, first)
+        self._model: SparseModel | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._model is None:
+            stacked, rows, cols, first = self._args
+            pos = np.concatenate([np.arange(o, o + n) for _, o, n in rows])
+            fams: dict[str, slice] = {}
+            at = 0
+            for fam, _, n in rows:
+                fams[fam] = slice(at, at + n)
+                at += n
+            names = np.array(
+                [str(x).rsplit(",", 1)[0] + "]" for x in stacked.row_names[pos]], dtype=object
+            )
+            self._model = SparseModel(
+                A=stacked.A[pos][:, cols].tocsr(),
+                row_names=names,
+                row_lower=stacked.row_lower[pos],
+                row_upper=stacked.row_upper[pos],
+                col_names=first.col_names,
+                col_lower=stacked.col_lower[cols],
+                col_upper=stacked.col_upper[cols],
+                integer=stacked.integer[cols],
+                c=first.c,
+                families=fams,
+            )
+        return getattr(self._model, name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,8 +738,8 @@ def stock_levels(form: Formulation, x: np.ndarray) -> np.ndarray:
         return x
     net0 = p.networks[0]
     src = net0.sources
-    lsrc = src.index.get_indexer(net0.links["source_id"])
-    spos = src.index.get_indexer(net0.stock["source_id"])
+    lsrc = _positions(net0.links["source_id"], src.index)
+    spos = _positions(net0.stock["source_id"], src.index)
     is_k0 = p.receiving == np.arange(nk)
     level = p.quantity.astype(float).copy()
     for j in range(T - 1):  # one step per year, vectorised over piles
@@ -613,6 +767,8 @@ def period_start(form: Formulation) -> np.ndarray:
     """
     p, lay = form.periods, form.layout
     x = np.zeros(lay.n)
+    rhs = form.model.row_lower[form.model.rows("target_rate")]  # year-major, binding rows
+    at = 0
     for k, f in enumerate(p.forms):
         xs = f.layout.vector(build=p.networks[k].links["existing"].to_numpy(dtype=float))
         if len(f.entries):
@@ -620,7 +776,9 @@ def period_start(form: Formulation) -> np.ndarray:
                 dtype=bool
             )
             slack = np.zeros(f.layout.n_slack)
-            slack[active] = np.clip(f.model.row_lower[f.model.rows("target_rate")], 0.0, None)
+            n = int(active.sum())
+            slack[active] = np.clip(rhs[at : at + n], 0.0, None)
+            at += n
             xs = f.layout.assign(xs, slack=slack)
         x[p.colmap[k]] = xs
     return stock_levels(form, x)
@@ -783,8 +941,8 @@ def result_from_periods(
         x_last = p.x_of(x, T - 1)
         net = p.networks[T - 1]
         src = net.sources
-        lsrc = src.index.get_indexer(net.links["source_id"])
-        spos = src.index.get_indexer(net.stock["source_id"])
+        lsrc = _positions(net.links["source_id"], src.index)
+        spos = _positions(net.stock["source_id"], src.index)
         f_last = p.forms[T - 1].layout.array(x_last, "flow")
         r_last = _drawn(p.forms[T - 1].layout, x_last)
         g_net = (src["generated"] - src["utilised_outside"]).to_numpy(float)
@@ -810,24 +968,15 @@ def result_from_periods(
     if status == SolveStatus.TARGET_UNREACHABLE:
         parts = [f"{t}: {r.message}" for r, t in zip(per_year, years, strict=True) if r.message]
         msg = "; ".join(parts) or (message or "")
-    return Result(
-        scenario_name=scenario.name,
-        status=status,
-        objective_name=objective,
-        links=first.links,
-        flows=first.flows,
-        draws=first.draws,
-        sources=first.sources,
-        utilisation=first.utilisation,
-        targets=first.targets,
+    # the first year's tables and totals at the top, as a single-year solve gives them
+    return dataclasses.replace(
+        first,
         objective=dict(first.objective),
-        co2_avoided_t_per_a=first.co2_avoided_t_per_a,
         solver=solver_info,
         diagnosis=_stacked([r.diagnosis for r in per_year], years),
         diagnosis_facilities=_stacked([r.diagnosis_facilities for r in per_year], years),
         message=msg,
         facilities=_facilities(form, x, per_year),
-        enterprise_points=first.enterprise_points,
         periods=periods,
         stock=stock,
         present_value_cny=pv,

@@ -331,3 +331,69 @@ def test_rate_by_year_is_linear_and_saved(tmp_path):
     assert t.binds(2030)
     back = pf.load_scenario(pf.save_scenario(sc, tmp_path / "t"))
     assert back.targets[0].rate_by_year == ((2025, 0.5), (2027, 0.7))
+
+
+def test_reach_weighs_each_years_shortfall_by_its_period_length():
+    """periods [2025, 2027, 2028]: n = 2, 1, 1, so phase B / the reach minimise
+    2 σ_2025 + σ_2027 + σ_2028 (docs/model.md "Unreachable targets")."""
+    from parkflow.solvers.full import slack_weights
+
+    sc = carry_park()
+    sc = sc.replace(
+        settings=dataclasses.replace(
+            sc.settings, extra=dict(sc.settings.extra, periods=[2025, 2027, 2028])
+        )
+    )
+    form = build_periods(candidate_links(sc), sc, expand_targets(sc.targets, sc))
+    lay = form.layout
+    assert list(lay.array(slack_weights(form), "slack")) == [2.0, 1.0, 1.0]
+    assert not lay.array(slack_weights(form), "flow").any()
+
+
+def test_unreachable_years_are_diagnosed_with_their_year():
+    """carry_park with 100 % from 2025 on: 2025 sends 60 of 100 t (the board plant's capacity),
+    60 %; 2026 sends 100 of 100 t and 2027 150 of 100 + 50 drawn, 100 %. Only 2025 is short
+    (40 t), and its diagnosis rows say so."""
+    sc = carry_park()
+    sc = sc.replace(
+        targets=[dataclasses.replace(sc.targets[0], rate=1.0, rate_by_year=((2025, 1.0),))]
+    )
+    r = pf.solve(sc, baseline=False)
+    assert r.status.value == "target_unreachable"
+    rates = [float(p["targets"]["rate"].iloc[0]) for p in r.periods]
+    assert rates == pytest.approx([0.6, 1.0, 1.0])
+    assert "year" in r.diagnosis.columns
+    assert set(r.diagnosis["year"]) == {2025}
+    assert r.message.startswith("2025: ")
+
+
+def test_the_before_of_a_pathway_is_evaluated_per_year():
+    """carry_park with L1 existing and carrying 50 t/a today, the PG falling 100 → 70 → 40 t/a
+    (trajectory). The before sends 50, 50 and — scaled to what the source has — 40 t: rates
+    50/100 = 50 %, 50/70 = 71.4 %, 40/40 = 100 %."""
+    from parkflow.solvers.full import evaluate_baseline
+
+    sc = carry_park()
+    links = sc.links.assign(existing=True, baseline_quantity=50.0)
+    traj = pd.concat(
+        [
+            sc.trajectories,
+            pd.DataFrame(
+                {
+                    "kind": ["supply"] * 3,
+                    "id": ["S1"] * 3,
+                    "year": [2025, 2026, 2027],
+                    "quantity": [100.0, 70.0, 40.0],
+                    "unit": ["t/a"] * 3,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    sc = sc.replace(links=links, trajectories=traj)
+    before = evaluate_baseline(sc, candidate_links(sc), expand_targets(sc.targets, sc))
+    assert [p["year"] for p in before.periods] == [2025, 2026, 2027]
+    rates = [float(p["targets"]["rate"].iloc[0]) for p in before.periods]
+    assert rates == pytest.approx([0.5, 50 / 70, 1.0])
+    sent = [float(p["flows"]["flow"].sum()) for p in before.periods]
+    assert sent == pytest.approx([50.0, 50.0, 40.0])
