@@ -232,14 +232,49 @@ def _enforced(targets_df: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=targets_df.index)
 
 
+def facility_room(
+    network: CandidateNetwork, built: pd.DataFrame, year: int | None = None
+) -> pd.Series:
+    """What each candidate facility could still take in a solution (unit/a), by facility id.
+
+    ``max_size`` less its throughput, and no more than what its technology's product market
+    (``max_output_unit_per_a``, shared by the technology's facilities) has left; 0 for a
+    facility not available in ``year`` (``available_from`` later). ``built`` is
+    :func:`facility_table` of the solution.
+    """
+    fac = network.facilities
+    if fac is None or len(fac) == 0:
+        return pd.Series(dtype=float)
+    through = (
+        built.set_index("facility_id")["throughput"].astype(float)
+        if len(built)
+        else pd.Series(dtype=float)
+    )
+    used = through.reindex(fac.index.astype(str)).fillna(0.0).to_numpy()
+    room = np.maximum(fac["max_size"].to_numpy(dtype=float) - used, 0.0)
+    tech = fac["technology"].astype(str)
+    market = fac["max_output_unit_per_a"].to_numpy(dtype=float)
+    taken = pd.Series(used, index=fac.index).groupby(tech.to_numpy()).transform("sum")
+    room = np.where(np.isfinite(market), np.minimum(room, market - taken.to_numpy()), room)
+    if year is not None and "available_from" in fac:
+        avail = fac["available_from"].to_numpy(dtype=float)
+        room = np.where(np.isfinite(avail) & (avail > year), 0.0, room)
+    return pd.Series(np.maximum(room, 0.0), index=fac.index.astype(str))
+
+
 def _facilities_for(
-    network: CandidateNetwork, scenario: Scenario, left: pd.DataFrame
+    network: CandidateNetwork,
+    scenario: Scenario,
+    left: pd.DataFrame,
+    built: pd.DataFrame | None = None,
 ) -> tuple[pd.Series, list[list[dict[str, Any]]]]:
     """Per (material, park) row of a diagnosis: facilities and technologies that would take it.
 
-    Candidate facilities accepting the material in the same park, not at their largest size
-    (``F1 slag_powder_mill_s95 @ E1 up to 200,000 t/a``), then catalogue technologies
-    accepting it with no candidate site (``add a facilities row: vti_slag_aggregate``).
+    Candidate facilities accepting the material in the same park that could still take some
+    of it (:func:`facility_room` > 0: room left on their size ladder and in their
+    technology's market, available this year), ``F1 slag_powder_mill_s95 @ E1 up to 200,000
+    t/a``, then catalogue technologies accepting it whose product market has room left
+    (``add a facilities row: vti_slag_aggregate``: another site, or a first one).
     docs/model.md "Facilities", diagnosis. Returns the words (the ``facilities`` cell, for a
     person) and per row the same as records (``kind`` ``candidate`` or ``technology``,
     ``facility_id, technology, site, max_size, unit``), which outputs read.
@@ -249,6 +284,20 @@ def _facilities_for(
         return pd.Series("", index=left.index), [[] for _ in range(len(left))]
     fac = network.facilities
     routes = scenario.catalogue.routes["accepts"]
+    built = built if built is not None else pd.DataFrame()
+    room = facility_room(network, built, scenario.settings.year)
+    # a technology's shared market left: another site of a technology whose market is full
+    # takes nothing more (a technology with no candidate facility has all of its market)
+    market_left: dict[str, float] = {}
+    if fac is not None and len(fac):
+        cap = fac.groupby("technology")["max_output_unit_per_a"].first().astype(float)
+        taken = (
+            built.groupby("technology")["throughput"].sum()
+            if len(built)
+            else pd.Series(dtype=float)
+        )
+        left_ = cap - taken.reindex(cap.index).fillna(0.0)
+        market_left = {str(k): (v if np.isfinite(v) else np.inf) for k, v in left_.items()}
 
     def accepts(tid: str, material: str) -> bool:
         acc = techs.at[tid, "accepts"] or ()
@@ -261,6 +310,9 @@ def _facilities_for(
         words, rows = [], []
         if fac is not None and len(fac):
             for fid, f in fac.iterrows():  # candidate facilities: a handful per scenario
+                tol = _ABS_TOL + 1e-6 * float(f["max_size"])
+                if room.get(str(fid), 0.0) <= tol:
+                    continue  # at its largest size, its market full, or not yet available
                 if f["park"] == park and accepts(f["technology"], material):
                     words.append(
                         f"{fid} {f['technology']} @ {f['enterprise']} up to "
@@ -276,9 +328,8 @@ def _facilities_for(
                             "unit": str(f["unit"]),
                         }
                     )
-        have = set(fac["technology"]) if fac is not None and len(fac) else set()
         for tid in techs.index:
-            if tid not in have and accepts(tid, material):
+            if market_left.get(str(tid), np.inf) > _ABS_TOL and accepts(tid, material):
                 words.append(f"add a facilities row: {tid}")
                 rows.append({"kind": "technology", "technology": str(tid)})
         out.append("; ".join(words))
@@ -292,6 +343,7 @@ def _diagnosis(
     targets_df: pd.DataFrame,
     sources: pd.DataFrame,
     scenario: Scenario,
+    built: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Where the unmet targets' by-products have no use within reach or no capacity left.
 
@@ -362,7 +414,7 @@ def _diagnosis(
         )
         g["reason"] = g["kind"].map(DIAGNOSIS_KINDS)
         g["routes"] = g["material"].map(lambda m: ";".join(by_mat.get(m, [])))
-        g["facilities"], records = _facilities_for(network, scenario, g)  # issue 12
+        g["facilities"], records = _facilities_for(network, scenario, g, built)  # issue 12
         share = g["left"] / g["left"].sum()
         g["shortfall_t_per_a"] = float(e["shortfall"])
         g["capacity_needed"] = share * float(e["shortfall"])
@@ -684,7 +736,7 @@ def result_from_solution(
     diagnosis = diag_facilities = pd.DataFrame()
     if status == SolveStatus.TARGET_UNREACHABLE:
         diagnosis, diag_facilities = _diagnosis(
-            network, form, targets_df, tables["sources"], scenario
+            network, form, targets_df, tables["sources"], scenario, facilities
         )
         message = _unreachable_message(targets_df) or (message or "")
     elif message is None and status == SolveStatus.FEASIBLE:
