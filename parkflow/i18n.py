@@ -709,6 +709,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "c_not_enforced": {"zh": "（未约束：另一目标年份）", "en": " (not enforced: another year)"},
     "c_not_met": {"zh": "未达标，差 {short} {unit}", "en": "NOT met, short {short} {unit}"},
     "c_written": {"zh": "已写入", "en": "written to"},
+    "c_stopped": {
+        "zh": "求解在{limit}上限处停止：给出已找到的最优方案，相对间隙 {gap}",
+        "en": "stopped at the {limit} limit; best solution found, relative gap {gap}",
+    },
+    "c_limit_time": {"zh": "时间", "en": "time"},
+    "c_no_bound": {"zh": "未知（尚无界）", "en": "unknown (no bound yet)"},
     "c_today": {"zh": "现状", "en": "today (current practice)"},
     "c_cny": LABELS["u_cny"],
     "c_tco2": {"zh": "tCO₂/a", "en": "t/a"},

@@ -125,11 +125,39 @@ def summary_lines(result: Any, lang: str = "en", out: Path | None = None) -> lis
                 rate = f"({basis}) {rate}"
             lines.append(f"  {label('c_target', lang)} {t.id} ({t.scope}): {rate} — {mark}")
         lines += diagnosis_lines(result, lang)
-    if result.message:
-        lines.append(f"  {result.message}")
+    message = _message(result, lang)
+    if message:
+        lines.append(f"  {message}")
     if out is not None:
         lines.append(f"  {label('c_written', lang)} {out}")
     return lines
+
+
+def _message(result: Any, lang: str) -> str:
+    """The solver's message in the summary's language.
+
+    English: as the solver wrote it (scripts read it). Chinese: an unreachable target's
+    message restates the target and diagnosis lines above it (best reachable rate, shortfall),
+    so it is left out; a solve stopped at its limit says so in Chinese with its gap; any other
+    message is shown as written.
+    """
+    msg = str(result.message or "")
+    if lang == "en" or not msg:
+        return msg
+    status = result.status.value
+    if status == "target_unreachable":
+        return ""
+    if status == "feasible" and msg.startswith("stopped at the "):
+        info = getattr(result, "solver", None) or {}
+        gap = float(info.get("gap", float("nan")))
+        limit = str(info.get("limit") or "time")
+        return label("c_stopped", lang).format(
+            limit=label(f"c_limit_{limit}", lang, default=limit),
+            gap=f"{gap:.4g}"
+            if gap == gap and abs(gap) != float("inf")
+            else label("c_no_bound", lang),
+        )
+    return msg
 
 
 def diagnosis_lines(result: Any, lang: str = "en") -> list[str]:
