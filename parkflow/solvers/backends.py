@@ -35,7 +35,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ortools.math_opt.python.parameters import SolveParameters
 
 __all__ = [
+    "TimeBudget",
     "SOLVERS",
     "BackendResult",
     "available_solvers",
@@ -224,6 +225,74 @@ def core_solve_signature_problem() -> str:
 #: Seconds the watchdog of :func:`_solve_proto` waits past 105 % of a solve's time limit before
 #: it interrupts the solver, and again before it abandons the solve thread.
 WATCHDOG_GRACE_S = 1.0
+
+
+class TimeBudget:
+    """The wall-clock budget of a solve: what is left, and what one solver call may be given.
+
+    Parameters
+    ----------
+    limit_s : float or None
+        The limit (s); ``None``: no limit (every method returns ``None``).
+    share : float
+        The budget ends at ``share`` × ``limit_s`` after the start, minus ``reserve_s`` (time kept
+        for the steps after the last solver call: writing the result, closing a pool).
+    reserve_s : float
+    clock : callable
+        Seconds (default :func:`time.perf_counter`; a test passes a fake clock).
+    start : float, optional
+        The start on that clock (default: now).
+
+    Examples
+    --------
+    >>> now = [0.0]
+    >>> b = TimeBudget(100.0, share=0.95, clock=lambda: now[0])
+    >>> b.left()
+    95.0
+    >>> now[0] = 50.0
+    >>> round(b.for_call(1 / 3), 3), round(b.for_call(), 3)
+    (15.0, 42.857)
+    """
+
+    def __init__(
+        self,
+        limit_s: float | None,
+        share: float = 1.0,
+        reserve_s: float = 0.0,
+        clock: Callable[[], float] = time.perf_counter,
+        start: float | None = None,
+    ):
+        self.clock = clock
+        self.t0 = clock() if start is None else float(start)
+        self.limit_s = limit_s
+        self._end = None if limit_s is None else self.t0 + share * limit_s
+        self.deadline = None if self._end is None else self._end - reserve_s
+
+    def keep(self, reserve_s: float) -> None:
+        """Keep at least ``reserve_s`` at the end (the deadline only moves earlier)."""
+        if self._end is not None and self.deadline is not None:
+            self.deadline = min(self.deadline, self._end - max(0.0, reserve_s))
+
+    def left(self) -> float | None:
+        """Seconds to the end of the budget (at least 0.05)."""
+        if self.deadline is None:
+            return None
+        return max(0.05, self.deadline - self.clock())
+
+    def expired(self, margin_s: float = 0.0) -> bool:
+        """Whether the budget is used up (``margin_s`` before its end)."""
+        return self.deadline is not None and self.clock() >= self.deadline - margin_s
+
+    def for_call(self, fraction: float = 1.0) -> float | None:
+        """The time limit for one solver call: ``fraction`` of what is left, at most.
+
+        Also at most what is left / 1.05, so that a call that overruns its limit by the 5 % the
+        watchdog of :func:`solve_model` tolerates still ends within the budget.
+        """
+        rest = self.left()
+        if rest is None:
+            return None
+        return max(0.05, min(fraction * rest, rest / 1.05))
 
 
 class SolverOverrunError(RuntimeError):

@@ -37,7 +37,7 @@ from parkflow.models.enums import OBJECTIVES, Objective, SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
 from parkflow.network import CandidateNetwork
-from parkflow.solvers.backends import BackendResult, check_solver, solve_model
+from parkflow.solvers.backends import BackendResult, TimeBudget, check_solver, solve_model
 from parkflow.solvers.formulation import (
     Formulation,
     build,
@@ -83,17 +83,6 @@ def keeps_existing_flows(scenario: Scenario) -> bool:
     """
     extra = scenario.settings.extra or {}
     return str(extra.get("existing_flows", "free") or "free") == "keep"
-
-
-class _Clock:
-    def __init__(self, limit_s: float | None):
-        self.t0 = time.perf_counter()
-        self.limit_s = limit_s
-
-    def left(self) -> float | None:
-        if self.limit_s is None:
-            return None
-        return max(0.05, self.limit_s - (time.perf_counter() - self.t0))
 
 
 def trivial_start(form: Formulation, network: CandidateNetwork) -> np.ndarray:
@@ -143,7 +132,7 @@ def _cost_phase(
     form: Formulation,
     network: CandidateNetwork,
     solver: str,
-    clock: _Clock,
+    clock: TimeBudget,
     gap: float | None,
     runs: list[BackendResult],
     start: np.ndarray | None = None,
@@ -154,7 +143,7 @@ def _cost_phase(
         start = period_start(form)
     if start is None:  # issue 13: the greedy heuristic's plan (else the no-action start)
         start = greedy_start(form, network, fallback=trivial_start(form, network))
-    res = solve_model(model, solver, clock.left(), gap, check=False, start=start)
+    res = solve_model(model, solver, clock.for_call(), gap, check=False, start=start)
     runs.append(res)
     if res.x is None:
         return res, res.status
@@ -166,7 +155,7 @@ def _cost_phase(
     res_b = solve_model(
         with_objective(model, lay.vector(slack=1.0)),
         solver,
-        clock.left(),
+        clock.for_call(),
         gap,
         check=False,
         start=res.x,
@@ -178,7 +167,7 @@ def _cost_phase(
     # C: least cost with the slacks held at that minimum
     upper = lay.assign(model.col_upper, slack=best * (1 + 1e-9) + 0.5 * tol)
     res_c = solve_model(
-        replace(model, col_upper=upper), solver, clock.left(), gap, check=False, start=res_b.x
+        replace(model, col_upper=upper), solver, clock.for_call(), gap, check=False, start=res_b.x
     )
     runs.append(res_c)
     chosen = res_c if res_c.x is not None else res_b
@@ -253,7 +242,7 @@ def _reach(
     form: Formulation,
     network: CandidateNetwork,
     solver: str,
-    clock: _Clock,
+    clock: TimeBudget,
     gap: float | None,
     runs: list[BackendResult],
 ) -> Formulation:
@@ -269,7 +258,7 @@ def _reach(
     res = solve_model(
         with_objective(model, lay.vector(slack=1.0)),
         solver,
-        clock.left(),
+        clock.for_call(),
         gap,
         check=False,
         start=trivial_start(form, network),
@@ -291,7 +280,7 @@ def _run_objective(
     targets: Sequence[Target],
     scenario: Scenario,
     solver: str,
-    clock: _Clock,
+    clock: TimeBudget,
     gap: float | None,
     runs: list[BackendResult],
 ) -> tuple[BackendResult, str]:
@@ -306,7 +295,7 @@ def _run_objective(
         first = solve_model(
             with_objective(model, c, maximise=True),
             solver,
-            clock.left(),
+            clock.for_call(),
             gap,
             check=False,
             start=trivial_start(form, network),
@@ -327,7 +316,7 @@ def _run_objective(
         res = solve_model(
             with_objective(model, a - rate * d, maximise=True),
             solver,
-            clock.left(),
+            clock.for_call(),
             gap,
             check=False,
             start=trivial_start(form, network) if best_x is None else best_x,
@@ -411,7 +400,7 @@ def solve_network(
         )
     model = form.model
     build_s = time.perf_counter() - t0
-    clock = _Clock(time_limit_s)
+    clock = TimeBudget(time_limit_s, start=t0)  # the build counts against the limit
     runs: list[BackendResult] = []
     res, status_word = _run_objective(
         objective, form, network, targets, scenario, solver, clock, gap, runs

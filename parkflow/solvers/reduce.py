@@ -347,6 +347,9 @@ class Pricing:
     n_checked: int
     links: pd.DataFrame
     best_cny_per_a: float
+    #: Sum of the (negative) first-order gains of every link that could improve the plan (not
+    #: only those picked): how much the left-out candidates could lower the plan, to first order.
+    total_cny_per_a: float = 0.0
 
     def __str__(self) -> str:
         """One line: how many left-out links were priced and how many could improve."""
@@ -414,4 +417,4 @@ def price_left_out(
         .drop(columns="_gain")
     )
     best = float(gain[good].min()) if len(good) else 0.0
-    return Pricing(len(candidates), picked, best)
+    return Pricing(len(candidates), picked, best, float(gain[good].sum()))
