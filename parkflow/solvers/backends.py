@@ -476,7 +476,8 @@ def solve_model(
     model : SparseModel
     solver : {"highs", "scip"}
     time_limit_s : float, optional
-        Wall-clock limit (s); at the limit the best solution found is returned as ``feasible``.
+        Wall-clock limit (s) for the whole call (converting the model counts against it); at the
+        limit the best solution found is returned as ``feasible``.
     gap : float, optional
         Relative MIP gap at which to stop.
     check : bool
@@ -495,6 +496,9 @@ def solve_model(
     proto = to_proto(model)
     if start is not None and not is_feasible(model, start):
         start = None
+    if time_limit_s is not None and np.isfinite(time_limit_s):
+        # the limit is for the whole call: handing the model over counts against it
+        time_limit_s = max(0.05, float(time_limit_s) - (time.perf_counter() - t0))
     try:
         with _quiet_stdout():
             res = _solve_proto(proto, name, time_limit_s, gap, start)

@@ -151,15 +151,28 @@ def greedy_pass(
     added = np.zeros(len(short))
     if len(short) and np.any(short > 1e-6):
         counts = np.asarray((T > 0).sum(axis=0)).ravel() > 0
-        for i in order[counts[order] & (score[order] >= 0)]:
-            a, b = t_ptr[i], t_ptr[i + 1]
-            if np.any(short[t_row[a:b]] > 1e-6):
-                hit = (short[t_row[a:b]] > 1e-6) & (t_val[a:b] > 0)
-                q = take(int(i))
-                np.add.at(spent, t_row[a:b][hit], score[i] * q)
-                np.add.at(added, t_row[a:b][hit], t_val[a:b][hit] * q)
-                if not np.any(short > 1e-6):  # a few target rows: cheap
-                    break
+        # Python scalars: one step per link
+        rows_l, vals_l, ptr_l = t_row.tolist(), t_val.tolist(), t_ptr.tolist()
+        n_short = int(np.sum(short > 1e-6))
+        for i in order[counts[order] & (score[order] >= 0)].tolist():
+            hit = [
+                (r, v)
+                for r, v in zip(
+                    rows_l[ptr_l[i] : ptr_l[i + 1]], vals_l[ptr_l[i] : ptr_l[i + 1]], strict=True
+                )
+                if v > 0 and short[r] > 1e-6
+            ]
+            if not hit:
+                continue
+            q = take(i)
+            if q <= 0:
+                continue
+            for r, v in hit:
+                spent[r] += score[i] * q
+                added[r] += v * q
+                n_short -= short[r] <= 1e-6
+            if n_short <= 0:  # every row met
+                break
     price = np.where(added > 0, spent / np.maximum(added, 1e-12), 0.0)
     x = lay.vector(flow=flow, build=built.astype(float))
     x = fill_slacks(form, x)
