@@ -403,6 +403,9 @@ def price_left_out(
     form = build(cand_net, targets, "cost", parks=parks, year=year)
     cm, lay = form.model, form.layout
     y_by_name = pd.Series(y, index=pd.Index(model.row_names.astype(str)))
+    # a pricing round's model can repeat a row name (seen at N = 5,000 after links were added
+    # back): the first row of a name gives its dual
+    y_by_name = y_by_name[~y_by_name.index.duplicated()]
     shared = y_by_name.reindex(pd.Index(cm.row_names.astype(str))).fillna(0.0).to_numpy()
     fpos, bpos = lay.positions("flow"), lay.positions("build")
     d = cm.c[fpos] - cm.A[:, fpos].T @ shared
