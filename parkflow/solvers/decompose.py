@@ -29,8 +29,9 @@ r"""Decomposed solve: reduced candidates, independent blocks, Lagrangian relaxat
    :math:`|\lambda - \lambda_c|_\infty \le \Delta` (one small LP); the centre :math:`\lambda_c`
    moves on a *serious* step (the bound rose by ≥ 10 % of what the model promised; Δ doubles
    when the step reached the box's edge) and Δ halves on a *null* step. The first multiplier is
-   0, except for a row that the greedy pass's profitable links leave short (the target binds):
-   there it is the mean price per unit of the links the greedy took to meet it
+   0, except for a row that the greedy pass's profitable links leave short (the target binds)
+   and that its target pass meets: there it is the mean price per unit of the links the greedy
+   took to meet it
    (:func:`parkflow.solvers.heuristic.greedy_pass`), which saves the λ = 0 iteration whose
    answer would miss the target; a pricing round starts from the last round's multipliers and
    plan. The next step is the Polyak step :math:`\lambda_1 = \lambda_0 + (U - L_0) g_0 /
@@ -41,8 +42,8 @@ r"""Decomposed solve: reduced candidates, independent blocks, Lagrangian relaxat
    component mix takes whole components from another iterate where that lowers the penalised
    cost (cheapest extra cost per useful t first); RINS fixes the binaries on which the
    incumbent and the iterate agree and solves the rest whole, with the target rows — only while
-   the gap is open, around an incumbent that meets the relaxed rows, and not at a first iterate
-   that misses them (moving the multiplier is cheaper). The best
+   the gap is open and not at a first iterate from the greedy's price that misses the relaxed
+   rows (moving the multiplier is cheaper). The best
    plan is the upper bound. The loop stops when (upper − lower) / \|upper\| ≤ ``gap``, at the
    time limit, after ``max_iterations`` or when the trust region has shrunk to nothing.
 
@@ -827,6 +828,7 @@ def solve_decomposed(
         # multiplier at the greedy pass's marginal price instead (any λ gives a valid bound)
         k = relaxed - target_rows[0]
         lam = np.where(greedy.binds[k], np.minimum(greedy.prices_cny_per_unit[k], penalty), 0.0)
+    priced_start = bool(lam.any())
     if _warm is not None and len(_warm[2]) == m:  # a pricing round: the last multipliers
         lam = np.clip(np.asarray(_warm[2], dtype=float), 0.0, penalty)
     center, center_lb = lam.copy(), -np.inf
@@ -867,15 +869,14 @@ def solve_decomposed(
                     mix(base, other)
             t_rins = time.perf_counter()
             # RINS only while the gap is open (it is the dearest step of an iteration)
-            # and only around an incumbent that meets the relaxed rows, and not at a first
-            # iterate that misses them (the multiplier moves next, which is cheaper)
+            # and not at a first iterate from the greedy's price that misses the relaxed rows
+            # (the multiplier moves next, which is cheaper)
             rest = left()
             if (
                 m
                 and (rest is None or rest > 0.1)
                 and not gap_reached()
-                and meets(best_x)
-                and (n_iter > 1 or meets(x))
+                and (n_iter > 1 or meets(x) or not priced_start)
             ):
                 rins(x)
             rins_s = time.perf_counter() - t_rins

@@ -74,7 +74,7 @@ class GreedyStart:
         Per ``target_rate`` row: the mean cost per unit of the row of the links step 3 took for
         it (their cost at full use / what they added to the row) — an estimate of the row's
         Lagrange multiplier (the greedy's *last* price overshoots it: the pass does not re-route);
-        0 for a row the profitable links met.
+        0 for a row the profitable links met and for one the pass could not meet.
     """
 
     x: np.ndarray
@@ -173,7 +173,8 @@ def greedy_pass(
                 n_short -= short[r] <= 1e-6
             if n_short <= 0:  # every row met
                 break
-    price = np.where(added > 0, spent / np.maximum(added, 1e-12), 0.0)
+    # a row the pass could not meet has no price: the pass says nothing about its multiplier
+    price = np.where((added > 0) & (short <= 1e-6), spent / np.maximum(added, 1e-12), 0.0)
     x = lay.vector(flow=flow, build=built.astype(float))
     x = fill_slacks(form, x)
     if is_feasible(model, x) and float(model.c @ x) <= float(model.c @ fallback):
