@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ortools.math_opt.python.parameters import SolveParameters
 
 __all__ = [
+    "TimeBudget",
     "SOLVERS",
     "BackendResult",
     "available_solvers",
@@ -224,6 +225,74 @@ def core_solve_signature_problem() -> str:
 #: Seconds the watchdog of :func:`_solve_proto` waits past 105 % of a solve's time limit before
 #: it interrupts the solver, and again before it abandons the solve thread.
 WATCHDOG_GRACE_S = 1.0
+
+
+class TimeBudget:
+    """The wall-clock budget of a solve: what is left, and what one solver call may be given.
+
+    Parameters
+    ----------
+    limit_s : float or None
+        The limit (s); ``None``: no limit (every method returns ``None``).
+    share : float
+        The budget ends at ``share`` × ``limit_s`` after the start, minus ``reserve_s`` (time kept
+        for the steps after the last solver call: writing the result, closing a pool).
+    reserve_s : float
+    clock : callable
+        Seconds (default :func:`time.perf_counter`; a test passes a fake clock).
+    start : float, optional
+        The start on that clock (default: now).
+
+    Examples
+    --------
+    >>> now = [0.0]
+    >>> b = TimeBudget(100.0, share=0.95, clock=lambda: now[0])
+    >>> b.left()
+    95.0
+    >>> now[0] = 50.0
+    >>> round(b.for_call(1 / 3), 3), round(b.for_call(), 3)
+    (15.0, 42.857)
+    """
+
+    def __init__(
+        self,
+        limit_s: float | None,
+        share: float = 1.0,
+        reserve_s: float = 0.0,
+        clock: Callable[[], float] = time.perf_counter,
+        start: float | None = None,
+    ):
+        self.clock = clock
+        self.t0 = clock() if start is None else float(start)
+        self.limit_s = limit_s
+        self._end = None if limit_s is None else self.t0 + share * limit_s
+        self.deadline = None if self._end is None else self._end - reserve_s
+
+    def keep(self, reserve_s: float) -> None:
+        """Keep at least ``reserve_s`` at the end (the deadline only moves earlier)."""
+        if self._end is not None and self.deadline is not None:
+            self.deadline = min(self.deadline, self._end - max(0.0, reserve_s))
+
+    def left(self) -> float | None:
+        """Seconds to the end of the budget (at least 0.05)."""
+        if self.deadline is None:
+            return None
+        return max(0.05, self.deadline - self.clock())
+
+    def expired(self, margin_s: float = 0.0) -> bool:
+        """Whether the budget is used up (``margin_s`` before its end)."""
+        return self.deadline is not None and self.clock() >= self.deadline - margin_s
+
+    def for_call(self, fraction: float = 1.0) -> float | None:
+        """The time limit for one solver call: ``fraction`` of what is left, at most.
+
+        Also at most what is left / 1.05, so that a call that overruns its limit by the 5 % the
+        watchdog of :func:`solve_model` tolerates still ends within the budget.
+        """
+        rest = self.left()
+        if rest is None:
+            return None
+        return max(0.05, min(fraction * rest, rest / 1.05))
 
 
 class SolverOverrunError(RuntimeError):
@@ -417,7 +486,8 @@ def solve_model(
     model : SparseModel
     solver : {"highs", "scip"}
     time_limit_s : float, optional
-        Wall-clock limit (s); at the limit the best solution found is returned as ``feasible``.
+        Wall-clock limit (s) for the whole call (converting the model counts against it); at the
+        limit the best solution found is returned as ``feasible``.
     gap : float, optional
         Relative MIP gap at which to stop.
     check : bool
@@ -440,6 +510,9 @@ def solve_model(
     proto = to_proto(model)
     if start is not None and not is_feasible(model, start):
         start = None
+    if time_limit_s is not None and np.isfinite(time_limit_s):
+        # the limit is for the whole call: handing the model over counts against it
+        time_limit_s = max(0.05, float(time_limit_s) - (time.perf_counter() - t0))
     try:
         with _quiet_stdout():
             res = _solve_proto(proto, name, time_limit_s, gap, start, log)

@@ -28,14 +28,22 @@ r"""Decomposed solve: reduced candidates, independent blocks, Lagrangian relaxat
    the next :math:`\lambda` maximises the minimum of the cuts in the box
    :math:`|\lambda - \lambda_c|_\infty \le \Delta` (one small LP); the centre :math:`\lambda_c`
    moves on a *serious* step (the bound rose by ≥ 10 % of what the model promised; Δ doubles
-   when the step reached the box's edge) and Δ halves on a *null* step. The first step is the
-   Polyak step :math:`\lambda_1 = (U - L_0) g_0 / \|g_0\|^2` with the greedy start's cost as
-   the target :math:`U`. Blocks are warm-started from the previous iterate; every multiplier
-   gets a third of the time left.
+   when the step reached the box's edge) and Δ halves on a *null* step. The first multiplier is
+   0, except for a row that the greedy pass's profitable links leave short (the target binds)
+   and that its target pass meets: there it is the mean price per unit of the links the greedy
+   took to meet it
+   (:func:`parkflow.solvers.heuristic.greedy_pass`), which saves the λ = 0 iteration whose
+   answer would miss the target; a pricing round starts from the last round's multipliers and
+   plan. The next step is the Polyak step :math:`\lambda_1 = \lambda_0 + (U - L_0) g_0 /
+   \|g_0\|^2` with the greedy start's cost as the target :math:`U`. Blocks are warm-started
+   from the previous iterate; every multiplier gets a third of the time left, and no solver call
+   more than what is left / 1.05 (:class:`parkflow.solvers.backends.TimeBudget`).
 5. **Primal side** — every iterate is feasible with the slacks taking the shortfall; a
    component mix takes whole components from another iterate where that lowers the penalised
    cost (cheapest extra cost per useful t first); RINS fixes the binaries on which the
-   incumbent and the iterate agree and solves the rest whole, with the target rows. The best
+   incumbent and the iterate agree and solves the rest whole, with the target rows — only while
+   the gap is open and not at a first iterate from the greedy's price that misses the relaxed
+   rows (moving the multiplier is cheaper). The best
    plan is the upper bound. The loop stops when (upper − lower) / \|upper\| ≤ ``gap``, at the
    time limit, after ``max_iterations`` or when the trust region has shrunk to nothing.
 
@@ -73,7 +81,7 @@ from parkflow.models.enums import SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links, max_candidates
-from parkflow.solvers.backends import solve_model
+from parkflow.solvers.backends import TimeBudget, is_feasible, solve_model
 from parkflow.solvers.formulation import (
     Formulation,
     SparseModel,
@@ -85,7 +93,7 @@ from parkflow.solvers.full import (
     solve_network,
     trivial_start,
 )
-from parkflow.solvers.heuristic import greedy_start, row_slacks
+from parkflow.solvers.heuristic import greedy_pass, row_slacks
 from parkflow.solvers.progress import ProgressEvent, Reporter
 from parkflow.solvers.reduce import left_out, price_left_out, reduce_links, unbounded_network
 from parkflow.solvers.solution import empty_result, result_from_solution
@@ -450,6 +458,7 @@ def solve_decomposed(
     _whole: CandidateNetwork | None = None,
     _round: int = 0,
     _pricing: dict[str, Any] | None = None,
+    _warm: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Result:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
@@ -520,21 +529,20 @@ def solve_decomposed(
     parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
 
     # stop the multiplier loop at 95 % of the limit minus a reserve for writing the result
-    deadline = (
-        None if limit is None else t_start + 0.95 * float(limit) - min(2.0, 0.02 * float(limit))
+    budget = TimeBudget(
+        limit,
+        share=0.95,
+        reserve_s=0.0 if limit is None else min(2.0, 0.02 * float(limit)),
+        start=t_start,
     )
+    left = budget.left
 
-    def left() -> float | None:
-        if deadline is None:
-            return None
-        return max(0.05, deadline - time.perf_counter())
-
-    def iteration_budget() -> float | None:
+    def iteration_budget(share: float = 1.0 / 3.0) -> float | None:
         """A share of what is left, so that later multipliers and the repair get time too."""
         rest = left()
         if rest is None:
             return None
-        return max(0.05, rest / 3.0) if rest > 0.1 * float(limit) else rest
+        return budget.for_call(share if rest > 0.1 * float(limit) else 1.0)
 
     if network is None:
         say("building the candidate network", "network")
@@ -660,10 +668,20 @@ def solve_decomposed(
     pool: list[np.ndarray] = []  # recent iterates, for the component mix
     # the greedy start: feasible (the target slacks take the shortfall); every block starts from
     # it, then from the previous multiplier's answer (warm start)
-    start = greedy_start(form, net, fallback=trivial_start(form, net))
+    greedy = greedy_pass(form, net, fallback=trivial_start(form, net))
+    start = greedy.x.copy()
+    if _warm is not None:  # a pricing round: the previous plan, by column name, if it fits
+        prev = pd.Series(_warm[1], index=pd.Index(_warm[0].astype(str)))
+        prev = prev[~prev.index.duplicated()]
+        mapped = prev.reindex(pd.Index(model.col_names.astype(str))).fillna(0.0).to_numpy(copy=True)
+        mapped[relaxed_slack] = 0.0
+        mapped[relaxed_slack] = np.maximum(0.0, rhs - A_r @ mapped)
+        if is_feasible(model, mapped) and model.c @ mapped <= model.c @ start:
+            start = mapped
     start[relaxed_slack] = 0.0
     warm = start.copy()
     block_scale = 1.0  # |UB| / Σ|block objectives| of the last iterate (block gap scaling)
+    last_call_s: float | None = None  # the limit the last iteration's blocks got
 
     def with_slack(x: np.ndarray) -> np.ndarray:
         x = x.copy()
@@ -679,6 +697,10 @@ def solve_decomposed(
         cost = cost_of(x) if cost is None else cost
         if cost < best_ub - 1e-9 * max(1.0, abs(cost)):
             best_ub, best_x = cost, with_slack(x)
+
+    def meets(x: np.ndarray | None) -> bool:
+        """Whether ``x`` meets every relaxed row (no slack needed)."""
+        return x is not None and bool(np.all(A_r @ x >= rhs - _ABS_TOL - 1e-6 * np.abs(rhs)))
 
     def gap_now() -> float:
         if not (np.isfinite(best_ub) and np.isfinite(best_lb)):
@@ -704,7 +726,11 @@ def solve_decomposed(
         """
         nonlocal solver_s, block_scale
         c_lam = model.c - A_r.T @ lam
-        sols = runner.run(c_lam, iteration_budget(), block_gap(), warm)
+        # λ = 0 when the greedy pass saw no target bind is most likely the only iteration
+        nonlocal last_call_s
+        first = n_iter == 1 and not lam.any() and not greedy.binds.any()
+        last_call_s = iteration_budget(2.0 / 3.0 if first else 1.0 / 3.0)
+        sols = runner.run(c_lam, last_call_s, block_gap(), warm)
         solver_s += max(s.time_s for s in sols)
         x = lay.vector()
         for (_, cb), s in zip(blocks, sols, strict=True):
@@ -801,16 +827,35 @@ def solve_decomposed(
     offer(start)
     say("greedy start", "start", incumbent=best_ub)
     lam = np.zeros(m)
+    if m and len(greedy.binds) == len(target_rows):
+        # where the profitable links alone leave a row short, the target binds and λ = 0 would
+        # be a wasted iteration (its blocks' answer misses the target): start that row's
+        # multiplier at the greedy pass's marginal price instead (any λ gives a valid bound)
+        k = relaxed - target_rows[0]
+        lam = np.where(greedy.binds[k], np.minimum(greedy.prices_cny_per_unit[k], penalty), 0.0)
+    priced_start = bool(lam.any())
+    if _warm is not None and len(_warm[2]) == m:  # a pricing round: the last multipliers
+        lam = np.clip(np.asarray(_warm[2], dtype=float), 0.0, penalty)
     center, center_lb = lam.copy(), -np.inf
     delta = 0.0
     predicted = np.inf
     prev_x: np.ndarray | None = None
+    # what comes after the loop (the result's tables) costs about as much as a fraction of the
+    # set-up (reduction, build, blocks, greedy); an iteration costs its calls' limits plus a fixed
+    # part (spawning the pool, handing the blocks over), estimated the same way and then measured
+    setup_s = time.perf_counter() - t_start - network_s
+    budget.keep(max(min(2.0, 0.02 * float(limit or 0.0)), 0.4 * setup_s))
+    overhead_s = 0.25 * setup_s
     try:
         while n_iter < max_iterations:
+            if budget.expired(overhead_s):
+                stopped = "time limit"
+                break
             n_iter += 1
             t_it = time.perf_counter()
             x, lb, solved = evaluate(lam)
             blocks_s = time.perf_counter() - t_it
+            overhead_s = max(overhead_s, blocks_s - (last_call_s or 0.0))
             if x is None:
                 stopped = "a block has no solution"
                 break
@@ -829,8 +874,15 @@ def solve_decomposed(
                     mix(base, other)
             t_rins = time.perf_counter()
             # RINS only while the gap is open (it is the dearest step of an iteration)
+            # and not at a first iterate from the greedy's price that misses the relaxed rows
+            # (the multiplier moves next, which is cheaper)
             rest = left()
-            if m and (rest is None or rest > 0.1) and not gap_reached():
+            if (
+                m
+                and (rest is None or rest > 0.1)
+                and not gap_reached()
+                and (n_iter > 1 or meets(x) or not priced_start)
+            ):
                 rins(x)
             rins_s = time.perf_counter() - t_rins
             pool.append(x)
@@ -861,10 +913,10 @@ def solve_decomposed(
             )
             if gap_reached():
                 break
-            if deadline is not None and time.perf_counter() >= deadline - 0.05:
+            if budget.expired(0.05):
                 stopped = "time limit"
                 break
-            if m == 0 or (n_iter == 1 and solved and np.all(g <= _ABS_TOL)):
+            if m == 0 or (n_iter == 1 and solved and not lam.any() and np.all(g <= _ABS_TOL)):
                 break  # no target binds at λ = 0: x is the blocks' own optimum
             # trust region: a serious step moves the centre, a null step shrinks the box
             serious = np.isfinite(lb) and (
@@ -872,9 +924,11 @@ def solve_decomposed(
             )
             if n_iter == 1:
                 # Polyak: (U − L(0)) / ‖g‖²; without a block bound, L(0) ≈ c·x (the cut at 0)
+                # (from λ > 0 the step may go down: |g|, not only its positive part)
                 lb0 = lb if np.isfinite(lb) else cuts_v[-1]
-                step = (best_ub - lb0) / max(float(np.maximum(g, 0) @ np.maximum(g, 0)), 1e-12)
-                delta = float(np.clip(step * np.max(np.maximum(g, 0)), 1.0, penalty.max()))
+                gs = g if lam.any() else np.maximum(g, 0)
+                step = (best_ub - lb0) / max(float(gs @ gs), 1e-12)
+                delta = float(np.clip(step * np.max(np.abs(gs)), 1.0, penalty.max()))
                 center, center_lb = lam.copy(), lb
             elif serious:
                 if np.max(np.abs(lam - center)) >= 0.9 * delta:
@@ -968,6 +1022,7 @@ def solve_decomposed(
         ),
         _whole,
         _round,
+        best_lam,
     )
 
 
@@ -977,6 +1032,11 @@ MAX_PRICING_ROUNDS = 5
 #: Pricing checks the whole (unbounded) candidate set up to this many bounded links; above, a
 #: bound 4× ``max_candidates_per_supply``.
 PRICE_UNBOUNDED_MAX_LINKS = 400_000
+
+#: Seconds pricing takes per bounded candidate link (building the wider network and pricing what
+#: it adds), an estimate from two runs on the loaded 2-core machine (N = 2,000: 10.6 s for 305,351
+#: links; N = 5,000: 62 s for 868,130): pricing is skipped when less than that is left.
+PRICE_S_PER_LINK = 80e-6
 
 #: No pricing above this many bounded links (the wider network would not fit in memory).
 PRICE_MAX_LINKS = 1_500_000
@@ -996,6 +1056,7 @@ def _price_and_resolve(
     options: dict[str, Any],
     whole: CandidateNetwork | None,
     round_: int,
+    multipliers: np.ndarray,
 ) -> Result:
     """Price the candidates that ``max_candidates_per_supply`` left out, under the plan's duals.
 
@@ -1017,7 +1078,8 @@ def _price_and_resolve(
         pricing["skipped"] = f"more than {PRICE_MAX_LINKS:,} candidate links"
         result.solver["pricing"] = pricing
         return result
-    if rest_s is not None and limit is not None and rest_s < 0.15 * float(limit):
+    need_s = PRICE_S_PER_LINK * len(bounded.links)
+    if rest_s is not None and limit is not None and rest_s < max(0.15 * float(limit), need_s):
         pricing["skipped"] = "time limit"
         result.solver["pricing"] = pricing
         return result
@@ -1035,6 +1097,28 @@ def _price_and_resolve(
     pricing["n_left_out"] = len(excluded)
     pricing["price_s"] = pricing.get("price_s", 0.0) + time.perf_counter() - t
     say(str(priced), "price", incumbent=result.objective.get("total_cny_per_a", np.nan))
+    # what the left-out links could gain, to first order, fits in what the gap leaves: count it
+    # in the gap instead of solving again
+    scale = max(abs(float(result.objective.get("total_cny_per_a", np.nan))), 1e-9)
+    proven = float(result.solver.get("gap", np.nan))
+    goal = 1e-4 if options.get("gap") is None else float(options["gap"])
+    widened = proven + abs(priced.total_cny_per_a) / scale
+    if len(priced.links) and np.isfinite(widened) and widened <= goal:
+        pricing["converged"] = True
+        pricing["within_gap_cny_per_a"] = priced.total_cny_per_a
+        result.solver["pricing"] = pricing
+        result.solver["gap"] = widened
+        result.solver["gap_against"] = (
+            (
+                "all candidates"
+                if k_price is None
+                else f"candidates bounded to the {k_price} nearest per supply"
+            )
+            + f": the candidates left out by max_candidates_per_supply ({k_bound}) with a "
+            f"negative reduced cost under the final duals could lower the plan by "
+            f"{-priced.total_cny_per_a:,.0f} CNY/a to first order, counted in the gap"
+        )
+        return result
     if len(priced.links) == 0:
         pricing["converged"] = True
         result.solver["pricing"] = pricing
@@ -1077,6 +1161,7 @@ def _price_and_resolve(
         _whole=whole,
         _round=round_ + 1,
         _pricing=pricing,
+        _warm=(np.asarray(model.col_names), x, multipliers),
         **options,
     )
     if not again.status.has_solution or (

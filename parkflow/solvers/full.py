@@ -39,7 +39,7 @@ from parkflow.models.enums import OBJECTIVES, Objective, SolveStatus
 from parkflow.models.result import Result
 from parkflow.models.scenario import BULK_GROUP, Scenario, Target, expand_targets
 from parkflow.network import CandidateNetwork
-from parkflow.solvers.backends import BackendResult, check_solver, solve_model
+from parkflow.solvers.backends import BackendResult, TimeBudget, check_solver, solve_model
 from parkflow.solvers.formulation import (
     Formulation,
     SparseModel,
@@ -91,17 +91,6 @@ def keeps_existing_flows(scenario: Scenario) -> bool:
     return str(extra.get("existing_flows", "free") or "free") == "keep"
 
 
-class _Clock:
-    def __init__(self, limit_s: float | None):
-        self.t0 = time.perf_counter()
-        self.limit_s = limit_s
-
-    def left(self) -> float | None:
-        if self.limit_s is None:
-            return None
-        return max(0.05, self.limit_s - (time.perf_counter() - self.t0))
-
-
 class _Run:
     """The solves of one whole-model solve: back-end, clock, gap, the runs so far, progress.
 
@@ -113,7 +102,7 @@ class _Run:
     def __init__(
         self,
         solver: str,
-        clock: _Clock,
+        clock: TimeBudget,
         gap: float | None,
         progress: Callable[[str], None] | None = None,
     ):
@@ -165,7 +154,7 @@ class _Run:
         res = solve_model(
             model,
             self.solver,
-            self.clock.left(),
+            self.clock.for_call(),
             self.gap,
             check=False,
             start=start,
@@ -477,7 +466,7 @@ def solve_network(
         )
     model = form.model
     build_s = time.perf_counter() - t0
-    run = _Run(solver, _Clock(time_limit_s), gap, progress)
+    run = _Run(solver, TimeBudget(time_limit_s, start=t0), gap, progress)  # build counts
     res, status_word = _run_objective(objective, form, network, targets, scenario, run)
     runs = run.runs
     info = {

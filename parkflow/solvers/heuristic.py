@@ -18,6 +18,8 @@ feasible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -25,7 +27,7 @@ from parkflow.network import CandidateNetwork
 from parkflow.solvers.backends import is_feasible
 from parkflow.solvers.formulation import Formulation
 
-__all__ = ["greedy_start", "fill_slacks", "row_slacks"]
+__all__ = ["greedy_start", "greedy_pass", "GreedyStart", "fill_slacks", "row_slacks"]
 
 
 def row_slacks(form: Formulation) -> np.ndarray:
@@ -57,6 +59,29 @@ def fill_slacks(form: Formulation, x: np.ndarray) -> np.ndarray:
     return x
 
 
+@dataclass
+class GreedyStart:
+    """What the greedy pass found.
+
+    Attributes
+    ----------
+    x : ndarray
+        The start (one value per column), feasible.
+    binds : ndarray of bool
+        Per ``target_rate`` row (model order): the profitable links alone (step 2) left it short,
+        so the target most likely binds.
+    prices_cny_per_unit : ndarray
+        Per ``target_rate`` row: the mean cost per unit of the row of the links step 3 took for
+        it (their cost at full use / what they added to the row) — an estimate of the row's
+        Lagrange multiplier (the greedy's *last* price overshoots it: the pass does not re-route);
+        0 for a row the profitable links met and for one the pass could not meet.
+    """
+
+    x: np.ndarray
+    binds: np.ndarray
+    prices_cny_per_unit: np.ndarray
+
+
 def greedy_start(
     form: Formulation, network: CandidateNetwork, fallback: np.ndarray | None = None
 ) -> np.ndarray:
@@ -76,12 +101,21 @@ def greedy_start(
     ndarray
         One value per column.
     """
+    return greedy_pass(form, network, fallback).x
+
+
+def greedy_pass(
+    form: Formulation, network: CandidateNetwork, fallback: np.ndarray | None = None
+) -> GreedyStart:
+    """:func:`greedy_start` and what the pass learnt about the target rows."""
     model, lay = form.model, form.layout
     lk = network.links
     if fallback is None:  # the no-action start (as parkflow.solvers.full.trivial_start)
         fallback = fill_slacks(form, lay.vector(build=lk["existing"].to_numpy(dtype=float)))
+    rows = model.rows("target_rate") if lay.n_slack else slice(0, 0)
+    short = model.row_lower[rows].astype(float).copy() if lay.n_slack else np.zeros(0)
     if not len(lk):
-        return fallback
+        return GreedyStart(fallback, short > 1e-6, np.zeros(len(short)))
     fpos, bpos = lay.positions("flow"), lay.positions("build")
     s = network.sources.index.get_indexer(pd.Index(lk["source_id"]))
     u = network.sinks.index.get_indexer(pd.Index(lk["use_id"]))
@@ -93,15 +127,13 @@ def greedy_start(
     left_u = network.sinks["capacity"].to_numpy(float).copy()
     flow = np.zeros(len(lk))
     built = lk["existing"].to_numpy(bool).copy()
-    rows = model.rows("target_rate") if lay.n_slack else slice(0, 0)
     T = model.A[rows][:, fpos].tocsc()  # target coefficient of each link's flow
     t_ptr, t_row, t_val = T.indptr, T.indices, T.data  # plain arrays: no sparse slicing per link
-    short = model.row_lower[rows].astype(float).copy() if lay.n_slack else np.zeros(0)
 
-    def take(i: int) -> None:
+    def take(i: int) -> float:
         q = max(0.0, min(left_s[s[i]], left_u[u[i]] / max(eta[i], 1e-9), bound[i]))
         if q <= 1e-9:
-            return
+            return 0.0
         flow[i] += q
         built[i] = True
         left_s[s[i]] -= q
@@ -109,20 +141,42 @@ def greedy_start(
         a, b = t_ptr[i], t_ptr[i + 1]
         if b > a:
             short[t_row[a:b]] -= t_val[a:b] * q
+        return q
 
     order = np.argsort(score, kind="stable")
     for i in order[score[order] < 0]:
         take(int(i))
+    binds = short > 1e-6
+    spent = np.zeros(len(short))  # step 3's cost and what it added, per row
+    added = np.zeros(len(short))
     if len(short) and np.any(short > 1e-6):
         counts = np.asarray((T > 0).sum(axis=0)).ravel() > 0
-        for i in order[counts[order] & (score[order] >= 0)]:
-            a, b = t_ptr[i], t_ptr[i + 1]
-            if np.any(short[t_row[a:b]] > 1e-6):
-                take(int(i))
-                if not np.any(short > 1e-6):  # a few target rows: cheap
-                    break
+        # Python scalars: one step per link
+        rows_l, vals_l, ptr_l = t_row.tolist(), t_val.tolist(), t_ptr.tolist()
+        n_short = int(np.sum(short > 1e-6))
+        for i in order[counts[order] & (score[order] >= 0)].tolist():
+            hit = [
+                (r, v)
+                for r, v in zip(
+                    rows_l[ptr_l[i] : ptr_l[i + 1]], vals_l[ptr_l[i] : ptr_l[i + 1]], strict=True
+                )
+                if v > 0 and short[r] > 1e-6
+            ]
+            if not hit:
+                continue
+            q = take(i)
+            if q <= 0:
+                continue
+            for r, v in hit:
+                spent[r] += score[i] * q
+                added[r] += v * q
+                n_short -= short[r] <= 1e-6
+            if n_short <= 0:  # every row met
+                break
+    # a row the pass could not meet has no price: the pass says nothing about its multiplier
+    price = np.where((added > 0) & (short <= 1e-6), spent / np.maximum(added, 1e-12), 0.0)
     x = lay.vector(flow=flow, build=built.astype(float))
     x = fill_slacks(form, x)
     if is_feasible(model, x) and float(model.c @ x) <= float(model.c @ fallback):
-        return x
-    return fallback
+        return GreedyStart(x, binds, price)
+    return GreedyStart(fallback, binds, price)

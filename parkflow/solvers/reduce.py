@@ -347,6 +347,9 @@ class Pricing:
     n_checked: int
     links: pd.DataFrame
     best_cny_per_a: float
+    #: Sum of the (negative) first-order gains of every link that could improve the plan (not
+    #: only those picked): how much the left-out candidates could lower the plan, to first order.
+    total_cny_per_a: float = 0.0
 
     def __str__(self) -> str:
         """One line: how many left-out links were priced and how many could improve."""
@@ -400,6 +403,9 @@ def price_left_out(
     form = build(cand_net, targets, "cost", parks=parks, year=year)
     cm, lay = form.model, form.layout
     y_by_name = pd.Series(y, index=pd.Index(model.row_names.astype(str)))
+    # a pricing round's model can repeat a row name (seen at N = 5,000 after links were added
+    # back): the first row of a name gives its dual
+    y_by_name = y_by_name[~y_by_name.index.duplicated()]
     shared = y_by_name.reindex(pd.Index(cm.row_names.astype(str))).fillna(0.0).to_numpy()
     fpos, bpos = lay.positions("flow"), lay.positions("build")
     d = cm.c[fpos] - cm.A[:, fpos].T @ shared
@@ -414,4 +420,4 @@ def price_left_out(
         .drop(columns="_gain")
     )
     best = float(gain[good].min()) if len(good) else 0.0
-    return Pricing(len(candidates), picked, best)
+    return Pricing(len(candidates), picked, best, float(gain[good].sum()))

@@ -76,3 +76,17 @@ def test_summary_names_the_set_the_gap_is_proven_against() -> None:
     assert res.solver["gap_against"].startswith("all candidates")
     full = solve(two_brickworks(1), gap=1e-6, strategy="full", baseline=False)
     assert "bounded to the 1 nearest" in full.solver["gap_against"]
+
+
+def test_a_left_out_gain_that_fits_in_the_gap_is_counted_not_solved_again() -> None:
+    """With a loose gap, pricing widens the gap by what the left-out link could gain.
+
+    E1→E3 pays 30.20 CNY/t on up to its bound of 100 t (E1's supply): at most 3,020 CNY/a to
+    first order against the plan's 1,956.15, a relative 1.544 — within a gap of 2, so the plan
+    is kept (no re-solve) and the reported gap is 0 + 3,020 / 1,956.15.
+    """
+    res = solve_decomposed(two_brickworks(1), gap=2.0, jobs=1)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-1956.15, abs=0.01)
+    assert res.solver["pricing"]["within_gap_cny_per_a"] == pytest.approx(-3020.0, abs=0.5)
+    assert res.solver["gap"] == pytest.approx(3020.0 / 1956.15, abs=1e-3)
+    assert "counted in the gap" in res.solver["gap_against"]
