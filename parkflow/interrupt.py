@@ -50,6 +50,7 @@ __all__ = [
     "report",
     "exit_interrupted",
     "quiet_resource_tracker",
+    "deferred",
 ]
 
 #: Exit code of an interrupted command (128 + SIGINT, the shell's convention).
@@ -65,6 +66,7 @@ _next_id = 0
 _requested = threading.Event()
 _reported = False
 _installed = False
+_deferring = 0  # depth of deferred() blocks (main thread)
 
 
 def requested() -> bool:
@@ -108,13 +110,57 @@ def _call(callback: Callable[[], None]) -> None:
 
 
 def _fire() -> None:
-    """Mark the interrupt and run every registered callback (idempotent per callback)."""
+    """Mark the interrupt and run every registered callback (idempotent per callback).
+
+    Inside :func:`deferred` only the mark is set; the block runs the callbacks when it ends.
+    """
     _requested.set()
     with _lock:
+        if _deferring:
+            return
         pending = list(_callbacks.values())
         _callbacks.clear()
     for cb in pending:
         _call(cb)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold an interrupt until the block ends: for a short step that must not be cut in two.
+
+    Starting a worker process writes its start-up data down a pipe; a
+    :class:`KeyboardInterrupt` raised in the middle (or a callback killing the pool from the
+    watchdog thread) leaves the child reading half of it, and it prints a traceback on the
+    stderr it shares with us. Inside the block a signal only marks the interrupt; when the
+    block ends the callbacks run and :class:`KeyboardInterrupt` is raised. The watchdog's
+    :data:`GRACE_S` still counts, so keep the block short (no waiting on results in it).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> with on_interrupt(lambda: seen.append("stop")):
+    ...     try:
+    ...         with deferred():
+    ...             _handler(signal.SIGINT, None)  # as if Ctrl-C arrived here
+    ...             seen.append("step finished")
+    ...     except KeyboardInterrupt:
+    ...         seen.append("raised after the block")
+    >>> seen
+    ['step finished', 'stop', 'raised after the block']
+    >>> _reset()
+    """
+    global _deferring
+    with _lock:
+        _deferring += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _deferring -= 1
+            held = _deferring == 0 and _requested.is_set()
+        if held:
+            _fire()
+            raise KeyboardInterrupt
 
 
 def _reset() -> None:
@@ -182,6 +228,8 @@ def quiet_resource_tracker() -> None:
 def _handler(signum: int, frame: object) -> None:
     first = not _requested.is_set()
     _fire()
+    if first and _deferring:
+        return  # deferred() raises when its block ends
     if first:
         raise KeyboardInterrupt
     # a second signal while unwinding: stop at once

@@ -398,7 +398,9 @@ class _Runner:
         ]
         if self.pool is not None:
             try:
-                with _spawning():  # map submits every job, starting the workers, at once
+                # map submits every job, starting the workers, at once: no signal may cut a
+                # worker's start in two (it would print a traceback, docs/cli.md exit codes)
+                with _spawning(), interrupt.deferred():
                     results = self.pool.map(_solve_job, args)
                 return list(results)
             except BrokenProcessPool:  # e.g. a script without an ``if __name__ == "__main__"``
