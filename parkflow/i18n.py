@@ -608,6 +608,7 @@ _WEB_LABELS: dict[str, dict[str, str]] = {
     "sphase_start": {"zh": "初始解", "en": "start"},
     "sphase_solve": {"zh": "求解", "en": "solving"},
     "sphase_iterate": {"zh": "迭代", "en": "iterating"},
+    "iter_n": {"zh": "第 {n} 轮，乘子 {m} 元/t", "en": "iteration {n}, multiplier {m} CNY/t"},
     "sphase_baseline": {"zh": "现状基准", "en": "baseline"},
     "sphase_done": {"zh": "完成", "en": "done"},
     "set_year": {"zh": "统计年份", "en": "year"},

@@ -179,10 +179,13 @@ def test_the_live_gap_changes_and_cancel_stops_the_solve(page, shots, workspace)
     gap = page.locator("[data-testid='solver-gap']")
     gap.wait_for(timeout=60_000)
     seen: list[tuple[str, str]] = []  # (job state, gap text) as the page showed them
+    lines: list[str] = []  # the job's state line while it runs (Chinese: the page's default)
     shot = False
     end = time.time() + 240
     while time.time() < end:
         state = page.get_attribute("[data-testid='job-state']", "data-state") or ""
+        if state == "running":
+            lines.append(page.inner_text("[data-testid='job-state']"))
         if gap.count():
             text = gap.inner_text()
             if not seen or seen[-1] != (state, text):
@@ -197,6 +200,10 @@ def test_the_live_gap_changes_and_cancel_stops_the_solve(page, shots, workspace)
     # live: a gap value is on the page while the job still runs (the bundle search may prove
     # the gap in one or two iterations, so one value is all a fast machine may show)
     assert any(st == "running" and "%" in t for st, t in seen), seen
+    # in Chinese the solver's English message gives way to its numbers (第 n 轮，乘子 … 元/t)
+    assert lines, "the running state was never shown"
+    assert not [ln for ln in lines if "multiplier" in ln or "iteration" in ln], lines
+    assert all("求解中" in ln for ln in lines), lines
     phases = page.get_attribute("#progress", "data-phases").split()
     assert phases[:3] == ["network", "strategy", "reduce"], phases
     assert "iterate" in phases

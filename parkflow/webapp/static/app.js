@@ -440,17 +440,25 @@ async function startSolve() {
   } catch (e) { showError(e); }
 }
 
-function phaseText(phase) {
+/* the job's phase; in Chinese the solver's English message is replaced by its numbers
+   (iteration and multiplier of a decomposed solve; the solver line below has the rest) */
+function phaseText(phase, e) {
   if (!phase) return "";
   const head = phase.split(":")[0];
-  const tail = phase.includes(":") ? phase.slice(phase.indexOf(":") + 1) : "";
+  let tail = phase.includes(":") ? phase.slice(phase.indexOf(":") + 1) : "";
+  if (S.lang === "zh" && head === "solve") {
+    const m = e && e.multiplier !== null && e.multiplier !== undefined ? e.multiplier : null;
+    tail = e && e.iteration && m !== null
+      ? " " + t("iter_n", { n: e.iteration, m: m.toLocaleString(undefined, { maximumFractionDigits: 2 }) })
+      : "";
+  }
   return t("phase_" + head) + (tail ? " —" + tail : "");
 }
 
 function progressText(j) {
   let s = t("state_" + j.state);
   if (j.state === "queued" && j.position) s += " · " + t("queue_pos", { n: j.position });
-  if (j.state === "running") s += " · " + phaseText(j.phase);
+  if (j.state === "running") s += " · " + phaseText(j.phase, j.progress);
   s += " · " + t("elapsed", { s: j.elapsed_s.toFixed(1) });
   return s;
 }
