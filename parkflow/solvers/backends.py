@@ -250,8 +250,8 @@ class TimeBudget:
     >>> b.left()
     95.0
     >>> now[0] = 50.0
-    >>> round(b.for_call(1 / 3), 3), round(b.for_call(), 3)
-    (15.0, 42.857)
+    >>> round(b.for_call(1 / 3), 3), round(b.for_call(), 3)  # 45 s left: 15; (45 - 2) / 1.05
+    (15.0, 40.952)
     """
 
     def __init__(
@@ -286,13 +286,14 @@ class TimeBudget:
     def for_call(self, fraction: float = 1.0) -> float | None:
         """The time limit for one solver call: ``fraction`` of what is left, at most.
 
-        Also at most what is left / 1.05, so that a call that overruns its limit by the 5 % the
-        watchdog of :func:`solve_model` tolerates still ends within the budget.
+        Also at most (what is left − 2 × :data:`WATCHDOG_GRACE_S`) / 1.05, so that a call that
+        overruns its limit as far as the watchdog of :func:`solve_model` lets it (5 %, then
+        its grace, then as long again for the interrupter) still ends within the budget.
         """
         rest = self.left()
         if rest is None:
             return None
-        return max(0.05, min(fraction * rest, rest / 1.05))
+        return max(0.05, min(fraction * rest, (rest - 2 * WATCHDOG_GRACE_S) / 1.05))
 
 
 class SolverOverrunError(RuntimeError):
