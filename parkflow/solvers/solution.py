@@ -232,14 +232,31 @@ def _enforced(targets_df: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=targets_df.index)
 
 
+def market_left(network: CandidateNetwork, built: pd.DataFrame) -> pd.Series:
+    """Per technology of the candidate facilities: its product market left (unit/a).
+
+    ``max_output_unit_per_a`` (shared by the technology's facilities) less what its built
+    facilities take in (``built`` is :func:`facility_table` of the solution); ``inf`` for a
+    technology with no market cap.
+    """
+    fac = network.facilities
+    if fac is None or len(fac) == 0:
+        return pd.Series(dtype=float)
+    cap = fac.groupby("technology")["max_output_unit_per_a"].first().astype(float)
+    taken = (
+        built.groupby("technology")["throughput"].sum() if len(built) else pd.Series(dtype=float)
+    )
+    left = cap - taken.reindex(cap.index).fillna(0.0)
+    return left.where(np.isfinite(left), np.inf).rename(index=str)
+
+
 def facility_room(
     network: CandidateNetwork, built: pd.DataFrame, year: int | None = None
 ) -> pd.Series:
     """What each candidate facility could still take in a solution (unit/a), by facility id.
 
-    ``max_size`` less its throughput, and no more than what its technology's product market
-    (``max_output_unit_per_a``, shared by the technology's facilities) has left; 0 for a
-    facility not available in ``year`` (``available_from`` later). ``built`` is
+    ``max_size`` less its throughput, and no more than its technology's :func:`market_left`;
+    0 for a facility not available in ``year`` (``available_from`` later). ``built`` is
     :func:`facility_table` of the solution.
     """
     fac = network.facilities
@@ -251,11 +268,8 @@ def facility_room(
         else pd.Series(dtype=float)
     )
     used = through.reindex(fac.index.astype(str)).fillna(0.0).to_numpy()
-    room = np.maximum(fac["max_size"].to_numpy(dtype=float) - used, 0.0)
-    tech = fac["technology"].astype(str)
-    market = fac["max_output_unit_per_a"].to_numpy(dtype=float)
-    taken = pd.Series(used, index=fac.index).groupby(tech.to_numpy()).transform("sum")
-    room = np.where(np.isfinite(market), np.minimum(room, market - taken.to_numpy()), room)
+    market = market_left(network, built).reindex(fac["technology"].astype(str)).to_numpy()
+    room = np.minimum(fac["max_size"].to_numpy(dtype=float) - used, market)
     if year is not None and "available_from" in fac:
         avail = fac["available_from"].to_numpy(dtype=float)
         room = np.where(np.isfinite(avail) & (avail > year), 0.0, room)
@@ -286,18 +300,9 @@ def _facilities_for(
     routes = scenario.catalogue.routes["accepts"]
     built = built if built is not None else pd.DataFrame()
     room = facility_room(network, built, scenario.settings.year)
-    # a technology's shared market left: another site of a technology whose market is full
-    # takes nothing more (a technology with no candidate facility has all of its market)
-    market_left: dict[str, float] = {}
-    if fac is not None and len(fac):
-        cap = fac.groupby("technology")["max_output_unit_per_a"].first().astype(float)
-        taken = (
-            built.groupby("technology")["throughput"].sum()
-            if len(built)
-            else pd.Series(dtype=float)
-        )
-        left_ = cap - taken.reindex(cap.index).fillna(0.0)
-        market_left = {str(k): (v if np.isfinite(v) else np.inf) for k, v in left_.items()}
+    # another site of a technology whose market is full takes nothing more (a technology with
+    # no candidate facility has all of its market)
+    market = market_left(network, built)
 
     def accepts(tid: str, material: str) -> bool:
         acc = techs.at[tid, "accepts"] or ()
@@ -329,7 +334,7 @@ def _facilities_for(
                         }
                     )
         for tid in techs.index:
-            if market_left.get(str(tid), np.inf) > _ABS_TOL and accepts(tid, material):
+            if market.get(str(tid), np.inf) > _ABS_TOL and accepts(tid, material):
                 words.append(f"add a facilities row: {tid}")
                 rows.append({"kind": "technology", "technology": str(tid)})
         out.append("; ".join(words))
