@@ -934,6 +934,26 @@ def label(key: str, lang: str = "zh", default: str | None = None) -> str:
     return entry[lang]
 
 
+def stopped_message(limit: str, gap: float, lang: str = "en") -> str:
+    """The message of a solve stopped at its ``limit`` (``time``, …) with its relative ``gap``.
+
+    The one wording of the solver's message (English) and of the console's Chinese line.
+
+    Examples
+    --------
+    >>> stopped_message("time", 0.0123)
+    'stopped at the time limit; best solution found, relative gap 0.0123'
+    >>> stopped_message("time", float("nan"), "zh")
+    '求解在时间上限处停止：给出已找到的最优方案，相对间隙 未知（尚无界）'
+    """
+    import math
+
+    return label("c_stopped", lang).format(
+        limit=label(f"c_limit_{limit}", lang, default=limit),
+        gap=f"{gap:.4g}" if math.isfinite(gap) else label("c_no_bound", lang),
+    )
+
+
 def web_texts_js(labels: dict[str, dict[str, str]] | None = None) -> str:
     """The web app's ``parkflow/webapp/static/i18n.js``: the ``web:`` labels as ``PF_TEXT``.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from parkflow.i18n import label
+from parkflow.i18n import label, stopped_message
 
 __all__ = ["cost_parts", "diagnosis_lines", "summary_lines", "summary_table"]
 
@@ -149,14 +149,8 @@ def _message(result: Any, lang: str) -> str:
         return ""
     if status == "feasible" and msg.startswith("stopped at the "):
         info = getattr(result, "solver", None) or {}
-        gap = float(info.get("gap", float("nan")))
         limit = str(info.get("limit") or "time")
-        return label("c_stopped", lang).format(
-            limit=label(f"c_limit_{limit}", lang, default=limit),
-            gap=f"{gap:.4g}"
-            if gap == gap and abs(gap) != float("inf")
-            else label("c_no_bound", lang),
-        )
+        return stopped_message(limit, float(info.get("gap", float("nan"))), lang)
     return msg
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkflow.i18n import stopped_message
 from parkflow.models.enums import SolveStatus
 from parkflow.models.result import (
     DIAGNOSIS_FACILITY_COLUMNS,
@@ -747,8 +748,7 @@ def result_from_solution(
     elif message is None and status == SolveStatus.FEASIBLE:
         word = solver_info.get("limit") or "time"
         gap = float(solver_info.get("gap", np.nan))
-        gap_text = f"{gap:.4g}" if np.isfinite(gap) else "unknown (no bound yet)"
-        message = f"stopped at the {word} limit; best solution found, relative gap {gap_text}"
+        message = stopped_message(str(word), gap)
         miss = targets_df[~targets_df["met"]] if len(targets_df) else targets_df
         if len(miss):
             message += "; not met in this solution (unproven): " + ", ".join(

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solvers"))
-
-from _facility_parks import mill_park  # noqa: E402
-
-from parkflow.models.enums import SolveStatus  # noqa: E402
-from parkflow.report.console import summary_lines  # noqa: E402
-from parkflow.solvers.api import solve  # noqa: E402
+from parkflow.models.enums import SolveStatus
+from parkflow.report.console import summary_lines
+from parkflow.solvers.api import solve
+from tests.solvers._facility_parks import mill_park
 
 TARGET = [{"id": "t", "materials": "bf_slag", "rate": 0.9, "scope": "all"}]
 
