@@ -806,51 +806,18 @@ def clean_periods(form: Formulation, x: np.ndarray) -> np.ndarray:
 
 def _facilities(form: Formulation, x: np.ndarray, per_year: list[Result]) -> pd.DataFrame:
     """facilities.csv with periods: one row per open facility × year, build and expansion years."""
-    from parkflow.solvers.solution import FACILITY_TABLE_COLUMNS
+    from parkflow.solvers.solution import YEARLY_FACILITY_COLUMNS
 
-    frames = [
-        r.facilities.assign(year=t)
-        for r, t in zip(per_year, form.periods.years, strict=True)
-        if r.facilities is not None and len(r.facilities)
-    ]
-    if not frames:
-        return pd.DataFrame(columns=[*FACILITY_TABLE_COLUMNS, "year", "expanded_year"])
-    fac = pd.concat(frames, ignore_index=True)
+    fac = _stacked([r.facilities for r in per_year], form.periods.years)
+    if fac.empty:
+        return pd.DataFrame(columns=YEARLY_FACILITY_COLUMNS)
+    fac = fac.reset_index(drop=True)
     first = fac.groupby("facility_id")["year"].transform("min")
     fac["build_year"] = first
     first_size = fac.groupby("facility_id")["size"].transform("first")
     grown = fac["year"].where(fac["size"] > first_size)
     fac["expanded_year"] = grown.groupby(fac["facility_id"]).transform("min")
-    cols = [
-        "facility_id",
-        "technology",
-        "site",
-        "park",
-        "lon",
-        "lat",
-        "year",
-        "size",
-        "unit",
-        "build_year",
-        "expanded_year",
-        *[
-            c
-            for c in FACILITY_TABLE_COLUMNS
-            if c
-            not in (
-                "facility_id",
-                "technology",
-                "site",
-                "park",
-                "lon",
-                "lat",
-                "size",
-                "unit",
-                "build_year",
-            )
-        ],
-    ]
-    return fac[cols].reset_index(drop=True)
+    return fac[YEARLY_FACILITY_COLUMNS].reset_index(drop=True)
 
 
 def _stacked(frames: list[pd.DataFrame], years: Sequence[int]) -> pd.DataFrame:

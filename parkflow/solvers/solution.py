@@ -38,6 +38,7 @@ __all__ = [
     "source_amounts",
     "facility_table",
     "FACILITY_TABLE_COLUMNS",
+    "YEARLY_FACILITY_COLUMNS",
     "UNREACHABLE_NOTE",
     "ABS_TOL_T_PER_A",
 ]
@@ -562,6 +563,13 @@ FACILITY_TABLE_COLUMNS = [
     "annual_cost_cny_per_a",
     "throughput",
     "load_factor",
+]
+#: facilities.csv columns with periods (one row per facility and year): ``year`` before
+#: ``size``, ``expanded_year`` after ``build_year``.
+YEARLY_FACILITY_COLUMNS = [
+    name
+    for c in FACILITY_TABLE_COLUMNS
+    for name in {"size": ("year", c), "build_year": (c, "expanded_year")}.get(c, (c,))
 ]
 
 
