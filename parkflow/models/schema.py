@@ -293,6 +293,24 @@ _SOURCE = Column("source", "str", required=False, aliases=("来源",))
 _CO2_SOURCE = Column("co2_source", "str", required=False)
 _COST_SOURCE = Column("cost_source", "str", required=False)
 
+
+def _growth_per_a(of: str) -> Column:
+    """``growth_per_a`` of supplies and uses (docs/model.md#periods): ``of`` names what grows."""
+    return Column(
+        "growth_per_a",
+        "float64",
+        required=False,
+        default=0.0,
+        unit="fraction per year",
+        minimum=-0.99,
+        maximum=10.0,
+        percent=True,
+        doc=f"With periods: yearly growth of {of} from the scenario's year "
+        "(0.05 = +5 %/a; docs/model.md#periods).",
+        aliases=("年增长率",),
+    )
+
+
 ENTERPRISES = TableSchema(
     name="enterprises",
     file="enterprises.csv",
@@ -492,19 +510,7 @@ SUPPLIES = TableSchema(
             "(综合利用量, not re-optimised; same unit as quantity).",
             aliases=("外部利用量", "场外利用量"),
         ),
-        Column(
-            "growth_per_a",
-            "float64",
-            required=False,
-            default=0.0,
-            unit="fraction per year",
-            minimum=-0.99,
-            maximum=10.0,
-            percent=True,
-            doc="With periods: yearly growth of the amount generated from the scenario's year "
-            "(0.05 = +5 %/a; docs/model.md#periods).",
-            aliases=("年增长率",),
-        ),
+        _growth_per_a("the amount generated"),
     ),
 )
 
@@ -566,19 +572,7 @@ USES = TableSchema(
             doc="Value per unit absorbed (overrides the route's).",
             aliases=("价值", "单价"),
         ),
-        Column(
-            "growth_per_a",
-            "float64",
-            required=False,
-            default=0.0,
-            unit="fraction per year",
-            minimum=-0.99,
-            maximum=10.0,
-            percent=True,
-            doc="With periods: yearly growth of the capacity from the scenario's year "
-            "(0.05 = +5 %/a; docs/model.md#periods).",
-            aliases=("年增长率",),
-        ),
+        _growth_per_a("the capacity"),
     ),
 )
 
