@@ -35,18 +35,11 @@ MILL_B = {
 }
 
 
-def mill_park(
-    generated_t: float = 130.0,
-    sizes: str = "",
-    existing: float = 0.0,
-    tech: dict[str, Any] | None = None,
-    targets: list[dict[str, Any]] | None = None,
-    **settings: Any,
-):
-    """E1 iron works, bf_slag ``generated_t`` t/a, one candidate mill F1 co-located at E1.
-
-    Per t into the mill (0 km truck): 10 handling + 5 variable − 5 value − 25 disposal = −15.
-    """
+def mill_frames(
+    generated_t: float, **supply_columns: Any
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The mill park's enterprise E1 (iron works, P1), its bf_slag supply S1 of
+    ``generated_t`` t/a (with ``supply_columns``, e.g. ``growth_per_a``) and an empty use U0."""
     ent = pd.DataFrame(
         {
             "id": ["E1"],
@@ -64,6 +57,7 @@ def mill_park(
             "material": ["bf_slag"],
             "quantity": [generated_t],
             "unit": ["t/a"],
+            **{k: [v] for k, v in supply_columns.items()},
         }
     )
     use = pd.DataFrame(
@@ -75,6 +69,22 @@ def mill_park(
             "unit": ["t/a"],
         }
     )
+    return ent, sup, use
+
+
+def mill_park(
+    generated_t: float = 130.0,
+    sizes: str = "",
+    existing: float = 0.0,
+    tech: dict[str, Any] | None = None,
+    targets: list[dict[str, Any]] | None = None,
+    **settings: Any,
+):
+    """E1 iron works, bf_slag ``generated_t`` t/a, one candidate mill F1 co-located at E1.
+
+    Per t into the mill (0 km truck): 10 handling + 5 variable − 5 value − 25 disposal = −15.
+    """
+    ent, sup, use = mill_frames(generated_t)
     fac = pd.DataFrame(
         {
             "id": ["F1"],

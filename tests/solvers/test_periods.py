@@ -20,7 +20,7 @@ from parkflow.network import candidate_links
 from parkflow.solvers.formulation import build
 from parkflow.solvers.periods import build_periods
 from tests._solve_helpers import STACK_25, TRUCK, tiny_park
-from tests.solvers._facility_parks import MILL_B
+from tests.solvers._facility_parks import MILL_B, mill_frames
 
 
 def yearly_flows(r) -> pd.DataFrame:
@@ -34,35 +34,7 @@ def mill_a(growth: float = 0.5, targets=None, periods=(2025, 2026), generated: f
     Per t into the mill: 18 value − 5 variable − 10 handling + 25 stacking = 28 CNY margin;
     capex 8,000 + 70·100 = 15,000, A = CRF(0.10, 10)·15,000 = 0.162745·15,000 = 2,441.18.
     """
-    ent = pd.DataFrame(
-        {
-            "id": ["E1"],
-            "name": ["iron"],
-            "park": ["P1"],
-            "sector": ["steel"],
-            "lon": [104.0],
-            "lat": [30.6],
-        }
-    )
-    sup = pd.DataFrame(
-        {
-            "id": ["S1"],
-            "enterprise": ["E1"],
-            "material": ["bf_slag"],
-            "quantity": [generated],
-            "unit": ["t/a"],
-            "growth_per_a": [growth],
-        }
-    )
-    use = pd.DataFrame(
-        {
-            "id": ["U0"],
-            "enterprise": ["E1"],
-            "route": ["bricks"],
-            "capacity": [0.0],
-            "unit": ["t/a"],
-        }
-    )
+    ent, sup, use = mill_frames(generated, growth_per_a=growth)
     fac = pd.DataFrame({"id": ["F1"], "technology": ["mill_a"], "site": ["E1"]})
     tech = dict(MILL_B, sizes="100", capex_cny_per_unit_a=70.0, value_cny_per_unit=18.0)
     techs = pd.DataFrame([{"id": "mill_a", **tech}])
