@@ -45,12 +45,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
 from parkflow.solvers.formulation import SparseModel, build
+from parkflow.solvers.relax import fixed_binary_lp
 
 __all__ = [
     "Reduction",
@@ -273,10 +272,12 @@ def left_out(bounded: CandidateNetwork, whole: CandidateNetwork) -> pd.DataFrame
     They are re-numbered ``X1, X2, …`` so that their ids never clash with the bounded network's.
     """
 
-    def key(lk: pd.DataFrame) -> pd.Series:
-        return lk["source_id"].astype(str) + "|" + lk["use_id"].astype(str) + "|" + lk["mode"]
+    def key(lk: pd.DataFrame) -> pd.MultiIndex:
+        return pd.MultiIndex.from_arrays(
+            [lk["source_id"].astype(str), lk["use_id"].astype(str), lk["mode"].astype(str)]
+        )
 
-    out = whole.links[~key(whole.links).isin(set(key(bounded.links)))].copy()
+    out = whole.links[~key(whole.links).isin(key(bounded.links))].copy()
     out.index = pd.Index([f"X{k + 1}" for k in range(len(out))], name="link_id")
     return out
 
@@ -285,59 +286,17 @@ def fixed_binary_duals(model: SparseModel, x: np.ndarray) -> np.ndarray:
     r"""Row duals ``y`` of the LP left when every binary is fixed at its value in ``x``.
 
     The LP keeps only the continuous columns not forced to 0 by a closed link (so it is small:
-    the built links, draws and slacks); it is solved with scipy's HiGHS. Convention: the reduced
-    cost of a column :math:`j` is :math:`c_j - y \cdot A_j` (``y ≤ 0`` on a binding ``≤`` row,
-    ``≥ 0`` on a binding ``≥`` row); rows the LP does not see get 0.
+    the built links, draws and slacks); :func:`parkflow.solvers.relax.fixed_binary_lp` solves it
+    with scipy's HiGHS. Convention: the reduced cost of a column :math:`j` is
+    :math:`c_j - y \cdot A_j` (``y ≤ 0`` on a binding ``≤`` row, ``≥ 0`` on a binding ``≥``
+    row); rows the LP does not see get 0.
 
     Returns
     -------
     ndarray
         One dual per row of ``model`` (CNY per row unit).
     """
-    A = model.A.tocsc()
-    ints = model.integer
-    xb = np.where(ints, np.round(x), 0.0)
-    lo, hi = model.col_lower.copy(), model.col_upper.copy()
-    lo[ints], hi[ints] = xb[ints], xb[ints]
-    # a continuous column whose every activation row is closed by a fixed binary stays at 0
-    fixed_part = A[:, ints] @ xb[ints]
-    row_lo = model.row_lower - fixed_part
-    row_hi = model.row_upper - fixed_part
-    cont = np.flatnonzero(~ints)
-    Ac = A[:, cont].tocsr()
-    # bound each continuous column by the rows with a single continuous entry (activation)
-    single = np.diff(Ac.indptr) == 1
-    sr = np.flatnonzero(single & np.isfinite(row_hi) & (row_hi <= 1e-12))
-    dead = np.zeros(len(cont), dtype=bool)
-    if len(sr):
-        sub = Ac[sr]
-        pos_coef = sub.data > 0
-        dead[sub.indices[pos_coef]] = True
-    live = cont[~dead]
-    y = np.zeros(model.n_constraints)
-    if not len(live):
-        return y
-    Al = A[:, live].tocsr()
-    rows = np.flatnonzero(np.diff(Al.indptr) > 0)
-    Al = Al[rows]
-    le = np.isfinite(row_hi[rows])
-    ge = np.isfinite(row_lo[rows])
-    A_ub = sp.vstack([Al[le], -Al[ge]], format="csr")
-    b_ub = np.concatenate([row_hi[rows][le], -row_lo[rows][ge]])
-    res = linprog(
-        model.c[live],
-        A_ub=A_ub,
-        b_ub=b_ub,
-        bounds=np.column_stack([lo[live], hi[live]]),
-        method="highs",
-    )
-    if res.status != 0:
-        return y
-    marg = np.asarray(res.ineqlin.marginals)
-    n_le = int(le.sum())
-    y[rows[le]] += marg[:n_le]
-    y[rows[ge]] -= marg[n_le:]
-    return y
+    return fixed_binary_lp(model, x)[1]
 
 
 @dataclass
@@ -369,16 +328,25 @@ def price_left_out(
     year: int | None = None,
     tolerance_cny_per_a: float = 1.0,
     max_per_source: int = 20,
+    duals: np.ndarray | None = None,
 ) -> Pricing:
     r"""Price links that are not in the model under the duals of the plan ``x``.
 
     For a left-out link :math:`l` the reduced cost of its flow is
     :math:`d_l = c_l - y \cdot A_l` over the rows it would enter (its source's
     ``supply_limit``, its use's ``use_capacity``, the ``target_rate`` rows of its material),
-    with :math:`y` from :func:`fixed_binary_duals`. Built at full bound it changes the
-    objective by :math:`d_l B_l + F_l` to first order; the links where that is below
+    with :math:`y` from :func:`fixed_binary_duals` (or ``duals``). Built at full bound it
+    changes the objective by :math:`d_l B_l + F_l` to first order; the links where that is below
     ``−tolerance_cny_per_a`` could improve the plan (at most ``max_per_source`` per source,
     most negative first).
+
+    With the duals of the model's *LP relaxation* (``duals``) the test is exact for the LP:
+    a left-out link enters it as the column pair (flow, build) with the activation row
+    :math:`f_l \le B_l b_l`, whose reduced cost is :math:`d_l + F_l / B_l` per unit; by weak
+    duality over the box :math:`0 \le f_l \le B_l` the LP of the whole candidate set is at
+    least the LP bound plus :math:`\sum_l \min(0, d_l B_l + F_l)`, which
+    ``total_cny_per_a`` holds (every negative term, not only those below the tolerance). That
+    sum plus the LP bound is a lower bound of the MILP over every candidate.
 
     Parameters
     ----------
@@ -398,7 +366,7 @@ def price_left_out(
     """
     if not len(candidates):
         return Pricing(0, candidates, 0.0)
-    y = fixed_binary_duals(model, x)
+    y = fixed_binary_duals(model, x) if duals is None else np.asarray(duals, dtype=float)
     cand_net = replace(network, links=candidates, facilities=pd.DataFrame(), ladder=pd.DataFrame())
     form = build(cand_net, targets, "cost", parks=parks, year=year)
     cm, lay = form.model, form.layout
@@ -420,4 +388,5 @@ def price_left_out(
         .drop(columns="_gain")
     )
     best = float(gain[good].min()) if len(good) else 0.0
-    return Pricing(len(candidates), picked, best, float(gain[good].sum()))
+    total = gain[(d < 0) & (gain < 0)].sum() if duals is not None else gain[good].sum()
+    return Pricing(len(candidates), picked, best, float(total))

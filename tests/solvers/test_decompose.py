@@ -62,9 +62,11 @@ def test_components_of_two_clusters() -> None:
     assert src_lab[0] != src_lab[1]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_lagrangian_meets_coupling_target_at_hand_checked_cost(jobs: int) -> None:
-    res = solve_decomposed(two_clusters(), gap=1e-4, time_limit_s=60, jobs=jobs)
+@pytest.mark.parametrize(("jobs", "lp_start"), [(1, True), (2, True), (1, False), (2, False)])
+def test_lagrangian_meets_coupling_target_at_hand_checked_cost(jobs: int, lp_start: bool) -> None:
+    """With the LP start the LP's dual is the multiplier (the LP is the MILP here); without it
+    the bundle search finds the same 30 CNY/t."""
+    res = solve_decomposed(two_clusters(), gap=1e-4, time_limit_s=60, jobs=jobs, lp_start=lp_start)
     assert res.status.value == "optimal"
     flow = res.links["flow"]
     assert flow["LA"] == pytest.approx(60.0, abs=1e-6)
@@ -75,9 +77,12 @@ def test_lagrangian_meets_coupling_target_at_hand_checked_cost(jobs: int) -> Non
     assert res.targets["met"].all()
 
 
-def test_unreachable_target_is_reported() -> None:
+@pytest.mark.parametrize("lp_start", [True, False])
+def test_unreachable_target_is_reported(lp_start: bool) -> None:
     # 95 % of 200 t = 190 t, but A takes only 60 t and B 100 t: 160 t at most
-    res = solve_decomposed(two_clusters(rate=0.95), gap=1e-6, time_limit_s=60, jobs=1)
+    res = solve_decomposed(
+        two_clusters(rate=0.95), gap=1e-6, time_limit_s=60, jobs=1, lp_start=lp_start
+    )
     assert res.status.value == "target_unreachable"
     assert res.links["flow"].sum() == pytest.approx(160.0, abs=1e-6)
     assert "best reachable rate 0.8000" in res.message
@@ -107,8 +112,10 @@ def test_generated_scenario_within_gap_of_plain_solve() -> None:
     assert dec.targets["met"].all() == plain.targets["met"].all()
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_each_park_targets_decompose_with_one_multiplier_per_park(jobs: int) -> None:
+@pytest.mark.parametrize(("jobs", "lp_start"), [(1, True), (2, True), (1, False)])
+def test_each_park_targets_decompose_with_one_multiplier_per_park(
+    jobs: int, lp_start: bool
+) -> None:
     """Two clusters, fly-ash target 50 % in *each* park (two coupling rows, two multipliers).
 
     P1: 50 of E1's 100 t on link A at +10 CNY/t = 500; P2: 50 of E3's 100 t on B at +30 CNY/t
@@ -118,7 +125,7 @@ def test_each_park_targets_decompose_with_one_multiplier_per_park(jobs: int) -> 
     base = two_clusters(0.5)
     sc = replace(base, targets=[replace(base.targets[0], scope="each_park")])
     full = solve(sc, gap=1e-6, baseline=False, strategy="full")
-    dec = solve_decomposed(sc, gap=1e-6, jobs=jobs)
+    dec = solve_decomposed(sc, gap=1e-6, jobs=jobs, lp_start=lp_start)
     assert full.objective["total_cny_per_a"] == pytest.approx(2000.0, abs=1e-3)
     assert dec.status.value == "optimal"
     assert dec.objective["total_cny_per_a"] == pytest.approx(2000.0, abs=1e-3)

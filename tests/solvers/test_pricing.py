@@ -85,8 +85,27 @@ def test_a_left_out_gain_that_fits_in_the_gap_is_counted_not_solved_again() -> N
     first order against the plan's 1,956.15, a relative 1.544 — within a gap of 2, so the plan
     is kept (no re-solve) and the reported gap is 0 + 3,020 / 1,956.15.
     """
-    res = solve_decomposed(two_brickworks(1), gap=2.0, jobs=1)
+    res = solve_decomposed(two_brickworks(1), gap=2.0, jobs=1, lp_start=False)
     assert res.objective["total_cny_per_a"] == pytest.approx(-1956.15, abs=0.01)
     assert res.solver["pricing"]["within_gap_cny_per_a"] == pytest.approx(-3020.0, abs=0.5)
     assert res.solver["gap"] == pytest.approx(3020.0 / 1956.15, abs=1e-3)
     assert "counted in the gap" in res.solver["gap_against"]
+
+
+def test_the_lp_bound_lowered_by_the_left_out_gains_bounds_every_candidate() -> None:
+    """Priced under the LP relaxation's duals, the left-out gains lower the LP bound.
+
+    The bounded LP is the MILP here (E1→E2 full: −1,956.15 CNY/a, E1 keeps 40 t, so its supply
+    dual is 0, and E2's capacity dual prices nothing left out). E1→E3's reduced cost is −30.20
+    CNY/t on its bound of 100 t: the bound over every candidate is −1,956.15 − 3,020 =
+    −4,976.15 CNY/a, and the plan is 3,020 / 1,956.15 = 1.544 from it — within a gap of 2, so
+    the plan is kept and the gap is proven against all candidates (the true optimum −3,164.35
+    lies between).
+    """
+    res = solve_decomposed(two_brickworks(1), gap=2.0, jobs=1)
+    assert res.objective["total_cny_per_a"] == pytest.approx(-1956.15, abs=0.01)
+    assert res.solver["pricing"]["bound_cny_per_a"] == pytest.approx(-4976.15, abs=0.5)
+    assert res.solver["gap"] == pytest.approx(3020.0 / 1956.15, abs=1e-3)
+    assert res.solver["gap_against"].startswith("all candidates: the LP relaxation's bound")
+    assert res.solver["iterations"][0]["step"] == "LP relaxation"
+    assert -4976.15 <= -3164.35 <= res.objective["total_cny_per_a"]
