@@ -141,6 +141,15 @@ def measure_parkflow(
     row["termination"] = res.solver.get("termination")
     row["objective"] = total_cost(res)
     row["rate"] = float(res.targets["rate"].iloc[0]) if len(res.targets) else None
+    # the objective the baselines minimise: the plan's cost plus the penalty of any shortfall
+    from parkflow.solvers.formulation import DEFAULT_PENALTY_CNY_PER_T
+
+    short = float(res.targets["shortfall"].sum()) if "shortfall" in res.targets else 0.0
+    row["shortfall_t_per_a"] = short
+    row["objective_with_penalty"] = row["objective"] + DEFAULT_PENALTY_CNY_PER_T * short
+    row["lp_s"] = next(
+        (it.get("lp_s") for it in res.solver.get("iterations") or [] if "lp_s" in it), None
+    )
     row["n_variables"] = res.solver.get("n_variables")
     row["n_binaries"] = res.solver.get("n_binaries")
     row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -256,7 +265,11 @@ def report(row: dict[str, Any]) -> str:
     )
     lines.append(
         f"| status | {row.get('status')} (gap {_fmt(row.get('gap'), '.4f')}) | "
-        f"{p.get('status', p.get('error'))} | |"
+        f"{p.get('stop', p.get('status', p.get('error')))} | |"
+    )
+    lines.append(
+        f"| target shortfall, t/a | {_fmt(row.get('shortfall_t_per_a'), ',.0f')} | "
+        f"{_fmt(p.get('slack'), ',.0f')} | |"
     )
     if h:
         lines.append(
@@ -265,13 +278,20 @@ def report(row: dict[str, Any]) -> str:
             f", {h.get('status', h.get('error'))} | | ratio HiGHS / parkflow "
             f"{ratio(h.get('solve_s'), row.get('whole_solve_s'))} |"
         )
-        best = [v for v in (p.get("objective"), h.get("objective")) if v is not None]
-        if best and row.get("objective") is not None:
-            worse = (row["objective"] - min(best)) / max(abs(min(best)), 1e-9)
-            lines.append(
-                f"| parkflow objective vs best of CBC and HiGHS | {worse:+.4%} "
-                f"(gap asked {row['gap_asked']:.0%}) | | |"
-            )
+    # compared with the penalty of any shortfall (what every model minimises): a plan that
+    # misses the target is not cheaper for it
+    best = [
+        v
+        for v in (p.get("objective_with_penalty"), h.get("objective_with_penalty"))
+        if v is not None
+    ]
+    if best and row.get("objective_with_penalty") is not None:
+        worse = (row["objective_with_penalty"] - min(best)) / max(abs(min(best)), 1e-9)
+        lines.append(
+            f"| parkflow objective (with the shortfall's penalty) vs best of "
+            f"{'CBC and HiGHS' if h else 'CBC'} | {worse:+.4%} "
+            f"(gap asked {row['gap_asked']:.0%}) | | |"
+        )
     if "reduced_s" in row:
         lines.append(
             f"| reduced network, solved whole, s | {_fmt(row['reduced_s'])} "

@@ -105,12 +105,24 @@ def main(argv: list[str] | None = None) -> int:
 
     solve_s, value, peak_mb, child_mb = solve_cbc(prob, args.gap, args.time_limit, args.threads)
     slack_v = slack.value() or 0.0
+    # PuLP reports CBC's "Stopped on time - objective value …" as status "Optimal" with the
+    # solution status "integer feasible": only solution status "optimal" is CBC's proof of the gap
+    proven = prob.sol_status == pulp.LpSolutionOptimal
+    stop = (
+        "gap proven (CBC: Optimal)"
+        if proven
+        else f"stopped without the proof ({pulp.LpSolution.get(prob.sol_status, prob.sol_status)})"
+    )
     print(
         json.dumps(
             {
                 "build_s": build_s,
                 "solve_s": solve_s,
                 "status": pulp.LpStatus[prob.status],
+                "sol_status": pulp.LpSolution.get(prob.sol_status, str(prob.sol_status)),
+                "proven": proven,
+                "stop": stop,
+                "objective_with_penalty": None if value is None else float(value),
                 "objective": None
                 if value is None
                 else float(value) - meta["penalty_cny_per_unit"] * slack_v,

@@ -799,42 +799,56 @@ def link_class(routes: pd.Series, materials: pd.Series, catalogue: Catalogue) ->
     ndarray of str
         ``utilisation`` or ``safe_disposal`` per link (docs/model.md#counting-classes).
     """
+    # one answer per distinct (route, material): a province has millions of links, a few pairs
+    r_codes, r_uni = pd.factorize(np.asarray(routes, dtype=str))
+    m_codes, m_uni = pd.factorize(np.asarray(materials, dtype=str))
+    pair = r_codes.astype(np.int64) * max(1, len(m_uni)) + m_codes
+    uniq, inv = np.unique(pair, return_inverse=True)
+    u_routes = pd.Series(np.asarray(r_uni, dtype=str)[uniq // max(1, len(m_uni))])
+    u_mats = pd.Series(np.asarray(m_uni, dtype=str)[uniq % max(1, len(m_uni))])
     rc = catalogue.route_classes
     by_route = (
         catalogue.routes["class"] if "class" in catalogue.routes.columns else pd.Series(dtype=str)
     ).replace("", np.nan)
-    out = routes.astype(str).map(by_route).fillna("utilisation").astype(str)
+    out = u_routes.map(by_route).fillna("utilisation").astype(str)
     if len(rc):
-        key = routes.astype(str) + ":" + materials.astype(str)
+        key = u_routes + ":" + u_mats
         over = key.map(rc["class"].replace("", np.nan))
         out = over.where(over.notna(), out)
-    return out.to_numpy(dtype=object).astype(str)
+    return out.to_numpy(dtype=object).astype(str)[inv.reshape(-1)]
 
 
 def _fate_and_class(links: pd.DataFrame, src: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The fate terms of each link's source, its class, the bound on G − O, baseline flows."""
-    sid = links["source_id"]
-    links["disposal_cny_per_unit"] = (
-        sid.map(src["fate_cost_cny_per_unit"]).astype(float).fillna(0.0).to_numpy()
-    )
-    links["co2_reversed_t_per_unit"] = (
-        sid.map(src["co2_reversed_t_per_unit"]).astype(float).fillna(0.0).to_numpy()
-    )
-    links["fate"] = sid.map(src["fate"]).fillna("").astype(str).to_numpy()
+    # one look-up of each link's source (a map per column costs a hash of every id each time)
+    pos = src.index.get_indexer(links["source_id"])
+    found = pos >= 0
+    at = np.maximum(pos, 0)
+
+    def of_source(values: pd.Series, fill: object) -> np.ndarray:
+        arr = values.to_numpy()
+        return np.where(found, arr[at] if len(arr) else fill, fill)
+
+    links["disposal_cny_per_unit"] = of_source(
+        src["fate_cost_cny_per_unit"].astype(float).fillna(0.0), 0.0
+    ).astype(float)
+    links["co2_reversed_t_per_unit"] = of_source(
+        src["co2_reversed_t_per_unit"].astype(float).fillna(0.0), 0.0
+    ).astype(float)
+    links["fate"] = of_source(src["fate"].fillna("").astype(str).astype(object), "").astype(str)
     links["class"] = link_class(links["route"], links["material"], scenario.catalogue)
-    supply = (
-        sid.map(src["generated"] - src["utilised_outside"] + src["drawable"])
-        .astype(float)
-        .fillna(0.0)
-        .to_numpy()
-    )
+    supply = of_source(
+        (src["generated"] - src["utilised_outside"] + src["drawable"]).astype(float).fillna(0.0),
+        0.0,
+    ).astype(float)
     links["bound"] = np.minimum(links["bound"].to_numpy(dtype=float), supply)
     lk = scenario.links
     if "baseline_quantity" in lk.columns and len(lk):
         base = lk["baseline_quantity"].astype(float)
-        base.index = base.index.astype(str)
-        links["baseline_quantity"] = (
-            pd.Series(links.index.astype(str), index=links.index).map(base).astype(float).to_numpy()
+        b_pos = pd.Index(base.index.astype(str)).get_indexer(links.index.astype(str))
+        vals = base.to_numpy(dtype=float)
+        links["baseline_quantity"] = np.where(
+            b_pos >= 0, vals[np.maximum(b_pos, 0)] if len(vals) else np.nan, np.nan
         )
     else:
         links["baseline_quantity"] = np.nan

@@ -48,7 +48,7 @@ import pandas as pd
 
 from parkflow.models.scenario import Scenario, Target
 from parkflow.network import CandidateNetwork, candidate_links
-from parkflow.solvers.formulation import SparseModel, build
+from parkflow.solvers.formulation import Formulation, SparseModel, build
 from parkflow.solvers.relax import fixed_binary_lp
 
 __all__ = [
@@ -318,6 +318,22 @@ class Pricing:
         )
 
 
+def candidate_model(
+    network: CandidateNetwork,
+    candidates: pd.DataFrame,
+    targets: Sequence[Target],
+    parks: Sequence[str] = (),
+    year: int | None = None,
+) -> Formulation:
+    """The model of the left-out ``candidates`` alone, on ``network``'s sources and uses.
+
+    Its columns and rows (named as the full model's) give each candidate's cost and the rows it
+    would enter; :func:`price_left_out` prices it.
+    """
+    cand_net = replace(network, links=candidates, facilities=pd.DataFrame(), ladder=pd.DataFrame())
+    return build(cand_net, targets, "cost", parks=list(parks), year=year)
+
+
 def price_left_out(
     model: SparseModel,
     network: CandidateNetwork,
@@ -329,6 +345,7 @@ def price_left_out(
     tolerance_cny_per_a: float = 1.0,
     max_per_source: int = 20,
     duals: np.ndarray | None = None,
+    candidate_form: Formulation | None = None,
 ) -> Pricing:
     r"""Price links that are not in the model under the duals of the plan ``x``.
 
@@ -359,6 +376,10 @@ def price_left_out(
         Links table rows (:func:`left_out`).
     targets, parks, year
         As :func:`parkflow.solvers.formulation.build`.
+    duals : ndarray, optional
+        Row duals of ``model`` to price under (default: :func:`fixed_binary_duals` of ``x``).
+    candidate_form : Formulation, optional
+        :func:`candidate_model` of the candidates, when built already.
 
     Returns
     -------
@@ -367,8 +388,11 @@ def price_left_out(
     if not len(candidates):
         return Pricing(0, candidates, 0.0)
     y = fixed_binary_duals(model, x) if duals is None else np.asarray(duals, dtype=float)
-    cand_net = replace(network, links=candidates, facilities=pd.DataFrame(), ladder=pd.DataFrame())
-    form = build(cand_net, targets, "cost", parks=parks, year=year)
+    form = (
+        candidate_model(network, candidates, targets, parks, year)
+        if candidate_form is None
+        else candidate_form
+    )
     cm, lay = form.model, form.layout
     y_by_name = pd.Series(y, index=pd.Index(model.row_names.astype(str)))
     # a pricing round's model can repeat a row name (seen at N = 5,000 after links were added
