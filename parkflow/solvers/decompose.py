@@ -1178,9 +1178,14 @@ def _pricing_k(scenario: Scenario, bounded: CandidateNetwork) -> int | None | bo
     return None if len(bounded.links) <= PRICE_UNBOUNDED_MAX_LINKS else 4 * k_bound
 
 
-def _time_to_price(n_links: int, rest_s: float | None, limit: float | None) -> bool:
-    """Whether what is left of the limit is enough to price ``n_links`` bounded links."""
-    need_s = PRICE_S_PER_LINK * n_links
+def _time_to_price(
+    n_links: int, rest_s: float | None, limit: float | None, built: bool = False
+) -> bool:
+    """Whether what is left of the limit is enough to price ``n_links`` bounded links.
+
+    ``built``: the wider network is there already (a pricing round), about a quarter of the work.
+    """
+    need_s = PRICE_S_PER_LINK * n_links * (0.25 if built else 1.0)
     return rest_s is None or limit is None or rest_s >= max(0.15 * float(limit), need_s)
 
 
@@ -1270,7 +1275,7 @@ def _price_and_resolve(
         result.solver["pricing"] = pricing
         return result
     if (
-        not _time_to_price(len(bounded.links), rest_s, limit)
+        not _time_to_price(len(bounded.links), rest_s, limit, built=whole is not None)
         if background is None
         else rest_s is not None and limit is not None and rest_s < 0.05 * float(limit)
     ):
