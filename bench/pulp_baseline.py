@@ -4,19 +4,17 @@ Run in its own process (importing pulp next to OR-Tools makes every HiGHS path c
 
     python bench/pulp_baseline.py PROBLEM_DIR --gap 0.01 --time-limit 600
 
-PROBLEM_DIR holds the neutral problem that bench.py exported from parkflow's candidate network
-(``links.parquet, sources.parquet, uses.parquet, meta.json``). Prints one JSON line:
-``build_s, solve_s, objective, status, gap, peak_rss_mb``.
+PROBLEM_DIR holds ``model.npz``: parkflow's own model of the bounded candidate network
+(``bench.export_model``: the matrix, row and column bounds, costs, integrality and the target
+slack columns of ``parkflow.solvers.formulation.build``, no reduction), so CBC solves exactly the
+model parkflow solves — every constraint family of docs/model.md, the target row on its basis
+(utilisation-class links only) — written one variable and one constraint at a time. Prints one
+JSON line: ``build_s, solve_s, objective`` (without the slack penalty), ``objective_with_penalty,
+slack, status, sol_status, proven, stop, peak_rss_mb, cbc_peak_rss_mb``.
 
-The model (docs/model.md, the first target only, scope all):
-
-    min  Σ_l c_l f_l + Σ_l F_l b_l + P s
-    s.t. Σ_{l ∈ out(k)} f_l − d_k ≤ G_k                   supply_limit[k]
-         Σ_{l ∈ in(u)} η_l f_l ≤ C_u                      use_capacity[u]
-         f_l ≤ M_l b_l                                    link_activation[l]
-         0 ≤ d_k ≤ D_k                                    stockpile draw
-         b_l = 1 for existing links
-         Σ_{l ∈ T} f_l + s ≥ r (Σ_{k ∈ T} G_k + Σ_{k ∈ T} d_k)   target
+An earlier version rebuilt a simplified model from ``links.parquet`` (every link of a target
+material counted, safe-disposal ones too): on targets where safe disposal matters it solved an
+easier problem than parkflow's (docs/performance.md, session 11).
 """
 
 from __future__ import annotations
@@ -28,7 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
+import scipy.sparse as sp
 
 
 def solve_cbc(prob, gap: float, time_limit_s: float, threads: int) -> tuple:
@@ -56,55 +55,51 @@ def main(argv: list[str] | None = None) -> int:
 
     import pulp
 
-    links = pd.read_parquet(args.problem / "links.parquet")
-    sources = pd.read_parquet(args.problem / "sources.parquet")
-    uses = pd.read_parquet(args.problem / "uses.parquet")
-    meta = json.loads((args.problem / "meta.json").read_text())
+    model = np.load(args.problem / "model.npz")
+    A = sp.csr_matrix(
+        (model["data"], model["indices"], model["indptr"]), shape=tuple(model["shape"])
+    )
+    c = model["c"]
+    col_lo, col_hi = model["col_lower"], model["col_upper"]
+    row_lo, row_hi = model["row_lower"], model["row_upper"]
+    integer = model["integer"]
+    slack_cols = model["slack"]
 
     start = time.perf_counter()
     prob = pulp.LpProblem("parkflow_baseline", pulp.LpMinimize)
-    flow, build = {}, {}
-    out_of: dict[int, list] = {}
-    into: dict[int, list] = {}
-    objective = []
-    target_flow = []
-    # one variable at a time, the way a hand-written PuLP model is usually written
-    for row in links.itertuples(index=False):
-        f = pulp.LpVariable(f"flow_{row.link}", lowBound=0)
-        b = pulp.LpVariable(f"build_{row.link}", cat="Binary")
-        flow[row.link], build[row.link] = f, b
-        objective.append(row.unit_cost * f)
-        objective.append(row.fixed_cost * b)
-        prob += f <= row.bound * b, f"link_activation_{row.link}"
-        if row.existing:
-            prob += b == 1, f"existing_{row.link}"
-        out_of.setdefault(int(row.source), []).append(f)
-        into.setdefault(int(row.use), []).append(row.delivered_factor * f)
-        if row.in_target:
-            target_flow.append(f)
-    draw = {}
-    for k, row in enumerate(sources.itertuples(index=False)):
-        if row.max_draw > 0:
-            draw[k] = pulp.LpVariable(f"draw_{k}", lowBound=0, upBound=row.max_draw)
-        if k in out_of:
-            prob += (pulp.lpSum(out_of[k]) - draw.get(k, 0) <= row.generated, f"supply_limit_{k}")
-    for u, row in enumerate(uses.itertuples(index=False)):
-        if u in into:
-            prob += pulp.lpSum(into[u]) <= row.capacity, f"use_capacity_{u}"
-    slack = pulp.LpVariable("target_slack", lowBound=0)
-    objective.append(meta["penalty_cny_per_unit"] * slack)
-    in_t = sources["in_target"].to_numpy()
-    generated_t = float(sources.loc[in_t, "generated"].sum())
-    drawn_t = [draw[k] for k in draw if in_t[k]]
-    prob += (
-        pulp.lpSum(target_flow) + slack >= meta["rate"] * (generated_t + pulp.lpSum(drawn_t)),
-        "target",
-    )
-    prob += pulp.lpSum(objective)
+    # one variable and one constraint at a time, the way a hand-written PuLP model is built
+    x = [
+        pulp.LpVariable(
+            f"x{j}",
+            lowBound=None if np.isinf(col_lo[j]) else float(col_lo[j]),
+            upBound=None if np.isinf(col_hi[j]) else float(col_hi[j]),
+            cat="Integer" if integer[j] else "Continuous",
+        )
+        for j in range(A.shape[1])
+    ]
+    for i in range(A.shape[0]):
+        lo, hi = A.indptr[i], A.indptr[i + 1]
+        if hi == lo:
+            continue
+        expr = pulp.LpAffineExpression(
+            zip((x[j] for j in A.indices[lo:hi]), A.data[lo:hi].tolist(), strict=True)
+        )
+        if np.isfinite(row_lo[i]) and np.isfinite(row_hi[i]) and row_lo[i] == row_hi[i]:
+            prob += expr == float(row_lo[i]), f"r{i}"
+            continue
+        if np.isfinite(row_lo[i]):
+            prob += expr >= float(row_lo[i]), f"r{i}_lo"
+        if np.isfinite(row_hi[i]):
+            prob += expr <= float(row_hi[i]), f"r{i}_hi"
+    nz = np.flatnonzero(c)
+    prob += pulp.LpAffineExpression(zip((x[j] for j in nz), c[nz].tolist(), strict=True))
     build_s = time.perf_counter() - start
 
     solve_s, value, peak_mb, child_mb = solve_cbc(prob, args.gap, args.time_limit, args.threads)
-    slack_v = slack.value() or 0.0
+    values = np.array([v.value() or 0.0 for v in x]) if value is not None else None
+    slack_v = float(values[slack_cols].sum()) if values is not None else 0.0
+    penalty_v = float(c[slack_cols] @ values[slack_cols]) if values is not None else 0.0
+    value = None if value is None else float(value) + float(model["offset"][0])
     # PuLP reports CBC's "Stopped on time - objective value …" as status "Optimal" with the
     # solution status "integer feasible": only solution status "optimal" is CBC's proof of the gap
     proven = prob.sol_status == pulp.LpSolutionOptimal
@@ -123,11 +118,9 @@ def main(argv: list[str] | None = None) -> int:
                 "proven": proven,
                 "stop": stop,
                 "objective_with_penalty": None if value is None else float(value),
-                "objective": None
-                if value is None
-                else float(value) - meta["penalty_cny_per_unit"] * slack_v,
+                "objective": None if value is None else float(value) - penalty_v,
                 "slack": slack_v,
-                "n_links": len(links),
+                "n_columns": int(A.shape[1]),
                 "peak_rss_mb": peak_mb,
                 "cbc_peak_rss_mb": child_mb,
             }

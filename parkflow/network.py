@@ -66,6 +66,7 @@ L2        E1  E3            bricks         20.0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -825,7 +826,7 @@ def _fate_and_class(links: pd.DataFrame, src: pd.DataFrame, scenario: Scenario) 
     found = pos >= 0
     at = np.maximum(pos, 0)
 
-    def of_source(values: pd.Series, fill: object) -> np.ndarray:
+    def of_source(values: pd.Series, fill: Any) -> np.ndarray:
         arr = values.to_numpy()
         return np.where(found, arr[at] if len(arr) else fill, fill)
 

@@ -78,6 +78,7 @@ objectives other than ``cost``. A candidate facility lies inside the component o
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import signal
 import threading
@@ -466,7 +467,7 @@ class _Runner:
             self.client = None
 
 
-def solve_decomposed(
+def _solve_decomposed(
     scenario: Scenario,
     objective: str | None = None,
     solver: str | None = None,
@@ -484,11 +485,11 @@ def solve_decomposed(
     n_blocks: int | None = None,
     price: bool = True,
     lp_start: bool = True,
-    _whole: CandidateNetwork | None = None,
     _round: int = 0,
     _pricing: dict[str, Any] | None = None,
     _warm: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> Result:
+    _left: tuple[pd.DataFrame, int] | None = None,
+) -> Result | _Continue:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
     Parameters
@@ -664,7 +665,7 @@ def solve_decomposed(
 
     # the pricing network (step 6) is built on the other core while the LP runs
     background: _Background | None = None
-    k_plan = _pricing_k(scenario, full) if price and _whole is None else False
+    k_plan = _pricing_k(scenario, full) if price and _left is None else False
     if k_plan is not False and _time_to_price(len(full.links), left(), limit):
         background = _Background(
             _pricing_set, scenario, full, k_plan, tg, parks, scenario.settings.year
@@ -1109,36 +1110,67 @@ def solve_decomposed(
     result = result_from_solution(scenario, net, form, best_x, status, info, message)
     if not price:
         return result
-    return _price_and_resolve(
-        result,
-        scenario,
-        full,
-        model,
-        best_x,
-        tg,
-        parks,
-        left(),
-        limit,
-        say,
+    # pricing runs after this frame (its blocks, iterates and model) is gone; it keeps only what
+    # it needs, and drops that before a pricing round solves again
+    return _Continue(
         dict(
-            objective=objective,
-            solver=solver_name,
-            gap=gap,
-            targets=tg,
-            reduce=reduce,
-            cover=cover,
-            jobs=jobs,
-            max_iterations=max_iterations,
-            relax_target=relax_target,
-            scheduler=scheduler,
-            n_blocks=n_blocks,
-        ),
-        _whole,
-        _round,
-        best_lam,
-        lp,
-        background,
+            result=result,
+            scenario=scenario,
+            bounded=full,
+            model=model,
+            x=best_x,
+            tg=tg,
+            parks=parks,
+            rest_s=left(),
+            limit=limit,
+            say=say,
+            options=dict(
+                objective=objective,
+                solver=solver_name,
+                gap=gap,
+                targets=tg,
+                reduce=reduce,
+                cover=cover,
+                jobs=jobs,
+                max_iterations=max_iterations,
+                relax_target=relax_target,
+                scheduler=scheduler,
+                n_blocks=n_blocks,
+            ),
+            left_over=_left,
+            round_=_round,
+            multipliers=best_lam,
+            lp=lp,
+            background=background,
+        )
     )
+
+
+@functools.wraps(_solve_decomposed)
+def solve_decomposed(*args: Any, **kwargs: Any) -> Result:
+    """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc)."""
+    # the work is _solve_decomposed's (its signature and docstring are this one's); pricing
+    # (module docstring, step 6) runs from here, after the round's blocks and iterates are freed
+    out = _solve_decomposed(*args, **kwargs)
+    while isinstance(out, _Continue):
+        out = out.run()
+    return out
+
+
+class _Continue:
+    """What is left to do after a round of the decomposed solve: price it (and maybe solve again).
+
+    Holds the arguments of :func:`_price_and_resolve` in a dict that the call empties, so that
+    the round's model and LP can be freed before the next round is solved.
+    """
+
+    def __init__(self, ctx: dict[str, Any]):
+        self.ctx: dict[str, Any] | None = ctx
+
+    def run(self) -> Result:
+        ctx, self.ctx = self.ctx, None
+        assert ctx is not None
+        return _price_and_resolve(ctx)
 
 
 #: The LP-and-fix MILP (fractional binaries free, the others fixed) runs only up to this many
@@ -1156,6 +1188,9 @@ PRICE_UNBOUNDED_MAX_LINKS = 400_000
 #: it adds), an estimate from two runs on the loaded 2-core machine (N = 2,000: 10.6 s for 305,351
 #: links; N = 5,000: 62 s for 868,130): pricing is skipped when less than that is left.
 PRICE_S_PER_LINK = 80e-6
+
+#: The pricing network is built for about this many bounded links' suppliers at a time.
+PRICE_CHUNK_LINKS = 250_000
 
 #: No pricing above this many bounded links (the wider network would not fit in memory).
 PRICE_MAX_LINKS = 1_500_000
@@ -1193,14 +1228,40 @@ def _pricing_set(
     scenario: Scenario,
     bounded: CandidateNetwork,
     k: int | None,
-    targets: Sequence[Target],
+    targets: Sequence[Target] | None,
     parks: Sequence[str],
     year: int | None,
-) -> tuple[CandidateNetwork, pd.DataFrame, Formulation]:
-    """The wider network, the links it adds to ``bounded`` and their model (what pricing needs)."""
-    whole = unbounded_network(scenario, k)
-    excluded = left_out(bounded, whole)
-    return whole, excluded, candidate_model(bounded, excluded, targets, parks, year)
+) -> tuple[pd.DataFrame, Formulation | None, int]:
+    """The links a wider network adds to ``bounded``, their model, and its size (pricing's input).
+
+    The wider network is built for :data:`PRICE_CHUNK_LINKS` bounded links' worth of supplying
+    enterprises at a time (each enterprise's candidates depend on its own supplies and
+    stockpiles and on the uses, not on the other suppliers) and never kept whole: at N = 5,000 it
+    has 2.5 M links, 1.6 GB, where what it adds to the bounded set is what pricing needs.
+    """
+    sup = scenario.supplies
+    ents = pd.unique(sup["enterprise"].astype(str))
+    n_chunks = max(1, int(np.ceil(len(bounded.links) / PRICE_CHUNK_LINKS)))
+    parts = []
+    for chunk in np.array_split(np.asarray(ents, dtype=object), n_chunks):
+        if not len(chunk):
+            continue
+        keep = set(chunk)
+        piles = scenario.stockpiles
+        sub = replace(
+            scenario,
+            supplies=sup[sup["enterprise"].astype(str).isin(keep)],
+            stockpiles=piles[piles["enterprise"].astype(str).isin(keep)] if len(piles) else piles,
+            links=scenario.links.iloc[0:0],  # hand-given links are in the bounded set anyway
+        )
+        wide = unbounded_network(sub, k)
+        parts.append(left_out(bounded, wide))
+        del wide
+    excluded = pd.concat(parts) if parts else bounded.links.iloc[0:0].copy()
+    excluded.index = pd.Index([f"X{i + 1}" for i in range(len(excluded))], name="link_id")
+    n_whole = len(bounded.links) + len(excluded)  # the bounded set lies inside the wider one
+    form = candidate_model(bounded, excluded, targets, parks, year) if targets is not None else None
+    return excluded, form, n_whole
 
 
 class _Background:
@@ -1231,25 +1292,15 @@ class _Background:
         return self._out
 
 
-def _price_and_resolve(
-    result: Result,
-    scenario: Scenario,
-    bounded: CandidateNetwork,
-    model: SparseModel,
-    x: np.ndarray,
-    tg: Sequence[Target],
-    parks: list[str],
-    rest_s: float | None,
-    limit: float | None,
-    say: Reporter,
-    options: dict[str, Any],
-    whole: CandidateNetwork | None,
-    round_: int,
-    multipliers: np.ndarray,
-    lp: Relaxation | None = None,
-    background: _Background | None = None,
-) -> Result:
+def _price_and_resolve(ctx: dict[str, Any]) -> Result:
     """Price the candidates that ``max_candidates_per_supply`` left out, under the plan's duals.
+
+    ``ctx`` (emptied here, see :class:`_Continue`): ``result``, ``scenario``, ``bounded`` (the
+    bounded network), ``model`` and ``x`` (the round's model and plan), ``tg``, ``parks``,
+    ``rest_s``, ``limit``, ``say``, ``options`` (of the next round), ``left_over`` (the left-out
+    links still to price and the wider network's size, in a pricing round), ``round_``,
+    ``multipliers``, ``lp`` (the round's LP relaxation) and ``background`` (the pricing set being
+    built).
 
     Add back those that could improve it and solve again, until none can (module doc).
 
@@ -1261,6 +1312,22 @@ def _price_and_resolve(
     (:func:`~parkflow.solvers.reduce.price_left_out`): when the plan is within the gap of it,
     the gap is proven against that set and nothing is solved again.
     """
+    result: Result = ctx.pop("result")
+    scenario: Scenario = ctx.pop("scenario")
+    bounded: CandidateNetwork = ctx.pop("bounded")
+    model: SparseModel = ctx.pop("model")
+    x: np.ndarray = ctx.pop("x")
+    tg: Sequence[Target] = ctx.pop("tg")
+    parks: list[str] = ctx.pop("parks")
+    rest_s: float | None = ctx.pop("rest_s")
+    limit: float | None = ctx.pop("limit")
+    say: Reporter = ctx.pop("say")
+    options: dict[str, Any] = ctx.pop("options")
+    left_over: tuple[pd.DataFrame, int] | None = ctx.pop("left_over")
+    round_: int = ctx.pop("round_")
+    multipliers: np.ndarray = ctx.pop("multipliers")
+    lp: Relaxation | None = ctx.pop("lp")
+    background: _Background | None = ctx.pop("background")
     k_bound = max_candidates(scenario)
     plan = _pricing_k(scenario, bounded)
     if (
@@ -1275,7 +1342,7 @@ def _price_and_resolve(
         result.solver["pricing"] = pricing
         return result
     if (
-        not _time_to_price(len(bounded.links), rest_s, limit, built=whole is not None)
+        not _time_to_price(len(bounded.links), rest_s, limit, built=left_over is not None)
         if background is None
         else rest_s is not None and limit is not None and rest_s < 0.05 * float(limit)
     ):
@@ -1288,12 +1355,12 @@ def _price_and_resolve(
     # (the unbounded set of a dense 5,000-plant province has ≈ 5 M links)
     k_price = None if plan is None else int(plan)
     cand_form: Formulation | None = None
-    if background is not None:
-        whole, excluded, cand_form = background.result()
+    if left_over is not None:  # a pricing round: what the last round's pricing did not add
+        excluded, n_whole = left_over
+    elif background is not None:
+        excluded, cand_form, n_whole = background.result()
     else:
-        if whole is None:
-            whole = unbounded_network(scenario, k_price)
-        excluded = left_out(bounded, whole)
+        excluded, _, n_whole = _pricing_set(scenario, bounded, k_price, None, parks, None)
     pricing["priced_set"] = "all candidates" if k_price is None else f"{k_price} nearest per supply"
     lp_ok = lp is not None and lp.ok
     priced = price_left_out(
@@ -1377,6 +1444,10 @@ def _price_and_resolve(
     pricing["added"] += len(priced.links)
     grown = replace(bounded, links=pd.concat([bounded.links, priced.links]), _graph=None)
     rest = None if rest_s is None else max(0.05, rest_s - (time.perf_counter() - t))
+    warm = (np.asarray(model.col_names), x, multipliers)
+    still_left = (excluded.drop(index=priced.links.index), n_whole)
+    # the round's model, LP and candidate model are not needed any more: free them first
+    del model, lp, cand_form, bounded, excluded, priced
 
     def relabel(e: str) -> None:
         if isinstance(e, ProgressEvent) and e.phase == "iterate":
@@ -1395,10 +1466,10 @@ def _price_and_resolve(
         time_limit_s=rest,
         network=grown,
         progress=relabel,
-        _whole=whole,
         _round=round_ + 1,
         _pricing=pricing,
-        _warm=(np.asarray(model.col_names), x, multipliers),
+        _warm=warm,
+        _left=still_left,
         **options,
     )
     if not again.status.has_solution or (
@@ -1407,5 +1478,5 @@ def _price_and_resolve(
     ):
         result.solver["pricing"] = pricing
         return result
-    again.solver["n_links_full"] = len(whole.links)
+    again.solver["n_links_full"] = n_whole
     return again
