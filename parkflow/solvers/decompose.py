@@ -78,7 +78,9 @@ objectives other than ``cost``. A candidate facility lies inside the component o
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import gc
 import multiprocessing
 import signal
 import threading
@@ -92,6 +94,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from pandas.api.types import union_categoricals
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
@@ -488,7 +491,7 @@ def _solve_decomposed(
     _round: int = 0,
     _pricing: dict[str, Any] | None = None,
     _warm: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    _left: tuple[pd.DataFrame, int] | None = None,
+    _left: _LeftOut | None = None,
 ) -> Result | _Continue:
     """Optimise a scenario by reduction, decomposition and Lagrangian relaxation (module doc).
 
@@ -1255,13 +1258,63 @@ def _pricing_set(
             links=scenario.links.iloc[0:0],  # hand-given links are in the bounded set anyway
         )
         wide = unbounded_network(sub, k)
-        parts.append(left_out(bounded, wide))
+        parts.append(_compact(left_out(bounded, wide)))
         del wide
-    excluded = pd.concat(parts) if parts else bounded.links.iloc[0:0].copy()
+    excluded = _concat_compact(parts) if parts else _compact(bounded.links.iloc[0:0].copy())
     excluded.index = pd.Index([f"X{i + 1}" for i in range(len(excluded))], name="link_id")
     n_whole = len(bounded.links) + len(excluded)  # the bounded set lies inside the wider one
     form = candidate_model(bounded, excluded, targets, parks, year) if targets is not None else None
     return excluded, form, n_whole
+
+
+def _release_memory() -> None:
+    """Hand freed heap memory back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    A pricing round frees a model, an LP and a network of millions of rows before it solves
+    again; without this glibc keeps the freed pages and the next round's peak adds to them.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _compact(links: pd.DataFrame) -> pd.DataFrame:
+    """``links`` with its text columns as categories (ids repeat: a quarter of the memory)."""
+    text = [c for c in links.columns if pd.api.types.is_string_dtype(links[c].dtype)]
+    return links.astype(dict.fromkeys(text, "category"))
+
+
+def _concat_compact(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack compact frames; category columns keep a category dtype (the union of theirs)."""
+    first = parts[0]
+    cols: dict[str, Any] = {}
+    for c in first.columns:
+        if isinstance(first[c].dtype, pd.CategoricalDtype):
+            cols[c] = union_categoricals([p[c] for p in parts])
+        else:
+            cols[c] = np.concatenate([p[c].to_numpy() for p in parts])
+    return pd.DataFrame(cols, columns=first.columns)
+
+
+def _expand(links: pd.DataFrame) -> pd.DataFrame:
+    """The inverse of :func:`_compact`: category columns back to text."""
+    cats = [c for c in links.columns if isinstance(links[c].dtype, pd.CategoricalDtype)]
+    return links.astype(dict.fromkeys(cats, str))
+
+
+@dataclass
+class _LeftOut:
+    """The left-out candidates carried from one pricing round to the next.
+
+    ``links`` compact (:func:`_compact`), their model ``form`` (priced again under the next
+    round's duals, so never rebuilt), ``taken`` (those added to the model already) and the size
+    of the wider network.
+    """
+
+    links: pd.DataFrame
+    form: Formulation
+    taken: np.ndarray
+    n_whole: int
 
 
 class _Background:
@@ -1323,7 +1376,7 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
     limit: float | None = ctx.pop("limit")
     say: Reporter = ctx.pop("say")
     options: dict[str, Any] = ctx.pop("options")
-    left_over: tuple[pd.DataFrame, int] | None = ctx.pop("left_over")
+    left_over: _LeftOut | None = ctx.pop("left_over")
     round_: int = ctx.pop("round_")
     multipliers: np.ndarray = ctx.pop("multipliers")
     lp: Relaxation | None = ctx.pop("lp")
@@ -1354,13 +1407,18 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
     # the whole candidate set, unless the bounded one is already large: then a 4× wider bound
     # (the unbounded set of a dense 5,000-plant province has ≈ 5 M links)
     k_price = None if plan is None else int(plan)
-    cand_form: Formulation | None = None
-    if left_over is not None:  # a pricing round: what the last round's pricing did not add
-        excluded, n_whole = left_over
+    cand_form: Formulation | None
+    taken: np.ndarray | None = None
+    if left_over is not None:  # a pricing round: the last round's candidates, some added
+        excluded, cand_form, taken = left_over.links, left_over.form, left_over.taken
+        n_whole = left_over.n_whole
+        del left_over
     elif background is not None:
         excluded, cand_form, n_whole = background.result()
     else:
-        excluded, _, n_whole = _pricing_set(scenario, bounded, k_price, None, parks, None)
+        excluded, cand_form, n_whole = _pricing_set(
+            scenario, bounded, k_price, tg, parks, scenario.settings.year
+        )
     pricing["priced_set"] = "all candidates" if k_price is None else f"{k_price} nearest per supply"
     lp_ok = lp is not None and lp.ok
     priced = price_left_out(
@@ -1373,9 +1431,10 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
         scenario.settings.year,
         duals=lp.duals if lp is not None and lp_ok else None,
         candidate_form=cand_form,
+        skip=taken,
     )
     pricing["rounds"] = round_ + 1
-    pricing["n_left_out"] = len(excluded)
+    pricing["n_left_out"] = priced.n_checked
     pricing["price_s"] = pricing.get("price_s", 0.0) + time.perf_counter() - t
     say(str(priced), "price", incumbent=result.objective.get("total_cny_per_a", np.nan))
     # what the left-out links could gain, to first order, fits in what the gap leaves: count it
@@ -1442,12 +1501,20 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
         result.solver["pricing"] = pricing
         return result
     pricing["added"] += len(priced.links)
-    grown = replace(bounded, links=pd.concat([bounded.links, priced.links]), _graph=None)
+    grown = replace(bounded, links=pd.concat([bounded.links, _expand(priced.links)]), _graph=None)
     rest = None if rest_s is None else max(0.05, rest_s - (time.perf_counter() - t))
     warm = (np.asarray(model.col_names), x, multipliers)
-    still_left = (excluded.drop(index=priced.links.index), n_whole)
+    assert cand_form is not None
+    now_taken = excluded.index.isin(priced.links.index)
+    still_left = _LeftOut(
+        _compact(excluded),
+        cand_form,
+        now_taken if taken is None else (taken | now_taken),
+        n_whole,
+    )
     # the round's model, LP and candidate model are not needed any more: free them first
     del model, lp, cand_form, bounded, excluded, priced
+    _release_memory()
 
     def relabel(e: str) -> None:
         if isinstance(e, ProgressEvent) and e.phase == "iterate":

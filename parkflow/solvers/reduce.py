@@ -346,6 +346,7 @@ def price_left_out(
     max_per_source: int = 20,
     duals: np.ndarray | None = None,
     candidate_form: Formulation | None = None,
+    skip: np.ndarray | None = None,
 ) -> Pricing:
     r"""Price links that are not in the model under the duals of the plan ``x``.
 
@@ -380,6 +381,8 @@ def price_left_out(
         Row duals of ``model`` to price under (default: :func:`fixed_binary_duals` of ``x``).
     candidate_form : Formulation, optional
         :func:`candidate_model` of the candidates, when built already.
+    skip : ndarray of bool, optional
+        Candidates not to price (those an earlier round added to the model already).
 
     Returns
     -------
@@ -403,7 +406,8 @@ def price_left_out(
     d = cm.c[fpos] - cm.A[:, fpos].T @ shared
     bound = candidates["bound"].to_numpy(dtype=float)
     gain = np.minimum(d, 0.0) * bound + cm.c[bpos]
-    good = np.flatnonzero((d < 0) & (gain < -tolerance_cny_per_a))
+    live = np.ones(len(candidates), dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
+    good = np.flatnonzero(live & (d < 0) & (gain < -tolerance_cny_per_a))
     picked = candidates.iloc[good].assign(_gain=gain[good])
     picked = (
         picked.sort_values("_gain", kind="stable")
@@ -412,5 +416,5 @@ def price_left_out(
         .drop(columns="_gain")
     )
     best = float(gain[good].min()) if len(good) else 0.0
-    total = gain[(d < 0) & (gain < 0)].sum() if duals is not None else gain[good].sum()
-    return Pricing(len(candidates), picked, best, float(total))
+    total = gain[live & (d < 0) & (gain < 0)].sum() if duals is not None else gain[good].sum()
+    return Pricing(int(live.sum()), picked, best, float(total))
