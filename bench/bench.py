@@ -99,7 +99,8 @@ def export_model(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     target, with today's outlets), not a simplification of it. ``slack`` holds the target
     slack columns (their cost is the penalty).
     """
-    import numpy as np
+    sys.path.insert(0, str(HERE))
+    from model_npz import save_model
 
     from parkflow.solvers.formulation import build
     from parkflow.solvers.full import keeps_existing_flows, resolve_options
@@ -117,23 +118,8 @@ def export_model(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
         keep_existing_flows=keeps_existing_flows(scenario),
     )
     m = form.model
-    A = m.A.tocsr()
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez(
-        folder / "model.npz",
-        data=A.data,
-        indices=A.indices,
-        indptr=A.indptr,
-        shape=np.asarray(A.shape),
-        row_lower=m.row_lower,
-        row_upper=m.row_upper,
-        col_lower=m.col_lower,
-        col_upper=m.col_upper,
-        c=m.c,
-        integer=m.integer,
-        offset=np.asarray([m.offset]),
-        slack=np.asarray(row_slacks(form), dtype=np.int64),
-    )
+    save_model(folder / "model.npz", m, slack=row_slacks(form))
     return {"n_columns": m.n_variables, "n_rows": m.n_constraints}
 
 

@@ -144,6 +144,9 @@ def _compare(m, start, build_s: float, args) -> dict:
     import tempfile
     from pathlib import Path
 
+    sys.path.insert(0, str(Path(__file__).parent))
+    from model_npz import save_model
+
     from parkflow.solvers.backends import solve_model
 
     t0 = time.perf_counter()
@@ -152,19 +155,7 @@ def _compare(m, start, build_s: float, args) -> dict:
     highs_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.npz"
-        A = m.A.tocsr()
-        np.savez(
-            path,
-            data=A.data,
-            indices=A.indices,
-            indptr=A.indptr,
-            row_lower=m.row_lower,
-            row_upper=m.row_upper,
-            c=m.c,
-            col_lower=m.col_lower,
-            col_upper=m.col_upper,
-            integer=m.integer,
-        )
+        save_model(path, m)
         cmd = [
             sys.executable,
             str(Path(__file__).with_name("pulp_periods.py")),

@@ -25,6 +25,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,18 +45,14 @@ def solve_cbc(prob, gap: float, time_limit_s: float, threads: int) -> tuple:
     return solve_s, value, peak_mb, child_mb
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Build and solve the baseline; print the JSON line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("problem", type=Path)
-    parser.add_argument("--gap", type=float, default=0.01)
-    parser.add_argument("--time-limit", type=float, default=600.0)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args(argv)
+def pulp_model(model: Any, name: str) -> tuple[Any, list[Any], float]:
+    """A PuLP problem from a ``model.npz`` (bench/model_npz.py): (problem, variables, build s).
 
+    One ``LpVariable`` per column and one constraint per row, the way a hand-written PuLP model
+    is built, so build and solve are measured on exactly the model parkflow solves.
+    """
     import pulp
 
-    model = np.load(args.problem / "model.npz")
     A = sp.csr_matrix(
         (model["data"], model["indices"], model["indptr"]), shape=tuple(model["shape"])
     )
@@ -63,11 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     col_lo, col_hi = model["col_lower"], model["col_upper"]
     row_lo, row_hi = model["row_lower"], model["row_upper"]
     integer = model["integer"]
-    slack_cols = model["slack"]
-
     start = time.perf_counter()
-    prob = pulp.LpProblem("parkflow_baseline", pulp.LpMinimize)
-    # one variable and one constraint at a time, the way a hand-written PuLP model is built
+    prob = pulp.LpProblem(name, pulp.LpMinimize)
     x = [
         pulp.LpVariable(
             f"x{j}",
@@ -93,7 +87,24 @@ def main(argv: list[str] | None = None) -> int:
             prob += expr <= float(row_hi[i]), f"r{i}_hi"
     nz = np.flatnonzero(c)
     prob += pulp.LpAffineExpression(zip((x[j] for j in nz), c[nz].tolist(), strict=True))
-    build_s = time.perf_counter() - start
+    return prob, x, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build and solve the baseline; print the JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("problem", type=Path)
+    parser.add_argument("--gap", type=float, default=0.01)
+    parser.add_argument("--time-limit", type=float, default=600.0)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    import pulp
+
+    model = np.load(args.problem / "model.npz")
+    prob, x, build_s = pulp_model(model, "parkflow_baseline")
+    c, slack_cols = model["c"], model["slack"]
+    A_shape = tuple(model["shape"])
 
     solve_s, value, peak_mb, child_mb = solve_cbc(prob, args.gap, args.time_limit, args.threads)
     values = np.array([v.value() or 0.0 for v in x]) if value is not None else None
@@ -120,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 "objective_with_penalty": None if value is None else float(value),
                 "objective": None if value is None else float(value) - penalty_v,
                 "slack": slack_v,
-                "n_columns": int(A.shape[1]),
+                "n_columns": int(A_shape[1]),
                 "peak_rss_mb": peak_mb,
                 "cbc_peak_rss_mb": child_mb,
             }
