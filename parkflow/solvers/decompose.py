@@ -1337,9 +1337,15 @@ class _Background:
         except BaseException as exc:  # noqa: BLE001 - raised again in result()
             self._err = exc
 
-    def result(self) -> Any:
-        """Wait for the call; its value, or its exception raised here."""
-        self._thread.join()
+    def result(self, timeout_s: float | None = None) -> Any:
+        """Wait for the call (at most ``timeout_s``); its value, or its exception raised here.
+
+        Raises :class:`TimeoutError` when the call has not finished in time.
+        """
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            msg = "the background call has not finished"
+            raise TimeoutError(msg)
         if self._err is not None:
             raise self._err
         return self._out
@@ -1414,7 +1420,14 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
         n_whole = left_over.n_whole
         del left_over
     elif background is not None:
-        excluded, cand_form, n_whole = background.result()
+        # wait for the pricing set no longer than the limit allows (then pricing is skipped)
+        wait_s = None if rest_s is None else max(0.0, rest_s - (time.perf_counter() - t) - 0.5)
+        try:
+            excluded, cand_form, n_whole = background.result(wait_s)
+        except TimeoutError:
+            pricing["skipped"] = "time limit (the pricing network was not ready)"
+            result.solver["pricing"] = pricing
+            return result
     else:
         excluded, cand_form, n_whole = _pricing_set(
             scenario, bounded, k_price, tg, parks, scenario.settings.year
