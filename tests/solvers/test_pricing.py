@@ -109,3 +109,52 @@ def test_the_lp_bound_lowered_by_the_left_out_gains_bounds_every_candidate() -> 
     assert res.solver["gap_against"].startswith("all candidates: the LP relaxation's bound")
     assert res.solver["iterations"][0]["step"] == "LP relaxation"
     assert -4976.15 <= -3164.35 <= res.objective["total_cny_per_a"]
+
+
+def test_the_background_pricing_set_is_awaited_no_longer_than_asked() -> None:
+    """The pricing network is built on a daemon thread; a wait past the limit gives up."""
+    import threading
+    import time
+
+    from parkflow.solvers.decompose import _Background
+
+    gate = threading.Event()
+    slow = _Background(gate.wait, 30.0)
+    t0 = time.perf_counter()
+    with pytest.raises(TimeoutError):
+        slow.result(0.05)
+    assert time.perf_counter() - t0 < 5.0
+    gate.set()
+    assert slow.result(5.0) is True  # Event.wait's value once set
+    with pytest.raises(ZeroDivisionError):
+        _Background(lambda: 1 / 0).result(5.0)
+
+
+def test_chunked_pricing_set_is_the_whole_left_out_set() -> None:
+    """Built a supplier at a time, the left-out links are those of the unbounded network."""
+    from dataclasses import replace
+
+    from parkflow.solvers import decompose
+    from parkflow.studies.generate import generate_scenario
+
+    base = generate_scenario(80, 4, seed=2)
+    sc = replace(
+        base,
+        settings=replace(
+            base.settings, extra={**base.settings.extra, "max_candidates_per_supply": 3}
+        ),
+    )
+    bounded = candidate_links(sc)
+    whole = left_out(bounded, unbounded_network(sc))
+    assert len(whole) > 100
+    old = decompose.PRICE_CHUNK_LINKS
+    try:
+        decompose.PRICE_CHUNK_LINKS = 50  # several chunks of suppliers
+        chunked, _, n_whole = decompose._pricing_set(sc, bounded, None, None, [], None)
+    finally:
+        decompose.PRICE_CHUNK_LINKS = old
+    key = ["source_id", "use_id", "mode"]
+    assert set(map(tuple, whole[key].astype(str).to_numpy())) == set(
+        map(tuple, chunked[key].astype(str).to_numpy())
+    )
+    assert n_whole == len(bounded.links) + len(whole)
