@@ -125,7 +125,7 @@ from parkflow.solvers.reduce import (
     reduce_links,
     unbounded_network,
 )
-from parkflow.solvers.relax import INTEGRAL_TOL, Relaxation, lp_relaxation, rounded_plan
+from parkflow.solvers.relax import Relaxation, lp_relaxation, rounded_plan
 from parkflow.solvers.solution import empty_result, result_from_solution
 
 __all__ = ["solve_decomposed", "component_labels", "BlockSolution", "solve_block"]
@@ -729,25 +729,27 @@ def _solve_decomposed(
         greedy = greedy_pass(form, net, fallback=trivial)
         start = greedy.x.copy()
         binds, greedy_prices = greedy.binds, greedy.prices_cny_per_unit
+
+    def with_slack(x: np.ndarray) -> np.ndarray:
+        """``x`` with the relaxed rows' slacks taking their shortfall (a feasible plan)."""
+        x = x.copy()
+        x[relaxed_slack] = 0.0
+        x[relaxed_slack] = np.maximum(0.0, rhs - A_r @ x)
+        return x
+
     # every block starts from the start, then from the previous multiplier's answer (warm start)
     if _warm is not None:  # a pricing round: the previous plan, by column name, if it fits
         prev = pd.Series(_warm[1], index=pd.Index(_warm[0].astype(str)))
         prev = prev[~prev.index.duplicated()]
-        mapped = prev.reindex(pd.Index(model.col_names.astype(str))).fillna(0.0).to_numpy(copy=True)
-        mapped[relaxed_slack] = 0.0
-        mapped[relaxed_slack] = np.maximum(0.0, rhs - A_r @ mapped)
+        mapped = with_slack(
+            prev.reindex(pd.Index(model.col_names.astype(str))).fillna(0.0).to_numpy(copy=True)
+        )
         if is_feasible(model, mapped) and model.c @ mapped <= model.c @ start:
             start = mapped
     start[relaxed_slack] = 0.0
     warm = start.copy()
     block_scale = 1.0  # |UB| / Σ|block objectives| of the last iterate (block gap scaling)
     last_call_s: float | None = None  # the limit the last iteration's blocks got
-
-    def with_slack(x: np.ndarray) -> np.ndarray:
-        x = x.copy()
-        x[relaxed_slack] = 0.0
-        x[relaxed_slack] = np.maximum(0.0, rhs - A_r @ x)
-        return x
 
     def cost_of(x: np.ndarray) -> float:
         return float(model.c @ with_slack(x))
@@ -788,7 +790,7 @@ def _solve_decomposed(
         c_lam = model.c - A_r.T @ lam
         # λ = 0 when the greedy pass saw no target bind is most likely the only iteration
         nonlocal last_call_s
-        first = n_iter == 1 and not lam.any() and not binds.any() and lp_bound is None
+        first = n_iter == 1 and not lam.any() and not binds.any() and not lp_ok
         last_call_s = iteration_budget(2.0 / 3.0 if first else 1.0 / 3.0)
         sols = runner.run(c_lam, last_call_s, block_gap(), warm)
         solver_s += max(s.time_s for s in sols)
@@ -863,22 +865,22 @@ def _solve_decomposed(
         if sol.x is not None:
             offer(sol.x)
 
-    def lp_and_fix(x_lp: np.ndarray) -> None:
+    def lp_and_fix(relaxation: Relaxation) -> None:
         """Fix the binaries the LP left integral, solve the few fractional ones (a small MILP).
 
         With the target rows, from the incumbent; the answer is offered. Skipped when more than
         :data:`LP_FIX_MAX_FREE` binaries are fractional (the Lagrangian search is then cheaper).
         """
         nonlocal solver_s
-        ints = model.integer
-        integral = ints & (np.abs(x_lp - np.round(x_lp)) <= INTEGRAL_TOL)
-        free = int((ints & ~integral).sum())
-        if free == 0 or free > LP_FIX_MAX_FREE or best_x is None:
+        frac = relaxation.fractional(model)
+        free = int(frac.sum())
+        if free == 0 or free > LP_FIX_MAX_FREE or best_x is None or relaxation.x is None:
             return
+        integral = model.integer & ~frac
         lo, hi = model.col_lower.copy(), model.col_upper.copy()
-        lo[integral] = hi[integral] = np.round(x_lp[integral])
+        lo[integral] = hi[integral] = np.round(relaxation.x[integral])
         hint = best_x.copy()
-        hint[integral] = np.round(x_lp[integral])
+        hint[integral] = lo[integral]
         sub = replace(model, col_lower=lo, col_upper=hi)
         sol = solve_block(sub, solver_name, iteration_budget(0.5), 0.1 * gap_goal, start=hint)
         solver_s += sol.time_s
@@ -908,32 +910,33 @@ def _solve_decomposed(
 
     offer(start)
     lam = np.zeros(m)
-    lp_bound: float | None = None
+    lp_ok = lp is not None and lp.ok  # the LP's bound and multipliers start the search
     if lp is not None and lp.ok:
         # the LP's optimum bounds the MILP; its target rows' duals are the first multipliers
         # (L(λ_LP) ≥ the LP bound) and a row the LP misses is missed by every plan cheaper
         # than its penalty, as a block answer at λ = P
-        lp_bound = lp.bound
         best_lb = lp.bound
         lam = np.clip(lp.duals[relaxed], 0.0, penalty)
         best_lam = lam.copy()
         assert lp.x is not None
-        unreachable |= rhs - A_r @ lp.x > _ABS_TOL + 1e-6 * np.abs(rhs)
+        lp_used = A_r @ lp.x
+        unreachable |= rhs - lp_used > _ABS_TOL + 1e-6 * np.abs(rhs)
+        n_frac = lp.n_fractional(model)
         history.append(
             {
                 "multiplier": float(lam.max()) if m else 0.0,
                 "multipliers": [float(v) for v in lam],
                 "bound": float(lp.bound),
-                "utilised": float((A_r @ lp.x).sum()) if m else 0.0,
+                "utilised": float(lp_used.sum()) if m else 0.0,
                 "incumbent": float(best_ub),
                 "step": "LP relaxation",
-                "n_fractional": lp.n_fractional(model),
+                "n_fractional": n_frac,
                 "lp_s": lp_s,
                 "iteration_s": lp_s,
             }
         )
         say(
-            f"LP relaxation and its rounded plan ({lp.n_fractional(model):,} fractional binaries)",
+            f"LP relaxation and its rounded plan ({n_frac:,} fractional binaries)",
             "start",
             incumbent=best_ub,
             bound=best_lb,
@@ -941,7 +944,7 @@ def _solve_decomposed(
             multiplier=float(lam.max()) if m else 0.0,
         )
         if not gap_reached():
-            lp_and_fix(lp.x)
+            lp_and_fix(lp)
     else:
         say("greedy start", "start", incumbent=best_ub)
         if m and len(binds) == len(target_rows):
@@ -1400,11 +1403,11 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
         pricing["skipped"] = f"more than {PRICE_MAX_LINKS:,} candidate links"
         result.solver["pricing"] = pricing
         return result
-    if (
-        not _time_to_price(len(bounded.links), rest_s, limit, built=left_over is not None)
-        if background is None
-        else rest_s is not None and limit is not None and rest_s < 0.05 * float(limit)
-    ):
+    if background is None:
+        no_time = not _time_to_price(len(bounded.links), rest_s, limit, built=left_over is not None)
+    else:  # the pricing set is being built already: only the pricing itself is left to do
+        no_time = rest_s is not None and limit is not None and rest_s < 0.05 * float(limit)
+    if no_time:
         pricing["skipped"] = "time limit"
         result.solver["pricing"] = pricing
         return result
@@ -1485,11 +1488,7 @@ def _price_and_resolve(ctx: dict[str, Any]) -> Result:
         result.solver["pricing"] = pricing
         result.solver["gap"] = widened
         result.solver["gap_against"] = (
-            (
-                "all candidates"
-                if k_price is None
-                else f"candidates bounded to the {k_price} nearest per supply"
-            )
+            priced_set
             + f": the candidates left out by max_candidates_per_supply ({k_bound}) with a "
             f"negative reduced cost under the final duals could lower the plan by "
             f"{-priced.total_cny_per_a:,.0f} CNY/a to first order, counted in the gap"

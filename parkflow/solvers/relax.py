@@ -26,7 +26,7 @@ of column :math:`j` is :math:`c_j - y \cdot A_j`, so :math:`y \le 0` on a bindin
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -67,17 +67,18 @@ class Relaxation:
         """Whether the LP was solved to optimality (its bound and duals are valid)."""
         return self.status == "optimal" and self.x is not None
 
+    def fractional(self, model: SparseModel) -> np.ndarray:
+        """Mask of the integer columns whose LP value is not integral (none without an LP x)."""
+        if self.x is None:
+            return np.zeros(model.n_variables, dtype=bool)
+        return model.integer & (np.abs(self.x - np.round(self.x)) > INTEGRAL_TOL)
+
     def n_fractional(self, model: SparseModel) -> int:
         """Integer columns whose LP value is not integral."""
-        if self.x is None:
-            return 0
-        v = self.x[model.integer]
-        return int(np.sum(np.abs(v - np.round(v)) > INTEGRAL_TOL))
+        return int(self.fractional(model).sum())
 
 
-def _split_rows(
-    model: SparseModel, lo: np.ndarray, hi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _split_rows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(equality, ≤, ≥) row masks; a ranged row is in both ≤ and ≥."""
     fin_lo, fin_hi = np.isfinite(lo), np.isfinite(hi)
     eq = fin_lo & fin_hi & (lo == hi)
@@ -85,7 +86,6 @@ def _split_rows(
 
 
 def _linprog(
-    model: SparseModel,
     A: sp.csr_matrix,
     c: np.ndarray,
     lo: np.ndarray,
@@ -95,7 +95,7 @@ def _linprog(
     time_limit_s: float | None,
 ) -> tuple[str, np.ndarray | None, float, np.ndarray]:
     """One scipy/HiGHS LP over rows ``lo ≤ A x ≤ hi``: (status, x, objective, row duals)."""
-    eq, le, ge = _split_rows(model, lo, hi)
+    eq, le, ge = _split_rows(lo, hi)
     A_ub = sp.vstack([A[le], -A[ge]], format="csr")
     b_ub = np.concatenate([hi[le], -lo[ge]])
     options: dict[str, float] = {}
@@ -156,7 +156,6 @@ def lp_relaxation(model: SparseModel, time_limit_s: float | None = None) -> Rela
         raise ValueError(msg)
     t0 = time.perf_counter()
     status, x, fun, y = _linprog(
-        model,
         model.A.tocsr(),
         model.c,
         model.row_lower,
@@ -223,9 +222,7 @@ def fixed_binary_lp(
         return (out if is_feasible(model, out) else None), y
     Al = A[:, live].tocsr()
     rows = np.flatnonzero(np.diff(Al.indptr) > 0)
-    sub_model = replace(model, A=Al[rows])
     status, xl, _, yl = _linprog(
-        sub_model,
         Al[rows],
         model.c[live],
         row_lo[rows],
