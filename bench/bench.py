@@ -102,21 +102,11 @@ def export_model(scenario: Any, net: Any, folder: Path) -> dict[str, Any]:
     sys.path.insert(0, str(HERE))
     from model_npz import save_model
 
-    from parkflow.solvers.formulation import build
-    from parkflow.solvers.full import keeps_existing_flows, resolve_options
+    from parkflow.solvers.full import resolve_options, scenario_formulation
     from parkflow.solvers.heuristic import row_slacks
 
     _, _, _, _, tg, min_flow = resolve_options(scenario, "cost", None, None, None, None)
-    parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
-    form = build(
-        net,
-        tg,
-        "cost",
-        min_flow_per_a=min_flow,
-        parks=parks,
-        year=scenario.settings.year,
-        keep_existing_flows=keeps_existing_flows(scenario),
-    )
+    form = scenario_formulation(scenario, net, tg, min_flow)
     m = form.model
     folder.mkdir(parents=True, exist_ok=True)
     save_model(folder / "model.npz", m, slack=row_slacks(form))

@@ -108,11 +108,10 @@ from parkflow.solvers.backends import TimeBudget, is_feasible, solve_model
 from parkflow.solvers.formulation import (
     Formulation,
     SparseModel,
-    build,
 )
 from parkflow.solvers.full import (
-    keeps_existing_flows,
     resolve_options,
+    scenario_formulation,
     solve_network,
     trivial_start,
 )
@@ -615,15 +614,7 @@ def _solve_decomposed(
 
     say("building the model and its blocks", "build")
     t = time.perf_counter()
-    form = build(
-        net,
-        tg,
-        "cost",
-        min_flow_per_a=min_flow,
-        parks=parks,
-        year=scenario.settings.year,
-        keep_existing_flows=keeps_existing_flows(scenario),
-    )
+    form = scenario_formulation(scenario, net, tg, min_flow)
     model, lay = form.model, form.layout
     src_lab, snk_lab, n_comp = component_labels(net)
     col_lab = _column_labels(form, net, src_lab, snk_lab)

@@ -409,6 +409,30 @@ def _run_objective(
     return _cost_phase(row_form, network, run, start=best_x)
 
 
+def scenario_formulation(
+    scenario: Scenario,
+    network: CandidateNetwork,
+    targets: Sequence[Target],
+    min_flow_per_a: float = 0.0,
+) -> Formulation:
+    """The single-year cost model of ``network`` as ``solve`` builds it for ``scenario``.
+
+    Its parks, its year and its ``existing_flows`` setting
+    (:func:`parkflow.solvers.formulation.build`); the whole and the decomposed solve and the
+    benchmark's baselines all solve this model.
+    """
+    parks = [str(p) for p in scenario.parks.index] if scenario.parks is not None else []
+    return build(
+        network,
+        targets,
+        "cost",
+        min_flow_per_a=min_flow_per_a,
+        parks=parks,
+        year=scenario.settings.year,
+        keep_existing_flows=keeps_existing_flows(scenario),
+    )
+
+
 def solve_network(
     scenario: Scenario,
     network: CandidateNetwork,
@@ -461,15 +485,7 @@ def solve_network(
             keep_existing_flows=keeps_existing_flows(scenario),
         )
     else:
-        form = build(
-            network,
-            targets,
-            "cost",
-            min_flow_per_a=min_flow_per_a,
-            parks=parks,
-            year=scenario.settings.year,
-            keep_existing_flows=keeps_existing_flows(scenario),
-        )
+        form = scenario_formulation(scenario, network, targets, min_flow_per_a)
     model = form.model
     build_s = time.perf_counter() - t0
     budget = TimeBudget(time_limit_s, start=t0)  # the build counts against the limit
