@@ -1,8 +1,7 @@
 """parkflow's own model written for the baselines (``model.npz``; a bench helper, not a test).
 
-bench.py and bench/periods.py write the model parkflow solves; bench/pulp_baseline.py,
-bench/pulp_periods.py and bench/highs_baseline.py read it, so every baseline solves exactly that
-model.
+bench.py and bench/periods.py write the model parkflow solves; bench/pulp_baseline.py and
+bench/highs_baseline.py read it, so every baseline solves exactly that model.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ docs/performance.md), and prints the model's size. ``--solve`` also solves it wh
 within ``--time-limit``. ``build_cpu_s_min`` is the CPU time of the build (the wall time grows
 on a shared machine). ``--pulp`` solves the built model with HiGHS (parkflow's back-end,
 :func:`parkflow.solvers.backends.solve_model`) and writes the same matrix to PuLP/CBC in its own
-process (bench/pulp_periods.py), both with ``--gap`` and ``--time-limit``, and prints build and
-solve time, objective and gap of both and their ratios (docs/performance.md).
+process (bench/pulp_baseline.py on the same model.npz), both with ``--gap`` and
+``--time-limit``, and prints build and solve time, objective and gap of both and their ratios
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -158,8 +159,8 @@ def _compare(m, start, build_s: float, args) -> dict:
         save_model(path, m)
         cmd = [
             sys.executable,
-            str(Path(__file__).with_name("pulp_periods.py")),
-            str(path),
+            str(Path(__file__).with_name("pulp_baseline.py")),
+            str(path.parent),
             "--gap",
             str(args.gap),
             "--time-limit",
@@ -181,7 +182,7 @@ def _compare(m, start, build_s: float, args) -> dict:
         "pulp_build_s": pulp.get("build_s"),
         "cbc_solve_s": pulp.get("solve_s"),
         "cbc_status": pulp.get("status"),
-        "cbc_solution": pulp.get("solution"),
+        "cbc_solution": pulp.get("sol_status"),
         "cbc_objective": pulp.get("objective"),
         "pulp": pulp,
     }
